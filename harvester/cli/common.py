@@ -1,0 +1,39 @@
+"""Options and output helpers shared by every subcommand, so they behave alike.
+
+Exit status: 0 success; 1 a failure the user caused (``click.ClickException``, one line);
+2 bad usage (``click.UsageError``, raised by click itself for unknown options).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any, Callable, NoReturn, TypeVar
+
+import click
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+db_option = click.option(
+    "--db",
+    "db",
+    metavar="URL|PATH",
+    default=None,
+    help="Archive database: a SQLAlchemy URL or an SQLite file path "
+    "(default: $HARVESTER_DB_URL, else data/archive.sqlite3).",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text for people.")
+
+
+def site_option(multiple: bool = False) -> Callable[[F], F]:
+    return click.option("--site", "site", multiple=multiple, metavar="SITE", help="Site config name (see `harvester sites`).")
+
+
+def print_json(payload: Any) -> None:
+    json.dump(payload, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
+
+
+def fail(message: str) -> NoReturn:
+    """Stop with exit status 1 and one clear line on stderr."""
+    raise click.ClickException(message)

@@ -1,0 +1,70 @@
+"""Reading one printed table value into a typed :class:`~parsers.report.Cell`.
+
+The printed text is kept; the typed value is read from it and never invented: a blank, a
+dash or "/" is not 0, and text that is not a number stays text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from parsers.report import Cell
+
+DASHES = frozenset({"/", "／", "-", "－", "—", "——", "–", "─", "\\", "＼", "--"})
+
+_NUMBER = re.compile(
+    r"""^(?P<sign>[+\-])?
+        (?P<digits>\d[\d,]*(?:\.\d+)?)
+        (?P<unit>万元|亿元|万|元|件|个|条|项|次|人次|人)?
+        (?:\(.*\))?$""",
+    re.VERBOSE,
+)
+
+# Money units as printed -> the unit we record, and the factor to 万元.
+_MONEY_UNITS = {"万元": ("万元", 1), "万": ("万元", 1), "元": ("元", 0.0001), "亿元": ("亿元", 10000)}
+
+
+def clean_raw(text: str) -> str:
+    """The printed text with white space (ideographic and no-break spaces too) folded.
+
+    Every format must give the same raw text for the same printed cell, and extractors
+    differ only in white space, so white space is folded here.
+    """
+    return " ".join(text.split())
+
+
+def parse_cell(text: str, *, money: bool = False, header_unit: str | None = None) -> Cell:
+    """Type one printed value.
+
+    ``money`` marks a column of amounts (采购总金额, 收费金额); ``header_unit`` is the unit the
+    column header prints (e.g. "万元" from "（单位：万元）"), used when the cell prints none.
+    """
+    raw = clean_raw(text)
+    if not raw:
+        return Cell(raw=raw, value=None, unit=None, state="blank", money=money)
+    if raw in DASHES:
+        return Cell(raw=raw, value=None, unit=None, state="dash", money=money)
+    folded = unicodedata.normalize("NFKC", raw).replace(" ", "").replace("，", ",")
+    match = _NUMBER.match(folded)
+    if match is None:
+        return Cell(raw=raw, value=None, unit=None, state="text", money=money)
+    digits = match.group("digits").replace(",", "")
+    value: int | float = float(digits) if "." in digits else int(digits)
+    if match.group("sign") == "-":
+        value = -value
+    unit = match.group("unit") or (header_unit if money else None)
+    value_wan: int | float | None = None
+    if money:
+        if unit in _MONEY_UNITS:
+            unit, factor = _MONEY_UNITS[unit]
+            value_wan = _tidy(value * factor)
+        elif value == 0:
+            value_wan = 0
+    return Cell(raw=raw, value=value, unit=unit, state="number", value_wan=value_wan, money=money)
+
+
+def _tidy(number: float) -> int | float:
+    """Round away float noise (251000 * 0.0001) and give integers back as int."""
+    rounded = round(number, 6)
+    return int(rounded) if float(rounded).is_integer() else rounded

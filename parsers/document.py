@@ -1,0 +1,90 @@
+"""The document model every extractor produces: an ordered list of blocks.
+
+Extractors (one per format, in ``parsers/extract/``) turn bytes into a :class:`Document`;
+everything after that (sections, tables, metadata) reads only this model, so a new format
+needs only a new extractor.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+BlockKind = Literal["heading", "paragraph", "table"]
+
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """One slot of a table grid.
+
+    ``span_of`` is None for the slot where a printed cell starts; a slot covered by a
+    rowspan/colspan repeats the printed text and names the (row, column) of its origin, so
+    a table parser can either use the repeated label or skip copies.
+    """
+
+    text: str
+    span_of: tuple[int, int] | None = None
+
+    @property
+    def is_copy(self) -> bool:
+        return self.span_of is not None
+
+
+@dataclass
+class Table:
+    """A table after expanding rowspan/colspan.
+
+    Rows may be ragged: formats that do not record spans (the seed text export) give each
+    row only the cells it prints, so table parsers match rows by their labels, never by a
+    fixed column position.
+    """
+
+    rows: list[list[GridCell]]
+
+    def texts(self) -> list[list[str]]:
+        return [[cell.text for cell in row] for row in self.rows]
+
+
+@dataclass
+class Block:
+    kind: BlockKind
+    text: str = ""
+    table: Table | None = None
+
+
+@dataclass
+class Document:
+    """What an extractor read out of one file.
+
+    ``page_meta`` holds what the page says about itself outside the report body: HTML
+    ``<meta>`` values (ArticleTitle, PubDate, ContentSource, SiteName, ColumnName) and the
+    info table (索引号, 发布机构, 发文日期/成文日期, 文号). ``page_title`` is the page's own
+    title (``<h1>`` or ArticleTitle) where the format has one.
+    """
+
+    blocks: list[Block]
+    source_format: str
+    page_meta: dict[str, str] = field(default_factory=dict)
+    page_title: str | None = None
+
+    def fingerprint(self) -> str:
+        """sha256 of the body's text with white space folded.
+
+        Two captures of the same report whose body text is the same have the same
+        fingerprint whatever the page chrome, markup or encoding did, which is what keeps
+        false versions out of the archive. Page metadata is left out on purpose: portals
+        rewrite PubDate and visit counters without the report changing.
+        """
+        digest = hashlib.sha256()
+        for block in self.blocks:
+            if block.table is not None:
+                for row in block.table.rows:
+                    line = "\t".join(_SPACE.sub("", c.text) for c in row if not c.is_copy)
+                    digest.update(b"R" + line.encode("utf-8") + b"\n")
+            else:
+                digest.update(b"P" + _SPACE.sub("", block.text).encode("utf-8") + b"\n")
+        return digest.hexdigest()

@@ -1,0 +1,158 @@
+"""The report model: what the parser says a report contains.
+
+``Report.to_dict()`` is the ``--json`` output contract that users and the archive rely on
+(see README, "Parser output"). Keys are stable; new keys may be added, none renamed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+CellState = Literal["number", "blank", "dash", "text"]
+Template = Literal["2019", "2021", "pre-2019", "unknown"]
+Severity = Literal["error", "warning", "info"]
+
+APPLICANT_COLUMNS = (
+    "natural_person",
+    "commercial",
+    "research",
+    "social_welfare",
+    "legal_services",
+    "other_org",
+    "total",
+)
+APPEAL_BLOCKS = ("review", "litigation_direct", "litigation_after_review")
+APPEAL_OUTCOMES = ("upheld", "corrected", "other", "pending", "total")
+
+
+@dataclass
+class Cell:
+    """One printed value: the printed text is the record, the rest is read from it.
+
+    ``value_wan`` is set only on money cells, the amount in 万元 where the unit is known.
+    """
+
+    raw: str
+    value: int | float | None
+    unit: str | None
+    state: CellState
+    value_wan: int | float | None = None
+    money: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"raw": self.raw, "value": self.value, "unit": self.unit, "state": self.state}
+        if self.money:
+            out["value_wan"] = self.value_wan
+        return out
+
+
+@dataclass
+class Section:
+    number: int
+    heading: str
+    text: str
+
+
+@dataclass
+class ActiveDisclosureRow:
+    item: str  # "第二十条第（一）项", brackets always full-width
+    label: str  # printed row label, white space removed
+    cells: dict[str, Cell]  # printed column label (white space removed) -> cell
+
+
+@dataclass
+class ActiveDisclosureTable:
+    template: Template
+    rows: list[ActiveDisclosureRow]
+
+
+@dataclass
+class ApplicationRow:
+    label: str
+    cells: dict[str, Cell]  # APPLICANT_COLUMNS key -> cell
+
+
+@dataclass
+class ApplicationsTable:
+    template: Template
+    rows: dict[str, ApplicationRow]  # row key (see README) -> row; insertion order = printed order
+
+
+@dataclass
+class AppealsTable:
+    template: Template
+    cells: dict[str, Cell]  # "<block>.<outcome>" -> cell
+
+
+@dataclass
+class Finding:
+    rule: str
+    severity: Severity
+    table: str | None
+    row: str | None
+    column: str | None
+    printed: Any
+    expected: Any
+    message: str
+
+
+@dataclass
+class Metadata:
+    agency: str | None = None
+    title: str | None = None
+    year: int | None = None
+    template: Template = "unknown"
+    region: str | None = None
+    publish_date: str | None = None  # ISO date from the page's metadata
+    signed_date: str | None = None  # ISO date printed under the signature
+    address: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    source_url: str | None = None
+
+
+@dataclass
+class Report:
+    metadata: Metadata
+    sections: list[Section] = field(default_factory=list)
+    active_disclosure: ActiveDisclosureTable | None = None
+    applications: ApplicationsTable | None = None
+    appeals: AppealsTable | None = None
+    findings: list[Finding] = field(default_factory=list)
+    preamble: str = ""
+    source_format: str = ""
+    parser_version: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        tables: dict[str, Any] = {}
+        if self.active_disclosure is not None:
+            tables["active_disclosure"] = {
+                "template": self.active_disclosure.template,
+                "rows": [
+                    {"item": r.item, "label": r.label, "cells": {k: c.to_dict() for k, c in r.cells.items()}}
+                    for r in self.active_disclosure.rows
+                ],
+            }
+        if self.applications is not None:
+            tables["applications"] = {
+                "template": self.applications.template,
+                "rows": {
+                    key: {"label": r.label, "cells": {k: c.to_dict() for k, c in r.cells.items()}}
+                    for key, r in self.applications.rows.items()
+                },
+            }
+        if self.appeals is not None:
+            tables["appeals"] = {
+                "template": self.appeals.template,
+                "cells": {k: c.to_dict() for k, c in self.appeals.cells.items()},
+            }
+        return {
+            "metadata": asdict(self.metadata),
+            "preamble": self.preamble,
+            "sections": [asdict(s) for s in self.sections],
+            "tables": tables,
+            "findings": [asdict(f) for f in self.findings],
+            "source_format": self.source_format,
+            "parser_version": self.parser_version,
+        }

@@ -1,0 +1,58 @@
+"""What the crawler hands the archive: one fetch of a report page and its attachments.
+
+These are plain data so that the crawl pipeline, ``harvester parse``-style local imports
+and tests can all record captures the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+CaptureStatus = Literal["ok", "not_modified", "blocked", "error"]
+
+
+@dataclass
+class Resource:
+    """One HTTP fetch (the report page or one attachment).
+
+    ``body`` is None when the server answered 304 Not Modified or the fetch failed; the
+    archive then uses the bytes it already holds for this URL.
+    """
+
+    url: str
+    http_status: int
+    fetched_at: datetime
+    body: bytes | None = None
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    status: CaptureStatus = "ok"
+    error: str | None = None  # why a fetch failed or was blocked
+
+
+@dataclass
+class ParseOutcome:
+    """The parser's word on the capture's primary document (the page or its attachment).
+
+    ``report`` is ``Report.to_dict()``; ``error`` is the one-line reason when parsing failed
+    (the capture and its bytes are stored all the same). ``fingerprint`` identifies the
+    content of the capture for change detection (see ``storage.fingerprint``).
+    """
+
+    report: dict[str, Any] | None
+    error: str | None
+    parser_version: str
+    fingerprint: str
+
+
+@dataclass
+class CaptureInput:
+    site: str
+    page: Resource
+    attachments: list[Resource] = field(default_factory=list)
+    listing_title: str | None = None  # the link text on the column page
+    listing_date: str | None = None
+    parse: ParseOutcome | None = None
+    run_id: int | None = None
