@@ -1,0 +1,37 @@
+"""Bytes -> :class:`~parsers.document.Document`, one extractor module per format.
+
+The format is sniffed from the bytes; a filename or content type only breaks ties (an
+OLE2 file named .wps is WPS, not DOC), because portals serve PDFs as
+application/octet-stream and name DOCX files .doc.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import PurePosixPath
+
+from parsers.document import Document
+from parsers.extract.sniff import sniff_format
+from parsers.errors import ExtractionError
+
+# format -> "module:function" of its extractor, imported on first use (pdfplumber and
+# python-docx are slow to import and most captures are HTML).
+_EXTRACTORS = {
+    "seedtext": "parsers.extract.seedtext:extract_seedtext",
+    "html": "parsers.extract.html:extract_html",
+    "docx": "parsers.extract.docx:extract_docx",
+    "pdf": "parsers.extract.pdf:extract_pdf",
+    "doc": "parsers.extract.converted:extract_doc",
+    "wps": "parsers.extract.converted:extract_wps",
+}
+
+
+def extract(data: bytes, *, filename: str | None = None, content_type: str | None = None) -> Document:
+    """Read one file into a document; raises ExtractionError with a one-line reason."""
+    if not data or not data.strip():
+        raise ExtractionError("the file is empty")
+    suffix = PurePosixPath(filename).suffix.lower().lstrip(".") if filename else None
+    fmt = sniff_format(data, suffix=suffix, content_type=content_type)
+    module_name, function_name = _EXTRACTORS[fmt].split(":")
+    extractor = getattr(importlib.import_module(module_name), function_name)
+    return extractor(data)

@@ -1,0 +1,54 @@
+"""Which format a file is, read from its first bytes."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from io import BytesIO
+
+from parsers.errors import ExtractionError
+
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+_HTML_MARKER = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|meta|div|table|p|title|script)\b", re.I)
+
+
+def sniff_format(data: bytes, *, suffix: str | None = None, content_type: str | None = None) -> str:
+    """One of seedtext, html, docx, pdf, doc, wps; raises ExtractionError for anything else."""
+    head = data[:2048]
+    stripped = head.lstrip(b"\xef\xbb\xbf\xff\xfe\xfe\xff \t\r\n\x00")
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    if suffix == "pdf" or (content_type or "").lower().startswith("application/pdf"):
+        raise ExtractionError("not a PDF: the file has no %PDF- header")
+    if head.startswith(_ZIP_MAGIC):
+        return _sniff_zip(data)
+    if head.startswith(_OLE2_MAGIC):
+        return "wps" if suffix in {"wps", "wpt"} or "wps" in (content_type or "").lower() else "doc"
+    if _HTML_MARKER.search(stripped[:1024]):
+        return "html"
+    if _looks_like_text(head):
+        return "seedtext"
+    raise ExtractionError("unrecognised binary data: not HTML, text, DOCX, PDF, DOC or WPS")
+
+
+def _sniff_zip(data: bytes) -> str:
+    try:
+        names = zipfile.ZipFile(BytesIO(data)).namelist()
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise ExtractionError(f"damaged ZIP container (truncated DOCX?): {exc}") from exc
+    if "word/document.xml" in names:
+        return "docx"
+    raise ExtractionError("a ZIP archive that is not a Word document (no word/document.xml)")
+
+
+def _looks_like_text(head: bytes) -> bool:
+    """Text decodes as UTF-8 (allowing a cut multi-byte character at the end) without control bytes."""
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 3:
+            return False
+        text = head[: exc.start].decode("utf-8")
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\f")
+    return controls == 0

@@ -1,0 +1,78 @@
+"""Recognising a report by its title: "{agency}{year}年(度)政府信息公开工作年度报告".
+
+The crawler decides from a listing link's title alone whether the link is a report, so the
+test is strict about what must be there (a year, 政府信息公开, 年度报告/年报) and about what
+must not (政府工作报告, budgets, statistics year-books, notices about a report).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_CN_DIGITS = {"〇": "0", "○": "0", "零": "0", "Ｏ": "0", "O": "0", "一": "1", "二": "2", "三": "3", "四": "4",
+              "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+_YEAR = re.compile(r"((?:19|20)\d{2}|[二][〇○零Ｏ][一二三四五六七八九〇○零Ｏ]{2})\s*年?\s*度?")
+_SUBJECT = re.compile(r"政府信息公开(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)|政府信息公开年度工作报告")
+_REPORT_WORD = re.compile(r"年度(?:工作)?报告|年报")
+# Titles that contain the words above but are something else.
+_REJECT = re.compile(
+    r"政府工作报告|预算|决算|统计年报|统计公报|年鉴|通知|公告|通告|征求意见|意见稿|目录|指南|解读|"
+    r"工作要点|工作方案|考核|评估|第三方|汇总|情况的函"
+)
+_EDGE = " \t\r\n-—_·|｜:：,，、\"'“”《》〈〉【】[]()（）"
+
+
+@dataclass(frozen=True)
+class TitleInfo:
+    agency: str | None
+    year: int
+
+
+def _fold(title: str) -> str:
+    return unicodedata.normalize("NFKC", title).strip()
+
+
+def _year_value(text: str) -> int:
+    digits = "".join(_CN_DIGITS.get(ch, ch) for ch in text)
+    return int(digits)
+
+
+def is_annual_report_title(title: str) -> bool:
+    """True for an annual information-disclosure report's title."""
+    return parse_report_title(title) is not None
+
+
+def parse_report_title(title: str) -> TitleInfo | None:
+    """Agency and report year from a report title; None when the title is not a report's.
+
+    The year in the title is the report year (the year the statistics cover), even when
+    the report is published the year after. The agency is what precedes the year, or what
+    sits between the year and 政府信息公开 when the title starts with the year.
+    """
+    if not title:
+        return None
+    text = re.sub(r"\s+", "", _fold(title))
+    subject = _SUBJECT.search(text)
+    if subject is None or not _REPORT_WORD.search(text, subject.start()) or _REJECT.search(text):
+        return None
+    year_match = None
+    for match in _YEAR.finditer(text):
+        if match.start() < subject.start() or year_match is None:
+            year_match = match
+        if match.start() >= subject.start():
+            break
+    if year_match is None:
+        return None
+    year = _year_value(year_match.group(1))
+    if not 1990 <= year <= 2100:
+        return None
+    if year_match.start() < subject.start():
+        before = text[: year_match.start()].strip(_EDGE)
+        between = text[year_match.end() : subject.start()].strip(_EDGE)
+        agency = before or between
+    else:  # "XX局政府信息公开工作年度报告（2020年）"
+        agency = text[: subject.start()].strip(_EDGE)
+    agency = re.sub(r"^关于", "", agency or "").strip(_EDGE)
+    return TitleInfo(agency=agency or None, year=year)

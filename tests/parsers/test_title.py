@@ -1,0 +1,41 @@
+import pytest
+
+from parsers.title import TitleInfo, is_annual_report_title, parse_report_title
+
+
+@pytest.mark.parametrize(
+    ("title", "agency", "year"),
+    [
+        ("淄博市张店区机关事务服务中心2020年政府信息公开工作年度报告", "淄博市张店区机关事务服务中心", 2020),
+        ("淄博市工业和信息化局2020年度政府信息公开工作年度报告", "淄博市工业和信息化局", 2020),
+        ("2023年度山东张店经济开发区管理委员会政府信息公开工作年度报告", "山东张店经济开发区管理委员会", 2023),
+        ("威海经济技术开发区 2020 年政府信息公开工作年度报告", "威海经济技术开发区", 2020),
+        ("某某县人民政府2019年政府信息公开年报", "某某县人民政府", 2019),
+        ("某某局政府信息公开工作年度报告（2021年）", "某某局", 2021),
+        ("二〇二二年某某县政府信息公开工作年度报告", "某某县", 2022),
+        ("2021年政府信息公开工作年度报告", None, 2021),
+    ],
+)
+def test_report_titles_give_agency_and_year(title: str, agency: str | None, year: int) -> None:
+    assert parse_report_title(title) == TitleInfo(agency=agency, year=year)
+    assert is_annual_report_title(title)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "某某市2021年政府工作报告",
+        "某某区2020年部门预决算公开",
+        "某某区2020年财政预算执行情况",
+        "某某县2020年统计年报",
+        "某某公司2020年年报",
+        "关于做好2020年政府信息公开工作年度报告编制工作的通知",
+        "某某县政府信息公开指南",
+        "某某局政府信息公开工作年度报告",  # no year
+        "",
+        "政府信息公开",
+    ],
+)
+def test_other_titles_are_rejected(title: str) -> None:
+    assert parse_report_title(title) is None
+    assert not is_annual_report_title(title)
