@@ -1,0 +1,176 @@
+"""The scheduler loop: start each site's crawl when its schedule says, one at a time per site.
+
+Time and process start-up are injected (``Clock``, ``Launcher``) so the same loop runs for
+real in ``harvester schedule`` and under a fake clock in the tests.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import Callable, Protocol
+
+from harvester.scheduling.state import SchedulerState
+from harvester.scheduling.triggers import SiteSchedule
+
+log = logging.getLogger(__name__)
+
+# How often running crawls are checked for completion while nothing else is due.
+POLL_SECONDS = 30.0
+
+
+class Clock(Protocol):
+    def now(self) -> datetime: ...
+
+    def sleep(self, seconds: float) -> None: ...
+
+
+class RunHandle(Protocol):
+    def poll(self) -> int | None: ...
+
+
+class Launcher(Protocol):
+    def start(self, site: str, scheduled_for: datetime) -> RunHandle: ...
+
+
+@dataclass
+class SystemClock:
+    tz: tzinfo
+
+    def now(self) -> datetime:
+        return datetime.now(self.tz)
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+@dataclass
+class SubprocessLauncher:
+    """Runs ``harvester crawl SITE`` in its own process, its output in a log file per run.
+
+    A crawl in its own process keeps Twisted's one-reactor-per-process rule and a crashing
+    crawl away from the scheduler.
+    """
+
+    db_url: str
+    data_dir: Path
+
+    def start(self, site: str, scheduled_for: datetime) -> subprocess.Popen[bytes]:
+        log_dir = self.data_dir / "logs"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        stamp = scheduled_for.strftime("%Y%m%dT%H%M")
+        handle = open(log_dir / f"{site}-{stamp}.log", "ab")
+        env = dict(os.environ, HARVESTER_DATA_DIR=str(self.data_dir), HARVESTER_RUN_KIND="scheduled")
+        try:
+            return subprocess.Popen(
+                [sys.executable, "-m", "harvester.cli.main", "crawl", site, "--db", self.db_url],
+                stdout=handle,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=env,
+            )
+        finally:
+            handle.close()
+
+
+@dataclass
+class Event:
+    """Something the scheduler did, for its log and for the tests."""
+
+    kind: str  # started | finished | skipped_running
+    site: str
+    at: datetime
+    scheduled_for: datetime | None = None
+    exit_code: int | None = None
+
+
+@dataclass
+class Upcoming:
+    site: str
+    expressions: tuple[str, ...]
+    last_fire: datetime | None
+    next_fire: datetime | None
+    running: bool
+
+
+class Scheduler:
+    def __init__(
+        self,
+        schedules: list[SiteSchedule],
+        state: SchedulerState,
+        launcher: Launcher,
+        clock: Clock,
+        on_event: Callable[[Event], None] | None = None,
+    ) -> None:
+        self.schedules = schedules
+        self.state = state
+        self.launcher = launcher
+        self.clock = clock
+        self.on_event = on_event or (lambda event: log.info("%s %s", event.kind, event.site))
+        self.running: dict[str, RunHandle] = {}
+        now = clock.now()
+        for schedule in schedules:
+            # A site seen for the first time waits for its next slot instead of firing now.
+            if state.last_fire(schedule.site) is None:
+                state.set_last_fire(schedule.site, now)
+
+    def tick(self) -> list[Event]:
+        """Reap finished crawls and start the ones that are due; returns what happened."""
+        now = self.clock.now()
+        events: list[Event] = []
+        for site, handle in list(self.running.items()):
+            code = handle.poll()
+            if code is not None:
+                del self.running[site]
+                events.append(Event("finished", site, now, exit_code=code))
+        for schedule in self.schedules:
+            due = schedule.latest_due(self.state.last_fire(schedule.site), now)
+            if due is None:
+                continue
+            # Missed slots collapse into this one run: remember only the latest.
+            self.state.set_last_fire(schedule.site, due)
+            if schedule.site in self.running:
+                events.append(Event("skipped_running", schedule.site, now, scheduled_for=due))
+                continue
+            self.running[schedule.site] = self.launcher.start(schedule.site, due)
+            events.append(Event("started", schedule.site, now, scheduled_for=due))
+        for event in events:
+            self.on_event(event)
+        return events
+
+    def seconds_until_next(self) -> float:
+        now = self.clock.now()
+        upcoming = [u.next_fire for u in self.upcoming() if u.next_fire is not None]
+        wait = min((moment - now).total_seconds() for moment in upcoming) if upcoming else POLL_SECONDS
+        if self.running:
+            wait = min(wait, POLL_SECONDS)
+        return max(wait, 1.0)
+
+    def upcoming(self) -> list[Upcoming]:
+        now = self.clock.now()
+        rows = []
+        for schedule in self.schedules:
+            last = self.state.last_fire(schedule.site)
+            # A slot missed while the scheduler was down is the next run, not a later one.
+            overdue = schedule.latest_due(last, now)
+            rows.append(
+                Upcoming(
+                    site=schedule.site,
+                    expressions=schedule.expressions,
+                    last_fire=last,
+                    next_fire=overdue or schedule.next_after(now),
+                    running=schedule.site in self.running,
+                )
+            )
+        return rows
+
+    def run_forever(self, should_stop: Callable[[], bool] = lambda: False) -> None:
+        while not should_stop():
+            self.tick()
+            self.clock.sleep(self.seconds_until_next())
