@@ -10,8 +10,8 @@ import logging
 import os
 import subprocess
 import sys
-import time
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Callable, Protocol
@@ -41,13 +41,21 @@ class Launcher(Protocol):
 
 @dataclass
 class SystemClock:
+    """Wall-clock time whose sleep a signal handler can cut short with ``wake()``
+    (``time.sleep`` resumes after a handler returns, which would delay Ctrl-C by days)."""
+
     tz: tzinfo
+    _wake: threading.Event = field(default_factory=threading.Event)
 
     def now(self) -> datetime:
         return datetime.now(self.tz)
 
     def sleep(self, seconds: float) -> None:
-        time.sleep(seconds)
+        self._wake.wait(seconds)
+        self._wake.clear()
+
+    def wake(self) -> None:
+        self._wake.set()
 
 
 @dataclass

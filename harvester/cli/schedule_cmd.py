@@ -1,0 +1,93 @@
+"""``harvester schedule``: crawl each site on its own cron schedule, or list the next runs."""
+
+from __future__ import annotations
+
+import logging
+import signal
+from typing import Any
+
+import click
+
+from harvester.cli.common import db_option, fail, json_option, print_json
+from harvester.config import data_dir, database_url
+from harvester.scheduling.runner import Event, Scheduler, SubprocessLauncher, SystemClock
+from harvester.scheduling.state import SchedulerState
+from harvester.scheduling.triggers import ScheduleError, SiteSchedule, schedule_timezone
+
+
+def _format(moment: Any) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M %Z") if moment else "-"
+
+
+@click.command()
+@click.option("--site", "sites", multiple=True, metavar="SITE", help="Schedule only these sites (default: all).")
+@click.option("--list", "list_only", is_flag=True, help="Show each site's schedule and next run, then exit.")
+@db_option
+@json_option
+def schedule(sites: tuple[str, ...], list_only: bool, db: str | None, as_json: bool) -> None:
+    """Run crawls on each site's schedule (cron in the site config; default weekly,
+    daily from January to March). Each crawl runs in its own process; a site never runs
+    twice at once; runs missed while the scheduler was down run once when it returns."""
+    from harvester.siteconfig import load_sites
+
+    configs = load_sites()
+    unknown = sorted(set(sites) - set(configs))
+    if unknown:
+        fail(f"unknown site: {', '.join(unknown)} (see `harvester sites`)")
+    chosen = [configs[name] for name in (sites or sorted(configs))]
+    tz = schedule_timezone()
+    try:
+        schedules = [SiteSchedule.build(cfg.name, cfg.schedule, tz) for cfg in chosen]
+    except ScheduleError as exc:
+        fail(str(exc))
+    data = data_dir()
+    url = database_url(db, data)
+    state = SchedulerState(data / "scheduler-state.json")
+    clock = SystemClock(tz)
+    scheduler = Scheduler(schedules, state, SubprocessLauncher(url, data), clock, on_event=_log_event)
+
+    if list_only:
+        rows = scheduler.upcoming()
+        if as_json:
+            print_json(
+                [
+                    {"site": r.site, "schedule": list(r.expressions), "last_fire": r.last_fire,
+                     "next_fire": r.next_fire, "running": r.running}
+                    for r in rows
+                ]
+            )
+            return
+        width = max([len(r.site) for r in rows] + [4])
+        click.echo(f"{'SITE':<{width}}  {'NEXT RUN':<22}  {'LAST SLOT':<22}  SCHEDULE")
+        for r in rows:
+            click.echo(f"{r.site:<{width}}  {_format(r.next_fire):<22}  {_format(r.last_fire):<22}  {' | '.join(r.expressions)}")
+        return
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    stopping = False
+
+    def stop(signum: int, frame: Any) -> None:
+        nonlocal stopping
+        stopping = True
+        clock.wake()
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    click.echo(f"scheduling {len(schedules)} site(s) in {tz}; archive {url}; Ctrl-C to stop")
+    for row in scheduler.upcoming():
+        click.echo(f"  {row.site}: next run {_format(row.next_fire)}")
+    scheduler.run_forever(should_stop=lambda: stopping)
+    for site, handle in scheduler.running.items():
+        # Crawls keep their job state, so a terminated one resumes on its next run.
+        handle.terminate()  # type: ignore[attr-defined]
+        click.echo(f"stopped running crawl of {site}")
+
+
+def _log_event(event: Event) -> None:
+    logger = logging.getLogger("harvester.schedule")
+    if event.kind == "started":
+        logger.info("started crawl of %s (slot %s)", event.site, _format(event.scheduled_for))
+    elif event.kind == "finished":
+        logger.info("crawl of %s finished with exit status %s", event.site, event.exit_code)
+    else:
+        logger.info("slot %s of %s skipped: previous crawl still running", _format(event.scheduled_for), event.site)
