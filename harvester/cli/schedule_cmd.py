@@ -28,9 +28,12 @@ def schedule(sites: tuple[str, ...], list_only: bool, db: str | None, as_json: b
     """Run crawls on each site's schedule (cron in the site config; default weekly,
     daily from January to March). Each crawl runs in its own process; a site never runs
     twice at once; runs missed while the scheduler was down run once when it returns."""
-    from harvester.siteconfig import load_sites
+    from harvester.siteconfig import SiteConfigError, load_sites
 
-    configs = load_sites()
+    try:
+        configs = {config.name: config for config in load_sites()}
+    except SiteConfigError as exc:
+        fail(str(exc))
     unknown = sorted(set(sites) - set(configs))
     if unknown:
         fail(f"unknown site: {', '.join(unknown)} (see `harvester sites`)")
