@@ -6,24 +6,50 @@ from parsers import PARSER_VERSION
 from parsers.document import Document
 from parsers.extract import extract
 from parsers.hints import ReportHints
-from parsers.report import Metadata, Report
-from parsers.title import parse_report_title
+from parsers.metadata import read_metadata
+from parsers.report import ActiveDisclosureTable, AppealsTable, ApplicationsTable, Report, Section, Template
+from parsers.sections import split_layout
+from parsers.tables.active_disclosure import parse_active_disclosure
+from parsers.tables.appeals import parse_appeals
+from parsers.tables.applications import parse_applications
+from parsers.tables.classify import classify_tables
+from parsers.templates import active_disclosure_template, applications_template, report_template
+from parsers.validation import validate
 
 
 def parse_document(doc: Document, hints: ReportHints | None = None) -> Report:
     """Read sections, tables and metadata out of an extracted document and check them."""
-    hints = hints or ReportHints()
-    title = hints.title or doc.page_title
-    info = parse_report_title(title) if title else None
-    metadata = Metadata(
-        agency=(info.agency if info else None) or hints.agency,
-        title=title,
-        year=(info.year if info else None) or hints.year,
-        region=hints.region,
-        publish_date=hints.publish_date,
-        source_url=hints.source_url,
+    layout = split_layout(doc)
+    metadata = read_metadata(doc, layout, hints or ReportHints())
+    standard = classify_tables(layout.tables)
+
+    active_rows = parse_active_disclosure(standard.active_disclosure) if standard.active_disclosure else []
+    application_rows = parse_applications(standard.applications) if standard.applications else {}
+    appeal_cells = parse_appeals(standard.appeals) if standard.appeals else {}
+    table_templates: list[Template] = []
+    if active_rows:
+        table_templates.append(active_disclosure_template(active_rows))
+    if application_rows:
+        table_templates.append(applications_template(application_rows))
+    metadata.template = report_template(
+        table_templates, metadata.year, has_tables=bool(active_rows or application_rows or appeal_cells)
     )
-    return Report(metadata=metadata, source_format=doc.source_format, parser_version=PARSER_VERSION)
+
+    report = Report(
+        metadata=metadata,
+        sections=[Section(s.number, s.heading, "\n".join(s.paragraphs)) for s in layout.sections],
+        preamble="\n".join(layout.preamble),
+        source_format=doc.source_format,
+        parser_version=PARSER_VERSION,
+    )
+    if active_rows:
+        report.active_disclosure = ActiveDisclosureTable(active_disclosure_template(active_rows), active_rows)
+    if application_rows:
+        report.applications = ApplicationsTable(applications_template(application_rows), application_rows)
+    if appeal_cells:
+        report.appeals = AppealsTable(metadata.template, appeal_cells)
+    report.findings = validate(report)
+    return report
 
 
 def parse_bytes(

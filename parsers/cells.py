@@ -58,13 +58,13 @@ def parse_cell(text: str, *, money: bool = False, header_unit: str | None = None
     if money:
         if unit in _MONEY_UNITS:
             unit, factor = _MONEY_UNITS[unit]
-            value_wan = _tidy(value * factor)
+            value_wan = tidy_number(value * factor)
         elif value == 0:
             value_wan = 0
     return Cell(raw=raw, value=value, unit=unit, state="number", value_wan=value_wan, money=money)
 
 
-def _tidy(number: float) -> int | float:
+def tidy_number(number: float) -> int | float:
     """Round away float noise (251000 * 0.0001) and give integers back as int."""
     rounded = round(number, 6)
     return int(rounded) if float(rounded).is_integer() else rounded

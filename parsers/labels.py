@@ -1,0 +1,55 @@
+"""Label normalisation: how printed row/column labels and headings are compared.
+
+Printed labels drift in white space (line breaks inside cells), bracket width, the style of
+their numbering (1． 1. 1、) and notes in parentheses; every table parser compares labels
+through :func:`label_key` so the same drift is forgiven everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from parsers.extract.seedtext import strip_artefacts
+
+_SPACE = re.compile(r"\s+")
+# Leading numbering: 一、 （一） (1) 1． 1. 1、 第一 ...; Chinese numbers up to 十.
+_NUMBERING = re.compile(r"^(?:[(（]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|[一二三四五六七八九十]{1,3}\s*[、.．，,]|\d{1,2}\s*[、.．，,](?!\d))\s*")
+_NOTE = re.compile(r"[(（][^()（）]*[)）]")
+_QUOTES = str.maketrans("", "", "\"'“”‘’「」《》")
+_CN_NUMBER = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+
+
+def printed_label(text: str) -> str:
+    """A label as output: the printed text with all white space and export artefacts removed."""
+    return _SPACE.sub("", strip_artefacts(text))
+
+
+def label_key(text: str) -> str:
+    """A label reduced for matching: NFKC, no white space, numbering, notes or quotes."""
+    folded = unicodedata.normalize("NFKC", printed_label(text))
+    folded = _NUMBERING.sub("", folded)
+    previous = None
+    while previous != folded:  # nested notes "（…（…）…）"
+        previous, folded = folded, _NOTE.sub("", folded)
+    return folded.translate(_QUOTES)
+
+
+def compact(text: str) -> str:
+    """NFKC with white space removed, for substring tests on labels and table text."""
+    return unicodedata.normalize("NFKC", _SPACE.sub("", text))
+
+
+def chinese_number(text: str) -> int | None:
+    """1-99 from "三", "十二", "二十一" or arabic digits; None for anything else."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    if text.isdigit():
+        return int(text)
+    if not text or any(ch not in _CN_NUMBER for ch in text):
+        return None
+    if len(text) == 1:
+        return _CN_NUMBER[text]
+    tens, _, units = text.partition("十")
+    if "十" not in text or len(units) > 1 or len(tens) > 1:
+        return None
+    return (_CN_NUMBER[tens] if tens else 1) * 10 + (_CN_NUMBER[units] if units else 0)

@@ -1,0 +1,107 @@
+"""Report metadata: agency, title, year, dates, contacts and region.
+
+Each field has an order of sources (title block, hints, page metadata, signature, text);
+the order is written down in docs/TEAM_CONTRACTS.md, "Parser decisions".
+"""
+
+from __future__ import annotations
+
+import re
+
+from parsers.dates import find_date
+from parsers.document import Document
+from parsers.hints import ReportHints
+from parsers.report import Metadata
+from parsers.sections import Layout
+from parsers.title import parse_report_title
+
+_STATISTICS_YEAR = re.compile(r"统计(?:期限|时限|时间|区间|周期)[^。]{0,12}?自?\s*(\d{4})\s*年")
+_AGENCY_IN_TEXT = re.compile(r"本报告(?:电子版)?(?:可在|可以在|可从|在)([^，,。；;（(]{2,30}?)(?:门户网站|政府网站|网站)")
+_CONTACT_END = "；;，,）)。"
+_CONTACT_LABELS = {
+    "address": re.compile(r"地址\s*[：:]?\s*"),
+    "phone": re.compile(r"(?:联系电话|电话)\s*[：:]?\s*(?=\d)"),
+    "email": re.compile(r"(?:电子邮箱|电子信箱|邮箱|E-?mail)\s*[：:]?\s*", re.I),
+}
+_REGION = re.compile(r"(?:[^\W\d省市区县州盟旗]{1,4}?(?:自治区|自治州|自治县|地区|省|市|州|盟|县|区|旗))+")
+_PAGE_AGENCY_KEYS = ("发布机构", "ContentSource")
+_PAGE_DATE_KEYS = ("PubDate", "发文日期", "成文日期", "发布日期")
+
+
+def read_metadata(doc: Document, layout: Layout, hints: ReportHints) -> Metadata:
+    title = "".join(re.sub(r"\s+", "", line) for line in layout.title_lines) or None
+    info = parse_report_title(title) if title else None
+    body_paragraphs = layout.preamble + [p for s in layout.sections for p in s.paragraphs]
+    agency = (
+        (info.agency if info else None)
+        or hints.agency
+        or _first_value(doc.page_meta, hints.page_meta, keys=_PAGE_AGENCY_KEYS)
+        or layout.signature_agency
+        or _agency_in_text(body_paragraphs)
+    )
+    contacts = read_contacts("".join(body_paragraphs))
+    return Metadata(
+        agency=agency,
+        title=title,
+        year=(info.year if info else None) or hints.year or _statistics_year(body_paragraphs),
+        region=hints.region or region_of(agency),
+        publish_date=find_date(hints.publish_date or "")
+        or find_date(_first_value(doc.page_meta, hints.page_meta, keys=_PAGE_DATE_KEYS) or ""),
+        signed_date=layout.signed_date,
+        address=contacts.get("address"),
+        phone=contacts.get("phone"),
+        email=contacts.get("email"),
+        source_url=hints.source_url,
+    )
+
+
+def read_contacts(text: str) -> dict[str, str]:
+    """Address, phone and e-mail as printed after their labels; the first non-empty one wins."""
+    found: dict[str, str] = {}
+    for name, label in _CONTACT_LABELS.items():
+        for match in label.finditer(text):
+            value = _up_to_end(text, match.end())
+            if value:
+                found[name] = value
+                break
+    return found
+
+
+def region_of(agency: str | None) -> str | None:
+    """The leading administrative names of an agency ("淄博市张店区机关事务服务中心" -> "淄博市张店区")."""
+    if not agency:
+        return None
+    match = _REGION.match(agency)
+    return match.group(0) if match else None
+
+
+def _up_to_end(text: str, start: int) -> str:
+    end = start
+    while end < len(text) and text[end] not in _CONTACT_END:
+        end += 1
+    return text[start:end].strip()
+
+
+def _first_value(*metas: dict[str, str], keys: tuple[str, ...]) -> str | None:
+    for meta in metas:
+        for key in keys:
+            value = (meta.get(key) or "").strip()
+            if value:
+                return value
+    return None
+
+
+def _statistics_year(paragraphs: list[str]) -> int | None:
+    for paragraph in paragraphs:
+        match = _STATISTICS_YEAR.search(paragraph)
+        if match:
+            return int(match.group(1))
+    return None
+
+
+def _agency_in_text(paragraphs: list[str]) -> str | None:
+    for paragraph in paragraphs:
+        match = _AGENCY_IN_TEXT.search(paragraph)
+        if match:
+            return match.group(1).strip()
+    return None

@@ -1,0 +1,122 @@
+"""Cutting a document into title block, preamble, the six sections and a signature.
+
+A heading is recognised by its wording (the six headings and the variants portals print),
+and a printed number, if any, must be the canonical one: seed 001 prints
+"（1） 主动公开政府信息情况" as a sub-heading inside section 1, which must not start section 2.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from parsers.dates import find_date, is_date_line
+from parsers.document import Block, Document, Table
+from parsers.labels import chinese_number
+
+_HEADING_NUMBER = re.compile(
+    r"^(?:[(（]\s*([一二三四五六七八九十]{1,2}|\d{1,2})\s*[)）]|([一二三四五六七八九十]{1,2}|\d{1,2})(?![\d年])\s*[、.．，,:：]?)\s*"
+)
+_HEADING_WORDING = {
+    1: re.compile(r"(?:政府信息公开(?:工作)?)?(?:总体情况|概述)"),
+    2: re.compile(r"主动公开政府信息(?:的)?情况"),
+    3: re.compile(r"收到和处理政府信息公开申请(?:的)?情况"),
+    4: re.compile(r"(?:因)?政府信息公开(?:工作)?(?:被申请)?行政复议[、和及与]?(?:提起)?行政诉讼(?:的)?情况"),
+    5: re.compile(r"(?:政府信息公开工作)?存在的?主要问题及(?:其)?改进(?:情况|措施)"),
+    6: re.compile(r"其他需要报告的事项|需要报告的其他事项"),
+}
+_HEADING_MAX_CHARS = 40
+_TITLE_MAX_PARAGRAPHS = 4
+_TITLE_LINE_MAX_CHARS = 60
+_SIGNATURE_MAX_CHARS = 30
+_SENTENCE_PUNCTUATION = re.compile(r"[。，,；;：:]")
+
+
+@dataclass
+class SectionSpan:
+    number: int
+    heading: str
+    paragraphs: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Layout:
+    """The document's parts in reading order; ``tables`` pairs each table with the section it sits in (0 = before any)."""
+
+    title_lines: list[str]
+    preamble: list[str]
+    sections: list[SectionSpan]
+    tables: list[tuple[int, Table]]
+    signature_agency: str | None = None
+    signed_date: str | None = None
+
+
+def heading_number(text: str) -> int | None:
+    """The canonical section number when ``text`` is one of the six headings, else None."""
+    folded = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    match = _HEADING_NUMBER.match(folded)
+    printed = None
+    if match and match.group(0):
+        printed = chinese_number(match.group(1) or match.group(2))
+        folded = folded[match.end() :]
+    folded = folded.rstrip("。.:：;；")
+    if not folded or len(folded) > _HEADING_MAX_CHARS:
+        return None
+    for number, wording in _HEADING_WORDING.items():
+        if wording.fullmatch(folded):
+            return number if printed in (None, number) else None
+    return None
+
+
+def split_layout(doc: Document) -> Layout:
+    blocks = doc.blocks
+    texts = [b for b in blocks if b.table is None]
+    title_end = _title_block_end(texts)
+    title_lines = [b.text.strip() for b in texts[:title_end]]
+    signature_blocks, signature_agency, signed_date = _signature(blocks)
+
+    preamble: list[str] = []
+    sections: list[SectionSpan] = []
+    tables: list[tuple[int, Table]] = []
+    skip = {id(b) for b in texts[:title_end]} | signature_blocks
+    for block in blocks:
+        if id(block) in skip:
+            continue
+        if block.table is not None:
+            tables.append((sections[-1].number if sections else 0, block.table))
+            continue
+        text = block.text.strip()
+        number = heading_number(text)
+        if number is not None and (not sections or number > sections[-1].number):
+            sections.append(SectionSpan(number, text))
+        elif text:
+            (sections[-1].paragraphs if sections else preamble).append(text)
+    return Layout(title_lines, preamble, sections, tables, signature_agency, signed_date)
+
+
+def _title_block_end(texts: list[Block]) -> int:
+    """How many leading paragraphs form the title block (0 when there is none)."""
+    for index, block in enumerate(texts[:_TITLE_MAX_PARAGRAPHS]):
+        text = block.text.strip()
+        if len(text) > _TITLE_LINE_MAX_CHARS or "。" in text or heading_number(text) is not None:
+            return 0
+        if "报告" in text or "年报" in text:
+            return index + 1
+    return 0
+
+
+def _signature(blocks: list[Block]) -> tuple[set[int], str | None, str | None]:
+    """The trailing date line and the agency line above it, if the document ends with them."""
+    tail = [b for b in blocks if b.table is not None or b.text.strip()]
+    if not tail or tail[-1].table is not None or not is_date_line(tail[-1].text):
+        return set(), None, None
+    date_block = tail[-1]
+    taken = {id(date_block)}
+    agency = None
+    if len(tail) >= 2 and tail[-2].table is None:
+        line = tail[-2].text.strip()
+        if len(line) <= _SIGNATURE_MAX_CHARS and not _SENTENCE_PUNCTUATION.search(line) and heading_number(line) is None:
+            agency = re.sub(r"\s+", "", line)
+            taken.add(id(tail[-2]))
+    return taken, agency, find_date(date_block.text)

@@ -1,0 +1,71 @@
+"""Table 2 (主动公开政府信息情况): rows grouped under their 第二十条 items.
+
+Each item prints a header row (信息内容 + its columns) and data rows (label + values);
+rows a province added are kept under the item they are printed in.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from parsers.cells import parse_cell
+from parsers.document import Table
+from parsers.labels import label_key, printed_label
+from parsers.report import ActiveDisclosureRow, Cell
+from parsers.tables.grid import is_value, printed_cells
+
+_ITEM = re.compile(r"第二十条第?[(（]([一二三四五六七八九十]+)[)）]项?")
+_HEADER_FIRST = "信息内容"
+_COLUMN_WORD = re.compile(r"数量|件数|金额|增/?减")
+_MONEY_COLUMN = re.compile(r"金额")
+_HEADER_UNIT = re.compile(r"单位[：:]?\s*(万元|元|亿元)|[(（](万元|元|亿元)[)）]")
+
+
+def item_label(text: str) -> str | None:
+    """"第二十条第（一）项" with full-width brackets, from any printed variant; None if not an item."""
+    match = _ITEM.search(unicodedata.normalize("NFKC", printed_label(text)).replace("(", "（").replace(")", "）"))
+    return f"第二十条第（{match.group(1)}）项" if match else None
+
+
+def parse_active_disclosure(pieces: list[Table]) -> list[ActiveDisclosureRow]:
+    rows: list[ActiveDisclosureRow] = []
+    item = ""
+    columns: list[str] = []
+    for piece in pieces:
+        for grid_row in piece.rows:
+            texts = printed_cells(grid_row)
+            if texts and item_label(texts[0]):
+                item = item_label(texts[0]) or item
+                texts = texts[1:]
+            if not any(t.strip() for t in texts):
+                continue
+            if _is_header(texts):
+                columns = [printed_label(t) for t in texts[1:]]
+                continue
+            label = printed_label(texts[0])
+            if not label:
+                continue
+            rows.append(ActiveDisclosureRow(item=item, label=label, cells=_cells(columns, texts[1:])))
+    return rows
+
+
+def _is_header(texts: list[str]) -> bool:
+    """信息内容 + column names; a header printed without 信息内容 is all labels naming quantities."""
+    if label_key(texts[0]) == _HEADER_FIRST:
+        return True
+    all_labels = all(t.strip() and not is_value(t) for t in texts)
+    return all_labels and any(_COLUMN_WORD.search(label_key(t)) for t in texts[1:])
+
+
+def _cells(columns: list[str], values: list[str]) -> dict[str, Cell]:
+    """Values aligned to the right of the columns (a ragged row lacks leading cells, not trailing ones)."""
+    names = columns or [f"列{i + 1}" for i in range(len(values))]
+    values = values[-len(names) :] if len(values) > len(names) else [""] * (len(names) - len(values)) + values
+    cells: dict[str, Cell] = {}
+    for name, text in zip(names, values):
+        money = bool(_MONEY_COLUMN.search(name))
+        unit_match = _HEADER_UNIT.search(name)
+        header_unit = (unit_match.group(1) or unit_match.group(2)) if unit_match else None
+        cells[name] = parse_cell(text, money=money, header_unit=header_unit)
+    return cells
