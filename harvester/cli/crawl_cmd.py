@@ -1,0 +1,88 @@
+"""``harvester crawl`` and ``harvester sites``: thin wrappers over harvester.crawl and
+harvester.siteconfig."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from harvester.cli.common import db_option, fail, json_option, print_json
+from harvester.config import data_dir
+
+SUMMARY_COLUMNS = ("pages_fetched", "reports_found", "new_reports", "new_versions", "unchanged",
+                   "not_modified", "failed", "blocked", "errors", "elapsed")
+
+
+@click.command()
+@click.argument("sites", nargs=-1, metavar="[SITE]...")
+@click.option("--all", "all_sites", is_flag=True, help="Crawl every configured site.")
+@click.option("--resume/--fresh", default=True, show_default=True,
+              help="Continue an interrupted crawl's job, or start the site's job afresh.")
+@db_option
+@json_option
+def crawl(sites: tuple[str, ...], all_sites: bool, resume: bool, db: str | None, as_json: bool) -> None:
+    """Crawl sites into the archive: report pages, their attachments, parsed and versioned."""
+    from harvester.crawl import CrawlLocked, run_crawl
+    from harvester.siteconfig import SiteConfigError, load_site, site_paths
+
+    if not sites and not all_sites:
+        raise click.UsageError("name at least one SITE, or --all (see `harvester sites`)")
+    if sites and all_sites:
+        raise click.UsageError("give SITE names or --all, not both")
+    names = sorted(site_paths()) if all_sites else list(sites)
+    try:
+        for name in names:
+            load_site(name)  # report a bad or unknown site before starting anything
+        summary = run_crawl(names, db_url=db, data_dir=data_dir(), progress=None if not as_json else False, resume=resume)
+    except (SiteConfigError, CrawlLocked) as exc:
+        fail(str(exc))
+    if as_json:
+        print_json(summary.to_dict())
+    else:
+        _print_summary(summary)
+    unfinished = [f"{name} ({stats.finish_reason})" for name, stats in summary.sites.items() if stats.finish_reason != "finished"]
+    if unfinished:
+        fail(f"crawl did not finish: {', '.join(unfinished)}; run it again to resume")
+
+
+def _print_summary(summary) -> None:  # type: ignore[no-untyped-def]
+    rows = [
+        [name, *(f"{stats.elapsed:.1f}s" if c == "elapsed" else str(getattr(stats, c)) for c in SUMMARY_COLUMNS)]
+        for name, stats in summary.sites.items()
+    ]
+    headers = ["site", *(c.replace("_", " ") for c in SUMMARY_COLUMNS)]
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=f"crawl summary ({summary.elapsed:.1f}s)")
+        for i, header in enumerate(headers):
+            table.add_column(header, justify="left" if i == 0 else "right")
+        for row in rows:
+            table.add_row(*row)
+        Console().print(table)
+        return
+    for row in rows:
+        click.echo(" ".join(f"{h}={v}" for h, v in zip(headers, row)))
+
+
+@click.command()
+@json_option
+def sites(as_json: bool) -> None:
+    """List the configured sites (harvester/sites/*.yaml and $HARVESTER_SITES_DIR)."""
+    from harvester.siteconfig import SiteConfigError, load_sites
+
+    try:
+        configs = load_sites()
+    except SiteConfigError as exc:
+        fail(str(exc))
+    if as_json:
+        print_json([config.to_dict() for config in configs])
+        return
+    width = max([len(c.name) for c in configs] + [4])
+    for config in configs:
+        flag = "" if config.verified else "  (unverified)"
+        click.echo(f"{config.name:<{width}}  {config.family:<8}  {config.title}{flag}")
+        for url in config.start_urls:
+            click.echo(f"{'':<{width}}  {'':<8}  {url}")

@@ -1,0 +1,198 @@
+"""Running crawls from Python: ``run_crawl`` is what ``harvester crawl``, the scheduler and
+the demo call. It runs Scrapy's CrawlerProcess in this process (Twisted allows one per
+process, so call it once per process), one crawler per site, each with its own settings
+(site politeness, JOBDIR under the data directory) and its own run in the archive.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.settings import Settings
+
+from harvester.config import database_url
+from harvester.siteconfig import SiteConfig, SiteConfigError, load_site
+
+STAT_PREFIX = "harvester/"
+
+
+@dataclass
+class SiteStats:
+    pages_fetched: int = 0
+    reports_found: int = 0
+    new_reports: int = 0
+    new_versions: int = 0
+    unchanged: int = 0
+    not_modified: int = 0
+    failed: int = 0
+    blocked: int = 0
+    errors: int = 0
+    elapsed: float = 0.0
+    finish_reason: str | None = None
+
+
+STAT_NAMES = tuple(f.name for f in fields(SiteStats) if f.type == "int")
+
+
+@dataclass
+class CrawlSummary:
+    sites: dict[str, SiteStats] = field(default_factory=dict)
+    elapsed: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"elapsed": round(self.elapsed, 3), "sites": {name: asdict(s) for name, s in self.sites.items()}}
+
+    @property
+    def ok(self) -> bool:
+        return all(s.finish_reason == "finished" for s in self.sites.values())
+
+
+class CrawlLocked(RuntimeError):
+    """Another process is crawling the site."""
+
+
+def count(crawler: Crawler, name: str, value: int = 1) -> None:
+    crawler.stats.inc_value(STAT_PREFIX + name, value)
+
+
+def run_stats(stats: dict[str, Any]) -> dict[str, int]:
+    """The crawl statistics (``STAT_NAMES``) out of a Scrapy stats dictionary."""
+    return {name: int(stats.get(STAT_PREFIX + name, 0)) for name in STAT_NAMES}
+
+
+def site_stats(stats: dict[str, Any]) -> SiteStats:
+    start, finish = stats.get("start_time"), stats.get("finish_time")
+    elapsed = (finish - start).total_seconds() if start and finish else 0.0
+    return SiteStats(**run_stats(stats), elapsed=elapsed, finish_reason=stats.get("finish_reason"))
+
+
+def job_dir(data_dir: Path, site: str) -> Path:
+    return data_dir / "jobs" / site
+
+
+def site_settings(site: SiteConfig, *, db_url: str, data_dir: Path, overrides: dict[str, Any] | None = None) -> Settings:
+    """Scrapy settings for one site: project defaults, the site's politeness overrides, the
+    caller's overrides; ``HARVESTER_POLITE = False`` drops the delays (see harvester.settings)."""
+    overrides = overrides or {}
+    settings = Settings()
+    settings.setmodule("harvester.settings", priority="project")
+    settings.setdict(site.scrapy_settings(), priority="spider")
+    settings.setdict(
+        {
+            "JOBDIR": str(job_dir(data_dir, site.name)),
+            "HARVESTER_DB_URL": db_url,
+            "HARVESTER_DATA_DIR": str(data_dir),
+            "HARVESTER_RUN_KIND": os.environ.get("HARVESTER_RUN_KIND", "manual"),
+        },
+        priority="spider",
+    )
+    settings.setdict(overrides, priority="cmdline")
+    if not settings.getbool("HARVESTER_POLITE"):
+        settings.setdict(settings.getdict("IMPOLITE_OVERRIDES"), priority="cmdline")
+        settings.setdict(overrides, priority="cmdline")
+    return settings
+
+
+def run_crawl(
+    sites: list[str],
+    *,
+    db_url: str | None,
+    data_dir: Path,
+    settings: dict[str, Any] | None = None,
+    progress: bool | None = None,
+    resume: bool = True,
+) -> CrawlSummary:
+    """Crawl ``sites`` into the archive and return each site's statistics.
+
+    ``resume=False`` forgets the job state a killed or interrupted crawl left behind. Raises
+    SiteConfigError for an unknown or broken site and CrawlLocked when another process is
+    crawling one of them.
+    """
+    from scrapy.crawler import CrawlerProcess
+
+    from harvester.scheduling.locks import SiteLock
+    from harvester.spiders.reports import ReportsSpider
+
+    configs = [load_site(name) for name in sites]
+    if not configs:
+        raise SiteConfigError("no site to crawl")
+    data_dir.mkdir(parents=True, exist_ok=True)
+    url = database_url(db_url, data_dir)
+    live = _want_progress(progress)
+    locks = []
+    try:
+        for config in configs:
+            lock = SiteLock(data_dir / "locks", config.name)
+            if not lock.acquire():
+                raise CrawlLocked(f"site {config.name} is being crawled by another process ({lock.path})")
+            locks.append(lock)
+        overrides = {**(settings or {}), **({"LOG_LEVEL": "WARNING"} if live else {})}
+        process = CrawlerProcess(site_settings(configs[0], db_url=url, data_dir=data_dir, overrides=overrides))
+        crawlers = []
+        for config in configs:
+            if not resume:
+                shutil.rmtree(job_dir(data_dir, config.name), ignore_errors=True)
+            crawler = Crawler(ReportsSpider, site_settings(config, db_url=url, data_dir=data_dir, overrides=overrides))
+            crawlers.append((config, crawler))
+            process.crawl(crawler, site=config)
+        started = time.monotonic()
+        if live:
+            with LiveProgress([(config.name, crawler) for config, crawler in crawlers]):
+                process.start()
+        else:
+            process.start()
+        summary = CrawlSummary(elapsed=time.monotonic() - started)
+        for config, crawler in crawlers:
+            stats = site_stats(crawler.stats.get_stats())
+            summary.sites[config.name] = stats
+            if stats.finish_reason == "finished":
+                # A finished crawl leaves no job behind: the next one starts from the lists.
+                shutil.rmtree(job_dir(data_dir, config.name), ignore_errors=True)
+        return summary
+    finally:
+        for lock in locks:
+            lock.release()
+
+
+def _want_progress(progress: bool | None) -> bool:
+    return sys.stderr.isatty() if progress is None else progress
+
+
+class LiveProgress:
+    """A live table on stderr (rich) of each site's pages, reports, new versions and errors,
+    redrawn from the crawlers' stats by rich's refresh thread while the reactor runs."""
+
+    COLUMNS = ("pages_fetched", "reports_found", "new_reports", "new_versions", "errors")
+
+    def __init__(self, crawlers: list[tuple[str, Crawler]]):
+        from rich.console import Console
+        from rich.live import Live
+
+        self.crawlers = crawlers
+        self.live = Live(get_renderable=self.render, console=Console(stderr=True), refresh_per_second=4)
+
+    def render(self):  # type: ignore[no-untyped-def]
+        from rich.table import Table
+
+        table = Table(title="crawling")
+        table.add_column("site")
+        for column in self.COLUMNS:
+            table.add_column(column.replace("_", " "), justify="right")
+        for name, crawler in self.crawlers:
+            stats = run_stats(crawler.stats.get_stats()) if crawler.stats else {}
+            table.add_row(name, *(str(stats.get(column, 0)) for column in self.COLUMNS))
+        return table
+
+    def __enter__(self) -> "LiveProgress":
+        self.live.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.live.stop()

@@ -1,0 +1,77 @@
+"""Scrapy settings of the harvester: polite by default.
+
+``harvester.crawl.run_crawl`` builds each site's settings from this module, the site's
+politeness overrides and the caller's overrides. ``HARVESTER_POLITE = False`` (benchmarks,
+tests) drops delays, AutoThrottle and Crawl-delay; robots.txt is obeyed either way because
+that is a rule of the site, not a speed setting.
+"""
+
+from harvester import USER_AGENT as _USER_AGENT
+
+BOT_NAME = "govreport-harvester"
+SPIDER_MODULES = ["harvester.spiders"]
+NEWSPIDER_MODULE = "harvester.spiders"
+
+USER_AGENT = _USER_AGENT
+ROBOTSTXT_OBEY = True
+
+# Politeness: two requests at a time per host, AutoThrottle aiming at one in flight.
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+COOKIES_ENABLED = False
+# Reports are small; a 50 MB attachment is a scan, anything bigger is not a report.
+DOWNLOAD_MAXSIZE = 100 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 20 * 1024 * 1024
+
+# Retries: 5xx and timeouts, each retry waiting base * 2**n seconds (capped).
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+HARVESTER_RETRY_BACKOFF_BASE = 2.0
+HARVESTER_RETRY_BACKOFF_MAX = 60.0
+
+# After a challenge page the host's slot delay grows to at least this, doubling per challenge.
+HARVESTER_CHALLENGE_BACKOFF = 30.0
+HARVESTER_CHALLENGE_BACKOFF_MAX = 600.0
+
+HARVESTER_POLITE = True
+# What HARVESTER_POLITE = False changes (applied by harvester.crawl.site_settings).
+IMPOLITE_OVERRIDES = {
+    "DOWNLOAD_DELAY": 0.0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+    "HARVESTER_RETRY_BACKOFF_BASE": 0.0,
+    "HARVESTER_CHALLENGE_BACKOFF": 0.0,
+    "HARVESTER_CRAWL_DELAY_ENABLED": False,
+}
+HARVESTER_CRAWL_DELAY_ENABLED = True
+
+DOWNLOADER_MIDDLEWARES = {
+    # Scrapy's RetryMiddleware is replaced by the one that waits between attempts.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "harvester.middlewares.backoff_retry.BackoffRetryMiddleware": 550,
+    "harvester.middlewares.crawl_delay.CrawlDelayMiddleware": 120,
+    "harvester.middlewares.conditional.ConditionalRequestMiddleware": 130,
+    # Before the retry middleware (lower number = closer to the engine, so its
+    # process_response runs after retries): a challenge is never retried.
+    "harvester.middlewares.challenge.ChallengeMiddleware": 560,
+}
+ITEM_PIPELINES = {
+    "harvester.pipelines.parse.ParsePipeline": 300,
+    "harvester.pipelines.record.RecordPipeline": 400,
+}
+EXTENSIONS = {
+    "scrapy.extensions.telnet.TelnetConsole": None,
+}
+
+# Job state must survive SIGKILL: requests are kept on disk in JOBDIR (set per site).
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+LOG_LEVEL = "INFO"

@@ -1,0 +1,130 @@
+"""The one spider: walks a site's columns with its family's walker, keeps the links whose
+title is an annual report's, and captures each report page with its attachments.
+
+One capture is one item (:class:`harvester.items.ReportItem`): the page and every attachment
+are fetched in a chain of requests carrying the capture in ``meta`` (picklable, so the chain
+survives in JOBDIR). Report and attachment requests are conditional (see
+``harvester.middlewares.conditional``); list pages are always re-read.
+
+Every URL is asked for once per run by the spider's own memory rather than Scrapy's
+persistent dupefilter: after a SIGKILL, JOBDIR's ``requests.seen`` lists requests that were
+never answered, and trusting it would lose their reports on resume. Re-walking the lists is
+cheap, and already recorded reports come back as 304 or as "unchanged".
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import scrapy
+from scrapy.http import Request, Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+from harvester.items import ReportItem
+from harvester.middlewares.challenge import ChallengeBlocked
+from harvester.middlewares.conditional import CONDITIONAL_META
+from harvester.pipelines.archive import archive_for
+from harvester.siteconfig import SiteConfig, load_site
+from harvester.spiders.reportpage import attachment_urls, failed_resource, resource_from_response
+from harvester.spiders.walkers import walker_for
+from harvester.crawl import count
+from parsers.title import is_annual_report_title
+
+CAPTURE_META = "capture"
+PENDING_META = "pending_attachments"
+
+
+class ReportsSpider(scrapy.Spider):
+    name = "reports"
+
+    def __init__(self, site: str | SiteConfig, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.site = site if isinstance(site, SiteConfig) else load_site(site)
+        self.allowed_domains = self.site.allowed_domains
+        self.walk = walker_for(self.site.family)
+        self.seen: set[str] = set()
+
+    async def start(self) -> AsyncIterator[Request]:
+        for url in self.site.start_urls:
+            self.seen.add(url)
+            yield Request(url, callback=self.parse, errback=self.list_failed, dont_filter=True)
+
+    def _first_time(self, url: str) -> bool:
+        if url in self.seen:
+            return False
+        self.seen.add(url)
+        return True
+
+    # -- list pages -------------------------------------------------------------------------
+    def parse(self, response: Response, **kwargs: Any) -> Iterator[Request]:
+        count(self.crawler, "pages_fetched")
+        page = self.walk(response, self.site)
+        for link in page.links:
+            if is_annual_report_title(link.title) and self._first_time(link.url):
+                count(self.crawler, "reports_found")
+                yield self._report_request(link.url, link.title, link.date)
+        for request in page.next_requests:
+            if self._first_time(request.url + request.body.decode("latin-1")):
+                yield request.replace(callback=self.parse, errback=self.list_failed, dont_filter=True)
+
+    def list_failed(self, failure: Failure) -> None:
+        if not failure.check(ChallengeBlocked):
+            count(self.crawler, "errors")
+        self.logger.warning("list page %s failed: %s", failure.request.url, failure.getErrorMessage())
+
+    # -- report pages and attachments -------------------------------------------------------
+    def _report_request(self, url: str, title: str, date: str | None) -> Request:
+        capture = ReportItem(site=self.site.name, page=None, listing_title=title, listing_date=date)  # type: ignore[arg-type]
+        return Request(url, callback=self.parse_report, errback=self.report_failed, dont_filter=True,
+                       meta=_conditional({CAPTURE_META: capture}))
+
+    def parse_report(self, response: Response) -> Iterator[Request | ReportItem]:
+        count(self.crawler, "pages_fetched")
+        capture: ReportItem = response.meta[CAPTURE_META]
+        capture.page = resource_from_response(response)
+        if response.status == 304:
+            # The page is unchanged, but an attachment may have been re-uploaded at its old URL.
+            pending = archive_for(self.crawler).known_attachments(capture.page.url)
+        else:
+            pending = attachment_urls(response, self.site.selectors.get("attachments"))
+        yield from self._continue(capture, pending)
+
+    def report_failed(self, failure: Failure) -> Iterator[ReportItem]:
+        capture: ReportItem = failure.request.meta[CAPTURE_META]
+        capture.page = _failed(failure)
+        yield capture
+
+    def parse_attachment(self, response: Response) -> Iterator[Request | ReportItem]:
+        count(self.crawler, "pages_fetched")
+        capture: ReportItem = response.meta[CAPTURE_META]
+        capture.attachments.append(resource_from_response(response))
+        yield from self._continue(capture, response.meta[PENDING_META])
+
+    def attachment_failed(self, failure: Failure) -> Iterator[Request | ReportItem]:
+        capture: ReportItem = failure.request.meta[CAPTURE_META]
+        capture.attachments.append(_failed(failure))
+        yield from self._continue(capture, failure.request.meta[PENDING_META])
+
+    def _continue(self, capture: ReportItem, pending: list[str]) -> Iterator[Request | ReportItem]:
+        if not pending:
+            yield capture
+            return
+        url, rest = pending[0], pending[1:]
+        yield Request(url, callback=self.parse_attachment, errback=self.attachment_failed, dont_filter=True,
+                      meta=_conditional({CAPTURE_META: capture, PENDING_META: rest}))
+
+
+def _conditional(meta: dict[str, Any]) -> dict[str, Any]:
+    return {**meta, CONDITIONAL_META: True, "handle_httpstatus_list": [304]}
+
+
+def _failed(failure: Failure):  # type: ignore[no-untyped-def]
+    url = failure.request.url
+    if failure.check(ChallengeBlocked):
+        return failed_resource(url, "blocked", failure.value.reason, failure.value.status)
+    if failure.check(HttpError):
+        status = failure.value.response.status
+        return failed_resource(url, "error", f"HTTP {status}", status)
+    return failed_resource(url, "error", failure.getErrorMessage().splitlines()[0] if failure.getErrorMessage() else repr(failure.value))

@@ -1,0 +1,39 @@
+"""The fallback walker for layouts we have no family for: every link on the page is a
+candidate (the spider keeps those whose title is a report's), and pagination is followed
+through 下一页/next links, numbered page links and ``index_N``/``page=N`` URLs."""
+
+from __future__ import annotations
+
+import re
+
+from scrapy.http import Request, Response
+
+from harvester.siteconfig import SiteConfig
+from harvester.spiders.walkers.listing import ListPage, links_in
+
+_NEXT_TEXT = re.compile(r"^(下一页|下页|后一页|next|next page|›|»|>|>>)$", re.IGNORECASE)
+_PAGE_NUMBER = re.compile(r"^\[?\d{1,4}\]?$")
+_PAGED_URL = re.compile(r"(index_\d+\.s?html?|[?&](page|pageNo|pageIndex|curpage|p)=\d+|/page/\d+)", re.IGNORECASE)
+
+
+def pagination_urls(response: Response, css: str | None = None) -> list[str]:
+    if css:
+        return [response.urljoin(h) for h in response.css(css).xpath("@href").getall()]
+    urls = []
+    for anchor in response.xpath("//a[@href]"):
+        href = anchor.attrib["href"].strip()
+        if href.startswith(("javascript:", "#")):
+            continue
+        text = re.sub(r"\s+", "", " ".join(anchor.xpath(".//text()").getall()))
+        in_pager = bool(anchor.xpath("ancestor::*[contains(@class,'page') or contains(@id,'page')]"))
+        if _NEXT_TEXT.match(text) or (in_pager and _PAGE_NUMBER.match(text)) or (
+            _PAGE_NUMBER.match(text) and _PAGED_URL.search(href)
+        ):
+            urls.append(response.urljoin(href))
+    return urls
+
+
+def walk(response: Response, site: SiteConfig) -> ListPage:
+    links = links_in(response.selector, response.url, site.selectors.get("list_links"))
+    pages = pagination_urls(response, site.selectors.get("next_page"))
+    return ListPage(links=links, next_requests=[Request(url) for url in pages])

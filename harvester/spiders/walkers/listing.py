@@ -1,0 +1,57 @@
+"""What a list page yields, and reading links with their titles and dates out of HTML."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+from parsel import Selector
+from scrapy.http import Request
+
+_DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class ListingLink:
+    url: str
+    title: str
+    date: str | None = None  # ISO YYYY-MM-DD as printed next to the link
+
+
+@dataclass
+class ListPage:
+    links: list[ListingLink] = field(default_factory=list)
+    next_requests: list[Request] = field(default_factory=list)
+
+
+def iso_date(text: str | None) -> str | None:
+    match = _DATE.search(text or "")
+    if match is None:
+        return None
+    year, month, day = match.groups()
+    return f"{year}-{int(month):02d}-{int(day):02d}"
+
+
+def clean_text(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def links_in(selector: Selector, base_url: str, css: str | None = None) -> list[ListingLink]:
+    """Every ``<a href>`` (or those matched by ``css``) with its title and the date printed beside it.
+
+    The title is the ``title`` attribute when present (list pages often truncate the text),
+    else the link text; the date is looked for in the link's row (its ``li``/``tr``/parent).
+    """
+    anchors = selector.css(css) if css else selector.xpath("//a[@href]")
+    links = []
+    for anchor in anchors:
+        href = (anchor.attrib.get("href") or "").strip()
+        if not href or href.startswith(("javascript:", "#", "mailto:")):
+            continue
+        title = clean_text(anchor.attrib.get("title") or " ".join(anchor.xpath(".//text()").getall()))
+        row = anchor.xpath("ancestor::*[self::li or self::tr][1]") or anchor.xpath("..")
+        row_text = " ".join(row.xpath(".//text()").getall()) if row else ""
+        links.append(ListingLink(urljoin(base_url, href), title, iso_date(row_text.replace(title, ""))))
+    return links
