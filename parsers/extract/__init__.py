@@ -34,4 +34,6 @@ def extract(data: bytes, *, filename: str | None = None, content_type: str | Non
     fmt = sniff_format(data, suffix=suffix, content_type=content_type)
     module_name, function_name = _EXTRACTORS[fmt].split(":")
     extractor = getattr(importlib.import_module(module_name), function_name)
+    if fmt == "html":  # only HTML has a charset the HTTP header may declare
+        return extractor(data, content_type=content_type)
     return extractor(data)

@@ -1,0 +1,198 @@
+"""Extractor for report pages: the article body of an HTML page, without the page chrome.
+
+The body is found by the containers the common CMS families use (#zoom for Hanweb,
+.TRS_Editor for TRS, #UCAP-CONTENT for Ucap, …), else by text density: from <body>, go
+down into the child that holds most of the text until no child does. Navigation, footers,
+share bars, counters and scripts are dropped. The page's own metadata (<meta> per the
+national page spec and the 索引号/发布机构/… info table) goes to ``Document.page_meta``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import lxml.etree
+import lxml.html
+
+from parsers.document import Block, Document
+from parsers.errors import ExtractionError
+from parsers.extract.encoding import decode_html
+from parsers.extract.html_tables import read_table
+
+_META_NAMES = ("ArticleTitle", "PubDate", "ContentSource", "SiteName", "ColumnName", "ColumnType")
+_INFO_LABELS = ("索引号", "发布机构", "发文日期", "成文日期", "发布日期", "文号", "主题分类")
+_INFO_LABEL = re.compile(r"^\s*(" + "|".join(_INFO_LABELS) + r")\s*[：:]\s*(.*?)\s*$", re.S)
+_INFO_LABEL_MAX_CHARS = 80
+# Known body containers, most specific first: (attribute, token).
+_CONTAINERS = (
+    ("id", "zoom"), ("id", "Zoom"), ("class", "TRS_Editor"), ("class", "TRS_UEDITOR"), ("id", "UCAP-CONTENT"),
+    ("class", "article-content"), ("class", "pages_content"), ("id", "zoomcon"), ("class", "view"),
+    ("class", "article_content"), ("id", "ContentRegion"), ("class", "xxgk_content"),
+)
+_CHROME_TAGS = ("script", "style", "noscript", "iframe", "nav", "header", "footer", "form", "button", "select",
+                "input", "object", "embed", "template", "svg", "link", "meta", "head")
+_CHROME_NAME = re.compile(r"share|bdshare|jiathis|print|close|counter|visit|footer|\bnav|menu|breadcrumb|crumb|"
+                          r"toolbar|fontsize|font-size|pageview|position|location|sidebar|comment", re.I)
+_BLOCK_TAGS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article",
+                         "blockquote", "center", "pre", "dd", "dt", "dl", "main", "tr", "td", "th", "tbody",
+                         "thead", "tfoot", "caption", "hr", "address", "figure", "figcaption", "body"})
+_HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_DENSITY_SHARE = 0.6
+_MIN_CONTAINER_CHARS = 20
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\ufeff]")
+
+
+def extract_html(data: bytes, *, content_type: str | None = None) -> Document:
+    text, _ = decode_html(data, content_type)
+    text = _INVISIBLE.sub("", text)
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise ExtractionError(f"unreadable HTML: {exc}") from exc
+    page_meta = _meta_tags(root)
+    page_title = page_meta.get("ArticleTitle") or _first_text(root, "//h1") or _first_text(root, "//title")
+    for element in root.xpath("//comment() | //processing-instruction()"):
+        _drop(element)
+    for tag in _CHROME_TAGS:
+        for element in root.iter(tag):
+            _drop(element)
+    container = _known_container(root)
+    if container is None:
+        container = _densest(root)
+    page_meta.update(_info_table(root, container))
+    for element in list(container.iterdescendants()):
+        if isinstance(element.tag, str) and _CHROME_NAME.search(f"{element.get('id', '')} {element.get('class', '')}"):
+            _drop(element)
+    blocks = _blocks(container)
+    if not blocks:
+        raise ExtractionError("the HTML page has no text in its body")
+    return Document(blocks=blocks, source_format="html", page_meta=page_meta, page_title=page_title)
+
+
+def _meta_tags(root: lxml.html.HtmlElement) -> dict[str, str]:
+    meta: dict[str, str] = {}
+    for element in root.iter("meta"):
+        name, content = element.get("name"), element.get("content")
+        if name in _META_NAMES and content and content.strip():
+            meta[name] = content.strip()
+    return meta
+
+
+def _first_text(root: lxml.html.HtmlElement, path: str) -> str | None:
+    for element in root.xpath(path):
+        text = " ".join(element.text_content().split())
+        if text:
+            return text
+    return None
+
+
+def _drop(element: lxml.etree._Element) -> None:
+    """Remove an element but keep its tail text (the text after it belongs to its parent)."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    if tail:
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def _known_container(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+    for attribute, token in _CONTAINERS:
+        if attribute == "id":
+            found = root.xpath(f'//*[@id="{token}"]')
+        else:
+            found = root.xpath(f'//*[contains(concat(" ", normalize-space(@class), " "), " {token} ")]')
+        for element in found:
+            if len(_plain_text(element)) >= _MIN_CONTAINER_CHARS:
+                return element
+    return None
+
+
+def _plain_text(element: lxml.html.HtmlElement) -> str:
+    """Text outside links: navigation is mostly links, a report body mostly not."""
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and child.tag != "a":
+            parts.append(_plain_text(child))
+        parts.append(child.tail or "")
+    return "".join("".join(parts).split())
+
+
+def _densest(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    body = root.find("body")
+    node = body if body is not None else root
+    while True:
+        total = len(_plain_text(node))
+        children = [c for c in node if isinstance(c.tag, str)]
+        best = max(children, key=lambda c: len(_plain_text(c)), default=None)
+        if best is None or total == 0 or len(_plain_text(best)) < _DENSITY_SHARE * total or best.tag == "tr":
+            return node
+        node = best
+
+
+def _info_table(root: lxml.html.HtmlElement, container: lxml.html.HtmlElement) -> dict[str, str]:
+    """索引号/发布机构/发文日期/… printed around the body: "label：value" in one element or the next."""
+    inside = set(container.iter())
+    found: dict[str, str] = {}
+    for element in root.iter("td", "th", "span", "li", "div", "p", "dt", "dd", "label", "b", "strong", "em"):
+        if element in inside:
+            continue
+        text = element.text_content()
+        if len(text) > _INFO_LABEL_MAX_CHARS:
+            continue
+        match = _INFO_LABEL.match(text)
+        if not match or match.group(1) in found:
+            continue
+        value = match.group(2)
+        if not value:
+            sibling = element.getnext()
+            value = " ".join(sibling.text_content().split()) if sibling is not None else ""
+        if value:
+            found[match.group(1)] = " ".join(value.split())
+    return found
+
+
+def _blocks(container: lxml.html.HtmlElement) -> list[Block]:
+    blocks: list[Block] = []
+    line: list[str] = []
+    kind = ["paragraph"]
+
+    def flush() -> None:
+        text = "".join(line).strip()
+        if text:
+            blocks.append(Block(kind[0], text=text))
+        line.clear()
+        kind[0] = "paragraph"
+
+    def walk(element: lxml.html.HtmlElement) -> None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag == "table" and not element.xpath(".//table"):
+            flush()
+            table = read_table(element)
+            if table.rows:
+                blocks.append(Block("table", table=table))
+        elif tag == "br":
+            flush()
+        elif tag == "img":
+            pass
+        else:
+            block = tag in _BLOCK_TAGS or tag == "table"
+            if block:
+                flush()
+                if tag in _HEADING_TAGS:
+                    kind[0] = "heading"
+            line.append(element.text or "")
+            for child in element:
+                walk(child)
+                line.append(child.tail or "")
+            if block:
+                flush()
+
+    walk(container)
+    flush()
+    return blocks

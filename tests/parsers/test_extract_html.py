@@ -1,0 +1,83 @@
+"""HTML pages: encodings, the body without chrome, page metadata, merged cells."""
+
+import pytest
+
+from parsers.errors import ExtractionError
+from parsers.extract import extract
+from parsers.extract.encoding import decode_html
+
+PAGE = """<html><head>{meta}<title>某某市人民政府</title>
+<meta name="ArticleTitle" content="某某市某某局2020年政府信息公开工作年度报告">
+<meta name="PubDate" content="2021-01-28 10:00"><meta name="ContentSource" content="某某市某某局">
+<meta name="ColumnType" content="信息公开年报"></head>
+<body><div class="nav"><a href="/">首页</a> <a href="/xxgk">政府信息公开</a></div>
+<table class="xxgk-info"><tr><td>索引号：</td><td>11370300/2021-00012</td><td>发布机构：某某市某某局</td></tr>
+<tr><td>发文日期：2021-01-28</td><td>文号：</td><td></td></tr></table>
+{body}
+<div class="footer">主办单位：某某市人民政府办公室 访问量：12345</div>
+<script>document.write("统计代码");</script></body></html>"""
+
+BODY = """<div {container}><p>某某市某某局</p><p>2020年政府信息公开工作年度报告</p>
+<p><strong>一、总体情况</strong></p><p>&nbsp;&nbsp;2020年，我局认真贯彻《条例》。<br>第二段。</p>
+<table><tr><td rowspan="2">信息内容</td><td colspan="2">行政诉讼</td></tr><tr><td>结果<br>维持</td><td>0</td></tr></table>
+<div class="bdsharebuttonbox">分享到：微信 微博</div></div>"""
+
+
+def _page(container: str = 'id="zoom"', meta: str = '<meta charset="utf-8">', body: str = BODY) -> str:
+    return PAGE.format(meta=meta, body=BODY.format(container=container) if body is BODY else body)
+
+
+@pytest.mark.parametrize("container", ['id="zoom"', 'class="TRS_Editor"', 'id="UCAP-CONTENT"', 'class="article-content"', 'class="whatever"'])
+def test_body_without_chrome(container: str) -> None:
+    doc = extract(_page(container).encode("utf-8"))
+    texts = [b.text for b in doc.blocks if b.kind != "table"]
+    assert texts == ["某某市某某局", "2020年政府信息公开工作年度报告", "一、总体情况", "2020年，我局认真贯彻《条例》。", "第二段。"]
+    assert doc.source_format == "html"
+
+
+def test_merged_cells_expand_into_copies() -> None:
+    doc = extract(_page().encode("utf-8"))
+    table = next(b.table for b in doc.blocks if b.table is not None)
+    assert [[c.text for c in row] for row in table.rows] == [["信息内容", "行政诉讼", "行政诉讼"], ["信息内容", "结果\n维持", "0"]]
+    assert table.rows[0][2].span_of == (0, 1) and table.rows[1][0].span_of == (0, 0)
+    assert not table.rows[1][1].is_copy
+
+
+def test_page_metadata_and_info_table() -> None:
+    doc = extract(_page().encode("utf-8"))
+    assert doc.page_title == "某某市某某局2020年政府信息公开工作年度报告"
+    assert doc.page_meta["PubDate"] == "2021-01-28 10:00"
+    assert doc.page_meta["ContentSource"] == "某某市某某局"
+    assert doc.page_meta["ColumnType"] == "信息公开年报"
+    assert doc.page_meta["索引号"] == "11370300/2021-00012"
+    assert doc.page_meta["发布机构"] == "某某市某某局"
+    assert doc.page_meta["发文日期"] == "2021-01-28"
+    assert "文号" not in doc.page_meta  # printed empty
+
+
+@pytest.mark.parametrize(
+    ("meta", "encoding", "content_type"),
+    [
+        ('<meta charset="utf-8">', "utf-8", None),
+        ('<meta http-equiv="Content-Type" content="text/html; charset=gb2312">', "gbk", None),
+        ("", "gbk", None),  # unlabelled GBK
+        ('<meta charset="utf-8">', "gbk", None),  # mislabelled GBK
+        ('<meta charset="gbk">', "utf-8", None),  # mislabelled UTF-8
+        ("", "gb18030", "text/html; charset=iso-8859-1"),  # wrong HTTP header
+    ],
+)
+def test_any_encoding(meta: str, encoding: str, content_type: str | None) -> None:
+    data = _page(meta=meta).encode(encoding)
+    doc = extract(data, filename="t.html", content_type=content_type)
+    assert doc.blocks[0].text == "某某市某某局"
+    assert doc.page_meta["发布机构"] == "某某市某某局"
+
+
+def test_bom_wins() -> None:
+    text, encoding = decode_html("\ufeff<p>报告</p>".encode("utf-8"), "text/html; charset=gbk")
+    assert text == "<p>报告</p>" and encoding == "utf-8-sig"
+
+
+def test_page_without_text_is_an_extraction_error() -> None:
+    with pytest.raises(ExtractionError, match="no text"):
+        extract(b"<html><body><div><img src=a.png></div><script>x()</script></body></html>")
