@@ -79,8 +79,12 @@ def job_dir(data_dir: Path, site: str) -> Path:
 
 def site_settings(site: SiteConfig, *, db_url: str, data_dir: Path, overrides: dict[str, Any] | None = None) -> Settings:
     """Scrapy settings for one site: project defaults, the site's politeness overrides, the
-    caller's overrides; ``HARVESTER_POLITE = False`` drops the delays (see harvester.settings)."""
-    overrides = overrides or {}
+    caller's overrides; ``HARVESTER_POLITE = False`` drops the delays (see harvester.settings).
+    The environment variable ``HARVESTER_POLITE=0`` does the same for ``harvester crawl``
+    (benchmarks and tests on loopback)."""
+    overrides = dict(overrides or {})
+    if os.environ.get("HARVESTER_POLITE", "").strip().lower() in ("0", "false", "no", "off"):
+        overrides.setdefault("HARVESTER_POLITE", False)
     settings = Settings()
     settings.setmodule("harvester.settings", priority="project")
     settings.setdict(site.scrapy_settings(), priority="spider")

@@ -48,9 +48,12 @@ class CrawlDelayMiddleware:
         downloader = self.crawler.engine.downloader
         key = downloader.get_slot_key(request)
         slot = downloader.slots.get(key)
+        # Crawl-delay is a minimum: no random jitter may shorten it.
         if slot is not None:
             slot.delay = max(slot.delay, delay)
+            slot.jitter = 0.0
         else:
             # The slot does not exist yet: the downloader creates it from these per-slot settings.
             settings = downloader.per_slot_settings.setdefault(key, {})
             settings["delay"] = max(settings.get("delay", 0.0), delay)
+            settings["jitter"] = 0.0

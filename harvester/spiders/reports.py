@@ -18,7 +18,9 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
+from scrapy.utils.url import url_is_from_any_domain
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
@@ -52,7 +54,7 @@ class ReportsSpider(scrapy.Spider):
             yield Request(url, callback=self.parse, errback=self.list_failed, dont_filter=True)
 
     def _first_time(self, url: str) -> bool:
-        if url in self.seen:
+        if url in self.seen or not url_is_from_any_domain(url, self.allowed_domains):
             return False
         self.seen.add(url)
         return True
@@ -63,14 +65,13 @@ class ReportsSpider(scrapy.Spider):
         page = self.walk(response, self.site)
         for link in page.links:
             if is_annual_report_title(link.title) and self._first_time(link.url):
-                count(self.crawler, "reports_found")
                 yield self._report_request(link.url, link.title, link.date)
         for request in page.next_requests:
             if self._first_time(request.url + request.body.decode("latin-1")):
                 yield request.replace(callback=self.parse, errback=self.list_failed, dont_filter=True)
 
     def list_failed(self, failure: Failure) -> None:
-        if not failure.check(ChallengeBlocked):
+        if not failure.check(IgnoreRequest):
             count(self.crawler, "errors")
         self.logger.warning("list page %s failed: %s", failure.request.url, failure.getErrorMessage())
 
@@ -82,6 +83,7 @@ class ReportsSpider(scrapy.Spider):
 
     def parse_report(self, response: Response) -> Iterator[Request | ReportItem]:
         count(self.crawler, "pages_fetched")
+        count(self.crawler, "reports_found")
         capture: ReportItem = response.meta[CAPTURE_META]
         capture.page = resource_from_response(response)
         if response.status == 304:
@@ -92,6 +94,9 @@ class ReportsSpider(scrapy.Spider):
         yield from self._continue(capture, pending)
 
     def report_failed(self, failure: Failure) -> Iterator[ReportItem]:
+        if _not_requested(failure):
+            return
+        count(self.crawler, "reports_found")
         capture: ReportItem = failure.request.meta[CAPTURE_META]
         capture.page = _failed(failure)
         yield capture
@@ -104,7 +109,8 @@ class ReportsSpider(scrapy.Spider):
 
     def attachment_failed(self, failure: Failure) -> Iterator[Request | ReportItem]:
         capture: ReportItem = failure.request.meta[CAPTURE_META]
-        capture.attachments.append(_failed(failure))
+        if not _not_requested(failure):
+            capture.attachments.append(_failed(failure))
         yield from self._continue(capture, failure.request.meta[PENDING_META])
 
     def _continue(self, capture: ReportItem, pending: list[str]) -> Iterator[Request | ReportItem]:
@@ -118,6 +124,11 @@ class ReportsSpider(scrapy.Spider):
 
 def _conditional(meta: dict[str, Any]) -> dict[str, Any]:
     return {**meta, CONDITIONAL_META: True, "handle_httpstatus_list": [304]}
+
+
+def _not_requested(failure: Failure) -> bool:
+    """Dropped before the download (robots.txt, off-site): nothing was fetched, nothing to record."""
+    return bool(failure.check(IgnoreRequest)) and not failure.check(ChallengeBlocked)
 
 
 def _failed(failure: Failure):  # type: ignore[no-untyped-def]

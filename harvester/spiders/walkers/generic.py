@@ -25,7 +25,7 @@ def pagination_urls(response: Response, css: str | None = None) -> list[str]:
         if href.startswith(("javascript:", "#")):
             continue
         text = re.sub(r"\s+", "", " ".join(anchor.xpath(".//text()").getall()))
-        in_pager = bool(anchor.xpath("ancestor::*[contains(@class,'page') or contains(@id,'page')]"))
+        in_pager = bool(anchor.xpath("ancestor::*[contains(@class,'pag') or contains(@id,'pag')]"))
         if _NEXT_TEXT.match(text) or (in_pager and _PAGE_NUMBER.match(text)) or (
             _PAGE_NUMBER.match(text) and _PAGED_URL.search(href)
         ):

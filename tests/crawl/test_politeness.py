@@ -1,0 +1,95 @@
+"""Politeness pieces on their own: Crawl-delay read from robots.txt into the download slot,
+the retry back-off schedule, and the settings that politeness off changes."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+import pytest
+from scrapy.core.downloader import Slot
+from scrapy.http import Request
+from scrapy.robotstxt import ProtegoRobotParser
+
+from harvester import USER_AGENT
+from harvester.crawl import site_settings
+from harvester.middlewares.backoff_retry import backoff_delay
+from harvester.middlewares.crawl_delay import CrawlDelayMiddleware
+from harvester.siteconfig import SiteConfig
+
+ROBOTS = b"User-agent: *\nCrawl-delay: 3\nDisallow: /preview/\n"
+
+
+def downloader_with(slots: dict[str, Slot]) -> SimpleNamespace:
+    """The two things the middleware uses of Scrapy's Downloader: slots by key, and per-slot settings."""
+    return SimpleNamespace(
+        slots=slots, per_slot_settings={}, get_slot_key=lambda request: urlsplit(request.url).hostname
+    )
+
+
+def middleware(downloader: SimpleNamespace) -> CrawlDelayMiddleware:
+    crawler = SimpleNamespace(engine=SimpleNamespace(downloader=downloader))
+    return CrawlDelayMiddleware(crawler, USER_AGENT)  # type: ignore[arg-type]
+
+
+def test_crawl_delay_raises_an_existing_slot_delay_and_removes_jitter() -> None:
+    slot = Slot(concurrency=2, delay=0.5, jitter=0.5)
+    mw = middleware(downloader_with({"gov.test": slot}))
+    mw.robots_parsed(ProtegoRobotParser(ROBOTS, None), Request("http://gov.test/robots.txt"))
+    mw.process_request(Request("http://gov.test/col/index.html"))
+    assert (slot.delay, slot.jitter) == (3.0, 0.0)
+
+
+def test_crawl_delay_seeds_the_settings_of_a_slot_not_yet_created() -> None:
+    downloader = downloader_with({})
+    mw = middleware(downloader)
+    mw.robots_parsed(ProtegoRobotParser(ROBOTS, None), Request("http://gov.test/robots.txt"))
+    mw.process_request(Request("http://gov.test/a.html"))
+    assert downloader.per_slot_settings == {"gov.test": {"delay": 3.0, "jitter": 0.0}}
+
+
+def test_crawl_delay_survives_autothrottle_lowering_the_delay() -> None:
+    slot = Slot(concurrency=2, delay=3.0, jitter=0.0)
+    mw = middleware(downloader_with({"gov.test": slot}))
+    mw.robots_parsed(ProtegoRobotParser(ROBOTS, None), Request("http://gov.test/robots.txt"))
+    slot.delay = 0.2  # what AutoThrottle does after a fast answer
+    request = Request("http://gov.test/a.html")
+    mw.response_downloaded(None, request, None)
+    assert slot.delay == 3.0
+
+
+def test_hosts_without_crawl_delay_are_left_alone() -> None:
+    slot = Slot(concurrency=2, delay=0.5, jitter=0.5)
+    other = Slot(concurrency=2, delay=0.5, jitter=0.5)
+    mw = middleware(downloader_with({"gov.test": slot, "other.test": other}))
+    mw.robots_parsed(ProtegoRobotParser(b"User-agent: *\nDisallow:\n", None), Request("http://gov.test/robots.txt"))
+    mw.process_request(Request("http://gov.test/a.html"))
+    mw.robots_parsed(ProtegoRobotParser(ROBOTS, None), Request("http://other.test/robots.txt"))
+    assert (slot.delay, slot.jitter) == (0.5, 0.5)
+
+
+@pytest.mark.parametrize(("attempt", "expected"), [(1, 2.0), (2, 4.0), (3, 8.0), (7, 60.0), (0, 0.0)])
+def test_retry_backoff_doubles_up_to_the_cap(attempt: int, expected: float) -> None:
+    assert backoff_delay(attempt, base=2.0, cap=60.0) == expected
+
+
+def test_no_backoff_when_politeness_is_off() -> None:
+    assert backoff_delay(3, base=0.0, cap=60.0) == 0.0
+
+
+def test_polite_defaults_and_what_turning_politeness_off_changes(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("HARVESTER_POLITE", raising=False)
+    site = SiteConfig(name="s", title="s", family="generic", start_urls=["http://gov.test/"],
+                      politeness={"download_delay": 5})
+    polite = site_settings(site, db_url="sqlite://", data_dir=tmp_path)
+    assert polite["USER_AGENT"] == USER_AGENT and "govreport-harvester" in USER_AGENT and "https://" in USER_AGENT
+    assert polite.getbool("ROBOTSTXT_OBEY") and polite.getbool("AUTOTHROTTLE_ENABLED")
+    assert polite.getint("CONCURRENT_REQUESTS_PER_DOMAIN") == 2
+    assert polite.getfloat("DOWNLOAD_DELAY") == 5  # the site's override
+    assert polite["JOBDIR"] == str(tmp_path / "jobs" / "s")
+    fast = site_settings(site, db_url="sqlite://", data_dir=tmp_path, overrides={"HARVESTER_POLITE": False})
+    assert fast.getfloat("DOWNLOAD_DELAY") == 0 and not fast.getbool("AUTOTHROTTLE_ENABLED")
+    assert not fast.getbool("HARVESTER_CRAWL_DELAY_ENABLED")
+    assert fast.getbool("ROBOTSTXT_OBEY")  # robots.txt is a rule of the site, not a speed setting
+    monkeypatch.setenv("HARVESTER_POLITE", "0")
+    assert site_settings(site, db_url="sqlite://", data_dir=tmp_path).getfloat("DOWNLOAD_DELAY") == 0
