@@ -1,0 +1,62 @@
+"""Answers that imitate the anti-bot front ends Chinese portals sit behind.
+
+The harvester must recognise them and record "blocked by challenge", never solve them,
+so these only need to look like the real thing from the outside: status code, cookie
+names and the shape of the body.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Challenge:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+
+def _ruishu() -> Challenge:
+    """瑞数 (Riversecurity): 412 with obfuscated bootstrap script and its odd cookie names."""
+    token = secrets.token_hex(24)
+    body = (
+        '<!DOCTYPE html><html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">'
+        f'<meta id="9DhefwqGPrzGxEp9hPaoag" content="{token}" r="m">'
+        '<script type="text/javascript" r="m">$_ts=window[\'$_ts\'];if(!$_ts)$_ts={};$_ts.nsd=48210;'
+        f"$_ts.cd=\"{token}\";</script>"
+        '<script type="text/javascript" charset="utf-8" src="/4QbVtADbnLVIc/c.FxJzG50F.dfe1675.js" r="m"></script>'
+        "</head><body></body></html>"
+    ).encode()
+    headers = {
+        "Content-Type": "text/html; charset=utf-8",
+        "Set-Cookie": f"FSSBBIl1UgzbN7N80S={token[:32]}; Path=/; expires=Fri, 31 Dec 2055 00:00:00 GMT; HttpOnly",
+    }
+    return Challenge(412, headers, body)
+
+
+def _jiasule() -> Challenge:
+    """加速乐 (Knownsec): 521 whose script sets __jsl_clearance and reloads; __jsluid cookie."""
+    clearance = secrets.token_hex(8)
+    body = (
+        "<script>document.cookie=('_')+('_')+('j')+('s')+('l')+('_')+('c')+('l')+('e')+('a')+('r')+('a')+('n')+('c')+('e')"
+        f"+('=')+('{clearance}')+(';max-age=3600;path=/');location.href=location.pathname+location.search</script>"
+    ).encode()
+    headers = {
+        "Content-Type": "text/html",
+        "Set-Cookie": f"__jsluid_h={secrets.token_hex(16)}; max-age=31536000; path=/; HttpOnly",
+    }
+    return Challenge(521, headers, body)
+
+
+def _unavailable() -> Challenge:
+    body = b"<html><head><title>503 Service Temporarily Unavailable</title></head><body>503 Service Temporarily Unavailable</body></html>"
+    return Challenge(503, {"Content-Type": "text/html", "Retry-After": "1"}, body)
+
+
+CHALLENGES = {"ruishu": _ruishu, "jiasule": _jiasule, "unavailable": _unavailable}
+
+
+def challenge(kind: str) -> Challenge:
+    return CHALLENGES[kind]()
