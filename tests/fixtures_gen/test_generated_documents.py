@@ -10,6 +10,7 @@ from pathlib import Path
 
 import docx
 import lxml.html
+import pdfplumber
 import pytest
 
 from render_checks import expand_html_table
@@ -93,3 +94,15 @@ def test_every_listed_file_and_expected_json_exists() -> None:
         assert entry["outcome"] in ("error", "report")
         if "expected" in entry:
             assert (FIXTURES / entry["expected"]).is_file(), name
+
+
+def test_pdf_documents_print_the_expected_cells() -> None:
+    """Table 3's value rows, read across its page break, are the expected cells in order."""
+    for name, entry in _manifest().items():
+        if entry["format"] != "pdf":
+            continue
+        with pdfplumber.open(io.BytesIO((FIXTURES / "documents" / name).read_bytes())) as pdf:
+            tables = [table for page in pdf.pages for table in page.extract_tables()]
+        applicant_rows = [row for table in tables for row in table if len(row) in (8, 10)]
+        values = [row[-7:] for row in applicant_rows if all(c is not None and c.isdigit() for c in row[-7:])]
+        assert values == _table3_raws(_expected(entry)), name
