@@ -1,4 +1,24 @@
 """The versioned archive: captures, raw bytes, reports, versions, diffs and queries.
 
 Nothing here knows of Scrapy. Parser output comes in as plain data (``parsers.report``).
+
+Where things are decided:
+
+* ``archive.py`` - the API the crawler and the CLI call (``Archive.open``).
+* ``record.py`` - whether a capture is a new report, a new version, unchanged or failed.
+* ``fingerprint.py`` / ``identity.py`` - a version's content key; a report's identity.
+* ``diff.py`` - what changed between two versions; ``crossyear.py`` - rule 6 across years.
+* ``query.py`` / ``export.py`` / ``reparse.py`` - reading, exporting and re-deriving parses.
+* ``models.py`` + ``migrations/`` - the schema (``migrate.py`` runs Alembic from Python).
+
+Raw bytes live as files in a content-addressed store (``<data dir>/blobs/ab/cdef…``, see
+``blobs.py``) on both SQLite and PostgreSQL; the database holds one ``blobs`` row per
+sha256 that captures and versions point at. Why files and not a blob table: the bytes
+never change once written, so they need no transactions - a file is renamed into place
+before the database row that refers to it commits, and a crash leaves at most an
+unreferenced file, never a row without bytes. Keeping megabytes of PDFs out of the
+database keeps the SQLite file small enough to open in sqlite3 or Datasette and keeps
+PostgreSQL backups and queries lean, and one store for both backends means one code path
+to test. A PostgreSQL deployment with crawlers on several hosts points them all at the
+same data directory (``HARVESTER_DATA_DIR``), as it must for crawl state anyway.
 """

@@ -45,6 +45,9 @@ class ParseOutcome:
     error: str | None
     parser_version: str
     fingerprint: str
+    # The URL of the resource that was parsed (the page, or the attachment holding the
+    # report); the archive re-reads these bytes for `harvester reparse`. None: the page.
+    document_url: str | None = None
 
 
 @dataclass

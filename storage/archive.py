@@ -1,0 +1,152 @@
+"""The archive's front door: what the crawler, the scheduler and the CLI call.
+
+``Archive.open(db_url, data_dir)`` opens (and on first use creates) the database and the
+blob store; the methods below are thin, the work is done in the modules they name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from storage.blobs import BlobStore
+from storage.capture import CaptureInput
+from storage.clock import utcnow
+from storage.db import check_reachable, create_engine, retrying, writer
+from storage.migrate import ensure_current
+from storage.models import Capture, Run
+from storage.record import RecordResult, record_capture
+
+RUN_KINDS = ("crawl", "scheduled")
+
+
+@dataclass
+class RunInfo:
+    id: int
+    site: str
+    kind: str
+    started_at: datetime
+    finished_at: datetime | None
+    status: str
+    stats: dict[str, Any]
+
+
+class Archive:
+    def __init__(self, engine: Engine, data_dir: Path) -> None:
+        self.engine = engine
+        self.data_dir = data_dir
+        self.blobs = BlobStore(data_dir / "blobs")
+
+    @classmethod
+    def open(cls, db_url: str, data_dir: Path | str, *, migrate: bool = True) -> Archive:
+        """Open the archive; a fresh database is migrated to the newest schema first.
+
+        Raises ``storage.db.DatabaseUnavailable`` (one line) when the database cannot be reached.
+        """
+        engine = create_engine(db_url)
+        check_reachable(engine)
+        if migrate:
+            ensure_current(engine)
+        return cls(engine, Path(data_dir))
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def session(self) -> Session:
+        """A session for reading (or for library code that manages its own transaction)."""
+        return Session(self.engine, expire_on_commit=False)
+
+    # -- crawl -> store ------------------------------------------------------------------
+
+    def record(self, capture: CaptureInput) -> RecordResult:
+        """Store one capture; returns new_report | new_version | unchanged | failed."""
+        return record_capture(self.engine, self.blobs, capture)
+
+    def _latest_capture(self, url: str, *columns: Any) -> Any:
+        with self.session() as session:
+            return session.execute(
+                sa.select(*columns)
+                .where(Capture.url == url, Capture.sha256.is_not(None), Capture.status.in_(("ok", "not_modified")))
+                .order_by(Capture.fetched_at.desc(), Capture.id.desc())
+                .limit(1)
+            ).first()
+
+    def validators(self, url: str) -> tuple[str | None, str | None] | None:
+        """ETag and Last-Modified of the newest stored fetch of ``url`` (for a conditional request)."""
+        with self.session() as session:
+            row = session.execute(
+                sa.select(Capture.etag, Capture.last_modified)
+                .where(Capture.url == url, Capture.sha256.is_not(None), Capture.status == "ok")
+                .where(sa.or_(Capture.etag.is_not(None), Capture.last_modified.is_not(None)))
+                .order_by(Capture.fetched_at.desc(), Capture.id.desc())
+                .limit(1)
+            ).first()
+        return (row.etag, row.last_modified) if row else None
+
+    def latest_body(self, url: str) -> bytes | None:
+        """The newest bytes stored for ``url``, or None."""
+        row = self._latest_capture(url, Capture.sha256)
+        return self.blobs.get(row.sha256) if row else None
+
+    def known_attachments(self, page_url: str) -> list[str]:
+        """Attachment URLs of the newest successful capture of a page, in the order listed."""
+        with self.session() as session:
+            page_id = session.scalars(
+                sa.select(Capture.id)
+                .where(Capture.url == page_url, Capture.role == "page", Capture.outcome != "failed")
+                .order_by(Capture.fetched_at.desc(), Capture.id.desc())
+                .limit(1)
+            ).first()
+            if page_id is None:
+                return []
+            return list(session.scalars(
+                sa.select(Capture.url).where(Capture.page_capture_id == page_id).order_by(Capture.id)
+            ))
+
+    # -- crawl runs ------------------------------------------------------------------------
+
+    def start_run(self, site: str, kind: str = "crawl") -> int:
+        if kind not in RUN_KINDS:
+            raise ValueError(f"run kind must be one of {', '.join(RUN_KINDS)}, not {kind!r}")
+
+        def insert() -> int:
+            with Session(writer(self.engine)) as session, session.begin():
+                run = Run(site=site, kind=kind, started_at=utcnow(), status="running", stats={})
+                session.add(run)
+                session.flush()
+                return run.id
+
+        return retrying(insert)
+
+    def finish_run(self, run_id: int, status: str, stats: dict[str, Any]) -> None:
+        def update() -> None:
+            with Session(writer(self.engine)) as session, session.begin():
+                run = session.get(Run, run_id)
+                if run is None:
+                    raise KeyError(f"no crawl run {run_id}")
+                run.finished_at, run.status, run.stats = utcnow(), status, dict(stats)
+
+        retrying(update)
+
+    def runs(self, site: str | None = None, limit: int = 20) -> list[RunInfo]:
+        """The newest crawl runs first."""
+        query = sa.select(Run).order_by(Run.started_at.desc(), Run.id.desc()).limit(limit)
+        if site is not None:
+            query = query.where(Run.site == site)
+        with self.session() as session:
+            return [
+                RunInfo(r.id, r.site, r.kind, r.started_at, r.finished_at, r.status, r.stats)
+                for r in session.scalars(query)
+            ]

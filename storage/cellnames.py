@@ -1,0 +1,53 @@
+"""Every table cell of a report under one address: ``table.row.column``.
+
+* ``applications.<row key>.<applicant column>`` e.g. ``applications.new_received.total``
+* ``appeals.<block>.<outcome>`` e.g. ``appeals.review.upheld``
+* ``active_disclosure.<row label>.<column label>`` e.g. ``active_disclosure.行政许可.本年处理决定数量``
+
+The archive stores, queries, diffs and exports cells by these addresses, so they are built
+here only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+TABLES = ("active_disclosure", "applications", "appeals")
+
+
+@dataclass(frozen=True)
+class NamedCell:
+    table: str
+    row: str
+    column: str
+    item: str | None  # table 2's 第二十条 item
+    row_label: str | None  # the printed row label
+    cell: dict[str, Any]  # Cell.to_dict()
+
+    @property
+    def address(self) -> str:
+        return f"{self.table}.{self.row}.{self.column}"
+
+
+def named_cells(report: dict[str, Any] | None) -> Iterator[NamedCell]:
+    """The cells of a ``Report.to_dict()`` in printed order."""
+    tables = (report or {}).get("tables") or {}
+    for row in (tables.get("active_disclosure") or {}).get("rows", []):
+        for column, cell in row["cells"].items():
+            yield NamedCell("active_disclosure", row["label"], column, row.get("item"), row["label"], cell)
+    for key, row in ((tables.get("applications") or {}).get("rows") or {}).items():
+        for column, cell in row["cells"].items():
+            yield NamedCell("applications", key, column, None, row.get("label"), cell)
+    for name, cell in ((tables.get("appeals") or {}).get("cells") or {}).items():
+        block, _, outcome = name.partition(".")
+        yield NamedCell("appeals", block, outcome, None, None, cell)
+
+
+def split_address(address: str) -> tuple[str, str, str] | None:
+    """``table.row.column`` -> parts; the row may itself contain dots, the table and column do not."""
+    table, _, rest = address.partition(".")
+    row, _, column = rest.rpartition(".")
+    if table not in TABLES or not row or not column:
+        return None
+    return table, row, column

@@ -1,0 +1,94 @@
+"""Rule 6 of domain.md, which needs two years of the same agency and so runs in the archive.
+
+* ``X.carry_over``: this year's 二、上年结转 (applications.carried_over) per column equals last
+  year's 四、结转下年度 (applications.carried_forward).
+* ``X.active_docs``: 2021 table 2, 现行有效件数 ≈ last year's 现行有效件数 + 本年制发件数 − 本年废止件数,
+  per row (规章, 行政规范性文件).
+
+Both are warnings (agencies revise their numbers). They are stored with the later year's
+latest version and recomputed whenever either year gets a new version or a new parse.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from storage.cellnames import named_cells
+from storage.models import FindingRow, Report, Version
+from storage.parse_rows import finding_row
+
+CARRY_OVER, CARRIED_FORWARD = "carried_over", "carried_forward"
+ISSUED, REPEALED, IN_FORCE = "本年制发件数", "本年废止件数", "现行有效件数"
+_NOTE = re.compile(r"[（(].*?[)）]")
+
+
+def _numbers(report: dict[str, Any], table: str) -> dict[tuple[str, str], float]:
+    return {
+        (c.row, c.column): c.cell["value"]
+        for c in named_cells(report)
+        if c.table == table and c.cell.get("state") == "number"
+    }
+
+
+def _doc_rows(report: dict[str, Any]) -> dict[str, dict[str, float]]:
+    """Table 2 numbers of the 2021 template by row label with printed notes dropped."""
+    rows: dict[str, dict[str, float]] = {}
+    for (row, column), value in _numbers(report, "active_disclosure").items():
+        rows.setdefault(_NOTE.sub("", row), {})[column] = value
+    return rows
+
+
+def cross_year_findings(this: dict[str, Any], last: dict[str, Any], last_year: int) -> list[dict[str, Any]]:
+    """Findings (as ``Finding`` dicts) comparing this year's report with last year's."""
+    findings: list[dict[str, Any]] = []
+    now, before = _numbers(this, "applications"), _numbers(last, "applications")
+    for (row, column), value in now.items():
+        previous = before.get((CARRIED_FORWARD, column))
+        if row == CARRY_OVER and previous is not None and value != previous:
+            findings.append({
+                "rule": "X.carry_over", "severity": "warning", "table": "applications", "row": row,
+                "column": column, "printed": value, "expected": previous,
+                "message": f"上年结转 {value:g} ≠ {last_year}年报告的结转下年度 {previous:g}（{column}）",
+            })
+    last_rows = _doc_rows(last)
+    for label, cells in _doc_rows(this).items():
+        previous = last_rows.get(label, {}).get(IN_FORCE)
+        if previous is None or not all(k in cells for k in (ISSUED, REPEALED, IN_FORCE)):
+            continue
+        expected = previous + cells[ISSUED] - cells[REPEALED]
+        if cells[IN_FORCE] != expected:
+            findings.append({
+                "rule": "X.active_docs", "severity": "warning", "table": "active_disclosure", "row": label,
+                "column": IN_FORCE, "printed": cells[IN_FORCE], "expected": expected,
+                "message": f"现行有效 {cells[IN_FORCE]:g} ≠ {last_year}年的 {previous:g} + 制发 {cells[ISSUED]:g} − 废止 {cells[REPEALED]:g}",
+            })
+    return findings
+
+
+def _latest_version(session: Session, agency_key: str, year: int, kind: str) -> Version | None:
+    return session.scalars(
+        sa.select(Version)
+        .join(Report, Report.id == Version.report_id)
+        .where(Report.agency_key == agency_key, Report.year == year, Report.kind == kind)
+        .order_by(Version.version_no.desc())
+        .limit(1)
+    ).first()
+
+
+def refresh_cross_year(session: Session, report: Report) -> None:
+    """Recompute the cross-year findings this report takes part in (as the later and the earlier year)."""
+    for later_year in (report.year, report.year + 1):
+        later = _latest_version(session, report.agency_key, later_year, report.kind)
+        if later is None:
+            continue
+        session.execute(sa.delete(FindingRow).where(FindingRow.version_id == later.id, FindingRow.source == "crossyear"))
+        earlier = _latest_version(session, report.agency_key, later_year - 1, report.kind)
+        if earlier is None or later.report_json is None or earlier.report_json is None:
+            continue
+        rows = [finding_row(later.id, "crossyear", f) for f in cross_year_findings(later.report_json, earlier.report_json, later_year - 1)]
+        if rows:
+            session.execute(sa.insert(FindingRow), rows)

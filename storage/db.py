@@ -1,0 +1,95 @@
+"""Opening the database: engine settings per backend and retrying contended writes.
+
+SQLite runs in WAL mode (readers never wait for the writer) with foreign keys on and a
+busy timeout; write transactions start with ``BEGIN IMMEDIATE`` so two writers queue for
+the lock up front instead of both reading and then failing to upgrade their lock.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from tenacity import retry, retry_if_exception, stop_after_attempt, wait_random_exponential
+
+T = TypeVar("T")
+
+BUSY_TIMEOUT_MS = 30_000
+_WRITE_OPTION = "harvester_write"
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be opened or reached; the message says which and why, in one line."""
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def create_engine(url: str) -> Engine:
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return sa.create_engine(url, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event decide how a transaction starts (see below).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: sa.Connection) -> None:
+        immediate = connection.get_execution_options().get(_WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine, marked so that its transactions take the write lock at BEGIN."""
+    return engine.execution_options(**{_WRITE_OPTION: True})
+
+
+def _is_contention(exc: BaseException) -> bool:
+    """A write lost a race with another writer and is worth running again from the start."""
+    if isinstance(exc, sa.exc.IntegrityError):
+        return True
+    if isinstance(exc, sa.exc.OperationalError):
+        text = str(exc.orig).lower()
+        return "database is locked" in text or "deadlock" in text or "could not serialize" in text
+    return False
+
+
+def retrying(function: Callable[[], T]) -> T:
+    """Run a whole write transaction again when it lost a race (unique key taken, lock busy).
+
+    The function must open and commit its own transaction, so every attempt starts from
+    what the winner committed.
+    """
+    runner = retry(
+        retry=retry_if_exception(_is_contention),
+        stop=stop_after_attempt(8),
+        wait=wait_random_exponential(multiplier=0.02, max=1.0),
+        reraise=True,
+    )(function)
+    return runner()
+
+
+def check_reachable(engine: Engine) -> None:
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("select 1")
+    except sa.exc.SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise DatabaseUnavailable(f"cannot open database {engine.url.render_as_string(hide_password=True)}: {reason}") from exc

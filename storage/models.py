@@ -1,0 +1,198 @@
+"""The archive's tables as SQLAlchemy 2 typed ORM classes.
+
+The schema itself is created and changed only by the Alembic migrations in
+``storage/migrations``; a test checks that these classes and the migrations agree.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Naming conventions make constraint names identical on SQLite and PostgreSQL, so
+# migrations can refer to them.
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Timestamp = sa.DateTime(timezone=True)
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: Timestamp, dict[str, Any]: sa.JSON, Any: sa.JSON}
+
+
+class Blob(Base):
+    """One distinct byte string; the bytes live in the blob store under their sha256."""
+
+    __tablename__ = "blobs"
+    sha256: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(sa.BigInteger)
+    stored_at: Mapped[datetime]
+
+
+class Run(Base):
+    """One crawl run (``harvester crawl`` or a scheduled crawl) of one site."""
+
+    __tablename__ = "runs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site: Mapped[str] = mapped_column(sa.String(200), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))  # crawl | scheduled
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(sa.String(20))  # running | ok | failed | ...
+    stats: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+
+
+class Report(Base):
+    """A report is (agency, year, kind), whatever URLs it has been published at."""
+
+    __tablename__ = "reports"
+    __table_args__ = (sa.UniqueConstraint("agency_key", "year", "kind"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_key: Mapped[str] = mapped_column(sa.String(300))  # normalised, for identity
+    agency: Mapped[str] = mapped_column(sa.String(300))  # as first printed
+    year: Mapped[int]
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    site: Mapped[str | None] = mapped_column(sa.String(200))
+    first_seen: Mapped[datetime]
+    last_seen: Mapped[datetime]
+
+
+class ReportUrl(Base):
+    __tablename__ = "report_urls"
+    __table_args__ = (sa.UniqueConstraint("report_id", "url"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(sa.ForeignKey("reports.id", ondelete="CASCADE"))
+    url: Mapped[str] = mapped_column(sa.Text, index=True)
+    first_seen: Mapped[datetime]
+    last_seen: Mapped[datetime]
+
+
+class Version(Base):
+    """A distinct content of a report: its page body and attachments together."""
+
+    __tablename__ = "versions"
+    __table_args__ = (
+        sa.UniqueConstraint("report_id", "version_no"),
+        sa.UniqueConstraint("report_id", "content_key"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(sa.ForeignKey("reports.id", ondelete="CASCADE"))
+    version_no: Mapped[int]
+    content_key: Mapped[str] = mapped_column(sa.String(64))
+    fingerprint: Mapped[str] = mapped_column(sa.String(64))
+    first_seen: Mapped[datetime]
+    last_seen: Mapped[datetime]
+    page_url: Mapped[str] = mapped_column(sa.Text, index=True)
+    page_sha256: Mapped[str | None] = mapped_column(sa.ForeignKey("blobs.sha256"))
+    document_url: Mapped[str] = mapped_column(sa.Text)  # the resource the parser read
+    listing_title: Mapped[str | None] = mapped_column(sa.Text)
+    listing_date: Mapped[str | None] = mapped_column(sa.String(40))
+    # The parse: derived from the bytes, replaced in place by `harvester reparse`.
+    parse_status: Mapped[str] = mapped_column(sa.String(10))  # ok | error
+    parse_error: Mapped[str | None] = mapped_column(sa.Text)
+    parser_version: Mapped[str] = mapped_column(sa.String(40))
+    parsed_at: Mapped[datetime]
+    agency: Mapped[str | None] = mapped_column(sa.String(300))
+    title: Mapped[str | None] = mapped_column(sa.Text)
+    template: Mapped[str | None] = mapped_column(sa.String(20))
+    region: Mapped[str | None] = mapped_column(sa.String(200))
+    report_json: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+
+
+class VersionAttachment(Base):
+    __tablename__ = "version_attachments"
+    version_id: Mapped[int] = mapped_column(sa.ForeignKey("versions.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(sa.Text)
+    sha256: Mapped[str] = mapped_column(sa.ForeignKey("blobs.sha256"))
+    content_type: Mapped[str | None] = mapped_column(sa.String(200))
+
+
+class Capture(Base):
+    """One fetch of a report page or attachment, whatever came of it."""
+
+    __tablename__ = "captures"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int | None] = mapped_column(sa.ForeignKey("runs.id", ondelete="SET NULL"), index=True)
+    site: Mapped[str] = mapped_column(sa.String(200))
+    role: Mapped[str] = mapped_column(sa.String(12))  # page | attachment
+    page_capture_id: Mapped[int | None] = mapped_column(sa.ForeignKey("captures.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(sa.Text, index=True)
+    fetched_at: Mapped[datetime]
+    http_status: Mapped[int]
+    status: Mapped[str] = mapped_column(sa.String(14))  # ok | not_modified | blocked | error
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    etag: Mapped[str | None] = mapped_column(sa.Text)
+    last_modified: Mapped[str | None] = mapped_column(sa.Text)
+    content_type: Mapped[str | None] = mapped_column(sa.String(200))
+    sha256: Mapped[str | None] = mapped_column(sa.ForeignKey("blobs.sha256"))
+    listing_title: Mapped[str | None] = mapped_column(sa.Text)
+    outcome: Mapped[str | None] = mapped_column(sa.String(12))  # page rows: what recording it decided
+    report_id: Mapped[int | None] = mapped_column(sa.ForeignKey("reports.id", ondelete="SET NULL"), index=True)
+    version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("versions.id", ondelete="SET NULL"))
+
+
+class SectionRow(Base):
+    __tablename__ = "sections"
+    version_id: Mapped[int] = mapped_column(sa.ForeignKey("versions.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int]
+    heading: Mapped[str] = mapped_column(sa.Text)
+    text: Mapped[str] = mapped_column(sa.Text)
+
+
+class CellRow(Base):
+    """One typed table cell, addressed as ``table.row.column`` (see storage.cellnames)."""
+
+    __tablename__ = "cells"
+    __table_args__ = (
+        sa.Index("ix_cells_address", "table_name", "row_key", "column_key", "value"),
+    )
+    version_id: Mapped[int] = mapped_column(sa.ForeignKey("versions.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(primary_key=True)
+    table_name: Mapped[str] = mapped_column(sa.String(40))
+    item: Mapped[str | None] = mapped_column(sa.String(60))
+    row_key: Mapped[str] = mapped_column(sa.String(200))
+    column_key: Mapped[str] = mapped_column(sa.String(200))
+    row_label: Mapped[str | None] = mapped_column(sa.Text)
+    raw: Mapped[str] = mapped_column(sa.Text)
+    value: Mapped[float | None] = mapped_column(sa.Float)
+    unit: Mapped[str | None] = mapped_column(sa.String(20))
+    state: Mapped[str] = mapped_column(sa.String(10))
+    value_wan: Mapped[float | None] = mapped_column(sa.Float)
+
+
+class FindingRow(Base):
+    """A finding of the parser's validation, or of the archive's cross-year rules."""
+
+    __tablename__ = "findings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(sa.ForeignKey("versions.id", ondelete="CASCADE"), index=True)
+    source: Mapped[str] = mapped_column(sa.String(10))  # parser | crossyear
+    rule: Mapped[str] = mapped_column(sa.String(60), index=True)
+    severity: Mapped[str] = mapped_column(sa.String(10))
+    table_name: Mapped[str | None] = mapped_column(sa.String(40))
+    row_key: Mapped[str | None] = mapped_column(sa.String(200))
+    column_key: Mapped[str | None] = mapped_column(sa.String(200))
+    printed: Mapped[Any] = mapped_column(sa.JSON)
+    expected: Mapped[Any] = mapped_column(sa.JSON)
+    message: Mapped[str] = mapped_column(sa.Text)
+
+
+class Change(Base):
+    """What a version changed relative to the version before it (storage.diff)."""
+
+    __tablename__ = "changes"
+    version_id: Mapped[int] = mapped_column(sa.ForeignKey("versions.id", ondelete="CASCADE"), primary_key=True)
+    previous_version_id: Mapped[int] = mapped_column(sa.ForeignKey("versions.id", ondelete="CASCADE"))
+    significance: Mapped[str] = mapped_column(sa.String(12))  # numbers | text | formatting
+    summary: Mapped[dict[str, Any]] = mapped_column(sa.JSON)

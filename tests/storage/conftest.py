@@ -1,0 +1,52 @@
+"""Captures built from real parses of the seed reports, and an archive on each database."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+
+from parsers import PARSER_VERSION
+from parsers.api import parse_bytes
+from parsers.errors import ParseError
+from storage.archive import Archive
+from storage.blobs import sha256_of
+from storage.capture import CaptureInput, ParseOutcome, Resource
+
+SEED_ZIBO = "000_9d093eecd5b1c4d3.txt"  # 淄博经济开发区 2020, 2019 template
+SEED_ZHANGDIAN_2023 = "003_405f20c665fb23e7.txt"  # 山东张店经济开发区管理委员会 2023, 2021 template
+T0 = datetime(2026, 1, 10, 8, 0, tzinfo=timezone.utc)
+
+
+def parse_outcome(data: bytes, filename: str = "report.txt") -> ParseOutcome:
+    """What the crawler pipeline hands the archive for these bytes: a real parse."""
+    try:
+        document, report = parse_bytes(data, filename=filename)
+    except ParseError as exc:
+        return ParseOutcome(report=None, error=str(exc), parser_version=PARSER_VERSION, fingerprint=sha256_of(data))
+    return ParseOutcome(report=report.to_dict(), error=None, parser_version=PARSER_VERSION, fingerprint=document.fingerprint())
+
+
+def page(url: str, body: bytes | None, *, minutes: int = 0, **fields: object) -> Resource:
+    return Resource(url=url, http_status=fields.pop("http_status", 200), fetched_at=T0 + timedelta(minutes=minutes),  # type: ignore[arg-type]
+                    body=body, content_type="text/plain", **fields)  # type: ignore[arg-type]
+
+
+def capture_of(data: bytes, url: str = "http://gov.test/art/1.html", *, minutes: int = 0,
+               attachments: list[Resource] | None = None, listing_title: str | None = None,
+               site: str = "testsite", run_id: int | None = None) -> CaptureInput:
+    return CaptureInput(site=site, page=page(url, data, minutes=minutes), attachments=attachments or [],
+                        listing_title=listing_title, parse=parse_outcome(data), run_id=run_id)
+
+
+@pytest.fixture
+def seed(seeds_dir: Path) -> Callable[[str], bytes]:
+    return lambda name: (seeds_dir / name).read_bytes()
+
+
+@pytest.fixture
+def archive(db_url: str, data_dir: Path) -> Iterator[Archive]:
+    with Archive.open(db_url, data_dir) as opened:
+        yield opened

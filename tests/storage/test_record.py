@@ -1,0 +1,108 @@
+"""Recording captures: when a capture is a new report, a new version, unchanged or failed."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from storage.archive import Archive
+from storage.models import Capture, CellRow, Change, Report, SectionRow, Version
+from tests.storage.conftest import SEED_ZIBO, capture_of, page
+
+
+def count(archive: Archive, model: type) -> int:
+    with archive.session() as session:
+        return session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def test_same_content_twice_is_one_version(archive: Archive, seed) -> None:
+    data = seed(SEED_ZIBO)
+    first = archive.record(capture_of(data))
+    second = archive.record(capture_of(data, minutes=60))
+    assert (first.outcome, second.outcome) == ("new_report", "unchanged")
+    assert first.version_id == second.version_id
+    assert count(archive, Version) == 1 and count(archive, Capture) == 2
+    with archive.session() as session:
+        version = session.get(Version, first.version_id)
+        assert version.parse_status == "ok" and version.template == "2019"
+        assert (version.last_seen - version.first_seen).total_seconds() == 3600
+        assert session.scalar(sa.select(sa.func.count()).select_from(SectionRow)) == 6
+        total = session.scalars(sa.select(CellRow).where(
+            CellRow.table_name == "applications", CellRow.row_key == "new_received", CellRow.column_key == "total")).one()
+        assert total.value == 4 and total.raw == "4"
+
+
+def test_page_chrome_only_changed_is_one_version(archive: Archive, seed) -> None:
+    # Export artefacts are not report text: different bytes, same document fingerprint.
+    data = seed(SEED_ZIBO)
+    chrome = data.replace("二、主动公开政府信息情况".encode(), "[image: banner.png]\n二、主动公开政府信息情况".encode(), 1)
+    assert chrome != data
+    first = archive.record(capture_of(data))
+    second = archive.record(capture_of(chrome, minutes=5))
+    assert second.outcome == "unchanged" and count(archive, Version) == 1
+
+
+def test_one_revised_cell_is_a_new_version_whose_diff_names_it(archive: Archive, seed) -> None:
+    data = seed(SEED_ZIBO)
+    # 行政许可: 上一年项目数量 0, 本年增/减 50, 处理决定数量 50 -> the 本年增/减 cell revised to 51.
+    revised = data.replace("\t行政许可\n\t0\n\t50\n".encode(), "\t行政许可\n\t0\n\t51\n".encode(), 1)
+    assert revised != data
+    archive.record(capture_of(data))
+    result = archive.record(capture_of(revised, minutes=5))
+    assert result.outcome == "new_version" and result.version_no == 2
+    assert result.significance == "numbers"
+    with archive.session() as session:
+        change = session.get(Change, result.version_id)
+    cells = change.summary["cells"]
+    assert [(c["address"], c["old_raw"], c["new_raw"]) for c in cells] == [
+        ("active_disclosure.行政许可.本年增/减", "50", "51")
+    ]
+    assert change.summary["sections"] == [] and change.summary["metadata"] == []
+
+
+def test_same_attachment_bytes_at_a_new_url_is_no_version(archive: Archive, seed) -> None:
+    data = seed(SEED_ZIBO)
+    attachment = b"%PDF-1.4 the same attachment bytes"
+    first = archive.record(capture_of(data, attachments=[page("http://gov.test/a/1.pdf", attachment)]))
+    moved = archive.record(capture_of(data, minutes=5, attachments=[page("http://gov.test/new/x.pdf", attachment)]))
+    assert (first.outcome, moved.outcome) == ("new_report", "unchanged")
+    revised = archive.record(capture_of(data, minutes=9, attachments=[page("http://gov.test/new/x.pdf", attachment + b"!")]))
+    assert revised.outcome == "new_version"
+    assert count(archive, Version) == 2
+
+
+def test_report_moved_to_a_new_url_stays_one_report(archive: Archive, seed) -> None:
+    data = seed(SEED_ZIBO)
+    archive.record(capture_of(data, url="http://gov.test/old.html"))
+    result = archive.record(capture_of(data, url="http://gov.test/new.html", minutes=5))
+    assert result.outcome == "unchanged"
+    assert count(archive, Report) == 1
+    with archive.session() as session:
+        urls = session.execute(sa.text("select url from report_urls order by first_seen")).scalars().all()
+    assert urls == ["http://gov.test/old.html", "http://gov.test/new.html"]
+
+
+def test_blocked_page_is_a_failed_capture_not_a_version(archive: Archive, seed) -> None:
+    capture = capture_of(b"<html>challenge</html>")
+    capture.page.status, capture.page.http_status, capture.page.error = "blocked", 412, "blocked by challenge (瑞数)"
+    result = archive.record(capture)
+    assert result.outcome == "failed" and result.error == "blocked by challenge (瑞数)"
+    assert count(archive, Version) == 0
+    with archive.session() as session:
+        row = session.get(Capture, result.capture_id)
+    assert row.status == "blocked" and row.sha256 is not None and archive.blobs.get(row.sha256) == b"<html>challenge</html>"
+
+
+def test_unidentifiable_capture_keeps_its_bytes_and_error(archive: Archive) -> None:
+    result = archive.record(capture_of(b"\xff\xfe not a report"))
+    assert result.outcome == "failed" and result.error.startswith("report not identifiable")
+    assert count(archive, Version) == 0 and count(archive, Capture) == 1
+
+
+def test_identifiable_report_that_fails_to_parse_is_a_version_with_the_error(archive: Archive) -> None:
+    result = archive.record(capture_of(b"\xff\xfe not a report", listing_title="某某县财政局2022年政府信息公开工作年度报告"))
+    assert result.outcome == "new_report"
+    with archive.session() as session:
+        version = session.get(Version, result.version_id)
+        report = session.get(Report, result.report_id)
+    assert version.parse_status == "error" and version.parse_error
+    assert (report.agency, report.year) == ("某某县财政局", 2022)
