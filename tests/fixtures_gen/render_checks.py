@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from lxml.html import HtmlElement
+
 from fixtures.render.layout import TableLayout, layout_table
 from parsers.document import Document
 
@@ -20,7 +22,7 @@ def values_by_row(layout: TableLayout) -> dict[str, list[str]]:
     return out
 
 
-def expand_html_table(table) -> list[list[str]]:  # type: ignore[no-untyped-def]
+def expand_html_table(table: HtmlElement) -> list[list[str]]:
     """An lxml <table> as a full grid: a merged cell's text in every slot it covers."""
     grid: dict[tuple[int, int], str] = {}
     for r, tr in enumerate(table.iter("tr")):
