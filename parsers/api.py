@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from parsers import PARSER_VERSION
 from parsers.document import Document
+from parsers.errors import ParseError
 from parsers.extract import extract
 from parsers.hints import ReportHints
 from parsers.metadata import read_metadata
@@ -34,6 +37,8 @@ def parse_document(doc: Document, hints: ReportHints | None = None) -> Report:
     metadata.template = report_template(
         table_templates, metadata.year, has_tables=bool(active_rows or application_rows or appeal_cells)
     )
+    if metadata.template == "pre-2019":
+        layout = split_layout(doc, free_outline=True)
 
     report = Report(
         metadata=metadata,
@@ -62,3 +67,12 @@ def parse_bytes(
     """Extract and parse one file; raises parsers.errors.ParseError when it cannot be read."""
     doc = extract(data, filename=filename, content_type=content_type)
     return doc, parse_document(doc, hints)
+
+
+def parse_file(path: str | Path, hints: ReportHints | None = None) -> tuple[Document, Report]:
+    """Parse a local file; a missing or unreadable file is a ParseError like bad content."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise ParseError(f"cannot read the file: {exc.strerror or exc}") from exc
+    return parse_bytes(data, filename=Path(path).name, hints=hints)

@@ -27,6 +27,7 @@ _HEADING_WORDING = {
     6: re.compile(r"其他需要报告的事项|需要报告的其他事项"),
 }
 _HEADING_MAX_CHARS = 40
+_FREE_HEADING = re.compile(r"^([一二三四五六七八九十]{1,3})[、.．]\S")
 _TITLE_MAX_PARAGRAPHS = 4
 _TITLE_LINE_MAX_CHARS = 60
 _SIGNATURE_MAX_CHARS = 30
@@ -69,7 +70,21 @@ def heading_number(text: str) -> int | None:
     return None
 
 
-def split_layout(doc: Document) -> Layout:
+def free_heading_number(text: str) -> int | None:
+    """The printed number of a top-level "一、…" heading of a free-form (pre-2019) outline."""
+    folded = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    match = _FREE_HEADING.match(folded)
+    if not match or len(folded) > _HEADING_MAX_CHARS or "。" in folded:
+        return None
+    return chinese_number(match.group(1))
+
+
+def split_layout(doc: Document, *, free_outline: bool = False) -> Layout:
+    """Cut the document into its parts.
+
+    ``free_outline`` reads a pre-2019 report: its sections are the top-level "一、…"
+    headings in printed order (一, 二, 三, … without gaps), whatever their wording.
+    """
     blocks = doc.blocks
     texts = [b for b in blocks if b.table is None]
     title_end = _title_block_end(texts)
@@ -87,8 +102,9 @@ def split_layout(doc: Document) -> Layout:
             tables.append((sections[-1].number if sections else 0, block.table))
             continue
         text = block.text.strip()
-        number = heading_number(text)
-        if number is not None and (not sections or number > sections[-1].number):
+        last = sections[-1].number if sections else 0
+        number = free_heading_number(text) if free_outline else heading_number(text)
+        if number is not None and (number == last + 1 if free_outline else number > last):
             sections.append(SectionSpan(number, text))
         elif text:
             (sections[-1].paragraphs if sections else preamble).append(text)

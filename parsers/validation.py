@@ -119,7 +119,8 @@ def _non_negative(report: Report) -> list[Finding]:
 def _quality(report: Report) -> list[Finding]:
     findings = []
     sections = {s.number: s for s in report.sections}
-    if sections and (5 not in sections or _EMPTY_SECTION.match(sections[5].text.replace("\n", "").strip())):
+    # Section 五 is "problems and improvements" only in the 2019/2021 outline.
+    if sections and report.metadata.template != "pre-2019" and (5 not in sections or _EMPTY_SECTION.match(sections[5].text.replace("\n", "").strip())):
         printed = sections[5].text if 5 in sections else None
         findings.append(Finding("quality.section5_empty", "warning", None, None, None, printed, None,
                                 "section 五 (problems and improvements) is missing, empty or says only 无"))

@@ -127,7 +127,7 @@ def _read_table(tbl: etree._Element) -> Table:
             row.extend(cells)
         rows.append(row)
         origins.append(origin_of)
-    return Table([row for row in rows if any(cell.text.strip() for cell in row)])
+    return Table(rows)
 
 
 def _int(value: str | None, default: int) -> int:

@@ -33,7 +33,7 @@ def read_table(element: lxml.html.HtmlElement) -> Table:
     for r in range(height):
         width = max((c for rr, c in grid if rr == r), default=-1) + 1
         rows.append([grid.get((r, c), GridCell("")) for c in range(width)])
-    return Table([row for row in rows if any(cell.text.strip() for cell in row)])
+    return Table(rows)
 
 
 def _rows(table: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:

@@ -46,7 +46,7 @@ def fragments_to_table(fragments: list[TableFragment]) -> Table:
     rows: list[list[GridCell]] = []
     for fragment in fragments:
         rows.extend(_grid(fragment, columns))
-    return Table([row for row in rows if any(cell.text.strip() for cell in row)])
+    return Table(rows)
 
 
 def _grid(fragment: TableFragment, columns: list[float]) -> list[list[GridCell]]:

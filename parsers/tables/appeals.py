@@ -56,8 +56,13 @@ def _block_named(text: str) -> str | None:
 
 
 def _value_rows(piece: Table) -> list[tuple[str, list[str]]]:
-    """(label text, trailing values) of every row ending in five or more values, one of them printed."""
+    """(label text, trailing values) of every row ending in five or more values, one of them printed.
+
+    A table whose values are all blank has no such row; then its last row made of values
+    only (blank cells, no label) is the value row.
+    """
     found: list[tuple[str, list[str]]] = []
+    blank_row: list[str] = []
     for grid_row in piece.rows:
         texts = printed_cells(grid_row)
         split = len(texts)
@@ -66,4 +71,6 @@ def _value_rows(piece: Table) -> list[tuple[str, list[str]]]:
         run = texts[split:]
         if len(run) >= _BLOCK_SIZE and any(t.strip() for t in run):
             found.append((" ".join(texts[:split]), run))
-    return found
+        elif split == 0 and len(run) >= _BLOCK_SIZE:
+            blank_row = run
+    return found or ([("", blank_row)] if blank_row else [])

@@ -71,10 +71,10 @@ def parse_applications(pieces: list[Table]) -> dict[str, ApplicationRow]:
             if not values:
                 group = label_key(leaf)
                 continue
-            if not any(v.strip() for v in values) and _GROUP.search(label_key(leaf)):
-                group = label_key(leaf)  # a group label printed on its own row with empty cells
-                continue
             key = row_key(leaf, group)
+            if key is None and _GROUP.search(label_key(leaf)) and all(v.strip() in ("", leaf) for v in values):
+                group = label_key(leaf)  # a group label on a row of its own, its cells empty or merged into it
+                continue
             if key is None or key in rows:
                 extras += 1
                 key = f"extra.{extras}"

@@ -1,39 +1,68 @@
-"""Pairs (document file, expected JSON) for the end-to-end tests, from whatever fixtures exist.
+"""The end-to-end cases from the fixtures: (document, expected JSON, metadata the page adds).
 
-Every seed text has its expected JSON under fixtures/expected/<seed-stem>.json once the
-fixture engineer has written it; renderings of a seed in fixtures/documents/ start with the
-seed's stem and must parse to the same JSON.
+fixtures/README.md: every rendering of a seed parses to the seed's expected JSON except
+``source_format``, with its manifest entry's ``metadata`` laid over the expected metadata.
+The cases are read from whatever fixtures exist, so new renderings are tested as they land.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[2]
-SEEDS = REPO / "fixtures" / "seeds"
-EXPECTED = REPO / "fixtures" / "expected"
-DOCUMENTS = REPO / "fixtures" / "documents"
-# Keys that say how a file was read, not what the report says.
-FORMAT_KEYS = ("source_format", "parser_version")
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
-def expected_cases() -> list[tuple[Path, Path]]:
-    cases: list[tuple[Path, Path]] = []
-    for expected in sorted(EXPECTED.glob("*.json")) if EXPECTED.is_dir() else []:
-        stem = expected.stem
-        seed = SEEDS / f"{stem}.txt"
-        if seed.exists():
-            cases.append((seed, expected))
-        if DOCUMENTS.is_dir():
-            cases += [(doc, expected) for doc in sorted(DOCUMENTS.rglob(f"{stem}*")) if doc.is_file()]
-    return cases
+@dataclass(frozen=True)
+class Case:
+    document: Path
+    expected: Path
+    metadata: dict[str, Any]
+
+    @property
+    def id(self) -> str:
+        return self.document.name
+
+    def want(self) -> dict[str, Any]:
+        expected = json.loads(self.expected.read_text(encoding="utf-8"))
+        expected["metadata"] = {**expected["metadata"], **self.metadata}
+        return comparable(expected)
+
+
+def _manifest_cases(folder: Path) -> list[Case]:
+    manifest = folder / "manifest.json"
+    if not manifest.exists():
+        return []
+    entries = json.loads(manifest.read_text(encoding="utf-8"))
+    return [
+        Case(folder / name, FIXTURES / entry["expected"], entry.get("metadata", {}))
+        for name, entry in entries.items()
+        if isinstance(entry, dict) and entry.get("expected") and (folder / name).exists()
+    ]
+
+
+def expected_cases() -> list[Case]:
+    seeds = [
+        Case(seed, FIXTURES / "expected" / f"{seed.stem}.json", {})
+        for seed in sorted((FIXTURES / "seeds").glob("*.txt"))
+        if (FIXTURES / "expected" / f"{seed.stem}.json").exists()
+    ]
+    return seeds + _manifest_cases(FIXTURES / "documents") + _manifest_cases(FIXTURES / "malformed")
+
+
+def malformed_outcomes() -> dict[Path, dict[str, Any]]:
+    manifest = FIXTURES / "malformed" / "manifest.json"
+    if not manifest.exists():
+        return {}
+    entries = json.loads(manifest.read_text(encoding="utf-8"))
+    return {FIXTURES / "malformed" / name: entry for name, entry in entries.items()}
 
 
 def comparable(report: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in report.items() if k not in FORMAT_KEYS}
+    return {k: v for k, v in report.items() if k != "source_format"}
 
 
 def readable_diff(expected: dict[str, Any], actual: dict[str, Any]) -> str:

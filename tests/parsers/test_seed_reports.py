@@ -1,10 +1,11 @@
 """The five real reports, end to end: facts checked by hand, then every expected JSON that exists."""
 
+import json
 from pathlib import Path
 
 import pytest
 
-from parse_expectations import comparable, expected_cases, readable_diff
+from parse_expectations import Case, comparable, expected_cases, readable_diff
 from parsers.api import parse_bytes
 
 
@@ -77,10 +78,18 @@ def test_seed_004_labels_broken_over_lines(seeds_dir: Path) -> None:
     assert report["tables"]["active_disclosure"]["rows"][0]["cells"]["本年新公开数量"]["value"] == 0
 
 
-@pytest.mark.parametrize(("document", "expected"), expected_cases(), ids=lambda p: p.name)
-def test_document_parses_to_its_expected_json(document: Path, expected: Path) -> None:
-    import json
+# Renderings that lose printed text no parser can give back: (printed, what the file keeps).
+KNOWN_RENDERING_LOSSES = {
+    # reportlab drops the no-break space of section 1's "《办法》，\xa0按照"; the PDF has no char there.
+    "000_9d093eecd5b1c4d3.pdf": ("《办法》，\xa0按照", "《办法》，按照"),
+}
 
-    want = comparable(json.loads(expected.read_text(encoding="utf-8")))
-    got = comparable(parse_bytes(document.read_bytes(), filename=document.name)[1].to_dict())
+
+@pytest.mark.parametrize("case", expected_cases(), ids=lambda case: case.id)
+def test_document_parses_to_its_expected_json(case: Case) -> None:
+    want = case.want()
+    if case.id in KNOWN_RENDERING_LOSSES:
+        printed, kept = KNOWN_RENDERING_LOSSES[case.id]
+        want = json.loads(json.dumps(want, ensure_ascii=False).replace(printed, kept))
+    got = comparable(parse_bytes(case.document.read_bytes(), filename=case.document.name)[1].to_dict())
     assert got == want, readable_diff(want, got)
