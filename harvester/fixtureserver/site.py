@@ -45,6 +45,7 @@ class Portal:
     list_path: str
     charset: str  # the portal's encoding, a Python codec name
     meta_charset: str  # how its pages' <meta> names it
+    page_content_type: str  # the Content-Type header of its HTML pages
     per_page: int
     offsite_url: str
     items: list[ListItem]

@@ -9,6 +9,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from harvester.fixtureserver.families import hanweb, sdplatform, trs
+from harvester.fixtureserver.families import hanweb, shandong, trs
 
-FAMILIES: dict[str, ModuleType] = {"hanweb": hanweb, "trs": trs, "sdplatform": sdplatform}
+FAMILIES: dict[str, ModuleType] = {"hanweb": hanweb, "trs": trs, "shandong": shandong}

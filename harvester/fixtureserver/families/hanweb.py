@@ -21,7 +21,7 @@ DATAPROXY_PATH = "/module/web/jpage/dataproxy.jsp"
 
 def answer(portal: Portal, path: str, params: dict[str, str], items: list[ListItem]) -> Answer | None:
     if path == portal.list_path:
-        return Answer(column_page(portal, items).encode(portal.charset), f"text/html; charset={portal.meta_charset}")
+        return Answer(column_page(portal, items).encode(portal.charset), portal.page_content_type)
     if path == DATAPROXY_PATH and params.get("columnid") == portal.options["column_id"]:
         return dataproxy(portal, params, items)
     return None

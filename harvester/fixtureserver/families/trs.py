@@ -42,7 +42,7 @@ def answer(portal: Portal, path: str, params: dict[str, str], items: list[ListIt
     for index in range(pages):
         if path == list_page_path(portal, index):
             body = list_page(portal, items, index, pages).encode(portal.charset, errors="xmlcharrefreplace")
-            return Answer(body, f"text/html; charset={portal.meta_charset}")
+            return Answer(body, portal.page_content_type)
     return None
 
 

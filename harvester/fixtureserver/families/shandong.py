@@ -19,7 +19,7 @@ from harvester.fixtureserver.site import ListItem, Portal
 
 def answer(portal: Portal, path: str, params: dict[str, str], items: list[ListItem]) -> Answer | None:
     if path in (portal.list_path, portal.list_path + "index.html"):
-        return Answer(channel_page(portal).encode(portal.charset), f"text/html; charset={portal.meta_charset}")
+        return Answer(channel_page(portal).encode(portal.charset), portal.page_content_type)
     if path == portal.options["api_path"] and params.get("channel") == portal.options["channel"]:
         return channel_list(portal, params, items)
     return None
