@@ -1,0 +1,127 @@
+"""A report's history: finding a report by id or "agency/year", its versions and captures,
+and the diff between any two of its versions."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from storage.diff import VersionDiff, diff_versions
+from storage.identity import normalise_agency
+from storage.models import Capture, Change, Report, ReportUrl, Version
+from storage.record import attachment_hashes
+
+
+class ReportNotFound(LookupError):
+    """No report (or version) answers the reference; the message says which, in one line."""
+
+
+def resolve_report(session: Session, ref: str) -> Report:
+    """A report by numeric id or by "agency/year" (agency as printed, white space and width ignored)."""
+    ref = ref.strip()
+    if ref.isdigit():
+        report = session.get(Report, int(ref))
+        if report is None:
+            raise ReportNotFound(f"no report with id {ref}")
+        return report
+    agency, _, year = ref.rpartition("/")
+    if not agency or not year.strip().isdigit():
+        raise ReportNotFound(f"report reference {ref!r} is neither an id nor agency/year")
+    reports = session.scalars(
+        sa.select(Report).where(Report.agency_key == normalise_agency(agency), Report.year == int(year)).order_by(Report.id)
+    ).all()
+    if not reports:
+        raise ReportNotFound(f"no report of {agency.strip()} for {year.strip()}")
+    if len(reports) > 1:
+        raise ReportNotFound(f"{ref} names {len(reports)} reports (kinds {', '.join(r.kind for r in reports)}); use the id")
+    return reports[0]
+
+
+@dataclass
+class VersionInfo:
+    version_no: int
+    version_id: int
+    first_seen: datetime
+    last_seen: datetime
+    parse_status: str
+    parse_error: str | None
+    parser_version: str
+    template: str | None
+    significance: str | None  # of the change from the version before; None for the first
+    cells_changed: int
+    sections_changed: int
+
+
+@dataclass
+class CaptureInfo:
+    fetched_at: datetime
+    url: str
+    http_status: int
+    status: str
+    outcome: str | None
+    version_no: int | None
+    error: str | None
+
+
+@dataclass
+class History:
+    report_id: int
+    agency: str
+    year: int
+    kind: str
+    urls: list[dict[str, Any]]
+    versions: list[VersionInfo]
+    captures: list[CaptureInfo]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def report_history(session: Session, report: Report) -> History:
+    changes = {c.version_id: c for c in session.scalars(
+        sa.select(Change).join(Version, Version.id == Change.version_id).where(Version.report_id == report.id)
+    )}
+    versions = session.scalars(sa.select(Version).where(Version.report_id == report.id).order_by(Version.version_no)).all()
+    numbers = {v.id: v.version_no for v in versions}
+    infos = []
+    for v in versions:
+        change = changes.get(v.id)
+        summary = change.summary if change else {}
+        infos.append(VersionInfo(
+            v.version_no, v.id, v.first_seen, v.last_seen, v.parse_status, v.parse_error, v.parser_version, v.template,
+            change.significance if change else None, len(summary.get("cells", [])), len(summary.get("sections", [])),
+        ))
+    captures = [
+        CaptureInfo(c.fetched_at, c.url, c.http_status, c.status, c.outcome, numbers.get(c.version_id), c.error)
+        for c in session.scalars(
+            sa.select(Capture).where(Capture.report_id == report.id, Capture.role == "page").order_by(Capture.fetched_at, Capture.id)
+        )
+    ]
+    urls = [
+        {"url": u.url, "first_seen": u.first_seen, "last_seen": u.last_seen}
+        for u in session.scalars(sa.select(ReportUrl).where(ReportUrl.report_id == report.id).order_by(ReportUrl.first_seen, ReportUrl.id))
+    ]
+    return History(report.id, report.agency, report.year, report.kind, urls, infos, captures)
+
+
+def version_by_number(session: Session, report: Report, number: int) -> Version:
+    version = session.scalars(sa.select(Version).where(Version.report_id == report.id, Version.version_no == number)).first()
+    if version is None:
+        raise ReportNotFound(f"report {report.id} ({report.agency} {report.year}) has no version {number}")
+    return version
+
+
+def diff_report(session: Session, report: Report, from_no: int | None = None, to_no: int | None = None) -> tuple[Version, Version, VersionDiff]:
+    """Diff two versions of a report; by default the newest against the one before it."""
+    latest = session.scalar(sa.select(sa.func.max(Version.version_no)).where(Version.report_id == report.id)) or 0
+    to_no = latest if to_no is None else to_no
+    from_no = to_no - 1 if from_no is None else from_no
+    if from_no < 1 and to_no == latest and latest <= 1:
+        raise ReportNotFound(f"report {report.id} ({report.agency} {report.year}) has only {latest} version(s); nothing to diff")
+    old, new = version_by_number(session, report, from_no), version_by_number(session, report, to_no)
+    diff = diff_versions(old.report_json, new.report_json, attachment_hashes(session, old.id), attachment_hashes(session, new.id))
+    return old, new, diff

@@ -1,0 +1,177 @@
+"""Finding report versions by agency, region, year, template, findings and cell values.
+
+A cell condition reads ``table.row.column OP number`` (OP one of > >= < <= = !=) or
+``table.row.column is blank``, e.g. ``applications.new_received.total > 10``. Numeric
+conditions match printed numbers only: a blank or "/" is not 0.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any, Callable
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, aliased
+
+from storage.cellnames import split_address
+from storage.identity import normalise_agency
+from storage.models import CellRow, FindingRow, Report, Version
+
+OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
+    ">=": operator.ge, "<=": operator.le, "!=": operator.ne, ">": operator.gt, "<": operator.lt, "=": operator.eq,
+}
+_COMPARISON = re.compile(r"^(?P<address>[^\s<>=!]+)\s*(?P<op>>=|<=|!=|>|<|=)\s*(?P<number>[+-]?\d+(?:\.\d+)?)$")
+_BLANK = re.compile(r"^(?P<address>\S+)\s+is\s+(?P<negated>not\s+)?blank$", re.IGNORECASE)
+
+
+class QueryError(ValueError):
+    """A filter the user wrote cannot be understood; the message says why, in one line."""
+
+
+@dataclass(frozen=True)
+class CellCondition:
+    address: str
+    table: str
+    row: str
+    column: str
+    op: str  # one of OPERATORS, or "blank" / "not blank"
+    number: float | None = None
+
+    def __str__(self) -> str:
+        return f"{self.address} is {self.op}" if self.number is None else f"{self.address} {self.op} {self.number:g}"
+
+
+def parse_where(expression: str) -> CellCondition:
+    text = " ".join(expression.split())
+    match = _COMPARISON.match(text) or _BLANK.match(text)
+    if match is None:
+        raise QueryError(
+            f"cannot read condition {expression!r}: write 'table.row.column OP number' (OP: > >= < <= = !=) or 'table.row.column is blank'"
+        )
+    address = match.group("address")
+    parts = split_address(address)
+    if parts is None:
+        raise QueryError(
+            f"bad cell name {address!r}: expected table.row.column with table active_disclosure, applications or appeals"
+        )
+    if "op" in match.groupdict():
+        return CellCondition(address, *parts, op=match.group("op"), number=float(match.group("number")))
+    return CellCondition(address, *parts, op="not blank" if match.group("negated") else "blank")
+
+
+@dataclass
+class QueryFilters:
+    agency: str | None = None  # substring, white space and width ignored
+    region: str | None = None  # substring
+    year: int | None = None
+    template: str | None = None
+    finding: str | None = None  # a rule id, or a prefix such as "T3"
+    where: list[CellCondition] = field(default_factory=list)
+    all_versions: bool = False
+    limit: int | None = None
+
+
+@dataclass
+class QueryRow:
+    report_id: int
+    agency: str
+    year: int
+    kind: str
+    version_no: int
+    version_id: int
+    template: str | None
+    region: str | None
+    parse_status: str
+    findings: int
+    cells: dict[str, Any]  # the cells named in the conditions: address -> value (or raw text)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def latest_only(query: sa.Select) -> sa.Select:
+    other = aliased(Version)
+    newest = sa.select(sa.func.max(other.version_no)).where(other.report_id == Version.report_id).scalar_subquery()
+    return query.where(Version.version_no == newest)
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _cell_match(condition: CellCondition) -> sa.ColumnElement[bool]:
+    cells = sa.select(CellRow.version_id).where(
+        CellRow.table_name == condition.table, CellRow.row_key == condition.row, CellRow.column_key == condition.column
+    )
+    if condition.number is not None:
+        cells = cells.where(CellRow.state == "number", OPERATORS[condition.op](CellRow.value, condition.number))
+    else:
+        cells = cells.where((CellRow.state == "blank") if condition.op == "blank" else (CellRow.state != "blank"))
+    return Version.id.in_(cells)
+
+
+def filtered_versions(filters: QueryFilters) -> sa.Select:
+    """Versions joined to their reports, filtered; the caller chooses the columns."""
+    query = sa.select(Version, Report).join(Report, Report.id == Version.report_id)
+    if not filters.all_versions:
+        query = latest_only(query)
+    if filters.agency:
+        query = query.where(Report.agency_key.like(_like(normalise_agency(filters.agency)), escape="\\"))
+    if filters.region:
+        query = query.where(Version.region.like(_like(filters.region.strip()), escape="\\"))
+    if filters.year is not None:
+        query = query.where(Report.year == filters.year)
+    if filters.template:
+        query = query.where(Version.template == filters.template)
+    if filters.finding:
+        rule = filters.finding.strip()
+        query = query.where(Version.id.in_(
+            sa.select(FindingRow.version_id).where(sa.or_(FindingRow.rule == rule, FindingRow.rule.like(f"{rule}.%")))
+        ))
+    for condition in filters.where:
+        query = query.where(_cell_match(condition))
+    return query
+
+
+def run_query(session: Session, filters: QueryFilters) -> list[QueryRow]:
+    findings = sa.select(sa.func.count()).where(FindingRow.version_id == Version.id).scalar_subquery()
+    query = filtered_versions(filters).add_columns(findings)
+    query = query.order_by(Report.agency_key, Report.year, Report.kind, Version.version_no)
+    if filters.limit is not None:
+        query = query.limit(filters.limit)
+    rows = session.execute(query).all()
+    named = _named_cell_values(session, [version.id for version, _, _ in rows], filters.where)
+    return [
+        QueryRow(report.id, report.agency, report.year, report.kind, version.version_no, version.id, version.template,
+                 version.region, version.parse_status, count, named.get(version.id, {}))
+        for version, report, count in rows
+    ]
+
+
+_CHUNK = 500  # version ids per IN list, well under SQLite's limit on bound parameters
+
+
+def _named_cell_values(session: Session, ids: list[int], conditions: list[CellCondition]) -> dict[int, dict[str, Any]]:
+    if not conditions:
+        return {}
+    wanted = {(c.table, c.row, c.column): c.address for c in conditions}
+    values: dict[int, dict[str, Any]] = {}
+    for start in range(0, len(ids), _CHUNK):
+        rows = session.execute(
+            sa.select(CellRow.version_id, CellRow.table_name, CellRow.row_key, CellRow.column_key, CellRow.value,
+                      CellRow.raw, CellRow.state)
+            .where(CellRow.version_id.in_(ids[start : start + _CHUNK]),
+                   sa.tuple_(CellRow.table_name, CellRow.row_key, CellRow.column_key).in_(list(wanted)))
+        ).all()
+        for row in rows:
+            value = plain_number(row.value) if row.state == "number" else row.raw
+            values.setdefault(row.version_id, {})[wanted[(row.table_name, row.row_key, row.column_key)]] = value
+    return values
+
+
+def plain_number(value: float | None) -> int | float | None:
+    """Cells are stored as floats; give whole numbers back as int, as they were printed."""
+    return int(value) if value is not None and float(value).is_integer() else value

@@ -1,0 +1,103 @@
+"""Re-deriving parses from stored bytes with the current parser.
+
+A parse is derived data: re-parsing replaces a version's sections, cells and findings in
+place (and the change summaries and cross-year findings that depend on them). It never
+creates a version - the version key comes from the bytes, which have not changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from parsers import api
+from parsers.errors import ParseError
+from parsers.hints import ReportHints
+from storage.blobs import BlobStore
+from storage.clock import utcnow
+from storage.crossyear import refresh_cross_year
+from storage.db import retrying, writer
+from storage.models import Capture, Report, Version, VersionAttachment
+from storage.parse_rows import apply_parse
+from storage.record import record_change
+
+
+@dataclass
+class ReparseSummary:
+    versions: int = 0
+    changed: int = 0  # versions whose parse output differs from what was stored
+    errors: list[str] = field(default_factory=list)  # "report 3 v2: why"
+
+
+def reparse(engine: Engine, blobs: BlobStore, report_id: int | None = None) -> ReparseSummary:
+    """Re-parse every version of one report, or of all reports when ``report_id`` is None."""
+    query = sa.select(Version.id).order_by(Version.report_id, Version.version_no)
+    if report_id is not None:
+        query = query.where(Version.report_id == report_id)
+    with Session(engine) as session:
+        version_ids = list(session.scalars(query))
+    summary = ReparseSummary()
+    for version_id in version_ids:
+        changed, error = retrying(lambda: _reparse_version(engine, blobs, version_id))
+        summary.versions += 1
+        summary.changed += changed
+        if error:
+            summary.errors.append(error)
+    return summary
+
+
+def _reparse_version(engine: Engine, blobs: BlobStore, version_id: int) -> tuple[bool, str | None]:
+    with Session(writer(engine)) as session, session.begin():
+        version = session.get(Version, version_id)
+        assert version is not None
+        report = session.get(Report, version.report_id)
+        assert report is not None
+        sha, content_type = _document_bytes(session, version)
+        hints = ReportHints(agency=report.agency, year=report.year, title=version.listing_title,
+                            publish_date=version.listing_date, source_url=version.page_url)
+        filename = PurePosixPath(urlsplit(version.document_url).path).name or None
+        try:
+            _, parsed = api.parse_bytes(blobs.get(sha), filename=filename, content_type=content_type, hints=hints)
+            output, error, parser_version = parsed.to_dict(), None, parsed.parser_version
+        except ParseError as exc:
+            output, error, parser_version = None, str(exc), version.parser_version
+        changed = output != version.report_json or error != version.parse_error
+        apply_parse(session, version, output, error, parser_version, utcnow())
+        if changed:
+            _refresh_changes(session, version)
+            refresh_cross_year(session, report)
+        return changed, f"report {report.id} v{version.version_no}: {error}" if error else None
+
+
+def _document_bytes(session: Session, version: Version) -> tuple[str, str | None]:
+    """The sha256 and content type of the resource the version's parse was read from."""
+    if version.document_url != version.page_url:
+        attachment = session.scalars(
+            sa.select(VersionAttachment).where(VersionAttachment.version_id == version.id, VersionAttachment.url == version.document_url)
+        ).first()
+        if attachment is not None:
+            return attachment.sha256, attachment.content_type
+    assert version.page_sha256 is not None, "a version always has its page bytes"
+    content_type = session.scalars(
+        sa.select(Capture.content_type).where(Capture.url == version.page_url, Capture.sha256 == version.page_sha256).limit(1)
+    ).first()
+    return version.page_sha256, content_type
+
+
+def _refresh_changes(session: Session, version: Version) -> None:
+    """The change summaries into and out of a re-parsed version describe the old parse; redo them."""
+    neighbours = {
+        n.version_no: n for n in session.scalars(
+            sa.select(Version).where(Version.report_id == version.report_id,
+                                     Version.version_no.in_((version.version_no - 1, version.version_no + 1)))
+        )
+    }
+    if (previous := neighbours.get(version.version_no - 1)) is not None:
+        record_change(session, previous, version)
+    if (following := neighbours.get(version.version_no + 1)) is not None:
+        record_change(session, version, following)

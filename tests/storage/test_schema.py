@@ -1,0 +1,38 @@
+"""The migrations create exactly the schema the models describe, on both databases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from storage.archive import Archive
+from storage.db import create_engine
+from storage.migrate import current_revision, head_revision, upgrade
+from storage.models import Base
+
+
+def test_fresh_database_is_migrated_to_head_on_first_use(db_url: str, data_dir: Path) -> None:
+    with Archive.open(db_url, data_dir) as archive:
+        assert current_revision(archive.engine) == head_revision()
+        with archive.engine.connect() as conn:
+            differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+            assert differences == []
+            views = set(sa.inspect(conn).get_view_names())
+        assert {"latest_versions", "table3_totals", "findings_by_report"} <= views
+
+
+def test_upgrade_is_idempotent(db_url: str) -> None:
+    engine = create_engine(db_url)
+    assert upgrade(engine) == head_revision()
+    assert upgrade(engine) == head_revision()
+    engine.dispose()
+
+
+def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_url: str, data_dir: Path) -> None:
+    with Archive.open(sqlite_url, data_dir) as archive, archive.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
