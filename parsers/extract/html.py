@@ -124,15 +124,26 @@ def _plain_text(element: lxml.html.HtmlElement) -> str:
 
 
 def _densest(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+    """Go down from <body> into the child holding most of the text while one holds most of it.
+
+    The walk stops above a data table (one without nested tables) and above a leaf
+    paragraph, so a body whose report table or longest paragraph dominates is kept whole.
+    """
     body = root.find("body")
     node = body if body is not None else root
     while True:
         total = len(_plain_text(node))
-        children = [c for c in node if isinstance(c.tag, str)]
+        children = [c for c in node if isinstance(c.tag, str) and _is_container(c)]
         best = max(children, key=lambda c: len(_plain_text(c)), default=None)
-        if best is None or total == 0 or len(_plain_text(best)) < _DENSITY_SHARE * total or best.tag == "tr":
+        if best is None or total == 0 or len(_plain_text(best)) < _DENSITY_SHARE * total:
             return node
         node = best
+
+
+def _is_container(element: lxml.html.HtmlElement) -> bool:
+    if element.tag in ("table", "tbody", "tr", "td", "th"):
+        return bool(element.xpath(".//table"))  # a layout table, not the report's own
+    return any(isinstance(c.tag, str) and c.tag in _BLOCK_TAGS for c in element)
 
 
 def _info_table(root: lxml.html.HtmlElement, container: lxml.html.HtmlElement) -> dict[str, str]:
