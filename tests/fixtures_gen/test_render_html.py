@@ -85,3 +85,13 @@ def test_text_is_escaped() -> None:
 
     doc = Document([Block("paragraph", text="a<b>&c")], source_format="seedtext")
     assert "a&lt;b&gt;&amp;c" in render_report_html(doc)
+
+
+def test_split_appeals_prints_three_small_tables(seed_docs: dict[str, Document]) -> None:
+    doc = seed_docs["001_edb62deb526a149a"]
+    grids = _tables(render_report_html(doc, variant=HtmlVariant(split_appeals=True)))
+    assert len(grids) == 5
+    names = [_fold(grid[0][0]) for grid in grids[2:]]
+    assert names == ["行政复议", "行政诉讼（未经复议直接起诉）", "行政诉讼（复议后起诉）"]
+    assert all(_fold(grid[1][4]) == "总计" for grid in grids[2:])
+    assert [v for grid in grids[2:] for v in grid[2]] == ["0", "0", "0", "1", "1"] + ["0"] * 10
