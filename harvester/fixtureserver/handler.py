@@ -85,7 +85,8 @@ class FixtureRequestHandler(BaseHTTPRequestHandler):
         params = dict(parse_qsl(split.query, keep_blank_values=True))
         params.update(parse_qsl(form.decode("utf-8", "replace"), keep_blank_values=True))
         url = split.path + (f"?{split.query}" if split.query else "")
-        status = self._serve(split.path, url, params, body_allowed)
+        status, headers, body = self._answer(split.path, url, params)
+        # Logged before the answer goes out, so a client that has its answer sees the entry.
         self.server.record(
             {
                 "method": self.command,
@@ -99,39 +100,36 @@ class FixtureRequestHandler(BaseHTTPRequestHandler):
                 "time": dt.datetime.now(dt.timezone.utc).isoformat(),
             }
         )
+        self._send(status, headers, body, body_allowed)
 
     def _form(self) -> bytes:
         length = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(length) if length else b""
 
-    def _serve(self, path: str, url: str, params: dict[str, str], body_allowed: bool) -> int:
+    def _answer(self, path: str, url: str, params: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
         state = self.server.state
         kind = state.mutations.challenges.get(url) or state.mutations.challenges.get(path)
         if kind is not None:
             answer = challenge(kind)
-            self._send(answer.status, answer.headers, answer.body, body_allowed)
-            return answer.status
+            return answer.status, answer.headers, answer.body
         resource = state.resolve(path, url, params)
         if resource is None:
-            self._send(404, {"Content-Type": "text/html; charset=iso-8859-1"}, _NOT_FOUND, body_allowed)
-            return 404
+            return 404, {"Content-Type": "text/html; charset=iso-8859-1"}, _NOT_FOUND
         headers = {"Content-Type": resource.content_type}
         if resource.status != 200:
-            self._send(resource.status, headers, resource.body, body_allowed)
-            return resource.status
+            return resource.status, headers, resource.body
         assert resource.etag is not None and resource.last_modified is not None
         headers["ETag"] = resource.etag
         headers["Last-Modified"] = email.utils.format_datetime(resource.last_modified, usegmt=True)
         if self._not_modified(resource):
-            self._send(304, {k: v for k, v in headers.items() if k != "Content-Type"}, b"", False)
-            return 304
+            del headers["Content-Type"]
+            return 304, headers, b""
         if resource.download_name:
             headers["Content-Disposition"] = f'attachment; filename="{resource.download_name}"'
         body = resource.body
         if resource.content_type.startswith("text/html"):
             body = chrome.inject(body, self.server.next_visit(), dt.date.today())
-        self._send(200, headers, body, body_allowed)
-        return 200
+        return 200, headers, body
 
     def _not_modified(self, resource: Resource) -> bool:
         """RFC 9110: If-None-Match decides when present; If-Modified-Since only without it."""
@@ -164,7 +162,7 @@ class FixtureRequestHandler(BaseHTTPRequestHandler):
                     raise mutations.MutationError('send a JSON object with "action" and its parameters')
                 action = request.pop("action")
                 self._json(200, mutations.apply(server.state, action, request))
-            except (ValueError, mutations.MutationError) as exc:
+            except ValueError as exc:  # bad JSON, or a MutationError
                 self._json(400, {"ok": False, "error": str(exc).splitlines()[0]})
         else:
             self._json(404, {"ok": False, "error": f"no control endpoint {self.command} {path}"})
