@@ -1,5 +1,5 @@
 """Running crawls from Python: ``run_crawl`` is what ``harvester crawl``, the scheduler and
-the demo call. It runs Scrapy's CrawlerProcess in this process (Twisted allows one per
+the demo call. It runs Scrapy's AsyncCrawlerProcess in this process (Twisted allows one per
 process, so call it once per process), one crawler per site, each with its own settings
 (site politeness, JOBDIR under the data directory) and its own run in the archive.
 """
@@ -77,30 +77,36 @@ def job_dir(data_dir: Path, site: str) -> Path:
     return data_dir / "jobs" / site
 
 
-def site_settings(site: SiteConfig, *, db_url: str, data_dir: Path, overrides: dict[str, Any] | None = None) -> Settings:
-    """Scrapy settings for one site: project defaults, the site's politeness overrides, the
-    caller's overrides; ``HARVESTER_POLITE = False`` drops the delays (see harvester.settings).
-    The environment variable ``HARVESTER_POLITE=0`` does the same for ``harvester crawl``
-    (benchmarks and tests on loopback)."""
+def project_settings(overrides: dict[str, Any] | None = None) -> Settings:
+    """harvester.settings plus the caller's overrides; ``HARVESTER_POLITE = False`` (or the
+    environment variable ``HARVESTER_POLITE=0``, for ``harvester crawl`` in benchmarks and
+    tests on loopback) drops the delays (see harvester.settings)."""
     overrides = dict(overrides or {})
     if os.environ.get("HARVESTER_POLITE", "").strip().lower() in ("0", "false", "no", "off"):
         overrides.setdefault("HARVESTER_POLITE", False)
     settings = Settings()
     settings.setmodule("harvester.settings", priority="project")
+    settings.setdict(overrides, priority="cmdline")
+    if not settings.getbool("HARVESTER_POLITE"):
+        settings.setdict(settings.getdict("IMPOLITE_OVERRIDES"), priority="cmdline")
+        settings.setdict(overrides, priority="cmdline")
+    return settings
+
+
+def site_settings(site: SiteConfig, *, db_url: str, data_dir: Path, overrides: dict[str, Any] | None = None) -> Settings:
+    """One site's settings: the project's, then the site's politeness (which the caller's
+    overrides and politeness-off still beat), its JOBDIR and the archive it records into."""
+    settings = project_settings(overrides)
     settings.setdict(site.scrapy_settings(), priority="spider")
     settings.setdict(
         {
             "JOBDIR": str(job_dir(data_dir, site.name)),
             "HARVESTER_DB_URL": db_url,
             "HARVESTER_DATA_DIR": str(data_dir),
-            "HARVESTER_RUN_KIND": os.environ.get("HARVESTER_RUN_KIND", "manual"),
+            "HARVESTER_RUN_KIND": os.environ.get("HARVESTER_RUN_KIND", "crawl"),
         },
         priority="spider",
     )
-    settings.setdict(overrides, priority="cmdline")
-    if not settings.getbool("HARVESTER_POLITE"):
-        settings.setdict(settings.getdict("IMPOLITE_OVERRIDES"), priority="cmdline")
-        settings.setdict(overrides, priority="cmdline")
     return settings
 
 
@@ -119,7 +125,7 @@ def run_crawl(
     SiteConfigError for an unknown or broken site and CrawlLocked when another process is
     crawling one of them.
     """
-    from scrapy.crawler import CrawlerProcess
+    from scrapy.crawler import AsyncCrawlerProcess
 
     from harvester.scheduling.locks import SiteLock
     from harvester.spiders.reports import ReportsSpider
@@ -138,7 +144,8 @@ def run_crawl(
                 raise CrawlLocked(f"site {config.name} is being crawled by another process ({lock.path})")
             locks.append(lock)
         overrides = {**(settings or {}), **({"LOG_LEVEL": "WARNING"} if live else {})}
-        process = CrawlerProcess(site_settings(configs[0], db_url=url, data_dir=data_dir, overrides=overrides))
+        # The process's settings are merged into every crawler's: no site-specific value there.
+        process = AsyncCrawlerProcess(project_settings(overrides))
         crawlers = []
         for config in configs:
             if not resume:

@@ -53,14 +53,16 @@ IMPOLITE_OVERRIDES = {
 HARVESTER_CRAWL_DELAY_ENABLED = True
 
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "harvester.middlewares.robots.StrictRobotsTxtMiddleware": 100,
     # Scrapy's RetryMiddleware is replaced by the one that waits between attempts.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "harvester.middlewares.backoff_retry.BackoffRetryMiddleware": 550,
     "harvester.middlewares.crawl_delay.CrawlDelayMiddleware": 120,
     "harvester.middlewares.conditional.ConditionalRequestMiddleware": 130,
-    # Before the retry middleware (lower number = closer to the engine, so its
-    # process_response runs after retries): a challenge is never retried.
-    "harvester.middlewares.challenge.ChallengeMiddleware": 560,
+    # Nearer the downloader than redirects (600) and retries (550), so a challenge (a WZWS
+    # 307, a 412/521) is seen first and is neither followed nor retried.
+    "harvester.middlewares.challenge.ChallengeMiddleware": 610,
 }
 ITEM_PIPELINES = {
     "harvester.pipelines.parse.ParsePipeline": 300,
@@ -68,6 +70,7 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
+    "scrapy.extensions.remote_control.RemoteControl": None,
 }
 
 # Job state must survive SIGKILL: requests are kept on disk in JOBDIR (set per site).

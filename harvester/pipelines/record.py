@@ -23,7 +23,7 @@ class RecordPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "RecordPipeline":
-        pipeline = cls(crawler, crawler.settings.get("HARVESTER_RUN_KIND", "manual"))
+        pipeline = cls(crawler, crawler.settings.get("HARVESTER_RUN_KIND", "crawl"))
         # The close reason is known only from this signal, after the pipelines have closed.
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
@@ -34,7 +34,7 @@ class RecordPipeline:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.run_id is None:
             return
-        status = "finished" if reason == "finished" else "interrupted"
+        status = "ok" if reason == "finished" else "interrupted"
         archive_for(self.crawler).finish_run(self.run_id, status, run_stats(self.crawler.stats.get_stats()))
 
     def process_item(self, item: ReportItem) -> ReportItem:

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
-from scrapy.utils.url import url_is_from_any_domain
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
@@ -54,10 +54,14 @@ class ReportsSpider(scrapy.Spider):
             yield Request(url, callback=self.parse, errback=self.list_failed, dont_filter=True)
 
     def _first_time(self, url: str) -> bool:
-        if url in self.seen or not url_is_from_any_domain(url, self.allowed_domains):
+        if url in self.seen or not self._on_site(url):
             return False
         self.seen.add(url)
         return True
+
+    def _on_site(self, url: str) -> bool:
+        host = urlsplit(url).hostname or ""
+        return any(host == domain or host.endswith("." + domain) for domain in self.allowed_domains)
 
     # -- list pages -------------------------------------------------------------------------
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Request]:
@@ -128,7 +132,8 @@ def _conditional(meta: dict[str, Any]) -> dict[str, Any]:
 
 def _not_requested(failure: Failure) -> bool:
     """Dropped before the download (robots.txt, off-site): nothing was fetched, nothing to record."""
-    return bool(failure.check(IgnoreRequest)) and not failure.check(ChallengeBlocked)
+    # HttpError and ChallengeBlocked are IgnoreRequest subclasses, but those were fetched.
+    return bool(failure.check(IgnoreRequest)) and not failure.check(ChallengeBlocked, HttpError)
 
 
 def _failed(failure: Failure):  # type: ignore[no-untyped-def]
