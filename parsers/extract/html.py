@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import re
 
-import lxml.etree
-import lxml.html
+from lxml import etree
 
 from parsers.document import Block, Document
 from parsers.errors import ExtractionError
@@ -40,22 +39,23 @@ _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _DENSITY_SHARE = 0.6
 _MIN_CONTAINER_CHARS = 20
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\ufeff]")
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
 
 
 def extract_html(data: bytes, *, content_type: str | None = None) -> Document:
     text, _ = decode_html(data, content_type)
     text = _INVISIBLE.sub("", text)
     try:
-        root = lxml.html.document_fromstring(text)
-    except (lxml.etree.ParserError, ValueError) as exc:
+        # Plain etree elements: lxml.html's element classes cost a lookup per node.
+        root = etree.fromstring(text, _PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise ExtractionError(f"unreadable HTML: {exc}") from exc
+    if root is None:
+        raise ExtractionError("the HTML page has no text in its body")
     page_meta = _meta_tags(root)
     page_title = page_meta.get("ArticleTitle") or _first_text(root, "//h1") or _first_text(root, "//title")
-    for element in root.xpath("//comment() | //processing-instruction()"):
+    for element in list(root.iter(*_CHROME_TAGS)):
         _drop(element)
-    for tag in _CHROME_TAGS:
-        for element in root.iter(tag):
-            _drop(element)
     container = _known_container(root)
     if container is None:
         container = _densest(root)
@@ -69,7 +69,7 @@ def extract_html(data: bytes, *, content_type: str | None = None) -> Document:
     return Document(blocks=blocks, source_format="html", page_meta=page_meta, page_title=page_title)
 
 
-def _meta_tags(root: lxml.html.HtmlElement) -> dict[str, str]:
+def _meta_tags(root: etree._Element) -> dict[str, str]:
     meta: dict[str, str] = {}
     for element in root.iter("meta"):
         name, content = element.get("name"), element.get("content")
@@ -78,15 +78,19 @@ def _meta_tags(root: lxml.html.HtmlElement) -> dict[str, str]:
     return meta
 
 
-def _first_text(root: lxml.html.HtmlElement, path: str) -> str | None:
+def text_of(element: etree._Element) -> str:
+    return "".join(element.itertext())
+
+
+def _first_text(root: etree._Element, path: str) -> str | None:
     for element in root.xpath(path):
-        text = " ".join(element.text_content().split())
+        text = " ".join(text_of(element).split())
         if text:
             return text
     return None
 
 
-def _drop(element: lxml.etree._Element) -> None:
+def _drop(element: etree._Element) -> None:
     """Remove an element but keep its tail text (the text after it belongs to its parent)."""
     parent = element.getparent()
     if parent is None:
@@ -101,19 +105,19 @@ def _drop(element: lxml.etree._Element) -> None:
     parent.remove(element)
 
 
-def _known_container(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
+def _known_container(root: etree._Element) -> etree._Element | None:
     for attribute, token in _CONTAINERS:
         if attribute == "id":
             found = root.xpath(f'//*[@id="{token}"]')
         else:
             found = root.xpath(f'//*[contains(concat(" ", normalize-space(@class), " "), " {token} ")]')
         for element in found:
-            if len(_plain_text(element)) >= _MIN_CONTAINER_CHARS:
+            if len("".join(text_of(element).split())) >= _MIN_CONTAINER_CHARS:
                 return element
     return None
 
 
-def _plain_text(element: lxml.html.HtmlElement) -> str:
+def _plain_text(element: etree._Element) -> str:
     """Text outside links: navigation is mostly links, a report body mostly not."""
     parts = [element.text or ""]
     for child in element:
@@ -123,7 +127,7 @@ def _plain_text(element: lxml.html.HtmlElement) -> str:
     return "".join("".join(parts).split())
 
 
-def _densest(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
+def _densest(root: etree._Element) -> etree._Element:
     """Go down from <body> into the child holding most of the text while one holds most of it.
 
     The walk stops above a data table (one without nested tables) and above a leaf
@@ -140,20 +144,20 @@ def _densest(root: lxml.html.HtmlElement) -> lxml.html.HtmlElement:
         node = best
 
 
-def _is_container(element: lxml.html.HtmlElement) -> bool:
+def _is_container(element: etree._Element) -> bool:
     if element.tag in ("table", "tbody", "tr", "td", "th"):
         return bool(element.xpath(".//table"))  # a layout table, not the report's own
     return any(isinstance(c.tag, str) and c.tag in _BLOCK_TAGS for c in element)
 
 
-def _info_table(root: lxml.html.HtmlElement, container: lxml.html.HtmlElement) -> dict[str, str]:
+def _info_table(root: etree._Element, container: etree._Element) -> dict[str, str]:
     """索引号/发布机构/发文日期/… printed around the body: "label：value" in one element or the next."""
     inside = set(container.iter())
     found: dict[str, str] = {}
     for element in root.iter("td", "th", "span", "li", "div", "p", "dt", "dd", "label", "b", "strong", "em"):
         if element in inside:
             continue
-        text = element.text_content()
+        text = text_of(element)
         if len(text) > _INFO_LABEL_MAX_CHARS:
             continue
         match = _INFO_LABEL.match(text)
@@ -162,13 +166,13 @@ def _info_table(root: lxml.html.HtmlElement, container: lxml.html.HtmlElement) -
         value = match.group(2)
         if not value:
             sibling = element.getnext()
-            value = " ".join(sibling.text_content().split()) if sibling is not None else ""
+            value = " ".join(text_of(sibling).split()) if sibling is not None else ""
         if value:
             found[match.group(1)] = " ".join(value.split())
     return found
 
 
-def _blocks(container: lxml.html.HtmlElement) -> list[Block]:
+def _blocks(container: etree._Element) -> list[Block]:
     blocks: list[Block] = []
     line: list[str] = []
     kind = ["paragraph"]
@@ -180,7 +184,7 @@ def _blocks(container: lxml.html.HtmlElement) -> list[Block]:
         line.clear()
         kind[0] = "paragraph"
 
-    def walk(element: lxml.html.HtmlElement) -> None:
+    def walk(element: etree._Element) -> None:
         tag = element.tag if isinstance(element.tag, str) else ""
         if tag == "table" and not element.xpath(".//table"):
             flush()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import lxml.html
+from lxml import etree
 
 from parsers.document import GridCell, Table
 
@@ -10,13 +10,13 @@ _MAX_SPAN = 100  # guards against colspan="9999" in hand-edited pages
 _CELL_BREAKS = frozenset({"br", "p", "div", "li"})
 
 
-def read_table(element: lxml.html.HtmlElement) -> Table:
+def read_table(element: etree._Element) -> Table:
     grid: dict[tuple[int, int], GridCell] = {}
-    row_index = 0
-    for tr in _rows(element):
+    widths: dict[int, int] = {}  # row -> slots filled so far (a rowspan fills rows below)
+    for row_index, tr in enumerate(_rows(element)):
         col = 0
         for td in tr:
-            if not isinstance(td.tag, str) or td.tag not in ("td", "th"):
+            if td.tag not in ("td", "th"):
                 continue
             while (row_index, col) in grid:
                 col += 1
@@ -24,19 +24,14 @@ def read_table(element: lxml.html.HtmlElement) -> Table:
             text = cell_text(td)
             for dr in range(rowspan):
                 for dc in range(colspan):
-                    origin = None if dr == dc == 0 else (row_index, col)
-                    grid[(row_index + dr, col + dc)] = GridCell(text, span_of=origin)
+                    grid[(row_index + dr, col + dc)] = GridCell(text, span_of=None if dr == dc == 0 else (row_index, col))
+                widths[row_index + dr] = max(widths.get(row_index + dr, 0), col + colspan)
             col += colspan
-        row_index += 1
-    height = max((r for r, _ in grid), default=-1) + 1
-    rows = []
-    for r in range(height):
-        width = max((c for rr, c in grid if rr == r), default=-1) + 1
-        rows.append([grid.get((r, c), GridCell("")) for c in range(width)])
-    return Table(rows)
+    height = max(widths, default=-1) + 1
+    return Table([[grid.get((r, c)) or GridCell("") for c in range(widths.get(r, 0))] for r in range(height)])
 
 
-def _rows(table: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+def _rows(table: etree._Element) -> list[etree._Element]:
     """The table's own rows (thead/tbody/tfoot included, nested tables' rows not)."""
     rows = []
     for child in table:
@@ -48,17 +43,21 @@ def _rows(table: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
 
 
 def _span(value: str | None) -> int:
+    if value is None:
+        return 1
     try:
         return max(1, min(int((value or "1").strip()), _MAX_SPAN))
     except ValueError:
         return 1
 
 
-def cell_text(td: lxml.html.HtmlElement) -> str:
+def cell_text(td: etree._Element) -> str:
     """The cell's text, a <br> or block element inside it a line break."""
+    if not len(td):
+        return (td.text or "").strip()
     parts: list[str] = []
 
-    def walk(element: lxml.html.HtmlElement) -> None:
+    def walk(element: etree._Element) -> None:
         if isinstance(element.tag, str) and element.tag in _CELL_BREAKS and parts:
             parts.append("\n")
         parts.append(element.text or "")
