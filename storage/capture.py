@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
+from parsers.hints import ReportHints
+
 CaptureStatus = Literal["ok", "not_modified", "blocked", "error"]
 
 
@@ -46,8 +48,10 @@ class ParseOutcome:
     parser_version: str
     fingerprint: str
     # The URL of the resource that was parsed (the page, or the attachment holding the
-    # report); the archive re-reads these bytes for `harvester reparse`. None: the page.
+    # report) and the hints given to the parser; `harvester reparse` re-reads those bytes
+    # with the same hints, so only a parser change can change the parse. None: the page.
     document_url: str | None = None
+    hints: ReportHints | None = None
 
 
 @dataclass

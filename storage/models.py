@@ -96,6 +96,7 @@ class Version(Base):
     document_url: Mapped[str] = mapped_column(sa.Text)  # the resource the parser read
     listing_title: Mapped[str | None] = mapped_column(sa.Text)
     listing_date: Mapped[str | None] = mapped_column(sa.String(40))
+    hints: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)  # the ReportHints the parser was given
     # The parse: derived from the bytes, replaced in place by `harvester reparse`.
     parse_status: Mapped[str] = mapped_column(sa.String(10))  # ok | error
     parse_error: Mapped[str | None] = mapped_column(sa.Text)

@@ -10,7 +10,7 @@ version on its second attempt, so two writers of the same content make one versi
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Literal
 
@@ -120,6 +120,7 @@ def _decide(session: Session, capture: CaptureInput, shas: dict[int, str | None]
         document_url=parse.document_url or page.url,
         listing_title=capture.listing_title,
         listing_date=capture.listing_date,
+        hints=asdict(parse.hints) if parse.hints else None,
         agency=identity.agency,
     )
     session.add(version)

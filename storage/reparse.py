@@ -58,8 +58,7 @@ def _reparse_version(engine: Engine, blobs: BlobStore, version_id: int) -> tuple
         report = session.get(Report, version.report_id)
         assert report is not None
         sha, content_type = _document_bytes(session, version)
-        hints = ReportHints(agency=report.agency, year=report.year, title=version.listing_title,
-                            publish_date=version.listing_date, source_url=version.page_url)
+        hints = ReportHints(**version.hints) if version.hints else None
         filename = PurePosixPath(urlsplit(version.document_url).path).name or None
         try:
             _, parsed = api.parse_bytes(blobs.get(sha), filename=filename, content_type=content_type, hints=hints)

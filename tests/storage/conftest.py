@@ -11,6 +11,7 @@ import pytest
 from parsers import PARSER_VERSION
 from parsers.api import parse_bytes
 from parsers.errors import ParseError
+from parsers.hints import ReportHints
 from storage.archive import Archive
 from storage.blobs import sha256_of
 from storage.capture import CaptureInput, ParseOutcome, Resource
@@ -20,13 +21,13 @@ SEED_ZHANGDIAN_2023 = "003_405f20c665fb23e7.txt"  # 山东张店经济开发区�
 T0 = datetime(2026, 1, 10, 8, 0, tzinfo=timezone.utc)
 
 
-def parse_outcome(data: bytes, filename: str = "report.txt") -> ParseOutcome:
+def parse_outcome(data: bytes, hints: ReportHints, filename: str = "report.txt") -> ParseOutcome:
     """What the crawler pipeline hands the archive for these bytes: a real parse."""
     try:
-        document, report = parse_bytes(data, filename=filename)
+        document, report = parse_bytes(data, filename=filename, hints=hints)
     except ParseError as exc:
-        return ParseOutcome(report=None, error=str(exc), parser_version=PARSER_VERSION, fingerprint=sha256_of(data))
-    return ParseOutcome(report=report.to_dict(), error=None, parser_version=PARSER_VERSION, fingerprint=document.fingerprint())
+        return ParseOutcome(None, str(exc), PARSER_VERSION, fingerprint=sha256_of(data), hints=hints)
+    return ParseOutcome(report.to_dict(), None, PARSER_VERSION, fingerprint=document.fingerprint(), hints=hints)
 
 
 def page(url: str, body: bytes | None, *, minutes: int = 0, **fields: object) -> Resource:
@@ -38,7 +39,8 @@ def capture_of(data: bytes, url: str = "http://gov.test/art/1.html", *, minutes:
                attachments: list[Resource] | None = None, listing_title: str | None = None,
                site: str = "testsite", run_id: int | None = None) -> CaptureInput:
     return CaptureInput(site=site, page=page(url, data, minutes=minutes), attachments=attachments or [],
-                        listing_title=listing_title, parse=parse_outcome(data), run_id=run_id)
+                        listing_title=listing_title, run_id=run_id,
+                        parse=parse_outcome(data, ReportHints(title=listing_title, source_url=url)))
 
 
 @pytest.fixture

@@ -1,0 +1,52 @@
+"""Rule 6 across years: carried-over requests and documents in force, recomputed on new versions."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from storage.archive import Archive
+from storage.models import FindingRow
+from tests.storage.conftest import SEED_ZHANGDIAN_2023, capture_of
+
+FORWARD_ROW = "\t四、结转下年度继续办理\n\t0\n"
+IN_FORCE_ROW = "\t行政规范性文件\n\t0\n\t0\n\t0\n"
+
+
+def previous_year(report_2023: bytes, *, carried_forward: str = "0", in_force: str = "0") -> bytes:
+    """The same agency's 2022 report, printing the given 结转下年度 (自然人) and 现行有效 (行政规范性文件)."""
+    text = report_2023.decode().replace("2023", "2022")
+    assert text.count(FORWARD_ROW) == 1 and text.count(IN_FORCE_ROW) == 1
+    text = text.replace(FORWARD_ROW, f"\t四、结转下年度继续办理\n\t{carried_forward}\n")
+    return text.replace(IN_FORCE_ROW, f"\t行政规范性文件\n\t0\n\t0\n\t{in_force}\n").encode()
+
+
+def cross_year(archive: Archive) -> list[tuple]:
+    with archive.session() as session:
+        return [tuple(r) for r in session.execute(
+            sa.select(FindingRow.rule, FindingRow.severity, FindingRow.row_key, FindingRow.column_key,
+                      FindingRow.printed, FindingRow.expected)
+            .where(FindingRow.source == "crossyear").order_by(FindingRow.rule)
+        )]
+
+
+def test_findings_appear_when_last_year_arrives_and_go_when_it_is_revised(archive: Archive, seed) -> None:
+    this_year = seed(SEED_ZHANGDIAN_2023)
+    archive.record(capture_of(this_year, url="http://gov.test/2023.html"))
+    assert cross_year(archive) == []
+
+    archive.record(capture_of(previous_year(this_year, carried_forward="2", in_force="5"), url="http://gov.test/2022.html", minutes=1))
+    assert cross_year(archive) == [
+        ("X.active_docs", "warning", "行政规范性文件", "现行有效件数", 0, 5),
+        ("X.carry_over", "warning", "carried_over", "natural_person", 0, 2),
+    ]
+
+    revised = archive.record(capture_of(previous_year(this_year), url="http://gov.test/2022.html", minutes=2))
+    assert revised.outcome == "new_version"
+    assert cross_year(archive) == []
+
+
+def test_consistent_years_give_no_findings(archive: Archive, seed) -> None:
+    this_year = seed(SEED_ZHANGDIAN_2023)
+    archive.record(capture_of(previous_year(this_year), url="http://gov.test/2022.html"))
+    archive.record(capture_of(this_year, url="http://gov.test/2023.html", minutes=1))
+    assert cross_year(archive) == []

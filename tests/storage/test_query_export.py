@@ -1,0 +1,110 @@
+"""Query filters, cell conditions and the export formats, over the five seed reports."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from storage.archive import Archive
+from storage.export import write_export
+from storage.models import Version
+from storage.query import QueryError, QueryFilters, parse_where, run_query
+from tests.storage.conftest import SEED_ZHANGDIAN_2023, SEED_ZIBO, capture_of
+
+REVISED_TOTAL = ("\t一、本年新收政府信息公开申请数量\n\t4\n\t0\n\t0\n\t0\n\t0\n\t0\n\t4\n",
+                 "\t一、本年新收政府信息公开申请数量\n\t4\n\t0\n\t0\n\t0\n\t0\n\t0\n\t40\n")
+
+
+@pytest.fixture
+def filled(archive: Archive, seeds_dir: Path) -> Archive:
+    for n, path in enumerate(sorted(seeds_dir.glob("*.txt"))):
+        archive.record(capture_of(path.read_bytes(), url=f"http://gov.test/{n}.html", minutes=n))
+    revised = (seeds_dir / SEED_ZIBO).read_bytes().replace(REVISED_TOTAL[0].encode(), REVISED_TOTAL[1].encode(), 1)
+    assert archive.record(capture_of(revised, url="http://gov.test/0.html", minutes=30)).outcome == "new_version"
+    return archive
+
+
+def query(archive: Archive, **filters) -> list[tuple[str, int, int]]:
+    with archive.session() as session:
+        return [(r.agency, r.year, r.version_no) for r in run_query(session, QueryFilters(**filters))]
+
+
+def test_latest_version_per_report_by_default(filled: Archive) -> None:
+    rows = query(filled)
+    assert len(rows) == 5 and ("淄博经济开发区", 2020, 2) in rows
+    assert len(query(filled, all_versions=True)) == 6
+
+
+def test_metadata_filters(filled: Archive) -> None:
+    assert {a for a, _, _ in query(filled, agency="张店")} == {"淄博市张店区机关事务服务中心", "山东张店经济开发区管理委员会"}
+    assert query(filled, agency="淄博 经济开发区") == [("淄博经济开发区", 2020, 2)]  # white space ignored
+    assert query(filled, year=2023) == [("山东张店经济开发区管理委员会", 2023, 1)]
+    assert query(filled, template="2021") == [("山东张店经济开发区管理委员会", 2023, 1)]
+    assert {a for a, _, _ in query(filled, region="淄博市")} == {"淄博市张店区机关事务服务中心", "淄博市工业和信息化局"}
+
+
+def test_finding_filter(filled: Archive) -> None:
+    # The revised total no longer adds up, so only the latest 淄博经济开发区 version has findings.
+    with filled.session() as session:
+        rules = {f["rule"] for f in session.get(Version, 6).report_json["findings"]}
+    assert rules
+    rule = sorted(rules)[0]
+    assert query(filled, finding=rule) == [("淄博经济开发区", 2020, 2)]
+    assert query(filled, finding=rule.split(".")[0]) == [("淄博经济开发区", 2020, 2)]
+    assert query(filled, finding="NO.such_rule") == []
+
+
+def test_where_conditions_on_named_cells(filled: Archive) -> None:
+    assert query(filled, where=[parse_where("applications.new_received.total > 10")]) == [("淄博经济开发区", 2020, 2)]
+    assert query(filled, where=[parse_where("applications.new_received.total > 10")], all_versions=True) == [("淄博经济开发区", 2020, 2)]
+    both = [parse_where("applications.new_received.total >= 2"), parse_where("applications.new_received.total != 40")]
+    assert {a for a, _, _ in query(filled, where=both)} == {"威海经济技术开发区", "淄博市工业和信息化局"}
+    with filled.session() as session:
+        [row] = run_query(session, QueryFilters(where=[parse_where("applications.new_received.total = 5")]))
+    assert row.cells == {"applications.new_received.total": 5}
+
+
+def test_is_blank_matches_printed_blanks_only(archive: Archive, seed) -> None:
+    printed = seed(SEED_ZHANGDIAN_2023)
+    row = "\t行政规范性文件\n\t0\n\t0\n\t0\n".encode()
+    archive.record(capture_of(printed.replace(row, "\t行政规范性文件\n\t0\n\t0\n\t\n".encode(), 1)))
+    archive.record(capture_of(printed.replace(b"2023", b"2022").replace(row, "\t行政规范性文件\n\t0\n\t0\n\t/\n".encode(), 1), url="http://gov.test/2022.html"))
+    in_force = "active_disclosure.行政规范性文件.现行有效件数"
+    assert query(archive, where=[parse_where(f"{in_force} is blank")]) == [("山东张店经济开发区管理委员会", 2023, 1)]
+    assert query(archive, where=[parse_where(f"{in_force} is not blank")]) == [("山东张店经济开发区管理委员会", 2022, 1)]
+    assert query(archive, where=[parse_where(f"{in_force} >= 0")]) == []  # neither blank nor "/" is 0
+
+
+@pytest.mark.parametrize("expression, message", [
+    ("applications.new_received.total >> 3", "cannot read condition"),
+    ("applications.new_received.total > many", "cannot read condition"),
+    ("tables.new_received.total > 3", "bad cell name"),
+    ("applications.total > 3", "bad cell name"),
+])
+def test_bad_expressions_say_why(expression: str, message: str) -> None:
+    with pytest.raises(QueryError, match=message) as error:
+        parse_where(expression)
+    assert "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
+def test_export_has_a_row_per_version_and_cell(filled: Archive, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"export.{fmt}"
+    with filled.session() as session:
+        written = write_export(session, out, fmt)
+    if fmt == "parquet":
+        rows = pq.read_table(out).to_pylist()
+    elif fmt == "csv":
+        rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    else:
+        rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == written > 0
+    assert {(r["agency"], int(r["version_no"])) for r in rows} >= {("淄博经济开发区", 1), ("淄博经济开发区", 2)}
+    totals = {int(r["version_no"]): r for r in rows
+              if r["agency"] == "淄博经济开发区" and r["row"] == "new_received" and r["column"] == "total"}
+    assert (totals[1]["raw"], float(totals[1]["value"])) == ("4", 4.0)
+    assert (totals[2]["raw"], float(totals[2]["value"])) == ("40", 40.0)

@@ -1,0 +1,62 @@
+"""Re-parsing stored bytes updates parses in place and never makes a version or a false change."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+import parsers.api
+from parsers.errors import ParseError
+from parsers.report import Finding
+from storage.archive import Archive
+from storage.models import Change, FindingRow, Version
+from storage.reparse import reparse
+from tests.storage.conftest import SEED_ZIBO, capture_of
+
+REVISED = ("\t行政许可\n\t0\n\t50\n", "\t行政许可\n\t0\n\t51\n")
+
+
+def versions(archive: Archive) -> list[tuple[int, str, str]]:
+    with archive.session() as session:
+        return [tuple(r) for r in session.execute(
+            sa.select(Version.version_no, Version.parser_version, Version.parse_status).order_by(Version.id))]
+
+
+def test_parser_change_updates_parses_in_place(archive: Archive, seed, monkeypatch) -> None:
+    data = seed(SEED_ZIBO)
+    first = archive.record(capture_of(data))
+    archive.record(capture_of(data.replace(REVISED[0].encode(), REVISED[1].encode(), 1), minutes=5))
+    assert reparse(archive.engine, archive.blobs).changed == 0  # same parser, same output
+
+    real_parse_document = parsers.api.parse_document
+
+    def newer_parser(doc, hints=None):
+        report = real_parse_document(doc, hints)
+        report.parser_version = "9.0.0"
+        report.findings.append(Finding("Q.new_rule", "info", None, None, None, None, None, "a rule the old parser lacked"))
+        return report
+
+    monkeypatch.setattr(parsers.api, "parse_document", newer_parser)
+    summary = reparse(archive.engine, archive.blobs, report_id=first.report_id)
+    assert (summary.versions, summary.changed, summary.errors) == (2, 2, [])
+    assert versions(archive) == [(1, "9.0.0", "ok"), (2, "9.0.0", "ok")]
+    with archive.session() as session:
+        assert session.scalar(sa.select(sa.func.count()).where(FindingRow.rule == "Q.new_rule")) == 2
+        change = session.scalars(sa.select(Change)).one()
+    # The finding is in both versions, so it is no change between them.
+    assert change.summary["findings_added"] == [] and [c["address"] for c in change.summary["cells"]] == ["active_disclosure.行政许可.本年增/减"]
+    assert reparse(archive.engine, archive.blobs).changed == 0
+    assert archive.record(capture_of(data, minutes=60)).outcome == "unchanged"
+
+
+def test_parser_that_now_fails_marks_the_parse_as_error(archive: Archive, seed, monkeypatch) -> None:
+    archive.record(capture_of(seed(SEED_ZIBO)))
+
+    def broken(data, **kwargs):
+        raise ParseError("table 3 has 6 columns, expected 7")
+
+    monkeypatch.setattr(parsers.api, "parse_bytes", broken)
+    summary = reparse(archive.engine, archive.blobs)
+    assert summary.errors == ["report 1 v1: table 3 has 6 columns, expected 7"]
+    assert versions(archive) == [(1, "0.1.0", "error")]
+    with archive.session() as session:
+        assert session.get(Version, 1).parse_error == "table 3 has 6 columns, expected 7"
