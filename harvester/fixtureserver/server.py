@@ -20,7 +20,8 @@ class FixtureServer:
     """The fixture portals on ``url``; mutate them, read the request log, stop.
 
     ``mutate``/``log``/``reset`` act on the state directly; the same actions are open
-    over HTTP at /__control/ for other processes (``harvester fixtures mutate``).
+    over HTTP at /__control/ for other processes (``harvester fixtures mutate``; there the
+    ``reset`` action undoes mutations and ``DELETE /__control/log`` empties the log).
     """
 
     def __init__(self, root: Path | None = None, port: int = 0, host: str = DEFAULT_HOST) -> None:
@@ -56,8 +57,9 @@ class FixtureServer:
         self.httpd.clear_log()
 
     def reset(self) -> None:
-        """Undo all mutations (the request log is kept; see ``clear_log``)."""
+        """Back to a fresh server: mutations undone and the request log emptied."""
         self.httpd.state.reset()
+        self.httpd.clear_log()
 
     def __enter__(self) -> FixtureServer:
         return self
@@ -66,6 +68,10 @@ class FixtureServer:
         self.stop()
 
 
-def serve_in_thread(root: Path | None = None, port: int = 0) -> FixtureServer:
-    """Start the server on 127.0.0.1 (``port`` 0: any free port) and return it running."""
-    return FixtureServer(root, port).start()
+def serve_in_thread(root: Path | None = None, port: int = 0, host: str = DEFAULT_HOST) -> FixtureServer:
+    """Start the server (``port`` 0: any free port) and return it running.
+
+    ``host`` may be another loopback address: a test listening on the manifest's
+    ``offsite_host`` (127.0.0.2) proves a crawler never leaves its site.
+    """
+    return FixtureServer(root, port, host).start()

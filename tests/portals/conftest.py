@@ -25,7 +25,6 @@ def running_server() -> Iterator[FixtureServer]:
 @pytest.fixture
 def server(running_server: FixtureServer) -> FixtureServer:
     running_server.reset()
-    running_server.clear_log()
     return running_server
 
 

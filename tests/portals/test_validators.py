@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import email.utils
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
-from harvester.fixtureserver import FixtureServer
+from harvester.fixtureserver import FixtureServer, serve_in_thread
 from portal_client import request, zoom
 
 FOOTER = b'<div class="footer">'
@@ -92,3 +93,18 @@ def test_the_log_records_requests_and_clears(server: FixtureServer, manifest: di
     assert request(server.url, "/__control/log", method="DELETE").json() == {"ok": True, "cleared": True}
     assert server.log() == []
     assert request(server.url, "/__control/nothing").status == 404
+
+
+def test_reset_also_empties_the_log(server: FixtureServer, manifest: dict[str, Any]) -> None:
+    request(server.url, manifest["robots"]["path"])
+    assert len(server.log()) == 1
+    server.reset()
+    assert server.log() == []
+
+
+def test_a_server_can_listen_on_the_offsite_host(manifest: dict[str, Any]) -> None:
+    host = urlsplit(manifest["offsite_host"]).hostname
+    with serve_in_thread(port=0, host=host) as offsite:
+        assert offsite.url.startswith(f"http://{host}:")
+        assert request(offsite.url, "/robots.txt").status == 200
+        assert [e["path"] for e in offsite.log()] == ["/robots.txt"]
