@@ -50,12 +50,23 @@ def _jiasule() -> Challenge:
     return Challenge(521, headers, body)
 
 
+def _wzws() -> Challenge:
+    """WZWS (网站卫士): 307 to a /WZWSREL… check URL, with its wzws_cid cookie."""
+    token = secrets.token_hex(16)
+    headers = {
+        "Content-Type": "text/html",
+        "Location": f"/WZWSREL{token}?wzwschallenge=V1pXU19DT05GSVJNX1BSRUZJWF9MQUJFTA==",
+        "Set-Cookie": f"wzws_cid={secrets.token_hex(32)}; path=/; expires=Wed, 31 Dec 2055 00:00:00 GMT; HttpOnly",
+    }
+    return Challenge(307, headers, b"")
+
+
 def _unavailable() -> Challenge:
     body = b"<html><head><title>503 Service Temporarily Unavailable</title></head><body>503 Service Temporarily Unavailable</body></html>"
     return Challenge(503, {"Content-Type": "text/html", "Retry-After": "1"}, body)
 
 
-CHALLENGES = {"ruishu": _ruishu, "jiasule": _jiasule, "unavailable": _unavailable}
+CHALLENGES = {"ruishu": _ruishu, "jiasule": _jiasule, "wzws": _wzws, "unavailable": _unavailable}
 
 
 def challenge(kind: str) -> Challenge:

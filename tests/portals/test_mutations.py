@@ -130,7 +130,12 @@ def test_takedown_removes_the_report_everywhere(server: FixtureServer, manifest:
 
 @pytest.mark.parametrize(
     ("kind", "status", "cookie"),
-    [("ruishu", 412, "FSSBBIl1UgzbN7N80S="), ("jiasule", 521, "__jsluid_h="), ("unavailable", 503, None)],
+    [
+        ("ruishu", 412, "FSSBBIl1UgzbN7N80S="),
+        ("jiasule", 521, "__jsluid_h="),
+        ("wzws", 307, "wzws_cid="),
+        ("unavailable", 503, None),
+    ],
 )
 def test_challenge_answers_like_the_front_end(server: FixtureServer, manifest: dict[str, Any], kind: str, status: int, cookie: str | None) -> None:
     url = manifest["portals"]["trs"]["start_path"]
