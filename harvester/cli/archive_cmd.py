@@ -1,0 +1,241 @@
+"""Archive commands: ``history``, ``diff``, ``query``, ``export``, ``reparse`` and ``db upgrade``.
+
+Thin wrappers: each opens the archive, calls one library function in ``storage`` and
+prints the result for people or as JSON. Failures the user can fix (unknown report, bad
+expression, unreachable database) exit 1 with one line.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator
+
+import click
+
+from harvester.cli.common import db_option, fail, json_option, print_json
+from harvester.config import data_dir, database_url
+
+
+@contextmanager
+def _archive(db: str | None) -> Iterator[Any]:
+    """The archive named by --db / the environment; an unreachable database is exit 1, one line."""
+    from storage.archive import Archive
+    from storage.db import DatabaseUnavailable
+
+    data = data_dir()
+    try:
+        archive = Archive.open(database_url(db, data), data)
+    except DatabaseUnavailable as exc:
+        fail(str(exc))
+    try:
+        yield archive
+    finally:
+        archive.close()
+
+
+def _report(session: Any, ref: str) -> Any:
+    from storage.history import ReportNotFound, resolve_report
+
+    try:
+        return resolve_report(session, ref)
+    except ReportNotFound as exc:
+        fail(str(exc))
+
+
+def _when(moment: Any) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else "-"
+
+
+def _table(headers: list[str], rows: list[list[Any]]) -> None:
+    """A plain aligned table (CJK characters count as two columns)."""
+    from unicodedata import east_asian_width
+
+    def width(text: str) -> int:
+        return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text)
+
+    cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in row] for row in rows]
+    widths = [max(width(row[i]) for row in cells) for i in range(len(headers))]
+    for row in cells:
+        click.echo("  ".join(text + " " * (w - width(text)) for text, w in zip(row, widths)).rstrip())
+
+
+@click.command()
+@click.argument("report_ref", metavar="REPORT")
+@db_option
+@json_option
+def history(report_ref: str, db: str | None, as_json: bool) -> None:
+    """List a report's versions and captures. REPORT is a report id or "agency/year"."""
+    from storage.history import report_history
+
+    with _archive(db) as archive, archive.session() as session:
+        result = report_history(session, _report(session, report_ref))
+    if as_json:
+        print_json(result.to_dict())
+        return
+    click.echo(f"report {result.report_id}: {result.agency} {result.year} ({result.kind})")
+    for url in result.urls:
+        click.echo(f"  url {url['url']}  first seen {_when(url['first_seen'])}, last seen {_when(url['last_seen'])}")
+    click.echo("")
+    _table(
+        ["VERSION", "FIRST SEEN", "LAST SEEN", "PARSE", "PARSER", "CHANGE", "CELLS", "SECTIONS"],
+        [[v.version_no, _when(v.first_seen), _when(v.last_seen), v.parse_status, v.parser_version,
+          v.significance or "-", v.cells_changed, v.sections_changed] for v in result.versions],
+    )
+    click.echo("")
+    _table(
+        ["FETCHED", "STATUS", "HTTP", "OUTCOME", "VERSION", "URL"],
+        [[_when(c.fetched_at), c.status, c.http_status, c.outcome, c.version_no or "-", c.url] for c in result.captures],
+    )
+
+
+@click.command()
+@click.argument("report_ref", metavar="REPORT")
+@click.option("--from", "from_no", type=int, help="Older version number (default: the one before --to).")
+@click.option("--to", "to_no", type=int, help="Newer version number (default: the latest).")
+@db_option
+@json_option
+def diff(report_ref: str, from_no: int | None, to_no: int | None, db: str | None, as_json: bool) -> None:
+    """Show what changed between two versions of a report."""
+    from storage.history import ReportNotFound, diff_report
+
+    with _archive(db) as archive, archive.session() as session:
+        report = _report(session, report_ref)
+        try:
+            old, new, changes = diff_report(session, report, from_no, to_no)
+        except ReportNotFound as exc:
+            fail(str(exc))
+    if as_json:
+        print_json({"report_id": report.id, "from": old.version_no, "to": new.version_no, **changes.to_dict()})
+        return
+    click.echo(f"{report.agency} {report.year}: version {old.version_no} -> {new.version_no} ({changes.significance})")
+    if changes.parse_status:
+        click.echo(f"  parse: {changes.parse_status.old} -> {changes.parse_status.new}")
+    for field in changes.metadata:
+        click.echo(f"  {field.field}: {field.old!r} -> {field.new!r}")
+    for cell in changes.cells:
+        label = f" [{cell.row_label}]" if cell.row_label and cell.row_label != cell.row else ""
+        click.echo(f"  {cell.address}{label}: {cell.old_raw!r} -> {cell.new_raw!r} ({cell.kind})")
+    for section in changes.sections:
+        click.echo(f"  {section.heading}")
+        for sentence in section.removed:
+            click.echo(f"    - {sentence}")
+        for sentence in section.added:
+            click.echo(f"    + {sentence}")
+    for finding in changes.findings_added:
+        click.echo(f"  finding appeared: {finding['rule']} {finding['message']}")
+    for finding in changes.findings_removed:
+        click.echo(f"  finding gone: {finding['rule']} {finding['message']}")
+    for sha in changes.attachments_added:
+        click.echo(f"  attachment added: {sha[:12]}")
+    for sha in changes.attachments_removed:
+        click.echo(f"  attachment removed: {sha[:12]}")
+
+
+@click.command()
+@click.option("--agency", help="Agency name contains this (white space and width ignored).")
+@click.option("--region", help="Region contains this.")
+@click.option("--year", type=int, help="Report year.")
+@click.option("--template", type=click.Choice(["2019", "2021", "pre-2019", "unknown"]), help="Report template.")
+@click.option("--finding", "finding", metavar="RULE", help="Has a finding of this rule (or rule prefix, e.g. T3).")
+@click.option("--where", "where", multiple=True, metavar="EXPR",
+              help="Cell condition, e.g. 'applications.new_received.total > 10' or '... is blank'; repeatable.")
+@click.option("--all-versions", is_flag=True, help="Match every version, not only each report's latest.")
+@click.option("--limit", type=click.IntRange(min=1), help="At most this many rows.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@db_option
+def query(agency: str | None, region: str | None, year: int | None, template: str | None, finding: str | None,
+          where: tuple[str, ...], all_versions: bool, limit: int | None, fmt: str, db: str | None) -> None:
+    """Find reports by agency, year, findings and cell values."""
+    from storage.query import QueryError, QueryFilters, parse_where, run_query
+
+    try:
+        conditions = [parse_where(expression) for expression in where]
+    except QueryError as exc:
+        fail(str(exc))
+    filters = QueryFilters(agency, region, year, template, finding, conditions, all_versions, limit)
+    with _archive(db) as archive, archive.session() as session:
+        rows = run_query(session, filters)
+    if fmt == "json":
+        print_json([row.to_dict() for row in rows])
+        return
+    addresses = [c.address for c in conditions]
+    headers = ["REPORT", "AGENCY", "YEAR", "VERSION", "TEMPLATE", "REGION", "PARSE", "FINDINGS", *addresses]
+    table = [[r.report_id, r.agency, r.year, r.version_no, r.template, r.region, r.parse_status, r.findings,
+              *(r.cells.get(a) for a in addresses)] for r in rows]
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["report_id", "agency", "year", "version_no", "template", "region", "parse_status", "findings", *addresses])
+        writer.writerows(table)
+        return
+    _table(headers, table)
+    click.echo(f"{len(rows)} report version(s)", err=True)
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "parquet"]), required=True)
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write.")
+@click.option("--latest", is_flag=True, help="Only each report's latest version (default: every version).")
+@db_option
+def export(fmt: str, out: Path, latest: bool, db: str | None) -> None:
+    """Export versions and cells, one row per report version and cell."""
+    from storage.export import write_export
+    from storage.query import QueryFilters
+
+    if not out.parent.is_dir():
+        fail(f"cannot write {out}: directory {out.parent} does not exist")
+    with _archive(db) as archive, archive.session() as session:
+        count = write_export(session, out, fmt, QueryFilters(all_versions=not latest))  # type: ignore[arg-type]
+    click.echo(f"wrote {count} rows to {out}")
+
+
+@click.command()
+@click.option("--report", "report_ref", metavar="REPORT", help="Re-parse one report (id or agency/year).")
+@click.option("--all", "all_reports", is_flag=True, help="Re-parse every report.")
+@db_option
+@json_option
+def reparse(report_ref: str | None, all_reports: bool, db: str | None, as_json: bool) -> None:
+    """Re-parse stored bytes with the current parser (updates parses; never adds versions)."""
+    from storage.reparse import reparse as reparse_versions
+
+    if bool(report_ref) == all_reports:
+        raise click.UsageError("give either --report REPORT or --all")
+    with _archive(db) as archive:
+        report_id = None
+        if report_ref:
+            with archive.session() as session:
+                report_id = _report(session, report_ref).id
+        summary = reparse_versions(archive.engine, archive.blobs, report_id)
+    if as_json:
+        print_json({"versions": summary.versions, "changed": summary.changed, "errors": summary.errors})
+        return
+    click.echo(f"re-parsed {summary.versions} version(s); {summary.changed} parse(s) changed; {len(summary.errors)} failed")
+    for error in summary.errors:
+        click.echo(f"  {error}")
+
+
+@click.group()
+def db() -> None:
+    """Database maintenance."""
+
+
+@db.command()
+@db_option
+def upgrade(db: str | None) -> None:
+    """Create the archive database or migrate it to the newest schema."""
+    from storage.db import DatabaseUnavailable, check_reachable, create_engine
+    from storage.migrate import current_revision, upgrade as run_upgrade
+
+    url = database_url(db, data_dir())
+    engine = create_engine(url)
+    try:
+        check_reachable(engine)
+        before = current_revision(engine)
+        after = run_upgrade(engine)
+    except DatabaseUnavailable as exc:
+        fail(str(exc))
+    finally:
+        engine.dispose()
+    click.echo(f"database at revision {after}" + ("" if before == after else f" (was {before or 'empty'})"))

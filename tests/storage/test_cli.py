@@ -1,0 +1,114 @@
+"""The archive commands through click: happy paths, and bad input as exit 1 with one line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+
+from harvester.cli.main import cli
+from storage.archive import Archive
+from tests.storage.conftest import SEED_ZIBO, capture_of
+
+REVISED = ("\t行政许可\n\t0\n\t50\n", "\t行政许可\n\t0\n\t51\n")
+
+
+@pytest.fixture
+def run(db_url: str, data_dir: Path, monkeypatch):
+    monkeypatch.setenv("HARVESTER_DATA_DIR", str(data_dir))
+    runner = CliRunner()
+
+    def invoke(*args: str, db: str | None = db_url):
+        return runner.invoke(cli, [*args, *(["--db", db] if db else [])], catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture
+def two_versions(archive: Archive, seed) -> Archive:
+    data = seed(SEED_ZIBO)
+    archive.record(capture_of(data))
+    archive.record(capture_of(data.replace(REVISED[0].encode(), REVISED[1].encode(), 1), minutes=90))
+    return archive
+
+
+def one_line_error(result) -> str:
+    assert result.exit_code == 1, result.output
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
+    return lines[0]
+
+
+def test_db_upgrade_creates_and_then_keeps_the_schema(run) -> None:
+    first = run("db", "upgrade")
+    assert first.exit_code == 0 and "database at revision" in first.output and "was empty" in first.output
+    second = run("db", "upgrade")
+    assert second.exit_code == 0 and "was" not in second.output
+
+
+def test_history_by_id_and_by_agency_year(run, two_versions: Archive) -> None:
+    text = run("history", "1")
+    assert text.exit_code == 0, text.output
+    assert "淄博经济开发区 2020" in text.output and "numbers" in text.output
+    by_name = run("history", "淄博经济开发区/2020", "--json")
+    payload = json.loads(by_name.output)
+    assert [v["version_no"] for v in payload["versions"]] == [1, 2]
+    assert [c["outcome"] for c in payload["captures"]] == ["new_report", "new_version"]
+
+
+def test_diff_names_the_revised_cell(run, two_versions: Archive) -> None:
+    text = run("diff", "1")
+    assert text.exit_code == 0, text.output
+    assert "version 1 -> 2 (numbers)" in text.output
+    assert "active_disclosure.行政许可.本年增/减: '50' -> '51'" in text.output
+    payload = json.loads(run("diff", "1", "--from", "1", "--to", "2", "--json").output)
+    assert [c["address"] for c in payload["cells"]] == ["active_disclosure.行政许可.本年增/减"]
+
+
+def test_query_formats(run, two_versions: Archive) -> None:
+    table = run("query", "--agency", "淄博", "--where", "active_disclosure.行政许可.本年增/减 > 50")
+    assert table.exit_code == 0 and "淄博经济开发区" in table.output and "51" in table.output
+    rows = json.loads(run("query", "--all-versions", "--format", "json").output)
+    assert [r["version_no"] for r in rows] == [1, 2]
+    csv_text = run("query", "--year", "2021", "--format", "csv").output
+    assert csv_text.splitlines() == ["report_id,agency,year,version_no,template,region,parse_status,findings"]
+
+
+def test_export_parquet_is_readable(run, two_versions: Archive, tmp_path: Path) -> None:
+    out = tmp_path / "cells.parquet"
+    result = run("export", "--format", "parquet", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    table = pq.read_table(out)
+    assert f"wrote {table.num_rows} rows" in result.output
+    assert set(table.column("version_no").to_pylist()) == {1, 2}
+
+
+def test_reparse_all_changes_nothing(run, two_versions: Archive) -> None:
+    result = run("reparse", "--all")
+    assert result.exit_code == 0 and "re-parsed 2 version(s); 0 parse(s) changed; 0 failed" in result.output
+    assert len(json.loads(run("history", "1", "--json").output)["versions"]) == 2
+
+
+def test_unknown_report_is_one_line(run, two_versions: Archive) -> None:
+    assert "no report with id 99" in one_line_error(run("history", "99"))
+    assert "no report of 某某局 for 2020" in one_line_error(run("diff", "某某局/2020"))
+    assert "has no version 7" in one_line_error(run("diff", "1", "--from", "1", "--to", "7"))
+    assert "no report with id 5" in one_line_error(run("reparse", "--report", "5"))
+
+
+def test_bad_where_expression_is_one_line(run) -> None:
+    assert "cannot read condition" in one_line_error(run("query", "--where", "applications.new_received.total >> 1"))
+    assert "bad cell name" in one_line_error(run("query", "--where", "nosuch.table.cell > 1"))
+
+
+def test_reparse_needs_a_target(run) -> None:
+    assert run("reparse").exit_code == 2
+
+
+def test_unreachable_database_is_one_line(run) -> None:
+    message = one_line_error(run("history", "1", db="postgresql+psycopg://postgres@127.0.0.1:1/nowhere"))
+    assert "cannot open database" in message
+    assert "cannot open database" in one_line_error(run("db", "upgrade", db="postgresql+psycopg://postgres@127.0.0.1:1/nowhere"))
