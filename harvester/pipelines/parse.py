@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+from dataclasses import replace
 
 from scrapy.crawler import Crawler
 
@@ -37,13 +38,19 @@ def hints_for(capture: ReportItem, site: SiteConfig) -> ReportHints:
     )
 
 
-def _has_report(report: Report) -> bool:
-    return bool(report.sections or report.active_disclosure or report.applications or report.appeals)
+def _has_report(report: Report | None) -> bool:
+    return report is not None and bool(
+        report.sections or report.active_disclosure or report.applications or report.appeals
+    )
 
 
-def _parse(resource: Resource, body: bytes, hints: ReportHints) -> tuple[Document, Report]:
-    return parse_bytes(body, filename=attachment_name(resource.url) or resource.url,
-                       content_type=resource.content_type, hints=hints)
+def _parse(resource: Resource, body: bytes, hints: ReportHints) -> tuple[Document | None, Report | None, str | None]:
+    try:
+        doc, report = parse_bytes(body, filename=attachment_name(resource.url) or resource.url,
+                                  content_type=resource.content_type, hints=hints)
+    except ParseError as exc:
+        return None, None, str(exc)
+    return doc, report, None
 
 
 def parse_capture(capture: ReportItem, site: SiteConfig, bodies: dict[str, bytes]) -> ParseOutcome:
@@ -52,30 +59,38 @@ def parse_capture(capture: ReportItem, site: SiteConfig, bodies: dict[str, bytes
     page = capture.page
     page_body = bodies[page.url]
     hints = hints_for(capture, site)
-    try:
-        page_doc, report = _parse(page, page_body, hints)
-    except ParseError as exc:
-        page_doc, report, error = None, None, str(exc)
-    else:
-        error = None
+    page_doc, report, error = _parse(page, page_body, hints)
     fingerprint = page_doc.fingerprint() if page_doc else hashlib.sha256(page_body).hexdigest()
-    if report is None or not _has_report(report):
-        if page_doc is not None:
-            hints.page_meta = dict(page_doc.page_meta)
-            hints.title = hints.title or page_doc.page_title
+    document_url, used_hints = page.url, hints
+    if not _has_report(report):
+        # The page is only a link: the first attachment holding a report is the document,
+        # else the first attachment at all (its error or empty report is the record).
+        attachment_hints = replace(
+            hints,
+            page_meta=dict(page_doc.page_meta) if page_doc else {},
+            title=hints.title or (page_doc.page_title if page_doc else None),
+        )
+        first = None
         for attachment in capture.attachments:
             body = bodies.get(attachment.url)
             if body is None:
                 continue
-            try:
-                _, report = _parse(attachment, body, hints)
-            except ParseError as exc:
-                error = error or f"{attachment.url}: {exc}"
-                continue
-            error = None
-            break
-    return ParseOutcome(report=report.to_dict() if report else None, error=error,
-                        parser_version=PARSER_VERSION, fingerprint=fingerprint)
+            _, found, problem = _parse(attachment, body, attachment_hints)
+            candidate = (attachment.url, found, problem and f"{attachment_name(attachment.url) or attachment.url}: {problem}")
+            first = first or candidate
+            if _has_report(found):
+                first = candidate
+                break
+        if first is not None:
+            (document_url, report, error), used_hints = first, attachment_hints
+    return ParseOutcome(
+        report=report.to_dict() if report else None,
+        error=error,
+        parser_version=PARSER_VERSION,
+        fingerprint=fingerprint,
+        document_url=document_url,
+        hints=used_hints,
+    )
 
 
 def needs_parse(capture: ReportItem) -> bool:

@@ -25,3 +25,98 @@ def sites_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path.mkdir()
     monkeypatch.setenv("HARVESTER_SITES_DIR", str(path))
     return path
+
+
+# -- end-to-end helpers: fixture server, off-site listener, `harvester crawl` in a subprocess --
+
+import json  # noqa: E402
+import os  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+MANIFEST = REPO / "fixtures" / "portals" / "manifest.json"
+SITE_OF_PORTAL = {"hanweb": "fixture-hanweb", "trs": "fixture-trs", "sd": "fixture-shandong"}
+
+
+@pytest.fixture(scope="session")
+def manifest() -> dict[str, Any]:
+    return json.loads(MANIFEST.read_text(encoding="utf-8"))
+
+
+class OffsiteListener:
+    """Accepts connections on the manifest's off-site host and counts them: the crawler must
+    never open one."""
+
+    def __init__(self, host: str, port: int):
+        self.sock = socket.socket()
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        deadline = time.monotonic() + 10
+        while True:  # another test process may hold the port for a moment
+            try:
+                self.sock.bind((host, port))
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        self.sock.listen(16)
+        self.connections: list[bytes] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            conn.settimeout(1)
+            try:
+                self.connections.append(conn.recv(4096))
+            except OSError:
+                self.connections.append(b"")
+            conn.close()
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+@pytest.fixture(scope="session")
+def offsite(manifest: dict[str, Any]) -> Iterator[OffsiteListener]:
+    host, port = manifest["offsite_host"].removeprefix("http://").split(":")
+    listener = OffsiteListener(host, int(port))
+    yield listener
+    listener.close()
+
+
+@pytest.fixture
+def fixture_server(offsite: OffsiteListener, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    from harvester.fixtureserver.server import serve_in_thread
+
+    server = serve_in_thread()
+    monkeypatch.setenv("HARVESTER_FIXTURE_URL", server.url)
+    yield server
+    server.stop()
+
+
+def crawl_env(data_dir: Path, polite: bool = False) -> dict[str, str]:
+    env = dict(os.environ, HARVESTER_DATA_DIR=str(data_dir))
+    if not polite:
+        env["HARVESTER_POLITE"] = "0"
+    return env
+
+
+def harvester_cmd(*args: str) -> list[str]:
+    return [sys.executable, "-m", "harvester.cli.main", *args]
+
+
+def crawl_cli(sites: list[str], db_url: str, data_dir: Path, *extra: str, polite: bool = False) -> dict[str, Any]:
+    """Run ``harvester crawl SITES --json`` to completion; its summary."""
+    result = subprocess.run(harvester_cmd("crawl", *sites, "--db", db_url, "--json", *extra),
+                            capture_output=True, text=True, env=crawl_env(data_dir, polite), timeout=180)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout)

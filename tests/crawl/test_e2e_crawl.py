@@ -1,0 +1,185 @@
+"""End to end over real HTTP on 127.0.0.1: the fixture portals served in this process,
+`harvester crawl` in a subprocess, the archive read back with SQL.
+
+Politeness delays are off here (HARVESTER_POLITE=0) except in the kill-and-resume test,
+which also checks that Crawl-delay spaced the requests.
+"""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from archive_view import captures, runs, stored_reports
+from conftest import SITE_OF_PORTAL, crawl_cli, crawl_env, harvester_cmd
+
+from harvester import USER_AGENT
+
+pytestmark = pytest.mark.slow
+SITES = list(SITE_OF_PORTAL.values())
+
+
+def report_paths(manifest: dict[str, Any]) -> set[str]:
+    return {r["page"] for p in manifest["portals"].values() for r in p["reports"]}
+
+
+def cell_matches(cell: dict[str, Any] | None, expected: Any) -> bool:
+    return cell is not None and (cell["value"] == expected or cell["raw"] == expected)
+
+
+def test_each_portal_yields_exactly_its_reports(fixture_server, offsite, manifest, db_url: str, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    summary = crawl_cli(SITES, db_url, data_dir)
+    stored = stored_reports(db_url)
+    expected = {(r["agency"], r["year"]): (key, r) for key, p in manifest["portals"].items() for r in p["reports"]}
+    assert set(stored) == set(expected)
+    can_convert = shutil.which("soffice") is not None
+    for ident, (portal, spec) in expected.items():
+        report = stored[ident]
+        assert report.site == SITE_OF_PORTAL[portal] and len(report.versions) == 1, spec["id"]
+        if spec["needs_libreoffice"] and not can_convert:
+            continue  # stored with whatever the parser could read; the cells need LibreOffice
+        assert report.latest["parse_status"] == "ok", (spec["id"], report.latest["parse_error"])
+        cells = report.cells()
+        wrong = {k: v for k, v in spec["key_cells"].items() if not cell_matches(cells.get(k), v)}
+        assert not wrong, (spec["id"], wrong)
+        expected_document = spec["attachment"] or spec["page"]
+        assert report.latest["document_url"].endswith(expected_document), spec["id"]
+
+    rows = captures(db_url)
+    fetched = {row.url.removeprefix(fixture_server.url) for row in rows}
+    for portal in manifest["portals"].values():
+        never = [e["url"] for e in portal["ignore"] + portal["disallowed"] + portal["offsite"]]
+        assert not fetched & set(never)
+        for dead in portal["dead_links"]:
+            [row] = [r for r in rows if r.url.endswith(dead["url"])]
+            assert (row.status, row.http_status, row.outcome, row.agency) == ("error", 404, "failed", None)
+
+    log = fixture_server.log()
+    requested = {entry["path"] for entry in log}
+    disallowed = manifest["robots"]["disallow"]
+    assert not [p for p in requested if any(p.startswith(prefix) for prefix in disallowed)]
+    assert not [e for p in manifest["portals"].values() for e in p["ignore"] if e["url"] in requested]
+    assert offsite.connections == []
+    assert {entry["user_agent"] for entry in log} == {USER_AGENT}
+
+    for key, portal in manifest["portals"].items():
+        site = summary["sites"][SITE_OF_PORTAL[key]]
+        assert site["finish_reason"] == "finished"
+        assert site["new_reports"] == len(portal["reports"])
+        assert site["reports_found"] == len(portal["reports"]) + len(portal["dead_links"])
+        assert site["failed"] == len(portal["dead_links"]) and site["errors"] == 0
+    recorded = {site: (status, stats) for _, site, kind, status, stats in runs(db_url)}
+    assert recorded["fixture-trs"][0] == "ok"
+    assert recorded["fixture-trs"][1]["new_reports"] == len(manifest["portals"]["trs"]["reports"])
+
+
+def test_unchanged_recrawl_makes_no_version_and_is_answered_304(fixture_server, manifest, sqlite_url: str, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    crawl_cli(SITES, sqlite_url, data_dir)
+    before = {k: len(r.versions) for k, r in stored_reports(sqlite_url).items()}
+    fixture_server.clear_log()
+    summary = crawl_cli(SITES, sqlite_url, data_dir)
+    assert {k: len(r.versions) for k, r in stored_reports(sqlite_url).items()} == before
+    for site in summary["sites"].values():
+        assert (site["new_reports"], site["new_versions"]) == (0, 0)
+        assert site["not_modified"] >= 0.9 * site["reports_found"] - 1  # every report but the dead link
+    pages = report_paths(manifest)
+    answers = [e["status"] for e in fixture_server.log() if e["path"] in pages]
+    assert len(answers) == len(pages) and answers.count(304) == len(pages)
+    lists = [e for e in fixture_server.log() if e["path"] in {p["start_path"] for p in manifest["portals"].values()}]
+    assert len(lists) == 3 and all(e["status"] == 200 for e in lists)  # list pages are always re-read
+
+
+def _report(manifest: dict[str, Any], report_id: str) -> dict[str, Any]:
+    return next(r for p in manifest["portals"].values() for r in p["reports"] + p.get("staged", []) if r["id"] == report_id)
+
+
+def test_mutations_give_exactly_the_expected_versions_and_failures(fixture_server, manifest, sqlite_url: str, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    crawl_cli(SITES, sqlite_url, data_dir)
+    revised = fixture_server.mutate("revise", report="hanweb-etdz-2020")
+    fixture_server.mutate("reupload", report="trs-jgsw-2019")  # same bytes, same URL
+    moved = fixture_server.mutate("reupload", report="sd-gxj-2021", new_url=True)  # same bytes, new URL
+    fixture_server.mutate("publish", report="trs-jyty-2023")
+    fixture_server.mutate("challenge", report="hanweb-hcq-2022", kind="ruishu")
+    fixture_server.mutate("challenge", report="trs-kfq-2022", kind="jiasule")
+    fixture_server.mutate("challenge", report="sd-nd-2021", kind="unavailable")
+    summary = crawl_cli(SITES, sqlite_url, data_dir)
+    stored = stored_reports(sqlite_url)
+
+    def stored_of(report_id: str):  # type: ignore[no-untyped-def]
+        spec = _report(manifest, report_id)
+        return stored[(spec["agency"], spec["year"])]
+
+    etdz = stored_of("hanweb-etdz-2020")
+    assert len(etdz.versions) == 2
+    old, new = etdz.cells(0), etdz.cells(1)
+    changed = {k: (old[k]["raw"], new[k]["raw"]) for k in new if old.get(k, {}).get("raw") != new[k]["raw"]}
+    assert changed == {c["cell"]: (c["old"], c["new"]) for c in revised["changes"]}
+    assert len(stored_of("trs-jgsw-2019").versions) == 1
+    assert len(stored_of("sd-gxj-2021").versions) == 1
+    published = stored_of("trs-jyty-2023")
+    assert len(published.versions) == 1 and published.latest["parse_status"] == "ok"
+    for report_id in ("hanweb-hcq-2022", "trs-kfq-2022", "sd-nd-2021"):
+        assert len(stored_of(report_id).versions) == 1  # a failed fetch is never a version
+
+    rows = captures(sqlite_url)
+    last_run = max(r.run_id for r in rows)
+    latest = {r.url.removeprefix(fixture_server.url): r for r in rows if r.run_id == last_run and r.role == "page"}
+    assert (latest[_report(manifest, "hanweb-hcq-2022")["page"]].status, latest[_report(manifest, "hanweb-hcq-2022")["page"]].http_status) == ("blocked", 412)
+    assert (latest[_report(manifest, "trs-kfq-2022")["page"]].status, latest[_report(manifest, "trs-kfq-2022")["page"]].http_status) == ("blocked", 521)
+    assert (latest[_report(manifest, "sd-nd-2021")["page"]].status, latest[_report(manifest, "sd-nd-2021")["page"]].http_status) == ("error", 503)
+    assert any(r.url.endswith(moved["url"]) for r in rows if r.run_id == last_run)
+
+    total = {k: sum(site[k] for site in summary["sites"].values()) for k in ("new_reports", "new_versions", "blocked", "failed")}
+    assert total["new_reports"] == 1 and total["new_versions"] == 1
+    assert total["blocked"] == 2
+    assert total["failed"] == 3 + 3  # the three dead links, two challenges, one 503
+
+
+def test_a_killed_crawl_resumes_with_nothing_lost_or_doubled(fixture_server, manifest, sqlite_url: str, data_dir: Path, sites_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    # Polite for real (Crawl-delay 0.1 s from robots.txt), so the crawl is slow enough to kill.
+    source = Path(__file__).resolve().parents[2] / "harvester" / "sites" / "fixture-trs.yaml"
+    (sites_dir / "slow-trs.yaml").write_text(
+        source.read_text(encoding="utf-8") + "politeness: {download_delay: 0.1, autothrottle: false}\n", encoding="utf-8")
+    process = subprocess.Popen(harvester_cmd("crawl", "slow-trs", "--db", sqlite_url), env=crawl_env(data_dir, polite=True),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline and process.poll() is None:
+            if (data_dir / "archive.sqlite3").exists() and len(stored_reports(sqlite_url)) >= 3:
+                break
+            time.sleep(0.05)
+        assert process.poll() is None, "the crawl finished before it could be killed"
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.wait()
+    first = stored_reports(sqlite_url)
+    reports = manifest["portals"]["trs"]["reports"]
+    assert 3 <= len(first) < len(reports)
+
+    log = [e for e in fixture_server.log() if e["path"] != "/robots.txt"]
+    times = sorted(e["time"] for e in log)
+    from datetime import datetime
+
+    span = (datetime.fromisoformat(times[-1]) - datetime.fromisoformat(times[0])).total_seconds()
+    assert span >= 0.09 * (len(times) - 1), "requests came faster than the robots.txt Crawl-delay"
+
+    crawl_cli(["slow-trs"], sqlite_url, data_dir)
+    stored = stored_reports(sqlite_url)
+    assert set(stored) == {(r["agency"], r["year"]) for r in reports}
+    assert all(len(r.versions) == 1 for r in stored.values())
+    statuses = [status for _, site, _, status, _ in runs(sqlite_url) if site == "slow-trs"]
+    assert statuses == ["running", "ok"]  # the killed run never finished; the resumed one did
+
+
+def test_crawl_usage_errors(data_dir: Path) -> None:
+    env = crawl_env(data_dir)
+    nothing = subprocess.run(harvester_cmd("crawl"), capture_output=True, text=True, env=env)
+    assert nothing.returncode == 2 and "--all" in nothing.stderr
+    unknown = subprocess.run(harvester_cmd("crawl", "no-such-site"), capture_output=True, text=True, env=env)
+    assert unknown.returncode == 1
+    assert unknown.stderr.strip().splitlines() == ["Error: unknown site 'no-such-site' (see `harvester sites`)"]

@@ -1,0 +1,70 @@
+"""The parse step on its own: which document of a capture is the report, the hints it gets,
+and what an unreadable document leaves behind."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from harvester.items import ReportItem, Resource
+from harvester.pipelines.parse import needs_parse, parse_capture
+from harvester.siteconfig import SiteConfig
+
+DOCUMENTS = Path(__file__).resolve().parents[2] / "fixtures" / "documents"
+SITE = SiteConfig(name="t", title="t", family="trs", start_urls=["http://gov.test/"], agency="默认机关", region="山东省淄博市")
+LINK_PAGE = """<html><head><meta charset="utf-8"><meta name="PubDate" content="2021-03-17 09:30">
+<meta name="ContentSource" content="淄博市张店区机关事务服务中心"></head><body>
+<h1>淄博市张店区机关事务服务中心2020年政府信息公开工作年度报告</h1>
+<div class="TRS_Editor"><p>附件：<a href="./P0202103.docx">年度报告.docx</a></p></div></body></html>""".encode()
+
+
+def resource(url: str, body: bytes | None, status: str = "ok", content_type: str | None = None) -> Resource:
+    return Resource(url=url, http_status=200 if status == "ok" else 304, fetched_at=datetime.now(UTC),
+                    body=body, content_type=content_type, status=status)  # type: ignore[arg-type]
+
+
+def capture(page: Resource, *attachments: Resource) -> ReportItem:
+    return ReportItem(site="t", page=page, attachments=list(attachments),
+                      listing_title="淄博市张店区机关事务服务中心2020年政府信息公开工作年度报告", listing_date="2021-03-17")
+
+
+def test_a_page_that_only_links_the_report_makes_the_attachment_the_document() -> None:
+    docx = (DOCUMENTS / "002_133ea6e3b8938548.docx").read_bytes()
+    item = capture(resource("http://gov.test/a.html", LINK_PAGE, content_type="text/html"),
+                   resource("http://gov.test/P0202103.docx", docx))
+    outcome = parse_capture(item, SITE, {"http://gov.test/a.html": LINK_PAGE, "http://gov.test/P0202103.docx": docx})
+    assert outcome.error is None and outcome.document_url == "http://gov.test/P0202103.docx"
+    assert outcome.report["metadata"]["agency"] == "淄博市张店区机关事务服务中心"
+    assert outcome.report["metadata"]["year"] == 2020
+    assert outcome.report["tables"]["applications"]["rows"]
+    # the attachment is read with what the page and listing said about it
+    assert outcome.hints.page_meta.get("ContentSource") == "淄博市张店区机关事务服务中心"
+    assert outcome.hints.region == "山东省淄博市" and outcome.hints.publish_date == "2021-03-17"
+
+
+def test_a_report_in_the_page_body_is_the_document_itself() -> None:
+    page = (DOCUMENTS / "001_edb62deb526a149a.html").read_bytes()
+    item = capture(resource("http://gov.test/b.html", page, content_type="text/html; charset=utf-8"))
+    outcome = parse_capture(item, SITE, {"http://gov.test/b.html": page})
+    assert outcome.document_url == "http://gov.test/b.html" and outcome.error is None
+    assert len(outcome.report["sections"]) == 6
+    assert len(outcome.fingerprint) == 64
+
+
+def test_an_unreadable_attachment_is_kept_with_its_error() -> None:
+    garbage = (Path(__file__).resolve().parents[2] / "fixtures" / "malformed" / "truncated.docx").read_bytes()
+    item = capture(resource("http://gov.test/a.html", LINK_PAGE, content_type="text/html"),
+                   resource("http://gov.test/P0202103.docx", garbage))
+    outcome = parse_capture(item, SITE, {"http://gov.test/a.html": LINK_PAGE, "http://gov.test/P0202103.docx": garbage})
+    assert outcome.document_url == "http://gov.test/P0202103.docx"
+    assert outcome.report is None and outcome.error.startswith("P0202103.docx: ")
+    assert "\n" not in outcome.error
+
+
+def test_only_captures_with_new_bytes_are_parsed() -> None:
+    page_304 = resource("http://gov.test/a.html", None, status="not_modified")
+    assert not needs_parse(capture(page_304, resource("http://gov.test/x.docx", None, status="not_modified")))
+    assert needs_parse(capture(page_304, resource("http://gov.test/x.docx", b"PK...")))
+    assert needs_parse(capture(resource("http://gov.test/a.html", LINK_PAGE)))
+    blocked = Resource(url="http://gov.test/a.html", http_status=412, fetched_at=datetime.now(UTC), status="blocked")
+    assert not needs_parse(capture(blocked))
