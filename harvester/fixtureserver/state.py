@@ -18,6 +18,7 @@ from harvester.fixtureserver.site import ListItem, Portal, PortalRoot, StaticFil
 
 # List dates are days in China; a list page counts as modified at 09:00 Beijing time.
 _LIST_HOUR = dt.time(1, 0, tzinfo=dt.timezone.utc)
+_NOTHING_LISTED = dt.datetime(2019, 1, 1, tzinfo=dt.timezone.utc)  # a list with every report withdrawn
 
 
 @dataclass(frozen=True)
@@ -88,9 +89,9 @@ class ServerState:
     def resolve(self, path: str, url: str, params: dict[str, str]) -> Resource | None:
         """The answer for a request, or None for 404. ``url`` is the path with its query."""
         with self.lock:
-            return self._static(url) or self._static(path) or self._dynamic(path, url, params)
+            return self._static(url) or self._static(path) or self._dynamic(path, params)
 
-    def _dynamic(self, path: str, url: str, params: dict[str, str]) -> Resource | None:
+    def _dynamic(self, path: str, params: dict[str, str]) -> Resource | None:
         for portal in self.root.portals.values():
             items = self.visible_items(portal)
             answer = FAMILIES[portal.family].answer(portal, path, params, items)
@@ -102,7 +103,7 @@ class ServerState:
                 dt.datetime.combine(dt.date.fromisoformat(i.date), _LIST_HOUR) for i in items if i.report is not None
             ]
             changed = self.mutations.listing_changed.get(portal.key)
-            last_modified = max(dates + ([changed] if changed else []))
+            last_modified = max(dates + ([changed] if changed else []), default=_NOTHING_LISTED)
             content_type = self.root.content_types.get(path, answer.content_type)
             return Resource(answer.body, content_type, etag=_etag(answer.body), last_modified=last_modified)
         return None
@@ -120,19 +121,20 @@ class ServerState:
             return None
         body = self._bytes(file)
         touch = m.touched.get(url)
-        if touch is None:
-            return Resource(body, file.content_type, etag=_etag(body), last_modified=file.last_modified,
-                            download_name=file.download_name)
-        return Resource(body, file.content_type, etag=_etag(body, touch.generation),
-                        last_modified=touch.last_modified, download_name=file.download_name)
+        return Resource(
+            body,
+            file.content_type,
+            etag=_etag(body, touch.generation if touch else 0),
+            last_modified=touch.last_modified if touch else file.last_modified,
+            download_name=file.download_name,
+        )
 
     def _bytes(self, file: StaticFile) -> bytes:
         report = self.root.reports.get(file.report) if file.report else None
-        if report is not None and file.report in self.mutations.revised and report.revision is not None:
+        variant = None
+        if report is not None and report.revision is not None and file.report in self.mutations.revised:
             variant = report.revision.files.get(file.url)
-            body = self.root.read(variant) if variant else self.root.read(file.file)
-        else:
-            body = self.root.read(file.file)
+        body = self.root.read(variant or file.file)
         if report is not None and file.url == report.page and report.attachment is not None:
             moved_to = self.current_url(report.attachment)
             if moved_to != report.attachment:
