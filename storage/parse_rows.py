@@ -23,8 +23,13 @@ def apply_parse(
     error: str | None,
     parser_version: str,
     parsed_at: datetime,
+    *,
+    fresh: bool = False,
 ) -> None:
-    """Set the version's parse fields and replace its sections, cells and parser findings."""
+    """Set the version's parse fields and replace its sections, cells and parser findings.
+
+    ``fresh``: the version was just created, so it has no rows to replace.
+    """
     metadata = (report or {}).get("metadata") or {}
     version.parse_status = "ok" if report is not None and error is None else "error"
     version.parse_error = error if report is None or error else None
@@ -38,9 +43,10 @@ def apply_parse(
         version.agency = metadata["agency"]
     session.flush()
 
-    for model in (SectionRow, CellRow):
-        session.execute(sa.delete(model).where(model.version_id == version.id))
-    session.execute(sa.delete(FindingRow).where(FindingRow.version_id == version.id, FindingRow.source == "parser"))
+    if not fresh:
+        for model in (SectionRow, CellRow):
+            session.execute(sa.delete(model).where(model.version_id == version.id))
+        session.execute(sa.delete(FindingRow).where(FindingRow.version_id == version.id, FindingRow.source == "parser"))
     if report is None:
         return
     sections = [
@@ -65,9 +71,10 @@ def apply_parse(
         for i, c in enumerate(named_cells(report))
     ]
     findings = [finding_row(version.id, "parser", f) for f in report.get("findings") or []]
+    connection = session.connection()
     for model, rows in ((SectionRow, sections), (CellRow, cells), (FindingRow, findings)):
-        if rows:
-            session.execute(sa.insert(model), rows)
+        if rows:  # Core executemany: these rows are never loaded back as objects in this session
+            connection.execute(model.__table__.insert(), rows)
 
 
 def finding_row(version_id: int, source: str, finding: dict[str, Any]) -> dict[str, Any]:

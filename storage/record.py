@@ -124,7 +124,7 @@ def _decide(session: Session, capture: CaptureInput, shas: dict[int, str | None]
         agency=identity.agency,
     )
     session.add(version)
-    apply_parse(session, version, parse.report if parse.error is None else None, parse.error, parse.parser_version, seen)
+    apply_parse(session, version, parse.report if parse.error is None else None, parse.error, parse.parser_version, seen, fresh=True)
     for position, attachment in enumerate(capture.attachments):
         session.add(VersionAttachment(
             version_id=version.id, position=position, url=attachment.url,
