@@ -89,6 +89,13 @@ def load_root(path: Path) -> PortalRoot:
         raise ValueError(f"{path} is not a fixture portal root: no server.json") from None
     if data.get("schema") != SCHEMA:
         raise ValueError(f"{manifest}: schema {data.get('schema')!r}, this server reads schema {SCHEMA}")
+    try:
+        return _root(path, data)
+    except (KeyError, TypeError) as exc:
+        raise ValueError(f"{manifest}: not what build.py writes ({exc}); regenerate the root") from None
+
+
+def _root(path: Path, data: dict[str, Any]) -> PortalRoot:
     portals = {}
     for raw in data["portals"]:
         items = [ListItem(**item) for item in raw.pop("items")]

@@ -56,3 +56,12 @@ def test_serve_runs_until_interrupted(repo_root: Path) -> None:
 def test_serve_rejects_a_directory_that_is_not_a_root(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["fixtures", "serve", "--root", str(tmp_path), "--port", "0"])
     assert result.exit_code == 1 and "no server.json" in result.output
+
+
+def test_serve_rejects_a_root_from_another_generator(tmp_path: Path) -> None:
+    (tmp_path / "server.json").write_text('{"schema": 1, "portals": [{"key": "x", "items": []}]}', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["fixtures", "serve", "--root", str(tmp_path), "--port", "0"])
+    assert result.exit_code == 1 and "regenerate the root" in result.output
+    (tmp_path / "server.json").write_text('{"schema": 7}', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["fixtures", "serve", "--root", str(tmp_path), "--port", "0"])
+    assert result.exit_code == 1 and "schema 7, this server reads schema 1" in result.output
