@@ -1,19 +1,22 @@
-"""Ruled PDF tables as grids: cells placed by their boxes against the column rulings.
+"""Ruled PDF tables as grids: cells found from the ruling lines, placed against the column rulings.
 
-pdfplumber gives each table's cell boxes (None where a merged cell covers a slot); the grid
-is rebuilt from the boxes so that fragments of one table on two pages, whose boxes
-pdfplumber numbers differently, share one set of columns.
+The cells are the smallest ruled rectangles (pdfplumber's table-finding functions, fed
+with the rulings pdfium read); the grid is rebuilt from the cell boxes, so a merged cell
+covers several slots and fragments of one table on two pages share one set of columns.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Any
 
 from parsers.document import GridCell, Table
+from parsers.extract.pdf_page import Char, text_lines
 
 _SNAP = 1.5  # points: two rulings closer than this are one
+_TOLERANCE = 3  # points: rulings this close are snapped and joined, as pdfplumber does by default
+_MIN_EDGE = 3  # points: shorter rulings are decoration, not table lines
 
 
 @dataclass
@@ -31,14 +34,39 @@ class TableFragment:
         return _subset(mine, theirs, tolerance) or _subset(theirs, mine, tolerance)
 
 
-def read_fragment(table: Any) -> TableFragment:
-    texts = table.extract()
-    cells = []
-    for row, row_texts in zip(table.rows, texts):
-        for box, text in zip(row.cells, row_texts):
-            if box is not None:
-                cells.append((tuple(box), (text or "").strip()))
-    return TableFragment(cells=cells, columns=_snap(x for box, _ in cells for x in (box[0], box[2])))
+def find_tables(edges: list[dict[str, Any]], chars: list[Char]) -> list[tuple[tuple[float, float, float, float], TableFragment]]:
+    """(bounding box, fragment) of every ruled table on a page, top to bottom."""
+    from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
+
+    if not edges:
+        return []
+    merged = [e for e in merge_edges(edges, _TOLERANCE, _TOLERANCE, _TOLERANCE, _TOLERANCE)
+              if (e["width"] if e["orientation"] == "h" else e["height"]) >= _MIN_EDGE]
+    boxes = cells_to_tables(intersections_to_cells(edges_to_intersections(merged, _TOLERANCE, _TOLERANCE)))
+    found = []
+    by_top = sorted(chars, key=_middle_y)
+    middles = [_middle_y(c) for c in by_top]
+    for cell_boxes in boxes:
+        bbox = (min(b[0] for b in cell_boxes), min(b[1] for b in cell_boxes),
+                max(b[2] for b in cell_boxes), max(b[3] for b in cell_boxes))
+        cells = [(tuple(box), _cell_text(box, by_top, middles)) for box in cell_boxes]
+        found.append((bbox, TableFragment(cells=cells, columns=_snap(x for box in cell_boxes for x in (box[0], box[2])))))
+    return found
+
+
+def inside(char: Char, box: tuple[float, float, float, float]) -> bool:
+    x, y = (char.x0 + char.x1) / 2, (char.top + char.bottom) / 2
+    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+
+
+def _middle_y(char: Char) -> float:
+    return (char.top + char.bottom) / 2
+
+
+def _cell_text(box: tuple[float, float, float, float], by_top: list[Char], middles: list[float]) -> str:
+    """The text of the chars whose middle lies in the box; ``by_top`` is sorted by ``middles``."""
+    band = by_top[bisect_left(middles, box[1]) : bisect_right(middles, box[3])]
+    return "\n".join(line.text for line in text_lines([c for c in band if inside(c, box)]))
 
 
 def fragments_to_table(fragments: list[TableFragment]) -> Table:
