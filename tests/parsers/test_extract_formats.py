@@ -84,6 +84,18 @@ def test_pdf_table_split_across_pages_is_joined() -> None:
     assert paragraphs[-1] == "四、后记。"
 
 
+def test_pdf_readers_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pdfium reads this file; pdfplumber, the fallback, must give the same document."""
+    from parsers.extract import pdf_page
+
+    data = _pdf(paragraphs_before=8, table_rows=40)
+    fast = extract(data, filename="r.pdf")
+    monkeypatch.setattr(pdf_page, "_drops_text", lambda page, textpage: True)
+    slow = extract(data, filename="r.pdf")
+    assert [(b.kind, b.text) for b in fast.blocks] == [(b.kind, b.text) for b in slow.blocks]
+    assert fast.fingerprint() == slow.fingerprint()
+
+
 def test_pdf_without_text_layer() -> None:
     from reportlab.pdfgen import canvas
 

@@ -80,7 +80,8 @@ def test_seed_004_labels_broken_over_lines(seeds_dir: Path) -> None:
 
 # Renderings that lose printed text no parser can give back: (printed, what the file keeps).
 KNOWN_RENDERING_LOSSES = {
-    # reportlab drops the no-break space of section 1's "《办法》，\xa0按照"; the PDF has no char there.
+    # pdfminer, which reads this file (pdfium leaves some of its text objects empty), reports no
+    # character for the no-break space of section 1's "《办法》，\xa0按照".
     "000_9d093eecd5b1c4d3.pdf": ("《办法》，\xa0按照", "《办法》，按照"),
 }
 
