@@ -47,35 +47,53 @@ def serve(port: int, root: Path | None) -> None:
         server.stop()
 
 
-@fixtures.command()
-@click.argument("action")
-@click.argument("params", nargs=-1, metavar="[KEY=VALUE]...")
-@click.option(
+server_url_option = click.option(
     "--url",
     "server_url",
     default=lambda: os.environ.get("HARVESTER_FIXTURE_URL", DEFAULT_URL),
     show_default="$HARVESTER_FIXTURE_URL or " + DEFAULT_URL,
     help="The running fixture server.",
 )
+
+
+@fixtures.command()
+@click.argument("action")
+@click.argument("params", nargs=-1, metavar="[KEY=VALUE]...")
+@server_url_option
 def mutate(action: str, params: tuple[str, ...], server_url: str) -> None:
     """Change a running fixture server: revise, reupload, publish, takedown, challenge, reset.
 
     \b
     Examples:
-      harvester fixtures mutate revise report=hanweb-hcq-2021
-      harvester fixtures mutate reupload report=trs-zdjg-2021 new_url=true
+      harvester fixtures mutate revise report=hanweb-etdz-2020
+      harvester fixtures mutate reupload report=trs-jgsw-2021 new_url=true
       harvester fixtures mutate challenge url=/trs/zfxxgknb/index.html kind=jiasule
     """
     payload: dict[str, Any] = {"action": action, **dict(_param(p) for p in params)}
+    print_json(_control(server_url, "POST", "mutate", payload))
+
+
+@fixtures.command()
+@click.option("--clear", is_flag=True, help="Empty the log after printing it.")
+@server_url_option
+def log(clear: bool, server_url: str) -> None:
+    """Print a running fixture server's request log (JSON), oldest first."""
+    print_json(_control(server_url, "GET", "log"))
+    if clear:
+        _control(server_url, "DELETE", "log")
+
+
+def _control(server_url: str, method: str, endpoint: str, payload: dict[str, Any] | None = None) -> Any:
+    """Call the server's /__control/ API; its one-line error, or no server, ends the command."""
     request = urllib.request.Request(
-        server_url.rstrip("/") + "/__control/mutate",
-        data=json.dumps(payload).encode(),
+        f"{server_url.rstrip('/')}/__control/{endpoint}",
+        data=json.dumps(payload).encode() if payload is not None else None,
         headers={"Content-Type": "application/json"},
-        method="POST",
+        method=method,
     )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
-            print_json(json.load(response))
+            return json.load(response)
     except urllib.error.HTTPError as exc:
         fail(json.load(exc).get("error", f"HTTP {exc.code}"))
     except (urllib.error.URLError, OSError) as exc:

@@ -65,3 +65,11 @@ def test_serve_rejects_a_root_from_another_generator(tmp_path: Path) -> None:
     (tmp_path / "server.json").write_text('{"schema": 7}', encoding="utf-8")
     result = CliRunner().invoke(cli, ["fixtures", "serve", "--root", str(tmp_path), "--port", "0"])
     assert result.exit_code == 1 and "schema 7, this server reads schema 1" in result.output
+
+
+def test_log_prints_and_clears_the_request_log(server: FixtureServer) -> None:
+    request(server.url, "/robots.txt")
+    result = CliRunner().invoke(cli, ["fixtures", "log", "--clear", "--url", server.url])
+    assert result.exit_code == 0, result.output
+    assert [(e["path"], e["status"]) for e in json.loads(result.output)] == [("/robots.txt", 200)]
+    assert server.log() == []
