@@ -178,3 +178,33 @@ def test_manifest_covers_the_issue(manifest: dict[str, Any]) -> None:
     assert {p["family"] for p in manifest["portals"].values()} == {"hanweb", "trs", "shandong"}
     assert {"html", "docx", "pdf", "doc", "wps"} <= {r["format"] for r in reports}
     assert json.dumps(manifest, ensure_ascii=False).count("needs_libreoffice\": true") >= 2
+
+
+REPORT_FIELDS = {
+    "id": str, "agency": str, "year": int, "title": str, "date": str, "page": str, "attachment": (str, type(None)),
+    "format": str, "payload": str, "needs_libreoffice": bool, "template": str, "verbatim_seed": (str, type(None)),
+    "inconsistent": bool, "staged": bool, "content_type": str, "key_cells": dict,
+}
+PORTAL_FIELDS = {
+    "family", "site_name", "region", "column_name", "start_path", "encoding", "page_content_type", "content_types",
+    "list", "selectors", "disallowed_prefix", "reports", "staged", "ignore", "dead_links", "disallowed", "offsite",
+}
+
+
+def test_manifest_has_the_documented_shape(manifest: dict[str, Any]) -> None:
+    assert manifest["schema"] == 1
+    assert set(manifest) == {"schema", "generated_by", "base_url", "robots", "offsite_host", "portals", "mutations", "totals"}
+    for key, portal in manifest["portals"].items():
+        assert set(portal) == PORTAL_FIELDS, key
+        for report in portal["reports"] + portal["staged"]:
+            assert set(report) - {"revision"} == set(REPORT_FIELDS), report["id"]
+            for name, kind in REPORT_FIELDS.items():
+                assert isinstance(report[name], kind), (report["id"], name)
+            assert report["id"].startswith(f"{key}-") and report["template"] in ("2019", "2021")
+            assert report["format"] in ("html", "docx", "pdf", "doc", "wps")
+            assert (report["attachment"] is None) == (report["format"] == "html")
+            if "revision" in report:
+                assert report["id"] in manifest["mutations"]["revisable"]
+                assert all(set(c) == {"cell", "old", "new"} and c["old"] != c["new"] for c in report["revision"]["changes"])
+    staged = sorted(r["id"] for p in manifest["portals"].values() for r in p["staged"])
+    assert manifest["mutations"]["publishable"] == staged
