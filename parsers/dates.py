@@ -15,7 +15,8 @@ _PRINTED = re.compile(rf"(\d{{4}}|[{_CN}]{{4}})\s*年\s*(\d{{1,2}}|[{_CN}]{{1,3}
 _ISO_LIKE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 
 
-def _year(text: str) -> int | None:
+def printed_year(text: str) -> int | None:
+    """A year printed in digits or digit by digit in Chinese numerals ("二〇二〇")."""
     digits = "".join(_YEAR_DIGITS.get(ch, ch) for ch in text)
     return int(digits) if digits.isdigit() else None
 
@@ -34,7 +35,7 @@ def find_date(text: str) -> str | None:
     text = unicodedata.normalize("NFKC", text)
     match = _PRINTED.search(text)
     if match:
-        return _iso(_year(match.group(1)), chinese_number(match.group(2)), chinese_number(match.group(3)))
+        return _iso(printed_year(match.group(1)), chinese_number(match.group(2)), chinese_number(match.group(3)))
     match = _ISO_LIKE.search(text)
     if match:
         return _iso(int(match.group(1)), int(match.group(2)), int(match.group(3)))

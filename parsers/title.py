@@ -11,8 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-_CN_DIGITS = {"〇": "0", "○": "0", "零": "0", "Ｏ": "0", "O": "0", "一": "1", "二": "2", "三": "3", "四": "4",
-              "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+from parsers.dates import printed_year
+
 _YEAR = re.compile(r"((?:19|20)\d{2}|[二][〇○零Ｏ][一二三四五六七八九〇○零Ｏ]{2})\s*年?\s*度?")
 _SUBJECT = re.compile(r"政府信息公开(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)|政府信息公开年度工作报告")
 _REPORT_WORD = re.compile(r"年度(?:工作)?报告|年报")
@@ -32,11 +32,6 @@ class TitleInfo:
 
 def _fold(title: str) -> str:
     return unicodedata.normalize("NFKC", title).strip()
-
-
-def _year_value(text: str) -> int:
-    digits = "".join(_CN_DIGITS.get(ch, ch) for ch in text)
-    return int(digits)
 
 
 def is_annual_report_title(title: str) -> bool:
@@ -65,8 +60,8 @@ def parse_report_title(title: str) -> TitleInfo | None:
             break
     if year_match is None:
         return None
-    year = _year_value(year_match.group(1))
-    if not 1990 <= year <= 2100:
+    year = printed_year(year_match.group(1))
+    if year is None or not 1990 <= year <= 2100:
         return None
     if year_match.start() < subject.start():
         before = text[: year_match.start()].strip(_EDGE)
