@@ -34,19 +34,18 @@ def apply(state: ServerState, action: str, params: dict[str, Any]) -> dict[str, 
     return {"ok": True, "action": action, **result}
 
 
-def _report(state: ServerState, report: str | None) -> ReportFiles:
+def _report(state: ServerState, report: str | None) -> tuple[str, ReportFiles]:
     if report is None or report not in state.root.reports:
         raise MutationError(f"unknown report {report!r}; see the manifest for report ids")
-    return state.root.reports[report]
+    return report, state.root.reports[report]
 
 
 def revise(state: ServerState, report: str | None = None) -> dict[str, Any]:
     """Serve the report's corrected edition (pre-generated): new bytes, new validators."""
-    files = _report(state, report)
+    report, files = _report(state, report)
     if files.revision is None:
         choices = sorted(k for k, r in state.root.reports.items() if r.revision is not None)
         raise MutationError(f"report {report!r} has no revised edition; revisable: {', '.join(choices)}")
-    assert report is not None
     state.mutations.revised.add(report)
     when = state.now()
     urls = [state.current_url(url) for url in sorted(files.revision.files)]
@@ -57,7 +56,7 @@ def revise(state: ServerState, report: str | None = None) -> dict[str, Any]:
 
 def reupload(state: ServerState, report: str | None = None, new_url: bool = False) -> dict[str, Any]:
     """The same attachment bytes again: a new Last-Modified, and with ``new_url`` a new name."""
-    files = _report(state, report)
+    report, files = _report(state, report)
     if files.attachment is None:
         raise MutationError(f"report {report!r} has no attachment to re-upload")
     old = state.current_url(files.attachment)
@@ -75,11 +74,10 @@ def reupload(state: ServerState, report: str | None = None, new_url: bool = Fals
 
 def publish(state: ServerState, report: str | None = None) -> dict[str, Any]:
     """A staged report appears: page (and attachment) answer, and it heads its lists."""
-    files = _report(state, report)
+    report, files = _report(state, report)
     if not files.staged:
         staged = sorted(k for k, r in state.root.reports.items() if r.staged)
         raise MutationError(f"report {report!r} is not staged; staged: {', '.join(staged)}")
-    assert report is not None
     state.mutations.published.add(report)
     state.mutations.taken_down.discard(report)
     state.mutations.listing_changed[files.portal] = state.now()
@@ -88,8 +86,7 @@ def publish(state: ServerState, report: str | None = None) -> dict[str, Any]:
 
 def takedown(state: ServerState, report: str | None = None) -> dict[str, Any]:
     """The report is withdrawn: its URLs answer 404 and it leaves every list."""
-    files = _report(state, report)
-    assert report is not None
+    report, files = _report(state, report)
     state.mutations.taken_down.add(report)
     state.mutations.listing_changed[files.portal] = state.now()
     gone = [state.current_url(files.page)]
@@ -103,7 +100,7 @@ def challenge(state: ServerState, url: str | None = None, kind: str = "ruishu", 
     if kind not in CHALLENGES:
         raise MutationError(f"unknown challenge {kind!r}; kinds: {', '.join(sorted(CHALLENGES))}")
     if report is not None:
-        url = state.current_url(_report(state, report).page)
+        url = state.current_url(_report(state, report)[1].page)
     if url is None or not url.startswith("/"):
         raise MutationError("challenge needs url (a path starting with /) or report")
     state.mutations.challenges[url] = kind
