@@ -2,14 +2,16 @@
 
 The page is parsed first; when its body holds no report (no section, no table: the page is
 only a link to the file) the first attachment that parses is the primary document, read with
-the page's metadata as hints. Parsing runs in a worker thread so downloads go on meanwhile.
-A document that cannot be parsed keeps its error; the crawl goes on.
+the page's metadata as hints. A document that cannot be parsed keeps its error; the crawl goes on.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 
 from scrapy.crawler import Crawler
@@ -102,12 +104,27 @@ def needs_parse(capture: ReportItem) -> bool:
 
 
 class ParsePipeline:
-    def __init__(self, crawler: Crawler):
+    """Parses in a pool of worker processes (``HARVESTER_PARSE_WORKERS``, 0: a thread of this
+    process), so parsing runs beside the downloads instead of stalling the reactor."""
+
+    def __init__(self, crawler: Crawler, workers: int):
         self.crawler = crawler
+        self.workers = workers
+        self.pool: ProcessPoolExecutor | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "ParsePipeline":
-        return cls(crawler)
+        workers = crawler.settings.getint("HARVESTER_PARSE_WORKERS", min(4, os.cpu_count() or 1))
+        return cls(crawler, workers)
+
+    def open_spider(self) -> None:
+        if self.workers > 0:
+            # forkserver: workers must not inherit the reactor, its threads or open sockets.
+            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("forkserver"))
+
+    def close_spider(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
 
     async def process_item(self, item: ReportItem) -> ReportItem:
         if not needs_parse(item):
@@ -118,7 +135,10 @@ class ParsePipeline:
                                       PARSER_VERSION, "")
             return item
         site = self.crawler.spider.site
-        item.parse = await asyncio.to_thread(parse_capture, item, site, bodies)
+        if self.pool is None:
+            item.parse = await asyncio.to_thread(parse_capture, item, site, bodies)
+        else:
+            item.parse = await asyncio.get_running_loop().run_in_executor(self.pool, parse_capture, item, site, bodies)
         return item
 
     def _bodies(self, item: ReportItem) -> dict[str, bytes]:

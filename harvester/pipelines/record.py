@@ -4,6 +4,9 @@ failed, blocked)."""
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
@@ -20,6 +23,9 @@ class RecordPipeline:
         self.crawler = crawler
         self.run_kind = run_kind
         self.run_id: int | None = None
+        # One writer thread: records stay in order and one at a time (SQLite has one writer),
+        # and the reactor goes on downloading while a record is written.
+        self.writer = ThreadPoolExecutor(1, thread_name_prefix="archive-writer")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "RecordPipeline":
@@ -31,15 +37,19 @@ class RecordPipeline:
     def open_spider(self) -> None:
         self.run_id = archive_for(self.crawler).start_run(self.crawler.spider.site.name, self.run_kind)
 
+    def close_spider(self) -> None:
+        self.writer.shutdown()
+
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.run_id is None:
             return
         status = "ok" if reason == "finished" else "interrupted"
         archive_for(self.crawler).finish_run(self.run_id, status, run_stats(self.crawler.stats.get_stats()))
 
-    def process_item(self, item: ReportItem) -> ReportItem:
+    async def process_item(self, item: ReportItem) -> ReportItem:
         item.run_id = self.run_id
-        result = archive_for(self.crawler).record(item)
+        archive = archive_for(self.crawler)
+        result = await asyncio.get_running_loop().run_in_executor(self.writer, archive.record, item)
         if item.page.status == "not_modified" and item.parse is None and result.outcome == "unchanged":
             count(self.crawler, "not_modified")  # answered 304 throughout: nothing was downloaded
         else:
