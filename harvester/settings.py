@@ -6,6 +6,8 @@ tests) drops delays, AutoThrottle and Crawl-delay; robots.txt is obeyed either w
 that is a rule of the site, not a speed setting.
 """
 
+import os as _os
+
 from harvester import USER_AGENT as _USER_AGENT
 
 BOT_NAME = "govreport-harvester"
@@ -39,6 +41,9 @@ HARVESTER_RETRY_BACKOFF_MAX = 60.0
 # After a challenge page the host's slot delay grows to at least this, doubling per challenge.
 HARVESTER_CHALLENGE_BACKOFF = 30.0
 HARVESTER_CHALLENGE_BACKOFF_MAX = 600.0
+
+# Worker processes that parse captures beside the downloads (0: parse in a thread).
+HARVESTER_PARSE_WORKERS = min(4, _os.cpu_count() or 1)
 
 HARVESTER_POLITE = True
 # What HARVESTER_POLITE = False changes (applied by harvester.crawl.site_settings).

@@ -10,8 +10,9 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import multiprocessing
-import os
+import logging
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 
 from scrapy.crawler import Crawler
@@ -103,9 +104,16 @@ def needs_parse(capture: ReportItem) -> bool:
     return capture.page.status == "not_modified" and any(a.status == "ok" for a in capture.attachments)
 
 
+logger = logging.getLogger(__name__)
+
+
 class ParsePipeline:
     """Parses in a pool of worker processes (``HARVESTER_PARSE_WORKERS``, 0: a thread of this
-    process), so parsing runs beside the downloads instead of stalling the reactor."""
+    process), so parsing runs beside the downloads instead of stalling the reactor.
+
+    Workers start through multiprocessing's forkserver, which imports the ``__main__``
+    module again: a script that calls ``run_crawl`` needs the usual
+    ``if __name__ == "__main__":`` guard (the ``harvester`` command has it)."""
 
     def __init__(self, crawler: Crawler, workers: int):
         self.crawler = crawler
@@ -114,8 +122,7 @@ class ParsePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "ParsePipeline":
-        workers = crawler.settings.getint("HARVESTER_PARSE_WORKERS", min(4, os.cpu_count() or 1))
-        return cls(crawler, workers)
+        return cls(crawler, crawler.settings.getint("HARVESTER_PARSE_WORKERS"))
 
     def open_spider(self) -> None:
         if self.workers > 0:
@@ -135,10 +142,15 @@ class ParsePipeline:
                                       PARSER_VERSION, "")
             return item
         site = self.crawler.spider.site
-        if self.pool is None:
-            item.parse = await asyncio.to_thread(parse_capture, item, site, bodies)
-        else:
-            item.parse = await asyncio.get_running_loop().run_in_executor(self.pool, parse_capture, item, site, bodies)
+        if self.pool is not None:
+            try:
+                item.parse = await asyncio.get_running_loop().run_in_executor(self.pool, parse_capture, item, site, bodies)
+                return item
+            except BrokenProcessPool as exc:
+                # A worker died (killed, out of memory): parse here from now on, lose nothing.
+                logger.warning("parse workers failed (%s); parsing in the crawl process from now on", exc)
+                self.pool = None
+        item.parse = await asyncio.to_thread(parse_capture, item, site, bodies)
         return item
 
     def _bodies(self, item: ReportItem) -> dict[str, bytes]:

@@ -24,14 +24,14 @@ from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from harvester.items import ReportItem
+from harvester.crawl import count
+from harvester.items import ReportItem, Resource
 from harvester.middlewares.challenge import ChallengeBlocked
 from harvester.middlewares.conditional import CONDITIONAL_META
 from harvester.pipelines.archive import archive_for
 from harvester.siteconfig import SiteConfig, load_site
 from harvester.spiders.reportpage import attachment_urls, failed_resource, resource_from_response
 from harvester.spiders.walkers import walker_for
-from harvester.crawl import count
 from parsers.title import is_annual_report_title
 
 CAPTURE_META = "capture"
@@ -75,7 +75,7 @@ class ReportsSpider(scrapy.Spider):
                 yield request.replace(callback=self.parse, errback=self.list_failed, dont_filter=True)
 
     def list_failed(self, failure: Failure) -> None:
-        if not failure.check(IgnoreRequest):
+        if not (_not_requested(failure) or failure.check(ChallengeBlocked)):  # challenges count as blocked
             count(self.crawler, "errors")
         self.logger.warning("list page %s failed: %s", failure.request.url, failure.getErrorMessage())
 
@@ -136,7 +136,7 @@ def _not_requested(failure: Failure) -> bool:
     return bool(failure.check(IgnoreRequest)) and not failure.check(ChallengeBlocked, HttpError)
 
 
-def _failed(failure: Failure):  # type: ignore[no-untyped-def]
+def _failed(failure: Failure) -> Resource:
     url = failure.request.url
     if failure.check(ChallengeBlocked):
         return failed_resource(url, "blocked", failure.value.reason, failure.value.status)

@@ -86,3 +86,22 @@ def test_selector_overrides_narrow_the_links() -> None:
     page = walker_for("generic")(response, site("generic", selectors={"list_links": "table.news a", "next_page": "div.pagination a:last-child"}))
     assert len(page.links) == 2
     assert [r.url for r in page.next_requests] == ["http://gov.test/list/xxgknb_2.html"]
+
+
+def test_attachment_links_of_a_report_page() -> None:
+    from scrapy.http import HtmlResponse
+
+    from harvester.spiders.reportpage import attachment_name, attachment_urls
+
+    body = """<div id="zoom"><p>附件：<a href="/module/download/downfile.jsp?classid=0&amp;filename=6aa6.docx">报告</a></p>
+    <p><A HREF='./P020210317.pdf' OLDSRC="/protect/P020210317.pdf">PDF</A> <a href="./P020210317.pdf">again</a></p>
+    <a href="/art/2021/1/1/art_1_2.html">另一篇</a> <a href="javascript:void(0)">打印</a></div>""".encode()
+    response = HtmlResponse("http://gov.test/col/202103/t20210317_1.html", body=body, encoding="utf-8")
+    assert attachment_urls(response) == [
+        "http://gov.test/module/download/downfile.jsp?classid=0&filename=6aa6.docx",
+        "http://gov.test/col/202103/P020210317.pdf",
+    ]
+    assert attachment_urls(response, "a[OLDSRC]") == ["http://gov.test/col/202103/P020210317.pdf"]
+    assert attachment_name("http://gov.test/module/download/downfile.jsp?classid=0&filename=6aa6.docx") == "6aa6.docx"
+    assert attachment_name("http://gov.test/a/%E5%B9%B4%E6%8A%A5.wps") == "年报.wps"
+    assert attachment_name("http://gov.test/a/index.html") is None
