@@ -63,8 +63,8 @@ def _print_summary(summary) -> None:  # type: ignore[no-untyped-def]
             table.add_row(*row)
         Console().print(table)
         return
-    for row in rows:
-        click.echo(" ".join(f"{h}={v}" for h, v in zip(headers, row)))
+    for row in rows:  # one greppable line per site
+        click.echo(" ".join(f"{name}={value}" for name, value in zip(("site", *SUMMARY_COLUMNS), row)))
 
 
 @click.command()

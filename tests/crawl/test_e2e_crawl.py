@@ -116,6 +116,7 @@ def test_mutations_give_exactly_the_expected_versions_and_failures(fixture_serve
     fixture_server.mutate("challenge", report="hanweb-hcq-2022", kind="ruishu")
     fixture_server.mutate("challenge", report="trs-kfq-2022", kind="jiasule")
     fixture_server.mutate("challenge", report="sd-nd-2021", kind="unavailable")
+    fixture_server.mutate("challenge", report="sd-fj-2022", kind="wzws")
     summary = crawl_cli(SITES, sqlite_url, data_dir)
     stored = stored_reports(sqlite_url)
 
@@ -132,21 +133,22 @@ def test_mutations_give_exactly_the_expected_versions_and_failures(fixture_serve
     assert len(stored_of("sd-gxj-2021").versions) == 1
     published = stored_of("trs-jyty-2023")
     assert len(published.versions) == 1 and published.latest["parse_status"] == "ok"
-    for report_id in ("hanweb-hcq-2022", "trs-kfq-2022", "sd-nd-2021"):
+    for report_id in ("hanweb-hcq-2022", "trs-kfq-2022", "sd-nd-2021", "sd-fj-2022"):
         assert len(stored_of(report_id).versions) == 1  # a failed fetch is never a version
 
     second = [r for r in captures(sqlite_url) if r.run_id > first_runs]
     pages = {r.url.removeprefix(fixture_server.url): r for r in second if r.role == "page"}
     for report_id, status, http_status in [("hanweb-hcq-2022", "blocked", 412), ("trs-kfq-2022", "blocked", 521),
-                                           ("sd-nd-2021", "error", 503)]:
+                                           ("sd-fj-2022", "blocked", 307), ("sd-nd-2021", "error", 503)]:
         page = pages[_report(manifest, report_id)["page"]]
         assert (page.status, page.http_status, page.outcome) == (status, http_status, "failed"), report_id
     assert any(r.url.endswith(moved["url"]) and r.status == "ok" for r in second)
 
     total = {k: sum(site[k] for site in summary["sites"].values()) for k in ("new_reports", "new_versions", "blocked", "failed")}
     assert total["new_reports"] == 1 and total["new_versions"] == 1
-    assert total["blocked"] == 2
-    assert total["failed"] == 3 + 3  # the three dead links, two challenges, one 503
+    assert total["blocked"] == 3
+    assert total["failed"] == 3 + 4  # the three dead links, three challenges, one 503
+    assert not [e for e in fixture_server.log() if e["path"].startswith("/WZWSRE")]  # never followed
 
 
 def test_a_killed_crawl_resumes_with_nothing_lost_or_doubled(fixture_server, manifest, sqlite_url: str, data_dir: Path, sites_dir: Path) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,43 @@
+"""Crawl statistics: from Scrapy's stats to the summary, the live progress table, the CLI's lines."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+
+from rich.console import Console
+
+from harvester.cli.crawl_cmd import _print_summary
+from harvester.crawl import STAT_NAMES, CrawlSummary, LiveProgress, run_stats, site_stats
+
+STATS = {
+    "harvester/pages_fetched": 40, "harvester/reports_found": 12, "harvester/new_reports": 11,
+    "harvester/failed": 1, "downloader/request_count": 41,
+    "start_time": datetime(2026, 1, 1, tzinfo=UTC), "finish_time": datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=2.5),
+    "finish_reason": "finished",
+}
+
+
+def test_the_statistics_a_run_records() -> None:
+    assert STAT_NAMES == ("pages_fetched", "reports_found", "new_reports", "new_versions", "unchanged",
+                          "not_modified", "failed", "blocked", "errors")
+    stats = run_stats(STATS)
+    assert stats["pages_fetched"] == 40 and stats["new_versions"] == 0 and "downloader/request_count" not in stats
+    site = site_stats(STATS)
+    assert (site.elapsed, site.finish_reason, site.new_reports) == (2.5, "finished", 11)
+
+
+def test_live_progress_shows_each_site() -> None:
+    crawler = SimpleNamespace(stats=SimpleNamespace(get_stats=lambda: STATS))
+    console = Console(record=True, width=120)
+    console.print(LiveProgress([("fixture-trs", crawler)]).render())  # type: ignore[list-item]
+    text = console.export_text()
+    assert "fixture-trs" in text and "40" in text and "12" in text and "11" in text
+
+
+def test_plain_summary_off_a_terminal(capsys) -> None:  # type: ignore[no-untyped-def]
+    summary = CrawlSummary(sites={"fixture-trs": site_stats(STATS)}, elapsed=3.0)
+    _print_summary(summary)
+    line = capsys.readouterr().out.strip()
+    assert line.startswith("site=fixture-trs pages_fetched=40 reports_found=12 new_reports=11")
+    assert line.endswith("elapsed=2.5s")
