@@ -44,6 +44,8 @@ HARVESTER_CHALLENGE_BACKOFF_MAX = 600.0
 
 # Worker processes that parse captures beside the downloads (0: parse in a thread).
 HARVESTER_PARSE_WORKERS = min(4, _os.cpu_count() or 1)
+# Write to the archive from one worker process (False: from a thread of the crawl process).
+HARVESTER_RECORD_WORKER = True
 
 HARVESTER_POLITE = True
 # What HARVESTER_POLITE = False changes (applied by harvester.crawl.site_settings).

@@ -7,18 +7,14 @@ the page's metadata as hints. A document that cannot be parsed keeps its error; 
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
-import multiprocessing
-import logging
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 
 from scrapy.crawler import Crawler
 
 from harvester.items import ParseOutcome, ReportItem, Resource
 from harvester.pipelines.archive import archive_for
+from harvester.pipelines.offload import Offload
 from harvester.siteconfig import SiteConfig
 from harvester.spiders.reportpage import attachment_name
 from parsers import PARSER_VERSION
@@ -104,34 +100,25 @@ def needs_parse(capture: ReportItem) -> bool:
     return capture.page.status == "not_modified" and any(a.status == "ok" for a in capture.attachments)
 
 
-logger = logging.getLogger(__name__)
-
-
 class ParsePipeline:
-    """Parses in a pool of worker processes (``HARVESTER_PARSE_WORKERS``, 0: a thread of this
-    process), so parsing runs beside the downloads instead of stalling the reactor.
-
-    Workers start through multiprocessing's forkserver, which imports the ``__main__``
-    module again: a script that calls ``run_crawl`` needs the usual
-    ``if __name__ == "__main__":`` guard (the ``harvester`` command has it)."""
+    """Parses in ``HARVESTER_PARSE_WORKERS`` worker processes (see ``offload``), so parsing
+    runs beside the downloads instead of stalling the reactor."""
 
     def __init__(self, crawler: Crawler, workers: int):
         self.crawler = crawler
         self.workers = workers
-        self.pool: ProcessPoolExecutor | None = None
+        self.offload: Offload | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "ParsePipeline":
         return cls(crawler, crawler.settings.getint("HARVESTER_PARSE_WORKERS"))
 
     def open_spider(self) -> None:
-        if self.workers > 0:
-            # forkserver: workers must not inherit the reactor, its threads or open sockets.
-            self.pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("forkserver"))
+        self.offload = Offload("parse", self.workers)
 
     def close_spider(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(cancel_futures=True)
+        if self.offload is not None:
+            self.offload.close()
 
     async def process_item(self, item: ReportItem) -> ReportItem:
         if not needs_parse(item):
@@ -141,16 +128,8 @@ class ParsePipeline:
             item.parse = ParseOutcome(None, "page body missing: 304 for a page the archive has no bytes of",
                                       PARSER_VERSION, "")
             return item
-        site = self.crawler.spider.site
-        if self.pool is not None:
-            try:
-                item.parse = await asyncio.get_running_loop().run_in_executor(self.pool, parse_capture, item, site, bodies)
-                return item
-            except BrokenProcessPool as exc:
-                # A worker died (killed, out of memory): parse here from now on, lose nothing.
-                logger.warning("parse workers failed (%s); parsing in the crawl process from now on", exc)
-                self.pool = None
-        item.parse = await asyncio.to_thread(parse_capture, item, site, bodies)
+        assert self.offload is not None
+        item.parse = await self.offload.run(parse_capture, parse_capture, item, self.crawler.spider.site, bodies)
         return item
 
     def _bodies(self, item: ReportItem) -> dict[str, bytes]:

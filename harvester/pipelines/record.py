@@ -4,8 +4,7 @@ failed, blocked)."""
 
 from __future__ import annotations
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
@@ -13,9 +12,24 @@ from scrapy.crawler import Crawler
 from harvester.crawl import count, run_stats
 from harvester.items import ReportItem
 from harvester.pipelines.archive import archive_for
+from harvester.pipelines.offload import Offload
+from storage.archive import Archive
+from storage.record import RecordResult
 
 # Archive.record outcome -> statistic
 OUTCOME_STATS = {"new_report": "new_reports", "new_version": "new_versions", "unchanged": "unchanged", "failed": "failed"}
+
+_worker_archive: Archive | None = None  # the archive of a record worker process
+
+
+def _open_worker_archive(db_url: str, data_dir: str) -> None:
+    global _worker_archive
+    _worker_archive = Archive.open(db_url, Path(data_dir), migrate=False)
+
+
+def _record_in_worker(capture: ReportItem) -> RecordResult:
+    assert _worker_archive is not None
+    return _worker_archive.record(capture)
 
 
 class RecordPipeline:
@@ -23,9 +37,7 @@ class RecordPipeline:
         self.crawler = crawler
         self.run_kind = run_kind
         self.run_id: int | None = None
-        # One writer thread: records stay in order and one at a time (SQLite has one writer),
-        # and the reactor goes on downloading while a record is written.
-        self.writer = ThreadPoolExecutor(1, thread_name_prefix="archive-writer")
+        self.writer: Offload | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "RecordPipeline":
@@ -36,9 +48,15 @@ class RecordPipeline:
 
     def open_spider(self) -> None:
         self.run_id = archive_for(self.crawler).start_run(self.crawler.spider.site.name, self.run_kind)
+        # One writer (SQLite has one; records stay in order), in its own process when
+        # HARVESTER_RECORD_WORKER is on, so writing does not take the reactor's CPU.
+        settings = self.crawler.settings
+        self.writer = Offload("archive-writer", 1 if settings.getbool("HARVESTER_RECORD_WORKER") else 0,
+                              _open_worker_archive, (settings["HARVESTER_DB_URL"], settings["HARVESTER_DATA_DIR"]))
 
     def close_spider(self) -> None:
-        self.writer.shutdown()
+        if self.writer is not None:
+            self.writer.close()
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.run_id is None:
@@ -48,8 +66,8 @@ class RecordPipeline:
 
     async def process_item(self, item: ReportItem) -> ReportItem:
         item.run_id = self.run_id
-        archive = archive_for(self.crawler)
-        result = await asyncio.get_running_loop().run_in_executor(self.writer, archive.record, item)
+        assert self.writer is not None
+        result = await self.writer.run(_record_in_worker, archive_for(self.crawler).record, item)
         if item.page.status == "not_modified" and item.parse is None and result.outcome == "unchanged":
             count(self.crawler, "not_modified")  # answered 304 throughout: nothing was downloaded
         else:

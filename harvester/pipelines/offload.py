@@ -1,0 +1,47 @@
+"""Work the pipelines hand off the reactor: to worker processes (forkserver), which run
+beside the downloads without sharing the crawl process's GIL, or to one thread of this
+process (``workers=0``, and from the moment a worker process dies, so nothing is lost).
+
+Forkserver workers import the ``__main__`` module again: a script that calls
+``run_crawl`` needs the usual ``if __name__ == "__main__":`` guard (``harvester`` has it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, TypeVar
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class Offload:
+    def __init__(self, name: str, workers: int, initializer: Callable[..., None] | None = None,
+                 initargs: tuple[Any, ...] = ()):
+        self.name = name
+        # One thread keeps local work in submission order (the archive writer relies on it).
+        self.thread = ThreadPoolExecutor(1, thread_name_prefix=name)
+        self.pool = ProcessPoolExecutor(
+            workers, mp_context=multiprocessing.get_context("forkserver"), initializer=initializer, initargs=initargs
+        ) if workers > 0 else None
+
+    async def run(self, remote: Callable[..., T], local: Callable[..., T], *args: Any) -> T:
+        """``remote(*args)`` in a worker process, or ``local(*args)`` in the thread."""
+        loop = asyncio.get_running_loop()
+        if self.pool is not None:
+            try:
+                return await loop.run_in_executor(self.pool, remote, *args)
+            except BrokenProcessPool as exc:
+                logger.warning("%s workers failed (%s); working in the crawl process from now on", self.name, exc)
+                self.pool = None
+        return await loop.run_in_executor(self.thread, local, *args)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+        self.thread.shutdown()
