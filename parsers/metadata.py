@@ -31,10 +31,13 @@ _PAGE_DATE_KEYS = ("PubDate", "发文日期", "成文日期", "发布日期")
 def read_metadata(doc: Document, layout: Layout, hints: ReportHints) -> Metadata:
     title = "".join(re.sub(r"\s+", "", line) for line in layout.title_lines) or None
     info = parse_report_title(title) if title else None
+    # The listing or page title the crawler saw stands in for a missing title block.
+    hinted = parse_report_title(hints.title or doc.page_title or "")
     body_paragraphs = layout.preamble + [p for s in layout.sections for p in s.paragraphs]
     agency = (
         (info.agency if info else None)
         or hints.agency
+        or (hinted.agency if hinted else None)
         or _first_value(doc.page_meta, hints.page_meta, keys=_PAGE_AGENCY_KEYS)
         or layout.signature_agency
         or _agency_in_text(body_paragraphs)
@@ -43,7 +46,8 @@ def read_metadata(doc: Document, layout: Layout, hints: ReportHints) -> Metadata
     return Metadata(
         agency=agency,
         title=title,
-        year=(info.year if info else None) or hints.year or _statistics_year(body_paragraphs),
+        year=(info.year if info else None) or hints.year or (hinted.year if hinted else None)
+        or _statistics_year(body_paragraphs),
         region=hints.region or region_of(agency),
         publish_date=find_date(hints.publish_date or "")
         or find_date(_first_value(doc.page_meta, hints.page_meta, keys=_PAGE_DATE_KEYS) or ""),
