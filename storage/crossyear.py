@@ -72,10 +72,8 @@ def cross_year_findings(this: dict[str, Any], last: dict[str, Any], last_year: i
 def _latest_version(session: Session, agency_key: str, year: int, kind: str) -> Version | None:
     return session.scalars(
         sa.select(Version)
-        .join(Report, Report.id == Version.report_id)
+        .join(Report, Report.latest_version_id == Version.id)
         .where(Report.agency_key == agency_key, Report.year == year, Report.kind == kind)
-        .order_by(Version.version_no.desc())
-        .limit(1)
     ).first()
 
 

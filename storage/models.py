@@ -64,6 +64,9 @@ class Report(Base):
     site: Mapped[str | None] = mapped_column(sa.String(200))
     first_seen: Mapped[datetime]
     last_seen: Mapped[datetime]
+    # Kept by the recorder so "latest version per report" is a join, not a max() per row.
+    # No foreign key: reports and versions would refer to each other.
+    latest_version_id: Mapped[int | None] = mapped_column(index=True)
 
 
 class ReportUrl(Base):

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Callable
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from storage.cellnames import split_address
 from storage.identity import normalise_agency
@@ -91,12 +91,6 @@ class QueryRow:
         return asdict(self)
 
 
-def latest_only(query: sa.Select) -> sa.Select:
-    other = aliased(Version)
-    newest = sa.select(sa.func.max(other.version_no)).where(other.report_id == Version.report_id).scalar_subquery()
-    return query.where(Version.version_no == newest)
-
-
 def _like(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -115,9 +109,8 @@ def _cell_match(condition: CellCondition) -> sa.ColumnElement[bool]:
 
 def filtered_versions(filters: QueryFilters) -> sa.Select:
     """Versions joined to their reports, filtered; the caller chooses the columns."""
-    query = sa.select(Version, Report).join(Report, Report.id == Version.report_id)
-    if not filters.all_versions:
-        query = latest_only(query)
+    joined_on = Report.id == Version.report_id if filters.all_versions else Report.latest_version_id == Version.id
+    query = sa.select(Version, Report).join(Report, joined_on)
     if filters.agency:
         query = query.where(Report.agency_key.like(_like(normalise_agency(filters.agency)), escape="\\"))
     if filters.region:

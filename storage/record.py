@@ -130,6 +130,7 @@ def _decide(session: Session, capture: CaptureInput, shas: dict[int, str | None]
             version_id=version.id, position=position, url=attachment.url,
             sha256=shas[id(attachment)], content_type=attachment.content_type,
         ))
+    report.latest_version_id = version.id
     significance = None
     if previous is not None:
         significance = record_change(session, previous, version)
