@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
-from parsers.report import Cell
+from parsers.report import Cell, CellState
 
 DASHES = frozenset({"/", "／", "-", "－", "—", "——", "–", "─", "\\", "＼", "--"})
 
@@ -41,14 +42,21 @@ def parse_cell(text: str, *, money: bool = False, header_unit: str | None = None
     column header prints (e.g. "万元" from "（单位：万元）"), used when the cell prints none.
     """
     raw = clean_raw(text)
+    value, unit, state, value_wan = _typed(raw, money, header_unit)
+    return Cell(raw=raw, value=value, unit=unit, state=state, value_wan=value_wan, money=money)
+
+
+@lru_cache(maxsize=4096)
+def _typed(raw: str, money: bool, header_unit: str | None) -> tuple[int | float | None, str | None, CellState, int | float | None]:
+    """(value, unit, state, value_wan) of a folded printed value; cached, tables repeat "0" hundreds of times."""
     if not raw:
-        return Cell(raw=raw, value=None, unit=None, state="blank", money=money)
+        return None, None, "blank", None
     if raw in DASHES:
-        return Cell(raw=raw, value=None, unit=None, state="dash", money=money)
+        return None, None, "dash", None
     folded = unicodedata.normalize("NFKC", raw).replace(" ", "").replace("，", ",")
     match = _NUMBER.match(folded)
     if match is None:
-        return Cell(raw=raw, value=None, unit=None, state="text", money=money)
+        return None, None, "text", None
     digits = match.group("digits").replace(",", "")
     value: int | float = float(digits) if "." in digits else int(digits)
     if match.group("sign") == "-":
@@ -61,7 +69,7 @@ def parse_cell(text: str, *, money: bool = False, header_unit: str | None = None
             value_wan = tidy_number(value * factor)
         elif value == 0:
             value_wan = 0
-    return Cell(raw=raw, value=value, unit=unit, state="number", value_wan=value_wan, money=money)
+    return value, unit, "number", value_wan
 
 
 def tidy_number(number: float) -> int | float:

@@ -27,6 +27,7 @@ _HEADING_WORDING = {
     6: re.compile(r"其他需要报告的事项|需要报告的其他事项"),
 }
 _HEADING_MAX_CHARS = 40
+_HEADING_MAX_PRINTED = 80  # the longest printed line (number, spaces, wording) worth testing
 _FREE_HEADING = re.compile(r"^([一二三四五六七八九十]{1,3})[、.．]\S")
 _TITLE_MAX_PARAGRAPHS = 4
 _TITLE_LINE_MAX_CHARS = 60
@@ -55,6 +56,8 @@ class Layout:
 
 def heading_number(text: str) -> int | None:
     """The canonical section number when ``text`` is one of the six headings, else None."""
+    if len(text) > _HEADING_MAX_PRINTED:  # a paragraph, not worth normalising
+        return None
     folded = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
     match = _HEADING_NUMBER.match(folded)
     printed = None

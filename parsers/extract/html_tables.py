@@ -11,24 +11,30 @@ _CELL_BREAKS = frozenset({"br", "p", "div", "li"})
 
 
 def read_table(element: etree._Element) -> Table:
-    grid: dict[tuple[int, int], GridCell] = {}
-    widths: dict[int, int] = {}  # row -> slots filled so far (a rowspan fills rows below)
+    rows: list[list[GridCell | None]] = []
     for row_index, tr in enumerate(_rows(element)):
+        while len(rows) <= row_index:
+            rows.append([])
+        row = rows[row_index]
         col = 0
         for td in tr:
             if td.tag not in ("td", "th"):
                 continue
-            while (row_index, col) in grid:
+            while col < len(row) and row[col] is not None:  # slots a rowspan from above fills
                 col += 1
             rowspan, colspan = _span(td.get("rowspan")), _span(td.get("colspan"))
-            text = cell_text(td)
+            origin = GridCell(cell_text(td))
+            copy = GridCell(origin.text, span_of=(row_index, col))
             for dr in range(rowspan):
+                while len(rows) <= row_index + dr:
+                    rows.append([])
+                target = rows[row_index + dr]
+                if len(target) < col + colspan:
+                    target.extend([None] * (col + colspan - len(target)))
                 for dc in range(colspan):
-                    grid[(row_index + dr, col + dc)] = GridCell(text, span_of=None if dr == dc == 0 else (row_index, col))
-                widths[row_index + dr] = max(widths.get(row_index + dr, 0), col + colspan)
+                    target[col + dc] = origin if dr == dc == 0 else copy
             col += colspan
-    height = max(widths, default=-1) + 1
-    return Table([[grid.get((r, c)) or GridCell("") for c in range(widths.get(r, 0))] for r in range(height)])
+    return Table([[cell or GridCell("") for cell in row] for row in rows])
 
 
 def _rows(table: etree._Element) -> list[etree._Element]:

@@ -11,7 +11,7 @@ import re
 
 from parsers.cells import parse_cell
 from parsers.document import Table
-from parsers.labels import compact, label_key, printed_label
+from parsers.labels import label_key, printed_label
 from parsers.report import APPLICANT_COLUMNS, ApplicationRow
 from parsers.tables.grid import distinct_labels, split_label_values
 
@@ -59,7 +59,7 @@ def parse_applications(pieces: list[Table]) -> dict[str, ApplicationRow]:
     for piece in pieces:
         for grid_row in piece.rows:
             texts = [cell.text for cell in grid_row]
-            if _HEADER_WORDS.search(compact(" ".join(texts))):
+            if _HEADER_WORDS.search("".join("".join(texts).split())):
                 continue
             label_cells, values = split_label_values(texts, _WIDTH)
             labels = distinct_labels(label_cells)
