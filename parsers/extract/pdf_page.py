@@ -1,9 +1,12 @@
 """What one PDF page holds: characters with their boxes and ruling lines.
 
 pdfium (via pypdfium2, which pdfplumber already depends on) reads a page several times
-faster than pdfminer, but leaves some text objects empty (seen with reportlab's CID-font
-output: one-character strings after a line feed inside a paragraph). A document where
-pdfium has an empty text object is read again with pdfplumber, which is slow and right. Coordinates are
+faster than pdfminer, but leaves some text objects empty: with a font that carries no glyph
+boxes (a non-embedded CID font such as reportlab's STSong-Light) every text object has an
+empty rectangle, and pdfium's text page takes a one-character object near the previous
+one for a duplicate (its fake-bold check) and drops it. A document where pdfium has an
+empty text object is read again with pdfplumber, which is slow and right; fonts embedded
+by Word and WPS exports carry glyph boxes and stay on the fast path. Coordinates are
 top-down (``top`` grows down the page) as in pdfplumber, whose table-finding functions the
 table reader uses.
 """
@@ -58,6 +61,15 @@ def read_pages(data: bytes) -> list[tuple[list[Char], list[dict[str, Any]]]]:
             height = page.get_height()
             pages.append((_chars(textpage, height), _edges(page, height)))
         return pages
+    finally:
+        document.close()
+
+
+def pdfium_reads(data: bytes) -> bool:
+    """True when pdfium reads every text object of the document (the fast path applies)."""
+    document = pdfium.PdfDocument(data)
+    try:
+        return not any(_drops_text(page, page.get_textpage()) for page in document)
     finally:
         document.close()
 

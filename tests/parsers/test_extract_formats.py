@@ -89,6 +89,7 @@ def test_pdf_readers_agree(monkeypatch: pytest.MonkeyPatch) -> None:
     from parsers.extract import pdf_page
 
     data = _pdf(paragraphs_before=8, table_rows=40)
+    assert pdf_page.pdfium_reads(data)
     fast = extract(data, filename="r.pdf")
     monkeypatch.setattr(pdf_page, "_drops_text", lambda page, textpage: True)
     slow = extract(data, filename="r.pdf")
