@@ -124,14 +124,12 @@ def diff(report_ref: str, from_no: int | None, to_no: int | None, db: str | None
             click.echo(f"    - {sentence}")
         for sentence in section.added:
             click.echo(f"    + {sentence}")
-    for finding in changes.findings_added:
-        click.echo(f"  finding appeared: {finding['rule']} {finding['message']}")
-    for finding in changes.findings_removed:
-        click.echo(f"  finding gone: {finding['rule']} {finding['message']}")
-    for sha in changes.attachments_added:
-        click.echo(f"  attachment added: {sha[:12]}")
-    for sha in changes.attachments_removed:
-        click.echo(f"  attachment removed: {sha[:12]}")
+    for what, findings in (("appeared", changes.findings_added), ("gone", changes.findings_removed)):
+        for finding in findings:
+            click.echo(f"  finding {what}: {finding['rule']} {finding['message']}")
+    for what, hashes in (("added", changes.attachments_added), ("removed", changes.attachments_removed)):
+        for sha in hashes:
+            click.echo(f"  attachment {what}: {sha[:12]}")
 
 
 @click.command()

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
+import sqlalchemy as sa
 
 from parsers import PARSER_VERSION
 from parsers.api import parse_bytes
@@ -41,6 +42,12 @@ def capture_of(data: bytes, url: str = "http://gov.test/art/1.html", *, minutes:
     return CaptureInput(site=site, page=page(url, data, minutes=minutes), attachments=attachments or [],
                         listing_title=listing_title, run_id=run_id,
                         parse=parse_outcome(data, ReportHints(title=listing_title, source_url=url)))
+
+
+def count(archive: Archive, model: type) -> int:
+    """Rows in a model's table."""
+    with archive.session() as session:
+        return session.scalar(sa.select(sa.func.count()).select_from(model))
 
 
 @pytest.fixture

@@ -11,12 +11,7 @@ import sqlalchemy as sa
 import storage.record
 from storage.archive import Archive
 from storage.models import Blob, Capture, CellRow, FindingRow, Report, SectionRow, Version
-from tests.storage.conftest import SEED_ZIBO, capture_of, page
-
-
-def count(archive: Archive, model: type) -> int:
-    with archive.session() as session:
-        return session.scalar(sa.select(sa.func.count()).select_from(model))
+from tests.storage.conftest import SEED_ZIBO, capture_of, count, page
 
 
 def test_interrupted_write_leaves_nothing_half_written(archive: Archive, seed, monkeypatch) -> None:

@@ -6,12 +6,7 @@ import sqlalchemy as sa
 
 from storage.archive import Archive
 from storage.models import Capture, CellRow, Change, Report, SectionRow, Version
-from tests.storage.conftest import SEED_ZIBO, capture_of, page
-
-
-def count(archive: Archive, model: type) -> int:
-    with archive.session() as session:
-        return session.scalar(sa.select(sa.func.count()).select_from(model))
+from tests.storage.conftest import SEED_ZIBO, capture_of, count, page
 
 
 def test_same_content_twice_is_one_version(archive: Archive, seed) -> None:
