@@ -41,8 +41,8 @@ def extract_pdf(data: bytes) -> Document:
         pages = read_pages(data)
     except pypdfium2.PdfiumError as exc:
         raise ExtractionError(f"damaged or unreadable PDF: {exc}") from exc
-    except Exception as exc:  # pdfminer (the fallback reader) raises many kinds of error on broken files
-        if not type(exc).__module__.startswith(("pdfminer", "pdfplumber")):
+    except Exception as exc:  # pdfminer, the fallback reader, raises many kinds of error on broken files
+        if not type(exc).__module__.startswith("pdfminer"):
             raise
         raise ExtractionError(f"damaged or unreadable PDF: {type(exc).__name__}: {exc}".splitlines()[0]) from exc
     items = [item for number, (chars, edges) in enumerate(pages) for item in _page_items(number, chars, edges)]

@@ -5,7 +5,7 @@ faster than pdfminer, but leaves some text objects empty: with a font that carri
 boxes (a non-embedded CID font such as reportlab's STSong-Light) every text object has an
 empty rectangle, and pdfium's text page takes a one-character object near the previous
 one for a duplicate (its fake-bold check) and drops it. A document where pdfium has an
-empty text object is read again with pdfplumber, which is slow and right; fonts embedded
+empty text object is read again with pdfminer, which is slow and right; fonts embedded
 by Word and WPS exports carry glyph boxes and stay on the fast path. Coordinates are
 top-down (``top`` grows down the page) as in pdfplumber, whose table-finding functions the
 table reader uses.
@@ -49,7 +49,7 @@ def read_pages(data: bytes) -> list[tuple[list[Char], list[dict[str, Any]]]]:
     """(characters, ruling edges as pdfplumber edge dicts) of every page.
 
     pdfium reads the document unless it leaves a text object empty on some page; then the
-    whole document is read with pdfplumber, so all pages are measured alike.
+    whole document is read with pdfminer, so all pages are measured alike.
     """
     document = pdfium.PdfDocument(data)
     try:
@@ -57,7 +57,7 @@ def read_pages(data: bytes) -> list[tuple[list[Char], list[dict[str, Any]]]]:
         for page in document:
             textpage = page.get_textpage()
             if _drops_text(page, textpage):
-                return _read_with_pdfplumber(data)
+                return _read_with_pdfminer(data)
             height = page.get_height()
             pages.append((_chars(textpage, height), _edges(page, height)))
         return pages
@@ -74,15 +74,32 @@ def pdfium_reads(data: bytes) -> bool:
         document.close()
 
 
-def _read_with_pdfplumber(data: bytes) -> list[tuple[list[Char], list[dict[str, Any]]]]:
-    import pdfplumber
+def _read_with_pdfminer(data: bytes) -> list[tuple[list[Char], list[dict[str, Any]]]]:
+    """The slow, right reader: pdfminer's layout objects without pdfplumber's per-object dicts."""
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.layout import LTChar, LTCurve
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
 
-    with pdfplumber.open(BytesIO(data)) as pdf:
-        return [
-            ([Char(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], c.get("size", 0.0)) for c in page.chars],
-             [e for e in page.edges if e.get("orientation") in ("h", "v")])
-            for page in pdf.pages
-        ]
+    resources = PDFResourceManager(caching=True)
+    device = PDFPageAggregator(resources, laparams=None)
+    interpreter = PDFPageInterpreter(resources, device)
+    pages = []
+    for page in PDFPage.get_pages(BytesIO(data)):
+        interpreter.process_page(page)
+        layout = device.get_result()
+        height = layout.y1
+        chars: list[Char] = []
+        edges: list[dict[str, Any]] = []
+        for obj in layout:
+            if isinstance(obj, LTChar):
+                chars.append(Char(obj.get_text(), obj.x0, obj.x1, height - obj.y1, height - obj.y0, obj.size))
+            elif isinstance(obj, LTCurve):  # lines and rectangles too
+                points = [(x, height - y) for x, y in obj.pts]
+                for a, b in zip(points, points[1:] + points[:1] if len(points) > 2 else points[1:]):
+                    _add_edge(edges, a, b)
+        pages.append((chars, edges))
+    return pages
 
 
 def _drops_text(page: Any, textpage: Any) -> bool:
