@@ -27,7 +27,9 @@ AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 30
 COOKIES_ENABLED = False
-# Reports are small; a 50 MB attachment is a scan, anything bigger is not a report.
+# Each response yields at most one item; Scrapy starts this many item tasks per response.
+CONCURRENT_ITEMS = 8
+# Reports are small; scanned PDFs reach tens of MB, nothing bigger is a report.
 DOWNLOAD_MAXSIZE = 100 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 20 * 1024 * 1024
 
@@ -80,8 +82,8 @@ EXTENSIONS = {
     "scrapy.extensions.remote_control.RemoteControl": None,
 }
 
-# Job state must survive SIGKILL: requests are kept on disk in JOBDIR (set per site).
+# Pending requests wait on disk in JOBDIR (set per site by harvester.crawl), first in first
+# out, so reports are fetched in the order their lists give them.
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
-REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 LOG_LEVEL = "INFO"
