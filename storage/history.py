@@ -118,10 +118,10 @@ def version_by_number(session: Session, report: Report, number: int) -> Version:
 def diff_report(session: Session, report: Report, from_no: int | None = None, to_no: int | None = None) -> tuple[Version, Version, VersionDiff]:
     """Diff two versions of a report; by default the newest against the one before it."""
     latest = session.scalar(sa.select(sa.func.max(Version.version_no)).where(Version.report_id == report.id)) or 0
+    if latest < 2 and from_no is None:
+        raise ReportNotFound(f"report {report.id} ({report.agency} {report.year}) has only {latest} version(s); nothing to diff")
     to_no = latest if to_no is None else to_no
     from_no = to_no - 1 if from_no is None else from_no
-    if from_no < 1 and to_no == latest and latest <= 1:
-        raise ReportNotFound(f"report {report.id} ({report.agency} {report.year}) has only {latest} version(s); nothing to diff")
     old, new = version_by_number(session, report, from_no), version_by_number(session, report, to_no)
     diff = diff_versions(old.report_json, new.report_json, attachment_hashes(session, old.id), attachment_hashes(session, new.id))
     return old, new, diff

@@ -226,8 +226,10 @@ def upgrade(db: str | None) -> None:
     from storage.db import DatabaseUnavailable, check_reachable, create_engine
     from storage.migrate import current_revision, upgrade as run_upgrade
 
-    url = database_url(db, data_dir())
-    engine = create_engine(url)
+    try:
+        engine = create_engine(database_url(db, data_dir()))
+    except DatabaseUnavailable as exc:
+        fail(str(exc))
     try:
         check_reachable(engine)
         before = current_revision(engine)

@@ -99,6 +99,16 @@ def test_unknown_report_is_one_line(run, two_versions: Archive) -> None:
     assert "no report with id 5" in one_line_error(run("reparse", "--report", "5"))
 
 
+def test_diff_of_a_single_version_is_one_line(run, archive: Archive, seed) -> None:
+    archive.record(capture_of(seed(SEED_ZIBO)))
+    assert "has only 1 version(s)" in one_line_error(run("diff", "1"))
+
+
+def test_reparse_one_report(run, two_versions: Archive) -> None:
+    result = run("reparse", "--report", "淄博经济开发区/2020", "--json")
+    assert json.loads(result.output) == {"versions": 2, "changed": 0, "errors": []}
+
+
 def test_bad_where_expression_is_one_line(run) -> None:
     assert "cannot read condition" in one_line_error(run("query", "--where", "applications.new_received.total >> 1"))
     assert "bad cell name" in one_line_error(run("query", "--where", "nosuch.table.cell > 1"))
@@ -112,3 +122,10 @@ def test_unreachable_database_is_one_line(run) -> None:
     message = one_line_error(run("history", "1", db="postgresql+psycopg://postgres@127.0.0.1:1/nowhere"))
     assert "cannot open database" in message
     assert "cannot open database" in one_line_error(run("db", "upgrade", db="postgresql+psycopg://postgres@127.0.0.1:1/nowhere"))
+
+
+def test_database_path_under_a_file_is_one_line(run, data_dir: Path) -> None:
+    (data_dir / "plain.txt").write_text("not a directory")
+    path = str(data_dir / "plain.txt" / "archive.sqlite3")
+    assert "cannot open database" in one_line_error(run("query", db=path))
+    assert "cannot open database" in one_line_error(run("db", "upgrade", db=path))
