@@ -29,6 +29,13 @@ class _Check:
     table: str
     findings: list[Finding] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # rows the rule needs that the table does not print
+
+    def needs(self, present: dict, keys: tuple[str, ...]) -> bool:
+        """True when every row in ``keys`` is printed; else notes the missing ones."""
+        absent = [key for key in keys if key not in present and key not in self.missing]
+        self.missing += absent
+        return not absent and all(key in present for key in keys)
 
     def compare(self, row: str | None, column: str | None, total: Cell, parts: list[Cell], what: str,
                 minus: tuple[Cell, ...] = ()) -> None:
@@ -45,10 +52,14 @@ class _Check:
             )
 
     def results(self) -> list[Finding]:
-        if not self.skipped:
+        if not self.skipped and not self.missing:
             return self.findings
-        note = Finding(self.rule, "info", self.table, None, None, None, None,
-                       f"not checked where a needed cell is blank, a dash or text: {', '.join(self.skipped)}")
+        reasons = []
+        if self.skipped:
+            reasons.append(f"not checked where a needed cell is blank, a dash or text: {', '.join(self.skipped)}")
+        if self.missing:
+            reasons.append(f"not checked, rows not printed: {', '.join(self.missing)}")
+        note = Finding(self.rule, "info", self.table, None, None, None, None, "; ".join(reasons))
         return [*self.findings, note]
 
 
@@ -69,12 +80,14 @@ def _applications(rows: dict) -> list[Finding]:
     row_total = _Check("T3.row_total", "applications")
     cells = {key: row.cells for key, row in rows.items()}
     parts = [key for key in rows if key.startswith(_BREAKDOWN_PREFIXES)]
+    can_balance = balance.needs(cells, ("new_received", "carried_over", "total_processed", "carried_forward"))
+    can_break_down = breakdown.needs(cells, ("total_processed",)) and bool(parts)
     for column in APPLICANT_COLUMNS:
-        if all(key in cells for key in ("new_received", "carried_over", "total_processed", "carried_forward")):
+        if can_balance:
             balance.compare("total_processed", column, cells["total_processed"][column],
                             [cells["new_received"][column], cells["carried_over"][column]],
                             "一+二 must equal （七）总计+四", minus=(cells["carried_forward"][column],))
-        if "total_processed" in cells and parts:
+        if can_break_down:
             breakdown.compare("total_processed", column, cells["total_processed"][column],
                               [cells[key][column] for key in parts], "（七）总计 must equal the sum of （一）-（六）")
     for key, row_cells in cells.items():

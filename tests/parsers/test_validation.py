@@ -102,3 +102,11 @@ def test_fees_unexplained() -> None:
     report = _report(text)
     fees = [f for f in report.findings if f.rule == "quality.fees_unexplained"]
     assert len(fees) == 1 and fees[0].printed == "1.5" and fees[0].row == "行政事业性收费"
+
+
+def test_rows_not_printed_are_said_once() -> None:
+    text = seed_text("001").replace("\t四、结转下年度继续办理", "\t四、结转情况另行说明")
+    report = _report(text)
+    assert "carried_forward" not in report.applications.rows
+    balance = [f for f in report.findings if f.rule == "T3.balance"]
+    assert [(f.severity, f.message) for f in balance] == [("info", "not checked, rows not printed: carried_forward")]
