@@ -16,7 +16,9 @@ from parsers.document import Block, Document, Table
 from parsers.labels import chinese_number
 
 _HEADING_NUMBER = re.compile(
-    r"^(?:[(（]\s*([一二三四五六七八九十]{1,2}|\d{1,2})\s*[)）]|([一二三四五六七八九十]{1,2}|\d{1,2})(?![\d年])\s*[、.．，,:：]?)\s*"
+    r"^(?:[(（]\s*([一二三四五六七八九十]{1,2}|\d{1,2})\s*[)）]"
+    r"|第([一二三四五六七八九十]{1,2})部分\s*[、.．，,:：]?"
+    r"|([一二三四五六七八九十]{1,2}|\d{1,2})(?![\d年])\s*[、.．，,:：]?)\s*"
 )
 _HEADING_WORDING = {
     1: re.compile(r"(?:政府信息公开(?:工作)?)?(?:总体情况|概述)"),
@@ -62,7 +64,7 @@ def heading_number(text: str) -> int | None:
     match = _HEADING_NUMBER.match(folded)
     printed = None
     if match and match.group(0):
-        printed = chinese_number(match.group(1) or match.group(2))
+        printed = chinese_number(match.group(1) or match.group(2) or match.group(3))
         folded = folded[match.end() :]
     folded = folded.rstrip("。.:：;；")
     if not folded or len(folded) > _HEADING_MAX_CHARS:

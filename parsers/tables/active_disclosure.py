@@ -15,7 +15,7 @@ from parsers.labels import label_key, printed_label
 from parsers.report import ActiveDisclosureRow, Cell
 from parsers.tables.grid import is_value, printed_cells
 
-_ITEM = re.compile(r"第二十条第?[(（]([一二三四五六七八九十]+)[)）]项?")
+_ITEM = re.compile(r"第二十条第?(?:[(（]([一二三四五六七八九十]+)[)）]|([一二三四五六七八九十]+)项)")
 _HEADER_FIRST = "信息内容"
 _COLUMN_WORD = re.compile(r"数量|件数|金额|增/?减")
 _MONEY_COLUMN = re.compile(r"金额")
@@ -25,7 +25,7 @@ _HEADER_UNIT = re.compile(r"单位[：:]?\s*(万元|元|亿元)|[(（](万元|�
 def item_label(text: str) -> str | None:
     """"第二十条第（一）项" with full-width brackets, from any printed variant; None if not an item."""
     match = _ITEM.search(unicodedata.normalize("NFKC", printed_label(text)).replace("(", "（").replace(")", "）"))
-    return f"第二十条第（{match.group(1)}）项" if match else None
+    return f"第二十条第（{match.group(1) or match.group(2)}）项" if match else None
 
 
 def parse_active_disclosure(pieces: list[Table]) -> list[ActiveDisclosureRow]:
@@ -35,9 +35,9 @@ def parse_active_disclosure(pieces: list[Table]) -> list[ActiveDisclosureRow]:
     for piece in pieces:
         for grid_row in piece.rows:
             texts = printed_cells(grid_row)
-            if texts and item_label(texts[0]):
-                item = item_label(texts[0]) or item
-                texts = texts[1:]
+            printed_item = item_label(texts[0]) if texts else None
+            if printed_item:
+                item, texts = printed_item, texts[1:]
             if not any(t.strip() for t in texts):
                 continue
             if _is_header(texts):

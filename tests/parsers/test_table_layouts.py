@@ -23,7 +23,7 @@ def _doc(*blocks: Block) -> Document:
         ("一、总体情况", 1), ("2、 主动公开政府信息情况", 2), ("4． 政府信息公开行政复议、行政诉讼情况", 4),
         ("3、 收到和处理政府信息公开申请情况", 3), ("（4）政府信息公开行政复议、行政诉讼情况", 4),
         ("四、因政府信息公开工作被申请行政复议、提起行政诉讼情况", 4), ("五、政府信息公开工作存在的主要问题及改进情况", 5),
-        ("六、需要报告的其他事项", 6), ("主动公开政府信息情况", 2),
+        ("六、需要报告的其他事项", 6), ("主动公开政府信息情况", 2), ("第三部分 收到和处理政府信息公开申请情况", 3),
         ("（1） 主动公开政府信息情况", None),  # printed number is not the section's
         ("（一）主动公开情况", None), ("一是加强组织领导", None),
         ("二、主动公开政府信息情况。2020年共公开信息514条，其中政策文件12件，规范性文件3件。", None),
@@ -102,3 +102,10 @@ def test_tables_found_by_content_not_position() -> None:
     other = _table([["序号", "事项"], ["1", "建议提案"]])
     report = parse_document(_doc(Block("paragraph", text="一、总体情况"), other, appeals))
     assert report.appeals is not None and report.applications is None and report.active_disclosure is None
+
+
+@pytest.mark.parametrize("printed", ["第二十条第（一）项", "第二十条第(一)项", "第二十条 第 （一） 项", "第二十条第一项"])
+def test_item_labels(printed: str) -> None:
+    from parsers.tables.active_disclosure import item_label
+
+    assert item_label(printed) == "第二十条第（一）项"
