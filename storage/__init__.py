@@ -5,10 +5,14 @@ Nothing here knows of Scrapy. Parser output comes in as plain data (``parsers.re
 Where things are decided:
 
 * ``archive.py`` - the API the crawler and the CLI call (``Archive.open``).
+* ``capture.py`` - what the crawler hands over (``CaptureInput``).
 * ``record.py`` - whether a capture is a new report, a new version, unchanged or failed.
 * ``fingerprint.py`` / ``identity.py`` - a version's content key; a report's identity.
+* ``parse_rows.py`` - a version's parse as rows; ``cellnames.py`` - ``table.row.column`` addresses.
 * ``diff.py`` - what changed between two versions; ``crossyear.py`` - rule 6 across years.
-* ``query.py`` / ``export.py`` / ``reparse.py`` - reading, exporting and re-deriving parses.
+* ``history.py`` - finding a report, its versions and captures, diffs between any two versions.
+* ``query.py`` / ``export.py`` / ``reparse.py`` - querying, exporting and re-deriving parses.
+* ``blobs.py`` - raw bytes by sha256; ``db.py`` - engines, SQLite settings, retrying writes.
 * ``models.py`` + ``migrations/`` - the schema (``migrate.py`` runs Alembic from Python).
 
 Raw bytes live as files in a content-addressed store (``<data dir>/blobs/ab/cdef…``, see

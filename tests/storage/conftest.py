@@ -19,6 +19,9 @@ from storage.capture import CaptureInput, ParseOutcome, Resource
 
 SEED_ZIBO = "000_9d093eecd5b1c4d3.txt"  # 淄博经济开发区 2020, 2019 template
 SEED_ZHANGDIAN_2023 = "003_405f20c665fb23e7.txt"  # 山东张店经济开发区管理委员会 2023, 2021 template
+# 淄博经济开发区's 一、本年新收 row with its 总计 revised from 4 to 40 (which then no longer adds up).
+REVISED_TOTAL = ("\t一、本年新收政府信息公开申请数量\n\t4\n\t0\n\t0\n\t0\n\t0\n\t0\n\t4\n",
+                 "\t一、本年新收政府信息公开申请数量\n\t4\n\t0\n\t0\n\t0\n\t0\n\t0\n\t40\n")
 T0 = datetime(2026, 1, 10, 8, 0, tzinfo=timezone.utc)
 
 

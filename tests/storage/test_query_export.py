@@ -13,10 +13,7 @@ from storage.archive import Archive
 from storage.export import write_export
 from storage.models import Version
 from storage.query import QueryError, QueryFilters, parse_where, run_query
-from tests.storage.conftest import SEED_ZHANGDIAN_2023, SEED_ZIBO, capture_of
-
-REVISED_TOTAL = ("\t一、本年新收政府信息公开申请数量\n\t4\n\t0\n\t0\n\t0\n\t0\n\t0\n\t4\n",
-                 "\t一、本年新收政府信息公开申请数量\n\t4\n\t0\n\t0\n\t0\n\t0\n\t0\n\t40\n")
+from tests.storage.conftest import REVISED_TOTAL, SEED_ZHANGDIAN_2023, SEED_ZIBO, capture_of
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from storage.archive import Archive
 from storage.db import create_engine
 from storage.migrate import current_revision, head_revision, upgrade
 from storage.models import Base
+from tests.storage.conftest import REVISED_TOTAL, SEED_ZIBO, capture_of
 
 
 def test_fresh_database_is_migrated_to_head_on_first_use(db_url: str, data_dir: Path) -> None:
@@ -36,3 +37,17 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys(sqlite_url: str, data_dir: Pa
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
+
+
+def test_views_show_the_latest_version_of_each_report(archive: Archive, seed) -> None:
+    data = seed(SEED_ZIBO)
+    archive.record(capture_of(data))
+    revised = data.replace(REVISED_TOTAL[0].encode(), REVISED_TOTAL[1].encode(), 1)
+    archive.record(capture_of(revised, minutes=5))
+    with archive.engine.connect() as conn:
+        latest = conn.execute(sa.text("SELECT agency, year, version_no, template FROM latest_versions")).all()
+        totals = conn.execute(sa.text("SELECT version_no, new_received, carried_over, total_processed FROM table3_totals")).all()
+        findings = conn.execute(sa.text("SELECT DISTINCT version_no, is_latest FROM findings_by_report")).all()
+    assert [tuple(r) for r in latest] == [("淄博经济开发区", 2020, 2, "2019")]
+    assert [tuple(r) for r in totals] == [(2, 40, 0, 4)]
+    assert [tuple(r) for r in findings] == [(2, 1)]  # only the revised total breaks a rule
