@@ -21,6 +21,7 @@ _EXTRACTORS = {
     "html": "parsers.extract.html:extract_html",
     "docx": "parsers.extract.docx:extract_docx",
     "pdf": "parsers.extract.pdf:extract_pdf",
+    "rtf": "parsers.extract.rtf:extract_rtf",
     "doc": "parsers.extract.converted:extract_doc",
     "wps": "parsers.extract.converted:extract_wps",
 }

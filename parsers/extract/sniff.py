@@ -14,13 +14,15 @@ _HTML_MARKER = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|meta|div|tabl
 
 
 def sniff_format(data: bytes, *, suffix: str | None = None, content_type: str | None = None) -> str:
-    """One of seedtext, html, docx, pdf, doc, wps; raises ExtractionError for anything else."""
+    """One of seedtext, html, docx, pdf, rtf, doc, wps; raises ExtractionError for anything else."""
     head = data[:2048]
     stripped = head.lstrip(b"\xef\xbb\xbf\xff\xfe\xfe\xff \t\r\n\x00")
     if b"%PDF-" in data[:1024]:
         return "pdf"
     if suffix == "pdf" or (content_type or "").lower().startswith("application/pdf"):
         raise ExtractionError("not a PDF: the file has no %PDF- header")
+    if stripped.startswith(b"{\\rtf"):
+        return "rtf"
     if head.startswith(_ZIP_MAGIC):
         return _sniff_zip(data)
     if head.startswith(_OLE2_MAGIC):
