@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import click
 
 from harvester.cli.common import fail, json_option, print_json
@@ -42,7 +44,7 @@ def validate(files: tuple[str, ...], as_json: bool, strict: bool) -> None:
             results.append({"file": file, "error": str(exc)})
             continue
         errors += sum(1 for f in report.findings if f.severity == "error")
-        results.append({"file": file, "findings": [f.__dict__ for f in report.findings]})
+        results.append({"file": file, "findings": [asdict(f) for f in report.findings]})
         if not as_json:
             click.echo(f"{file}: {len(report.findings)} finding(s)")
             for finding in report.findings:
