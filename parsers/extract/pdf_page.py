@@ -4,9 +4,9 @@ pdfium (via pypdfium2, which pdfplumber already depends on) reads a page several
 faster than pdfminer, but leaves some text objects empty: with a font that carries no glyph
 boxes (a non-embedded CID font such as reportlab's STSong-Light) every text object has an
 empty rectangle, and pdfium's text page takes a one-character object near the previous
-one for a duplicate (its fake-bold check) and drops it. A document where pdfium has an
-empty text object is read again with pdfminer, which is slow and right; fonts embedded
-by Word and WPS exports carry glyph boxes and stay on the fast path. Coordinates are
+one for a duplicate (its fake-bold check) and drops it. A page where pdfium has an empty
+text object is read again with pdfminer, which is slow and right; fonts embedded by Word
+and WPS exports carry glyph boxes and stay on the fast path. Coordinates are
 top-down (``top`` grows down the page) as in pdfplumber, whose table-finding functions the
 table reader uses.
 """
@@ -48,21 +48,26 @@ class TextLine:
 def read_pages(data: bytes) -> list[tuple[list[Char], list[dict[str, Any]]]]:
     """(characters, ruling edges as pdfplumber edge dicts) of every page.
 
-    pdfium reads the document unless it leaves a text object empty on some page; then the
-    whole document is read with pdfminer, so all pages are measured alike.
+    pdfium reads each page unless it leaves a text object empty there; such pages are read
+    with pdfminer. Both readers give positions in points from the page's top left.
     """
     document = pdfium.PdfDocument(data)
     try:
-        pages = []
+        pages: list[tuple[list[Char], list[dict[str, Any]]] | None] = []
         for page in document:
             textpage = page.get_textpage()
             if _drops_text(page, textpage):
-                return _read_with_pdfminer(data)
+                pages.append(None)
+                continue
             height = page.get_height()
             pages.append((_chars(textpage, height), _edges(page, height)))
-        return pages
     finally:
         document.close()
+    slow = [number for number, page in enumerate(pages) if page is None]
+    if slow:
+        for number, page in zip(slow, _read_with_pdfminer(data, slow)):
+            pages[number] = page
+    return pages  # type: ignore[return-value]
 
 
 def pdfium_reads(data: bytes) -> bool:
@@ -74,8 +79,8 @@ def pdfium_reads(data: bytes) -> bool:
         document.close()
 
 
-def _read_with_pdfminer(data: bytes) -> list[tuple[list[Char], list[dict[str, Any]]]]:
-    """The slow, right reader: pdfminer's layout objects without pdfplumber's per-object dicts."""
+def _read_with_pdfminer(data: bytes, numbers: list[int]) -> list[tuple[list[Char], list[dict[str, Any]]]]:
+    """The slow, right reader for pages ``numbers``: pdfminer's layout objects, no pdfplumber dicts."""
     from pdfminer.converter import PDFPageAggregator
     from pdfminer.layout import LTChar, LTCurve
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
@@ -85,7 +90,7 @@ def _read_with_pdfminer(data: bytes) -> list[tuple[list[Char], list[dict[str, An
     device = PDFPageAggregator(resources, laparams=None)
     interpreter = PDFPageInterpreter(resources, device)
     pages = []
-    for page in PDFPage.get_pages(BytesIO(data)):
+    for page in PDFPage.get_pages(BytesIO(data), pagenos=set(numbers)):
         interpreter.process_page(page)
         layout = device.get_result()
         height = layout.y1
