@@ -197,7 +197,10 @@ class LiveProgress:
         for column in self.COLUMNS:
             table.add_column(column.replace("_", " "), justify="right")
         for name, crawler in self.crawlers:
-            stats = run_stats(crawler.stats.get_stats()) if crawler.stats else {}
+            try:
+                stats = run_stats(crawler.stats.get_stats())
+            except RuntimeError:  # Scrapy sets a crawler's stats only when its crawl starts
+                stats = {}
             table.add_row(name, *(str(stats.get(column, 0)) for column in self.COLUMNS))
         return table
 

@@ -194,3 +194,32 @@ def test_crawl_usage_errors(data_dir: Path) -> None:
     unknown = subprocess.run(harvester_cmd("crawl", "no-such-site"), capture_output=True, text=True, env=env)
     assert unknown.returncode == 1
     assert unknown.stderr.strip().splitlines() == ["Error: unknown site 'no-such-site' (see `harvester sites`)"]
+
+
+def test_on_a_terminal_the_crawl_shows_progress_and_a_summary_table(fixture_server, sqlite_url: str, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    import fcntl
+    import os
+    import pty
+    import struct
+    import termios
+
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 200, 0, 0))  # wide: no wrapped headers
+    process = subprocess.Popen(harvester_cmd("crawl", "fixture-shandong", "--db", sqlite_url), env=crawl_env(data_dir),
+                               stdin=subprocess.DEVNULL, stdout=follower, stderr=follower)
+    os.close(follower)
+    screen = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed: the crawl has ended
+            break
+        if not chunk:
+            break
+        screen += chunk
+    os.close(leader)
+    text = screen.decode("utf-8", "replace")
+    assert process.wait(timeout=120) == 0, text[-3000:]
+    assert "crawling" in text and "pages fetched" in text  # the live table
+    assert "crawl summary" in text and "fixture-shandong" in text and "┃" in text  # the final rich table
+    assert " INFO: " not in text  # Scrapy's log lines would tear the live display
