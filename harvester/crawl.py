@@ -122,19 +122,23 @@ def run_crawl(
     """Crawl ``sites`` into the archive and return each site's statistics.
 
     ``resume=False`` forgets the job state a killed or interrupted crawl left behind. Raises
-    SiteConfigError for an unknown or broken site and CrawlLocked when another process is
-    crawling one of them.
+    SiteConfigError for an unknown or broken site, CrawlLocked when another process is
+    crawling one of them and storage.db.DatabaseUnavailable when the archive cannot be opened.
     """
     from scrapy.crawler import AsyncCrawlerProcess
 
     from harvester.scheduling.locks import SiteLock
     from harvester.spiders.reports import ReportsSpider
+    from storage.archive import Archive
 
     configs = [load_site(name) for name in sites]
     if not configs:
         raise SiteConfigError("no site to crawl")
     data_dir.mkdir(parents=True, exist_ok=True)
     url = database_url(db_url, data_dir)
+    # Fail before any crawl starts when the database is unreachable (DatabaseUnavailable, one
+    # line), and bring its schema up to date once rather than from each crawler at once.
+    Archive.open(url, data_dir).close()
     live = _want_progress(progress)
     locks = []
     try:

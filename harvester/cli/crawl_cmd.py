@@ -25,6 +25,7 @@ def crawl(sites: tuple[str, ...], all_sites: bool, resume: bool, db: str | None,
     """Crawl sites into the archive: report pages, their attachments, parsed and versioned."""
     from harvester.crawl import CrawlLocked, run_crawl
     from harvester.siteconfig import SiteConfigError, load_site, site_paths
+    from storage.db import DatabaseUnavailable
 
     if not sites and not all_sites:
         raise click.UsageError("name at least one SITE, or --all (see `harvester sites`)")
@@ -35,7 +36,7 @@ def crawl(sites: tuple[str, ...], all_sites: bool, resume: bool, db: str | None,
         for name in names:
             load_site(name)  # report a bad or unknown site before starting anything
         summary = run_crawl(names, db_url=db, data_dir=data_dir(), progress=None if not as_json else False, resume=resume)
-    except (SiteConfigError, CrawlLocked) as exc:
+    except (SiteConfigError, CrawlLocked, DatabaseUnavailable) as exc:
         fail(str(exc))
     if as_json:
         print_json(summary.to_dict())

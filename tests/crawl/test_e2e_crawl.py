@@ -194,6 +194,23 @@ def test_crawl_usage_errors(data_dir: Path) -> None:
     unknown = subprocess.run(harvester_cmd("crawl", "no-such-site"), capture_output=True, text=True, env=env)
     assert unknown.returncode == 1
     assert unknown.stderr.strip().splitlines() == ["Error: unknown site 'no-such-site' (see `harvester sites`)"]
+    no_db = subprocess.run(harvester_cmd("crawl", "fixture-trs", "--db", "postgresql+psycopg://nobody@127.0.0.1:1/none"),
+                           capture_output=True, text=True, env=env)
+    assert no_db.returncode == 1
+    [line] = no_db.stderr.strip().splitlines()
+    assert line.startswith("Error: cannot open database postgresql+psycopg://nobody@127.0.0.1:1/none")
+
+    from harvester.scheduling.locks import SiteLock
+
+    lock = SiteLock(data_dir / "locks", "fixture-trs")
+    assert lock.acquire()
+    try:
+        busy = subprocess.run(harvester_cmd("crawl", "fixture-trs"), capture_output=True, text=True, env=env)
+    finally:
+        lock.release()
+    assert busy.returncode == 1
+    [line] = busy.stderr.strip().splitlines()
+    assert line.startswith("Error: site fixture-trs is being crawled by another process")
 
 
 def test_on_a_terminal_the_crawl_shows_progress_and_a_summary_table(fixture_server, sqlite_url: str, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
