@@ -29,7 +29,9 @@ POLITENESS_SETTINGS = {
     "autothrottle": "AUTOTHROTTLE_ENABLED",
     "retries": "RETRY_TIMES",
 }
-# Selector overrides a site may give; walkers and the report page reader use them when set.
+# CSS selector overrides a site may give: list_links and next_page for the list walkers;
+# attachments (the links themselves) or body (the element they are looked for in) for
+# report pages. The parser finds the report body by itself.
 SELECTOR_KEYS = ("list_links", "next_page", "body", "attachments")
 
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")

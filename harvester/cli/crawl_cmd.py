@@ -35,7 +35,7 @@ def crawl(sites: tuple[str, ...], all_sites: bool, resume: bool, db: str | None,
     try:
         for name in names:
             load_site(name)  # report a bad or unknown site before starting anything
-        summary = run_crawl(names, db_url=db, data_dir=data_dir(), progress=None if not as_json else False, resume=resume)
+        summary = run_crawl(names, db_url=db, data_dir=data_dir(), progress=False if as_json else None, resume=resume)
     except (SiteConfigError, CrawlLocked, DatabaseUnavailable) as exc:
         fail(str(exc))
     if as_json:

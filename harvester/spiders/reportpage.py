@@ -33,17 +33,18 @@ def is_attachment_url(url: str) -> bool:
     return attachment_name(url) is not None or bool(_DOWNLOAD_SCRIPT.search(urlsplit(url).path))
 
 
-def attachment_urls(response: Response, css: str | None = None) -> list[str]:
-    """Attachment links of a report page, in page order, each once.
+def attachment_urls(response: Response, css: str | None = None, body_css: str | None = None) -> list[str]:
+    """Attachment links of a report page, in page order, each once: the links ``css``
+    selects, else those inside the ``body_css`` element, else those of the whole page.
 
-    Without a selector override the hrefs are read with a regular expression: building the
-    page's element tree only to find a few links cost more than the rest of the page's
-    handling together.
+    Without a selector the hrefs are read with a regular expression: building the page's
+    element tree only to find a few links cost more than the rest of the page's handling.
     """
     if css:
         hrefs = response.css(css).xpath("@href").getall()
     else:
-        hrefs = [unescape(match.group(1)) for match in _HREF.finditer(response.text)]
+        html = "".join(response.css(body_css).getall()) if body_css else response.text
+        hrefs = [unescape(match.group(1)) for match in _HREF.finditer(html)]
     urls: list[str] = []
     for href in hrefs:
         url = response.urljoin(href.strip())

@@ -94,7 +94,8 @@ class ReportsSpider(scrapy.Spider):
             # The page is unchanged, but an attachment may have been re-uploaded at its old URL.
             pending = archive_for(self.crawler).known_attachments(capture.page.url)
         else:
-            pending = attachment_urls(response, self.site.selectors.get("attachments"))
+            selectors = self.site.selectors
+            pending = attachment_urls(response, selectors.get("attachments"), selectors.get("body"))
         yield from self._continue(capture, pending)
 
     def report_failed(self, failure: Failure) -> Iterator[ReportItem]:

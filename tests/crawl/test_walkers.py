@@ -102,6 +102,9 @@ def test_attachment_links_of_a_report_page() -> None:
         "http://gov.test/col/202103/P020210317.pdf",
     ]
     assert attachment_urls(response, "a[OLDSRC]") == ["http://gov.test/col/202103/P020210317.pdf"]
+    assert attachment_urls(response, body_css="p:first-child") == [
+        "http://gov.test/module/download/downfile.jsp?classid=0&filename=6aa6.docx"
+    ]
     assert attachment_name("http://gov.test/module/download/downfile.jsp?classid=0&filename=6aa6.docx") == "6aa6.docx"
     assert attachment_name("http://gov.test/a/%E5%B9%B4%E6%8A%A5.wps") == "年报.wps"
     assert attachment_name("http://gov.test/a/index.html") is None
