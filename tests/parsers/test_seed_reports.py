@@ -77,17 +77,8 @@ def test_seed_004_labels_broken_over_lines(seeds_dir: Path) -> None:
     assert report["tables"]["active_disclosure"]["rows"][0]["cells"]["本年新公开数量"]["value"] == 0
 
 
-# Expected JSON the parser disagrees with, and why (reported to the fixtures' owner).
-DISPUTED = {
-    "000_9d093eecd5b1c4d3.pdf": "expected/000_9d093eecd5b1c4d3.pdf.json drops the no-break space of "
-    "'《办法》，\xa0按照'; the PDF prints it (pdfium reads it, pdfminer does not report it)",
-}
-
-
 @pytest.mark.parametrize("case", expected_cases(), ids=lambda case: case.id)
-def test_document_parses_to_its_expected_json(case: Case, request: pytest.FixtureRequest) -> None:
-    if case.id in DISPUTED:
-        request.applymarker(pytest.mark.xfail(reason=DISPUTED[case.id], strict=False))
+def test_document_parses_to_its_expected_json(case: Case) -> None:
     want = case.want()
     got = comparable(parse_bytes(case.document.read_bytes(), filename=case.document.name)[1].to_dict())
     assert got == want, readable_diff(want, got)
