@@ -41,3 +41,39 @@ def test_ordinary_answers_are_not_challenges(status: int, cookies: list[str], bo
 def test_cookie_names_from_set_cookie_headers() -> None:
     headers = [b"wzws_cid=abc; path=/; HttpOnly", b"FSSBBIl1UgzbN7NO=xyz"]
     assert cookie_names(headers) == ["wzws_cid", "FSSBBIl1UgzbN7NO"]
+
+
+def _middleware_with_slot(delay: float):  # type: ignore[no-untyped-def]
+    from types import SimpleNamespace
+
+    from scrapy.core.downloader import Slot
+    from scrapy.settings import Settings
+    from scrapy.statscollectors import MemoryStatsCollector
+
+    from harvester.middlewares.challenge import ChallengeMiddleware
+
+    slot = Slot(concurrency=2, delay=delay, jitter=0.0)
+    downloader = SimpleNamespace(slots={"gov.test": slot}, get_slot_key=lambda request: "gov.test")
+    crawler = SimpleNamespace(engine=SimpleNamespace(downloader=downloader), stats=MemoryStatsCollector(SimpleNamespace(settings=Settings())))
+    return ChallengeMiddleware(crawler, backoff=30.0, backoff_max=600.0), slot, crawler  # type: ignore[arg-type]
+
+
+def test_a_challenge_is_raised_counted_and_backs_the_host_off() -> None:
+    from scrapy.http import HtmlResponse, Request
+
+    from harvester.middlewares.challenge import ChallengeBlocked
+
+    middleware, slot, crawler = _middleware_with_slot(delay=1.0)
+    request = Request("http://gov.test/art/1.html")
+    challenge = HtmlResponse(request.url, status=521, headers={"Set-Cookie": "__jsluid_h=abc; path=/"},
+                             body=b"<script>document.cookie=('__jsl_clearance=1')</script>", request=request)
+    with pytest.raises(ChallengeBlocked) as caught:
+        middleware.process_response(request, challenge)
+    assert (caught.value.status, caught.value.reason) == (521, "加速乐 challenge at http://gov.test/art/1.html")
+    assert slot.delay == 30.0 and crawler.stats.get_value("harvester/blocked") == 1
+    with pytest.raises(ChallengeBlocked):
+        middleware.process_response(request, challenge)
+    assert slot.delay == 60.0  # doubles per challenge, up to the cap
+
+    ordinary = HtmlResponse(request.url, status=200, body="一、总体情况".encode(), request=request)
+    assert middleware.process_response(request, ordinary) is ordinary

@@ -93,3 +93,27 @@ def test_polite_defaults_and_what_turning_politeness_off_changes(tmp_path, monke
     assert fast.getbool("ROBOTSTXT_OBEY")  # robots.txt is a rule of the site, not a speed setting
     monkeypatch.setenv("HARVESTER_POLITE", "0")
     assert site_settings(site, db_url="sqlite://", data_dir=tmp_path).getfloat("DOWNLOAD_DELAY") == 0
+
+
+def test_a_retried_request_carries_its_backoff_and_waits_for_it() -> None:
+    import asyncio
+    import time
+
+    from scrapy import Spider
+    from scrapy.http import Response
+    from scrapy.utils.test import get_crawler
+
+    from harvester.middlewares.backoff_retry import BACKOFF_META, BackoffRetryMiddleware
+
+    crawler = get_crawler(Spider, {"RETRY_TIMES": 2, "HARVESTER_RETRY_BACKOFF_BASE": 0.05, "HARVESTER_RETRY_BACKOFF_MAX": 1.0})
+    crawler.spider = crawler._create_spider("t")
+    middleware = BackoffRetryMiddleware.from_crawler(crawler)
+    request = Request("http://gov.test/a.html")
+    first = middleware.process_response(request, Response(request.url, status=503, request=request))
+    second = middleware.process_response(first, Response(request.url, status=503, request=first))
+    assert (first.meta[BACKOFF_META], second.meta[BACKOFF_META]) == (0.05, 0.1)
+    gave_up = middleware.process_response(second, Response(request.url, status=503, request=second))
+    assert gave_up.status == 503  # retries exhausted: the 503 goes on to the spider's errback
+    started = time.monotonic()
+    asyncio.run(middleware.process_request(second))
+    assert time.monotonic() - started >= 0.1
