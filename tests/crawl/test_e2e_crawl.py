@@ -91,6 +91,10 @@ def test_unchanged_recrawl_makes_no_version_and_is_answered_304(fixture_server, 
     pages = report_paths(manifest)
     answers = [e["status"] for e in fixture_server.log() if e["path"] in pages]
     assert len(answers) == len(pages) and answers.count(304) == len(pages)
+    # a 304 page's known attachments are asked for conditionally too, and are unchanged
+    attachments = {r["attachment"] for p in manifest["portals"].values() for r in p["reports"] if r["attachment"]}
+    answers = [e["status"] for e in fixture_server.log() if e["path"] in attachments]
+    assert len(answers) == len(attachments) and set(answers) == {304}
     lists = [e for e in fixture_server.log() if e["path"] in {p["start_path"] for p in manifest["portals"].values()}]
     assert len(lists) == 3 and all(e["status"] == 200 for e in lists)  # list pages are always re-read
 
@@ -110,6 +114,8 @@ def test_mutations_give_exactly_the_expected_versions_and_failures(fixture_serve
     crawl_cli(SITES, sqlite_url, data_dir)
     first_runs = max(run[0] for run in runs(sqlite_url))
     revised = fixture_server.mutate("revise", report="hanweb-etdz-2020")
+    # The page stays the same (304); only its attachment changes at the same URL.
+    revised_attachment = fixture_server.mutate("revise", report="trs-jgsw-2020")
     fixture_server.mutate("reupload", report="trs-jgsw-2019")  # same bytes, same URL
     moved = fixture_server.mutate("reupload", report="sd-gxj-2021", new_url=True)  # same bytes, new URL
     fixture_server.mutate("publish", report="trs-jyty-2023")
@@ -124,11 +130,12 @@ def test_mutations_give_exactly_the_expected_versions_and_failures(fixture_serve
         spec = _report(manifest, report_id)
         return stored[(spec["agency"], spec["year"])]
 
-    etdz = stored_of("hanweb-etdz-2020")
-    assert len(etdz.versions) == 2
-    old, new = etdz.cells(0), etdz.cells(1)
-    changed = {k: (old[k]["raw"], new[k]["raw"]) for k in new if old.get(k, {}).get("raw") != new[k]["raw"]}
-    assert changed == {c["cell"]: (c["old"], c["new"]) for c in revised["changes"]}
+    for report_id, mutation in (("hanweb-etdz-2020", revised), ("trs-jgsw-2020", revised_attachment)):
+        report = stored_of(report_id)
+        assert len(report.versions) == 2, report_id
+        old, new = report.cells(0), report.cells(1)
+        changed = {k: (old[k]["raw"], new[k]["raw"]) for k in new if old.get(k, {}).get("raw") != new[k]["raw"]}
+        assert changed == {c["cell"]: (c["old"], c["new"]) for c in mutation["changes"]}, report_id
     assert len(stored_of("trs-jgsw-2019").versions) == 1
     assert len(stored_of("sd-gxj-2021").versions) == 1
     published = stored_of("trs-jyty-2023")
@@ -145,7 +152,7 @@ def test_mutations_give_exactly_the_expected_versions_and_failures(fixture_serve
     assert any(r.url.endswith(moved["url"]) and r.status == "ok" for r in second)
 
     total = {k: sum(site[k] for site in summary["sites"].values()) for k in ("new_reports", "new_versions", "blocked", "failed")}
-    assert total["new_reports"] == 1 and total["new_versions"] == 1
+    assert total["new_reports"] == 1 and total["new_versions"] == 2
     assert total["blocked"] == 3
     assert total["failed"] == 3 + 4  # the three dead links, three challenges, one 503
     assert not [e for e in fixture_server.log() if e["path"].startswith("/WZWSRE")]  # never followed
