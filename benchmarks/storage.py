@@ -179,11 +179,12 @@ def _prefixed(alias: str, columns: str) -> str:
 
 def grow(archive: Archive, target_versions: int) -> int:
     """Copy the recorded reports (with versions, cells, sections, findings, changes) until ``target_versions``."""
-    with archive.engine.begin() as conn:
+    with archive.engine.connect() as conn:
         original_reports = conn.execute(sa.text("SELECT max(id) FROM reports")).scalar()
         original_versions = conn.execute(sa.text("SELECT count(*) FROM versions")).scalar()
-        copies = max(0, -(-target_versions // original_versions) - 1)
-        for k in range(1, copies + 1):
+    copies = max(0, -(-target_versions // original_versions) - 1)
+    for k in range(1, copies + 1):  # a transaction per copy keeps SQLite's write-ahead log small
+        with archive.engine.begin() as conn:
             conn.execute(sa.text(
                 "INSERT INTO reports (agency_key, agency, year, kind, site, first_seen, last_seen) "
                 "SELECT agency_key || :suffix, agency || :suffix, year, kind, site, first_seen, last_seen "
@@ -211,6 +212,9 @@ def grow(archive: Archive, target_versions: int) -> int:
                 "INSERT INTO changes (version_id, previous_version_id, significance, summary) "
                 "SELECT i.new_id, p.new_id, c.significance, c.summary FROM changes c "
                 "JOIN idmap i ON i.old_id = c.version_id JOIN idmap p ON p.old_id = c.previous_version_id"))
+            conn.execute(sa.text(
+                "UPDATE reports SET latest_version_id = (SELECT v.id FROM versions v WHERE v.report_id = reports.id "
+                "ORDER BY v.version_no DESC LIMIT 1) WHERE latest_version_id IS NULL"))
             conn.execute(sa.text("DROP TABLE vmap"))
             conn.execute(sa.text("DROP TABLE idmap"))
     analyze(archive)

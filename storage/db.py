@@ -7,6 +7,7 @@ the lock up front instead of both reading and then failing to upgrade their lock
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
@@ -29,16 +30,21 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+def _json(value: Any) -> str:
+    # Chinese text as itself, not \uXXXX escapes: half the bytes, and readable in sqlite3.
+    return json.dumps(value, ensure_ascii=False)
+
+
 def create_engine(url: str) -> Engine:
     parsed = sa.engine.make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return sa.create_engine(url, pool_pre_ping=True)
+        return sa.create_engine(url, pool_pre_ping=True, json_serializer=_json)
     if parsed.database and parsed.database != ":memory:":
         try:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise DatabaseUnavailable(f"cannot open database {parsed.database}: {exc.strerror or exc}") from exc
-    engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, json_serializer=_json)
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: Any, _record: Any) -> None:
