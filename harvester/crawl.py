@@ -67,6 +67,14 @@ def run_stats(stats: dict[str, Any]) -> dict[str, int]:
     return {name: int(stats.get(STAT_PREFIX + name, 0)) for name in STAT_NAMES}
 
 
+def scrapy_stats(crawler: Crawler) -> dict[str, Any]:
+    """A crawler's Scrapy stats; empty before its crawl has started (or when it never could)."""
+    try:
+        return crawler.stats.get_stats()
+    except RuntimeError:  # Scrapy sets Crawler.stats only when the crawl starts
+        return {}
+
+
 def site_stats(stats: dict[str, Any]) -> SiteStats:
     start, finish = stats.get("start_time"), stats.get("finish_time")
     elapsed = (finish - start).total_seconds() if start and finish else 0.0
@@ -165,7 +173,7 @@ def run_crawl(
             process.start()
         summary = CrawlSummary(elapsed=time.monotonic() - started)
         for config, crawler in crawlers:
-            stats = site_stats(crawler.stats.get_stats())
+            stats = site_stats(scrapy_stats(crawler))
             summary.sites[config.name] = stats
             if stats.finish_reason == "finished":
                 # A finished crawl leaves no job behind: the next one starts from the lists.
@@ -201,10 +209,7 @@ class LiveProgress:
         for column in self.COLUMNS:
             table.add_column(column.replace("_", " "), justify="right")
         for name, crawler in self.crawlers:
-            try:
-                stats = run_stats(crawler.stats.get_stats())
-            except RuntimeError:  # Scrapy sets a crawler's stats only when its crawl starts
-                stats = {}
+            stats = run_stats(scrapy_stats(crawler))
             table.add_row(name, *(str(stats.get(column, 0)) for column in self.COLUMNS))
         return table
 

@@ -24,7 +24,7 @@ SUMMARY_COLUMNS = ("pages_fetched", "reports_found", "new_reports", "new_version
 def crawl(sites: tuple[str, ...], all_sites: bool, resume: bool, db: str | None, as_json: bool) -> None:
     """Crawl sites into the archive: report pages, their attachments, parsed and versioned."""
     from harvester.crawl import CrawlLocked, run_crawl
-    from harvester.siteconfig import SiteConfigError, load_site, site_paths
+    from harvester.siteconfig import SiteConfigError, site_paths
     from storage.db import DatabaseUnavailable
 
     if not sites and not all_sites:
@@ -32,9 +32,7 @@ def crawl(sites: tuple[str, ...], all_sites: bool, resume: bool, db: str | None,
     if sites and all_sites:
         raise click.UsageError("give SITE names or --all, not both")
     names = sorted(site_paths()) if all_sites else list(sites)
-    try:
-        for name in names:
-            load_site(name)  # report a bad or unknown site before starting anything
+    try:  # run_crawl checks every site, the lock and the database before it starts crawling
         summary = run_crawl(names, db_url=db, data_dir=data_dir(), progress=False if as_json else None, resume=resume)
     except (SiteConfigError, CrawlLocked, DatabaseUnavailable) as exc:
         fail(str(exc))
