@@ -8,7 +8,8 @@ Phases, each a subprocess so that one Twisted reactor runs per process:
    with them (the baseline, measured in the same run against the same server);
 3. ``harvester crawl`` again with nothing changed (conditional requests, 304s).
 Prints JSON: times, pages/s, crawl/bare throughput ratio (target >= 0.8), re-crawl time
-as a fraction of the first crawl (target <= 0.15), and peak RSS of the crawl processes.
+as a fraction of the first crawl (target <= 0.15), peak RSS of the crawl processes, and
+what parsing and recording one report cost on their own (what the first crawl adds).
 """
 
 from __future__ import annotations
@@ -79,6 +80,36 @@ def bare_spider(requests_file: Path) -> None:
     process.start()
 
 
+def per_report_costs(portal: Path, work: Path, sample: int = 200) -> dict[str, float]:
+    """Milliseconds per report of the two steps a first crawl adds to fetching: parsing
+    (parsers.api) and recording a new report (storage.archive), each alone in this process,
+    on the first ``sample`` report pages of the portal. They explain the throughput ratio."""
+    from datetime import UTC, datetime
+
+    from harvester.items import ReportItem, Resource
+    from harvester.pipelines.parse import parse_capture
+    from harvester.siteconfig import load_site
+    from storage.archive import Archive
+
+    site = load_site(SITE)
+    pages = sorted((portal / "site" / "art").rglob("*.html"))[:sample]
+    captures = []
+    started = time.perf_counter()
+    for path in pages:
+        url = f"http://bench.test/{path.relative_to(portal / 'site')}"
+        body = path.read_bytes()
+        item = ReportItem(site=SITE, page=Resource(url, 200, datetime.now(UTC), body, "text/html; charset=UTF-8"))
+        item.parse = parse_capture(item, site, {url: body})
+        captures.append(item)
+    parse_ms = (time.perf_counter() - started) * 1000 / len(pages)
+    with Archive.open(f"sqlite:///{work / 'costs.sqlite3'}", work / "costs") as archive:
+        started = time.perf_counter()
+        for item in captures:
+            archive.record(item)
+        record_ms = (time.perf_counter() - started) * 1000 / len(pages)
+    return {"parse_ms": round(parse_ms, 1), "record_new_report_ms": round(record_ms, 1)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=2000)
@@ -117,6 +148,7 @@ def main() -> None:
             answers = [e["status"] for e in server.log()]
         finally:
             server.stop()
+        costs = per_report_costs(work / "portal", work)
 
     crawl_rate = len(requests) / first_time
     bare_rate = len(requests) / bare_time
@@ -130,6 +162,7 @@ def main() -> None:
         "unchanged_recrawl": {"wall_s": round(again_time, 2), "fraction_of_first": round(again_time / first_time, 3),
                               "answers_304": answers.count(304), "answers_200": answers.count(200), "stats": again},
         "peak_rss_mb": {"first_crawl": crawl_rss, "all_children": peak_rss_mb()},
+        "per_report_cost_alone": costs,
     }, ensure_ascii=False, indent=2))
 
 
