@@ -53,13 +53,16 @@ class SiteConfig:
     politeness: dict[str, Any] = field(default_factory=dict)
     selectors: dict[str, str] = field(default_factory=dict)
     params: dict[str, Any] = field(default_factory=dict)  # family-specific values (e.g. hanweb ids)
+    # Hosts besides the start URLs' that the site's pages and files live on (a file server).
+    extra_domains: list[str] = field(default_factory=list)
     verified: bool = True
     path: Path | None = None
 
     @property
     def allowed_domains(self) -> list[str]:
-        """Hosts of the start URLs: the crawl never leaves them."""
-        return sorted({urlsplit(url).hostname or "" for url in self.start_urls} - {""})
+        """Hosts of the start URLs and ``extra_domains``: the crawl never leaves them."""
+        hosts = {urlsplit(url).hostname or "" for url in self.start_urls} | set(self.extra_domains)
+        return sorted(hosts - {""})
 
     def scrapy_settings(self) -> dict[str, Any]:
         return {POLITENESS_SETTINGS[key]: value for key, value in self.politeness.items()}
@@ -75,6 +78,7 @@ class SiteConfig:
             "schedule": self.schedule,
             "politeness": self.politeness,
             "selectors": self.selectors,
+            "extra_domains": self.extra_domains,
             "verified": self.verified,
         }
 
@@ -156,6 +160,7 @@ def _build(name: str, data: dict[str, Any], path: Path) -> SiteConfig:
         politeness=dict(politeness),
         selectors=dict(selectors),
         params=dict(data.get("params") or {}),
+        extra_domains=[str(host) for host in data.get("extra_domains") or []],
         verified=bool(data.get("verified", True)),
         path=path,
     )

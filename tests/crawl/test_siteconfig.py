@@ -30,13 +30,13 @@ def test_a_config_file_becomes_a_site(sites_dir: Path, monkeypatch: pytest.Monke
         "title: 演示\nfamily: trs\nagency: 某局\nregion: 山东省\n"
         "start_urls: ['${DEMO_URL:-http://127.0.0.1:8765}/xxgk/index.html']\n"
         "schedule: ['0 2 * * 1', '0 3 * 1-3 *']\npoliteness: {download_delay: 5, concurrency: 1}\n"
-        "selectors: {body: '.TRS_Editor'}\nverified: false\n",
+        "selectors: {body: '.TRS_Editor'}\nverified: false\nextra_domains: [files.gov.test]\n",
         encoding="utf-8",
     )
     monkeypatch.setenv("DEMO_URL", "http://127.0.0.1:4321")
     site = load_site("demo-site")
     assert site.start_urls == ["http://127.0.0.1:4321/xxgk/index.html"]
-    assert site.allowed_domains == ["127.0.0.1"]
+    assert site.allowed_domains == ["127.0.0.1", "files.gov.test"]
     assert (site.family, site.agency, site.region, site.verified) == ("trs", "某局", "山东省", False)
     assert site.schedule == ["0 2 * * 1", "0 3 * 1-3 *"]
     assert site.scrapy_settings() == {"DOWNLOAD_DELAY": 5, "CONCURRENT_REQUESTS_PER_DOMAIN": 1}
