@@ -1,7 +1,16 @@
-"""Helpers for the crawler's tests: saved pages as Scrapy responses, site configs in a temp dir."""
+"""Helpers for the crawler's tests: saved pages as Scrapy responses, site configs in a temp dir,
+and for the end-to-end tests the fixture server, an off-site listener and `harvester crawl`."""
 
 from __future__ import annotations
 
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,15 +37,6 @@ def sites_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 # -- end-to-end helpers: fixture server, off-site listener, `harvester crawl` in a subprocess --
-
-import json  # noqa: E402
-import os  # noqa: E402
-import socket  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 MANIFEST = REPO / "fixtures" / "portals" / "manifest.json"
