@@ -158,9 +158,19 @@ def attachment_hashes(session: Session, version_id: int) -> list[str]:
 def _unchanged_by_bytes(session: Session, capture: CaptureInput, shas: dict[int, str | None], page_row: Capture) -> RecordResult:
     """A capture without a parse (a 304 the crawler did not re-parse) is unchanged if its bytes are a known version's."""
     page = capture.page
+    # What these bytes at this URL were recorded as last time: a version first seen at
+    # another URL (a report re-posted elsewhere) is found through its captures here.
+    earlier = (
+        sa.select(Capture.version_id)
+        .where(Capture.url == page.url, Capture.role == "page", Capture.sha256 == shas[id(page)],
+               Capture.version_id.is_not(None))
+        .order_by(Capture.fetched_at.desc(), Capture.id.desc()).limit(1)
+        .scalar_subquery()
+    )
     candidates = session.scalars(
-        sa.select(Version).where(Version.page_url == page.url, Version.page_sha256 == shas[id(page)])
-        .order_by(Version.id.desc())
+        sa.select(Version).where(
+            sa.or_(Version.id == earlier, sa.and_(Version.page_url == page.url, Version.page_sha256 == shas[id(page)]))
+        ).order_by(Version.id.desc())
     )
     wanted = sorted(s for a in capture.attachments if (s := shas[id(a)]))
     for version in candidates:
