@@ -26,14 +26,29 @@ def _archive(db: str | None) -> Iterator[Any]:
     from storage.db import DatabaseUnavailable
 
     data = data_dir()
+    url = database_url(db, data)
+    missing = _missing_sqlite_file(url)
+    if missing is not None:
+        # Reading must not leave an empty archive behind a mistyped --db.
+        fail(f"no archive at {missing} (crawl first, run `harvester db upgrade`, or name one with --db)")
     try:
-        archive = Archive.open(database_url(db, data), data)
+        archive = Archive.open(url, data)
     except DatabaseUnavailable as exc:
         fail(str(exc))
     try:
         yield archive
     finally:
         archive.close()
+
+
+def _missing_sqlite_file(url: str) -> Path | None:
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    path = Path(parsed.database)
+    return None if path.exists() else path
 
 
 def _report(session: Any, ref: str) -> Any:

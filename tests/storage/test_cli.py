@@ -127,5 +127,5 @@ def test_unreachable_database_is_one_line(run) -> None:
 def test_database_path_under_a_file_is_one_line(run, data_dir: Path) -> None:
     (data_dir / "plain.txt").write_text("not a directory")
     path = str(data_dir / "plain.txt" / "archive.sqlite3")
-    assert "cannot open database" in one_line_error(run("query", db=path))
+    assert "no archive at" in one_line_error(run("query", db=path))
     assert "cannot open database" in one_line_error(run("db", "upgrade", db=path))
