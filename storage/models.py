@@ -160,6 +160,8 @@ class CellRow(Base):
     __tablename__ = "cells"
     __table_args__ = (
         sa.Index("ix_cells_address", "table_name", "row_key", "column_key", "value"),
+        # One table's cells of one version without reading the other ~200 (views, wide exports).
+        sa.Index("ix_cells_version_table", "version_id", "table_name", "column_key"),
     )
     version_id: Mapped[int] = mapped_column(sa.ForeignKey("versions.id", ondelete="CASCADE"), primary_key=True)
     position: Mapped[int] = mapped_column(primary_key=True)
