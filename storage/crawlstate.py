@@ -1,0 +1,64 @@
+"""What a crawl needs to know of earlier crawls of its site, read in two queries.
+
+A re-crawl asks, for every report page and attachment, which validators to send and which
+attachments a page had last time. Asking the database once per request costs more than the
+304 it saves on a loopback portal, so a crawl reads a snapshot of its site at start.
+The snapshot cannot go stale within a crawl: each URL is fetched once per crawl, and what
+the crawl itself records is never asked for again.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from storage.models import Capture
+
+Validators = tuple[str | None, str | None]
+
+
+@dataclass
+class CrawlState:
+    validators: dict[str, Validators] = field(default_factory=dict)  # url -> (etag, last_modified)
+    attachments: dict[str, list[str]] = field(default_factory=dict)  # page url -> attachment urls, in order
+
+
+def _newest_per_url(*conditions: sa.ColumnElement[bool]) -> sa.Subquery:
+    rank = sa.func.row_number().over(
+        partition_by=Capture.url, order_by=(Capture.fetched_at.desc(), Capture.id.desc())
+    )
+    return sa.select(Capture.id, Capture.url, rank.label("rank")).where(*conditions).subquery()
+
+
+def load_crawl_state(session: Session, site: str) -> CrawlState:
+    """The newest validators of every URL, and the newest attachments of every page, of ``site``.
+
+    Same rules as ``Archive.validators`` and ``Archive.known_attachments``, for all URLs at once.
+    """
+    fetched = _newest_per_url(
+        Capture.site == site,
+        Capture.sha256.is_not(None),
+        Capture.status == "ok",
+        sa.or_(Capture.etag.is_not(None), Capture.last_modified.is_not(None)),
+    )
+    rows = session.execute(
+        sa.select(Capture.url, Capture.etag, Capture.last_modified)
+        .join(fetched, fetched.c.id == Capture.id)
+        .where(fetched.c.rank == 1)
+    )
+    state = CrawlState(validators={row.url: (row.etag, row.last_modified) for row in rows})
+
+    pages = _newest_per_url(Capture.site == site, Capture.role == "page", Capture.outcome != "failed")
+    newest_pages = sa.select(pages.c.id, pages.c.url).where(pages.c.rank == 1).subquery()
+    attachments: dict[str, list[str]] = defaultdict(list)
+    for page_url, url in session.execute(
+        sa.select(newest_pages.c.url, Capture.url)
+        .join(Capture, Capture.page_capture_id == newest_pages.c.id)
+        .order_by(Capture.id)
+    ):
+        attachments[page_url].append(url)
+    state.attachments = dict(attachments)
+    return state

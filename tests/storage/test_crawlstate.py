@@ -1,0 +1,37 @@
+"""The crawl snapshot gives, for all URLs at once, what the per-URL archive lookups give."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from storage.archive import Archive
+from storage.crawlstate import load_crawl_state
+from tests.storage.conftest import SEED_ZHANGDIAN_2023, SEED_ZIBO, capture_of, page
+
+
+def test_snapshot_agrees_with_the_per_url_lookups(db_url: str, data_dir: Path, seed: Callable[[str], bytes]) -> None:
+    zibo, zhangdian = seed(SEED_ZIBO), seed(SEED_ZHANGDIAN_2023)
+    with Archive.open(db_url, data_dir) as archive:
+        first = capture_of(zibo, "http://gov.test/a.html")
+        first.page.etag, first.page.last_modified = '"v1"', "Sat, 10 Jan 2026 08:00:00 GMT"
+        archive.record(first)
+        later = capture_of(zibo, "http://gov.test/a.html", minutes=5)
+        later.page.etag = '"v2"'
+        archive.record(later)
+        with_attachment = capture_of(
+            b"<html><body><a href='r.docx'>2023</a></body></html>", "http://gov.test/b.html", minutes=1,
+            attachments=[page("http://gov.test/r.docx", zhangdian, minutes=1, etag='"d1"')],
+            listing_title="山东张店经济开发区管理委员会2023年政府信息公开工作年度报告",
+        )
+        archive.record(with_attachment)
+        archive.record(capture_of(zibo, "http://other.test/c.html", site="othersite", minutes=2))
+
+        with archive.session() as session:
+            state = load_crawl_state(session, "testsite")
+        urls = ["http://gov.test/a.html", "http://gov.test/b.html", "http://gov.test/r.docx"]
+        assert state.validators == {url: archive.validators(url) for url in urls if archive.validators(url)}
+        assert state.validators["http://gov.test/a.html"] == ('"v2"', None)
+        assert state.attachments == {"http://gov.test/b.html": ["http://gov.test/r.docx"]}
+        assert archive.known_attachments("http://gov.test/b.html") == ["http://gov.test/r.docx"]
+        assert "http://other.test/c.html" not in state.validators
