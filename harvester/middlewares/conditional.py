@@ -8,7 +8,7 @@ from __future__ import annotations
 from scrapy.crawler import Crawler
 from scrapy.http import Request
 
-from harvester.pipelines.archive import archive_for
+from harvester.pipelines.archive import crawl_state_for
 
 CONDITIONAL_META = "conditional"
 
@@ -24,7 +24,7 @@ class ConditionalRequestMiddleware:
     def process_request(self, request: Request) -> None:
         if not request.meta.get(CONDITIONAL_META):
             return
-        validators = archive_for(self.crawler).validators(request.url)
+        validators = crawl_state_for(self.crawler).validators.get(request.url)
         if not validators:
             return
         etag, last_modified = validators

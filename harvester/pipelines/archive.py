@@ -1,5 +1,6 @@
 """The archive a crawl reads validators from and records into: opened once per crawler from
-the ``HARVESTER_DB_URL``/``HARVESTER_DATA_DIR`` settings, closed when the engine stops."""
+the ``HARVESTER_DB_URL``/``HARVESTER_DATA_DIR`` settings, closed when the engine stops; and
+the snapshot of the site's earlier crawls that conditional requests are built from."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 
 from storage.archive import Archive
+from storage.crawlstate import CrawlState, load_crawl_state
 
 _ATTRIBUTE = "_harvester_archive"
+_STATE_ATTRIBUTE = "_harvester_crawl_state"
 
 
 def archive_for(crawler: Crawler) -> Archive:
@@ -25,3 +28,14 @@ def archive_for(crawler: Crawler) -> Archive:
 
         crawler.signals.connect(close, signal=signals.engine_stopped, weak=False)
     return archive
+
+
+def crawl_state_for(crawler: Crawler) -> CrawlState:
+    """Validators and known attachments of the crawler's site, read once per crawl."""
+    state = getattr(crawler, _STATE_ATTRIBUTE, None)
+    if state is None:
+        archive = archive_for(crawler)
+        with archive.session() as session:
+            state = load_crawl_state(session, crawler.spider.site.name)
+        setattr(crawler, _STATE_ATTRIBUTE, state)
+    return state

@@ -28,7 +28,7 @@ from harvester.crawl import count
 from harvester.items import ReportItem, Resource
 from harvester.middlewares.challenge import ChallengeBlocked
 from harvester.middlewares.conditional import CONDITIONAL_META
-from harvester.pipelines.archive import archive_for
+from harvester.pipelines.archive import crawl_state_for
 from harvester.siteconfig import SiteConfig, load_site
 from harvester.spiders.reportpage import attachment_urls, failed_resource, resource_from_response
 from harvester.spiders.walkers import walker_for
@@ -92,7 +92,7 @@ class ReportsSpider(scrapy.Spider):
         capture.page = resource_from_response(response)
         if response.status == 304:
             # The page is unchanged, but an attachment may have been re-uploaded at its old URL.
-            pending = archive_for(self.crawler).known_attachments(capture.page.url)
+            pending = crawl_state_for(self.crawler).attachments.get(capture.page.url, [])
         else:
             selectors = self.site.selectors
             pending = attachment_urls(response, selectors.get("attachments"), selectors.get("body"))
