@@ -21,7 +21,7 @@ from storage.clock import utcnow
 from storage.db import check_reachable, create_engine, retrying, writer
 from storage.migrate import ensure_current
 from storage.models import Capture, Run
-from storage.record import RecordResult, record_capture
+from storage.record import RecordResult, record_capture, record_captures
 
 RUN_KINDS = ("crawl", "scheduled")
 
@@ -73,6 +73,10 @@ class Archive:
     def record(self, capture: CaptureInput) -> RecordResult:
         """Store one capture; returns new_report | new_version | unchanged | failed."""
         return record_capture(self.engine, self.blobs, capture)
+
+    def record_many(self, captures: list[CaptureInput]) -> list[RecordResult]:
+        """Record captures in order, in one transaction where possible (see ``record_captures``)."""
+        return record_captures(self.engine, self.blobs, captures)
 
     def _latest_capture(self, url: str, *columns: Any) -> Any:
         with self.session() as session:

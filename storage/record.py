@@ -51,8 +51,32 @@ class _Failed(Exception):
 def record_capture(engine: Engine, blobs: BlobStore, capture: CaptureInput) -> RecordResult:
     # Bytes go to the blob store before the transaction: a crash in between leaves an
     # unreferenced file, never a row pointing at missing bytes.
-    stored = {id(r): (blobs.put(r.body), len(r.body)) for r in _resources(capture) if r.body is not None}
+    stored = _store_bytes(blobs, capture)
     return retrying(lambda: _record(engine, capture, stored))
+
+
+def record_captures(engine: Engine, blobs: BlobStore, captures: list[CaptureInput]) -> list[RecordResult]:
+    """Record several captures in one transaction, as if one by one.
+
+    A re-crawl records thousands of 304 captures that change nothing; a transaction each
+    costs more than the crawl that fetched them. Should the batch fail as a whole (a race
+    lost to another writer), each capture is recorded on its own, with its own retries, so
+    a batch never records less than ``record_capture`` would.
+    """
+    stored = [_store_bytes(blobs, capture) for capture in captures]
+
+    def batch() -> list[RecordResult]:
+        with Session(writer(engine), expire_on_commit=False) as session, session.begin():
+            return [_record_in(session, capture, bytes_of) for capture, bytes_of in zip(captures, stored)]
+
+    try:
+        return batch()
+    except sa.exc.SQLAlchemyError:
+        return [retrying(lambda: _record(engine, c, s)) for c, s in zip(captures, stored)]
+
+
+def _store_bytes(blobs: BlobStore, capture: CaptureInput) -> dict[int, tuple[str, int]]:
+    return {id(r): (blobs.put(r.body), len(r.body)) for r in _resources(capture) if r.body is not None}
 
 
 def _resources(capture: CaptureInput) -> list[Resource]:
@@ -61,22 +85,26 @@ def _resources(capture: CaptureInput) -> list[Resource]:
 
 def _record(engine: Engine, capture: CaptureInput, stored: dict[int, tuple[str, int]]) -> RecordResult:
     with Session(writer(engine), expire_on_commit=False) as session, session.begin():
-        _insert_blobs(session, stored.values())
-        shas = {id(r): stored[id(r)][0] if id(r) in stored else _earlier_sha(session, r) for r in _resources(capture)}
-        page_row = _capture_row(capture, capture.page, shas[id(capture.page)], "page", None)
-        session.add(page_row)
-        session.flush()
-        for attachment in capture.attachments:
-            session.add(_capture_row(capture, attachment, shas[id(attachment)], "attachment", page_row.id))
-        try:
-            result = _decide(session, capture, shas, page_row)
-        except _Failed as failure:
-            result = RecordResult("failed", page_row.id, error=str(failure))
-        page_row.outcome = result.outcome
-        if result.outcome == "failed" and not page_row.error:
-            page_row.error = result.error
-        page_row.report_id, page_row.version_id = result.report_id, result.version_id
-        return result
+        return _record_in(session, capture, stored)
+
+
+def _record_in(session: Session, capture: CaptureInput, stored: dict[int, tuple[str, int]]) -> RecordResult:
+    _insert_blobs(session, stored.values())
+    shas = {id(r): stored[id(r)][0] if id(r) in stored else _earlier_sha(session, r) for r in _resources(capture)}
+    page_row = _capture_row(capture, capture.page, shas[id(capture.page)], "page", None)
+    session.add(page_row)
+    session.flush()
+    for attachment in capture.attachments:
+        session.add(_capture_row(capture, attachment, shas[id(attachment)], "attachment", page_row.id))
+    try:
+        result = _decide(session, capture, shas, page_row)
+    except _Failed as failure:
+        result = RecordResult("failed", page_row.id, error=str(failure))
+    page_row.outcome = result.outcome
+    if result.outcome == "failed" and not page_row.error:
+        page_row.error = result.error
+    page_row.report_id, page_row.version_id = result.report_id, result.version_id
+    return result
 
 
 def _decide(session: Session, capture: CaptureInput, shas: dict[int, str | None], page_row: Capture) -> RecordResult:

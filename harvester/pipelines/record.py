@@ -12,10 +12,14 @@ from scrapy.crawler import Crawler
 from harvester.crawl import count, run_stats
 from harvester.items import ReportItem
 from harvester.pipelines.archive import archive_for
+from harvester.pipelines.batching import Batcher
 from harvester.pipelines.offload import Offload
 from storage.archive import Archive
 from storage.record import RecordResult
 
+# Captures recorded per transaction, and how long the first of a batch may wait for others.
+BATCH_SIZE = 32
+BATCH_DELAY = 0.02
 # Archive.record outcome -> statistic
 OUTCOME_STATS = {"new_report": "new_reports", "new_version": "new_versions", "unchanged": "unchanged", "failed": "failed"}
 
@@ -27,9 +31,9 @@ def _open_worker_archive(db_url: str, data_dir: str) -> None:
     _worker_archive = Archive.open(db_url, Path(data_dir), migrate=False)
 
 
-def _record_in_worker(capture: ReportItem) -> RecordResult:
+def _record_in_worker(captures: list[ReportItem]) -> list[RecordResult]:
     assert _worker_archive is not None
-    return _worker_archive.record(capture)
+    return _worker_archive.record_many(captures)
 
 
 class RecordPipeline:
@@ -38,6 +42,7 @@ class RecordPipeline:
         self.run_kind = run_kind
         self.run_id: int | None = None
         self.writer: Offload | None = None
+        self.batcher: Batcher[ReportItem, RecordResult] = Batcher(self._record_batch, BATCH_SIZE, BATCH_DELAY)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "RecordPipeline":
@@ -54,6 +59,10 @@ class RecordPipeline:
         self.writer = Offload("archive-writer", 1 if settings.getbool("HARVESTER_RECORD_WORKER") else 0,
                               _open_worker_archive, (settings["HARVESTER_DB_URL"], settings["HARVESTER_DATA_DIR"]))
 
+    async def _record_batch(self, captures: list[ReportItem]) -> list[RecordResult]:
+        assert self.writer is not None
+        return await self.writer.run(_record_in_worker, archive_for(self.crawler).record_many, captures)
+
     def close_spider(self) -> None:
         if self.writer is not None:
             self.writer.close()
@@ -66,8 +75,7 @@ class RecordPipeline:
 
     async def process_item(self, item: ReportItem) -> ReportItem:
         item.run_id = self.run_id
-        assert self.writer is not None
-        result = await self.writer.run(_record_in_worker, archive_for(self.crawler).record, item)
+        result = await self.batcher.submit(item)
         if item.page.status == "not_modified" and item.parse is None and result.outcome == "unchanged":
             count(self.crawler, "not_modified")  # answered 304 throughout: nothing was downloaded
         else:

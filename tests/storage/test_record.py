@@ -5,8 +5,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from storage.archive import Archive
+from storage.capture import CaptureInput
 from storage.models import Capture, CellRow, Change, Report, SectionRow, Version
-from tests.storage.conftest import SEED_ZIBO, capture_of, count, page
+from tests.storage.conftest import SEED_ZHANGDIAN_2023, SEED_ZIBO, capture_of, count, page
 
 
 def test_same_content_twice_is_one_version(archive: Archive, seed) -> None:
@@ -101,3 +102,22 @@ def test_identifiable_report_that_fails_to_parse_is_a_version_with_the_error(arc
         report = session.get(Report, result.report_id)
     assert version.parse_status == "error" and version.parse_error
     assert (report.agency, report.year) == ("某某县财政局", 2022)
+
+
+def test_recording_a_batch_gives_what_recording_one_by_one_gives(archive: Archive, seed) -> None:
+    zibo, zhangdian = seed(SEED_ZIBO), seed(SEED_ZHANGDIAN_2023)
+    archive.record(capture_of(zibo, "http://gov.test/a.html"))
+    not_modified = CaptureInput(
+        site="testsite", page=page("http://gov.test/a.html", None, minutes=5, http_status=304, status="not_modified"),
+    )
+    batch = [
+        not_modified,
+        capture_of(zhangdian, "http://gov.test/b.html", minutes=6),
+        capture_of(zhangdian, "http://gov.test/b.html", minutes=7),
+        CaptureInput(site="testsite", page=page("http://gov.test/gone.html", None, minutes=8, http_status=404, status="error", error="HTTP 404")),
+    ]
+    results = archive.record_many(batch)
+    assert [r.outcome for r in results] == ["unchanged", "new_report", "unchanged", "failed"]
+    assert results[1].report_id == results[2].report_id
+    assert count(archive, Version) == 2
+    assert count(archive, Capture) == 5

@@ -1,0 +1,54 @@
+"""Gathering items into batches for one call, each item still awaiting its own result.
+
+The archive writer records a batch in one transaction; an item pipeline sees one item at
+a time. A batch goes when it is full or when ``delay`` has passed since its first item, so
+a slow trickle of items is not held back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Generic, TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+
+class Batcher(Generic[Item, Result]):
+    def __init__(self, run: Callable[[list[Item]], Awaitable[list[Result]]], size: int, delay: float) -> None:
+        self.run = run
+        self.size = size
+        self.delay = delay
+        self._pending: list[tuple[Item, asyncio.Future[Result]]] = []
+        self._timer: asyncio.TimerHandle | None = None
+        self._running: set[asyncio.Task[None]] = set()
+
+    async def submit(self, item: Item) -> Result:
+        future: asyncio.Future[Result] = asyncio.get_running_loop().create_future()
+        self._pending.append((item, future))
+        if len(self._pending) >= self.size:
+            self.flush()
+        elif self._timer is None:
+            self._timer = asyncio.get_running_loop().call_later(self.delay, self.flush)
+        return await future
+
+    def flush(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        batch, self._pending = self._pending, []
+        if batch:
+            task = asyncio.ensure_future(self._deliver(batch))
+            self._running.add(task)  # a task nobody holds may be collected before it ends
+            task.add_done_callback(self._running.discard)
+
+    async def _deliver(self, batch: list[tuple[Item, asyncio.Future[Result]]]) -> None:
+        try:
+            results = await self.run([item for item, _ in batch])
+        except Exception as exc:  # every waiter learns of the failure, none hangs
+            for _, future in batch:
+                future.set_exception(exc)
+            return
+        for (_, future), result in zip(batch, results):
+            future.set_result(result)
