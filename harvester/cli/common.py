@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any, Callable, NoReturn, TypeVar
+from typing import Any, NoReturn
 
 import click
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 db_option = click.option(
     "--db",
@@ -23,10 +21,6 @@ db_option = click.option(
     "(default: $HARVESTER_DB_URL, else data/archive.sqlite3).",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text for people.")
-
-
-def site_option(multiple: bool = False) -> Callable[[F], F]:
-    return click.option("--site", "site", multiple=multiple, metavar="SITE", help="Site config name (see `harvester sites`).")
 
 
 def print_json(payload: Any) -> None:
