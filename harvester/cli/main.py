@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "history": ("harvester.cli.archive_cmd:history", "List a report's versions and captures."),
     "diff": ("harvester.cli.archive_cmd:diff", "Show what changed between two versions of a report."),
     "query": ("harvester.cli.archive_cmd:query", "Find reports by agency, year, findings and cell values."),
+    "coverage": ("harvester.cli.coverage_cmd:coverage", "Who published a year's report on time, late or not at all."),
     "export": ("harvester.cli.archive_cmd:export", "Export versions and cells as CSV, JSONL or Parquet."),
     "reparse": ("harvester.cli.archive_cmd:reparse", "Re-parse stored bytes with the current parser."),
     "db": ("harvester.cli.archive_cmd:db", "Database maintenance (upgrade)."),
