@@ -21,6 +21,7 @@ from harvester.config import database_url
 from harvester.siteconfig import SiteConfig, SiteConfigError, load_site
 
 STAT_PREFIX = "harvester/"
+RUN_ID_STAT = STAT_PREFIX + "run_id"  # the crawl's run in the archive, set by the record pipeline
 
 
 @dataclass
@@ -135,6 +136,7 @@ def run_crawl(
     """
     from scrapy.crawler import AsyncCrawlerProcess
 
+    from harvester.notify.deliver import notify_after_crawl
     from harvester.scheduling.locks import SiteLock
     from harvester.spiders.reports import ReportsSpider
     from storage.archive import Archive
@@ -172,12 +174,17 @@ def run_crawl(
         else:
             process.start()
         summary = CrawlSummary(elapsed=time.monotonic() - started)
+        run_ids = []
         for config, crawler in crawlers:
-            stats = site_stats(scrapy_stats(crawler))
+            raw_stats = scrapy_stats(crawler)
+            if raw_stats.get(RUN_ID_STAT) is not None:
+                run_ids.append(int(raw_stats[RUN_ID_STAT]))
+            stats = site_stats(raw_stats)
             summary.sites[config.name] = stats
             if stats.finish_reason == "finished":
                 # A finished crawl leaves no job behind: the next one starts from the lists.
                 shutil.rmtree(job_dir(data_dir, config.name), ignore_errors=True)
+        notify_after_crawl(url, data_dir, run_ids)
         return summary
     finally:
         for lock in locks:

@@ -26,6 +26,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "db": ("harvester.cli.archive_cmd:db", "Database maintenance (upgrade)."),
     "parse": ("harvester.cli.parse_cmd:parse", "Parse a local report file."),
     "validate": ("harvester.cli.parse_cmd:validate", "Check reports for consistency findings."),
+    "feed": ("harvester.cli.notify_cmd:feed", "Write the Atom feed of report events."),
+    "notify": ("harvester.cli.notify_cmd:notify", "Test and send notifications (notify.yaml)."),
     "fixtures": ("harvester.cli.fixtures_cmd:fixtures", "Serve and mutate the bundled fixture portals."),
     "demo": ("harvester.cli.demo_cmd:demo", "Serve the fixture portals, crawl them and show the result."),
 }
