@@ -37,6 +37,7 @@ class SiteStats:
     errors: int = 0
     elapsed: float = 0.0
     finish_reason: str | None = None
+    run_id: int | None = None  # the crawl's run in the archive
 
 
 STAT_NAMES = tuple(f.name for f in fields(SiteStats) if f.type == "int")
@@ -49,6 +50,10 @@ class CrawlSummary:
 
     def to_dict(self) -> dict[str, Any]:
         return {"elapsed": round(self.elapsed, 3), "sites": {name: asdict(s) for name, s in self.sites.items()}}
+
+    @property
+    def run_ids(self) -> list[int]:
+        return [s.run_id for s in self.sites.values() if s.run_id is not None]
 
     @property
     def ok(self) -> bool:
@@ -79,7 +84,9 @@ def scrapy_stats(crawler: Crawler) -> dict[str, Any]:
 def site_stats(stats: dict[str, Any]) -> SiteStats:
     start, finish = stats.get("start_time"), stats.get("finish_time")
     elapsed = (finish - start).total_seconds() if start and finish else 0.0
-    return SiteStats(**run_stats(stats), elapsed=elapsed, finish_reason=stats.get("finish_reason"))
+    run_id = stats.get(RUN_ID_STAT)
+    return SiteStats(**run_stats(stats), elapsed=elapsed, finish_reason=stats.get("finish_reason"),
+                     run_id=int(run_id) if run_id is not None else None)
 
 
 def job_dir(data_dir: Path, site: str) -> Path:
@@ -174,17 +181,13 @@ def run_crawl(
         else:
             process.start()
         summary = CrawlSummary(elapsed=time.monotonic() - started)
-        run_ids = []
         for config, crawler in crawlers:
-            raw_stats = scrapy_stats(crawler)
-            if raw_stats.get(RUN_ID_STAT) is not None:
-                run_ids.append(int(raw_stats[RUN_ID_STAT]))
-            stats = site_stats(raw_stats)
+            stats = site_stats(scrapy_stats(crawler))
             summary.sites[config.name] = stats
             if stats.finish_reason == "finished":
                 # A finished crawl leaves no job behind: the next one starts from the lists.
                 shutil.rmtree(job_dir(data_dir, config.name), ignore_errors=True)
-        notify_after_crawl(url, data_dir, run_ids)
+        notify_after_crawl(url, data_dir, summary.run_ids)
         return summary
     finally:
         for lock in locks:

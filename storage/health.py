@@ -61,7 +61,23 @@ def assess(run: Run, earlier_found: int) -> RunHealth:
 
 def assess_runs(session: Session, run_ids: Iterable[int]) -> list[RunHealth]:
     runs = list(session.scalars(sa.select(Run).where(Run.id.in_(list(run_ids)), Run.status != "running").order_by(Run.id)))
-    return [assess(run, _earlier_found(session, run)) for run in runs]
+    return [_health(session, run) for run in runs]
+
+
+def trouble_started(session: Session, health: RunHealth) -> int:
+    """The first run of the unbroken series of unhealthy runs that ``health``'s run ends:
+    one breakage is one event, however many crawls meet it."""
+    earlier = session.scalars(
+        sa.select(Run).where(Run.site == health.site, Run.id < health.run_id, Run.status != "running")
+        .order_by(Run.id.desc()).limit(50)
+    )
+    start = health.run_id
+    for run in earlier:
+        before = _health(session, run)
+        if before.healthy or before.blocked != health.blocked:
+            break
+        start = run.id
+    return start
 
 
 def site_health(session: Session, sites: Iterable[str] | None = None) -> dict[str, RunHealth]:
@@ -70,7 +86,11 @@ def site_health(session: Session, sites: Iterable[str] | None = None) -> dict[st
     query = sa.select(Run).where(Run.id.in_(newest))
     if sites is not None:
         query = query.where(Run.site.in_(list(sites)))
-    return {run.site: assess(run, _earlier_found(session, run)) for run in session.scalars(query)}
+    return {run.site: _health(session, run) for run in session.scalars(query)}
+
+
+def _health(session: Session, run: Run) -> RunHealth:
+    return assess(run, _earlier_found(session, run))
 
 
 def _earlier_found(session: Session, run: Run) -> int:

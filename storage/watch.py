@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from storage.clock import as_utc
 from storage.coverage import coverage, deadline
-from storage.health import assess_runs
+from storage.health import assess_runs, trouble_started
 from storage.models import Capture, Change, FindingRow, Report, Run, Version
 
 EventKind = Literal[
@@ -149,7 +149,7 @@ def _site_events(session: Session, run_ids: list[int]) -> list[WatchEvent]:
             continue
         kind: EventKind = "site_blocked" if health.blocked else "site_broken"
         events.append(WatchEvent(
-            key=f"site:{health.run_id}", kind=kind, at=health.checked_at, site=health.site,
+            key=f"site:{health.site}:{kind}:{trouble_started(session, health)}", kind=kind, at=health.checked_at, site=health.site,
             summary=f"站点异常 / site {'blocked' if health.blocked else 'broken'}: {health.site}: {'; '.join(health.reasons)}",
         ))
     return events

@@ -46,9 +46,14 @@ def send(url: str, message: Message) -> None:
 
 
 def redact(url: str) -> str:
-    """The URL without the secret part people put in tokens and passwords."""
+    """The URL as logs may show it: scheme and host, never the credentials or the token that
+    bot URLs (dingtalk://TOKEN/, wecombot://KEY) carry where a host would be."""
     scheme, _, rest = url.partition("://")
-    return f"{scheme}://{rest.split('/')[0].rsplit('@', 1)[-1]}/…" if rest else url
+    if not rest:
+        return "***"
+    first = rest.split("/")[0].rsplit("@", 1)[-1]
+    host = first if ("." in first or ":" in first or first == "localhost") else "***"
+    return f"{scheme}://{host}/…"
 
 
 def _send_with_retries(url: str, message: Message, wait_seconds: float) -> None:

@@ -3,10 +3,12 @@ receiver that refuses is retried and the crawl still succeeds."""
 
 from __future__ import annotations
 
+import json
+import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import crawl_cli
+from conftest import crawl_cli, crawl_env, harvester_cmd
 from webhook import WebhookReceiver
 
 pytestmark = pytest.mark.slow
@@ -71,3 +73,24 @@ def test_a_refusing_receiver_is_retried_and_the_crawl_succeeds(portal, sqlite_ur
         receiver.close()
     assert len(receiver.received) == 1
     assert receiver.received[0]["message"].count("新报告 / new report") == summary["sites"]["fixture-shandong"]["new_reports"]
+
+
+def test_a_column_that_changes_its_layout_makes_the_site_unhealthy_once(
+        portal, sqlite_url: str, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    receiver = WebhookReceiver()
+    monkeypatch.setenv("HARVESTER_NOTIFY", str(rules(tmp_path / "notify.yaml", receiver.url, "[site_broken, site_blocked]")))
+    try:
+        crawl_cli(["fixture-shandong"], sqlite_url, data_dir)
+        assert receiver.received == []
+        portal.mutate("relayout", portal="sd")
+        broken = crawl_cli(["fixture-shandong"], sqlite_url, data_dir)
+        crawl_cli(["fixture-shandong"], sqlite_url, data_dir)  # still broken: the same trouble, not a new one
+    finally:
+        receiver.close()
+    assert broken["sites"]["fixture-shandong"]["reports_found"] == 0
+    assert len(receiver.received) == 1
+    assert "site broken: fixture-shandong: list pages yielded no report links (earlier runs found" in receiver.received[0]["message"]
+    listing = subprocess.run(harvester_cmd("sites", "--db", sqlite_url, "--json"), capture_output=True, text=True,
+                             env=crawl_env(data_dir), timeout=60)
+    [site] = [s for s in json.loads(listing.stdout) if s["name"] == "fixture-shandong"]
+    assert site["health"]["healthy"] is False and "no report links" in site["health"]["reasons"][0]
