@@ -73,6 +73,16 @@ def run_stats(stats: dict[str, Any]) -> dict[str, int]:
     return {name: int(stats.get(STAT_PREFIX + name, 0)) for name in STAT_NAMES}
 
 
+def health_stats(stats: dict[str, Any]) -> dict[str, int]:
+    """What site health (storage.health) reads besides the run statistics, from Scrapy's own
+    counters: requests robots.txt refused, and answers that were server errors or none at all."""
+    server_errors = sum(int(v) for k, v in stats.items() if k.startswith("downloader/response_status_count/5"))
+    return {
+        "robots_disallowed": int(stats.get("robotstxt/forbidden", 0)),
+        "server_errors": server_errors + int(stats.get("downloader/exception_count", 0)),
+    }
+
+
 def scrapy_stats(crawler: Crawler) -> dict[str, Any]:
     """A crawler's Scrapy stats; empty before its crawl has started (or when it never could)."""
     try:
