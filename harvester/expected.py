@@ -11,35 +11,26 @@ A YAML list; each entry an agency name or a mapping::
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from harvester.userfiles import UserFileError, read_yaml, user_file
 from storage.coverage import ExpectedAgency
 
 ENV_VAR = "HARVESTER_EXPECTED"
 _KINDS = ("government", "department")
 
 
-class ExpectedListError(ValueError):
+class ExpectedListError(UserFileError):
     """The expected-agencies file cannot be used; one line says where and why."""
 
 
 def load_expected(path: Path | None) -> list[ExpectedAgency]:
     """The agencies listed in ``path`` (else $HARVESTER_EXPECTED); none when neither is set."""
+    path = user_file(path, ENV_VAR)
     if path is None:
-        from_env = os.environ.get(ENV_VAR)
-        if not from_env:
-            return []
-        path = Path(from_env)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ExpectedListError(f"cannot read expected agencies {path}: {exc.strerror or exc}") from None
-    except yaml.YAMLError as exc:
-        raise ExpectedListError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+        return []
+    data = read_yaml(path, "expected agencies", ExpectedListError)
     if data is None:
         return []
     if not isinstance(data, list):

@@ -16,14 +16,12 @@
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from harvester.userfiles import UserFileError, read_yaml, user_file
 from storage.watch import EVENT_KINDS, WatchEvent
 
 ENV_VAR = "HARVESTER_NOTIFY"
@@ -32,7 +30,7 @@ _SIGNIFICANCE = ("numbers", "text", "formatting")
 _RULE_NAME = re.compile(r"^[\w.-]{1,200}$")
 
 
-class NotifyConfigError(ValueError):
+class NotifyConfigError(UserFileError):
     """notify.yaml cannot be used; one line says where and why."""
 
 
@@ -68,17 +66,10 @@ class NotifyConfig:
 
 def load_notify_config(path: Path | None = None) -> NotifyConfig | None:
     """The rules in ``path`` (else $HARVESTER_NOTIFY); None when notifications are not set up."""
+    path = user_file(path, ENV_VAR)
     if path is None:
-        from_env = os.environ.get(ENV_VAR)
-        if not from_env:
-            return None
-        path = Path(from_env)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise NotifyConfigError(f"cannot read notification rules {path}: {exc.strerror or exc}") from None
-    except yaml.YAMLError as exc:
-        raise NotifyConfigError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+        return None
+    data = read_yaml(path, "notification rules", NotifyConfigError)
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise NotifyConfigError(f"{path}: expected a mapping with a list of rules under 'rules'")
     unknown = set(data) - {"rules", "web_url"}

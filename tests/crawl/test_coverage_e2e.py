@@ -12,16 +12,6 @@ from conftest import crawl_cli, crawl_env, harvester_cmd
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def portal(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    from harvester.fixtureserver.server import serve_in_thread
-
-    server = serve_in_thread()
-    monkeypatch.setenv("HARVESTER_FIXTURE_URL", server.url)
-    yield server
-    server.stop()
-
-
 def coverage_of(db_url: str, data_dir: Path) -> dict[str, dict]:
     result = subprocess.run(
         harvester_cmd("coverage", "--year", "2023", "--as-of", "2024-04-15", "--site", "fixture-shandong", "--json",

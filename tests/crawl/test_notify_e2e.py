@@ -14,17 +14,6 @@ from webhook import WebhookReceiver
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def portal(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    """The fixture portals, without the off-site listener: these tests make no scope claims."""
-    from harvester.fixtureserver.server import serve_in_thread
-
-    server = serve_in_thread()
-    monkeypatch.setenv("HARVESTER_FIXTURE_URL", server.url)
-    yield server
-    server.stop()
-
-
 def rules(path: Path, url: str, events: str = "[new_version]") -> Path:
     path.write_text(
         "web_url: http://127.0.0.1:8000\n"
