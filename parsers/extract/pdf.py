@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from parsers.document import Block, Document
 from parsers.errors import ExtractionError
+from parsers.extract.pdf_streams import check_stream_sizes
 from parsers.extract.pdf_page import Char, TextLine, read_pages, text_lines
 from parsers.extract.pdf_tables import TableFragment, find_tables, fragments_to_table, inside
 
@@ -37,6 +38,7 @@ class _Item:
 def extract_pdf(data: bytes) -> Document:
     import pypdfium2
 
+    check_stream_sizes(data)
     try:
         pages = read_pages(data)
     except pypdfium2.PdfiumError as exc:
