@@ -39,7 +39,7 @@ class Limits:
     zip_member_ratio: int = _limit(200, "decompressed over compressed size of a DOCX member over 1 MB (XML packs about 10:1)")
     pdf_pages: int = _limit(1000, "pages of one PDF")
     pdf_stream_bytes: int = _limit(512 * _MB, "decompressed size of all Flate streams of one PDF together")
-    table_slots: int = _limit(1_000_000, "table grid slots of one document after expanding merged cells, all tables")
+    table_slots: int = _limit(200_000, "table grid slots of one document after expanding merged cells, all tables")
     nesting_depth: int = _limit(256, "element nesting of HTML and DOCX XML, group nesting of RTF")
     text_node_chars: int = _limit(16 * _MB, "characters in one text node of HTML or DOCX XML")
     converter_seconds: int = _limit(120, "wall time of one LibreOffice conversion; its process group is killed after it")
@@ -58,7 +58,7 @@ def check(name: str, value: int) -> None:
     """Raise LimitExceeded when ``value`` is over the limit called ``name``."""
     limit = getattr(LIMITS, name)
     if value > limit:
-        raise LimitExceeded(f"the input exceeds the limit {name}={limit} (needs {value})")
+        raise LimitExceeded(f"the input exceeds the limit {name}={limit} (needs at least {value})")
 
 
 # Table slots are counted per extraction, across all the document's tables, because one file

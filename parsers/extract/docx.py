@@ -8,6 +8,7 @@ Every slot a merge covers becomes a GridCell copy naming the origin slot.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from io import BytesIO
 
 from lxml import etree
@@ -31,7 +32,8 @@ def extract_docx(data: bytes) -> Document:
             styles = read_zip_member(archive, "word/styles.xml") if "word/styles.xml" in archive.namelist() else b""
         root = etree.fromstring(xml, parser=etree.XMLParser(huge_tree=True, resolve_entities=False))
         check_tree(root)
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zipfile.LargeZipFile) as exc:
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zipfile.LargeZipFile, ValueError, NotImplementedError,
+            RuntimeError, zlib.error) as exc:  # what zipfile raises for bad offsets, methods, encryption, data
         raise ExtractionError(f"damaged DOCX (truncated or not a Word file): {exc}") from exc
     except etree.XMLSyntaxError as exc:
         raise ExtractionError(f"damaged DOCX: word/document.xml is not well-formed ({exc.msg})") from exc

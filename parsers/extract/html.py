@@ -39,7 +39,8 @@ _BLOCK_TAGS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _DENSITY_SHARE = 0.6
 _MIN_CONTAINER_CHARS = 20
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\ufeff]")
+# Zero-width characters, and control characters lxml refuses to put back into a tree.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # huge_tree: without it libxml2 silently cuts text nodes past 10 MB and drops everything nested
 # past 256 levels; the limits module bounds both with an error instead.
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, huge_tree=True)

@@ -4,7 +4,8 @@ pdfium and pdfminer inflate a content stream whole, however big it says it is no
 hundred kilobytes of Flate data can stand for gigabytes of zeros. Each stream is inflated
 here in bounded steps, counting only, and the count stops at the pdf_stream_bytes limit.
 Streams that are not Flate data (images in DCT, plain text) fail to inflate and are left to
-the readers.
+the readers; image streams are skipped, because reading text never inflates them (a scanned
+report's page images would otherwise count for hundreds of megabytes).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from parsers.limits import LIMITS, check
 
 _STREAM_START = re.compile(rb"stream\r?\n")
 _STREAM_END = b"endstream"
+_IMAGE = re.compile(rb"/Subtype\s*/Image\b")
 _STEP = 1024 * 1024  # bytes inflated at a time
 
 
@@ -25,6 +27,8 @@ def check_stream_sizes(data: bytes) -> None:
     for match in _STREAM_START.finditer(data):
         if data[match.start() - 3 : match.start()] == b"end":
             continue  # the "stream" of an "endstream" that ends a line
+        if _IMAGE.search(data, data.rfind(b" obj", 0, match.start()) + 1, match.start()):
+            continue
         end = data.find(_STREAM_END, match.end())
         raw = data[match.end() : end if end != -1 else len(data)]
         total += _inflated_size(raw, LIMITS.pdf_stream_bytes - total + 1)

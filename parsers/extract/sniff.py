@@ -38,7 +38,7 @@ def sniff_format(data: bytes, *, suffix: str | None = None, content_type: str | 
 def _sniff_zip(data: bytes) -> str:
     try:
         names = zipfile.ZipFile(BytesIO(data)).namelist()
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
         raise ExtractionError(f"damaged ZIP container (truncated DOCX?): {exc}") from exc
     if "word/document.xml" in names:
         return "docx"
