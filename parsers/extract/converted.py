@@ -30,10 +30,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from parsers import limits
 from parsers.document import Document
 from parsers.errors import ConverterMissing, ExtractionError
 from parsers.extract.docx import extract_docx
-from parsers.limits import LIMITS
 
 _CONVERTERS = ("soffice", "libreoffice")
 _SLOT_POLL_SECONDS = 0.2
@@ -76,7 +76,7 @@ def _converted(data: bytes, fmt: str) -> Document:
         raise ConverterMissing(
             f"cannot read a .{fmt} file: LibreOffice (soffice) is not installed; install it to convert {fmt.upper()} to DOCX"
         )
-    deadline = time.monotonic() + LIMITS.converter_seconds
+    deadline = time.monotonic() + limits.LIMITS.converter_seconds
     with _converter_slot(deadline), tempfile.TemporaryDirectory(prefix="govreport-convert-") as workdir:
         work = Path(workdir)
         source = work / "in" / f"report.{fmt}"
@@ -108,7 +108,7 @@ def convert_to_docx(converter: str, source: Path, work: Path, deadline: float) -
         _, stderr = process.communicate(timeout=max(deadline - time.monotonic(), 0.1))
     except subprocess.TimeoutExpired:
         raise ExtractionError(
-            f"LibreOffice took longer than the limit converter_seconds={LIMITS.converter_seconds} converting the .{fmt} file"
+            f"LibreOffice took longer than the limit converter_seconds={limits.LIMITS.converter_seconds} converting the .{fmt} file"
         ) from None
     finally:
         _kill_group(process)
@@ -175,7 +175,7 @@ def _converter_slot(deadline: float) -> Iterator[None]:
     directory = Path(tempfile.gettempdir()) / f"govreport-converter-slots-{os.geteuid()}"
     directory.mkdir(mode=0o700, exist_ok=True)
     while True:
-        for number in range(LIMITS.converter_processes):
+        for number in range(limits.LIMITS.converter_processes):
             handle = open(directory / f"slot-{number}.lock", "a+b")
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -189,7 +189,7 @@ def _converter_slot(deadline: float) -> Iterator[None]:
             return
         if time.monotonic() >= deadline:
             raise ExtractionError(
-                f"no LibreOffice slot came free within converter_seconds={LIMITS.converter_seconds}"
-                f" (limit converter_processes={LIMITS.converter_processes})"
+                f"no LibreOffice slot came free within converter_seconds={limits.LIMITS.converter_seconds}"
+                f" (limit converter_processes={limits.LIMITS.converter_processes})"
             )
         time.sleep(_SLOT_POLL_SECONDS)

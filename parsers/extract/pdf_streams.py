@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 import zlib
 
-from parsers.limits import LIMITS, check
+from parsers import limits
+from parsers.limits import check
 
 _STREAM_START = re.compile(rb"stream\r?\n")
 _STREAM_END = b"endstream"
@@ -31,7 +32,7 @@ def check_stream_sizes(data: bytes) -> None:
             continue
         end = data.find(_STREAM_END, match.end())
         raw = data[match.end() : end if end != -1 else len(data)]
-        total += _inflated_size(raw, LIMITS.pdf_stream_bytes - total + 1)
+        total += _inflated_size(raw, limits.LIMITS.pdf_stream_bytes - total + 1)
         check("pdf_stream_bytes", total)
 
 

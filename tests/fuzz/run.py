@@ -1,5 +1,8 @@
 """Coverage-guided fuzzing of one extractor with atheris: ``python tests/fuzz/run.py TARGET SECONDS``.
 
+``python tests/fuzz/run.py TARGET 0 FILE…`` replays inputs (a ``crash-…`` file) through the
+same target instead, with the full traceback of what it raised.
+
 Starts from the target's real-shaped seeds, runs for SECONDS and exits 0, or stops at the
 first input for which the extractor raised something other than a ParseError, writes that
 input to ``crash-…`` in the working directory and exits non-zero (libFuzzer's convention).
@@ -56,5 +59,16 @@ def _hypothesis_run(target: str, seconds: int) -> None:
     mutated()
 
 
+def replay(target: str, paths: list[str]) -> None:
+    from tests.fuzz.harness import run_one
+
+    for path in paths:
+        run_one(target, Path(path).read_bytes())
+        print(f"{path}: a document or a ParseError")
+
+
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]))
+    if len(sys.argv) > 3:
+        replay(sys.argv[1], sys.argv[3:])
+    else:
+        main(sys.argv[1], int(sys.argv[2]))
