@@ -95,7 +95,7 @@ def read_file(path: str | Path) -> bytes:
     path = Path(path)
     mode = path.stat().st_mode
     if not stat.S_ISREG(mode):
-        raise ParseError(f"not a regular file (a device, FIFO or directory): {path}")
+        raise ParseError("not a regular file (a device, FIFO or directory)")
     with path.open("rb") as handle:
         data = handle.read(LIMITS.input_bytes + 1)
     check("input_bytes", len(data))

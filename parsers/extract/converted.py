@@ -102,8 +102,11 @@ def convert_to_docx(converter: str, source: Path, work: Path, deadline: float) -
     env = {**_plain_environment(), "HOME": str(home), "TMPDIR": str(tmp), "TMP": str(tmp), "TEMP": str(tmp),
            **{name: f"http://127.0.0.1:{_CLOSED_PORT}" for name in ("http_proxy", "https_proxy", "ftp_proxy", "all_proxy")},
            "no_proxy": ""}
-    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               env=env, cwd=work, start_new_session=True)
+    try:
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   env=env, cwd=work, start_new_session=True)
+    except OSError as exc:
+        raise ExtractionError(f"cannot start LibreOffice ({converter}): {exc.strerror or exc}") from exc
     try:
         _, stderr = process.communicate(timeout=max(deadline - time.monotonic(), 0.1))
     except subprocess.TimeoutExpired:
@@ -130,12 +133,14 @@ def isolation_prefix() -> tuple[str, ...]:
     unshare = shutil.which("unshare")
     if unshare is None:
         return ()
-    prefix = (unshare, "-n") if os.geteuid() == 0 else (unshare, "-rn")
-    try:
-        works = subprocess.run([*prefix, "true"], capture_output=True, timeout=10).returncode == 0
-    except (OSError, subprocess.TimeoutExpired):
-        works = False
-    return prefix if works else ()
+    # root in a container may lack CAP_SYS_ADMIN yet be allowed a user namespace (-r)
+    for prefix in ([(unshare, "-n")] if os.geteuid() == 0 else []) + [(unshare, "-rn")]:
+        try:
+            if subprocess.run([*prefix, "true"], capture_output=True, timeout=10).returncode == 0:
+                return prefix
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+    return ()
 
 
 def _write_profile(profile: Path) -> None:

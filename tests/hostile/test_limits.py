@@ -168,3 +168,23 @@ def test_parse_file_reads_no_further_than_the_limit(lowered, tmp_path: Path) -> 
     big.write_bytes(corpus.real_html())
     with pytest.raises(LimitExceeded, match="limit input_bytes=4096 "):
         parse_file(big)
+
+
+def test_harvester_parse_of_a_device_is_one_line_and_exit_1() -> None:
+    from click.testing import CliRunner
+
+    from harvester.cli.main import cli
+
+    result = CliRunner().invoke(cli, ["parse", "/dev/zero"])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == "Error: /dev/zero: not a regular file (a device, FIFO or directory)"
+
+
+def test_readme_lists_every_limit_with_its_default() -> None:
+    readme = (corpus.DOCUMENTS.parents[1] / "README.md").read_text(encoding="utf-8")
+    rows = {line.split("|")[1].strip(" `"): line.split("|")[2].strip() for line in readme.splitlines()
+            if line.startswith("| `") and line.split("|")[1].strip(" `") in {f.name for f in dataclasses.fields(limits.Limits)}}
+    assert set(rows) == {f.name for f in dataclasses.fields(limits.Limits)}
+    for name, default, _ in limits.describe():
+        shown = rows[name].replace(",", "").replace(" Mi characters", "").replace(" MiB", "")
+        assert int(shown) * (_MB if shown != rows[name].replace(",", "") else 1) == default, name
