@@ -14,9 +14,10 @@ thousand table slots, nesting a few dozen levels deep) and well below what hurts
 
 from __future__ import annotations
 
+import functools
 import stat
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field, fields
@@ -118,19 +119,29 @@ def read_zip_member(archive: zipfile.ZipFile, name: str) -> bytes:
     return data
 
 
-def check_tree(root: object) -> None:
-    """Check an lxml tree's nesting depth and longest text node against the limits."""
+def check_tree(root: object, source_length: int) -> None:
+    """Check an lxml tree's nesting depth and longest text node against the limits.
+
+    Both are asked of libxml2 in one XPath each (a path ``nesting_depth`` steps deep, and
+    text nodes longer than ``text_node_chars``) rather than by a Python loop over every
+    element; text nodes are only looked at when the source (``source_length`` characters
+    or bytes) is long enough to hold one over the limit.
+    """
+    if _deeper_than(LIMITS.nesting_depth)(root):
+        check("nesting_depth", LIMITS.nesting_depth + 1)
+    if source_length > LIMITS.text_node_chars and _longer_text_than(LIMITS.text_node_chars)(root):
+        check("text_node_chars", LIMITS.text_node_chars + 1)
+
+
+@functools.cache
+def _deeper_than(depth: int) -> Callable[[object], bool]:
     from lxml import etree
 
-    depth = deepest = 0
-    longest = 0
-    for event, element in etree.iterwalk(root, events=("start", "end")):
-        if event == "end":
-            depth -= 1
-            longest = max(longest, len(element.tail or ""))
-            continue
-        depth += 1
-        deepest = max(deepest, depth)
-        longest = max(longest, len(element.text or ""))
-    check("nesting_depth", deepest)
-    check("text_node_chars", longest)
+    return etree.XPath("boolean(" + "/".join(["*"] * depth) + ")")  # the root is level 1
+
+
+@functools.cache
+def _longer_text_than(chars: int) -> Callable[[object], bool]:
+    from lxml import etree
+
+    return etree.XPath(f"boolean(//text()[string-length() > {chars}])")

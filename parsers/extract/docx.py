@@ -31,7 +31,7 @@ def extract_docx(data: bytes) -> Document:
             xml = read_zip_member(archive, "word/document.xml")
             styles = read_zip_member(archive, "word/styles.xml") if "word/styles.xml" in archive.namelist() else b""
         root = etree.fromstring(xml, parser=etree.XMLParser(huge_tree=True, resolve_entities=False))
-        check_tree(root)
+        check_tree(root, len(xml))
     except (zipfile.BadZipFile, KeyError, OSError, EOFError, zipfile.LargeZipFile, ValueError, NotImplementedError,
             RuntimeError, zlib.error) as exc:  # what zipfile raises for bad offsets, methods, encryption, data
         raise ExtractionError(f"damaged DOCX (truncated or not a Word file): {exc}") from exc

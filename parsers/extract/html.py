@@ -56,7 +56,7 @@ def extract_html(data: bytes, *, content_type: str | None = None) -> Document:
         raise ExtractionError(f"unreadable HTML: {exc}") from exc
     if root is None:
         raise ExtractionError("the HTML page has no text in its body")
-    check_tree(root)
+    check_tree(root, len(text))
     page_meta = _meta_tags(root)
     page_title = page_meta.get("ArticleTitle") or _first_text(root, "//h1") or _first_text(root, "//title")
     for element in list(root.iter(*_CHROME_TAGS)):
