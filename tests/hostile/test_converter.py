@@ -243,3 +243,18 @@ def test_the_namespace_has_no_route_to_the_host(listener: _Listener) -> None:
     outside = subprocess.run([sys.executable, "-c", fetch], capture_output=True, timeout=60)
     inside = subprocess.run([*prefix, sys.executable, "-c", fetch], capture_output=True, timeout=60)
     assert outside.returncode == 0 and inside.returncode != 0
+
+
+def test_damaged_doc_files_give_a_document_or_a_parse_error(linked_image_doc: bytes) -> None:
+    """The property the fuzz targets check, on the one extractor too slow to fuzz: LibreOffice's."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from tests.fuzz.harness import run_one
+
+    @settings(max_examples=4, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @given(st.integers(512, len(linked_image_doc) - 1), st.binary(min_size=1, max_size=512))
+    def converted_or_refused(at: int, junk: bytes) -> None:
+        run_one("parse", linked_image_doc[:at] + junk + linked_image_doc[at + len(junk):])
+
+    converted_or_refused()
