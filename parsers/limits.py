@@ -79,6 +79,7 @@ def extraction() -> Iterator[None]:
 
 def take_table_slots(count: int) -> None:
     """Account for ``count`` more grid slots before they are allocated."""
+    count = max(count, 0)  # a negative gridBefore must not buy room for a later span
     used = _slots_used.get()
     if used is None:  # an extractor called directly: bound the single request
         check("table_slots", count)

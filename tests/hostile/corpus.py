@@ -55,15 +55,19 @@ def _at_body_start(xml: bytes, inserted: bytes) -> bytes:
 
 def docx_grid_span(rows: int = 2000, span: int = 3000, tables: int = 1) -> bytes:
     """``tables`` tables whose every row is one cell spanning ``span`` grid columns (the 36 KB DOCX that reached 5.8 GB)."""
+    return _docx_with(lambda xml: _at_body_start(xml, docx_table(rows, span) * tables))
+
+
+def docx_table(rows: int, span: int) -> bytes:
+    """The XML of a table of ``rows`` rows, each one cell spanning ``span`` grid columns, and a paragraph after it."""
     row = b'<w:tr><w:tc><w:tcPr><w:gridSpan w:val="%d"/></w:tcPr><w:p><w:r><w:t>0</w:t></w:r></w:p></w:tc></w:tr>' % span
-    table = b"<w:tbl>" + row * rows + b"</w:tbl><w:p/>"
-    return _docx_with(lambda xml: _at_body_start(xml, table * tables))
+    return b"<w:tbl>" + row * rows + b"</w:tbl><w:p/>"
 
 
-def docx_grid_before(value: int = 10**9) -> bytes:
-    """A row that skips ``value`` grid columns before its first cell."""
+def docx_grid_before(value: int = 10**9, then: bytes = b"") -> bytes:
+    """A row that skips ``value`` grid columns before its first cell (and the body XML ``then`` after its table)."""
     row = b'<w:tr><w:trPr><w:gridBefore w:val="%d"/></w:trPr><w:tc><w:p/></w:tc></w:tr>' % value
-    return _docx_with(lambda xml: _at_body_start(xml, b"<w:tbl>" + row + b"</w:tbl>"))
+    return _docx_with(lambda xml: _at_body_start(xml, b"<w:tbl>" + row + b"</w:tbl>" + then))
 
 
 def docx_nested_sdt(depth: int = 990) -> bytes:

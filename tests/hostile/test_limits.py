@@ -52,6 +52,11 @@ def test_grid_before_of_a_billion_columns() -> None:
     assert "1000000000" in message
 
 
+def test_a_negative_grid_before_buys_no_room(lowered) -> None:
+    lowered(table_slots=5000)
+    _refused(corpus.docx_grid_before(-10**9, then=corpus.docx_table(rows=10, span=1000)), "report.docx", "table_slots")
+
+
 def test_span_bomb_in_html_tables() -> None:
     _refused(corpus.html_span_bomb(cells=300), "report.html", "table_slots")
 
