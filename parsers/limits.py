@@ -37,7 +37,7 @@ def _limit(default: int, meaning: str) -> int:
 class Limits:
     input_bytes: int = _limit(256 * _MB, "size of one input file; parse_file reads no more than this")
     zip_member_bytes: int = _limit(128 * _MB, "decompressed size of one DOCX member, declared and as read")
-    zip_member_ratio: int = _limit(200, "decompressed over compressed size of a DOCX member over 1 MB (XML packs about 10:1)")
+    zip_member_ratio: int = _limit(200, "decompressed over compressed size of a DOCX member over 1 MiB (XML packs about 10:1)")
     pdf_pages: int = _limit(1000, "pages of one PDF")
     pdf_stream_bytes: int = _limit(512 * _MB, "decompressed size of all Flate streams of one PDF together")
     table_slots: int = _limit(200_000, "table grid slots of one document after expanding merged cells, all tables")

@@ -1,5 +1,8 @@
 """One fuzz target per extractor: bytes in, a document or a ParseError out, nothing else.
 
+A document's text must encode as UTF-8 (what the archive writes), and a ParseError's message
+must be one line.
+
 The same targets serve the coverage-guided runner (``run.py``, atheris) and the
 property-based tests (hypothesis), so a crash either finds replays in the other.
 LibreOffice is left out of fuzzing (seconds per input); DOC/WPS bytes are fuzzed up to the
@@ -8,25 +11,28 @@ structure check that decides whether LibreOffice is started at all.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
 from parsers.api import parse_bytes
+from parsers.document import Document
 from parsers.errors import ParseError
-from parsers.extract.docx import extract_docx
-from parsers.extract.html import extract_html
-from parsers.extract.pdf import extract_pdf
-from parsers.extract.rtf import extract_rtf
-from parsers.extract.seedtext import extract_seedtext
+from parsers.extract import extract_as
 from parsers.extract.sniff import sniff_format
+from parsers.extract.surrogates import document_texts
 
 ROOT = Path(__file__).resolve().parents[2]
 _DOCUMENTS = ROOT / "fixtures" / "documents"
 _REAL = ROOT.parent / "shared" / "real"  # the real reports, beside the checkout where present
 
 
+def _as(fmt: str) -> Callable[[bytes], object]:
+    return lambda data: extract_as(fmt, data)
+
+
 def _rtf(data: bytes) -> object:
-    return extract_rtf(b"{\\rtf1" + data)
+    return extract_as("rtf", b"{\\rtf1" + data)
 
 
 def _ole2(data: bytes) -> object:
@@ -34,7 +40,7 @@ def _ole2(data: bytes) -> object:
 
 
 TARGETS: dict[str, Callable[[bytes], object]] = {
-    "html": extract_html, "docx": extract_docx, "pdf": extract_pdf, "rtf": _rtf, "seedtext": extract_seedtext,
+    "html": _as("html"), "docx": _as("docx"), "pdf": _as("pdf"), "rtf": _rtf, "seedtext": _as("seedtext"),
     "ole2": _ole2, "parse": parse_bytes,
 }
 
@@ -42,11 +48,17 @@ TARGETS: dict[str, Callable[[bytes], object]] = {
 def run_one(target: str, data: bytes) -> None:
     """Feed ``data`` to ``target``; a ParseError is an answer, anything else propagates as a finding."""
     try:
-        TARGETS[target](data)
+        result = TARGETS[target](data)
     except ParseError as exc:
         message = str(exc)
         if not message or "\n" in message:
             raise AssertionError(f"ParseError message must be one non-empty line: {message!r}") from exc
+        return
+    # What was read must be storable: a lone surrogate fails every UTF-8 write of the report.
+    if isinstance(result, tuple):
+        json.dumps(result[1].to_dict(), ensure_ascii=False).encode("utf-8")
+    elif isinstance(result, Document):
+        "".join(document_texts(result)).encode("utf-8")
 
 
 def seeds(target: str) -> list[bytes]:

@@ -11,6 +11,7 @@ Where atheris is not installed it falls back to hypothesis driving the same targ
 
 from __future__ import annotations
 
+import importlib
 import sys
 import tempfile
 from pathlib import Path
@@ -26,7 +27,11 @@ def main(target: str, seconds: int) -> None:
         _hypothesis_run(target, seconds)
         return
     with atheris.instrument_imports(include=["parsers"]):
+        from parsers.extract import _EXTRACTORS
         from tests.fuzz.harness import run_one, seeds
+
+        for spec in _EXTRACTORS.values():  # imported on first use otherwise, too late to instrument
+            importlib.import_module(spec.split(":")[0])
     corpus = Path(tempfile.mkdtemp(prefix=f"fuzz-{target}-"))
     for number, seed in enumerate(seeds(target)):
         (corpus / f"seed-{number}").write_bytes(seed)

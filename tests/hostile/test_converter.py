@@ -235,6 +235,17 @@ def test_libreoffice_rtf_with_astral_characters(tmp_path: Path) -> None:
         text.encode("utf-8")  # no lone surrogate anywhere
 
 
+def test_pdf_characters_beyond_the_basic_plane(tmp_path: Path) -> None:
+    """pdfium hands out an emoji as two lone UTF-16 halves; the document carries the character."""
+    (tmp_path / "report.html").write_text(
+        "<html><body><p>一、总体情况</p><p>县😀</p></body></html>", encoding="utf-8")
+    _soffice("--convert-to", "pdf:writer_web_pdf_Export", "--outdir", str(tmp_path), str(tmp_path / "report.html"),
+             cwd=tmp_path)
+    texts = [block.text for block in extract((tmp_path / "report.pdf").read_bytes(), filename="report.pdf").blocks]
+    assert any("县😀" in text for text in texts)
+    "".join(texts).encode("utf-8")
+
+
 def test_the_namespace_has_no_route_to_the_host(listener: _Listener) -> None:
     prefix = converted.isolation_prefix()
     if not prefix:
