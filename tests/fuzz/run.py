@@ -3,7 +3,8 @@
 ``python tests/fuzz/run.py TARGET 0 FILE…`` replays inputs (a ``crash-…`` file) through the
 same target instead, with the full traceback of what it raised.
 
-Starts from the target's real-shaped seeds, runs for SECONDS and exits 0, or stops at the
+Starts from the target's real-shaped seeds (and the ``corpus-TARGET`` directory of the working
+directory, where libFuzzer keeps what it finds), runs for SECONDS and exits 0, or stops at the
 first input for which the extractor raised something other than a ParseError, writes that
 input to ``crash-…`` in the working directory and exits non-zero (libFuzzer's convention).
 Where atheris is not installed it falls back to hypothesis driving the same target.
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import importlib
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -32,7 +32,8 @@ def main(target: str, seconds: int) -> None:
 
         for spec in _EXTRACTORS.values():  # imported on first use otherwise, too late to instrument
             importlib.import_module(spec.split(":")[0])
-    corpus = Path(tempfile.mkdtemp(prefix=f"fuzz-{target}-"))
+    corpus = Path.cwd() / f"corpus-{target}"  # kept where the run is, to start the next run from
+    corpus.mkdir(exist_ok=True)
     for number, seed in enumerate(seeds(target)):
         (corpus / f"seed-{number}").write_bytes(seed)
     atheris.Setup(
