@@ -21,7 +21,7 @@ from starlette.staticfiles import StaticFiles
 
 from harvester.web.pages import Handler, Page, PageError, render
 from harvester.web.views.agency import agency
-from harvester.web.views.diff import diff
+from harvester.web.views.diff import choose, diff
 from harvester.web.views.evidence import evidence, evidence_png
 from harvester.web.views.overview import overview
 from harvester.web.views.report import raw_file, report_card
@@ -63,6 +63,7 @@ ROUTES: list[BaseRoute] = [
     Route("/reports/{report_id:int}/versions/{version:int}/evidence.png", evidence_png),
     *_pages("/reports/{report_id:int}/versions/{version:int}/evidence", evidence),
     *_pages("/reports/{report_id:int}/diff/{from_no:int}..{to_no:int}", diff),
+    Route("/reports/{report_id:int}/diff", choose),
     *_pages("/agencies/{name}", agency),
     Mount("/static", StaticFiles(directory=STATIC), name="static"),
 ]

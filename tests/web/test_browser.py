@@ -146,7 +146,9 @@ def test_clicking_an_html_cell_shows_the_source_table_row(web: RunningWeb, page:
 def test_diff_of_the_revised_report_highlights_changed_cells(web: RunningWeb, page: Any, screenshots: Path) -> None:
     revised = report_id(web, REVISED_AGENCY, 2021)
     page.goto(web.url + f"/reports/{revised}")
-    page.click(".diff-link")
+    page.select_option("#compare select[name=from]", "1")
+    page.select_option("#compare select[name=to]", "2")
+    page.click("#compare button")
     page.wait_for_url(f"**/reports/{revised}/diff/1..2")
     shot(page, screenshots, "diff")
     changed = page.locator("#side-by-side td.changed")

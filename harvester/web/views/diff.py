@@ -4,8 +4,9 @@ text diffed by sentence (``storage.diff``)."""
 from __future__ import annotations
 
 from starlette.requests import Request
+from starlette.responses import RedirectResponse
 
-from harvester.web.lookup import archive, report_by_id
+from harvester.web.lookup import archive, int_param, report_by_id
 from harvester.web.pages import Page, PageError
 from harvester.web.printed import mark_changes, printed_tables
 from storage.history import ReportNotFound, diff_report
@@ -30,3 +31,11 @@ def diff(request: Request) -> Page:
          "from": old.version_no, "to": new.version_no, **changes.to_dict()},
         {"sides": [(old.version_no, old_tables), (new.version_no, new_tables)]},
     )
+
+
+def choose(request: Request) -> RedirectResponse:
+    """The report card's "compare" form (``?from=N&to=M``) -> the diff's shareable URL."""
+    from_no, to_no = int_param(request, "from"), int_param(request, "to")
+    if from_no is None or to_no is None:
+        raise PageError(400, "choose two versions: ?from=N&to=M")
+    return RedirectResponse(f"/reports/{request.path_params['report_id']}/diff/{from_no}..{to_no}", status_code=303)
