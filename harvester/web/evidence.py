@@ -66,7 +66,8 @@ def _fold(text: str) -> str:
 
 
 def _words(label: str) -> str:
-    return _NUMBERING.sub("", _fold(label))
+    """The label's words as printed (widths kept: pdfium searches the exact characters)."""
+    return _NUMBERING.sub("", "".join(label.split()))
 
 
 def locate(data: bytes, source_format: str, ref: CellRef, *, filename: str | None = None) -> Located:
