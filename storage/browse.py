@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from storage.archive import RunInfo
 from storage.cellnames import TABLES
 from storage.identity import normalise_agency
 from storage.models import CellRow, Change, FindingRow, Report, Run, Version, VersionAttachment
@@ -89,33 +90,33 @@ def _severity_count(severity: str) -> sa.ScalarSelect:
 
 
 def list_reports(session: Session, filters: BrowseFilters, offset: int = 0, limit: int = 50) -> ReportList:
-    """One page of the selection (by agency and year) with its size and facet counts."""
+    """One page of the selection (by agency and year) with its size and facet counts.
+
+    Versions rows are wide (the parse's JSON lives in them), so the selection is read once,
+    for the facets, and only the page's rows are read whole; the page walks the reports'
+    unique (agency_key, year, kind) index in order instead of sorting the selection.
+    """
     selection = selected_versions(filters)
-    ids = selection.with_only_columns(Version.id.label("version_id")).subquery()
-    total = session.scalar(sa.select(sa.func.count()).select_from(ids)) or 0
+    combinations = session.execute(
+        selection.with_only_columns(Report.year, Version.region, Version.template, sa.func.count())
+        .group_by(Report.year, Version.region, Version.template)
+    ).all()
+    facets = {}
+    for index, name in enumerate(("year", "region", "template")):
+        counts: dict[Any, int] = {}
+        for combination in combinations:
+            counts[combination[index]] = counts.get(combination[index], 0) + combination[3]
+        facets[name] = sorted(counts.items(), key=lambda item: (item[0] is None, str(item[0])))
     page = session.execute(
-        selection.add_columns(_severity_count("error"), _severity_count("warning"))
-        .order_by(Report.agency_key, Report.year, Report.id)
+        selection.with_only_columns(
+            Report.id, Report.agency, Report.year, Version.version_no, Version.template, Version.region,
+            Version.parse_status, Version.first_seen, _severity_count("error"), _severity_count("warning"),
+        )
+        .order_by(Report.agency_key, Report.year, Report.kind)
         .offset(offset)
         .limit(limit)
     ).all()
-    rows = [
-        ReportListRow(report.id, report.agency, report.year, version.version_no, version.template, version.region,
-                      version.parse_status, version.first_seen, errors, warnings)
-        for version, report, errors, warnings in page
-    ]
-    facets = {}
-    for name, column in (("year", Report.year), ("region", Version.region), ("template", Version.template)):
-        counts = session.execute(
-            sa.select(column, sa.func.count())
-            .select_from(Version)
-            .join(Report, Report.latest_version_id == Version.id)
-            .where(Version.id.in_(sa.select(ids.c.version_id)))
-            .group_by(column)
-            .order_by(column)
-        ).all()
-        facets[name] = [(value, count) for value, count in counts]
-    return ReportList(total, offset, limit, rows, facets)
+    return ReportList(sum(c[3] for c in combinations), offset, limit, [ReportListRow(*row) for row in page], facets)
 
 
 # -- overview ------------------------------------------------------------------------------
@@ -146,16 +147,9 @@ class FindingListRow:
 
 
 @dataclass
-class RunRow:
-    id: int
-    site: str
-    kind: str
-    started_at: datetime
-    finished_at: datetime | None
-    status: str
-    stats: dict[str, Any]
-    blocked: bool  # some fetch answered with a challenge page
-    empty: bool  # the column listed no report
+class RunHealth(RunInfo):
+    blocked: bool = False  # some fetch answered with a challenge page
+    empty: bool = False  # the column listed no report
 
 
 @dataclass
@@ -166,7 +160,7 @@ class Overview:
     by_region: list[tuple[str | None, int]]
     latest_changes: list[ChangeRow] = field(default_factory=list)
     latest_findings: list[FindingListRow] = field(default_factory=list)
-    runs: list[RunRow] = field(default_factory=list)
+    runs: list[RunHealth] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -185,14 +179,14 @@ def overview(session: Session, limit: int = 10) -> Overview:
         sa.select(Change, Version.version_no, Version.first_seen, Report)
         .join(Version, Version.id == Change.version_id)
         .join(Report, Report.id == Version.report_id)
-        .order_by(Version.first_seen.desc(), Version.id.desc())
+        .order_by(Change.version_id.desc())  # version ids grow as versions are recorded: newest first
         .limit(limit)
     ).all()
-    findings = session.execute(
-        latest.with_only_columns(FindingRow, Report)
-        .join(FindingRow, FindingRow.version_id == Version.id)
+    findings = session.execute(  # newest first by id, on reports' latest versions only
+        sa.select(FindingRow, Report)
+        .join(Report, Report.latest_version_id == FindingRow.version_id)
         .where(FindingRow.severity.in_(("error", "warning")))
-        .order_by(Version.first_seen.desc(), FindingRow.id.desc())
+        .order_by(FindingRow.id.desc())
         .limit(limit)
     ).all()
     runs = session.scalars(sa.select(Run).order_by(Run.started_at.desc(), Run.id.desc()).limit(limit)).all()
@@ -210,7 +204,7 @@ def overview(session: Session, limit: int = 10) -> Overview:
             for f, r in findings
         ],
         runs=[
-            RunRow(r.id, r.site, r.kind, r.started_at, r.finished_at, r.status, r.stats,
+            RunHealth(r.id, r.site, r.kind, r.started_at, r.finished_at, r.status, r.stats,
                    blocked=int(r.stats.get("blocked", 0)) > 0,
                    empty=r.status != "running" and int(r.stats.get("reports_found", 0)) == 0)
             for r in runs

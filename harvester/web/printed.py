@@ -135,11 +135,13 @@ def _attach(view: TableView, finding: dict[str, Any]) -> None:
     (row.findings if row is not None else view.findings).append(finding)
 
 
-def mark_changes(views: list[TableView], changes: Iterable[Any]) -> None:
-    """Mark the cells a ``storage.diff.VersionDiff`` changed, keeping their old printed text."""
+def mark_changes(views: list[TableView], changes: Iterable[Any], *, newer: bool) -> None:
+    """Mark the cells a ``storage.diff.VersionDiff`` changed; on the newer side keep the old
+    printed text too, so the cell reads old -> new."""
     changed = {c.address: c for c in changes}
     for view in views:
         for row in view.rows:
             for cell in row.cells:
                 if cell is not None and cell.address in changed:
-                    cell.changed, cell.old_raw = True, changed[cell.address].old_raw
+                    cell.changed = True
+                    cell.old_raw = changed[cell.address].old_raw if newer else None

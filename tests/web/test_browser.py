@@ -153,8 +153,11 @@ def test_diff_of_the_revised_report_highlights_changed_cells(web: RunningWeb, pa
     shot(page, screenshots, "diff")
     changed = page.locator("#side-by-side td.changed")
     assert changed.count() == 12  # six cells, on both sides
-    cell = page.locator('#side-by-side .side').nth(1).locator('td[data-address="applications.new_received.total"]')
-    assert cell.locator("del").inner_text() == "83" and cell.locator("ins").inner_text() == "85"
+    sides = page.locator("#side-by-side .side")
+    before = sides.nth(0).locator('td[data-address="applications.new_received.total"]')
+    after = sides.nth(1).locator('td[data-address="applications.new_received.total"]')
+    assert before.inner_text().strip() == "83" and before.locator("del").count() == 0
+    assert after.locator("del").inner_text() == "83" and after.locator("ins").inner_text() == "85"
     assert page.locator("#changed-cells tr").count() == 7
 
 

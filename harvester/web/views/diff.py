@@ -23,8 +23,8 @@ def diff(request: Request) -> Page:
         except ReportNotFound as exc:
             raise PageError(404, str(exc)) from None
     old_tables, new_tables = printed_tables(old.report_json), printed_tables(new.report_json)
-    mark_changes(old_tables, changes.cells)
-    mark_changes(new_tables, changes.cells)
+    mark_changes(old_tables, changes.cells, newer=False)
+    mark_changes(new_tables, changes.cells, newer=True)
     return Page(
         "diff.html",
         {"report": {"id": report.id, "agency": report.agency, "year": report.year},
