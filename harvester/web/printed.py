@@ -55,6 +55,7 @@ class TableView:
     header: list[str]  # column headings after the label column; empty when rows carry their own
     rows: list[RowView]
     findings: list[dict[str, Any]] = field(default_factory=list)  # about the whole table
+    status: str | None = None  # the parse's completeness of this table, where the parser records it
 
 
 def _cell(address: str, cell: dict[str, Any]) -> CellView:
@@ -73,7 +74,7 @@ def _active_disclosure(table: dict[str, Any]) -> TableView:
         rows.append(RowView(row["label"], [
             _cell(f"active_disclosure.{row['label']}.{column}", cell) for column, cell in row["cells"].items()
         ]))
-    return TableView("active_disclosure", table.get("template"), [], rows)
+    return TableView("active_disclosure", table.get("template"), [], rows, status=table.get("status"))
 
 
 def _applications(table: dict[str, Any]) -> TableView:
@@ -84,7 +85,8 @@ def _applications(table: dict[str, Any]) -> TableView:
             _cell(f"applications.{key}.{column}", cells[column]) if column in cells else None
             for column, _ in APPLICANT_COLUMNS
         ]))
-    return TableView("applications", table.get("template"), [label for _, label in APPLICANT_COLUMNS], rows)
+    return TableView("applications", table.get("template"), [label for _, label in APPLICANT_COLUMNS], rows,
+                     status=table.get("status"))
 
 
 def _appeals(table: dict[str, Any]) -> TableView:
@@ -96,7 +98,8 @@ def _appeals(table: dict[str, Any]) -> TableView:
         ])
         for block, label in APPEAL_BLOCKS
     ]
-    return TableView("appeals", table.get("template"), [label for _, label in APPEAL_OUTCOMES], rows)
+    return TableView("appeals", table.get("template"), [label for _, label in APPEAL_OUTCOMES], rows,
+                     status=table.get("status"))
 
 
 _BUILDERS = {"active_disclosure": _active_disclosure, "applications": _applications, "appeals": _appeals}

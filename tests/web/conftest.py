@@ -47,9 +47,10 @@ def crawl(sites: list[str], db_url: str, data_dir: Path, fixture_url: str) -> No
     assert done.returncode == 0, done.stderr[-3000:]
 
 
-def record_injected_report(db_url: str, data_dir: Path) -> None:
-    """A real portal page (fixture 000, a Shandong-platform report) whose section text holds markup,
-    recorded as the crawler records a capture."""
+def record_injected_report(db_url: str, data_dir: Path, incomplete: str | None = None) -> None:
+    """A real portal page (fixture 000, a Shandong-platform report) whose section text holds markup
+    and whose table 2 prints "/" and blank cells, recorded as the crawler records a capture. ``incomplete`` names a table whose parse is marked
+    incomplete, as the parser's completeness status will mark it."""
     from parsers import PARSER_VERSION
     from parsers.api import parse_bytes
     from storage.archive import Archive
@@ -58,12 +59,17 @@ def record_injected_report(db_url: str, data_dir: Path) -> None:
     html = (REPO / "fixtures" / "documents" / "000_9d093eecd5b1c4d3.html").read_text(encoding="utf-8")
     escaped = INJECTED_TEXT.replace("<", "&lt;").replace(">", "&gt;")
     html = html.replace("淄博经济开发区2020年", f"{INJECTED_AGENCY}2020年").replace("2020年，淄博经济开发区工委", f"{escaped}2020年，淄博经济开发区工委", 1)
+    # Table 2's first cells printed as real reports print them: "/" twice, then two left blank.
+    html = html.replace("<td>0</td>", "<td>/</td>", 2).replace("<td>0</td>", "<td></td>", 2)
     body = html.encode("utf-8")
     document, report = parse_bytes(body, filename="injected.html")
     url = "http://127.0.0.1:9/injected/doc_1.html"
     page = Resource(url=url, http_status=200, fetched_at=datetime.now(timezone.utc), body=body,
                     content_type="text/html; charset=utf-8")
-    outcome = ParseOutcome(report.to_dict(), None, PARSER_VERSION, document.fingerprint())
+    parse = report.to_dict()
+    if incomplete:
+        parse["tables"][incomplete]["status"] = "incomplete"
+    outcome = ParseOutcome(parse, None, PARSER_VERSION, document.fingerprint())
     with Archive.open(db_url, data_dir) as archive:
         archive.record(CaptureInput(site="injected", page=page, parse=outcome))
 

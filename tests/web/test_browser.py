@@ -102,20 +102,17 @@ def test_report_card_shows_tables_as_printed_with_findings_on_their_cells(web: R
 
 
 def test_blank_dash_and_zero_are_visibly_different(web: RunningWeb, page: Any, screenshots: Path) -> None:
-    """Fixture 003 (山东张店经济开发区管理委员会 2023) prints zeros, and its table 2 has "/" cells."""
-    reports = get_json(web, "/reports.json?year=2023")["rows"]
-    styles: dict[str, set[str]] = {}
-    for row in reports:
-        page.goto(web.url + f"/reports/{row['report_id']}")
-        for state in ("blank", "dash", "number.zero"):
-            cells = page.locator(f"td.cell.state-{state}")
-            if cells.count():
-                styles.setdefault(state, set()).add(cells.first.evaluate(
-                    "e => getComputedStyle(e).backgroundImage + '|' + getComputedStyle(e).backgroundColor + '|' + getComputedStyle(e).color"))
-    shot(page, screenshots, "report-card-states")
-    seen = {state: next(iter(values)) for state, values in styles.items()}
-    assert "number.zero" in seen, styles
-    assert len(set(seen.values())) == len(seen), seen
+    page.goto(web.url + f"/reports/{report_id(web, INJECTED_AGENCY, 2020)}")
+    page.locator("#table-active_disclosure").screenshot(path=str(screenshots / "blank-dash-zero.png"))
+    looks = {}
+    for state in ("blank", "dash", "number.zero", "number:not(.zero)"):
+        cells = page.locator(f"#table-active_disclosure td.cell.state-{state}")
+        assert cells.count() >= 1, state
+        looks[state] = cells.first.evaluate(
+            "e => [getComputedStyle(e).backgroundImage, getComputedStyle(e).backgroundColor, getComputedStyle(e).color,"
+            " getComputedStyle(e).fontStyle, e.innerText.trim()].join('|')")
+    assert len(set(looks.values())) == 4, looks
+    assert page.locator("#table-active_disclosure td.cell.state-dash").first.inner_text().strip() == "/"
 
 
 def test_clicking_a_pdf_cell_shows_the_page_with_the_row_outlined(web: RunningWeb, page: Any, screenshots: Path) -> None:
