@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import socket
+
 import click
 
 from harvester.cli.archive_cmd import _archive
-from harvester.cli.common import db_option
+from harvester.cli.common import db_option, fail
 
 
 @click.command()
@@ -20,10 +22,15 @@ def serve(host: str, port: int, db: str | None) -> None:
     from harvester.web.app import create_app
 
     with _archive(db) as archive:
-        config = uvicorn.Config(create_app(archive), host=host, port=port, log_level="warning")
-        server = uvicorn.Server(config)
-        click.echo(f"Web interface at http://{host}:{port}/ over {archive.engine.url.render_as_string(hide_password=True)} - Ctrl-C stops")
+        # Bound here rather than by uvicorn, so a port in use is one line and exit 1, and
+        # port 0 can be announced as the port it became.
         try:
-            server.run()
+            listener = socket.create_server((host, port))
         except OSError as exc:
-            raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+            fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
+        bound = listener.getsockname()[1]
+        server = uvicorn.Server(uvicorn.Config(create_app(archive), log_level="warning"))
+        click.echo(f"Web interface at http://{host}:{bound}/ over "
+                   f"{archive.engine.url.render_as_string(hide_password=True)} - Ctrl-C stops")
+        with listener:
+            server.run(sockets=[listener])

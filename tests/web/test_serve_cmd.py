@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.web.conftest import WebArchive, free_port
+from tests.web.conftest import WebArchive
 
 pytestmark = pytest.mark.slow
 
@@ -21,27 +22,30 @@ def harvester(*args: str) -> list[str]:
     return [sys.executable, "-m", "harvester.cli.main", *args]
 
 
-def test_serve_answers_on_loopback_until_stopped(web_archive: WebArchive) -> None:
-    port = free_port()
+def test_serve_announces_its_address_and_answers_until_stopped(web_archive: WebArchive) -> None:
     env = dict(os.environ, HARVESTER_DATA_DIR=str(web_archive.data_dir))
-    process = subprocess.Popen(harvester("serve", "--port", str(port), "--db", web_archive.db_url),
+    process = subprocess.Popen(harvester("serve", "--port", "0", "--db", web_archive.db_url),
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/index.json", timeout=10) as response:
-                    overview = json.load(response)
-                break
-            except OSError:
-                assert process.poll() is None, process.communicate()[1]
-                assert time.monotonic() < deadline, "harvester serve did not answer"
-                time.sleep(0.2)
-        assert overview["reports"] > 0
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        match = re.match(r"Web interface at (http://127\.0\.0\.1:\d+/) over sqlite:", line)
+        assert match, line
+        with urllib.request.urlopen(match.group(1) + "index.json", timeout=30) as response:
+            assert json.load(response)["reports"] > 0
     finally:
         process.terminate()
-        out, _ = process.communicate(timeout=30)
-    assert f"http://127.0.0.1:{port}/" in out
+        process.communicate(timeout=30)
+
+
+def test_a_port_in_use_is_one_line(web_archive: WebArchive) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        done = subprocess.run(harvester("serve", "--port", str(port), "--db", web_archive.db_url),
+                              capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.strip().startswith(f"Error: cannot listen on 127.0.0.1:{port}: Address already in use")
+    assert len(done.stderr.strip().splitlines()) == 1
 
 
 def test_serve_listens_on_loopback_unless_told() -> None:
