@@ -147,7 +147,7 @@ class FindingListRow:
 
 
 @dataclass
-class RunHealth(RunInfo):
+class CrawlRunRow(RunInfo):
     blocked: bool = False  # some fetch answered with a challenge page
     empty: bool = False  # the column listed no report
 
@@ -160,7 +160,7 @@ class Overview:
     by_region: list[tuple[str | None, int]]
     latest_changes: list[ChangeRow] = field(default_factory=list)
     latest_findings: list[FindingListRow] = field(default_factory=list)
-    runs: list[RunHealth] = field(default_factory=list)
+    runs: list[CrawlRunRow] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -204,7 +204,7 @@ def overview(session: Session, limit: int = 10) -> Overview:
             for f, r in findings
         ],
         runs=[
-            RunHealth(r.id, r.site, r.kind, r.started_at, r.finished_at, r.status, r.stats,
+            CrawlRunRow(r.id, r.site, r.kind, r.started_at, r.finished_at, r.status, r.stats,
                    blocked=int(r.stats.get("blocked", 0)) > 0,
                    empty=r.status != "running" and int(r.stats.get("reports_found", 0)) == 0)
             for r in runs
