@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "notify": ("harvester.cli.notify_cmd:notify", "Test and send notifications (notify.yaml)."),
     "fixtures": ("harvester.cli.fixtures_cmd:fixtures", "Serve and mutate the bundled fixture portals."),
     "demo": ("harvester.cli.demo_cmd:demo", "Serve the fixture portals, crawl them and show the result."),
+    "serve": ("harvester.cli.serve_cmd:serve", "Serve the archive as a read-only website."),
 }
 
 
