@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from storage.archive import RunInfo
 from storage.cellnames import TABLES
+from storage.health import assess_runs
 from storage.identity import normalise_agency
 from storage.models import CellRow, Change, FindingRow, Report, Run, Version, VersionAttachment
 from storage.query import QueryFilters, filtered_versions
@@ -149,7 +150,7 @@ class FindingListRow:
 @dataclass
 class CrawlRunRow(RunInfo):
     blocked: bool = False  # some fetch answered with a challenge page
-    empty: bool = False  # the column listed no report
+    trouble: list[str] = field(default_factory=list)  # why the site looks unhealthy (storage.health)
 
 
 @dataclass
@@ -190,6 +191,7 @@ def overview(session: Session, limit: int = 10) -> Overview:
         .limit(limit)
     ).all()
     runs = session.scalars(sa.select(Run).order_by(Run.started_at.desc(), Run.id.desc()).limit(limit)).all()
+    health = {h.run_id: h for h in assess_runs(session, [r.id for r in runs])}
     return Overview(
         reports=reports,
         versions=versions,
@@ -205,8 +207,8 @@ def overview(session: Session, limit: int = 10) -> Overview:
         ],
         runs=[
             CrawlRunRow(r.id, r.site, r.kind, r.started_at, r.finished_at, r.status, r.stats,
-                   blocked=int(r.stats.get("blocked", 0)) > 0,
-                   empty=r.status != "running" and int(r.stats.get("reports_found", 0)) == 0)
+                        blocked=r.id in health and health[r.id].blocked,
+                        trouble=health[r.id].reasons if r.id in health else [])
             for r in runs
         ],
     )

@@ -23,6 +23,7 @@ from harvester.web.pages import Handler, Page, PageError, render
 from harvester.web.views.agency import agency
 from harvester.web.views.diff import choose, diff
 from harvester.web.views.evidence import evidence, evidence_png
+from harvester.web.views.feed import feed
 from harvester.web.views.overview import overview
 from harvester.web.views.report import raw_file, report_card
 from harvester.web.views.reports import export, reports
@@ -65,6 +66,7 @@ ROUTES: list[BaseRoute] = [
     *_pages("/reports/{report_id:int}/diff/{from_no:int}..{to_no:int}", diff),
     Route("/reports/{report_id:int}/diff", choose),
     *_pages("/agencies/{name}", agency),
+    Route("/feed.atom", feed),
     Mount("/static", StaticFiles(directory=STATIC), name="static"),
 ]
 

@@ -29,7 +29,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "status": ("状态", "Status"),
     "health": ("健康", "Health"),
     "blocked": ("被反爬拦截", "blocked by a challenge"),
-    "empty_column": ("栏目无年报", "column listed nothing"),
     "healthy": ("正常", "ok"),
     "agency": ("机关", "Agency"),
     "year": ("年度", "Year"),

@@ -121,3 +121,17 @@ def test_json_twin_is_the_data_the_page_shows(web_archive: WebArchive, web: Runn
     with Archive.open(web_archive.db_url, web_archive.data_dir) as archive, archive.session() as session:
         expected = {(r.agency, r.version_no) for r in run_query(session, QueryFilters(year=2021))}
     assert {(r["agency"], r["version_no"]) for r in listing["rows"]} == expected
+
+
+def test_the_atom_feed_of_report_events(web: RunningWeb) -> None:
+    import feedparser
+
+    with urllib.request.urlopen(f"{web.url}/feed.atom?site=fixture-shandong", timeout=60) as response:
+        assert response.headers["Content-Type"].startswith("application/atom+xml")
+        parsed = feedparser.parse(response.read())
+    assert not parsed.bozo, parsed.bozo_exception
+    kinds = {entry.tags[0].term for entry in parsed.entries}
+    assert {"new_report", "new_version"} <= kinds
+    [revision] = [e for e in parsed.entries if e.tags[0].term == "new_version"]
+    assert "淄博市工业和信息化局 2021" in revision.title and "83 → 85" in revision.content[0].value
+    assert revision.link.startswith(web.url + "/reports/") and "/diff/1..2" in revision.link
