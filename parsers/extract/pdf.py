@@ -19,6 +19,9 @@ from parsers.extract.pdf_tables import TableFragment, find_tables, fragments_to_
 
 _PAGE_NUMBER = re.compile(r"^(?:[-—–]\s*\d{1,3}\s*[-—–]|\d{1,3}|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$")
 _TOLERANCE = 2.0
+# Character widths a justified line may start right of the margin ("办法》" after a wrap);
+# an indented paragraph starts two characters in.
+_MARGIN_SLACK = 0.5
 _FULL_LINE_SLACK = 2.5  # character widths a full line may stop short of the margin (no break inside a number)
 # A line stopping short without ending a sentence was pushed to wrap early (a URL, an e-mail).
 _ENDS_SENTENCE = re.compile(r"[。！？!?；;”\"）)]$")
@@ -100,7 +103,7 @@ def _blocks(items: list[_Item]) -> list[Block]:
         assert line is not None
         continues = (
             previous is not None
-            and line.x0 <= left + _TOLERANCE
+            and line.x0 <= left + max(_TOLERANCE, _MARGIN_SLACK * line.size)
             and (previous.x1 >= right - _FULL_LINE_SLACK * previous.size or not _ENDS_SENTENCE.search(previous.text))
         )
         if continues:
