@@ -39,12 +39,14 @@ _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _DENSITY_SHARE = 0.6
 _MIN_CONTAINER_CHARS = 20
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\ufeff]")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
 
 
 def extract_html(data: bytes, *, content_type: str | None = None) -> Document:
     text, _ = decode_html(data, content_type)
-    text = _INVISIBLE.sub("", text)
+    # lxml refuses a decoded string that still declares its encoding (XHTML exports do).
+    text = _XML_DECLARATION.sub("", _INVISIBLE.sub("", text), count=1)
     try:
         # Plain etree elements: lxml.html's element classes cost a lookup per node.
         root = etree.fromstring(text, _PARSER)

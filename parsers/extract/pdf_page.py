@@ -14,6 +14,7 @@ table reader uses.
 from __future__ import annotations
 
 import ctypes
+import unicodedata
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
@@ -45,6 +46,21 @@ class TextLine:
     x1: float
     top: float
     size: float
+
+
+# Radical code points some fonts map their glyphs to (Chromium's and WPS's subsets of Noto
+# and Source Han): "⼀、总体情况", "中华⼈⺠共和国". Kangxi radicals fold to the ideograph
+# under NFKC; the supplement's simplified forms have no decomposition and are listed.
+_RADICALS = {chr(code): unicodedata.normalize("NFKC", chr(code)) for code in range(0x2F00, 0x2FD6)} | {
+    "⺠": "民", "⻚": "页", "⻓": "长", "⻄": "西", "⻰": "龙", "⻅": "见", "⻛": "风", "⻔": "门", "⻋": "车",
+    "⻢": "马", "⻜": "飞", "⻘": "青", "⻝": "食", "⻬": "齐", "⻮": "齿", "⻳": "龟", "⻉": "贝", "⻆": "角",
+    "⻩": "黄", "⻨": "麦", "⻥": "鱼", "⻦": "鸟", "⻣": "骨", "⻤": "鬼", "⻧": "卤", "⻓": "长", "⺟": "母",
+}
+
+
+def printed_char(text: str) -> str:
+    """The character a glyph prints, a radical code point read as its ideograph."""
+    return _RADICALS.get(text, text)
 
 
 def read_pages(data: bytes) -> list[tuple[list[Char], list[dict[str, Any]]]]:
@@ -100,7 +116,7 @@ def _read_with_pdfminer(data: bytes, numbers: list[int]) -> list[tuple[list[Char
         edges: list[dict[str, Any]] = []
         for obj in layout:
             if isinstance(obj, LTChar):
-                chars.append(Char(obj.get_text(), obj.x0, obj.x1, height - obj.y1, height - obj.y0, obj.size))
+                chars.append(Char(printed_char(obj.get_text()), obj.x0, obj.x1, height - obj.y1, height - obj.y0, obj.size))
             elif isinstance(obj, LTCurve) and _paints(obj):  # lines and rectangles too
                 points = [(x, height - y) for x, y in obj.pts]
                 for a, b in zip(points, points[1:] + points[:1] if len(points) > 2 else points[1:]):
@@ -139,7 +155,7 @@ def _chars(textpage: Any, height: float) -> list[Char]:
         pdfium_c.FPDFText_GetLooseCharBox(handle, index, rect)
         # The loose box's height is the printed size; FPDFText_GetFontSize ignores the text
         # matrix, and Word's exports scale 1-point fonts by it (sizes of 300 and more).
-        chars.append(Char(chr(code), rect.left, rect.right, height - rect.top, height - rect.bottom, rect.top - rect.bottom))
+        chars.append(Char(printed_char(chr(code)), rect.left, rect.right, height - rect.top, height - rect.bottom, rect.top - rect.bottom))
     return chars
 
 

@@ -189,17 +189,16 @@ def _joined_labels(first: _PrintedRow, second: _PrintedRow) -> list[str] | None:
     """The labels of ``first`` with ``second``'s read on from them, when ``second`` continues ``first``; else None.
 
     Both halves of a broken row print their merged group cells again (the same text, or the
-    group label broken as well), or the second prints only the rest of the leaf label. The
+    group label broken as well), or the second prints fewer of them, down to only the rest
+    of the leaf label; its labels continue the first half's last ones, right-aligned. The
     rest starts without a number of its own (a new row starts with 1. or （一）) and is no
     group label; the joined leaf names a row that neither half names differently.
     """
-    if len(second.labels) == len(first.labels):
-        labels = [a if a == b else a + b for a, b in zip(first.labels, second.labels)]
-        tail = second.labels[-1] if first.labels[-1] != second.labels[-1] else None
-    elif len(second.labels) == 1:
-        labels, tail = first.labels[:-1] + [first.labels[-1] + second.labels[0]], second.labels[0]
-    else:
+    count = len(second.labels)
+    if count > len(first.labels):
         return None
+    labels = first.labels[:-count] + [a if a == b else a + b for a, b in zip(first.labels[-count:], second.labels)]
+    tail = second.labels[-1] if first.labels[-1] != second.labels[-1] else None
     if tail is None or (tail and (starts_numbered(tail) or _group_of(tail))):
         return None
     key = row_key(labels[-1], "")
