@@ -39,6 +39,7 @@ _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _DENSITY_SHARE = 0.6
 _MIN_CONTAINER_CHARS = 20
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\ufeff]")
+_SOURCE_BREAK = re.compile(r"[ \t]*[\r\n]\s*")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
 
@@ -174,6 +175,14 @@ def _info_table(root: etree._Element, container: etree._Element) -> dict[str, st
     return found
 
 
+def _source_breaks(text: str | None) -> str:
+    """Text with the line breaks of the HTML source read as the spaces a browser shows.
+
+    Writer's HTML export wraps long lines ("4．" and the heading's words on two source lines).
+    """
+    return _SOURCE_BREAK.sub(" ", text) if text else ""
+
+
 def _blocks(container: etree._Element) -> list[Block]:
     blocks: list[Block] = []
     line: list[str] = []
@@ -203,10 +212,10 @@ def _blocks(container: etree._Element) -> list[Block]:
                 flush()
                 if tag in _HEADING_TAGS:
                     kind[0] = "heading"
-            line.append(element.text or "")
+            line.append(_source_breaks(element.text))
             for child in element:
                 walk(child)
-                line.append(child.tail or "")
+                line.append(_source_breaks(child.tail))
             if block:
                 flush()
 

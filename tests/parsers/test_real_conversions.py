@@ -54,9 +54,12 @@ def test_the_seeds_saved_by_libreoffice(workdir: Path, target: str) -> None:
     outputs = libreoffice_convert(SEEDS, target, workdir)
     assert len(outputs) == 5
     for source, output in outputs.items():
-        report = _read(output)
-        assert cell_differences(_expected_of_seed(source), report) == [], output.name
+        report, want = _read(output), _expected_of_seed(source)
+        assert cell_differences(want, report) == [], output.name
         assert _no_false_errors(report) == [], output.name
+        assert [s["heading"] for s in report["sections"]] == [s["heading"] for s in want["sections"]], output.name
+        for field in ("agency", "title", "year", "region"):
+            assert report["metadata"][field] == want["metadata"][field], (output.name, field)
 
 
 @pytest.mark.parametrize("margin", MARGINS_MM)
