@@ -14,7 +14,7 @@ from parsers.cells import parse_cell
 from parsers.document import GridCell, Table
 from parsers.labels import closest_label, label_key, printed_label, starts_numbered
 from parsers.report import APPLICANT_COLUMNS, ApplicationRow
-from parsers.tables.columns import ColumnLayout, header_layout, split_by_layout
+from parsers.tables.columns import ColumnLayout, header_layout, split_by_layout, split_by_printed_order
 from parsers.tables.grid import distinct_labels, split_label_values
 
 _WIDTH = len(APPLICANT_COLUMNS)
@@ -155,8 +155,10 @@ def _printed_rows(pieces: list[Table]) -> list[_PrintedRow]:
                 continue
             if layout is not None:
                 label_cells, values = split_by_layout(grid_row, layout)
-            else:
-                label_cells, values = split_label_values([cell.text for cell in grid_row], _WIDTH)
+            else:  # no header to go by: the printed order, else the last slots of the row
+                label_cells, values = split_by_printed_order(grid_row, _WIDTH) or split_label_values(
+                    [cell.text for cell in grid_row], _WIDTH
+                )
             labels = distinct_labels(label_cells)
             if labels or any(value.strip() for value in values):  # values without a label may finish a row split by a page break
                 printed.append(_PrintedRow(labels or [""], values))

@@ -50,25 +50,36 @@ def split_by_layout(row: list[GridCell], layout: ColumnLayout) -> tuple[list[str
     """(label slot texts, one value per column) of a data row, read against the header's layout.
 
     The row's printed cells from the first value column on are its values when there are
-    as many as columns, whatever their spans; failing that, the last that many of a
-    trailing run of printed values, anything before them blank (a label cell narrower than
-    the header's, an empty filler cell after the label); failing that, each
-    column takes the cell printed where the header put it, and a slot a merged value cell
-    merely covers reads blank, so no value is counted twice.
+    as many as columns, whatever their spans; failing that, the row's printed order
+    (:func:`split_by_printed_order`); failing that, each column takes the cell printed
+    where the header put it, and a slot a merged value cell merely covers reads blank, so
+    no value is counted twice.
     """
     width = len(layout.starts)
+    values = [(column, cell.text) for column, cell in enumerate(row) if not cell.is_copy and column >= layout.first]
+    if len(values) == width and all(is_value(text) for _, text in values):
+        return [cell.text for cell in row[: values[0][0]]], [text for _, text in values]
+    by_order = split_by_printed_order(row, width)
+    if by_order is not None:
+        return by_order
+    placed = [row[start].text if start < len(row) and not row[start].is_copy else "" for start in layout.starts]
+    return [cell.text for cell in row[: layout.first]], placed
+
+
+def split_by_printed_order(row: list[GridCell], width: int) -> tuple[list[str], list[str]] | None:
+    """(label slot texts, values) when the row's printed cells end in ``width`` values; else None.
+
+    Anything printed between the label and those values must be blank (an empty filler
+    cell Word puts after a label narrower than the header's). Slots that merely repeat a
+    merged cell are not counted, so a value spanning two grid columns is one value.
+    """
     printed = [(column, cell.text) for column, cell in enumerate(row) if not cell.is_copy]
-    values = [(column, text) for column, text in printed if column >= layout.first]
-    if len(values) != width or not all(is_value(text) for _, text in values):
-        run: list[tuple[int, str]] = []
-        for column, text in reversed(printed):
-            if not is_value(text):
-                break
-            run.insert(0, (column, text))
-        if len(run) >= width and not any(text.strip() for _, text in run[:-width]):
-            values = run[-width:]
-        else:
-            placed = [(start, row[start].text if start < len(row) and not row[start].is_copy else "")
-                      for start in layout.starts]
-            return [cell.text for cell in row[: layout.first]], [text for _, text in placed]
+    run: list[tuple[int, str]] = []
+    for column, text in reversed(printed):
+        if not is_value(text):
+            break
+        run.insert(0, (column, text))
+    if len(run) < width or any(text.strip() for _, text in run[:-width]):
+        return None
+    values = run[-width:]
     return [cell.text for cell in row[: values[0][0]]], [text for _, text in values]

@@ -73,3 +73,19 @@ def test_word_spans_read_to_the_same_cells(change: Callable[[list[tuple[str, str
     report = parse_bytes(data, filename=PAGE.name)[1].to_dict()
     assert cell_differences(expected_of(PAGE), report) == []
     assert not [f for f in report["findings"] if f["severity"] == "error"]
+
+
+def test_table_split_in_two_without_a_header_on_the_second() -> None:
+    """The editor cut table 3 at （四）: the second table lacks the 三、 column and the header, and spans its last value."""
+    html = PAGE.read_text(encoding="utf-8")
+    table = _TABLE3.search(html)
+    assert table is not None
+    cut = table.group(0).index("（四）无法提供")
+    cut = table.group(0).rindex("<tr", 0, cut)
+    last_cell = re.compile(r"(<td\b[^>]*)(>(?:(?!</td>).)*?</td>\s*</tr>)", re.S)
+    second = last_cell.sub(r'\1 colspan="2"\2', table.group(0)[cut:])
+    split = table.group(0)[:cut] + "</tbody></table><p>（续表）</p><table border=\"1\"><tbody>" + second
+    data = (html[: table.start()] + split + html[table.end() :]).encode("utf-8")
+    report = parse_bytes(data, filename=PAGE.name)[1].to_dict()
+    assert cell_differences(expected_of(PAGE), report) == []
+    assert not [f for f in report["findings"] if f["severity"] == "error"]
