@@ -31,7 +31,8 @@ from harvester.middlewares.conditional import CONDITIONAL_META
 from harvester.pipelines.archive import crawl_state_for
 from harvester.siteconfig import SiteConfig, load_site
 from harvester.spiders.reportpage import attachment_urls, failed_resource, resource_from_response
-from harvester.spiders.walkers import walker_for
+from harvester.spiders.render import RenderPolicy
+from harvester.spiders.walkers import ListPage, walker_for
 from parsers.title import is_annual_report_title
 
 CAPTURE_META = "capture"
@@ -47,11 +48,13 @@ class ReportsSpider(scrapy.Spider):
         self.allowed_domains = self.site.allowed_domains
         self.walk = walker_for(self.site.family)
         self.seen: set[str] = set()
+        self.render = RenderPolicy(self.site.render, self.site.render_budget)
 
     async def start(self) -> AsyncIterator[Request]:
         for url in self.site.start_urls:
             self.seen.add(url)
-            yield Request(url, callback=self.parse, errback=self.list_failed, dont_filter=True)
+            yield Request(url, callback=self.parse, errback=self.list_failed, dont_filter=True,
+                          meta=self.render.list_meta(url))
 
     def _first_time(self, url: str) -> bool:
         if url in self.seen or not self._on_site(url):
@@ -67,12 +70,22 @@ class ReportsSpider(scrapy.Spider):
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Request]:
         count(self.crawler, "pages_fetched")
         page = self.walk(response, self.site)
-        for link in page.links:
-            if is_annual_report_title(link.title) and self._first_time(link.url):
+        reports = [link for link in page.links if is_annual_report_title(link.title)]
+        rendered = self.render.retry(response, len(reports))
+        if rendered is not None:
+            yield rendered
+            return
+        self.list_read(response, page)
+        for link in reports:
+            if self._first_time(link.url):
                 yield self._report_request(link.url, link.title, link.date)
         for request in page.next_requests:
             if self._first_time(request.url + request.body.decode("latin-1")):
-                yield request.replace(callback=self.parse, errback=self.list_failed, dont_filter=True)
+                yield request.replace(callback=self.parse, errback=self.list_failed, dont_filter=True,
+                                      meta={**request.meta, **self.render.list_meta(request.url)})
+
+    def list_read(self, response: Response, page: ListPage) -> None:
+        """Called with each list page as read (``harvester sites check`` looks here)."""
 
     def list_failed(self, failure: Failure) -> None:
         if not (_not_requested(failure) or failure.check(ChallengeBlocked)):  # challenges count as blocked

@@ -225,5 +225,5 @@ class GenericPortal(ThreadingHTTPServer):
 
     def site_config(self, column: str = COLUMN, **extra: str) -> str:
         """The YAML of a generic site for one of the columns."""
-        lines = ["title: 某县人民政府 政府信息公开年报", "family: generic", f"start_urls: [{self.url}{column}index.shtml]"]
+        lines = ["title: 某县人民政府 政府信息公开年报", "family: generic", f'start_urls: ["{self.url}{column}index.shtml"]']
         return "\n".join(lines + [f"{key}: {value}" for key, value in extra.items()]) + "\n"

@@ -1,0 +1,60 @@
+"""Rendering as a fallback: a column whose report links exist only after its script runs,
+crawled through scrapy-playwright and the system's Chromium (/usr/bin/chromium)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from archive_view import stored_reports
+from conftest import crawl_cli
+from generic_portal import REPORTS, SCRIPT_COLUMN, GenericPortal
+
+from harvester.siteconfig import SiteConfigError, load_site
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def portal() -> Iterator[GenericPortal]:
+    server = GenericPortal(REPORTS[:3])
+    yield server
+    server.stop()
+
+
+@pytest.mark.parametrize("render", ["auto", "true"])
+def test_a_script_drawn_column_is_crawled_once_rendered(render: str, portal: GenericPortal, sites_dir: Path,
+                                                        sqlite_url: str, data_dir: Path) -> None:
+    (sites_dir / "scripted.yaml").write_text(portal.site_config(SCRIPT_COLUMN, render=render), encoding="utf-8")
+    summary = crawl_cli(["scripted"], sqlite_url, data_dir)["sites"]["scripted"]
+    assert (summary["reports_found"], summary["new_reports"], summary["errors"]) == (3, 3, 0)
+    assert set(stored_reports(sqlite_url)) == {(r.agency, r.year) for r in REPORTS[:3]}
+    # auto: served once plain, then once rendered; true: rendered straight away
+    assert portal.log.count(SCRIPT_COLUMN + "index.shtml") == (2 if render == "auto" else 1)
+
+
+def test_without_render_the_column_is_read_once_as_served(portal: GenericPortal, sites_dir: Path, sqlite_url: str, data_dir: Path) -> None:
+    (sites_dir / "scripted.yaml").write_text(portal.site_config(SCRIPT_COLUMN), encoding="utf-8")
+    summary = crawl_cli(["scripted"], sqlite_url, data_dir)["sites"]["scripted"]
+    assert summary["reports_found"] == 0
+    assert [path for path in portal.log if path != "/robots.txt"] == [SCRIPT_COLUMN + "index.shtml"]
+
+
+def test_render_budget_stops_rendering(portal: GenericPortal, sites_dir: Path, sqlite_url: str, data_dir: Path) -> None:
+    # two start pages, one render allowed: the second is read as served
+    config = portal.site_config(SCRIPT_COLUMN, render="true", render_budget="1")
+    config = config.replace('index.shtml"]', f'index.shtml", "{portal.url}{SCRIPT_COLUMN}index.shtml?again=1"]')
+    (sites_dir / "scripted.yaml").write_text(config, encoding="utf-8")
+    summary = crawl_cli(["scripted"], sqlite_url, data_dir)["sites"]["scripted"]
+    assert (summary["reports_found"], summary["pages_fetched"] - summary["reports_found"] * 2) == (3, 2)
+
+
+def test_render_values_are_checked(sites_dir: Path) -> None:
+    (sites_dir / "bad.yaml").write_text("family: generic\nstart_urls: [http://x.gov.cn/]\nrender: sometimes\n", encoding="utf-8")
+    with pytest.raises(SiteConfigError, match="render must be true, false or auto"):
+        load_site("bad")
+    (sites_dir / "ok.yaml").write_text("family: generic\nstart_urls: [http://x.gov.cn/]\nrender: auto\nrender_budget: 5\n", encoding="utf-8")
+    site = load_site("ok")
+    assert (site.render, site.render_budget) == ("auto", 5)
+    assert load_site("bad".replace("bad", "ok")).to_dict()["render"] == "auto"
