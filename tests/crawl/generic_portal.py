@@ -139,8 +139,9 @@ def column_page(index: int, reports: list[Report]) -> str:
                   PAGER_SCRIPT.format(current=index, total=total))
 
 
-def script_column(reports: list[Report]) -> str:
-    """A column whose list exists only after its script runs."""
+def script_column(reports: list[Report], offsite_url: str) -> str:
+    """A column whose list exists only after its script runs; it also loads a banner image
+    and a visit counter from another host, which a polite renderer leaves alone."""
     data = ",".join(f'{{t:"{r.title}",u:"{r.page}",d:"{r.month[:4]}-{r.month[4:]}-28"}}' for r in reports)
     script = f"""<script>
 var docs = [{data}];
@@ -151,17 +152,18 @@ for (var i = 0; i < docs.length; i++) {{
   var s = document.createElement("span"); s.textContent = docs[i].d; li.appendChild(s); ul.appendChild(li);
 }}
 </script>"""
-    return chrome("政府信息公开年报", f'<ul class="list" id="list"></ul>\n{script}')
+    extras = f'<img src="/images/banner.png" alt=""><script src="{offsite_url}/stat/count.js"></script>'
+    return chrome("政府信息公开年报", f'{extras}\n<ul class="list" id="list"></ul>\n{script}')
 
 
-def build(reports: list[Report]) -> dict[str, tuple[bytes, str]]:
+def build(reports: list[Report], offsite_url: str) -> dict[str, tuple[bytes, str]]:
     """Path -> (bytes, content type) of the whole portal."""
     files: dict[str, tuple[bytes, str]] = {}
     pages = -(-len(reports) // PER_PAGE)
     for index in range(1, pages + 1):
         name = "index.shtml" if index == 1 else f"index_{index}.shtml"
         files[COLUMN + name] = (column_page(index, reports).encode(), CONTENT_TYPES[".shtml"])
-    files[SCRIPT_COLUMN + "index.shtml"] = (script_column(reports).encode(), CONTENT_TYPES[".shtml"])
+    files[SCRIPT_COLUMN + "index.shtml"] = (script_column(reports, offsite_url).encode(), CONTENT_TYPES[".shtml"])
     for report in reports:
         if report.link != "page":
             files[report.page] = (report_page(report).encode(), CONTENT_TYPES[".shtml"])
@@ -209,9 +211,9 @@ class _Handler(BaseHTTPRequestHandler):
 class GenericPortal(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, reports: list[Report] = REPORTS):
+    def __init__(self, reports: list[Report] = REPORTS, offsite_url: str = "http://127.0.0.2:8766"):
         super().__init__(("127.0.0.1", 0), _Handler)
-        self.files = build(reports)
+        self.files = build(reports, offsite_url)
         self.reports = reports
         self.log: list[str] = []
         self.visits = itertools.count(1000)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from archive_view import stored_reports
-from conftest import crawl_cli
-from generic_portal import REPORTS, SCRIPT_COLUMN, GenericPortal
+from conftest import OffsiteListener, crawl_cli
+from generic_portal import COLUMN, REPORTS, SCRIPT_COLUMN, GenericPortal
 
 from harvester.siteconfig import SiteConfigError, load_site
 
@@ -17,14 +17,23 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def portal() -> Iterator[GenericPortal]:
-    server = GenericPortal(REPORTS[:3])
+def offsite() -> Iterator[OffsiteListener]:
+    """Another host, on a free port of its own: the renderer must never connect to it."""
+    listener = OffsiteListener("127.0.0.2", 0)
+    yield listener
+    listener.close()
+
+
+@pytest.fixture
+def portal(offsite: OffsiteListener) -> Iterator[GenericPortal]:
+    host, port = offsite.sock.getsockname()
+    server = GenericPortal(REPORTS[:3], f"http://{host}:{port}")
     yield server
     server.stop()
 
 
 @pytest.mark.parametrize("render", ["auto", "true"])
-def test_a_script_drawn_column_is_crawled_once_rendered(render: str, portal: GenericPortal, sites_dir: Path,
+def test_a_script_drawn_column_is_crawled_once_rendered(render: str, portal: GenericPortal, offsite: OffsiteListener, sites_dir: Path,
                                                         sqlite_url: str, data_dir: Path) -> None:
     (sites_dir / "scripted.yaml").write_text(portal.site_config(SCRIPT_COLUMN, render=render), encoding="utf-8")
     summary = crawl_cli(["scripted"], sqlite_url, data_dir)["sites"]["scripted"]
@@ -32,6 +41,15 @@ def test_a_script_drawn_column_is_crawled_once_rendered(render: str, portal: Gen
     assert set(stored_reports(sqlite_url)) == {(r.agency, r.year) for r in REPORTS[:3]}
     # auto: served once plain, then once rendered; true: rendered straight away
     assert portal.log.count(SCRIPT_COLUMN + "index.shtml") == (2 if render == "auto" else 1)
+    # the browser fetched no image and nothing from another host
+    assert "/images/banner.png" not in portal.log and offsite.connections == []
+
+
+def test_auto_leaves_a_column_with_report_links_unrendered(portal: GenericPortal, sites_dir: Path, sqlite_url: str, data_dir: Path) -> None:
+    (sites_dir / "county.yaml").write_text(portal.site_config(render="auto"), encoding="utf-8")
+    summary = crawl_cli(["county"], sqlite_url, data_dir)["sites"]["county"]
+    assert (summary["reports_found"], summary["new_reports"]) == (3, 3)
+    assert portal.log.count(COLUMN + "index.shtml") == 1
 
 
 def test_without_render_the_column_is_read_once_as_served(portal: GenericPortal, sites_dir: Path, sqlite_url: str, data_dir: Path) -> None:
