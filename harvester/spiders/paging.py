@@ -72,7 +72,9 @@ def page_count(text: str) -> int | None:
 def page_call(script: str) -> tuple[str, int] | None:
     """``goPage(3)`` / ``javascript:turnPage('3')`` -> (function name, page number)."""
     match = _CALL.match(script)
-    return (match.group(1), int(match.group(2))) if match else None
+    if match is None or match.group(1) == "void" or int(match.group(2)) < 1:
+        return None
+    return match.group(1), int(match.group(2))
 
 
 def page_template(text: str, url: str, function: str | None = None) -> PageTemplate:

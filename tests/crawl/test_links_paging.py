@@ -6,7 +6,7 @@ from __future__ import annotations
 from scrapy.http import HtmlResponse
 
 from harvester.siteconfig import SiteConfig
-from harvester.spiders.paging import create_page_html, page_count, page_template, script_page_urls
+from harvester.spiders.paging import create_page_html, page_call, page_count, page_template, script_page_urls
 from harvester.spiders.walkers import walker_for
 from parsers.title import is_annual_report_title
 
@@ -57,6 +57,7 @@ def test_paging_function_body_names_the_pages() -> None:
 def test_without_a_function_pages_are_named_index_n() -> None:
     assert script_page_urls("", "http://x.gov.cn/c9/index_2.shtml", ["javascript:goPage(3)", "goPage(1)"]) == [
         "http://x.gov.cn/c9/index.shtml", "http://x.gov.cn/c9/index_3.shtml"]
+    assert page_call("javascript:void(0);") is None and page_call("goPage('0')") is None
 
 
 def test_page_count_in_a_pager_option() -> None:
@@ -72,3 +73,11 @@ def test_create_page_html_with_its_count_in_a_variable() -> None:
     assert create_page_html(text, "http://x.gov.cn/zfxxgknb/") == [
         "http://x.gov.cn/zfxxgknb/index_1.shtml", "http://x.gov.cn/zfxxgknb/index_2.shtml"]
     assert script_page_urls(text, "http://x.gov.cn/zfxxgknb/", []) == create_page_html(text, "http://x.gov.cn/zfxxgknb/")
+
+
+def test_numbered_links_of_a_picture_switcher_are_not_pages() -> None:
+    body = COUNTY_COLUMN.replace('<ul class="list">', """<div class="banner"><a href="javascript:showPic(2)">2</a>
+<a href="javascript:void(0)" onclick="tab(3)">3</a></div><ul class="list">""")
+    page = walker_for("generic")(HtmlResponse(COLUMN, body=body.encode(), encoding="utf-8"), site())
+    assert sorted({r.url for r in page.next_requests}) == [
+        "http://www.xx.gov.cn/c100413/index_2.shtml", "http://www.xx.gov.cn/c100413/index_3.shtml"]

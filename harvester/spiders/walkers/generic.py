@@ -16,6 +16,9 @@ from harvester.spiders.walkers.listing import ListPage, links_in
 
 _NEXT_TEXT = re.compile(r"^(下一页|下页|后一页|next|next page|›|»|>|>>)$", re.IGNORECASE)
 _PAGE_NUMBER = re.compile(r"^\[?\d{1,4}\]?$")
+# A numbered link's script pages the list only in a pager or by a paging function's name
+# (goPage, turnPage, jumpTo, fy…); elsewhere "2" may switch a picture or a tab.
+_PAGING_CALL = re.compile(r"page|go|turn|jump|\bfy|fenye", re.IGNORECASE)
 _PAGED_URL = re.compile(r"(index_\d+\.s?html?|[?&](page|pageNo|pageIndex|curpage|p)=\d+|/page/\d+)", re.IGNORECASE)
 
 
@@ -31,10 +34,9 @@ def pagination_urls(response: Response, css: str | None = None) -> list[str]:
         in_pager = bool(anchor.xpath("ancestor::*[contains(@class,'pag') or contains(@id,'pag')]"))
         if not (_NEXT_TEXT.match(text) or _PAGE_NUMBER.match(text)):
             continue
-        if href.lower().startswith("javascript:") and len(href) > len("javascript:void(0);"):
-            calls.append(href)
-        elif anchor.attrib.get("onclick"):
-            calls.append(anchor.attrib["onclick"])
+        script = anchor.attrib.get("onclick") or (href if href.lower().startswith("javascript:") else "")
+        if script and (in_pager or _NEXT_TEXT.match(text) or _PAGING_CALL.search(script)):
+            calls.append(script)
         elif href and not href.startswith(("javascript:", "#")) and (
             _NEXT_TEXT.match(text) or in_pager or _PAGED_URL.search(href)
         ):
