@@ -3,7 +3,8 @@ after their scripts run.
 
 A site's ``render`` says when: ``false`` (the default: never, no browser is started),
 ``auto`` (a list page that yields no report link while it has scripts is asked for once more,
-rendered), or ``true`` (every list page is rendered). At most ``render_budget`` pages are
+rendered), or ``true`` (every list and report page is rendered, so a body the page's script
+fetches is read too; attachments are downloaded as they are). At most ``render_budget`` pages are
 rendered per crawl; past that, pages are read as served and the crawl says so in its log.
 
 Rendered requests are ordinary Scrapy requests carrying scrapy-playwright's meta, so they
@@ -57,8 +58,8 @@ class RenderPolicy:
         self.rendered += 1
         return True
 
-    def list_meta(self, url: str) -> dict[str, Any]:
-        """Meta for a list page request: rendered when the site always renders."""
+    def page_meta(self, url: str) -> dict[str, Any]:
+        """Meta for a list or report page request: rendered when the site always renders."""
         return render_meta() if self.mode == "always" and self._spend(url) else {}
 
     def retry(self, response: Response, reports: int) -> Request | None:

@@ -54,7 +54,7 @@ class ReportsSpider(scrapy.Spider):
         for url in self.site.start_urls:
             self.seen.add(url)
             yield Request(url, callback=self.parse, errback=self.list_failed, dont_filter=True,
-                          meta=self.render.list_meta(url))
+                          meta=self.render.page_meta(url))
 
     def _first_time(self, url: str) -> bool:
         if url in self.seen or not self._on_site(url):
@@ -82,7 +82,7 @@ class ReportsSpider(scrapy.Spider):
         for request in page.next_requests:
             if self._first_time(request.url + request.body.decode("latin-1")):
                 yield request.replace(callback=self.parse, errback=self.list_failed, dont_filter=True,
-                                      meta={**request.meta, **self.render.list_meta(request.url)})
+                                      meta={**request.meta, **self.render.page_meta(request.url)})
 
     def list_read(self, response: Response, page: ListPage) -> None:
         """Called with each list page as read (``harvester sites check`` looks here)."""
@@ -95,8 +95,10 @@ class ReportsSpider(scrapy.Spider):
     # -- report pages and attachments -------------------------------------------------------
     def _report_request(self, url: str, title: str, date: str | None) -> Request:
         capture = ReportItem(site=self.site.name, page=None, listing_title=title, listing_date=date)  # type: ignore[arg-type]
-        return Request(url, callback=self.parse_report, errback=self.report_failed, dont_filter=True,
-                       meta=_conditional({CAPTURE_META: capture}))
+        # A rendered page is never asked for conditionally: a browser's 304 leaves nothing to read.
+        rendered = self.render.page_meta(url)
+        meta = {CAPTURE_META: capture, **rendered} if rendered else _conditional({CAPTURE_META: capture})
+        return Request(url, callback=self.parse_report, errback=self.report_failed, dont_filter=True, meta=meta)
 
     def parse_report(self, response: Response) -> Iterator[Request | ReportItem]:
         count(self.crawler, "pages_fetched")

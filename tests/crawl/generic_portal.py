@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import html
 import itertools
+import json
 import threading
 from dataclasses import dataclass
 from email.utils import formatdate
@@ -41,7 +42,9 @@ class Report:
     year: int
     month: str  # YYYYMM of its folder
     document: Path
-    link: str  # how the page links its document: download | viewer | frame | jshref | window_open | viewer_frame | page
+    # how the page holds its document: download | viewer | frame | jshref | window_open |
+    # viewer_frame | page (the page itself) | xhr (the body is fetched by the page's script)
+    link: str
 
     @property
     def page(self) -> str:
@@ -54,6 +57,8 @@ class Report:
             return self.page
         if self.link == "frame":
             return self.page.replace(".shtml", "_content.html")
+        if self.link == "xhr":
+            return self.page.replace(".shtml", ".json")
         return f"/uploadfile/{self.month[:4]}/{self.month[4:]}28/{hashlib.md5(self.key.encode()).hexdigest()[:12]}{self.document.suffix}"
 
 
@@ -73,6 +78,9 @@ REPORTS = [
     Report("pingtan-2025", "平潭综合实验区2025年度政府信息公开工作年度报告", "平潭综合实验区", 2025, "202603",
            REAL / "pingtan_2025_portal_page.html", "page"),
 ]
+# A report whose body the page's script fetches (rendering tests).
+XHR_REPORT = Report("lzq-2020", "威海经济技术开发区2020年政府信息公开工作年度报告", "威海经济技术开发区", 2020, "202101",
+                    DOCUMENTS / "001_edb62deb526a149a.html", "xhr")
 # Links a column also carries that are not reports.
 OTHER_LINKS = [("某县2023年政府工作报告", f"{COLUMN}202301/gzbg.shtml"), ("某县2023年预算公开说明", f"{COLUMN}202302/ys.shtml")]
 CONTENT_TYPES = {".pdf": "application/pdf", ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -104,6 +112,10 @@ def document_link(report: Report) -> str:
         "jshref": f"""<p>附件：<a href="javascript:downLoad('{report.file}')">{name}</a></p>""",
         "window_open": f"""<p>附件：<span class="fj" onclick="window.open('{report.file}','_blank')">{name}</span></p>""",
         "viewer_frame": f"""<iframe src="/static/pdfjs/web/viewer.html?file={report.file}" width="100%" height="900"></iframe>""",
+        "xhr": f"""<div id="zoom"></div><script>
+fetch("{report.file}").then(function (r) {{ return r.json(); }})
+  .then(function (d) {{ document.getElementById("zoom").innerHTML = d.content; }});
+</script>""",
     }[report.link]
 
 
@@ -167,7 +179,11 @@ def build(reports: list[Report], offsite_url: str) -> dict[str, tuple[bytes, str
     for report in reports:
         if report.link != "page":
             files[report.page] = (report_page(report).encode(), CONTENT_TYPES[".shtml"])
-        files[report.file] = (report.document.read_bytes(), CONTENT_TYPES[report.document.suffix])
+        if report.link == "xhr":
+            content = json.dumps({"title": report.title, "content": report.document.read_text(encoding="utf-8")})
+            files[report.file] = (content.encode(), "application/json")
+        else:
+            files[report.file] = (report.document.read_bytes(), CONTENT_TYPES[report.document.suffix])
     viewer = chrome("PDF.js viewer", '<div id="viewerContainer"></div><script src="pdf.js"></script>').encode()
     files["/static/pdfjs/web/viewer.html"] = (viewer, CONTENT_TYPES[".html"])
     return files

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from archive_view import stored_reports
 from conftest import OffsiteListener, crawl_cli
-from generic_portal import COLUMN, REPORTS, SCRIPT_COLUMN, GenericPortal
+from generic_portal import COLUMN, REPORTS, SCRIPT_COLUMN, XHR_REPORT, GenericPortal
 
 from harvester.siteconfig import SiteConfigError, load_site
 
@@ -76,3 +76,19 @@ def test_render_values_are_checked(sites_dir: Path) -> None:
     site = load_site("ok")
     assert (site.render, site.render_budget) == ("auto", 5)
     assert load_site("bad".replace("bad", "ok")).to_dict()["render"] == "auto"
+
+
+def test_render_true_reads_a_report_body_the_page_fetches_by_script(sites_dir: Path, sqlite_url: str, data_dir: Path) -> None:
+    portal = GenericPortal([XHR_REPORT])
+    try:
+        (sites_dir / "county.yaml").write_text(portal.site_config(render="true"), encoding="utf-8")
+        summary = crawl_cli(["county"], sqlite_url, data_dir)["sites"]["county"]
+        again = crawl_cli(["county"], sqlite_url, data_dir)["sites"]["county"]
+    finally:
+        portal.stop()
+    assert (summary["reports_found"], summary["new_reports"], summary["errors"]) == (1, 1, 0)
+    [report] = stored_reports(sqlite_url).values()
+    assert (report.agency, report.year, len(report.versions)) == (XHR_REPORT.agency, XHR_REPORT.year, 1)
+    assert report.latest["parse_status"] == "ok" and report.latest["document_url"] == portal.url + XHR_REPORT.page
+    assert len(report.latest["report_json"]["sections"]) == 6
+    assert (again["new_reports"], again["new_versions"]) == (0, 0)
