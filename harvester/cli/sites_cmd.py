@@ -12,13 +12,16 @@ SHOWN_REJECTED = 15
 
 
 @click.group(invoke_without_command=True)
-@json_option
 @click.pass_context
-def sites(ctx: click.Context, as_json: bool) -> None:
+def sites(ctx: click.Context, **options: object) -> None:
     """List the configured sites (harvester/sites/*.yaml and $HARVESTER_SITES_DIR);
     `sites check SITE` tries one."""
     if ctx.invoked_subcommand is None:
-        ctx.invoke(list_sites, as_json=as_json)
+        ctx.invoke(list_sites, **options)
+
+
+# `harvester sites` takes the listing's own options, whatever they are (--json, --db, …).
+sites.params.extend(list_sites.params)
 
 
 @sites.command()
