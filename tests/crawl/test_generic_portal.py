@@ -4,7 +4,6 @@ after repeated crawls, and no viewer page or page chrome taken for a report."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,15 +14,9 @@ from generic_portal import REPORTS, GenericPortal
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def portal() -> Iterator[GenericPortal]:
-    server = GenericPortal()
-    yield server
-    server.stop()
 
-
-def test_every_report_once_with_its_own_agency_and_year(portal: GenericPortal, sites_dir: Path, db_url: str, data_dir: Path) -> None:
-    (sites_dir / "county.yaml").write_text(portal.site_config(), encoding="utf-8")
+def test_every_report_once_with_its_own_agency_and_year(county_portal: GenericPortal, sites_dir: Path, db_url: str, data_dir: Path) -> None:
+    (sites_dir / "county.yaml").write_text(county_portal.site_config(), encoding="utf-8")
     first = crawl_cli(["county"], db_url, data_dir)["sites"]["county"]
     second = crawl_cli(["county"], db_url, data_dir)["sites"]["county"]
 
@@ -33,11 +26,11 @@ def test_every_report_once_with_its_own_agency_and_year(portal: GenericPortal, s
         versions = stored[(report.agency, report.year)].versions
         assert len(versions) == 1, report.key
         assert versions[0]["parse_status"] == "ok", (report.key, versions[0]["parse_error"])
-        assert versions[0]["document_url"] == portal.url + report.file, report.key
+        assert versions[0]["document_url"] == county_portal.url + report.file, report.key
     assert (first["reports_found"], first["new_reports"], first["errors"], first["failed"]) == (len(REPORTS), len(REPORTS), 0, 0)
     assert (second["reports_found"], second["new_reports"], second["new_versions"]) == (len(REPORTS), 0, 0)
 
-    fetched = {row.url.removeprefix(portal.url) for row in captures(db_url)}
-    assert "/static/pdfjs/web/viewer.html" not in {path for path in portal.log}
+    fetched = {row.url.removeprefix(county_portal.url) for row in captures(db_url)}
+    assert "/static/pdfjs/web/viewer.html" not in {path for path in county_portal.log}
     assert {r.file for r in REPORTS} <= fetched
-    assert {"/c100413/index_2.shtml", "/c100413/index_3.shtml"} <= set(portal.log)
+    assert {"/c100413/index_2.shtml", "/c100413/index_3.shtml"} <= set(county_portal.log)
