@@ -15,7 +15,7 @@ from harvester import __version__
 # command name -> ("module:attribute" of its click command, one-line help for the listing)
 COMMANDS: dict[str, tuple[str, str]] = {
     "crawl": ("harvester.cli.crawl_cmd:crawl", "Crawl sites into the archive."),
-    "sites": ("harvester.cli.crawl_cmd:sites", "List the configured sites."),
+    "sites": ("harvester.cli.sites_cmd:sites", "List the configured sites; check one before trusting it."),
     "schedule": ("harvester.cli.schedule_cmd:schedule", "Run crawls on each site's schedule."),
     "history": ("harvester.cli.archive_cmd:history", "List a report's versions and captures."),
     "diff": ("harvester.cli.archive_cmd:diff", "Show what changed between two versions of a report."),
