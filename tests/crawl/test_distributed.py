@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import signal
+import subprocess
 import time
 from collections import Counter
 from pathlib import Path
@@ -15,7 +16,7 @@ import pytest
 import redis
 import sqlalchemy as sa
 from archive_view import runs, stored_reports
-from conftest import SITE_OF_PORTAL
+from conftest import SITE_OF_PORTAL, harvester_cmd
 from fleet import REDIS_BASE, seed, start_worker
 
 from harvester.distributed import keys
@@ -73,6 +74,8 @@ def test_three_workers_share_three_portals(portal, manifest, postgres_url: str, 
         per_worker = stats["workers"]
         assert sum(w.get("new_reports", 0) for w in per_worker.values()) == stats["new_reports"]
     assert len({w for _, _, _, _, s in runs(postgres_url) for w in s["workers"]}) >= 2  # the work was shared
+    listing = subprocess.run(harvester_cmd("runs", "--db", postgres_url), capture_output=True, text=True, timeout=60)
+    assert listing.returncode == 0 and "fixture-trs" in listing.stdout and "  w" in listing.stdout
 
 
 def test_a_killed_worker_loses_nothing(portal, manifest, postgres_url: str, data_dir: Path,
