@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -31,7 +32,7 @@ from harvester.middlewares.conditional import CONDITIONAL_META
 from harvester.pipelines.archive import crawl_state_for
 from harvester.siteconfig import SiteConfig, load_site
 from harvester.spiders.reportpage import attachment_urls, failed_resource, resource_from_response
-from harvester.spiders.render import RenderPolicy
+from harvester.spiders.render import RENDER_META, RenderPolicy
 from harvester.spiders.walkers import ListPage, walker_for
 from parsers.title import is_annual_report_title
 
@@ -47,20 +48,45 @@ class ReportsSpider(scrapy.Spider):
         self.site = site if isinstance(site, SiteConfig) else load_site(site)
         self.allowed_domains = self.site.allowed_domains
         self.walk = walker_for(self.site.family)
-        self.seen: set[str] = set()
+        # What this run has asked for; None in a fleet, whose shared queue asks for each
+        # request's once_key only once per run (harvester.distributed.queue).
+        self.seen: set[str] | None = set()
         self.render = RenderPolicy(self.site.render, self.site.render_budget)
 
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> "ReportsSpider":
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if crawler.settings.get("HARVESTER_DISTRIBUTED"):
+            spider.seen = None
+        return spider
+
     async def start(self) -> AsyncIterator[Request]:
+        if self.settings.get("HARVESTER_DISTRIBUTED") == "worker":
+            return  # the seeder asked for the start URLs
         for url in self.site.start_urls:
-            self.seen.add(url)
+            self._first_time(url)
             yield Request(url, callback=self.parse, errback=self.list_failed, dont_filter=True,
                           meta=self.render.page_meta(url))
 
     def _first_time(self, url: str) -> bool:
-        if url in self.seen or not self._on_site(url):
+        if not self._on_site(url):
+            return False
+        if self.seen is None:
+            return True
+        if url in self.seen:
             return False
         self.seen.add(url)
         return True
+
+    def once_key(self, request: Request) -> str | None:
+        """What ``_first_time`` asks of a request, for the fleet's shared queue; None: always."""
+        callback = getattr(request.callback, "__name__", None)
+        if callback == "parse":  # a list page asked for again to be rendered is another request
+            rendered = "#rendered" if request.meta.get(RENDER_META) else ""
+            return request.url + request.body.decode("latin-1") + rendered
+        if callback == "parse_report":
+            return request.url
+        return None
 
     def _on_site(self, url: str) -> bool:
         host = urlsplit(url).hostname or ""
