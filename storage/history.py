@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from storage.diff import VersionDiff, diff_versions
 from storage.identity import normalise_agency
 from storage.models import Capture, Change, Report, ReportUrl, Version
-from storage.record import attachment_hashes
+from storage.changes import attachment_hashes
 
 
 class ReportNotFound(LookupError):
