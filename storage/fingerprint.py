@@ -27,6 +27,10 @@ from storage.cellnames import named_cells
 # Metadata the report prints. publish_date and region are left out: they come from the
 # listing and the site, and portals rewrite PubDate without touching the report.
 PRINTED_METADATA = ("agency", "title", "year", "template", "signed_date", "address", "phone", "email")
+# Read from the page's own text when the report is the page, where a title block or a
+# contact may run into chrome (a date bar above the title, a counter after 地址): the
+# paragraphs they come from count, chrome left out, so these fields do not count again.
+PAGE_TEXT_METADATA = ("agency", "title", "address", "phone", "email")
 _SPACE = re.compile(r"\s+")
 _DIGITS = re.compile(r"\d+")
 
@@ -70,7 +74,8 @@ def report_content(
     if report is None:
         return ReportContent((), (), (), attachments, page_text, unparsed or "")
     metadata = report.get("metadata") or {}
-    printed = tuple((name, fold(str(metadata[name]))) for name in PRINTED_METADATA if metadata.get(name) not in (None, ""))
+    fields = [name for name in PRINTED_METADATA if not (page_text and name in PAGE_TEXT_METADATA)]
+    printed = tuple((name, fold(str(metadata[name]))) for name in fields if metadata.get(name) not in (None, ""))
     cells = tuple(sorted((c.address, fold(str(c.cell.get("raw", "")))) for c in named_cells(report)))
     paragraphs: list[tuple[int, str]] = []
     for number, text in [(0, report.get("preamble") or "")] + [
