@@ -175,7 +175,7 @@ def list_agencies(session: Session) -> list[AgencyInfo]:
     aliases: dict[int, list[str]] = {}
     for row in session.execute(sa.select(AgencyAlias.agency_id, AgencyAlias.alias).order_by(AgencyAlias.alias)):
         aliases.setdefault(row.agency_id, []).append(row.alias)
-    counts = dict(session.execute(sa.select(Report.agency_id, sa.func.count()).group_by(Report.agency_id)).tuples())
+    counts = dict(session.execute(sa.select(Report.agency_id, sa.func.count()).group_by(Report.agency_id)).all())
     return [
         AgencyInfo(a.id, a.name, a.key, a.province, a.city, a.county, aliases.get(a.id, []), counts.get(a.id, 0))
         for a in session.scalars(sa.select(Agency).order_by(Agency.key))

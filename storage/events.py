@@ -38,6 +38,11 @@ def _current_withdrawals(report_id: int | None = None) -> sa.Select:
     return sa.select(ReportEvent.id).where(ReportEvent.id.in_(latest), ReportEvent.kind == "withdrawn")
 
 
+def withdrawn_reports() -> sa.Select:
+    """Ids of the reports that are withdrawn now."""
+    return sa.select(ReportEvent.report_id).where(ReportEvent.id.in_(_current_withdrawals()))
+
+
 def is_withdrawn(session: Session, report_id: int) -> bool:
     return session.scalar(_current_withdrawals(report_id)) is not None
 
@@ -55,9 +60,9 @@ def mark_withdrawals(session: Session, run_id: int) -> list[int]:
     if run is None:
         raise KeyError(f"no crawl run {run_id}")
     at = run.finished_at or run.started_at
-    already = set(session.scalars(sa.select(ReportEvent.report_id).where(ReportEvent.id.in_(_current_withdrawals()))))
+    already = set(session.scalars(withdrawn_reports()))
     captured: dict[str, int] = dict(session.execute(
-        sa.select(Capture.url, Capture.http_status).where(Capture.run_id == run_id, Capture.role == "page")).tuples())
+        sa.select(Capture.url, Capture.http_status).where(Capture.run_id == run_id, Capture.role == "page")).all())
     withdrawn = []
     for report in session.scalars(sa.select(Report).where(Report.site == run.site, Report.first_seen < at).order_by(Report.id)):
         if report.id in already:

@@ -97,8 +97,14 @@ def history(report_ref: str, db: str | None, as_json: bool) -> None:
     _table(
         ["VERSION", "FIRST SEEN", "LAST SEEN", "PARSE", "PARSER", "CHANGE", "CELLS", "SECTIONS"],
         [[v.version_no, _when(v.first_seen), _when(v.last_seen), v.parse_status, v.parser_version,
-          v.significance or "-", v.cells_changed, v.sections_changed] for v in result.versions],
+          (f"reverted to {v.reverted_to}" if v.reverted_to else v.significance or "-"), v.cells_changed,
+          v.sections_changed] for v in result.versions],
     )
+    for event in result.events:
+        detail = {k: v for k, v in event.items() if k not in ("kind", "at", "version_no")}
+        click.echo(f"  {_when(event['at'])}  {event['kind'].replace('_', ' ')}"
+                   + (f" (version {event['version_no']})" if event["version_no"] else "")
+                   + "".join(f"  {k}: {v}" for k, v in detail.items()))
     click.echo("")
     _table(
         ["FETCHED", "STATUS", "HTTP", "OUTCOME", "VERSION", "URL"],
@@ -157,10 +163,13 @@ def diff(report_ref: str, from_no: int | None, to_no: int | None, db: str | None
               help="Cell condition, e.g. 'applications.new_received.total > 10' or '... is blank'; repeatable.")
 @click.option("--all-versions", is_flag=True, help="Match every version, not only each report's latest.")
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many rows.")
+@click.option("--changed-after-publication", is_flag=True, help="Only reports whose content changed after it was first seen.")
+@click.option("--withdrawn", is_flag=True, help="Only reports withdrawn from their portal (and not restored).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @db_option
 def query(agency: str | None, region: str | None, year: int | None, template: str | None, finding: str | None,
-          where: tuple[str, ...], all_versions: bool, limit: int | None, fmt: str, db: str | None) -> None:
+          where: tuple[str, ...], all_versions: bool, limit: int | None, changed_after_publication: bool,
+          withdrawn: bool, fmt: str, db: str | None) -> None:
     """Find reports by agency, year, findings and cell values."""
     from storage.query import QueryError, QueryFilters, parse_where, run_query
 
@@ -168,7 +177,8 @@ def query(agency: str | None, region: str | None, year: int | None, template: st
         conditions = [parse_where(expression) for expression in where]
     except QueryError as exc:
         fail(str(exc))
-    filters = QueryFilters(agency, region, year, template, finding, conditions, all_versions, limit)
+    filters = QueryFilters(agency, region, year, template, finding, conditions, all_versions, limit,
+                           changed_after_publication=changed_after_publication, withdrawn=withdrawn)
     with _archive(db) as archive, archive.session() as session:
         rows = run_query(session, filters)
     if fmt == "json":

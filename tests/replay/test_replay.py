@@ -45,7 +45,7 @@ def test_recrawls_of_unchanged_portals_make_no_version_and_each_real_change_one(
 
     # One cell of the 平潭 page pasted from Word, one sentence of a report in no container,
     # a new attachment beside the 淮安 PDF; then the real crawler sees them.
-    portals.edit("post", 0, ">15<", ">16<")
+    portals.edit("post", 0, ">58<", ">59<")
     portals.edit("bare", 1, "主动公开政府信息514条", "主动公开政府信息541条")
     portals.attach("vsb", 0, "/__local/8/3A/F2/huaian_szf_2024_fj.docx", fixture_docx("000_9d093eecd5b1c4d3"))
     assert _crawl(sqlite_url, data_dir) == {"new_reports": 0, "new_versions": 3, "failed": 0}
@@ -58,5 +58,5 @@ def test_recrawls_of_unchanged_portals_make_no_version_and_each_real_change_one(
         with archive.session() as session:
             grades = dict(session.execute(
                 sa.select(Report.agency, Change.significance).join(Version, Version.id == Change.version_id)
-                .join(Report, Report.id == Version.report_id)).tuples())
+                .join(Report, Report.id == Version.report_id)).all())
     assert grades == {"平潭综合实验区": "numbers", "淄博经济开发区": "text", "淮安市人民政府": "formatting"}

@@ -9,9 +9,12 @@ for the report URLs a first real crawl found.
 
 from __future__ import annotations
 
+import re
 import urllib.request
 from collections import Counter
 from datetime import UTC, datetime
+
+import sqlalchemy as sa
 
 from harvester.items import ReportItem, Resource
 from harvester.pipelines.parse import parse_capture
@@ -19,9 +22,6 @@ from harvester.siteconfig import SiteConfig
 from harvester.spiders.reportpage import ATTACHMENT_EXTENSIONS
 from storage.archive import Archive
 from storage.models import Capture
-
-import re
-import sqlalchemy as sa
 
 _LINK = re.compile(r'href="([^"]+)"')
 
@@ -36,7 +36,7 @@ def report_urls(archive: Archive, site: str) -> dict[str, str | None]:
     """The report pages a crawl of ``site`` captured, with their listing titles."""
     with archive.session() as session:
         return dict(session.execute(sa.select(Capture.url, Capture.listing_title)
-                                    .where(Capture.site == site, Capture.role == "page")).tuples())
+                                    .where(Capture.site == site, Capture.role == "page")).all())
 
 
 def recapture(archive: Archive, site: SiteConfig, url: str, listing_title: str | None) -> str:
