@@ -51,21 +51,17 @@ def _edit(db: str | None, action: str, *refs: str) -> str:
             fail(str(exc))
 
 
-@agencies.command()
-@click.argument("keep")
-@click.argument("gone")
-@db_option
-@click.pass_obj
-def merge(group_db: str | None, keep: str, gone: str, db: str | None) -> None:
-    """Merge agency GONE into KEEP: its names and reports become KEEP's."""
-    click.echo(_edit(db or group_db, "merge", keep, gone))
+def _edit_command(action: str, first: str, second: str, doc: str) -> click.Command:
+    @agencies.command(name=action, help=doc)
+    @click.argument(first)
+    @click.argument(second)
+    @db_option
+    @click.pass_obj
+    def command(group_db: str | None, db: str | None, **refs: str) -> None:
+        click.echo(_edit(db or group_db, action, refs[first], refs[second]))
+
+    return command
 
 
-@agencies.command()
-@click.argument("agency")
-@click.argument("name")
-@db_option
-@click.pass_obj
-def alias(group_db: str | None, agency: str, name: str, db: str | None) -> None:
-    """Let NAME stand for AGENCY in future crawls and queries."""
-    click.echo(_edit(db or group_db, "alias", agency, name))
+merge = _edit_command("merge", "keep", "gone", "Merge agency GONE into KEEP: its names and reports become KEEP's.")
+alias = _edit_command("alias", "agency", "name", "Let NAME stand for AGENCY in future crawls and queries.")

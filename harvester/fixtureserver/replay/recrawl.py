@@ -39,18 +39,31 @@ def report_urls(archive: Archive, site: str) -> dict[str, str | None]:
                                     .where(Capture.site == site, Capture.role == "page")).all())
 
 
-def recapture(archive: Archive, site: SiteConfig, url: str, listing_title: str | None) -> str:
-    """Fetch, parse, confirm when asked, record: the outcome."""
+def fetch_capture(site: SiteConfig, url: str, listing_title: str | None) -> ReportItem:
+    """A report page and its attachments fetched and parsed, as the parse pipeline leaves it."""
     page = _fetch(url)
     html = page.body.decode("latin-1") if page.body else ""
     attachments = [_fetch(urllib.request.urljoin(url, href)) for href in dict.fromkeys(_LINK.findall(html))
                    if href.lower().endswith(ATTACHMENT_EXTENSIONS)]
     item = ReportItem(site=site.name, page=page, attachments=attachments, listing_title=listing_title)
-    bodies = {r.url: r.body for r in [page, *attachments] if r.body is not None}
-    item.parse = parse_capture(item, site, bodies)
-    if archive.confirmation_needed(item):
-        again = _fetch(url)
-        item.confirmation = parse_capture(item, site, {**bodies, url: again.body or b""})
+    item.parse = parse_capture(item, site, {r.url: r.body for r in [page, *attachments] if r.body is not None})
+    return item
+
+
+def confirm(archive: Archive, site: SiteConfig, item: ReportItem) -> bool:
+    """What the confirm pipeline does: a second fetch of the page when the archive asks."""
+    if not archive.confirmation_needed(item):
+        return False
+    again = _fetch(item.page.url)
+    bodies = {r.url: r.body for r in item.attachments if r.body is not None}
+    item.confirmation = parse_capture(item, site, {**bodies, item.page.url: again.body or b""})
+    return True
+
+
+def recapture(archive: Archive, site: SiteConfig, url: str, listing_title: str | None) -> str:
+    """Fetch, parse, confirm when asked, record: the outcome."""
+    item = fetch_capture(site, url, listing_title)
+    confirm(archive, site, item)
     return archive.record(item).outcome
 
 
