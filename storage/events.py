@@ -63,7 +63,9 @@ def mark_withdrawals(session: Session, run_id: int) -> list[int]:
     already = set(session.scalars(withdrawn_reports()))
     captured: dict[str, int] = dict(session.execute(
         sa.select(Capture.url, Capture.http_status).where(Capture.run_id == run_id, Capture.role == "page")).all())
-    withdrawn = []
+    withdrawn: list[int] = []
+    if not captured:  # a column that lists nothing was not read, whatever the crawl says
+        return withdrawn
     for report in session.scalars(sa.select(Report).where(Report.site == run.site, Report.first_seen < at).order_by(Report.id)):
         if report.id in already:
             continue

@@ -13,6 +13,7 @@ from harvester.fixtureserver.replay.recrawl import recrawl
 from harvester.fixtureserver.replay.server import ReplayPortals
 from harvester.siteconfig import load_site
 from storage.archive import Archive
+from storage.events import events
 from storage.models import Change, Report, Version
 from tests.crawl.conftest import crawl_cli, sites_dir  # noqa: F401  (fixture used by portals)
 from tests.replay.conftest import SITES
@@ -60,3 +61,21 @@ def test_recrawls_of_unchanged_portals_make_no_version_and_each_real_change_one(
                 sa.select(Report.agency, Change.significance).join(Version, Version.id == Change.version_id)
                 .join(Report, Report.id == Version.report_id)).all())
     assert grades == {"平潭综合实验区": "numbers", "淄博经济开发区": "text", "淮安市人民政府": "formatting"}
+
+
+def test_a_report_taken_off_its_column_is_withdrawn_only_after_a_complete_crawl(
+        portals: ReplayPortals, sqlite_url: str, data_dir: Path) -> None:
+    sites = ["replay-bare"]
+    assert crawl_cli(sites, sqlite_url, data_dir)["sites"]["replay-bare"]["new_reports"] == 2
+    portals.unlist("bare", 0)
+    portals.fail_lists("bare")
+    crawl_cli(sites, sqlite_url, data_dir)  # the list could not be read: nothing is concluded
+    with Archive.open(sqlite_url, data_dir) as archive, archive.session() as session:
+        assert events(session, ("withdrawn",)) == []
+    portals.fail_lists("bare", False)
+    crawl_cli(sites, sqlite_url, data_dir)
+    portals.unlist("bare", 0, listed=True)
+    crawl_cli(sites, sqlite_url, data_dir)
+    with Archive.open(sqlite_url, data_dir) as archive, archive.session() as session:
+        happened = [(e.agency, e.kind) for e in events(session, ("withdrawn", "restored"))]
+    assert happened == [("淄博市工业和信息化局", "withdrawn"), ("淄博市工业和信息化局", "restored")]

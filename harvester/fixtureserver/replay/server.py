@@ -57,6 +57,7 @@ class _Portal(ThreadingHTTPServer):
         self.hits = 0
         self.lock = threading.Lock()
         self.rng = random.Random()
+        self.lists_fail = False
 
     def chrome(self) -> Chrome:
         with self.lock:
@@ -74,6 +75,8 @@ class _Handler(BaseHTTPRequestHandler):
         layout, path = self.server.layout, urlsplit(self.path).path
         if path == "/robots.txt":
             return self._send(200, b"User-agent: *\nAllow: /\n", "text/plain")
+        if path in layout.list_paths and self.server.lists_fail:
+            return self._send(503, b"<html><body>503</body></html>", "text/html")
         if path in layout.list_paths:
             page = layout.list_page(layout.list_paths.index(path), self.server.chrome())
             return self._send(200, page.encode(layout.encoding), f"text/html; charset={layout.encoding}")
@@ -122,6 +125,14 @@ class ReplayPortals:
 
     def attach(self, name: str, index: int, path: str, data: bytes, content_type: str = DOCX) -> None:
         self.report(name, index).attachments[path] = (data, content_type)
+
+    def unlist(self, name: str, index: int, listed: bool = False) -> None:
+        """Take a report off its column (its page answers 404), or put it back."""
+        self.report(name, index).listed = listed
+
+    def fail_lists(self, name: str, failing: bool = True) -> None:
+        """Make a layout's list pages answer 503."""
+        self.portals[name].lists_fail = failing
 
     def stop(self) -> None:
         for portal in self.portals.values():
