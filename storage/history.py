@@ -125,6 +125,20 @@ def version_by_number(session: Session, report: Report, number: int) -> Version:
     return version
 
 
+def diff_years(session: Session, report: Report, other_year: int) -> tuple[Version, Version, VersionDiff]:
+    """Diff the latest versions of the same agency's reports for two years (older first),
+    whatever names the agency printed in each."""
+    same_agency = Report.agency_id == report.agency_id if report.agency_id else Report.agency_key == report.agency_key
+    other = session.scalars(sa.select(Report).where(same_agency, Report.year == other_year, Report.kind == report.kind)).first()
+    if other is None or other.latest_version_id is None:
+        raise ReportNotFound(f"no report of {report.agency} for {other_year}")
+    older, newer = sorted((report, other), key=lambda r: r.year)
+    old, new = session.get(Version, older.latest_version_id), session.get(Version, newer.latest_version_id)
+    assert old is not None and new is not None
+    diff = diff_versions(old.report_json, new.report_json, attachment_hashes(session, old.id), attachment_hashes(session, new.id))
+    return old, new, diff
+
+
 def diff_report(session: Session, report: Report, from_no: int | None = None, to_no: int | None = None) -> tuple[Version, Version, VersionDiff]:
     """Diff two versions of a report; by default the newest against the one before it."""
     latest = session.scalar(sa.select(sa.func.max(Version.version_no)).where(Version.report_id == report.id)) or 0

@@ -116,22 +116,30 @@ def history(report_ref: str, db: str | None, as_json: bool) -> None:
 @click.argument("report_ref", metavar="REPORT")
 @click.option("--from", "from_no", type=int, help="Older version number (default: the one before --to).")
 @click.option("--to", "to_no", type=int, help="Newer version number (default: the latest).")
+@click.option("--year", type=int, help="Compare with the same agency's report of this year instead (its aliases count).")
 @db_option
 @json_option
-def diff(report_ref: str, from_no: int | None, to_no: int | None, db: str | None, as_json: bool) -> None:
-    """Show what changed between two versions of a report."""
-    from storage.history import ReportNotFound, diff_report
+def diff(report_ref: str, from_no: int | None, to_no: int | None, year: int | None, db: str | None, as_json: bool) -> None:
+    """Show what changed between two versions of a report, or from another year's report."""
+    from storage.history import ReportNotFound, diff_report, diff_years
+    from storage.models import Report
 
     with _archive(db) as archive, archive.session() as session:
         report = _report(session, report_ref)
         try:
-            old, new, changes = diff_report(session, report, from_no, to_no)
+            old, new, changes = diff_years(session, report, year) if year else diff_report(session, report, from_no, to_no)
         except ReportNotFound as exc:
             fail(str(exc))
+        years = {v.id: r.year for v in (old, new) if (r := session.get(Report, v.report_id)) is not None}
     if as_json:
-        print_json({"report_id": report.id, "from": old.version_no, "to": new.version_no, **changes.to_dict()})
+        print_json({"report_id": report.id, "from": old.version_no, "to": new.version_no,
+                    **({"from_year": years[old.id], "to_year": years[new.id]} if year else {}), **changes.to_dict()})
         return
-    click.echo(f"{report.agency} {report.year}: version {old.version_no} -> {new.version_no} ({changes.significance})")
+    if year:
+        click.echo(f"{report.agency}: {years[old.id]} version {old.version_no} -> {years[new.id]} version {new.version_no} "
+                   f"({changes.significance})")
+    else:
+        click.echo(f"{report.agency} {report.year}: version {old.version_no} -> {new.version_no} ({changes.significance})")
     if changes.parse_status:
         click.echo(f"  parse: {changes.parse_status.old} -> {changes.parse_status.new}")
     for field in changes.metadata:

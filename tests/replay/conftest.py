@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from harvester.fixtureserver.replay.server import ReplayPortals
+from tests.crawl.conftest import sites_dir  # noqa: F401  (the portals fixture writes its site configs there)
 
 REGIONS = {"vsb": "江苏省淮安市", "post": "福建省", "shtml": "山东省淄博市", "bare": "山东省淄博市"}
 

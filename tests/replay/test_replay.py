@@ -15,7 +15,7 @@ from harvester.siteconfig import load_site
 from storage.archive import Archive
 from storage.events import events
 from storage.models import Change, Report, Version
-from tests.crawl.conftest import crawl_cli, sites_dir  # noqa: F401  (fixture used by portals)
+from tests.crawl.conftest import crawl_cli
 from tests.replay.conftest import SITES
 
 RECRAWLS = 20

@@ -76,3 +76,17 @@ def test_cli_lists_aliases_and_merges_agencies(archive: Archive, seed, db_url: s
     assert again.exit_code == 1 and again.output.count("\n") == 1 and "already one agency" in again.output
     table = runner.invoke(cli, ["agencies", "--db", db_url], catch_exceptions=False)
     assert "张店经开区管委会" in table.output and "山东张店经济开发区管委会" in table.output
+
+
+def test_diff_across_years_meets_the_agency_under_its_other_name(archive: Archive, seed, db_url: str, data_dir, monkeypatch) -> None:
+    monkeypatch.setenv("HARVESTER_DATA_DIR", str(data_dir))
+    this_year = seed(SEED_ZHANGDIAN_2023)
+    archive.record(capture_of(this_year, "http://gov.test/2023.html"))
+    last_year = _renamed(previous_year(this_year, carried_forward="2"), "山东张店经济开发区管理委员会", "山东张店经济开发区管委会")
+    archive.record(capture_of(last_year, "http://gov.test/2022.html", minutes=1))
+    result = CliRunner().invoke(cli, ["diff", "山东张店经济开发区管理委员会/2023", "--year", "2022", "--json", "--db", db_url],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    payload = __import__("json").loads(result.output)
+    assert (payload["from_year"], payload["to_year"]) == (2022, 2023)
+    assert any(c["address"] == "applications.carried_forward.natural_person" for c in payload["cells"])

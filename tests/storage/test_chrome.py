@@ -9,7 +9,7 @@ from pathlib import Path
 from lxml import etree, html
 
 from storage.archive import Archive
-from storage.capture import CaptureInput, ParseOutcome
+from storage.capture import CaptureInput
 from storage.chrome import varying_paragraphs
 from tests.storage.conftest import parse_outcome, page
 from parsers.hints import ReportHints
