@@ -75,6 +75,7 @@ DOWNLOADER_MIDDLEWARES = {
 }
 ITEM_PIPELINES = {
     "harvester.pipelines.parse.ParsePipeline": 300,
+    "harvester.pipelines.confirm.ConfirmPipeline": 350,
     "harvester.pipelines.record.RecordPipeline": 400,
 }
 EXTENSIONS = {

@@ -22,7 +22,8 @@ from storage.clock import utcnow
 from storage.db import check_reachable, create_engine, retrying, writer
 from storage.migrate import ensure_current
 from storage.models import Capture, Run
-from storage.record import RecordResult, record_capture, record_captures
+from storage.events import mark_withdrawals
+from storage.record import RecordResult, confirmation_needed, record_capture, record_captures
 
 RUN_KINDS = ("crawl", "scheduled")
 
@@ -79,6 +80,20 @@ class Archive:
     def record_many(self, captures: list[CaptureInput]) -> list[RecordResult]:
         """Record captures in order, in one transaction where possible (see ``record_captures``)."""
         return record_captures(self.engine, self.blobs, captures)
+
+    def confirmation_needed(self, capture: CaptureInput) -> bool:
+        """Whether to fetch the capture's page once more and attach its parse as ``confirmation``."""
+        with self.session() as session:
+            return confirmation_needed(session, capture)
+
+    def mark_withdrawals(self, run_id: int) -> list[int]:
+        """After a crawl that read every list page of its site: the reports it found gone (ids)."""
+
+        def mark() -> list[int]:
+            with Session(writer(self.engine)) as session, session.begin():
+                return mark_withdrawals(session, run_id)
+
+        return retrying(mark)
 
     def _latest_capture(self, url: str, *columns: Any) -> Any:
         with self.session() as session:

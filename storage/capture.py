@@ -63,3 +63,6 @@ class CaptureInput:
     listing_date: str | None = None
     parse: ParseOutcome | None = None
     run_id: int | None = None
+    # The parse of a second fetch of the page, made when the archive asked for one
+    # (``Archive.confirmation_needed``): paragraphs that differ between the two are chrome.
+    confirmation: ParseOutcome | None = None

@@ -1,19 +1,113 @@
-"""The content key that decides whether a capture is a new version of its report.
+"""What decides whether a capture is a new version of its report: the report's content.
 
-A version is the page body and the attachments together: the key hashes the page's
-fingerprint (``Document.fingerprint()``, which leaves page chrome out) with the sorted
-sha256 of every attachment. Sorting and hashing bytes rather than URLs means the same
-files re-uploaded at new URLs, or listed in another order, give the same key.
+A version is a change of the report, not of the page. Its content is what the report says
+once parsed (the metadata the report itself prints, every cell's printed value, the text of
+the preamble and each section, paragraph by paragraph) together with the sha256 of each
+attachment. White space is folded; nothing else is, so a digit printed full width is a
+(formatting) change of the report.
+
+When the report is the page itself, its paragraphs may carry page chrome that the body
+extractor could not tell from the report (the densest block of a page in no known container
+takes in footers, counters, "related articles"). Those paragraphs are judged by what the
+archive has learned of the site (``storage.chrome``): a paragraph is left out of the key
+when ``is_chrome`` says so. The key is therefore computed under the chrome known *now*, for
+the new capture and the stored versions alike, rather than stored once and for all.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from storage.cellnames import named_cells
+
+# Metadata the report prints. publish_date and region are left out: they come from the
+# listing and the site, and portals rewrite PubDate without touching the report.
+PRINTED_METADATA = ("agency", "title", "year", "template", "signed_date", "address", "phone", "email")
+# Read from the page's own text when the report is the page, where a title block or a
+# contact may run into chrome (a date bar above the title, a counter after 地址): the
+# paragraphs they come from count, chrome left out, so these fields do not count again.
+PAGE_TEXT_METADATA = ("agency", "title", "address", "phone", "email")
+_SPACE = re.compile(r"\s+")
+_DIGITS = re.compile(r"\d+")
+
+ChromeTest = Callable[[str], bool]
 
 
-def content_key(fingerprint: str, attachment_sha256s: Iterable[str]) -> str:
-    digest = hashlib.sha256(b"page:" + fingerprint.encode("ascii"))
-    for sha in sorted(set(attachment_sha256s)):
+def fold(text: str) -> str:
+    return _SPACE.sub("", text)
+
+
+def unit_hash(paragraph: str) -> str:
+    """Identity of a paragraph (white space folded) in the chrome tables."""
+    return hashlib.sha256(fold(paragraph).encode("utf-8")).hexdigest()[:32]
+
+
+def shape_hash(paragraph: str) -> str:
+    """A paragraph with every run of digits masked: a visit counter or a clock keeps its shape."""
+    return unit_hash(_DIGITS.sub("#", fold(paragraph)))
+
+
+@dataclass(frozen=True)
+class ReportContent:
+    """The parts of a capture that decide its version; ``page_text``: the paragraphs are the
+    page's own (the report is the page), so chrome may be among them."""
+
+    metadata: tuple[tuple[str, str], ...]
+    cells: tuple[tuple[str, str], ...]
+    paragraphs: tuple[tuple[int, str], ...]  # (section number, 0 = preamble; folded text)
+    attachments: tuple[str, ...]
+    page_text: bool
+    unparsed: str | None = None  # fingerprint of bytes that did not parse
+
+    def texts(self) -> list[str]:
+        return [text for _, text in self.paragraphs]
+
+
+def report_content(
+    report: dict[str, Any] | None, attachment_sha256s: Iterable[str], *, page_text: bool, unparsed: str | None = None
+) -> ReportContent:
+    attachments = tuple(sorted(set(attachment_sha256s)))
+    if report is None:
+        return ReportContent((), (), (), attachments, page_text, unparsed or "")
+    metadata = report.get("metadata") or {}
+    fields = [name for name in PRINTED_METADATA if not (page_text and name in PAGE_TEXT_METADATA)]
+    printed = tuple((name, fold(str(metadata[name]))) for name in fields if metadata.get(name) not in (None, ""))
+    cells = tuple(sorted((c.address, fold(str(c.cell.get("raw", "")))) for c in named_cells(report)))
+    paragraphs: list[tuple[int, str]] = []
+    for number, text in [(0, report.get("preamble") or "")] + [
+        (s["number"], s["heading"] + "\n" + (s["text"] or "")) for s in report.get("sections") or []
+    ]:
+        paragraphs.extend((number, folded) for line in text.split("\n") if (folded := fold(line)))
+    return ReportContent(printed, cells, tuple(paragraphs), attachments, page_text)
+
+
+def _kept(content: ReportContent, is_chrome: ChromeTest) -> list[tuple[int, str]]:
+    if not content.page_text:
+        return list(content.paragraphs)
+    return [(n, text) for n, text in content.paragraphs if not is_chrome(text)]
+
+
+def content_key(content: ReportContent, is_chrome: ChromeTest = lambda _: False) -> str:
+    """sha256 of the content with the paragraphs ``is_chrome`` rejects left out."""
+    digest = hashlib.sha256()
+    if content.unparsed is not None:
+        digest.update(b"unparsed:" + content.unparsed.encode("ascii"))
+    for name, value in content.metadata:
+        digest.update(f"\nmeta:{name}={value}".encode())
+    for address, raw in content.cells:
+        digest.update(f"\ncell:{address}={raw}".encode())
+    for number, text in _kept(content, is_chrome):
+        digest.update(f"\ntext:{number}:{text}".encode())
+    for sha in content.attachments:
         digest.update(b"\nattachment:" + sha.encode("ascii"))
     return digest.hexdigest()
+
+
+def only_text_differs(new: ReportContent, old: ReportContent, is_chrome: ChromeTest) -> bool:
+    """True when the two contents differ, but in paragraphs only (no cell, metadata or attachment)."""
+    same_rest = (new.unparsed, new.metadata, new.cells, new.attachments) == (old.unparsed, old.metadata, old.cells, old.attachments)
+    return same_rest and _kept(new, is_chrome) != _kept(old, is_chrome)

@@ -72,7 +72,7 @@ def assess(run: Run, earlier: Earlier) -> RunHealth:
 
 def assess_runs(session: Session, run_ids: Iterable[int]) -> list[RunHealth]:
     runs = list(session.scalars(sa.select(Run).where(Run.id.in_(list(run_ids)), Run.status != "running").order_by(Run.id)))
-    return [_health(session, run) for run in runs]
+    return [run_health(session, run) for run in runs]
 
 
 def trouble_started(session: Session, health: RunHealth) -> int:
@@ -84,7 +84,7 @@ def trouble_started(session: Session, health: RunHealth) -> int:
     )
     start = health.run_id
     for run in earlier:
-        before = _health(session, run)
+        before = run_health(session, run)
         if before.healthy or before.blocked != health.blocked:
             break
         start = run.id
@@ -97,10 +97,11 @@ def site_health(session: Session, sites: Iterable[str] | None = None) -> dict[st
     query = sa.select(Run).where(Run.id.in_(newest))
     if sites is not None:
         query = query.where(Run.site.in_(list(sites)))
-    return {run.site: _health(session, run) for run in session.scalars(query)}
+    return {run.site: run_health(session, run) for run in session.scalars(query)}
 
 
-def _health(session: Session, run: Run) -> RunHealth:
+def run_health(session: Session, run: Run) -> RunHealth:
+    """One run's health, against the site's runs before it."""
     return assess(run, _earlier(session, run))
 
 

@@ -11,9 +11,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from storage.diff import VersionDiff, diff_versions
+from storage.agencies import AgencyError, find_agency
+from storage.events import events
 from storage.identity import normalise_agency
 from storage.models import Capture, Change, Report, ReportUrl, Version
-from storage.record import attachment_hashes
+from storage.changes import attachment_hashes
 
 
 class ReportNotFound(LookupError):
@@ -21,7 +23,7 @@ class ReportNotFound(LookupError):
 
 
 def resolve_report(session: Session, ref: str) -> Report:
-    """A report by numeric id or by "agency/year" (agency as printed, white space and width ignored)."""
+    """A report by numeric id or by "agency/year" (any name the agency printed or was given)."""
     ref = ref.strip()
     if ref.isdigit():
         report = session.get(Report, int(ref))
@@ -31,9 +33,11 @@ def resolve_report(session: Session, ref: str) -> Report:
     agency, _, year = ref.rpartition("/")
     if not agency or not year.strip().isdigit():
         raise ReportNotFound(f"report reference {ref!r} is neither an id nor agency/year")
-    reports = session.scalars(
-        sa.select(Report).where(Report.agency_key == normalise_agency(agency), Report.year == int(year)).order_by(Report.id)
-    ).all()
+    try:
+        same_agency = Report.agency_id == find_agency(session, agency).id
+    except AgencyError:
+        same_agency = Report.agency_key == normalise_agency(agency)
+    reports = session.scalars(sa.select(Report).where(same_agency, Report.year == int(year)).order_by(Report.id)).all()
     if not reports:
         raise ReportNotFound(f"no report of {agency.strip()} for {year.strip()}")
     if len(reports) > 1:
@@ -52,6 +56,7 @@ class VersionInfo:
     parser_version: str
     template: str | None
     significance: str | None  # of the change from the version before; None for the first
+    reverted_to: int | None  # the earlier version whose content this one brought back
     cells_changed: int
     sections_changed: int
 
@@ -76,6 +81,7 @@ class History:
     urls: list[dict[str, Any]]
     versions: list[VersionInfo]
     captures: list[CaptureInfo]
+    events: list[dict[str, Any]]
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -93,7 +99,7 @@ def report_history(session: Session, report: Report) -> History:
         summary = change.summary if change else {}
         infos.append(VersionInfo(
             v.version_no, v.id, v.first_seen, v.last_seen, v.parse_status, v.parse_error, v.parser_version, v.template,
-            change.significance if change else None, len(summary.get("cells", [])), len(summary.get("sections", [])),
+            change.significance if change else None, v.reverted_to, len(summary.get("cells", [])), len(summary.get("sections", [])),
         ))
     captures = [
         CaptureInfo(c.fetched_at, c.url, c.http_status, c.status, c.outcome, numbers.get(c.version_id), c.error)
@@ -105,7 +111,11 @@ def report_history(session: Session, report: Report) -> History:
         {"url": u.url, "first_seen": u.first_seen, "last_seen": u.last_seen}
         for u in session.scalars(sa.select(ReportUrl).where(ReportUrl.report_id == report.id).order_by(ReportUrl.first_seen, ReportUrl.id))
     ]
-    return History(report.id, report.agency, report.year, report.kind, urls, infos, captures)
+    happened = [
+        {"kind": e.kind, "at": e.at, "version_no": e.version_no, **e.detail}
+        for e in events(session, ("parser_upgrade", "reverted", "withdrawn", "restored"), report_id=report.id)
+    ]
+    return History(report.id, report.agency, report.year, report.kind, urls, infos, captures, happened)
 
 
 def version_by_number(session: Session, report: Report, number: int) -> Version:
@@ -113,6 +123,20 @@ def version_by_number(session: Session, report: Report, number: int) -> Version:
     if version is None:
         raise ReportNotFound(f"report {report.id} ({report.agency} {report.year}) has no version {number}")
     return version
+
+
+def diff_years(session: Session, report: Report, other_year: int) -> tuple[Version, Version, VersionDiff]:
+    """Diff the latest versions of the same agency's reports for two years (older first),
+    whatever names the agency printed in each."""
+    same_agency = Report.agency_id == report.agency_id if report.agency_id else Report.agency_key == report.agency_key
+    other = session.scalars(sa.select(Report).where(same_agency, Report.year == other_year, Report.kind == report.kind)).first()
+    if other is None or other.latest_version_id is None:
+        raise ReportNotFound(f"no report of {report.agency} for {other_year}")
+    older, newer = sorted((report, other), key=lambda r: r.year)
+    old, new = session.get(Version, older.latest_version_id), session.get(Version, newer.latest_version_id)
+    assert old is not None and new is not None
+    diff = diff_versions(old.report_json, new.report_json, attachment_hashes(session, old.id), attachment_hashes(session, new.id))
+    return old, new, diff
 
 
 def diff_report(session: Session, report: Report, from_no: int | None = None, to_no: int | None = None) -> tuple[Version, Version, VersionDiff]:

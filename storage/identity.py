@@ -1,7 +1,8 @@
 """Which report a capture belongs to: (normalised agency, report year, kind).
 
-The agency's printed name is kept for people; its key folds full/half width and white
-space so that "淄博市 张店区" and "淄博市张店区" are one agency.
+The agency's printed name is kept for people; which canonical agency it is, with its
+aliases and region, is for ``storage.agencies``. The listing link's title stands in for
+the agency the report prints when that one is the listing's with page chrome in front.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from parsers.title import parse_report_title
+from storage.agencies import split_regions
 
 DEFAULT_KIND = "annual"
 
@@ -30,14 +32,23 @@ def normalise_agency(name: str) -> str:
     return "".join(unicodedata.normalize("NFKC", name).split())
 
 
+def _chrome_before(printed: str, listed: str) -> bool:
+    """The report's agency is the listing's with page text in front (a date bar, an ad taken
+    into the title block) rather than more of its region (淮安市 + 洪泽区人民政府)."""
+    printed, listed = normalise_agency(printed), normalise_agency(listed)
+    prefix = printed[: -len(listed)] if printed.endswith(listed) and printed != listed else ""
+    return bool(prefix) and split_regions(prefix)[1] != ""
+
+
 def identify(report: dict[str, Any] | None, listing_title: str | None) -> ReportIdentity | None:
     """Agency and year from the parsed report, falling back on the listing link's title."""
     metadata = (report or {}).get("metadata") or {}
     agency, year = metadata.get("agency"), metadata.get("year")
-    if (not agency or not year) and listing_title:
-        title = parse_report_title(listing_title)
-        if title is not None:
-            agency, year = agency or title.agency, year or title.year
+    listed = parse_report_title(listing_title) if listing_title else None
+    if listed is not None:
+        if agency and listed.agency and _chrome_before(agency, listed.agency):
+            agency = listed.agency
+        agency, year = agency or listed.agency, year or listed.year
     if not agency or not normalise_agency(agency) or not year:
         return None
     return ReportIdentity(agency=agency.strip(), year=int(year))

@@ -67,6 +67,9 @@ class Report(Base):
     # Kept by the recorder so "latest version per report" is a join, not a max() per row.
     # No foreign key: reports and versions would refer to each other.
     latest_version_id: Mapped[int | None] = mapped_column(index=True)
+    # The canonical agency (storage.agencies), whose key is agency_key. No foreign key, so
+    # the column is added without rebuilding the table (and the views over it) on SQLite.
+    agency_id: Mapped[int | None] = mapped_column(index=True)
 
 
 class ReportUrl(Base):
@@ -110,6 +113,8 @@ class Version(Base):
     template: Mapped[str | None] = mapped_column(sa.String(20))
     region: Mapped[str | None] = mapped_column(sa.String(200))
     report_json: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    # A version whose content is that of an earlier one (the portal went back): its number.
+    reverted_to: Mapped[int | None]
 
 
 class VersionAttachment(Base):
@@ -215,3 +220,57 @@ class Notification(Base):
     last_attempt: Mapped[datetime]
     error: Mapped[str | None] = mapped_column(sa.Text)
     event: Mapped[dict[str, Any]] = mapped_column(sa.JSON)  # kept so a failed delivery can be sent again
+
+
+class Agency(Base):
+    """One publishing body, whatever prefixes and abbreviations its titles use (storage.agencies)."""
+
+    __tablename__ = "agencies"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(300), unique=True)  # canonical: region path + body
+    name: Mapped[str] = mapped_column(sa.String(300))  # the fullest name printed
+    province: Mapped[str | None] = mapped_column(sa.String(60))
+    city: Mapped[str | None] = mapped_column(sa.String(60))
+    county: Mapped[str | None] = mapped_column(sa.String(60))
+
+
+class AgencyAlias(Base):
+    """A printed name (normalised) that stands for an agency; the user may add or move them."""
+
+    __tablename__ = "agency_aliases"
+    alias: Mapped[str] = mapped_column(sa.String(300), primary_key=True)
+    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id", ondelete="CASCADE"), index=True)
+
+
+class ReportEvent(Base):
+    """Something that happened to a report that is not a change of its content:
+    parser_upgrade | reverted | withdrawn | restored (storage.events)."""
+
+    __tablename__ = "report_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(sa.ForeignKey("reports.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(20), index=True)
+    at: Mapped[datetime]
+    version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("versions.id", ondelete="SET NULL"))
+    run_id: Mapped[int | None] = mapped_column(sa.ForeignKey("runs.id", ondelete="SET NULL"))
+    detail: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+
+
+class PageUnit(Base):
+    """A paragraph of a page that is its own report, by site and report: a paragraph found on
+    the pages of several reports of one site repeats, so it is chrome (storage.chrome)."""
+
+    __tablename__ = "page_units"
+    site: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
+    unit: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    report_id: Mapped[int] = mapped_column(sa.ForeignKey("reports.id", ondelete="CASCADE"), primary_key=True)
+
+
+class VolatileShape(Base):
+    """The shape (digits masked) of a paragraph seen to differ between two fetches of an
+    unchanged page of a site: counters, clocks, rotating blocks (storage.chrome)."""
+
+    __tablename__ = "volatile_shapes"
+    site: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
+    shape: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    learned_at: Mapped[datetime]

@@ -16,8 +16,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from storage.cellnames import split_address
+from storage.agencies import normalise_name
+from storage.events import withdrawn_reports
 from storage.identity import normalise_agency
-from storage.models import CellRow, FindingRow, Report, Version
+from storage.models import AgencyAlias, CellRow, FindingRow, Report, Version
 
 OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
     ">=": operator.ge, "<=": operator.le, "!=": operator.ne, ">": operator.gt, "<": operator.lt, "=": operator.eq,
@@ -71,6 +73,8 @@ class QueryFilters:
     where: list[CellCondition] = field(default_factory=list)
     all_versions: bool = False
     limit: int | None = None
+    changed_after_publication: bool = False  # reports with more than one version
+    withdrawn: bool = False  # reports withdrawn and not restored
 
 
 @dataclass
@@ -112,7 +116,13 @@ def filtered_versions(filters: QueryFilters) -> sa.Select:
     joined_on = Report.id == Version.report_id if filters.all_versions else Report.latest_version_id == Version.id
     query = sa.select(Version, Report).join(Report, joined_on)
     if filters.agency:
-        query = query.where(Report.agency_key.like(_like(normalise_agency(filters.agency)), escape="\\"))
+        aliases = sa.select(AgencyAlias.agency_id).where(AgencyAlias.alias.like(_like(normalise_name(filters.agency)), escape="\\"))
+        query = query.where(sa.or_(Report.agency_key.like(_like(normalise_agency(filters.agency)), escape="\\"),
+                                   Report.agency_id.in_(aliases)))
+    if filters.changed_after_publication:
+        query = query.where(Report.id.in_(sa.select(Version.report_id).where(Version.version_no > 1)))
+    if filters.withdrawn:
+        query = query.where(Report.id.in_(withdrawn_reports()))
     if filters.region:
         query = query.where(Version.region.like(_like(filters.region.strip()), escape="\\"))
     if filters.year is not None:

@@ -1,5 +1,14 @@
 """Recording one capture: where a new report or a new version is decided.
 
+A capture is a new version when the report's content (``storage.fingerprint``: printed
+metadata, cells, paragraphs, attachment bytes) differs from every stored version's under
+what is known of the site's chrome (``storage.chrome``). Content equal to the latest
+version's is unchanged; equal to an older one's, a new version marked as reverted to it.
+A capture that carries a confirmation (the crawler fetched the page twice because only
+paragraphs differed) first teaches the archive which paragraphs vary between fetches.
+Versions parsed by another parser are re-parsed first, so a parser upgrade is an event,
+never a version.
+
 Everything one capture writes (capture rows, report, URL, version with its sections,
 cells, findings, change summary, cross-year findings) is one transaction, run again from
 the start when it loses a race with another writer; the unique keys on
@@ -10,7 +19,8 @@ version on its second attempt, so two writers of the same content make one versi
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+import hashlib
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from typing import Literal
 
@@ -19,16 +29,20 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from storage.agencies import known_agency, resolve_agency
 from storage.blobstores import Blobs
-from storage.capture import CaptureInput, Resource
+from storage.capture import CaptureInput, ParseOutcome, Resource
+from storage.changes import attachment_hashes, record_change
+from storage.chrome import learn_varying, load_chrome, note_page_paragraphs, varying_paragraphs
 from storage.clock import as_utc, later, utcnow
 from storage.crossyear import refresh_cross_year
 from storage.db import retrying, writer
-from storage.diff import diff_versions
-from storage.fingerprint import content_key
-from storage.identity import identify
-from storage.models import Blob, Capture, Change, Report, ReportUrl, Version, VersionAttachment
+from storage.events import add_event, note_seen
+from storage.fingerprint import ReportContent, content_key, only_text_differs, report_content
+from storage.identity import ReportIdentity, identify
+from storage.models import Agency, Blob, Capture, Report, ReportUrl, Version, VersionAttachment
 from storage.parse_rows import apply_parse
+from storage.reparse import reparse_in_place
 
 Outcome = Literal["new_report", "new_version", "unchanged", "failed"]
 
@@ -52,7 +66,7 @@ def record_capture(engine: Engine, blobs: Blobs, capture: CaptureInput) -> Recor
     # Bytes go to the blob store before the transaction: a crash in between leaves an
     # unreferenced file, never a row pointing at missing bytes.
     stored = _store_bytes(blobs, capture)
-    return retrying(lambda: _record(engine, capture, stored))
+    return retrying(lambda: _record(engine, blobs, capture, stored))
 
 
 def record_captures(engine: Engine, blobs: Blobs, captures: list[CaptureInput]) -> list[RecordResult]:
@@ -67,12 +81,12 @@ def record_captures(engine: Engine, blobs: Blobs, captures: list[CaptureInput]) 
 
     def batch() -> list[RecordResult]:
         with Session(writer(engine), expire_on_commit=False) as session, session.begin():
-            return [_record_in(session, capture, bytes_of) for capture, bytes_of in zip(captures, stored)]
+            return [_record_in(session, blobs, capture, bytes_of) for capture, bytes_of in zip(captures, stored)]
 
     try:
         return batch()
     except sa.exc.SQLAlchemyError:
-        return [retrying(lambda: _record(engine, c, s)) for c, s in zip(captures, stored)]
+        return [retrying(lambda: _record(engine, blobs, c, s)) for c, s in zip(captures, stored)]
 
 
 def _store_bytes(blobs: Blobs, capture: CaptureInput) -> dict[int, tuple[str, int]]:
@@ -83,12 +97,12 @@ def _resources(capture: CaptureInput) -> list[Resource]:
     return [capture.page, *capture.attachments]
 
 
-def _record(engine: Engine, capture: CaptureInput, stored: dict[int, tuple[str, int]]) -> RecordResult:
+def _record(engine: Engine, blobs: Blobs, capture: CaptureInput, stored: dict[int, tuple[str, int]]) -> RecordResult:
     with Session(writer(engine), expire_on_commit=False) as session, session.begin():
-        return _record_in(session, capture, stored)
+        return _record_in(session, blobs, capture, stored)
 
 
-def _record_in(session: Session, capture: CaptureInput, stored: dict[int, tuple[str, int]]) -> RecordResult:
+def _record_in(session: Session, blobs: Blobs, capture: CaptureInput, stored: dict[int, tuple[str, int]]) -> RecordResult:
     _insert_blobs(session, stored.values())
     shas = {id(r): stored[id(r)][0] if id(r) in stored else _earlier_sha(session, r) for r in _resources(capture)}
     page_row = _capture_row(capture, capture.page, shas[id(capture.page)], "page", None)
@@ -97,7 +111,7 @@ def _record_in(session: Session, capture: CaptureInput, stored: dict[int, tuple[
     for attachment in capture.attachments:
         session.add(_capture_row(capture, attachment, shas[id(attachment)], "attachment", page_row.id))
     try:
-        result = _decide(session, capture, shas, page_row)
+        result = _decide(session, blobs, capture, shas, page_row)
     except _Failed as failure:
         result = RecordResult("failed", page_row.id, error=str(failure))
     page_row.outcome = result.outcome
@@ -107,7 +121,7 @@ def _record_in(session: Session, capture: CaptureInput, stored: dict[int, tuple[
     return result
 
 
-def _decide(session: Session, capture: CaptureInput, shas: dict[int, str | None], page_row: Capture) -> RecordResult:
+def _decide(session: Session, blobs: Blobs, capture: CaptureInput, shas: dict[int, str | None], page_row: Capture) -> RecordResult:
     page = capture.page
     if page.status in ("blocked", "error"):
         raise _Failed(page.error or f"{page.status} (HTTP {page.http_status})")
@@ -116,7 +130,6 @@ def _decide(session: Session, capture: CaptureInput, shas: dict[int, str | None]
     for attachment in capture.attachments:
         if shas[id(attachment)] is None:
             raise _Failed(f"attachment {attachment.url}: {attachment.error or f'HTTP {attachment.http_status}'}")
-    attachment_shas = [shas[id(a)] for a in capture.attachments]
     parse = capture.parse
     if parse is None:
         return _unchanged_by_bytes(session, capture, shas, page_row)
@@ -125,21 +138,32 @@ def _decide(session: Session, capture: CaptureInput, shas: dict[int, str | None]
     if identity is None:
         raise _Failed(f"report not identifiable: {parse.error or 'no agency and year in the report or its listing title'}")
     seen = as_utc(page.fetched_at)
-    report = _report(session, identity.agency_key, identity.agency, identity.year, identity.kind, capture.site, seen)
+    agency = resolve_agency(session, identity.agency, _region(parse))
+    report = _report(session, agency, identity, capture.site, seen)
     _touch_url(session, report.id, page.url, seen)
-    key = content_key(parse.fingerprint, [s for s in attachment_shas if s])
-    existing = session.scalars(sa.select(Version).where(Version.report_id == report.id, Version.content_key == key)).first()
-    if existing is not None:
-        existing.last_seen = later(existing.last_seen, seen)
-        return RecordResult("unchanged", page_row.id, report.id, existing.id, existing.version_no, parse.error)
+    _upgrade_parses(session, blobs, report, parse.parser_version)
+    attachment_shas = [shas[id(a)] or "" for a in capture.attachments]
+    content = capture_content(capture, attachment_shas)
+    versions = list(session.scalars(sa.select(Version).where(Version.report_id == report.id).order_by(Version.version_no.desc())))
+    if capture.confirmation is not None and content.page_text:
+        second = capture_content(capture, attachment_shas, capture.confirmation)
+        stored = stored_content(session, versions[0]).texts() if versions else []
+        learn_varying(session, capture.site, varying_paragraphs(content.texts(), second.texts(), stored))
+    is_chrome = load_chrome(session, capture.site).is_chrome
+    key = content_key(content, is_chrome)
+    same = next((v for v in versions if content_key(stored_content(session, v), is_chrome) == key), None)
+    if same is not None and same is versions[0]:
+        same.last_seen = later(same.last_seen, seen)
+        note_seen(session, report.id, seen, same.id, capture.run_id)
+        return RecordResult("unchanged", page_row.id, report.id, same.id, same.version_no, parse.error)
 
-    previous = session.scalars(
-        sa.select(Version).where(Version.report_id == report.id).order_by(Version.version_no.desc()).limit(1)
-    ).first()
+    previous = versions[0] if versions else None
+    number = (previous.version_no + 1) if previous else 1
     version = Version(
         report_id=report.id,
-        version_no=(previous.version_no + 1) if previous else 1,
-        content_key=key,
+        version_no=number,
+        # Two versions share a content only after a revert; keep the key unique all the same.
+        content_key=key if same is None else _revert_key(key, number),
         fingerprint=parse.fingerprint,
         first_seen=seen,
         last_seen=seen,
@@ -150,6 +174,7 @@ def _decide(session: Session, capture: CaptureInput, shas: dict[int, str | None]
         listing_date=capture.listing_date,
         hints=asdict(parse.hints) if parse.hints else None,
         agency=identity.agency,
+        reverted_to=same.version_no if same is not None else None,
     )
     session.add(version)
     apply_parse(session, version, parse.report if parse.error is None else None, parse.error, parse.parser_version, seen, fresh=True)
@@ -158,29 +183,75 @@ def _decide(session: Session, capture: CaptureInput, shas: dict[int, str | None]
             version_id=version.id, position=position, url=attachment.url,
             sha256=shas[id(attachment)], content_type=attachment.content_type,
         ))
+    if content.page_text:
+        note_page_paragraphs(session, capture.site, report.id, content.texts())
     report.latest_version_id = version.id
     significance = None
     if previous is not None:
         significance = record_change(session, previous, version)
+    if same is not None:
+        add_event(session, report.id, "reverted", seen, version_id=version.id, run_id=capture.run_id, reverted_to=same.version_no)
+    note_seen(session, report.id, seen, version.id, capture.run_id)
     refresh_cross_year(session, report)
     outcome: Outcome = "new_version" if previous else "new_report"
     return RecordResult(outcome, page_row.id, report.id, version.id, version.version_no, parse.error, significance)
 
 
-def record_change(session: Session, previous: Version, version: Version) -> str:
-    """Store (or replace) what ``version`` changed relative to ``previous``; return the grade."""
-    diff = diff_versions(
-        previous.report_json, version.report_json, attachment_hashes(session, previous.id), attachment_hashes(session, version.id)
+def _revert_key(key: str, number: int) -> str:
+    return hashlib.sha256(f"{key}:reverted:{number}".encode("ascii")).hexdigest()
+
+
+def _region(parse: ParseOutcome) -> str | None:
+    return (parse.hints.region if parse.hints else None) or ((parse.report or {}).get("metadata") or {}).get("region")
+
+
+def capture_content(capture: CaptureInput, attachment_shas: list[str], parse: ParseOutcome | None = None) -> ReportContent:
+    """The content of a capture's parse (or of another parse of it, such as its confirmation)."""
+    parse = parse or capture.parse
+    assert parse is not None
+    report = parse.report if parse.error is None else None
+    page_text = (parse.document_url or capture.page.url) == capture.page.url
+    return report_content(report, attachment_shas, page_text=page_text, unparsed=parse.fingerprint if report is None else None)
+
+
+def stored_content(session: Session, version: Version) -> ReportContent:
+    return report_content(
+        version.report_json, attachment_hashes(session, version.id), page_text=version.document_url == version.page_url,
+        unparsed=version.fingerprint if version.report_json is None else None,
     )
-    session.merge(Change(
-        version_id=version.id, previous_version_id=previous.id, significance=diff.significance, summary=diff.to_dict()
-    ))
-    return diff.significance
 
 
-def attachment_hashes(session: Session, version_id: int) -> list[str]:
-    session.flush()
-    return list(session.scalars(sa.select(VersionAttachment.sha256).where(VersionAttachment.version_id == version_id)))
+def confirmation_needed(session: Session, capture: CaptureInput) -> bool:
+    """Should the crawler fetch the page again before this capture is recorded?
+
+    Yes when the report is the page itself and either the archive has no version of it yet
+    or its content differs from the latest version's in paragraphs only: what varies
+    between two fetches is chrome, what stays is the report.
+    """
+    parse = capture.parse
+    if parse is None or parse.report is None or parse.error is not None or capture.page.body is None:
+        return False
+    content = capture_content(capture, [])
+    identity = identify(parse.report, capture.listing_title)
+    if not content.page_text or identity is None:
+        return False
+    agency = known_agency(session, identity.agency, _region(parse))
+    latest = agency and session.scalars(
+        sa.select(Version).join(Report, Report.latest_version_id == Version.id)
+        .where(Report.agency_id == agency.id, Report.year == identity.year, Report.kind == identity.kind)
+    ).first()
+    if latest is None:
+        return True
+    # The capture's attachments are not fetched yet: compare like with like.
+    old = replace(stored_content(session, latest), attachments=())
+    return only_text_differs(content, old, load_chrome(session, capture.site).is_chrome)
+
+
+def _upgrade_parses(session: Session, blobs: Blobs, report: Report, parser_version: str) -> None:
+    """Re-parse the report's versions that another parser read, before comparing with them."""
+    for version in session.scalars(sa.select(Version).where(Version.report_id == report.id,
+                                                            Version.parser_version != parser_version)):
+        reparse_in_place(session, blobs, version)
 
 
 def _unchanged_by_bytes(session: Session, capture: CaptureInput, shas: dict[int, str | None], page_row: Capture) -> RecordResult:
@@ -239,12 +310,14 @@ def _capture_row(capture: CaptureInput, resource: Resource, sha: str | None, rol
     )
 
 
-def _report(session: Session, key: str, agency: str, year: int, kind: str, site: str, seen: datetime) -> Report:
+def _report(session: Session, agency: Agency, identity: ReportIdentity, site: str, seen: datetime) -> Report:
+    year, kind = identity.year, identity.kind
     report = session.scalars(
-        sa.select(Report).where(Report.agency_key == key, Report.year == year, Report.kind == kind)
+        sa.select(Report).where(Report.agency_key == agency.key, Report.year == year, Report.kind == kind)
     ).first()
     if report is None:
-        report = Report(agency_key=key, agency=agency, year=year, kind=kind, site=site, first_seen=seen, last_seen=seen)
+        report = Report(agency_key=agency.key, agency_id=agency.id, agency=identity.agency, year=year, kind=kind, site=site,
+                        first_seen=seen, last_seen=seen)
         session.add(report)
         session.flush()
     else:

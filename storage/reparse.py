@@ -2,7 +2,9 @@
 
 A parse is derived data: re-parsing replaces a version's sections, cells and findings in
 place (and the change summaries and cross-year findings that depend on them). It never
-creates a version - the version key comes from the bytes, which have not changed.
+creates a version - the bytes have not changed. A parse that changed is recorded as a
+"parser_upgrade" event of its report, whether ``harvester reparse`` or a crawl (which
+re-parses a report's versions when its parser is newer than theirs) did it.
 """
 
 from __future__ import annotations
@@ -19,12 +21,13 @@ from parsers import api
 from parsers.errors import ParseError
 from parsers.hints import ReportHints
 from storage.blobstores import Blobs
+from storage.changes import record_change
 from storage.clock import utcnow
 from storage.crossyear import refresh_cross_year
 from storage.db import retrying, writer
 from storage.models import Capture, Report, Version, VersionAttachment
 from storage.parse_rows import apply_parse
-from storage.record import record_change
+from storage.events import add_event
 
 
 @dataclass
@@ -55,22 +58,31 @@ def _reparse_version(engine: Engine, blobs: Blobs, version_id: int) -> tuple[boo
     with Session(writer(engine)) as session, session.begin():
         version = session.get(Version, version_id)
         assert version is not None
-        report = session.get(Report, version.report_id)
-        assert report is not None
-        sha, content_type = _document_bytes(session, version)
-        hints = ReportHints(**version.hints) if version.hints else None
-        filename = PurePosixPath(urlsplit(version.document_url).path).name or None
-        try:
-            _, parsed = api.parse_bytes(blobs.get(sha), filename=filename, content_type=content_type, hints=hints)
-            output, error, parser_version = parsed.to_dict(), None, parsed.parser_version
-        except ParseError as exc:
-            output, error, parser_version = None, str(exc), version.parser_version
-        changed = output != version.report_json or error != version.parse_error
-        apply_parse(session, version, output, error, parser_version, utcnow())
-        if changed:
-            _refresh_changes(session, version)
-            refresh_cross_year(session, report)
-        return changed, f"report {report.id} v{version.version_no}: {error}" if error else None
+        return reparse_in_place(session, blobs, version)
+
+
+def reparse_in_place(session: Session, blobs: Blobs, version: Version) -> tuple[bool, str | None]:
+    """Re-parse one version's bytes with the current parser; (whether its parse changed, error line)."""
+    report = session.get(Report, version.report_id)
+    assert report is not None
+    sha, content_type = _document_bytes(session, version)
+    hints = ReportHints(**version.hints) if version.hints else None
+    filename = PurePosixPath(urlsplit(version.document_url).path).name or None
+    try:
+        _, parsed = api.parse_bytes(blobs.get(sha), filename=filename, content_type=content_type, hints=hints)
+        output, error, parser_version = parsed.to_dict(), None, parsed.parser_version
+    except ParseError as exc:
+        output, error, parser_version = None, str(exc), version.parser_version
+    changed = output != version.report_json or error != version.parse_error
+    before = version.parser_version
+    now = utcnow()
+    apply_parse(session, version, output, error, parser_version, now)
+    if changed:
+        _refresh_changes(session, version)
+        refresh_cross_year(session, report)
+        add_event(session, report.id, "parser_upgrade", now, version_id=version.id,
+                  parser_before=before, parser_after=parser_version)
+    return changed, f"report {report.id} v{version.version_no}: {error}" if error else None
 
 
 def _document_bytes(session: Session, version: Version) -> tuple[str, str | None]:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from storage.clock import as_utc
 from storage.coverage import coverage, deadline
 from storage.health import assess_runs, trouble_started
-from storage.models import Capture, Change, FindingRow, Report, Run, Version
+from storage.models import Capture, Change, FindingRow, Report, ReportEvent, Run, Version
 
 EventKind = Literal[
     "new_report", "new_version", "new_error_finding", "withdrawn", "restored", "reverted",
@@ -65,7 +65,8 @@ def run_events(session: Session, run_ids: Iterable[int], *, today: date) -> list
     ids = sorted(set(run_ids))
     if not ids:
         return []
-    events = _version_events(session, ids) + _finding_events(session, ids) + _site_events(session, ids)
+    events = (_version_events(session, ids) + _report_events(session, ids) + _finding_events(session, ids)
+              + _site_events(session, ids))
     sites = set(session.scalars(sa.select(Run.site).where(Run.id.in_(ids))))
     events += deadline_events(session, today=today, sites=sites)
     return sorted(events, key=lambda e: (as_utc(e.at), e.key))
@@ -96,6 +97,32 @@ def _version_events(session: Session, run_ids: list[int]) -> list[WatchEvent]:
             event.summary = (f"报告已修改 / report changed: {report.agency} {report.year}, version {version.version_no}"
                              f" ({event.significance or 'changed'}, {len(cells)} cell(s))")
         events.append(event)
+    return events
+
+
+_REPORT_EVENT_WORDS = {"withdrawn": "报告已撤下 / withdrawn", "restored": "报告已恢复 / restored",
+                      "reverted": "报告改回旧版 / reverted"}
+
+
+def _report_events(session: Session, run_ids: list[int]) -> list[WatchEvent]:
+    """Withdrawals, restorations and reverts the runs found (storage.events)."""
+    rows = session.execute(
+        sa.select(ReportEvent, Report, Version)
+        .join(Report, Report.id == ReportEvent.report_id)
+        .outerjoin(Version, Version.id == Report.latest_version_id)
+        .where(ReportEvent.run_id.in_(run_ids), ReportEvent.kind.in_(tuple(_REPORT_EVENT_WORDS)))
+        .order_by(ReportEvent.id)
+    ).all()
+    events = []
+    for event, report, latest in rows:
+        detail = event.detail or {}
+        why = detail.get("reason") or (f"back to version {detail['reverted_to']}" if "reverted_to" in detail else "")
+        events.append(WatchEvent(
+            key=f"event:{event.id}", kind=event.kind, at=event.at, site=report.site, agency=report.agency,
+            region=latest.region if latest else None, year=report.year, report_id=report.id,
+            version_no=latest.version_no if latest else None,
+            summary=f"{_REPORT_EVENT_WORDS[event.kind]}: {report.agency} {report.year}" + (f" ({why})" if why else ""),
+        ))
     return events
 
 

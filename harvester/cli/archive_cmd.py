@@ -97,8 +97,14 @@ def history(report_ref: str, db: str | None, as_json: bool) -> None:
     _table(
         ["VERSION", "FIRST SEEN", "LAST SEEN", "PARSE", "PARSER", "CHANGE", "CELLS", "SECTIONS"],
         [[v.version_no, _when(v.first_seen), _when(v.last_seen), v.parse_status, v.parser_version,
-          v.significance or "-", v.cells_changed, v.sections_changed] for v in result.versions],
+          (f"reverted to {v.reverted_to}" if v.reverted_to else v.significance or "-"), v.cells_changed,
+          v.sections_changed] for v in result.versions],
     )
+    for event in result.events:
+        detail = {k: v for k, v in event.items() if k not in ("kind", "at", "version_no")}
+        click.echo(f"  {_when(event['at'])}  {event['kind'].replace('_', ' ')}"
+                   + (f" (version {event['version_no']})" if event["version_no"] else "")
+                   + "".join(f"  {k}: {v}" for k, v in detail.items()))
     click.echo("")
     _table(
         ["FETCHED", "STATUS", "HTTP", "OUTCOME", "VERSION", "URL"],
@@ -110,22 +116,30 @@ def history(report_ref: str, db: str | None, as_json: bool) -> None:
 @click.argument("report_ref", metavar="REPORT")
 @click.option("--from", "from_no", type=int, help="Older version number (default: the one before --to).")
 @click.option("--to", "to_no", type=int, help="Newer version number (default: the latest).")
+@click.option("--year", type=int, help="Compare with the same agency's report of this year instead (its aliases count).")
 @db_option
 @json_option
-def diff(report_ref: str, from_no: int | None, to_no: int | None, db: str | None, as_json: bool) -> None:
-    """Show what changed between two versions of a report."""
-    from storage.history import ReportNotFound, diff_report
+def diff(report_ref: str, from_no: int | None, to_no: int | None, year: int | None, db: str | None, as_json: bool) -> None:
+    """Show what changed between two versions of a report, or from another year's report."""
+    from storage.history import ReportNotFound, diff_report, diff_years
+    from storage.models import Report
 
     with _archive(db) as archive, archive.session() as session:
         report = _report(session, report_ref)
         try:
-            old, new, changes = diff_report(session, report, from_no, to_no)
+            old, new, changes = diff_years(session, report, year) if year else diff_report(session, report, from_no, to_no)
         except ReportNotFound as exc:
             fail(str(exc))
+        years = {v.id: r.year for v in (old, new) if (r := session.get(Report, v.report_id)) is not None}
     if as_json:
-        print_json({"report_id": report.id, "from": old.version_no, "to": new.version_no, **changes.to_dict()})
+        print_json({"report_id": report.id, "from": old.version_no, "to": new.version_no,
+                    **({"from_year": years[old.id], "to_year": years[new.id]} if year else {}), **changes.to_dict()})
         return
-    click.echo(f"{report.agency} {report.year}: version {old.version_no} -> {new.version_no} ({changes.significance})")
+    if year:
+        click.echo(f"{report.agency}: {years[old.id]} version {old.version_no} -> {years[new.id]} version {new.version_no} "
+                   f"({changes.significance})")
+    else:
+        click.echo(f"{report.agency} {report.year}: version {old.version_no} -> {new.version_no} ({changes.significance})")
     if changes.parse_status:
         click.echo(f"  parse: {changes.parse_status.old} -> {changes.parse_status.new}")
     for field in changes.metadata:
@@ -157,10 +171,13 @@ def diff(report_ref: str, from_no: int | None, to_no: int | None, db: str | None
               help="Cell condition, e.g. 'applications.new_received.total > 10' or '... is blank'; repeatable.")
 @click.option("--all-versions", is_flag=True, help="Match every version, not only each report's latest.")
 @click.option("--limit", type=click.IntRange(min=1), help="At most this many rows.")
+@click.option("--changed-after-publication", is_flag=True, help="Only reports whose content changed after it was first seen.")
+@click.option("--withdrawn", is_flag=True, help="Only reports withdrawn from their portal (and not restored).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @db_option
 def query(agency: str | None, region: str | None, year: int | None, template: str | None, finding: str | None,
-          where: tuple[str, ...], all_versions: bool, limit: int | None, fmt: str, db: str | None) -> None:
+          where: tuple[str, ...], all_versions: bool, limit: int | None, changed_after_publication: bool,
+          withdrawn: bool, fmt: str, db: str | None) -> None:
     """Find reports by agency, year, findings and cell values."""
     from storage.query import QueryError, QueryFilters, parse_where, run_query
 
@@ -168,7 +185,8 @@ def query(agency: str | None, region: str | None, year: int | None, template: st
         conditions = [parse_where(expression) for expression in where]
     except QueryError as exc:
         fail(str(exc))
-    filters = QueryFilters(agency, region, year, template, finding, conditions, all_versions, limit)
+    filters = QueryFilters(agency, region, year, template, finding, conditions, all_versions, limit,
+                           changed_after_publication=changed_after_publication, withdrawn=withdrawn)
     with _archive(db) as archive, archive.session() as session:
         rows = run_query(session, filters)
     if fmt == "json":

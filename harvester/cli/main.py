@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "query": ("harvester.cli.archive_cmd:query", "Find reports by agency, year, findings and cell values."),
     "coverage": ("harvester.cli.coverage_cmd:coverage", "Who published a year's report on time, late or not at all."),
     "export": ("harvester.cli.archive_cmd:export", "Export versions and cells as CSV, JSONL or Parquet."),
+    "agencies": ("harvester.cli.agencies_cmd:agencies", "List agencies with their aliases; merge them."),
     "reparse": ("harvester.cli.archive_cmd:reparse", "Re-parse stored bytes with the current parser."),
     "db": ("harvester.cli.archive_cmd:db", "Database maintenance (upgrade)."),
     "parse": ("harvester.cli.parse_cmd:parse", "Parse a local report file."),

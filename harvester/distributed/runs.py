@@ -14,6 +14,7 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.statscollectors import MemoryStatsCollector
 
 from harvester.distributed import keys
+from harvester.spiders.reports import LIST_FAILED_STAT
 from harvester.distributed.queue import work_left
 
 STAT_PREFIX = "harvester/"
@@ -103,4 +104,8 @@ class FleetRun:
             return
         from harvester.pipelines.archive import archive_for
 
-        archive_for(self.crawler).finish_run(run_id, "ok", fleet_stats(self.server, run_id))
+        stats = fleet_stats(self.server, run_id)
+        archive = archive_for(self.crawler)
+        archive.finish_run(run_id, "ok", stats)
+        if not stats.get(LIST_FAILED_STAT):
+            archive.mark_withdrawals(run_id)

@@ -1,6 +1,7 @@
 """Record pipeline: each crawl is a run in the archive; each capture is recorded in it and
 counted in the crawl's statistics (new reports, new versions, unchanged, not modified,
-failed, blocked)."""
+failed, blocked). A crawl that finished having read every list page then tells the archive
+to mark the site's reports it did not find as withdrawn."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ from typing import Any
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
-from harvester.crawl import RUN_ID_STAT, count, health_stats, run_stats
+from harvester.crawl import RUN_ID_STAT, STAT_PREFIX, count, health_stats, run_stats
 from harvester.distributed.runs import current_run
 from harvester.items import ReportItem
 from harvester.pipelines.archive import archive_for
 from harvester.pipelines.batching import Batcher
 from harvester.pipelines.offload import Offload
+from harvester.spiders.reports import LIST_FAILED_STAT
 from storage.archive import Archive
 from storage.record import RecordResult
 
@@ -82,7 +84,10 @@ class RecordPipeline:
             return
         status = "ok" if reason == "finished" else "interrupted"
         stats = self.crawler.stats.get_stats()
-        archive_for(self.crawler).finish_run(self.run_id, status, {**run_stats(stats), **health_stats(stats)})
+        archive = archive_for(self.crawler)
+        archive.finish_run(self.run_id, status, {**run_stats(stats), **health_stats(stats)})
+        if status == "ok" and not stats.get(STAT_PREFIX + LIST_FAILED_STAT):
+            archive.mark_withdrawals(self.run_id)
 
     async def process_item(self, item: ReportItem) -> ReportItem:
         item.run_id = self.run_id if self.fleet is None else current_run(self.fleet, self.crawler.spider.site.name)

@@ -37,6 +37,7 @@ from harvester.spiders.walkers import ListPage, walker_for
 from parsers.title import is_annual_report_title
 
 CAPTURE_META = "capture"
+LIST_FAILED_STAT = "list_pages_failed"
 PENDING_META = "pending_attachments"
 
 
@@ -116,6 +117,8 @@ class ReportsSpider(scrapy.Spider):
     def list_failed(self, failure: Failure) -> None:
         if not (_not_requested(failure) or failure.check(ChallengeBlocked)):  # challenges count as blocked
             count(self.crawler, "errors")
+        # Any unread list page may be the one listing a report: no withdrawal is concluded.
+        count(self.crawler, LIST_FAILED_STAT)
         self.logger.warning("list page %s failed: %s", failure.request.url, failure.getErrorMessage())
 
     # -- report pages and attachments -------------------------------------------------------

@@ -29,7 +29,9 @@ _CONTAINERS = (
     ("class", "article-content"), ("class", "pages_content"), ("id", "zoomcon"), ("class", "view"),
     ("class", "article_content"), ("id", "ContentRegion"), ("class", "xxgk_content"),
 )
-_CHROME_TAGS = ("script", "style", "noscript", "iframe", "nav", "header", "footer", "form", "button", "select",
+# No "form": VSB/博达 pages wrap the whole article in <form name="_newscontent_fromname">;
+# a search form's inputs and buttons go all the same.
+_CHROME_TAGS = ("script", "style", "noscript", "iframe", "nav", "header", "footer", "button", "select",
                 "input", "object", "embed", "template", "svg", "link", "meta", "head")
 _CHROME_NAME = re.compile(r"share|bdshare|jiathis|print|close|counter|visit|footer|\bnav|menu|breadcrumb|crumb|"
                           r"toolbar|fontsize|font-size|pageview|position|location|sidebar|comment", re.I)

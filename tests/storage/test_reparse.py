@@ -8,7 +8,7 @@ import parsers.api
 from parsers.errors import ParseError
 from parsers.report import Finding
 from storage.archive import Archive
-from storage.models import Change, FindingRow, Version
+from storage.models import Change, FindingRow, ReportEvent, Version
 from storage.reparse import reparse
 from tests.storage.conftest import SEED_ZIBO, capture_of
 
@@ -45,7 +45,32 @@ def test_parser_change_updates_parses_in_place(archive: Archive, seed, monkeypat
     # The finding is in both versions, so it is no change between them.
     assert change.summary["findings_added"] == [] and [c["address"] for c in change.summary["cells"]] == ["active_disclosure.行政许可.本年增/减"]
     assert reparse(archive.engine, archive.blobs).changed == 0
-    assert archive.record(capture_of(data, minutes=60)).outcome == "unchanged"
+    revised = data.replace(REVISED[0].encode(), REVISED[1].encode(), 1)
+    assert archive.record(capture_of(revised, minutes=60)).outcome == "unchanged"
+    with archive.session() as session:
+        assert session.scalar(sa.select(sa.func.count()).where(ReportEvent.kind == "parser_upgrade")) == 2
+
+
+def test_a_crawl_with_a_newer_parser_upgrades_the_parse_and_makes_no_version(archive: Archive, seed, monkeypatch) -> None:
+    data = seed(SEED_ZIBO)
+    first = archive.record(capture_of(data))
+    real_parse_document = parsers.api.parse_document
+
+    def newer_parser(doc, hints=None):
+        report = real_parse_document(doc, hints)
+        report.parser_version = "9.0.0"
+        report.sections[0].text += "\n一处旧解析器漏掉的段落。"
+        return report
+
+    monkeypatch.setattr(parsers.api, "parse_document", newer_parser)
+    capture = capture_of(data, minutes=60)  # parsed by the new parser on the crawl path
+    capture.parse.parser_version = "9.0.0"
+    result = archive.record(capture)
+    assert (result.outcome, result.version_id) == ("unchanged", first.version_id)
+    assert versions(archive) == [(1, "9.0.0", "ok")]
+    with archive.session() as session:
+        [event] = session.scalars(sa.select(ReportEvent)).all()
+        assert (event.kind, event.version_id, event.detail["parser_after"]) == ("parser_upgrade", first.version_id, "9.0.0")
 
 
 def test_parser_that_now_fails_marks_the_parse_as_error(archive: Archive, seed, monkeypatch) -> None:

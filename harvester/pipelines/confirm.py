@@ -1,0 +1,38 @@
+"""Confirm pipeline: a report page is fetched a second time before it is recorded when the
+archive asks (``Archive.confirmation_needed``: a new report that is the page itself, or a
+report whose parse changed in paragraphs only). The second fetch is parsed like the first
+and travels with the item as ``confirmation``; the archive counts as chrome what differs
+between the two, as Open Terms Archive asks for two identical fetches before it records.
+"""
+
+from __future__ import annotations
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+
+from harvester.crawl import count
+from harvester.items import ReportItem
+from harvester.pipelines.archive import archive_for
+from harvester.pipelines.parse import parse_capture
+
+
+class ConfirmPipeline:
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "ConfirmPipeline":
+        return cls(crawler)
+
+    async def process_item(self, item: ReportItem) -> ReportItem:
+        if item.parse is None or not archive_for(self.crawler).confirmation_needed(item):
+            return item
+        # Not conditional, not filtered: the page's bytes are wanted again, now.
+        request = Request(item.page.url, dont_filter=True, meta={"handle_httpstatus_all": True})
+        response = await self.crawler.engine.download_async(request)
+        count(self.crawler, "confirmations")
+        if response.status != 200:
+            return item
+        bodies = {item.page.url: response.body}
+        item.confirmation = parse_capture(item, self.crawler.spider.site, bodies)
+        return item

@@ -1,0 +1,182 @@
+"""One agency, one name: canonical agencies with their region and the names they print.
+
+Real titles name one body in several ways: 淮安市洪泽区人民政府 / 洪泽区人民政府 /
+洪泽区; 平潭综合实验区管理委员会 / 平潭综合实验区管委会 / 平潭综合实验区. The canonical key is
+the agency's region path (city and county; the province is dropped, titles print it or not)
+followed by what the name says after it, with the government suffix (人民政府, 政府, 管委会,
+管理委员会) removed: a government is known by its area. A name that prints only part of its
+region path is completed with the site's region (hints.region): 洪泽区人民政府 on a 淮安市
+site is 淮安市洪泽区. Every printed name resolved is kept as an alias, and the user may add
+aliases or merge two agencies (``harvester agencies``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from storage.crossyear import refresh_cross_year
+from storage.models import Agency, AgencyAlias, Report
+
+_REGION_NAME = re.compile(r"^(.{1,4}?(?:自治区|自治州|自治县|地区|省|市|州|盟|县|区|旗))")
+_GOVERNMENT = re.compile(r"(人民政府|政府|管委会)$")
+_PROVINCE = ("省", "自治区")
+_CITY = ("市", "州", "盟", "地区")
+
+
+class AgencyError(ValueError):
+    """An agency operation the archive refuses; the message says why, in one line."""
+
+
+def normalise_name(name: str) -> str:
+    """A printed name as compared: width folded, white space removed, 管理委员会 -> 管委会."""
+    return "".join(unicodedata.normalize("NFKC", name).split()).replace("管理委员会", "管委会")
+
+
+def split_regions(name: str) -> tuple[list[str], str]:
+    """The leading region names of ``name`` and the rest ("淮安市洪泽区人民政府" -> [淮安市, 洪泽区], 人民政府)."""
+    regions: list[str] = []
+    rest = name
+    while match := _REGION_NAME.match(rest):
+        regions.append(match.group(1))
+        rest = rest[match.end():]
+    return regions, rest
+
+
+@dataclass(frozen=True)
+class CanonicalName:
+    key: str
+    province: str | None
+    city: str | None
+    county: str | None
+
+
+def canonical(name: str, site_region: str | None = None) -> CanonicalName:
+    core = _GOVERNMENT.sub("", normalise_name(name)) or normalise_name(name)
+    regions, rest = split_regions(core)
+    site_regions, _ = split_regions(normalise_name(site_region or ""))
+    if site_regions and regions and regions[0] in site_regions:
+        regions = site_regions[:site_regions.index(regions[0])] + regions
+    elif site_regions and not (regions and regions[0].endswith(_PROVINCE)):
+        regions = site_regions + regions
+    province = regions[0] if regions and regions[0].endswith(_PROVINCE) else None
+    local = regions[1:] if province else regions
+    city = local[0] if local and local[0].endswith(_CITY) and len(local) > 1 else None
+    county = local[-1] if local and local[-1] != city else None
+    if city is None and len(local) == 1 and local[0].endswith(_CITY):
+        city, county = local[0], None
+    return CanonicalName("".join(local) + rest, province, city, county)
+
+
+def _by_suffix(session: Session, key: str) -> Agency | None:
+    """The one agency whose key is ``key`` with more region in front, or the other way round."""
+    candidates = [
+        a for a in session.scalars(sa.select(Agency).where(sa.or_(Agency.key.endswith(key), sa.literal(key).endswith(Agency.key))))
+        if a.key != key and split_regions(key.removesuffix(a.key) if key.endswith(a.key) else a.key.removesuffix(key))[1] == ""
+    ]
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def known_agency(session: Session, printed: str, site_region: str | None = None) -> Agency | None:
+    """The agency a printed name stands for, if the archive knows it (reads only)."""
+    known = session.scalars(sa.select(Agency).join(AgencyAlias, AgencyAlias.agency_id == Agency.id)
+                            .where(AgencyAlias.alias == normalise_name(printed))).first()
+    if known is not None:
+        return known
+    key = canonical(printed, site_region).key
+    return session.scalars(sa.select(Agency).where(Agency.key == key)).first() or _by_suffix(session, key)
+
+
+def resolve_agency(session: Session, printed: str, site_region: str | None = None) -> Agency:
+    """The canonical agency of a printed name, created when new; the name becomes an alias."""
+    alias = normalise_name(printed)
+    agency = known_agency(session, printed, site_region)
+    if agency is not None and session.get(AgencyAlias, alias) is not None:
+        return agency
+    name = canonical(printed, site_region)
+    if agency is None:
+        agency = Agency(key=name.key, name=printed.strip(), province=name.province, city=name.city, county=name.county)
+        session.add(agency)
+        session.flush()
+    elif len(name.key) > len(agency.key):
+        # A fuller name of a known agency: the key and the region grow, its reports follow.
+        _rekey(session, agency, name.key)
+        agency.name = printed.strip()
+        agency.province, agency.city, agency.county = (
+            name.province or agency.province, name.city or agency.city, name.county or agency.county)
+    session.add(AgencyAlias(alias=alias, agency_id=agency.id))
+    session.flush()
+    return agency
+
+
+def _rekey(session: Session, agency: Agency, key: str) -> None:
+    agency.key = key
+    session.execute(sa.update(Report).where(Report.agency_id == agency.id).values(agency_key=key))
+
+
+def find_agency(session: Session, ref: str) -> Agency:
+    """An agency by id, canonical key or any alias; AgencyError when there is none."""
+    ref = ref.strip()
+    agency = session.get(Agency, int(ref)) if ref.isdigit() else None
+    if agency is None:
+        alias = normalise_name(ref)
+        agency = session.scalars(
+            sa.select(Agency).outerjoin(AgencyAlias, AgencyAlias.agency_id == Agency.id)
+            .where(sa.or_(AgencyAlias.alias == alias, Agency.key == canonical(ref).key))
+        ).first()
+    if agency is None:
+        raise AgencyError(f"no agency {ref!r} (see `harvester agencies`)")
+    return agency
+
+
+def add_alias(session: Session, agency: Agency, name: str) -> None:
+    """Let ``name`` stand for ``agency`` from now on (taking it from another agency if need be)."""
+    session.merge(AgencyAlias(alias=normalise_name(name), agency_id=agency.id))
+    session.flush()
+
+
+def merge_agencies(session: Session, keep: Agency, gone: Agency) -> int:
+    """Fold ``gone`` into ``keep``: its aliases and reports move; returns the reports moved."""
+    if keep.id == gone.id:
+        raise AgencyError(f"{keep.name} and {gone.name} are already one agency")
+    reports = list(session.scalars(sa.select(Report).where(Report.agency_id == gone.id)))
+    taken = {(r.year, r.kind) for r in session.scalars(sa.select(Report).where(Report.agency_id == keep.id))}
+    clashes = sorted(f"{r.year}" for r in reports if (r.year, r.kind) in taken)
+    if clashes:
+        raise AgencyError(f"both agencies have a report for {', '.join(clashes)}; cannot merge two reports of one year")
+    session.execute(sa.update(AgencyAlias).where(AgencyAlias.agency_id == gone.id).values(agency_id=keep.id))
+    for report in reports:
+        report.agency_id, report.agency_key = keep.id, keep.key
+    session.flush()
+    session.delete(gone)
+    session.flush()
+    for report in reports:
+        refresh_cross_year(session, report)
+    return len(reports)
+
+
+@dataclass
+class AgencyInfo:
+    id: int
+    name: str
+    key: str
+    province: str | None
+    city: str | None
+    county: str | None
+    aliases: list[str]
+    reports: int
+
+
+def list_agencies(session: Session) -> list[AgencyInfo]:
+    aliases: dict[int, list[str]] = {}
+    for row in session.execute(sa.select(AgencyAlias.agency_id, AgencyAlias.alias).order_by(AgencyAlias.alias)):
+        aliases.setdefault(row.agency_id, []).append(row.alias)
+    counts = dict(session.execute(sa.select(Report.agency_id, sa.func.count()).group_by(Report.agency_id)).all())
+    return [
+        AgencyInfo(a.id, a.name, a.key, a.province, a.city, a.county, aliases.get(a.id, []), counts.get(a.id, 0))
+        for a in session.scalars(sa.select(Agency).order_by(Agency.key))
+    ]

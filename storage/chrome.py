@@ -1,0 +1,105 @@
+"""What the archive has learned of a site's page chrome, by what repeats and what varies.
+
+Where the report is the page itself, the body extractor may take in blocks of the page
+around the report. Without knowing the site's template, two kinds of evidence tell them
+from the report:
+
+* **repeats**: a paragraph found on the pages of ``REPEATS_ON`` or more reports of the same
+  site is the site's (navigation, footer, "related articles"), not one report's;
+* **varies**: a paragraph that differs between two fetches of a page made moments apart
+  (the confirmation fetch, see ``storage.record``) is a counter, a clock, a random list or a
+  rotating block. It is remembered by its shape (digits masked), so tomorrow's counter
+  value is known too; short paragraphs next to one that varies, and absent from the stored
+  version, belong to the same block (the titles a random list happened to repeat).
+
+Paragraphs of attachments are never judged: an attachment has no chrome.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from storage.clock import utcnow
+from storage.fingerprint import shape_hash, unit_hash
+from storage.models import PageUnit, VolatileShape
+
+REPEATS_ON = 3
+_SHORT = 40  # a list entry, a counter or a date line, not a report's sentence
+_SENTENCE_END = ("。", "！", "？", "；")
+_MIN_LETTERS = 2  # a paragraph of digits alone has no shape worth remembering
+
+
+@dataclass
+class SiteChrome:
+    repeated: frozenset[str]
+    volatile: frozenset[str]
+
+    def is_chrome(self, paragraph: str) -> bool:
+        return unit_hash(paragraph) in self.repeated or shape_hash(paragraph) in self.volatile
+
+
+def load_chrome(session: Session, site: str) -> SiteChrome:
+    cache = session.info.setdefault("site_chrome", {})
+    if site not in cache:
+        repeated = session.scalars(
+            sa.select(PageUnit.unit).where(PageUnit.site == site).group_by(PageUnit.unit)
+            .having(sa.func.count() >= REPEATS_ON)
+        )
+        volatile = session.scalars(sa.select(VolatileShape.shape).where(VolatileShape.site == site))
+        cache[site] = SiteChrome(frozenset(repeated), frozenset(volatile))
+    return cache[site]
+
+
+def _insert_ignoring_duplicates(session: Session, model: type, rows: list[dict[str, object]], keys: list[str]) -> None:
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
+    session.execute(insert.on_conflict_do_nothing(index_elements=keys), rows)
+
+
+def note_page_paragraphs(session: Session, site: str, report_id: int, paragraphs: Iterable[str]) -> None:
+    """Remember which report's page showed these paragraphs (for the repeats test)."""
+    rows = [{"site": site, "unit": u, "report_id": report_id} for u in sorted({unit_hash(p) for p in paragraphs})]
+    _insert_ignoring_duplicates(session, PageUnit, rows, ["site", "unit", "report_id"])
+    session.info.get("site_chrome", {}).pop(site, None)
+
+
+def _short(paragraph: str) -> bool:
+    return len(paragraph) <= _SHORT and not paragraph.endswith(_SENTENCE_END)
+
+
+def varying_paragraphs(first: Sequence[str], second: Sequence[str], stored: Iterable[str]) -> set[str]:
+    """Paragraphs that differ between two fetches of one page, with the short paragraphs
+    next to them (in either fetch) that the stored version does not have."""
+    a, b = Counter(first), Counter(second)
+    varying = set((a - b) + (b - a))
+    known = set(stored)
+    for sequence in (first, second):
+        grown = True
+        while grown:
+            grown = False
+            for i, text in enumerate(sequence):
+                if text in varying or text in known or not _short(text):
+                    continue
+                neighbours = sequence[max(i - 1, 0):i] + sequence[i + 1:i + 2]
+                if any(n in varying for n in neighbours):
+                    varying.add(text)
+                    grown = True
+    return varying
+
+
+def learn_varying(session: Session, site: str, paragraphs: Iterable[str]) -> int:
+    """Remember the shapes of paragraphs seen to vary; returns how many there were."""
+    shapes = sorted({shape_hash(p) for p in paragraphs if sum(not ch.isdigit() for ch in p) >= _MIN_LETTERS})
+    now = utcnow()
+    _insert_ignoring_duplicates(session, VolatileShape, [{"site": site, "shape": s, "learned_at": now} for s in shapes],
+                                ["site", "shape"])
+    session.info.get("site_chrome", {}).pop(site, None)
+    return len(shapes)

@@ -1,0 +1,123 @@
+"""Report events: what happens to a report that is not a change of its content.
+
+* ``parser_upgrade``: a newer parser re-read a version's bytes and its parse changed;
+* ``reverted``: the portal went back to an earlier content (the new version says which);
+* ``withdrawn``: the report left its column, or its page answered 404/410 in two crawls;
+* ``restored``: a withdrawn report is back.
+
+Withdrawal is concluded only from a crawl that read every list page of the site (the
+caller says so); a list page that failed could be the one that lists the report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from storage.health import run_health
+from storage.models import Capture, Report, ReportEvent, ReportUrl, Run, Version
+
+EventKind = Literal["parser_upgrade", "reverted", "withdrawn", "restored"]
+GONE_STATUSES = (404, 410)
+
+
+def add_event(session: Session, report_id: int, kind: EventKind, at: datetime, *, version_id: int | None = None,
+              run_id: int | None = None, **detail: Any) -> None:
+    session.add(ReportEvent(report_id=report_id, kind=kind, at=at, version_id=version_id, run_id=run_id, detail=detail))
+
+
+def _current_withdrawals(report_id: int | None = None) -> sa.Select:
+    """Ids of the withdrawal events not followed by a restoration (one per withdrawn report)."""
+    latest = sa.select(sa.func.max(ReportEvent.id)).where(ReportEvent.kind.in_(("withdrawn", "restored")))
+    if report_id is not None:
+        latest = latest.where(ReportEvent.report_id == report_id)
+    latest = latest.group_by(ReportEvent.report_id)
+    return sa.select(ReportEvent.id).where(ReportEvent.id.in_(latest), ReportEvent.kind == "withdrawn")
+
+
+def withdrawn_reports() -> sa.Select:
+    """Ids of the reports that are withdrawn now."""
+    return sa.select(ReportEvent.report_id).where(ReportEvent.id.in_(_current_withdrawals()))
+
+
+def is_withdrawn(session: Session, report_id: int) -> bool:
+    return session.scalar(_current_withdrawals(report_id)) is not None
+
+
+def note_seen(session: Session, report_id: int, at: datetime, version_id: int | None, run_id: int | None) -> None:
+    """A report was captured: if it was withdrawn, it is restored."""
+    if is_withdrawn(session, report_id):
+        add_event(session, report_id, "restored", at, version_id=version_id, run_id=run_id)
+
+
+def mark_withdrawals(session: Session, run_id: int) -> list[int]:
+    """After a crawl that read all its list pages: withdraw the site's reports it did not find
+    listed, and those whose page answered 404/410 in this crawl and the one before."""
+    run = session.get(Run, run_id)
+    if run is None:
+        raise KeyError(f"no crawl run {run_id}")
+    at = run.finished_at or run.started_at
+    already = set(session.scalars(withdrawn_reports()))
+    captured: dict[str, int] = dict(session.execute(
+        sa.select(Capture.url, Capture.http_status).where(Capture.run_id == run_id, Capture.role == "page")).all())
+    withdrawn: list[int] = []
+    if not captured:  # a column that lists nothing was not read, whatever the crawl says
+        return withdrawn
+    if not run_health(session, run).healthy:
+        # A redesigned column that lists fewer links, a challenge, robots.txt: the reports
+        # are not gone, our reading of the site is broken (storage.health).
+        return withdrawn
+    for report in session.scalars(sa.select(Report).where(Report.site == run.site, Report.first_seen < at).order_by(Report.id)):
+        if report.id in already:
+            continue
+        urls = list(session.scalars(sa.select(ReportUrl.url).where(ReportUrl.report_id == report.id)))
+        statuses = [captured[u] for u in urls if u in captured]
+        if not statuses:
+            reason = "no longer listed in its column"
+        elif all(s in GONE_STATUSES for s in statuses) and _gone_before(session, urls, run_id):
+            reason = f"HTTP {statuses[0]} in two crawls"
+        else:
+            continue
+        add_event(session, report.id, "withdrawn", at, run_id=run_id, reason=reason)
+        withdrawn.append(report.id)
+    return withdrawn
+
+
+def _gone_before(session: Session, urls: list[str], run_id: int) -> bool:
+    """Did the crawl before this one that fetched these URLs also find them gone?"""
+    previous = session.scalars(
+        sa.select(Capture.http_status).where(Capture.url.in_(urls), Capture.role == "page", Capture.run_id < run_id,
+                                             Capture.run_id.is_not(None))
+        .order_by(Capture.run_id.desc(), Capture.id.desc()).limit(1)
+    ).first()
+    return previous in GONE_STATUSES
+
+
+@dataclass
+class EventRow:
+    report_id: int
+    agency: str
+    year: int
+    kind: str
+    at: datetime
+    version_no: int | None
+    detail: dict[str, Any]
+
+
+def events(session: Session, kinds: tuple[str, ...], report_id: int | None = None, current_withdrawals: bool = False) -> list[EventRow]:
+    """Events of the given kinds, oldest first; ``current_withdrawals``: only withdrawals not since restored."""
+    query = (
+        sa.select(ReportEvent, Report.agency, Report.year, Version.version_no)
+        .join(Report, Report.id == ReportEvent.report_id)
+        .outerjoin(Version, Version.id == ReportEvent.version_id)
+        .where(ReportEvent.kind.in_(kinds)).order_by(ReportEvent.at, ReportEvent.id)
+    )
+    if report_id is not None:
+        query = query.where(ReportEvent.report_id == report_id)
+    if current_withdrawals:
+        query = query.where(ReportEvent.id.in_(_current_withdrawals()))
+    return [EventRow(e.report_id, agency, year, e.kind, e.at, number, e.detail) for e, agency, year, number in session.execute(query)]

@@ -1,0 +1,92 @@
+"""One agency, one name: prefixes, abbreviations and the site's region resolve to one
+canonical agency; users list, alias and merge agencies; history and rule 6 follow."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from harvester.cli.main import cli
+from parsers.hints import ReportHints
+from storage.agencies import canonical, resolve_agency
+from storage.archive import Archive
+from storage.history import resolve_report
+from storage.models import Agency, FindingRow, Report
+from tests.storage.conftest import SEED_ZHANGDIAN_2023, capture_of
+from tests.storage.test_crossyear import previous_year
+
+
+def test_names_of_one_agency_share_a_key() -> None:
+    assert canonical("淮安市洪泽区人民政府").key == canonical("洪泽区人民政府", "江苏省淮安市").key == "淮安市洪泽区"
+    assert canonical("江苏省淮安市洪泽区人民政府").key == "淮安市洪泽区"
+    keys = {canonical(n).key for n in ("平潭综合实验区管理委员会", "平潭综合实验区管委会", "平潭综合实验区")}
+    assert keys == {"平潭综合实验区"}
+    assert canonical("淮安市洪泽区人民政府").county == "洪泽区"
+    assert canonical("淄博市教育局", "山东省淄博市").key != canonical("淄博市", "山东省淄博市").key
+
+
+def test_a_shorter_name_without_region_finds_the_fuller_agency(archive: Archive) -> None:
+    with archive.session() as session:
+        full = resolve_agency(session, "淮安市洪泽区人民政府")
+        assert resolve_agency(session, "洪泽区人民政府").id == full.id
+        assert resolve_agency(session, "洪泽区人民政府", "江苏省淮安市").id == full.id
+        short_first = resolve_agency(session, "平潭综合实验区")
+        assert resolve_agency(session, "平潭综合实验区管理委员会").id == short_first.id
+        assert session.scalar(sa.select(sa.func.count()).select_from(Agency)) == 2
+
+
+def _renamed(data: bytes, old: str, new: str) -> bytes:
+    assert old.encode() in data
+    return data.replace(old.encode(), new.encode())
+
+
+def test_years_filed_under_two_names_meet_for_history_and_rule_6(archive: Archive, seed) -> None:
+    this_year = seed(SEED_ZHANGDIAN_2023)
+    last_year = previous_year(this_year, carried_forward="2")
+    # The 2022 report prints the agency's short name; the site is 淄博市张店区's.
+    short = _renamed(last_year, "山东张店经济开发区管理委员会", "山东张店经济开发区管委会")
+    first = capture_of(this_year, "http://gov.test/2023.html")
+    second = capture_of(short, "http://gov.test/2022.html", minutes=1)
+    second.parse.hints = ReportHints(region="山东省淄博市张店区")
+    archive.record(first)
+    archive.record(second)
+    with archive.session() as session:
+        assert len({r.agency_id for r in session.scalars(sa.select(Report))}) == 1
+        rules = session.scalars(sa.select(FindingRow.rule).where(FindingRow.source == "crossyear")).all()
+        assert "X.carry_over" in rules
+        assert resolve_report(session, "山东张店经济开发区管委会/2023").year == 2023
+
+
+def test_cli_lists_aliases_and_merges_agencies(archive: Archive, seed, db_url: str, data_dir, monkeypatch) -> None:
+    monkeypatch.setenv("HARVESTER_DATA_DIR", str(data_dir))
+    this_year = seed(SEED_ZHANGDIAN_2023)
+    archive.record(capture_of(this_year, "http://gov.test/2023.html"))
+    # A name no rule can tie to the first: the user says they are one agency.
+    archive.record(capture_of(_renamed(previous_year(this_year), "山东张店经济开发区管理委员会", "张店经开区管委会"),
+                              "http://gov.test/2022.html", minutes=1))
+    runner = CliRunner()
+    listed = runner.invoke(cli, ["agencies", "--json", "--db", db_url], catch_exceptions=False)
+    assert sorted(a["name"] for a in __import__("json").loads(listed.output)) == ["山东张店经济开发区管理委员会", "张店经开区管委会"]
+    merged = runner.invoke(cli, ["agencies", "merge", "山东张店经济开发区管委会", "张店经开区管委会", "--db", db_url], catch_exceptions=False)
+    assert merged.exit_code == 0 and "1 report(s) moved" in merged.output
+    with archive.session() as session:
+        assert len({r.agency_id for r in session.scalars(sa.select(Report))}) == 1
+        assert resolve_report(session, "张店经开区管委会/2022").year == 2022
+    again = runner.invoke(cli, ["agencies", "merge", "张店经开区管委会", "山东张店经济开发区管理委员会", "--db", db_url])
+    assert again.exit_code == 1 and again.output.count("\n") == 1 and "already one agency" in again.output
+    table = runner.invoke(cli, ["agencies", "--db", db_url], catch_exceptions=False)
+    assert "张店经开区管委会" in table.output and "山东张店经济开发区管委会" in table.output
+
+
+def test_diff_across_years_meets_the_agency_under_its_other_name(archive: Archive, seed, db_url: str, data_dir, monkeypatch) -> None:
+    monkeypatch.setenv("HARVESTER_DATA_DIR", str(data_dir))
+    this_year = seed(SEED_ZHANGDIAN_2023)
+    archive.record(capture_of(this_year, "http://gov.test/2023.html"))
+    last_year = _renamed(previous_year(this_year, carried_forward="2"), "山东张店经济开发区管理委员会", "山东张店经济开发区管委会")
+    archive.record(capture_of(last_year, "http://gov.test/2022.html", minutes=1))
+    result = CliRunner().invoke(cli, ["diff", "山东张店经济开发区管理委员会/2023", "--year", "2022", "--json", "--db", db_url],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    payload = __import__("json").loads(result.output)
+    assert (payload["from_year"], payload["to_year"]) == (2022, 2023)
+    assert any(c["address"] == "applications.carried_forward.natural_person" for c in payload["cells"])

@@ -1,0 +1,81 @@
+"""A report that is its own page, in no container the extractor knows, among chrome that
+changes on every fetch: what varies between two fetches and what repeats across a site's
+pages never makes a version; a sentence of the report does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lxml import etree, html
+
+from storage.archive import Archive
+from storage.capture import CaptureInput
+from storage.chrome import varying_paragraphs
+from tests.storage.conftest import parse_outcome, page
+from parsers.hints import ReportHints
+
+DOCUMENT = Path(__file__).resolve().parents[2] / "fixtures" / "documents" / "000_9d093eecd5b1c4d3.html"
+TITLE = "淄博经济开发区2020年政府信息公开工作年度报告"
+URL = "http://gov.test/news/4398.html"
+
+
+def report_body() -> str:
+    [zoom] = html.fromstring(DOCUMENT.read_bytes()).xpath('//*[@id="zoom"]')
+    return (zoom.text or "") + "".join(etree.tostring(c, encoding="unicode") for c in zoom)
+
+
+def bare_page(body: str, hit: int, related: list[str]) -> bytes:
+    """The report's paragraphs straight under <body>, a clock above, a counter and a random list below."""
+    items = "".join(f"<li><a href='/n/{i}.html'>{t}</a></li>" for i, t in enumerate(related))
+    return (f"<html><head><meta charset='utf-8'></head><body><div>今天是2026年1月{hit % 28 + 1}日 10:{hit % 60:02d}:{hit * 7 % 60:02d}</div>"
+            f"{body}<p>本页面已被访问 {hit} 次</p><div><h3>相关文章</h3><ul>{items}</ul></div></body></html>").encode()
+
+
+def capture(body: str, hit: int, related: list[str], again: tuple[int, list[str]] | None = None) -> CaptureInput:
+    data = bare_page(body, hit, related)
+    hints = ReportHints(title=TITLE, source_url=URL)
+    item = CaptureInput(site="bare", page=page(URL, data, minutes=hit), listing_title=TITLE,
+                        parse=parse_outcome(data, hints, filename="4398.html"))
+    if again is not None:
+        item.confirmation = parse_outcome(bare_page(body, *again), hints, filename="4398.html")
+    return item
+
+
+POOL = ("区政府召开常务会议", "秋冬季森林防火工作部署会召开", "关于征集民生实事项目的公告", "营商环境政策宣讲会举行",
+        "关于公布行政执法主体名单的公告", "政府信息公开指南", "城乡居民医保缴费标准调整", "领导调研人居环境整治工作",
+        "元旦春节期间有关工作的通知", "安全生产大检查的通知", "重点项目推进情况", "财政预算执行情况的报告")
+
+
+def news(*numbers: int) -> list[str]:
+    return [POOL[n] for n in numbers]
+
+
+def test_chrome_that_varies_between_two_fetches_is_learned_and_a_sentence_still_counts(archive: Archive) -> None:
+    body = report_body()
+    first = capture(body, 1, news(1, 2, 3, 4), again=(2, news(5, 2, 6, 7)))
+    assert archive.confirmation_needed(first)
+    assert archive.record(first).outcome == "new_report"
+
+    later = capture(body, 3, news(8, 9, 1, 3))
+    assert archive.confirmation_needed(later)  # paragraphs differ: ask for a second fetch
+    later.confirmation = capture(body, 4, news(10, 9, 1, 11)).parse
+    assert archive.record(later).outcome == "unchanged"
+    # Learned: tomorrow's counter and clock, and the list entries seen, are chrome now.
+    tomorrow = capture(body, 40, news(2, 8, 10, 5))
+    assert not archive.confirmation_needed(tomorrow)
+    assert archive.record(tomorrow).outcome == "unchanged"
+
+    revised = body.replace("主动公开政府信息514条", "主动公开政府信息541条", 1)
+    assert revised != body
+    changed = capture(revised, 50, news(1, 2, 3, 4), again=(51, news(9, 8, 7, 6)))
+    result = archive.record(changed)
+    assert (result.outcome, result.significance) == ("new_version", "text")
+
+
+def test_short_entries_next_to_varying_ones_belong_to_their_block() -> None:
+    first = ["一、总体情况", "正文第一句。", "相关文章", "甲", "乙", "丙", "访问 1 次"]
+    second = ["一、总体情况", "正文第一句。", "相关文章", "丁", "乙", "戊", "访问 2 次"]
+    assert varying_paragraphs(first, second, stored=["一、总体情况", "正文第一句。", "相关文章"]) == {
+        "甲", "乙", "丙", "丁", "戊", "访问 1 次", "访问 2 次"}
+    # A sentence of the report (it ends like one) is never taken along.
+    assert "正文第二句。" not in varying_paragraphs(["正文第二句。", "甲"], ["正文第二句。", "丁"], stored=[])

@@ -1,0 +1,87 @@
+"""Reverts, withdrawals and restorations are events of a report, and queryable."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from storage.archive import Archive
+from storage.capture import CaptureInput
+from storage.events import events
+from storage.models import Report, ReportEvent, Version
+from storage.query import QueryFilters, run_query
+from tests.storage.conftest import SEED_ZHANGDIAN_2023, SEED_ZIBO, capture_of, page
+
+REVISED = ("\t行政许可\n\t0\n\t50\n", "\t行政许可\n\t0\n\t51\n")
+
+
+def kinds(archive: Archive) -> list[tuple[int, str, dict]]:
+    with archive.session() as session:
+        return [(e.report_id, e.kind, e.detail) for e in session.scalars(sa.select(ReportEvent).order_by(ReportEvent.id))]
+
+
+def test_going_back_to_earlier_content_is_a_new_version_marked_reverted(archive: Archive, seed) -> None:
+    data = seed(SEED_ZIBO)
+    archive.record(capture_of(data))
+    archive.record(capture_of(data.replace(REVISED[0].encode(), REVISED[1].encode(), 1), minutes=5))
+    back = archive.record(capture_of(data, minutes=10))
+    assert (back.outcome, back.version_no) == ("new_version", 3)
+    assert archive.record(capture_of(data, minutes=15)).outcome == "unchanged"
+    with archive.session() as session:
+        assert session.get(Version, back.version_id).reverted_to == 1
+        assert session.get(Report, back.report_id).latest_version_id == back.version_id
+    assert kinds(archive) == [(back.report_id, "reverted", {"reverted_to": 1})]
+    # The latest numbers are the portal's again: 50, not the revision's 51.
+    [row] = run_query(archive.session(), QueryFilters(where=[], changed_after_publication=True))
+    assert row.version_no == 3
+    with archive.session() as session:
+        value = session.execute(sa.text(
+            "select value from cells where version_id = :v and table_name = 'active_disclosure' "
+            "and row_key = '行政许可' and column_key = '本年增/减'"), {"v": back.version_id}).scalar()
+    assert value == 50
+
+
+def _crawl(archive: Archive, captures: list[CaptureInput]) -> int:
+    run_id = archive.start_run("testsite")
+    for capture in captures:
+        capture.run_id = run_id
+        archive.record(capture)
+    archive.finish_run(run_id, "ok", {})
+    archive.mark_withdrawals(run_id)
+    return run_id
+
+
+def _gone(url: str, minutes: int) -> CaptureInput:
+    return CaptureInput(site="testsite", page=page(url, None, minutes=minutes, http_status=404, status="error", error="HTTP 404"))
+
+
+def test_a_report_missing_from_its_column_is_withdrawn_and_restored_when_back(archive: Archive, seed) -> None:
+    zibo, zhangdian = seed(SEED_ZIBO), seed(SEED_ZHANGDIAN_2023)
+    _crawl(archive, [capture_of(zibo, "http://gov.test/a.html"), capture_of(zhangdian, "http://gov.test/b.html")])
+    _crawl(archive, [capture_of(zibo, "http://gov.test/a.html", minutes=5)])
+    with archive.session() as session:
+        zhangdian_id = session.scalars(sa.select(Report.id).where(Report.year == 2023)).one()
+        assert [e.kind for e in events(session, ("withdrawn",), current_withdrawals=True)] == ["withdrawn"]
+    assert kinds(archive) == [(zhangdian_id, "withdrawn", {"reason": "no longer listed in its column"})]
+    assert [r.report_id for r in run_query(archive.session(), QueryFilters(withdrawn=True))] == [zhangdian_id]
+
+    _crawl(archive, [capture_of(zibo, "http://gov.test/a.html", minutes=9), capture_of(zhangdian, "http://gov.test/b.html", minutes=9)])
+    assert [k for _, k, _ in kinds(archive)] == ["withdrawn", "restored"]
+    assert run_query(archive.session(), QueryFilters(withdrawn=True)) == []
+
+
+def test_a_page_answering_404_is_withdrawn_on_the_second_crawl_only(archive: Archive, seed) -> None:
+    zibo = seed(SEED_ZIBO)
+    _crawl(archive, [capture_of(zibo, "http://gov.test/a.html")])
+    _crawl(archive, [_gone("http://gov.test/a.html", 5)])
+    assert kinds(archive) == []
+    _crawl(archive, [_gone("http://gov.test/a.html", 10)])
+    assert [(k, d) for _, k, d in kinds(archive)] == [("withdrawn", {"reason": "HTTP 404 in two crawls"})]
+
+
+def test_nothing_is_withdrawn_without_a_complete_crawl(archive: Archive, seed) -> None:
+    # The pipeline calls mark_withdrawals only after a crawl that read every list page; a
+    # crawl of another site never withdraws this site's reports.
+    archive.record(capture_of(seed(SEED_ZIBO), "http://gov.test/a.html"))
+    run_id = archive.start_run("othersite")
+    archive.finish_run(run_id, "ok", {})
+    assert archive.mark_withdrawals(run_id) == []
