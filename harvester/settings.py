@@ -62,6 +62,10 @@ IMPOLITE_OVERRIDES = {
 HARVESTER_CRAWL_DELAY_ENABLED = True
 
 DOWNLOADER_MIDDLEWARES = {
+    # Every request, redirects and dont_filter ones included, stays on the site's hosts; checked
+    # before robots.txt so another host is not even asked for its robots.txt.
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "harvester.middlewares.scope.ScopeMiddleware": 50,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "harvester.middlewares.robots.StrictRobotsTxtMiddleware": 100,
     # Scrapy's RetryMiddleware is replaced by the one that waits between attempts.

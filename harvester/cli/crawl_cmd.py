@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from harvester.cli.common import db_option, fail, json_option, print_json
+from harvester.cli.common import db_option, exit_if_broken, fail, json_option, print_json
 from harvester.config import data_dir
 
 SUMMARY_COLUMNS = ("pages_fetched", "reports_found", "new_reports", "new_versions", "unchanged",
@@ -24,14 +24,19 @@ SUMMARY_COLUMNS = ("pages_fetched", "reports_found", "new_reports", "new_version
 def crawl(sites: tuple[str, ...], all_sites: bool, resume: bool, db: str | None, as_json: bool) -> None:
     """Crawl sites into the archive: report pages, their attachments, parsed and versioned."""
     from harvester.crawl import CrawlLocked, run_crawl
-    from harvester.siteconfig import SiteConfigError, site_paths
+    from harvester.siteconfig import SiteConfigError, load_sites_apart
     from storage.db import DatabaseUnavailable
 
     if not sites and not all_sites:
         raise click.UsageError("name at least one SITE, or --all (see `harvester sites`)")
     if sites and all_sites:
         raise click.UsageError("give SITE names or --all, not both")
-    names = sorted(site_paths()) if all_sites else list(sites)
+    broken: list[Exception] = []
+    if all_sites:  # a broken config is reported at the end; the other sites are crawled
+        configs, problems = load_sites_apart()
+        names, broken = sorted(config.name for config in configs), list(problems.values())
+    else:
+        names = list(sites)
     try:  # run_crawl checks every site, the lock and the database before it starts crawling
         summary = run_crawl(names, db_url=db, data_dir=data_dir(), progress=False if as_json else None, resume=resume)
     except (SiteConfigError, CrawlLocked, DatabaseUnavailable) as exc:
@@ -40,9 +45,13 @@ def crawl(sites: tuple[str, ...], all_sites: bool, resume: bool, db: str | None,
         print_json(summary.to_dict())
     else:
         _print_summary(summary)
-    unfinished = [f"{name} ({stats.finish_reason})" for name, stats in summary.sites.items() if stats.finish_reason != "finished"]
-    if unfinished:
-        fail(f"crawl did not finish: {', '.join(unfinished)}; run it again to resume")
+    for name, stats in summary.sites.items():
+        for warning in stats.warnings:
+            click.echo(f"warning: {name}: {warning}", err=True)
+    problems = [f"{name} {stats.problem}" for name, stats in summary.sites.items() if stats.problem]
+    if problems:
+        fail(f"crawl failed: {'; '.join(problems)}")
+    exit_if_broken(broken)
 
 
 def _print_summary(summary) -> None:  # type: ignore[no-untyped-def]
@@ -69,16 +78,20 @@ def _print_summary(summary) -> None:  # type: ignore[no-untyped-def]
 @click.command()
 @json_option
 def sites(as_json: bool) -> None:
-    """List the configured sites (harvester/sites/*.yaml and $HARVESTER_SITES_DIR)."""
-    from harvester.siteconfig import SiteConfigError, load_sites
+    """List the configured sites (harvester/sites/*.yaml and $HARVESTER_SITES_DIR).
 
-    try:
-        configs = load_sites()
-    except SiteConfigError as exc:
-        fail(str(exc))
+    A broken config is named on stderr (and the exit status is 1) after the others are listed."""
+    from harvester.siteconfig import load_sites_apart
+
+    configs, problems = load_sites_apart()
     if as_json:
         print_json([config.to_dict() for config in configs])
-        return
+    else:
+        _print_sites(configs)
+    exit_if_broken(list(problems.values()))
+
+
+def _print_sites(configs) -> None:  # type: ignore[no-untyped-def]
     width = max([len(c.name) for c in configs] + [4])
     for config in configs:
         flag = "" if config.verified else "  (unverified)"

@@ -9,7 +9,7 @@ from pathlib import Path
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
-from harvester.crawl import count, run_stats
+from harvester.crawl import count, run_stats, site_stats
 from harvester.items import ReportItem
 from harvester.pipelines.archive import archive_for
 from harvester.pipelines.batching import Batcher
@@ -70,8 +70,12 @@ class RecordPipeline:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.run_id is None:
             return
-        status = "ok" if reason == "finished" else "interrupted"
-        archive_for(self.crawler).finish_run(self.run_id, status, run_stats(self.crawler.stats.get_stats()))
+        stats = site_stats(self.crawler.stats.get_stats())
+        for warning in stats.warnings:
+            spider.logger.warning("%s", warning)
+        status = "interrupted" if reason != "finished" else "failed" if stats.problem else "ok"
+        archive_for(self.crawler).finish_run(self.run_id, status, {**run_stats(self.crawler.stats.get_stats()),
+                                                                    "warnings": stats.warnings})
 
     async def process_item(self, item: ReportItem) -> ReportItem:
         item.run_id = self.run_id
