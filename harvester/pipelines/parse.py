@@ -71,7 +71,7 @@ def _parse(resource: Resource, body: bytes, hints: ReportHints) -> _Parsed:
                                   content_type=resource.content_type, hints=hints)
     except ParseError as exc:
         return _Parsed(None, None, str(exc))
-    except (Exception, RecursionError, MemoryError) as exc:  # a parser bug or a limit: the capture stays
+    except Exception as exc:  # a parser bug or a limit (RecursionError, MemoryError): the capture stays
         return _Parsed(None, None, f"parser failed: {describe(exc)}", crashed=True)
     return _Parsed(doc, report)
 

@@ -128,7 +128,7 @@ class _Worker:
             if not self.conn.poll(deadline if deadline > 0 else None):
                 raise WorkerFailed(f"no result within the {deadline:g} s deadline; worker killed")
             return self.conn.recv()
-        except (EOFError, OSError, BrokenPipeError):
+        except (EOFError, OSError):
             self.process.join(5)
             raise WorkerFailed(f"worker died ({_exit_description(self.process.exitcode)})") from None
 
@@ -182,9 +182,10 @@ class WorkerPool:
             worker.kill()
             self.workers.remove(worker)
             self.replaced += 1
-            self.idle.put_nowait(self._start())
+            worker = self._start()
             raise
-        self.idle.put_nowait(worker)
+        finally:  # the worker (or its replacement) is idle again, whatever happened
+            self.idle.put_nowait(worker)
         if status != "ok":
             raise WorkerFailed(value)
         return value
