@@ -21,6 +21,7 @@ from harvester.config import database_url
 from harvester.siteconfig import SELECTOR_KEYS, SiteConfig, SiteConfigError, check_site_name, load_site
 
 STAT_PREFIX = "harvester/"
+RUN_ID_STAT = STAT_PREFIX + "run_id"  # the crawl's run in the archive, set by the record pipeline
 
 
 @dataclass
@@ -39,6 +40,7 @@ class SiteStats:
     offsite: int = 0  # requests for other hosts, never sent
     elapsed: float = 0.0
     finish_reason: str | None = None
+    run_id: int | None = None  # the crawl's run in the archive
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -63,6 +65,10 @@ class CrawlSummary:
         return {"elapsed": round(self.elapsed, 3), "sites": {name: asdict(s) for name, s in self.sites.items()}}
 
     @property
+    def run_ids(self) -> list[int]:
+        return [s.run_id for s in self.sites.values() if s.run_id is not None]
+
+    @property
     def ok(self) -> bool:
         return all(s.problem is None for s in self.sites.values())
 
@@ -78,6 +84,16 @@ def count(crawler: Crawler, name: str, value: int = 1) -> None:
 def run_stats(stats: dict[str, Any]) -> dict[str, int]:
     """The crawl statistics (``STAT_NAMES``) out of a Scrapy stats dictionary."""
     return {name: int(stats.get(STAT_PREFIX + name, 0)) for name in STAT_NAMES}
+
+
+def health_stats(stats: dict[str, Any]) -> dict[str, int]:
+    """What site health (storage.health) reads besides the run statistics, from Scrapy's own
+    counters: requests robots.txt refused, and answers that were server errors or none at all."""
+    server_errors = sum(int(v) for k, v in stats.items() if k.startswith("downloader/response_status_count/5"))
+    return {
+        "robots_disallowed": int(stats.get("robotstxt/forbidden", 0)),
+        "server_errors": server_errors + int(stats.get("downloader/exception_count", 0)),
+    }
 
 
 def scrapy_stats(crawler: Crawler) -> dict[str, Any]:
@@ -109,8 +125,9 @@ def crawl_warnings(stats: dict[str, Any]) -> list[str]:
 def site_stats(stats: dict[str, Any]) -> SiteStats:
     start, finish = stats.get("start_time"), stats.get("finish_time")
     elapsed = (finish - start).total_seconds() if start and finish else 0.0
+    run_id = stats.get(RUN_ID_STAT)
     return SiteStats(**run_stats(stats), elapsed=elapsed, finish_reason=stats.get("finish_reason"),
-                     warnings=crawl_warnings(stats))
+                     run_id=int(run_id) if run_id is not None else None, warnings=crawl_warnings(stats))
 
 
 def job_dir(data_dir: Path, site: str) -> Path:
@@ -176,6 +193,7 @@ def run_crawl(
     """
     from scrapy.crawler import AsyncCrawlerProcess
 
+    from harvester.notify.deliver import notify_after_crawl
     from harvester.scheduling.locks import SiteLock
     from harvester.spiders.reports import ReportsSpider
     from storage.archive import Archive
@@ -219,6 +237,7 @@ def run_crawl(
             if stats.finish_reason == "finished":
                 # A finished crawl leaves no job behind: the next one starts from the lists.
                 forget_job(data_dir, config.name)
+        notify_after_crawl(url, data_dir, summary.run_ids)
         return summary
     finally:
         for lock in locks:

@@ -19,7 +19,7 @@ from typing import Any
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
-from harvester.crawl import count, run_stats, site_stats
+from harvester.crawl import RUN_ID_STAT, count, health_stats, run_stats, site_stats
 from harvester.items import ParseOutcome, ReportItem
 from harvester.pipelines.archive import archive_for
 from harvester.pipelines.batching import Batcher
@@ -113,6 +113,7 @@ class RecordPipeline:
 
     def open_spider(self) -> None:
         self.run_id = archive_for(self.crawler).start_run(self.crawler.spider.site.name, self.run_kind)
+        self.crawler.stats.set_value(RUN_ID_STAT, self.run_id)
         # One writer (SQLite has one; records stay in order), in its own process when
         # HARVESTER_RECORD_WORKER is on, so writing does not take the reactor's CPU.
         settings = self.crawler.settings
@@ -138,12 +139,13 @@ class RecordPipeline:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.run_id is None:
             return
-        stats = site_stats(self.crawler.stats.get_stats())
-        for warning in stats.warnings:
+        stats = self.crawler.stats.get_stats()
+        summary = site_stats(stats)
+        for warning in summary.warnings:
             spider.logger.warning("%s", warning)
-        status = "interrupted" if reason != "finished" else "failed" if stats.problem else "ok"
-        archive_for(self.crawler).finish_run(self.run_id, status, {**run_stats(self.crawler.stats.get_stats()),
-                                                                    "warnings": stats.warnings})
+        status = "interrupted" if reason != "finished" else "failed" if summary.problem else "ok"
+        archive_for(self.crawler).finish_run(self.run_id, status, {**run_stats(stats), **health_stats(stats),
+                                                                    "warnings": summary.warnings})
 
     async def process_item(self, item: ReportItem) -> ReportItem:
         item = storable(item)

@@ -11,10 +11,8 @@ import time
 import uuid
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
-from harvester.fixtureserver.server import serve_in_thread
 from tests.conftest import POSTGRES_ADMIN_URL
 from tests.crawl.archive_view import runs
 from tests.crawl.conftest import crawl_cli, crawl_env, harvester_cmd
@@ -66,16 +64,7 @@ def wait_for(condition, seconds: float = 60.0) -> bool:  # type: ignore[no-untyp
     return condition()
 
 
-@pytest.fixture
-def portals(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    """The fixture portals on a free port (without the off-site listener: scope is not the point here)."""
-    server = serve_in_thread()
-    monkeypatch.setenv("HARVESTER_FIXTURE_URL", server.url)
-    yield server
-    server.stop()
-
-
-def test_after_kill_9_nothing_of_the_crawl_survives(portals, postgres_url: str, data_dir: Path, sites_dir: Path) -> None:  # type: ignore[no-untyped-def]
+def test_after_kill_9_nothing_of_the_crawl_survives(portal, postgres_url: str, data_dir: Path, sites_dir: Path) -> None:  # type: ignore[no-untyped-def]
     mark = uuid.uuid4().hex[:16]
     db_url = f"{postgres_url}&application_name=crawl-{mark}"
     source = REPO / "harvester" / "sites" / "fixture-trs.yaml"

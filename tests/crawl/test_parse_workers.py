@@ -19,7 +19,7 @@ from tests.crawl import worker_jobs
 from tests.crawl.archive_view import captures, stored_reports
 from tests.crawl.conftest import crawl_env
 from tests.crawl.hostile_portal import MAXSIZE, REPORT_DOCX
-from tests.crawl.test_scope import CRAWL, portal  # noqa: F401 - the crafted portal fixture
+from tests.crawl.test_scope import CRAWL, hostile  # noqa: F401 - the crafted portal fixture
 from tests.crawl.test_parse_pipeline import LINK_PAGE, SITE
 
 LIMITS = WorkerLimits(memory_mb=1024, cpu_seconds=2, deadline=60)
@@ -96,7 +96,7 @@ def test_any_parser_exception_keeps_the_capture_with_its_error(exc: BaseExceptio
     assert len(result.outcome.fingerprint) == 64
 
 
-def test_in_a_crawl_a_worker_past_its_deadline_is_replaced_and_its_capture_recorded_failed(portal, sqlite_url: str, data_dir) -> None:  # type: ignore[no-untyped-def]
+def test_in_a_crawl_a_worker_past_its_deadline_is_replaced_and_its_capture_recorded_failed(hostile, sqlite_url: str, data_dir) -> None:  # type: ignore[no-untyped-def]
     # 10 ms: every job overruns (a fresh worker spends longer than that importing the parser).
     script = CRAWL.replace('"DOWNLOAD_MAXSIZE"', '"HARVESTER_PARSE_DEADLINE": 0.01, "DOWNLOAD_MAXSIZE"')
     result = subprocess.run([sys.executable, "-c", script, "hostile", sqlite_url, str(data_dir), str(MAXSIZE)],

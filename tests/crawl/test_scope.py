@@ -28,7 +28,7 @@ print(json.dumps(summary.to_dict()))
 
 
 @pytest.fixture
-def portal(sites_dir: Path):  # type: ignore[no-untyped-def]
+def hostile(sites_dir: Path):  # type: ignore[no-untyped-def]
     other = OffsiteListener("127.0.0.2", 0)
     other_url = f"http://127.0.0.2:{other.sock.getsockname()[1]}"
     portal = Portal(other=other_url)
@@ -43,8 +43,8 @@ def portal(sites_dir: Path):  # type: ignore[no-untyped-def]
     other.close()
 
 
-def test_other_hosts_are_never_contacted_and_every_trap_is_a_failed_capture(portal, sqlite_url: str, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    site, other, base = portal
+def test_other_hosts_are_never_contacted_and_every_trap_is_a_failed_capture(hostile, sqlite_url: str, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    site, other, base = hostile
     result = subprocess.run([sys.executable, "-c", CRAWL, "hostile", sqlite_url, str(data_dir), str(MAXSIZE)],
                             capture_output=True, text=True, env=crawl_env(data_dir), timeout=180)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -74,8 +74,8 @@ def test_other_hosts_are_never_contacted_and_every_trap_is_a_failed_capture(port
     assert status == "ok" and run_stats["offsite"] == 4
 
 
-def test_a_crawl_whose_every_list_page_leads_elsewhere_exits_non_zero(portal, sites_dir: Path, sqlite_url: str, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    site, other, base = portal
+def test_a_crawl_whose_every_list_page_leads_elsewhere_exits_non_zero(hostile, sites_dir: Path, sqlite_url: str, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    site, other, base = hostile
     (sites_dir / "moved.yaml").write_text(f"family: generic\nstart_urls: ['{base}/art/2.html']\n", encoding="utf-8")
     result = subprocess.run(harvester_cmd("crawl", "moved", "--db", sqlite_url), capture_output=True, text=True,
                             env=crawl_env(data_dir), timeout=180)
@@ -86,8 +86,8 @@ def test_a_crawl_whose_every_list_page_leads_elsewhere_exits_non_zero(portal, si
     assert [status for _, _, _, status, _ in runs(sqlite_url)] == ["failed"]
 
 
-def test_a_list_selector_that_matches_nothing_is_a_warning(portal, sites_dir: Path, sqlite_url: str, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    site, other, base = portal
+def test_a_list_selector_that_matches_nothing_is_a_warning(hostile, sites_dir: Path, sqlite_url: str, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    site, other, base = hostile
     (sites_dir / "relaid.yaml").write_text(
         f"family: generic\nstart_urls: ['{base}/xxgk/nb/index.html']\nselectors: {{list_links: 'div.news_list a'}}\n",
         encoding="utf-8")
