@@ -86,15 +86,20 @@ def run_stats(stats: dict[str, Any]) -> dict[str, int]:
     return {name: int(stats.get(STAT_PREFIX + name, 0)) for name in STAT_NAMES}
 
 
+REFUSALS = ("harvester.middlewares.robots.ForbiddenByRobots", "harvester.middlewares.scope.OutOfScope")
+
+
 def health_stats(stats: dict[str, Any]) -> dict[str, int]:
     """What site health (storage.health) reads besides the run statistics, from Scrapy's own
     counters: requests robots.txt refused, and answers that were server errors or none at all."""
     server_errors = sum(int(v) for k, v in stats.items() if k.startswith("downloader/response_status_count/5"))
+    # Requests we refused to send (robots.txt, another host) show as downloader exceptions too.
+    refused = sum(int(stats.get(f"downloader/exception_type_count/{name}", 0)) for name in REFUSALS)
     tried = int(stats.get(f"{STAT_PREFIX}selector_tried/list_links", 0))
     missed = int(stats.get(f"{STAT_PREFIX}selector_missed/list_links", 0))
     return {
         "robots_disallowed": int(stats.get("robotstxt/forbidden", 0)),
-        "server_errors": server_errors + int(stats.get("downloader/exception_count", 0)),
+        "server_errors": server_errors + int(stats.get("downloader/exception_count", 0)) - refused,
         # list pages on which a configured list_links selector found nothing, when it found
         # nothing on any (the same rule as the crawl's warning)
         "selector_empty": missed if tried and missed == tried else 0,

@@ -64,4 +64,8 @@ def test_health_counters_come_from_scrapy_stats() -> None:
     assert health_stats({}) == {"robots_disallowed": 0, "server_errors": 0, "selector_empty": 0}
     dead = {"harvester/selector_tried/list_links": 3, "harvester/selector_missed/list_links": 3}
     assert health_stats(dead)["selector_empty"] == 3
+    refused = {"downloader/exception_count": 4, "robotstxt/forbidden": 1,
+               "downloader/exception_type_count/harvester.middlewares.robots.ForbiddenByRobots": 1,
+               "downloader/exception_type_count/harvester.middlewares.scope.OutOfScope": 2}
+    assert health_stats(refused)["server_errors"] == 1  # only the one exception that was not our refusal
     assert health_stats({**dead, "harvester/selector_missed/list_links": 2})["selector_empty"] == 0
