@@ -18,7 +18,7 @@ from scrapy.crawler import Crawler
 from scrapy.settings import Settings
 
 from harvester.config import database_url
-from harvester.siteconfig import SiteConfig, SiteConfigError, load_site
+from harvester.siteconfig import SELECTOR_KEYS, SiteConfig, SiteConfigError, check_site_name, load_site
 
 STAT_PREFIX = "harvester/"
 RUN_ID_STAT = STAT_PREFIX + "run_id"  # the crawl's run in the archive, set by the record pipeline
@@ -35,9 +35,22 @@ class SiteStats:
     failed: int = 0
     blocked: int = 0
     errors: int = 0
+    list_pages: int = 0  # list pages read
+    list_pages_failed: int = 0  # list pages that failed or were blocked
+    offsite: int = 0  # requests for other hosts, never sent
     elapsed: float = 0.0
     finish_reason: str | None = None
     run_id: int | None = None  # the crawl's run in the archive
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def problem(self) -> str | None:
+        """Why the crawl did not do its job, in one line, or None."""
+        if self.finish_reason != "finished":
+            return f"did not finish ({self.finish_reason}); run it again to resume"
+        if self.list_pages == 0 and self.list_pages_failed:
+            return f"every list page failed or was blocked ({self.list_pages_failed}); nothing was crawled"
+        return None
 
 
 STAT_NAMES = tuple(f.name for f in fields(SiteStats) if f.type == "int")
@@ -57,7 +70,7 @@ class CrawlSummary:
 
     @property
     def ok(self) -> bool:
-        return all(s.finish_reason == "finished" for s in self.sites.values())
+        return all(s.problem is None for s in self.sites.values())
 
 
 class CrawlLocked(RuntimeError):
@@ -73,13 +86,23 @@ def run_stats(stats: dict[str, Any]) -> dict[str, int]:
     return {name: int(stats.get(STAT_PREFIX + name, 0)) for name in STAT_NAMES}
 
 
+REFUSALS = ("harvester.middlewares.robots.ForbiddenByRobots", "harvester.middlewares.scope.OutOfScope")
+
+
 def health_stats(stats: dict[str, Any]) -> dict[str, int]:
     """What site health (storage.health) reads besides the run statistics, from Scrapy's own
     counters: requests robots.txt refused, and answers that were server errors or none at all."""
     server_errors = sum(int(v) for k, v in stats.items() if k.startswith("downloader/response_status_count/5"))
+    # Requests we refused to send (robots.txt, another host) show as downloader exceptions too.
+    refused = sum(int(stats.get(f"downloader/exception_type_count/{name}", 0)) for name in REFUSALS)
+    tried = int(stats.get(f"{STAT_PREFIX}selector_tried/list_links", 0))
+    missed = int(stats.get(f"{STAT_PREFIX}selector_missed/list_links", 0))
     return {
         "robots_disallowed": int(stats.get("robotstxt/forbidden", 0)),
-        "server_errors": server_errors + int(stats.get("downloader/exception_count", 0)),
+        "server_errors": server_errors + int(stats.get("downloader/exception_count", 0)) - refused,
+        # list pages on which a configured list_links selector found nothing, when it found
+        # nothing on any (the same rule as the crawl's warning)
+        "selector_empty": missed if tried and missed == tried else 0,
     }
 
 
@@ -91,16 +114,43 @@ def scrapy_stats(crawler: Crawler) -> dict[str, Any]:
         return {}
 
 
+def count_selector(crawler: Crawler, key: str, matched: bool) -> None:
+    """A site's CSS selector ``key`` was tried on a page, and whether it matched anything."""
+    count(crawler, f"selector_tried/{key}")
+    if not matched:
+        count(crawler, f"selector_missed/{key}")
+
+
+def crawl_warnings(stats: dict[str, Any]) -> list[str]:
+    """What the operator should look at although the crawl went through: a site selector
+    that matched nothing on every page it was tried on (the portal's layout has changed)."""
+    warnings = []
+    for key in SELECTOR_KEYS:
+        tried = int(stats.get(f"{STAT_PREFIX}selector_tried/{key}", 0))
+        if tried and int(stats.get(f"{STAT_PREFIX}selector_missed/{key}", 0)) == tried:
+            warnings.append(f"selectors.{key} matched nothing on any of the {tried} page(s) it was tried on")
+    return warnings
+
+
 def site_stats(stats: dict[str, Any]) -> SiteStats:
     start, finish = stats.get("start_time"), stats.get("finish_time")
     elapsed = (finish - start).total_seconds() if start and finish else 0.0
     run_id = stats.get(RUN_ID_STAT)
     return SiteStats(**run_stats(stats), elapsed=elapsed, finish_reason=stats.get("finish_reason"),
-                     run_id=int(run_id) if run_id is not None else None)
+                     run_id=int(run_id) if run_id is not None else None, warnings=crawl_warnings(stats))
 
 
 def job_dir(data_dir: Path, site: str) -> Path:
-    return data_dir / "jobs" / site
+    """``data/jobs/SITE``: the only directory a crawl ever removes, so the name is checked
+    again here rather than trusted from wherever it came."""
+    return data_dir / "jobs" / check_site_name(site)
+
+
+def forget_job(data_dir: Path, site: str) -> None:
+    """Remove a site's job state (a symlink in its place is left alone: rmtree refuses it)."""
+    path = job_dir(data_dir, site)
+    if path.resolve().parent == (data_dir / "jobs").resolve():
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def project_settings(overrides: dict[str, Any] | None = None) -> Settings:
@@ -182,7 +232,7 @@ def run_crawl(
         crawlers = []
         for config in configs:
             if not resume:
-                shutil.rmtree(job_dir(data_dir, config.name), ignore_errors=True)
+                forget_job(data_dir, config.name)
             crawler = Crawler(ReportsSpider, site_settings(config, db_url=url, data_dir=data_dir, overrides=overrides))
             crawlers.append((config, crawler))
             process.crawl(crawler, site=config)
@@ -198,7 +248,7 @@ def run_crawl(
             summary.sites[config.name] = stats
             if stats.finish_reason == "finished":
                 # A finished crawl leaves no job behind: the next one starts from the lists.
-                shutil.rmtree(job_dir(data_dir, config.name), ignore_errors=True)
+                forget_job(data_dir, config.name)
         notify_after_crawl(url, data_dir, summary.run_ids)
         return summary
     finally:

@@ -46,6 +46,12 @@ HARVESTER_CHALLENGE_BACKOFF_MAX = 600.0
 
 # Worker processes that parse captures beside the downloads (0: parse in a thread).
 HARVESTER_PARSE_WORKERS = min(4, _os.cpu_count() or 1)
+# Limits of each parse worker (0: none): address space in MB (LibreOffice, which a worker
+# starts for DOC/WPS files, runs under it too), CPU seconds per capture, and the wall-clock
+# deadline per capture after which the worker is killed and the capture recorded as failed.
+HARVESTER_PARSE_MEMORY_MB = 3072
+HARVESTER_PARSE_CPU_SECONDS = 120
+HARVESTER_PARSE_DEADLINE = 300.0
 # Write to the archive from one worker process (False: from a thread of the crawl process).
 HARVESTER_RECORD_WORKER = True
 
@@ -62,6 +68,10 @@ IMPOLITE_OVERRIDES = {
 HARVESTER_CRAWL_DELAY_ENABLED = True
 
 DOWNLOADER_MIDDLEWARES = {
+    # Every request, redirects and dont_filter ones included, stays on the site's hosts; checked
+    # before robots.txt so another host is not even asked for its robots.txt.
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "harvester.middlewares.scope.ScopeMiddleware": 50,
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "harvester.middlewares.robots.StrictRobotsTxtMiddleware": 100,
     # Scrapy's RetryMiddleware is replaced by the one that waits between attempts.

@@ -39,6 +39,18 @@ RENDER_MODES = {False: "off", "auto": "auto", True: "always"}
 DEFAULT_RENDER_BUDGET = 20
 
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+# A site's name becomes a directory name under the data directory (jobs/, locks/, logs/), so
+# it may not climb out of it: "..yaml" or "...yaml" would name the data directory itself.
+SITE_NAME = re.compile(r"[a-z0-9][a-z0-9._-]*")
+# Politeness key -> (accepted types, lowest value allowed, what the message calls it).
+_POLITENESS_TYPES: dict[str, tuple[tuple[type, ...], float | None, str]] = {
+    "download_delay": ((int, float), 0, "a number of seconds >= 0"),
+    "concurrency": ((int,), 1, "a whole number >= 1"),
+    "timeout": ((int, float), 0.001, "a number of seconds > 0"),
+    "obey_robots": ((bool,), None, "true or false"),
+    "autothrottle": ((bool,), None, "true or false"),
+    "retries": ((int,), 0, "a whole number >= 0"),
+}
 
 
 class SiteConfigError(ValueError):
@@ -125,8 +137,18 @@ def site_paths() -> dict[str, Path]:
     return found
 
 
+def check_site_name(name: str) -> str:
+    """``name`` when it is safe as a directory name under the data directory, else SiteConfigError."""
+    if not SITE_NAME.fullmatch(name) or ".." in name:
+        raise SiteConfigError(
+            f"site name {name!r} is not allowed: use lower-case letters, digits, '.', '_' and '-', "
+            "starting with a letter or digit, without '..'"
+        )
+    return name
+
+
 def load_site_file(path: Path) -> SiteConfig:
-    name = path.stem
+    name = check_site_name(path.stem)
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
@@ -140,6 +162,56 @@ def load_site_file(path: Path) -> SiteConfig:
     return _build(name, data, path)
 
 
+def _optional_text(name: str, data: dict[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    if value is not None and not isinstance(value, str):
+        raise SiteConfigError(f"site {name}: {key} must be text, not {type(value).__name__} {value!r}")
+    return value
+
+
+def _mapping(name: str, data: dict[str, Any], key: str) -> dict[str, Any]:
+    value = data.get(key) or {}
+    if not isinstance(value, dict):
+        raise SiteConfigError(f"site {name}: {key} must be a mapping of names to values, not {type(value).__name__}")
+    return value
+
+
+def _check_politeness(name: str, politeness: dict[str, Any]) -> None:
+    unknown = set(politeness) - set(POLITENESS_SETTINGS)
+    if unknown:
+        raise SiteConfigError(f"site {name}: unknown politeness keys: {', '.join(sorted(unknown))}")
+    for key, value in politeness.items():
+        types, lowest, wanted = _POLITENESS_TYPES[key]
+        # bool is an int to Python; "concurrency: yes" is still a mistake.
+        wrong_type = not isinstance(value, types) or (isinstance(value, bool) and bool not in types)
+        if wrong_type or (lowest is not None and value < lowest):
+            raise SiteConfigError(f"site {name}: politeness.{key} must be {wanted}, not {value!r}")
+
+
+def _check_selectors(name: str, selectors: dict[str, Any]) -> None:
+    from cssselect import GenericTranslator, SelectorError
+
+    unknown = set(selectors) - set(SELECTOR_KEYS)
+    if unknown:
+        raise SiteConfigError(f"site {name}: unknown selector keys: {', '.join(sorted(unknown))}")
+    for key, css in selectors.items():
+        if not isinstance(css, str) or not css.strip():
+            raise SiteConfigError(f"site {name}: selectors.{key} must be a CSS selector, not {css!r}")
+        try:
+            GenericTranslator().css_to_xpath(css)
+        except SelectorError as exc:
+            raise SiteConfigError(f"site {name}: selectors.{key} {css!r} is not valid CSS: {exc}") from exc
+
+
+def _text_list(name: str, data: dict[str, Any], key: str) -> list[str]:
+    value = data.get(key) or []
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
+        raise SiteConfigError(f"site {name}: {key} must be a list of text values, not {value!r}")
+    return value
+
+
 def _build(name: str, data: dict[str, Any], path: Path) -> SiteConfig:
     family = data.get("family", "generic")
     if family not in FAMILIES:
@@ -149,14 +221,16 @@ def _build(name: str, data: dict[str, Any], path: Path) -> SiteConfig:
         start_urls = [start_urls]
     if not start_urls or not all(isinstance(u, str) and u.startswith(("http://", "https://")) for u in start_urls):
         raise SiteConfigError(f"site {name}: start_urls must be a list of http(s) URLs")
-    politeness = data.get("politeness") or {}
-    unknown = set(politeness) - set(POLITENESS_SETTINGS)
-    if unknown:
-        raise SiteConfigError(f"site {name}: unknown politeness keys: {', '.join(sorted(unknown))}")
-    selectors = data.get("selectors") or {}
-    unknown = set(selectors) - set(SELECTOR_KEYS)
-    if unknown:
-        raise SiteConfigError(f"site {name}: unknown selector keys: {', '.join(sorted(unknown))}")
+    politeness = _mapping(name, data, "politeness")
+    _check_politeness(name, politeness)
+    selectors = _mapping(name, data, "selectors")
+    _check_selectors(name, selectors)
+    schedule = data.get("schedule")
+    if schedule is not None and not isinstance(schedule, str):
+        schedule = _text_list(name, data, "schedule")
+    verified = data.get("verified", True)
+    if not isinstance(verified, bool):
+        raise SiteConfigError(f"site {name}: verified must be true or false, not {verified!r}")
     render = data.get("render", False)
     if render not in RENDER_MODES:
         raise SiteConfigError(f"site {name}: render must be true, false or auto, not {render!r}")
@@ -165,17 +239,17 @@ def _build(name: str, data: dict[str, Any], path: Path) -> SiteConfig:
         raise SiteConfigError(f"site {name}: render_budget must be a positive whole number of pages")
     return SiteConfig(
         name=name,
-        title=str(data.get("title") or name),
+        title=_optional_text(name, data, "title") or name,
         family=family,
         start_urls=list(start_urls),
-        agency=data.get("agency"),
-        region=data.get("region"),
-        schedule=data.get("schedule"),
+        agency=_optional_text(name, data, "agency"),
+        region=_optional_text(name, data, "region"),
+        schedule=schedule,
         politeness=dict(politeness),
         selectors=dict(selectors),
-        params=dict(data.get("params") or {}),
-        extra_domains=[str(host) for host in data.get("extra_domains") or []],
-        verified=bool(data.get("verified", True)),
+        params=dict(_mapping(name, data, "params")),
+        extra_domains=[host.strip().lower() for host in _text_list(name, data, "extra_domains")],
+        verified=verified,
         path=path,
         render=RENDER_MODES[render],
         render_budget=budget,
@@ -183,6 +257,7 @@ def _build(name: str, data: dict[str, Any], path: Path) -> SiteConfig:
 
 
 def load_site(name: str) -> SiteConfig:
+    check_site_name(name)
     path = site_paths().get(name)
     if path is None:
         raise SiteConfigError(f"unknown site {name!r} (see `harvester sites`)")
@@ -190,4 +265,21 @@ def load_site(name: str) -> SiteConfig:
 
 
 def load_sites() -> list[SiteConfig]:
-    return [load_site_file(path) for path in site_paths().values()]
+    """Every site; the first broken config raises SiteConfigError."""
+    configs, problems = load_sites_apart()
+    if problems:
+        raise next(iter(problems.values()))
+    return configs
+
+
+def load_sites_apart() -> tuple[list[SiteConfig], dict[str, SiteConfigError]]:
+    """Every site that loads, and apart from them what is wrong with each one that does not
+    (by file name), so one broken file does not hide the other sites."""
+    configs: list[SiteConfig] = []
+    problems: dict[str, SiteConfigError] = {}
+    for stem, path in site_paths().items():
+        try:
+            configs.append(load_site_file(path))
+        except SiteConfigError as exc:
+            problems[stem] = exc
+    return configs, problems

@@ -139,11 +139,17 @@ class Archive:
     # -- crawl runs ------------------------------------------------------------------------
 
     def start_run(self, site: str, kind: str = "crawl") -> int:
+        """A new run of ``site``. The caller holds the site's crawl lock, so an earlier run of
+        the site still "running" belongs to a crawl that died (``kill -9``, power loss): it
+        is closed as ``interrupted``, finished at its last capture."""
         if kind not in RUN_KINDS:
             raise ValueError(f"run kind must be one of {', '.join(RUN_KINDS)}, not {kind!r}")
 
         def insert() -> int:
             with Session(writer(self.engine)) as session, session.begin():
+                for dead in session.scalars(sa.select(Run).where(Run.site == site, Run.status == "running")):
+                    last = session.scalar(sa.select(sa.func.max(Capture.fetched_at)).where(Capture.run_id == dead.id))
+                    dead.status, dead.finished_at = "interrupted", last or dead.started_at
                 run = Run(site=site, kind=kind, started_at=utcnow(), status="running", stats={})
                 session.add(run)
                 session.flush()

@@ -22,16 +22,21 @@ class ReportNotFound(LookupError):
     """No report (or version) answers the reference; the message says which, in one line."""
 
 
+# Ids, years and version numbers are 32-bit integer columns: a bigger number names nothing
+# (and PostgreSQL would refuse to compare it, SQLite to bind it).
+MAX_INTEGER = 2**31 - 1
+
+
 def resolve_report(session: Session, ref: str) -> Report:
     """A report by numeric id or by "agency/year" (any name the agency printed or was given)."""
     ref = ref.strip()
     if ref.isdigit():
-        report = session.get(Report, int(ref))
+        report = session.get(Report, int(ref)) if int(ref) <= MAX_INTEGER else None
         if report is None:
             raise ReportNotFound(f"no report with id {ref}")
         return report
     agency, _, year = ref.rpartition("/")
-    if not agency or not year.strip().isdigit():
+    if not agency or not year.strip().isdigit() or int(year) > MAX_INTEGER:
         raise ReportNotFound(f"report reference {ref!r} is neither an id nor agency/year")
     try:
         same_agency = Report.agency_id == find_agency(session, agency).id

@@ -95,9 +95,13 @@ class QueryRow:
         return asdict(self)
 
 
+def _literal(text: str) -> str:
+    """``text`` for a LIKE pattern (with ``escape="\\"``) in which % and _ are themselves."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+    return f"%{_literal(text)}%"
 
 
 def _cell_match(condition: CellCondition) -> sa.ColumnElement[bool]:
@@ -132,7 +136,7 @@ def filtered_versions(filters: QueryFilters) -> sa.Select:
     if filters.finding:
         rule = filters.finding.strip()
         query = query.where(Version.id.in_(
-            sa.select(FindingRow.version_id).where(sa.or_(FindingRow.rule == rule, FindingRow.rule.like(f"{rule}.%")))
+            sa.select(FindingRow.version_id).where(sa.or_(FindingRow.rule == rule, FindingRow.rule.like(f"{_literal(rule)}.%", escape="\\")))
         ))
     for condition in filters.where:
         query = query.where(_cell_match(condition))

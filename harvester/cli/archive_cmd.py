@@ -17,6 +17,7 @@ import click
 
 from harvester.cli.common import db_option, fail, json_option, print_json
 from harvester.config import data_dir, database_url
+from storage.history import MAX_INTEGER
 
 
 @contextmanager
@@ -114,9 +115,9 @@ def history(report_ref: str, db: str | None, as_json: bool) -> None:
 
 @click.command()
 @click.argument("report_ref", metavar="REPORT")
-@click.option("--from", "from_no", type=int, help="Older version number (default: the one before --to).")
-@click.option("--to", "to_no", type=int, help="Newer version number (default: the latest).")
-@click.option("--year", type=int, help="Compare with the same agency's report of this year instead (its aliases count).")
+@click.option("--from", "from_no", type=click.IntRange(1, MAX_INTEGER), help="Older version number (default: the one before --to).")
+@click.option("--to", "to_no", type=click.IntRange(1, MAX_INTEGER), help="Newer version number (default: the latest).")
+@click.option("--year", type=click.IntRange(1, 9999), help="Compare with the same agency's report of this year instead (its aliases count).")
 @db_option
 @json_option
 def diff(report_ref: str, from_no: int | None, to_no: int | None, year: int | None, db: str | None, as_json: bool) -> None:
@@ -164,13 +165,13 @@ def diff(report_ref: str, from_no: int | None, to_no: int | None, year: int | No
 @click.command()
 @click.option("--agency", help="Agency name contains this (white space and width ignored).")
 @click.option("--region", help="Region contains this.")
-@click.option("--year", type=int, help="Report year.")
+@click.option("--year", type=click.IntRange(1, 9999), help="Report year.")
 @click.option("--template", type=click.Choice(["2019", "2021", "pre-2019", "unknown"]), help="Report template.")
 @click.option("--finding", "finding", metavar="RULE", help="Has a finding of this rule (or rule prefix, e.g. T3).")
 @click.option("--where", "where", multiple=True, metavar="EXPR",
               help="Cell condition, e.g. 'applications.new_received.total > 10' or '... is blank'; repeatable.")
 @click.option("--all-versions", is_flag=True, help="Match every version, not only each report's latest.")
-@click.option("--limit", type=click.IntRange(min=1), help="At most this many rows.")
+@click.option("--limit", type=click.IntRange(1, MAX_INTEGER), help="At most this many rows.")
 @click.option("--changed-after-publication", is_flag=True, help="Only reports whose content changed after it was first seen.")
 @click.option("--withdrawn", is_flag=True, help="Only reports withdrawn from their portal (and not restored).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)

@@ -31,3 +31,19 @@ def print_json(payload: Any) -> None:
 def fail(message: str) -> NoReturn:
     """Stop with exit status 1 and one clear line on stderr."""
     raise click.ClickException(message)
+
+
+def exit_if_broken(problems: list[Exception]) -> None:
+    """After the output for everything that was fine: one line on stderr per broken site
+    config (or schedule), then exit status 1 if there was any."""
+    for problem in problems:
+        click.echo(f"Error: {problem}", err=True)
+    if problems:
+        sys.exit(1)
+
+
+def printable_url(db_url: str) -> str:
+    """A database URL fit for a terminal or a log: its password masked."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(db_url).render_as_string(hide_password=True)

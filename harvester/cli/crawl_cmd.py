@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
-from harvester.cli.common import db_option, fail, json_option, print_json
-from harvester.cli.worker_cmd import _names, redis_option
+from harvester.cli.common import db_option, exit_if_broken, fail, json_option, print_json
+from harvester.cli.worker_cmd import redis_option
 from harvester.config import data_dir
 
 SUMMARY_COLUMNS = ("pages_fetched", "reports_found", "new_reports", "new_versions", "unchanged",
@@ -30,12 +30,22 @@ def crawl(sites: tuple[str, ...], all_sites: bool, resume: bool, distributed: bo
           db: str | None, as_json: bool) -> None:
     """Crawl sites into the archive: report pages, their attachments, parsed and versioned."""
     from harvester.crawl import CrawlLocked, run_crawl
-    from harvester.siteconfig import SiteConfigError, site_paths
+    from harvester.siteconfig import SiteConfigError, load_sites_apart
     from storage.db import DatabaseUnavailable
 
-    names = _names(sites, all_sites, site_paths)
+    if not sites and not all_sites:
+        raise click.UsageError("name at least one SITE, or --all (see `harvester sites`)")
+    if sites and all_sites:
+        raise click.UsageError("give SITE names or --all, not both")
+    broken: list[Exception] = []
+    if all_sites:  # a broken config is reported at the end; the other sites are crawled
+        configs, problems = load_sites_apart()
+        names, broken = sorted(config.name for config in configs), list(problems.values())
+    else:
+        names = list(sites)
     if distributed:
         _seed(names, redis_url, db, as_json)
+        exit_if_broken(broken)
         return
     try:  # run_crawl checks every site, the lock and the database before it starts crawling
         summary = run_crawl(names, db_url=db, data_dir=data_dir(), progress=False if as_json else None, resume=resume)
@@ -46,9 +56,13 @@ def crawl(sites: tuple[str, ...], all_sites: bool, resume: bool, distributed: bo
     else:
         _print_summary(summary)
         _print_trouble(db, summary.run_ids)
-    unfinished = [f"{name} ({stats.finish_reason})" for name, stats in summary.sites.items() if stats.finish_reason != "finished"]
-    if unfinished:
-        fail(f"crawl did not finish: {', '.join(unfinished)}; run it again to resume")
+    for name, stats in summary.sites.items():
+        for warning in stats.warnings:
+            click.echo(f"warning: {name}: {warning}", err=True)
+    problems = [f"{name} {stats.problem}" for name, stats in summary.sites.items() if stats.problem]
+    if problems:
+        fail(f"crawl failed: {'; '.join(problems)}")
+    exit_if_broken(broken)
 
 
 def _seed(names: list[str], redis_url: str | None, db: str | None, as_json: bool) -> None:
@@ -111,17 +125,20 @@ def _print_trouble(db: str | None, run_ids: list[int]) -> None:
 @json_option
 def sites(db: str | None, as_json: bool) -> None:
     """List the configured sites (harvester/sites/*.yaml and $HARVESTER_SITES_DIR), with the
-    health of each site's newest crawl when the archive has one."""
-    from harvester.siteconfig import SiteConfigError, load_sites
+    health of each site's newest crawl when the archive has one. A broken config is named on
+    stderr (and the exit status is 1) after the others are listed."""
+    from harvester.siteconfig import load_sites_apart
 
-    try:
-        configs = load_sites()
-    except SiteConfigError as exc:
-        fail(str(exc))
+    configs, problems = load_sites_apart()
     health = _site_health(db, [c.name for c in configs])
     if as_json:
         print_json([{**config.to_dict(), "health": _health_dict(health.get(config.name))} for config in configs])
-        return
+    else:
+        _print_sites(configs, health)
+    exit_if_broken(list(problems.values()))
+
+
+def _print_sites(configs, health) -> None:  # type: ignore[no-untyped-def]
     width = max([len(c.name) for c in configs] + [4])
     for config in configs:
         flag = "" if config.verified else "  (unverified)"

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from harvester.cli.common import db_option, fail, json_option, print_json
+from harvester.cli.common import db_option, exit_if_broken, fail, json_option, print_json, printable_url
 from harvester.config import data_dir, database_url
 from harvester.scheduling.runner import Event, Scheduler, SubprocessLauncher, SystemClock
 from harvester.scheduling.state import SchedulerState
@@ -28,21 +28,23 @@ def schedule(sites: tuple[str, ...], list_only: bool, db: str | None, as_json: b
     """Run crawls on each site's schedule (cron in the site config; default weekly,
     daily from January to March). Each crawl runs in its own process; a site never runs
     twice at once; runs missed while the scheduler was down run once when it returns."""
-    from harvester.siteconfig import SiteConfigError, load_sites
+    from harvester.siteconfig import load_sites_apart
 
-    try:
-        configs = {config.name: config for config in load_sites()}
-    except SiteConfigError as exc:
-        fail(str(exc))
-    unknown = sorted(set(sites) - set(configs))
+    loaded, broken = load_sites_apart()
+    configs = {config.name: config for config in loaded}
+    unknown = sorted(set(sites) - set(configs) - set(broken))
     if unknown:
         fail(f"unknown site: {', '.join(unknown)} (see `harvester sites`)")
-    chosen = [configs[name] for name in (sites or sorted(configs))]
+    # A broken config is reported, and the other sites are scheduled all the same.
+    problems: list[Exception] = [error for name, error in broken.items() if not sites or name in sites]
+    chosen = [configs[name] for name in (sites or sorted(configs)) if name in configs]
     tz = schedule_timezone()
-    try:
-        schedules = [SiteSchedule.build(cfg.name, cfg.schedule, tz) for cfg in chosen]
-    except ScheduleError as exc:
-        fail(str(exc))
+    schedules = []
+    for config in chosen:
+        try:
+            schedules.append(SiteSchedule.build(config.name, config.schedule, tz))
+        except ScheduleError as exc:
+            problems.append(exc)
     data = data_dir()
     url = database_url(db, data)
     state = SchedulerState(data / "scheduler-state.json")
@@ -59,12 +61,16 @@ def schedule(sites: tuple[str, ...], list_only: bool, db: str | None, as_json: b
                     for r in rows
                 ]
             )
-            return
-        width = max([len(r.site) for r in rows] + [4])
-        click.echo(f"{'SITE':<{width}}  {'NEXT RUN':<22}  {'LAST SLOT':<22}  SCHEDULE")
-        for r in rows:
-            click.echo(f"{r.site:<{width}}  {_format(r.next_fire):<22}  {_format(r.last_fire):<22}  {' | '.join(r.expressions)}")
+        else:
+            width = max([len(r.site) for r in rows] + [4])
+            click.echo(f"{'SITE':<{width}}  {'NEXT RUN':<22}  {'LAST SLOT':<22}  SCHEDULE")
+            for r in rows:
+                click.echo(f"{r.site:<{width}}  {_format(r.next_fire):<22}  {_format(r.last_fire):<22}  {' | '.join(r.expressions)}")
+        exit_if_broken(problems)
         return
+    if not schedules:
+        exit_if_broken(problems)
+        fail("no site to schedule")
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     stopping = False
@@ -76,7 +82,9 @@ def schedule(sites: tuple[str, ...], list_only: bool, db: str | None, as_json: b
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    click.echo(f"scheduling {len(schedules)} site(s) in {tz}; archive {url}; Ctrl-C to stop")
+    for problem in problems:  # the scheduler runs for the sites that are fine
+        click.echo(f"Error: {problem}; not scheduled", err=True)
+    click.echo(f"scheduling {len(schedules)} site(s) in {tz}; archive {printable_url(url)}; Ctrl-C to stop")
     for row in scheduler.upcoming():
         click.echo(f"  {row.site}: next run {_format(row.next_fire)}")
     scheduler.run_forever(should_stop=lambda: stopping)

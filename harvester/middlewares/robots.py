@@ -1,6 +1,9 @@
 """robots.txt as RFC 9309 reads it: Scrapy's RobotsTxtMiddleware allows everything when
 robots.txt cannot be fetched, but an unreachable robots.txt (a network error, or a 5xx after
-retries) means "disallow all" until it can be read. A 4xx still means "no rules"."""
+retries) means "disallow all" until it can be read. A 4xx still means "no rules".
+
+A request robots.txt forbids fails with :class:`ForbiddenByRobots`, so the spider can tell
+"the site asked us not to" from other reasons a request was dropped."""
 
 from __future__ import annotations
 
@@ -16,7 +19,19 @@ from harvester.crawl import count
 DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
 
 
+class ForbiddenByRobots(IgnoreRequest):
+    """robots.txt of the request's host disallows it; it was never sent."""
+
+
+
+
 class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
+    def process_request_2(self, rp, request: Request) -> None:  # type: ignore[no-untyped-def]
+        try:
+            super().process_request_2(rp, request)
+        except IgnoreRequest as exc:
+            raise ForbiddenByRobots(f"{exc}: {request.url}") from None
+
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         if response.status >= 500:
             response = response.replace(body=DISALLOW_ALL)

@@ -16,7 +16,10 @@ Result = TypeVar("Result")
 
 
 class Batcher(Generic[Item, Result]):
-    def __init__(self, run: Callable[[list[Item]], Awaitable[list[Result]]], size: int, delay: float) -> None:
+    """``run`` answers a batch with one result per item, or an exception for an item that failed."""
+
+    def __init__(self, run: Callable[[list[Item]], Awaitable[list[Result | BaseException]]], size: int,
+                 delay: float) -> None:
         self.run = run
         self.size = size
         self.delay = delay
@@ -51,4 +54,7 @@ class Batcher(Generic[Item, Result]):
                 future.set_exception(exc)
             return
         for (_, future), result in zip(batch, results):
-            future.set_result(result)
+            if isinstance(result, BaseException):  # this item failed, the others did not
+                future.set_exception(result)
+            else:
+                future.set_result(result)

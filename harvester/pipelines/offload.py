@@ -1,8 +1,10 @@
-"""Work the pipelines hand off the reactor: to worker processes (forkserver), which run
-beside the downloads without sharing the crawl process's GIL, or to one thread of this
+"""Work the record pipeline hands off the reactor: to worker processes (spawned, and dying
+with the crawl: see ``workers``), which run beside the downloads without sharing the crawl process's GIL, or to one thread of this
 process (``workers=0``, and from the moment a worker process dies, so nothing is lost).
+Writing to the archive is our own code on our own data, so running it again in this
+process is safe; parsing untrusted documents is not, and has its own pool (``workers``).
 
-Forkserver workers import the ``__main__`` module again: a script that calls
+Spawned workers import the ``__main__`` module again: a script that calls
 ``run_crawl`` needs the usual ``if __name__ == "__main__":`` guard (``harvester`` has it).
 """
 
@@ -11,13 +13,23 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
+from harvester.pipelines.workers import die_with_parent
+
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+
+
+def _start_worker(parent: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+    # A worker outliving a killed crawl would keep its database connection open.
+    die_with_parent(parent)
+    if initializer is not None:
+        initializer(*initargs)
 
 
 class Offload:
@@ -27,7 +39,8 @@ class Offload:
         # One thread keeps local work in submission order (the archive writer relies on it).
         self.thread = ThreadPoolExecutor(1, thread_name_prefix=name)
         self.pool = ProcessPoolExecutor(
-            workers, mp_context=multiprocessing.get_context("forkserver"), initializer=initializer, initargs=initargs
+            workers, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker,
+            initargs=(os.getpid(), initializer, initargs),
         ) if workers > 0 else None
 
     async def run(self, remote: Callable[..., T], local: Callable[..., T], *args: Any) -> T:

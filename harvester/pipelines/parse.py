@@ -3,18 +3,26 @@
 The page is parsed first; when its body holds no report (no section, no table: the page is
 only a link to the file) the first attachment that parses is the primary document, read with
 the page's metadata as hints. A document that cannot be parsed keeps its error; the crawl goes on.
+
+Parsing runs in worker processes under limits (see ``workers``). Whatever goes wrong (a
+ParseError, any other exception of the parser, a worker killed by a limit or its deadline),
+the capture is recorded with the error; all but ParseError (an unreadable document, which is
+the document's fault) also count in the crawl's ``errors``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
-from dataclasses import replace
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 
 from scrapy.crawler import Crawler
 
+from harvester.crawl import count
 from harvester.items import ParseOutcome, ReportItem, Resource
 from harvester.pipelines.archive import archive_for
-from harvester.pipelines.offload import Offload
+from harvester.pipelines.workers import WorkerFailed, WorkerLimits, WorkerPool, describe
 from harvester.siteconfig import SiteConfig
 from harvester.spiders.reportpage import attachment_name
 from parsers import PARSER_VERSION
@@ -43,22 +51,45 @@ def _has_report(report: Report | None) -> bool:
     )
 
 
-def _parse(resource: Resource, body: bytes, hints: ReportHints) -> tuple[Document | None, Report | None, str | None]:
+@dataclass
+class ParseRun:
+    outcome: ParseOutcome
+    crashed: bool = False  # the parser raised something other than ParseError
+
+
+@dataclass
+class _Parsed:
+    doc: Document | None
+    report: Report | None
+    error: str | None = None
+    crashed: bool = False
+
+
+def _parse(resource: Resource, body: bytes, hints: ReportHints) -> _Parsed:
     try:
         doc, report = parse_bytes(body, filename=attachment_name(resource.url) or resource.url,
                                   content_type=resource.content_type, hints=hints)
     except ParseError as exc:
-        return None, None, str(exc)
-    return doc, report, None
+        return _Parsed(None, None, str(exc))
+    except Exception as exc:  # a parser bug or a limit (RecursionError, MemoryError): the capture stays
+        return _Parsed(None, None, f"parser failed: {describe(exc)}", crashed=True)
+    return _Parsed(doc, report)
 
 
 def parse_capture(capture: ReportItem, site: SiteConfig, bodies: dict[str, bytes]) -> ParseOutcome:
     """The parser's word on a capture; ``bodies`` maps each fetched URL to its bytes (stored
     bytes for 304 answers)."""
+    return parse_capture_run(capture, site, bodies).outcome
+
+
+def parse_capture_run(capture: ReportItem, site: SiteConfig, bodies: dict[str, bytes]) -> ParseRun:
+    """``parse_capture``, also telling whether the parser crashed on the way."""
     page = capture.page
     page_body = bodies[page.url]
     hints = hints_for(capture, site)
-    page_doc, report, error = _parse(page, page_body, hints)
+    parsed = _parse(page, page_body, hints)
+    crashed = parsed.crashed
+    page_doc, report, error = parsed.doc, parsed.report, parsed.error
     fingerprint = page_doc.fingerprint() if page_doc else hashlib.sha256(page_body).hexdigest()
     document_url, used_hints = page.url, hints
     if not _has_report(report):
@@ -74,18 +105,20 @@ def parse_capture(capture: ReportItem, site: SiteConfig, bodies: dict[str, bytes
             body = bodies.get(attachment.url)
             if body is None:
                 continue
-            doc, found, problem = _parse(attachment, body, attachment_hints)
+            attempt = _parse(attachment, body, attachment_hints)
+            crashed = crashed or attempt.crashed
+            found, problem = attempt.report, attempt.error
             candidate = (attachment.url, found, problem and f"{attachment_name(attachment.url) or attachment.url}: {problem}")
             first = first or candidate
             if _has_report(found):
                 first = candidate
                 # The page only wraps the report: its text (a header's clock, a visit
                 # counter the body finder took in) must not make versions; the report does.
-                fingerprint = doc.fingerprint()
+                fingerprint = attempt.doc.fingerprint()
                 break
         if first is not None:
             (document_url, report, error), used_hints = first, attachment_hints
-    return ParseOutcome(
+    outcome = ParseOutcome(
         report=report.to_dict() if report else None,
         error=error,
         parser_version=PARSER_VERSION,
@@ -93,6 +126,7 @@ def parse_capture(capture: ReportItem, site: SiteConfig, bodies: dict[str, bytes
         document_url=document_url,
         hints=used_hints,
     )
+    return ParseRun(outcome, crashed)
 
 
 def needs_parse(capture: ReportItem) -> bool:
@@ -104,24 +138,38 @@ def needs_parse(capture: ReportItem) -> bool:
 
 
 class ParsePipeline:
-    """Parses in ``HARVESTER_PARSE_WORKERS`` worker processes (see ``offload``), so parsing
-    runs beside the downloads instead of stalling the reactor."""
+    """Parses in ``HARVESTER_PARSE_WORKERS`` worker processes under limits (see ``workers``),
+    so parsing runs beside the downloads and a hostile document costs one worker, never the
+    crawl. With 0 workers it parses in one thread of the crawl process, without limits."""
 
-    def __init__(self, crawler: Crawler, workers: int):
+    def __init__(self, crawler: Crawler, workers: int, limits: WorkerLimits):
         self.crawler = crawler
         self.workers = workers
-        self.offload: Offload | None = None
+        self.limits = limits
+        self.pool: WorkerPool | None = None
+        self.thread: ThreadPoolExecutor | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "ParsePipeline":
-        return cls(crawler, crawler.settings.getint("HARVESTER_PARSE_WORKERS"))
+        settings = crawler.settings
+        limits = WorkerLimits(
+            memory_mb=settings.getint("HARVESTER_PARSE_MEMORY_MB"),
+            cpu_seconds=settings.getint("HARVESTER_PARSE_CPU_SECONDS"),
+            deadline=settings.getfloat("HARVESTER_PARSE_DEADLINE"),
+        )
+        return cls(crawler, settings.getint("HARVESTER_PARSE_WORKERS"), limits)
 
     def open_spider(self) -> None:
-        self.offload = Offload("parse", self.workers)
+        if self.workers > 0:
+            self.pool = WorkerPool("parse", self.workers, self.limits)
+        else:
+            self.thread = ThreadPoolExecutor(1, thread_name_prefix="parse")
 
     def close_spider(self) -> None:
-        if self.offload is not None:
-            self.offload.close()
+        if self.pool is not None:
+            self.pool.close()
+        if self.thread is not None:
+            self.thread.shutdown()
 
     async def process_item(self, item: ReportItem) -> ReportItem:
         if not needs_parse(item):
@@ -131,8 +179,20 @@ class ParsePipeline:
             item.parse = ParseOutcome(None, "page body missing: 304 for a page the archive has no bytes of",
                                       PARSER_VERSION, "")
             return item
-        assert self.offload is not None
-        item.parse = await self.offload.run(parse_capture, parse_capture, item, self.crawler.spider.site, bodies)
+        site = self.crawler.spider.site
+        try:
+            if self.pool is not None:
+                run = await self.pool.run(parse_capture_run, item, site, bodies)
+            else:
+                run = await asyncio.get_running_loop().run_in_executor(self.thread, parse_capture_run, item, site, bodies)
+        except WorkerFailed as exc:
+            # Not tried again here: the document that killed a worker would kill the crawl.
+            run = ParseRun(ParseOutcome(None, f"parse worker failed: {exc}", PARSER_VERSION,
+                                        hashlib.sha256(bodies[item.page.url]).hexdigest()), crashed=True)
+        if run.crashed:
+            count(self.crawler, "errors")
+            self.crawler.spider.logger.error("parsing %s failed: %s", item.page.url, run.outcome.error)
+        item.parse = run.outcome
         return item
 
     def _bodies(self, item: ReportItem) -> dict[str, bytes]:

@@ -1,23 +1,34 @@
 """Record pipeline: each crawl is a run in the archive; each capture is recorded in it and
 counted in the crawl's statistics (new reports, new versions, unchanged, not modified,
 failed, blocked). A crawl that finished having read every list page then tells the archive
-to mark the site's reports it did not find as withdrawn."""
+to mark the site's reports it did not find as withdrawn.
+
+No capture is lost to another's problem: text no database stores (lone surrogates, NUL) is
+replaced before recording, and should a batch still fail, its captures are recorded one by
+one, a capture that fails on its own being recorded again without its parse, with the error.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import fields, is_dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
-from harvester.crawl import RUN_ID_STAT, STAT_PREFIX, count, health_stats, run_stats
+from harvester.crawl import RUN_ID_STAT, STAT_PREFIX, count, health_stats, run_stats, site_stats
 from harvester.distributed.runs import current_run
-from harvester.items import ReportItem
+from harvester.items import ParseOutcome, ReportItem
 from harvester.pipelines.archive import archive_for
 from harvester.pipelines.batching import Batcher
 from harvester.pipelines.offload import Offload
+from harvester.pipelines.workers import describe
 from harvester.spiders.reports import LIST_FAILED_STAT
+from parsers import PARSER_VERSION
 from storage.archive import Archive
 from storage.record import RecordResult
 
@@ -28,6 +39,54 @@ BATCH_DELAY = 0.02
 OUTCOME_STATS = {"new_report": "new_reports", "new_version": "new_versions", "unchanged": "unchanged", "failed": "failed"}
 
 _worker_archive: Archive | None = None  # the archive of a record worker process
+# Lone surrogates (from decoders that keep bad bytes) cannot be encoded for any database;
+# PostgreSQL refuses NUL in text and JSON.
+_UNSTORABLE = re.compile("[\ud800-\udfff\x00]")
+
+
+def storable(value: Any) -> Any:
+    """``value`` (a capture and everything in it) with unstorable characters of its text
+    replaced by U+FFFD; bytes, numbers and dates as they are."""
+    if isinstance(value, str):
+        return value if value.isascii() and "\x00" not in value else _UNSTORABLE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {storable(key): storable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [storable(item) for item in value]
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(value, **{f.name: storable(getattr(value, f.name)) for f in fields(value) if f.init})
+    return value
+
+
+Write = Callable[[list[ReportItem]], Awaitable[list[RecordResult]]]
+Stripped = Callable[[ReportItem, str], None]
+
+
+async def record_apart(write: Write, captures: list[ReportItem], stripped: Stripped) -> list[RecordResult | BaseException]:
+    """Record a batch with ``write``; if the batch fails, each capture on its own, and a capture
+    that fails alone once more without its parse (the error says why), so what one capture
+    holds never costs the others their record. An item still failing gets its exception."""
+    try:
+        return list(await write(captures))
+    except Exception:  # noqa: S110 - one of them, or a race the batch lost: each on its own
+        pass
+    return [await _record_alone(write, capture, stripped) for capture in captures]
+
+
+async def _record_alone(write: Write, capture: ReportItem, stripped: Stripped) -> RecordResult | BaseException:
+    try:
+        [result] = await write([capture])
+        return result
+    except Exception as exc:
+        stripped(capture, describe(exc))
+        fingerprint = capture.parse.fingerprint if capture.parse else hashlib.sha256(capture.page.body or b"").hexdigest()
+        bare = replace(capture, parse=ParseOutcome(None, f"the parse could not be stored: {describe(exc)}",
+                                                   PARSER_VERSION, fingerprint))
+    try:
+        [result] = await write([bare])
+        return result
+    except Exception as exc:
+        return exc
 
 
 def _open_worker_archive(db_url: str, data_dir: str) -> None:
@@ -71,7 +130,15 @@ class RecordPipeline:
         self.writer = Offload("archive-writer", 1 if settings.getbool("HARVESTER_RECORD_WORKER") else 0,
                               _open_worker_archive, (settings["HARVESTER_DB_URL"], settings["HARVESTER_DATA_DIR"]))
 
-    async def _record_batch(self, captures: list[ReportItem]) -> list[RecordResult]:
+    async def _record_batch(self, captures: list[ReportItem]) -> list[RecordResult | BaseException]:
+        return await record_apart(self._write, captures, self._stripped)
+
+    def _stripped(self, capture: ReportItem, error: str) -> None:
+        count(self.crawler, "errors")
+        self.crawler.spider.logger.error("capture of %s could not be recorded (%s); recorded without its parse",
+                                         capture.page.url, error)
+
+    async def _write(self, captures: list[ReportItem]) -> list[RecordResult]:
         assert self.writer is not None
         return await self.writer.run(_record_in_worker, archive_for(self.crawler).record_many, captures)
 
@@ -82,16 +149,24 @@ class RecordPipeline:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.run_id is None:
             return
-        status = "ok" if reason == "finished" else "interrupted"
         stats = self.crawler.stats.get_stats()
+        summary = site_stats(stats)
+        for warning in summary.warnings:
+            spider.logger.warning("%s", warning)
+        status = "interrupted" if reason != "finished" else "failed" if summary.problem else "ok"
         archive = archive_for(self.crawler)
-        archive.finish_run(self.run_id, status, {**run_stats(stats), **health_stats(stats)})
+        archive.finish_run(self.run_id, status, {**run_stats(stats), **health_stats(stats), "warnings": summary.warnings})
         if status == "ok" and not stats.get(STAT_PREFIX + LIST_FAILED_STAT):
             archive.mark_withdrawals(self.run_id)
 
     async def process_item(self, item: ReportItem) -> ReportItem:
+        item = storable(item)
         item.run_id = self.run_id if self.fleet is None else current_run(self.fleet, self.crawler.spider.site.name)
-        result = await self.batcher.submit(item)
+        try:
+            result = await self.batcher.submit(item)
+        except Exception:
+            count(self.crawler, "errors")
+            raise
         if item.page.status == "not_modified" and item.parse is None and result.outcome == "unchanged":
             count(self.crawler, "not_modified")  # answered 304 throughout: nothing was downloaded
         else:

@@ -74,10 +74,13 @@ class SubprocessLauncher:
         log_dir.mkdir(parents=True, exist_ok=True)
         stamp = scheduled_for.strftime("%Y%m%dT%H%M")
         handle = open(log_dir / f"{site}-{stamp}.log", "ab")
-        env = dict(os.environ, HARVESTER_DATA_DIR=str(self.data_dir), HARVESTER_RUN_KIND="scheduled")
+        # The database URL goes through the environment, not the command line, where any user
+        # of the machine could read its password with ``ps``.
+        env = dict(os.environ, HARVESTER_DATA_DIR=str(self.data_dir), HARVESTER_RUN_KIND="scheduled",
+                   HARVESTER_DB_URL=self.db_url)
         try:
             return subprocess.Popen(
-                [sys.executable, "-m", "harvester.cli.main", "crawl", site, "--db", self.db_url],
+                [sys.executable, "-m", "harvester.cli.main", "crawl", site],
                 stdout=handle,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,

@@ -20,15 +20,16 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Request, Response
+from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
-from harvester.crawl import count
+from harvester.crawl import count, count_selector
 from harvester.items import ReportItem, Resource
 from harvester.middlewares.challenge import ChallengeBlocked
 from harvester.middlewares.conditional import CONDITIONAL_META
+from harvester.middlewares.robots import ForbiddenByRobots
+from harvester.middlewares.scope import OutOfScope
 from harvester.pipelines.archive import crawl_state_for
 from harvester.siteconfig import SiteConfig, load_site
 from harvester.spiders.reportpage import attachment_urls, failed_resource, resource_from_response
@@ -96,6 +97,8 @@ class ReportsSpider(scrapy.Spider):
     # -- list pages -------------------------------------------------------------------------
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Request]:
         count(self.crawler, "pages_fetched")
+        count(self.crawler, "list_pages")
+        self._try_selector(response, "list_links")
         page = self.walk(response, self.site)
         reports = [link for link in page.links if is_annual_report_title(link.title)]
         rendered = self.render.retry(response, len(reports))
@@ -114,7 +117,13 @@ class ReportsSpider(scrapy.Spider):
     def list_read(self, response: Response, page: ListPage) -> None:
         """Called with each list page as read (``harvester sites check`` looks here)."""
 
+    def _try_selector(self, response: Response, key: str) -> None:
+        css = self.site.selectors.get(key)
+        if css and isinstance(response, TextResponse):
+            count_selector(self.crawler, key, bool(response.css(css)))
+
     def list_failed(self, failure: Failure) -> None:
+        count(self.crawler, "list_pages_failed")
         if not (_not_requested(failure) or failure.check(ChallengeBlocked)):  # challenges count as blocked
             count(self.crawler, "errors")
         # Any unread list page may be the one listing a report: no withdrawal is concluded.
@@ -139,6 +148,7 @@ class ReportsSpider(scrapy.Spider):
             pending = crawl_state_for(self.crawler).attachments.get(capture.page.url, [])
         else:
             selectors = self.site.selectors
+            self._try_selector(response, "body")
             pending = attachment_urls(response, selectors.get("attachments"), selectors.get("body"))
         yield from self._continue(capture, pending)
 
@@ -157,9 +167,11 @@ class ReportsSpider(scrapy.Spider):
         yield from self._continue(capture, response.meta[PENDING_META])
 
     def attachment_failed(self, failure: Failure) -> Iterator[Request | ReportItem]:
+        # Whatever kept an attachment from us (robots.txt, another host, a size limit, a
+        # broken answer) makes the capture incomplete: it is recorded as failed, never
+        # as a version of the page without its document.
         capture: ReportItem = failure.request.meta[CAPTURE_META]
-        if not _not_requested(failure):
-            capture.attachments.append(_failed(failure))
+        capture.attachments.append(_failed(failure))
         yield from self._continue(capture, failure.request.meta[PENDING_META])
 
     def _continue(self, capture: ReportItem, pending: list[str]) -> Iterator[Request | ReportItem]:
@@ -176,13 +188,16 @@ def _conditional(meta: dict[str, Any]) -> dict[str, Any]:
 
 
 def _not_requested(failure: Failure) -> bool:
-    """Dropped before the download (robots.txt, off-site): nothing was fetched, nothing to record."""
-    # HttpError and ChallengeBlocked are IgnoreRequest subclasses, but those were fetched.
-    return bool(failure.check(IgnoreRequest)) and not failure.check(ChallengeBlocked, HttpError)
+    """Left alone because robots.txt says so: a report page the site does not want crawled is
+    not the site's report to record. Any other drop (another host, a size limit) is a failure."""
+    return bool(failure.check(ForbiddenByRobots))
 
 
 def _failed(failure: Failure) -> Resource:
-    url = failure.request.url
+    # A capture is known by the URL asked for, not where a redirect led.
+    url = (failure.request.meta.get("redirect_urls") or [failure.request.url])[0]
+    if failure.check(OutOfScope, ForbiddenByRobots):
+        return failed_resource(url, "blocked", str(failure.value))
     if failure.check(ChallengeBlocked):
         return failed_resource(url, "blocked", failure.value.reason, failure.value.status)
     if failure.check(HttpError):

@@ -13,7 +13,7 @@ import dataclasses
 import re
 from collections.abc import Iterator
 
-from parsers.document import Block, Document, GridCell, Table
+from parsers.document import Block, Document, Table
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 

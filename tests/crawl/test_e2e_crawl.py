@@ -191,7 +191,7 @@ def test_a_killed_crawl_resumes_with_nothing_lost_or_doubled(fixture_server, man
     assert set(stored) == {(r["agency"], r["year"]) for r in reports}
     assert all(len(r.versions) == 1 for r in stored.values())
     statuses = [status for _, site, _, status, _ in runs(sqlite_url) if site == "slow-trs"]
-    assert statuses == ["running", "ok"]  # the killed run never finished; the resumed one did
+    assert statuses == ["interrupted", "ok"]  # the killed run was closed by the next one, which finished
 
 
 def test_crawl_usage_errors(data_dir: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -85,3 +86,42 @@ def test_sites_command_lists_configs_as_json(sites_dir: Path) -> None:
     assert listed["weihai-etdz"]["verified"] is False
     text = subprocess.run([sys.executable, "-m", "harvester.cli.main", "sites"], capture_output=True, text=True, check=True)
     assert "zz-extra" in text.stdout and "(unverified)" in text.stdout
+
+
+@pytest.mark.parametrize("name", ["..", ".", "...", "../data", "Upper", "-dash", "a/b", "a..b", ""])
+def test_a_site_name_that_could_leave_the_data_directory_is_refused(name: str) -> None:
+    from harvester.crawl import job_dir
+    from harvester.siteconfig import check_site_name
+
+    with pytest.raises(SiteConfigError, match="is not allowed"):
+        check_site_name(name)
+    with pytest.raises(SiteConfigError):
+        job_dir(Path("/srv/data"), name)
+
+
+def test_a_config_named_dot_dot_is_never_crawled_and_the_data_directory_survives(sites_dir: Path, tmp_path: Path) -> None:
+    (sites_dir / "...yaml").write_text("family: generic\nstart_urls: [http://127.0.0.1:9/]\n", encoding="utf-8")
+    data = tmp_path / "data"
+    (data / "blobs").mkdir(parents=True)
+    (data / "blobs" / "keep").write_bytes(b"raw bytes")
+    result = subprocess.run([sys.executable, "-m", "harvester.cli.main", "crawl", "..", "--fresh"],
+                            capture_output=True, text=True, env={**os.environ, "HARVESTER_DATA_DIR": str(data)}, timeout=120)
+    assert result.returncode == 1 and "site name '..' is not allowed" in result.stderr
+    assert (data / "blobs" / "keep").read_bytes() == b"raw bytes"
+
+
+def test_forgetting_a_job_removes_only_that_sites_job_directory(tmp_path: Path) -> None:
+    from harvester.crawl import forget_job, job_dir
+
+    elsewhere = tmp_path / "precious"
+    elsewhere.mkdir()
+    (elsewhere / "file").write_text("x")
+    jobs = tmp_path / "data" / "jobs"
+    jobs.mkdir(parents=True)
+    (jobs / "linked").symlink_to(elsewhere, target_is_directory=True)
+    forget_job(tmp_path / "data", "linked")
+    assert (elsewhere / "file").exists()
+    job_dir(tmp_path / "data", "site-a").mkdir()
+    (jobs / "site-b").mkdir()
+    forget_job(tmp_path / "data", "site-a")
+    assert sorted(p.name for p in jobs.iterdir()) == ["linked", "site-b"]

@@ -20,11 +20,22 @@ STATS = {
 
 def test_the_statistics_a_run_records() -> None:
     assert STAT_NAMES == ("pages_fetched", "reports_found", "new_reports", "new_versions", "unchanged",
-                          "not_modified", "failed", "blocked", "errors")
+                          "not_modified", "failed", "blocked", "errors", "list_pages", "list_pages_failed", "offsite")
     stats = run_stats(STATS)
     assert stats["pages_fetched"] == 40 and stats["new_versions"] == 0 and "downloader/request_count" not in stats
     site = site_stats(STATS)
     assert (site.elapsed, site.finish_reason, site.new_reports) == (2.5, "finished", 11)
+
+
+def test_a_crawl_whose_every_list_page_failed_is_a_problem_and_a_dead_selector_a_warning() -> None:
+    failed = site_stats({**STATS, "harvester/list_pages_failed": 3})
+    assert failed.problem == "every list page failed or was blocked (3); nothing was crawled"
+    assert site_stats({**STATS, "harvester/list_pages": 1, "harvester/list_pages_failed": 3}).problem is None
+    dead = site_stats({**STATS, "harvester/list_pages": 2, "harvester/selector_tried/list_links": 2,
+                       "harvester/selector_missed/list_links": 2, "harvester/selector_tried/body": 5,
+                       "harvester/selector_missed/body": 4})
+    assert dead.warnings == ["selectors.list_links matched nothing on any of the 2 page(s) it was tried on"]
+    assert dead.problem is None
 
 
 def test_live_progress_shows_each_site() -> None:
@@ -49,5 +60,12 @@ def test_health_counters_come_from_scrapy_stats() -> None:
     stats = {"robotstxt/forbidden": 2, "downloader/response_status_count/503": 3,
              "downloader/response_status_count/500": 1, "downloader/response_status_count/404": 7,
              "downloader/exception_count": 1}
-    assert health_stats(stats) == {"robots_disallowed": 2, "server_errors": 5}
-    assert health_stats({}) == {"robots_disallowed": 0, "server_errors": 0}
+    assert health_stats(stats) == {"robots_disallowed": 2, "server_errors": 5, "selector_empty": 0}
+    assert health_stats({}) == {"robots_disallowed": 0, "server_errors": 0, "selector_empty": 0}
+    dead = {"harvester/selector_tried/list_links": 3, "harvester/selector_missed/list_links": 3}
+    assert health_stats(dead)["selector_empty"] == 3
+    refused = {"downloader/exception_count": 4, "robotstxt/forbidden": 1,
+               "downloader/exception_type_count/harvester.middlewares.robots.ForbiddenByRobots": 1,
+               "downloader/exception_type_count/harvester.middlewares.scope.OutOfScope": 2}
+    assert health_stats(refused)["server_errors"] == 1  # only the one exception that was not our refusal
+    assert health_stats({**dead, "harvester/selector_missed/list_links": 2})["selector_empty"] == 0

@@ -9,7 +9,6 @@ from conftest import saved_response
 from harvester.siteconfig import SiteConfig
 from harvester.spiders.walkers import walker_for
 from harvester.spiders.walkers.hanweb import PAGING_META
-from harvester.spiders.walkers.shandong import PAGE_META
 from parsers.title import is_annual_report_title
 
 

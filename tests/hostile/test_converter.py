@@ -11,7 +11,6 @@ import dataclasses
 import fcntl
 import http.server
 import os
-import shutil
 import subprocess
 import sys
 import tempfile

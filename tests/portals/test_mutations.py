@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import json
-import re
 from typing import Any
 
 import lxml.html

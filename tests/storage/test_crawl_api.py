@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from storage.archive import Archive
 from storage.capture import CaptureInput
+from storage.clock import as_utc
 from storage.models import Capture
-from tests.storage.conftest import SEED_ZIBO, capture_of, page
+from tests.storage.conftest import SEED_ZIBO, T0, capture_of, page
 
 
 def test_validators_and_latest_body_come_from_the_newest_fetch(archive: Archive, seed) -> None:
@@ -49,6 +52,17 @@ def test_runs_are_recorded_and_listed_newest_first(archive: Archive) -> None:
     done = archive.runs(site="zibo")[0]
     assert (done.status, done.stats, done.finished_at is not None) == ("ok", {"pages": 12, "new_versions": 2}, True)
     assert archive.runs(site="weihai")[0].status == "running"
+
+
+
+def test_a_new_run_closes_the_sites_dead_run_as_interrupted(archive: Archive, seed) -> None:
+    dead = archive.start_run("zibo")  # its crawl was killed: never finished
+    archive.record(capture_of(seed(SEED_ZIBO), run_id=dead, minutes=5))
+    other_site = archive.start_run("weihai")
+    archive.start_run("zibo")
+    runs = {r.id: r for r in archive.runs()}
+    assert (runs[dead].status, as_utc(runs[dead].finished_at)) == ("interrupted", T0 + timedelta(minutes=5))
+    assert runs[other_site].status == "running"  # another site's crawl may well be running
 
 
 def test_capture_is_linked_to_its_run(archive: Archive, seed) -> None:

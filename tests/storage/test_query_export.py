@@ -53,6 +53,9 @@ def test_finding_filter(filled: Archive) -> None:
     assert query(filled, finding=rule) == [("淄博经济开发区", 2020, 2)]
     assert query(filled, finding=rule.split(".")[0]) == [("淄博经济开发区", 2020, 2)]
     assert query(filled, finding="NO.such_rule") == []
+    # LIKE wildcards in a rule name are the characters themselves, not "any rule".
+    assert query(filled, finding="%") == [] and query(filled, finding="_") == []
+    assert query(filled, finding=rule.split(".")[0][:-1] + "_") == []
 
 
 def test_where_conditions_on_named_cells(filled: Archive) -> None:

@@ -32,7 +32,7 @@ def test_page_chrome_only_changed_is_one_version(archive: Archive, seed) -> None
     data = seed(SEED_ZIBO)
     chrome = data.replace("二、主动公开政府信息情况".encode(), "[image: banner.png]\n二、主动公开政府信息情况".encode(), 1)
     assert chrome != data
-    first = archive.record(capture_of(data))
+    archive.record(capture_of(data))
     second = archive.record(capture_of(chrome, minutes=5))
     assert second.outcome == "unchanged" and count(archive, Version) == 1
 
