@@ -27,7 +27,7 @@ def test_parse_json_is_the_report_contract(seeds_dir: Path) -> None:
     result = _run("parse", str(next(seeds_dir.glob("001_*.txt"))), "--json")
     assert result.exit_code == 0
     report = json.loads(result.stdout)
-    assert set(report) == {"metadata", "preamble", "sections", "tables", "findings", "source_format", "parser_version"}
+    assert set(report) == {"metadata", "preamble", "sections", "tables", "findings", "completeness", "source_format", "parser_version"}
     assert report["tables"]["appeals"]["cells"]["review.total"] == {"raw": "1", "value": 1, "unit": None, "state": "number"}
 
 
