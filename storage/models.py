@@ -110,6 +110,9 @@ class Version(Base):
     template: Mapped[str | None] = mapped_column(sa.String(20))
     region: Mapped[str | None] = mapped_column(sa.String(200))
     report_json: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    # complete | incomplete (a standard table of a 2019+ report partial or missing) | not_applicable
+    # (pre-2019); NULL when the parse failed or predates revision 0006. Details in report_json.
+    completeness: Mapped[str | None] = mapped_column(sa.String(16), index=True)
 
 
 class VersionAttachment(Base):
