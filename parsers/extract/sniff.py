@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 import zipfile
 from io import BytesIO
@@ -54,8 +55,8 @@ def _looks_like_text(head: bytes) -> bool:
         if exc.start >= len(head) - 3:
             text = head[: exc.start].decode("utf-8")
         else:
-            try:
-                text = head[:-1].decode("gb18030")
+            try:  # incremental: the head may end inside a character
+                text = codecs.getincrementaldecoder("gb18030")().decode(head, final=False)
             except UnicodeDecodeError:
                 return False
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\f")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from parsers.extract.cell_lines import is_value
 
 _GLUED = re.compile(r"^(?P<label>.*?\D)(?P<digits>\d{2,})$")
-_PROSE = re.compile(r"[。；;，,：:]")
+_PROSE = re.compile(r"[。；;]")  # labels have commas and colons, sentences end
 _MAX_LABEL = 60
 
 
