@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "db": ("harvester.cli.archive_cmd:db", "Database maintenance (upgrade)."),
     "parse": ("harvester.cli.parse_cmd:parse", "Parse a local report file."),
     "validate": ("harvester.cli.parse_cmd:validate", "Check reports for consistency findings."),
+    "eval": ("harvester.cli.parse_cmd:evaluate", "Score the parser on documents with a hand-read expected JSON."),
     "fixtures": ("harvester.cli.fixtures_cmd:fixtures", "Serve and mutate the bundled fixture portals."),
     "demo": ("harvester.cli.demo_cmd:demo", "Serve the fixture portals, crawl them and show the result."),
 }

@@ -80,3 +80,22 @@ def _parse_one(file: str, results: list[dict]) -> Report | None:
     click.echo(f"{file}: {reason}", err=True)
     results.append({"file": file, "error": reason})
     return None
+
+
+@click.command(name="eval")
+@click.argument("directory", type=click.Path(file_okay=False, exists=True))
+def evaluate(directory: str) -> None:
+    """Score the parser on every document in DIRECTORY that has an expected JSON (one JSON line each, then the total)."""
+    import json
+    from pathlib import Path
+
+    from parsers.accuracy import discover, score, total
+
+    cases = discover(Path(directory))
+    if not cases:
+        fail(f"no document with an expected JSON under {directory} (DIR/expected/NAME.json or NAME.expected.json)")
+    scores = []
+    for case in cases:
+        scores.append(score(case))
+        click.echo(json.dumps(scores[-1].to_dict(), ensure_ascii=False))
+    click.echo(json.dumps({"total": total(scores)}, ensure_ascii=False))
