@@ -52,6 +52,7 @@ RULES: dict[str, RuleInfo] = {rule.id: rule for rule in (
     # Cross-year rules run in the archive (storage/crossyear.py), listed here so every id is known.
     RuleInfo("X.carry_over", 7, "二、上年结转 = 上一年报告的四、结转下年度", "carried_over = last year's carried_forward"),
     RuleInfo("X.active_docs", 2, "（2021）现行有效 ≈ 上年现行有效+本年制发−本年废止", "(2021) 现行有效 = last year's + 制发 - 废止"),
+    RuleInfo("X.copied_text", 1, "正文不应照抄上一年报告", "the text is not last year's copied"),
 )}
 
 

@@ -21,7 +21,7 @@ def check_counts(report: Report) -> list[Finding]:
     if report.applications is not None:
         counted += [("applications", k, c, cell) for k, row in report.applications.rows.items() for c, cell in row.cells.items()]
     if report.appeals is not None:
-        counted += [("appeals", *k.split(".", 1), cell) for k, cell in report.appeals.cells.items()]  # type: ignore[misc]
+        counted += [("appeals", *_block_outcome(k), cell) for k, cell in report.appeals.cells.items()]
     if report.active_disclosure is not None:
         counted += [
             ("active_disclosure", row.label, column, cell)
@@ -40,3 +40,8 @@ def check_counts(report: Report) -> list[Finding]:
                                     f"a count is printed as text, not a number: {cell.raw}",
                                     f"数量填报为文字而非数字：{cell.raw}"))
     return findings
+
+
+def _block_outcome(name: str) -> tuple[str, str]:
+    block, _, outcome = name.partition(".")
+    return block, outcome

@@ -2,7 +2,8 @@
 
 * ``T2.amount_unit``: an amount (采购总金额, 收费金额) printed without a unit, where the column
   header names none either, cannot be read as 元 or 万元 (warning).
-* ``T2.items_after_change`` (2019 template): 上一年项目数量 + 本年增/减 cannot be below 0 (error).
+* ``T2.items_after_change`` (2019 template): 上一年项目数量 + 本年增/减 below 0 (warning: some agencies
+  print this year's count under 上一年项目数量, and then 0 with -1 is consistent).
 * ``T2.published_total`` (2019 template): 对外公开总数量 counts every document in force, so it
   cannot be below 本年新公开数量 (warning: some agencies print the year's count there).
 """
@@ -25,19 +26,19 @@ def check_active_disclosure(table: ActiveDisclosureTable) -> list[Finding]:
     findings: list[Finding] = []
     for row in table.rows:
         findings += _amount_units(row)
-        previous, change = _cell(row, _PREVIOUS), _cell(row, _CHANGE)
-        if _numbers(previous, change) and previous.value + change.value < 0:  # type: ignore[union-attr,operator]
+        previous, change = _number(row, _PREVIOUS), _number(row, _CHANGE)
+        if previous and change and previous[1].value + change[1].value < 0:  # type: ignore[operator]
             findings.append(finding(
-                "T2.items_after_change", "error", "active_disclosure", row.label, _column(row, _CHANGE), change.raw,  # type: ignore[union-attr]
-                None, f"上一年项目数量 {previous.raw} with 本年增/减 {change.raw} leaves fewer than 0 items",  # type: ignore[union-attr]
-                f"上一年项目数量{previous.raw}加本年增/减{change.raw}小于0",  # type: ignore[union-attr]
+                "T2.items_after_change", "warning", "active_disclosure", row.label, change[0], change[1].raw, None,
+                f"上一年项目数量 {previous[1].raw} with 本年增/减 {change[1].raw} leaves fewer than 0 items",
+                f"上一年项目数量{previous[1].raw}加本年增/减{change[1].raw}小于0",
             ))
-        new, total = _cell(row, _NEW_PUBLISHED), _cell(row, _PUBLISHED_TOTAL)
-        if _numbers(new, total) and total.value < new.value:  # type: ignore[union-attr,operator]
+        new, published = _number(row, _NEW_PUBLISHED), _number(row, _PUBLISHED_TOTAL)
+        if new and published and published[1].value < new[1].value:  # type: ignore[operator]
             findings.append(finding(
-                "T2.published_total", "warning", "active_disclosure", row.label, _column(row, _PUBLISHED_TOTAL),
-                total.raw, None, f"对外公开总数量 {total.raw} is below 本年新公开数量 {new.raw}",  # type: ignore[union-attr]
-                f"对外公开总数量{total.raw}小于本年新公开数量{new.raw}",  # type: ignore[union-attr]
+                "T2.published_total", "warning", "active_disclosure", row.label, published[0], published[1].raw, None,
+                f"对外公开总数量 {published[1].raw} is below 本年新公开数量 {new[1].raw}",
+                f"对外公开总数量{published[1].raw}小于本年新公开数量{new[1].raw}",
             ))
     return findings
 
@@ -51,14 +52,9 @@ def _amount_units(row: ActiveDisclosureRow) -> list[Finding]:
     ]
 
 
-def _column(row: ActiveDisclosureRow, pattern: re.Pattern[str]) -> str | None:
-    return next((name for name in row.cells if pattern.search(compact(name))), None)
-
-
-def _cell(row: ActiveDisclosureRow, pattern: re.Pattern[str]) -> Cell | None:
-    name = _column(row, pattern)
-    return row.cells[name] if name is not None else None
-
-
-def _numbers(*cells: Cell | None) -> bool:
-    return all(cell is not None and cell.state == "number" for cell in cells)
+def _number(row: ActiveDisclosureRow, pattern: re.Pattern[str]) -> tuple[str, Cell] | None:
+    """(column, cell) of the row's column matching ``pattern`` when it prints a number."""
+    for name, cell in row.cells.items():
+        if pattern.search(compact(name)):
+            return (name, cell) if cell.state == "number" else None
+    return None
