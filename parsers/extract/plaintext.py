@@ -80,19 +80,22 @@ def _plain_lines(lines: list[str], out: list[Block], notes: list[str]) -> None:
     gap = cell_gap(blocks)
     index = 0
     while index < len(blocks):
-        block = blocks[index]
         end = index
-        if gap is not None and block.gap >= gap and not any(_is_prose(line) for line in block.lines):
-            while end + 1 < len(blocks) and not any(_is_prose(line) for line in blocks[end + 1].lines):
+        if gap is not None and blocks[index].gap >= gap and not _has_prose(blocks[index]):
+            while end + 1 < len(blocks) and not _has_prose(blocks[end + 1]):
                 end += 1
         region = blocks[index : end + 1]
-        if end > index and len(region) >= _MIN_CELLS:
-            table = read_cell_table(region, gap)  # type: ignore[arg-type]
+        if gap is not None and len(region) >= _MIN_CELLS:
+            table = read_cell_table(region, gap)
             out.append(_table_block(table.rows))
             notes += table.notes
         else:
             _line_rows([line for b in region for line in b.lines], out, notes)
         index = end + 1
+
+
+def _has_prose(block: TextBlock) -> bool:
+    return any(_is_prose(line) for line in block.lines)
 
 
 def _line_rows(lines: list[str], out: list[Block], notes: list[str]) -> None:
