@@ -22,6 +22,7 @@ from parsers.extract.text_runs import RunRow, read_run_row, run_table
 from parsers.sections import heading_number
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_PADDING = " \u3000\xa0"  # stripped from lines; tabs are kept, they separate cells
 _PROSE_CHARS = 60
 _LABEL_CHARS = 40
 _MIN_CELLS = 4  # fewer blank-separated lines are a signature or a stray link, not a table
@@ -63,9 +64,9 @@ def _text_blocks(lines: list[str]) -> list[TextBlock]:
             previous_blank = True
             continue
         if previous_blank or not blocks:
-            blocks.append(TextBlock([line.strip()], gap))
+            blocks.append(TextBlock([line.strip(_PADDING)], gap))
         else:
-            blocks[-1].lines.append(line.strip())
+            blocks[-1].lines.append(line.strip(_PADDING))
         gap, previous_blank = 0, False
     return blocks
 

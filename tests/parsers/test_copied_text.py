@@ -172,3 +172,21 @@ def test_edited_copied_page_never_crashes(edits: list[tuple[int, str]]) -> None:
     report = parse_bytes("\r".join(lines).encode("utf-8"), filename="page.txt")[1].to_dict()
     assert set(report["completeness"]) == {"active_disclosure", "applications", "appeals"}
     assert all(f["message"] and f["message_zh"] for f in report["findings"])
+
+
+def test_short_rows_of_a_wide_table_are_not_guessed() -> None:
+    """Spaces lose blank cells: '3 3' under seven columns could be any two of them."""
+    stem = "hebei_jyt_2022_copied_text"
+    lines = [" ".join([label, *(["3", "3"] if label.startswith("（二）部分公开") else values)]) for label, values in _table3_lines(stem)]
+    report = parsed(_text_around("\n".join(lines)).encode("utf-8"))
+    assert "partially_granted" not in report["tables"]["applications"]["rows"]
+    [note] = [f for f in report["findings"] if f["rule"] == "extract.ambiguous_cells"]
+    assert "2 values for 7 columns" in note["message"]
+
+
+def test_tab_separated_rows_keep_their_blank_cells() -> None:
+    """A browser's copy of the table: tabs between cells, nothing between two tabs for a blank cell."""
+    stem = "hebei_jyt_2019_copied_text"
+    lines = ["\t".join([label, *values]) for label, values in _table3_lines(stem)]
+    report = parsed(_text_around("\n".join(lines)).encode("utf-8"))
+    assert report["tables"]["applications"] == expected(stem)["tables"]["applications"]
