@@ -10,8 +10,10 @@ from __future__ import annotations
 import importlib
 from pathlib import PurePosixPath
 
+from parsers import limits
 from parsers.document import Document
 from parsers.extract.sniff import sniff_format
+from parsers.extract.surrogates import mend_document
 from parsers.errors import ExtractionError
 
 # format -> "module:function" of its extractor, imported on first use (pdfplumber and
@@ -32,10 +34,18 @@ def extract(data: bytes, *, filename: str | None = None, content_type: str | Non
     """Read one file into a document; raises ExtractionError with a one-line reason."""
     if not data or not data.strip():
         raise ExtractionError("the file is empty")
+    limits.check("input_bytes", len(data))
     suffix = PurePosixPath(filename).suffix.lower().lstrip(".") if filename else None
-    fmt = sniff_format(data, suffix=suffix, content_type=content_type)
+    return extract_as(sniff_format(data, suffix=suffix, content_type=content_type), data, content_type=content_type)
+
+
+def extract_as(fmt: str, data: bytes, *, content_type: str | None = None) -> Document:
+    """Read ``data`` as format ``fmt`` (seedtext, html, docx, pdf, rtf, doc, wps) within the limits of one document."""
     module_name, function_name = _EXTRACTORS[fmt].split(":")
     extractor = getattr(importlib.import_module(module_name), function_name)
-    if fmt == "html":  # only HTML has a charset the HTTP header may declare
-        return extractor(data, content_type=content_type)
-    return extractor(data)
+    with limits.extraction():
+        if fmt == "html":  # only HTML has a charset the HTTP header may declare
+            doc = extractor(data, content_type=content_type)
+        else:
+            doc = extractor(data)
+    return mend_document(doc)
