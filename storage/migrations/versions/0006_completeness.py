@@ -1,7 +1,7 @@
 """Keep whether each version's standard tables were read in full, for `harvester query --incomplete`.
 
 Revision ID: 0006
-Revises: 0005
+Revises: 0008 (chained after main's 0008_notifications, which also followed 0005)
 Create Date: 2026-11-30
 
 Versions parsed before this revision have no completeness (NULL) until `harvester reparse`.
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0005"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
