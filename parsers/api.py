@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from parsers import PARSER_VERSION
+from parsers.completeness import assess
 from parsers.document import Document
 from parsers.errors import ParseError
 from parsers.extract import extract
@@ -18,7 +19,7 @@ from parsers.tables.appeals import parse_appeals
 from parsers.tables.applications import parse_applications
 from parsers.tables.classify import classify_tables
 from parsers.templates import active_disclosure_template, applications_template, report_template
-from parsers.validation import validate
+from parsers.rules import validate
 
 
 def parse_document(doc: Document, hints: ReportHints | None = None) -> Report:
@@ -54,7 +55,8 @@ def parse_document(doc: Document, hints: ReportHints | None = None) -> Report:
         report.applications = ApplicationsTable(applications_template(application_rows), application_rows)
     if appeal_cells:
         report.appeals = AppealsTable(metadata.template, appeal_cells)
-    report.findings = validate(report)
+    report.completeness = assess(report)
+    report.findings = validate(report, report.completeness, doc.notes)
     return report
 
 

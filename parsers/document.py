@@ -63,13 +63,16 @@ class Document:
     ``page_meta`` holds what the page says about itself outside the report body: HTML
     ``<meta>`` values (ArticleTitle, PubDate, ContentSource, SiteName, ColumnName) and the
     info table (索引号, 发布机构, 发文日期/成文日期, 文号). ``page_title`` is the page's own
-    title (``<h1>`` or ArticleTitle) where the format has one.
+    title (``<h1>`` or ArticleTitle) where the format has one. ``notes`` are what the
+    extractor could not read for certain (cell boundaries a text does not mark); the parser
+    reports each as a finding.
     """
 
     blocks: list[Block]
     source_format: str
     page_meta: dict[str, str] = field(default_factory=dict)
     page_title: str | None = None
+    notes: list[str] = field(default_factory=list)
 
     def fingerprint(self) -> str:
         """sha256 of the body's text with white space folded.

@@ -94,7 +94,8 @@ class Finding:
     column: str | None
     printed: Any
     expected: Any
-    message: str
+    message: str  # English
+    message_zh: str = ""  # the same in Chinese, for the supervising offices that read these
 
 
 @dataclass
@@ -123,6 +124,8 @@ class Report:
     preamble: str = ""
     source_format: str = ""
     parser_version: str = ""
+    # table name -> parsers.completeness.TableCompleteness (kept untyped here: it imports this module)
+    completeness: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         tables: dict[str, Any] = {}
@@ -153,6 +156,7 @@ class Report:
             "sections": [asdict(s) for s in self.sections],
             "tables": tables,
             "findings": [asdict(f) for f in self.findings],
+            "completeness": {table: status.to_dict() for table, status in self.completeness.items()},
             "source_format": self.source_format,
             "parser_version": self.parser_version,
         }

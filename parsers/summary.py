@@ -26,9 +26,25 @@ def describe_report(report: Report) -> list[str]:
         cells = _cells(table)
         filled = sum(1 for cell in cells if cell["state"] == "number")
         lines.append(f"{_TABLE_NAMES[key]}: template {table['template']}, {len(cells)} cells, {filled} numbers")
+    lines.append("completeness:")
+    lines += [f"  {line}" for line in describe_completeness(report, everything=True)]
     lines.append(f"findings:  {len(report.findings)}")
     lines += [f"  {describe_finding(f)}" for f in report.findings]
     return lines
+
+
+def incomplete_tables(report: Report) -> list[str]:
+    """The standard tables of a 2019+ report that are partial or missing."""
+    return [table for table, state in report.completeness.items() if state.status in ("partial", "missing")]
+
+
+def describe_completeness(report: Report, *, everything: bool = False) -> list[str]:
+    """One line per table that was not read in full (per table when ``everything``)."""
+    return [
+        f"{_TABLE_NAMES[table]}: {state.describe()}"
+        for table, state in report.completeness.items()
+        if everything or state.status in ("partial", "missing")
+    ]
 
 
 def describe_finding(finding: Finding) -> str:

@@ -5,7 +5,10 @@
 * ``X.active_docs``: 2021 table 2, 现行有效件数 ≈ last year's 现行有效件数 + 本年制发件数 − 本年废止件数,
   per row (规章, 行政规范性文件).
 
-Both are warnings (agencies revise their numbers). They are stored with the later year's
+* ``X.copied_text`` (domain.md rule 8): this year's text repeats last year's nearly sentence
+  for sentence (numbers aside), the documented copying of reports.
+
+All are warnings (agencies revise their numbers). They are stored with the later year's
 latest version and recomputed whenever either year gets a new version or a new parse.
 """
 
@@ -24,6 +27,12 @@ from storage.parse_rows import finding_row
 CARRY_OVER, CARRIED_FORWARD = "carried_over", "carried_forward"
 ISSUED, REPEALED, IN_FORCE = "本年制发件数", "本年废止件数", "现行有效件数"
 _NOTE = re.compile(r"[（(].*?[)）]")
+_SENTENCE_END = re.compile(r"[。；;！!？?\n]")
+_DIGITS = re.compile(r"\d+")
+_SPACE = re.compile(r"\s+")
+_MIN_SENTENCE_CHARS = 10
+_MIN_SENTENCES = 8
+_COPIED_SHARE = 0.8
 
 
 def _numbers(report: dict[str, Any], table: str) -> dict[tuple[str, str], float]:
@@ -66,7 +75,29 @@ def cross_year_findings(this: dict[str, Any], last: dict[str, Any], last_year: i
                 "column": IN_FORCE, "printed": cells[IN_FORCE], "expected": expected,
                 "message": f"现行有效 {cells[IN_FORCE]:g} ≠ {last_year}年的 {previous:g} + 制发 {cells[ISSUED]:g} − 废止 {cells[REPEALED]:g}",
             })
-    return findings
+    return findings + _copied_text(this, last, last_year)
+
+
+def _sentences(report: dict[str, Any]) -> set[str]:
+    """The report's sentences with numbers masked: a copied report changes its years and counts, not its words."""
+    text = "\n".join([report.get("preamble") or "", *(s.get("text") or "" for s in report.get("sections") or [])])
+    sentences = (_DIGITS.sub("#", _SPACE.sub("", part)) for part in _SENTENCE_END.split(text))
+    return {s for s in sentences if len(s) >= _MIN_SENTENCE_CHARS}
+
+
+def _copied_text(this: dict[str, Any], last: dict[str, Any], last_year: int) -> list[dict[str, Any]]:
+    now, before = _sentences(this), _sentences(last)
+    if len(now) < _MIN_SENTENCES:
+        return []
+    share = len(now & before) / len(now)
+    if share < _COPIED_SHARE:
+        return []
+    return [{
+        "rule": "X.copied_text", "severity": "warning", "table": None, "row": None, "column": None,
+        "printed": round(share, 2), "expected": None,
+        "message": f"{len(now & before)} of {len(now)} sentences repeat the {last_year} report word for word (numbers aside)",
+        "message_zh": f"{len(now)}句中有{len(now & before)}句与{last_year}年报告相同（数字除外），疑似照抄",
+    }]
 
 
 def _latest_version(session: Session, agency_key: str, year: int, kind: str) -> Version | None:

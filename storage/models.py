@@ -115,6 +115,9 @@ class Version(Base):
     report_json: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     # A version whose content is that of an earlier one (the portal went back): its number.
     reverted_to: Mapped[int | None]
+    # complete | incomplete (a standard table of a 2019+ report partial or missing) | not_applicable
+    # (pre-2019); NULL when the parse failed or predates revision 0006. Details in report_json.
+    completeness: Mapped[str | None] = mapped_column(sa.String(16), index=True)
 
 
 class VersionAttachment(Base):

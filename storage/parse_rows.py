@@ -39,6 +39,7 @@ def apply_parse(
     version.title = metadata.get("title")
     version.template = metadata.get("template") if report is not None else None
     version.region = metadata.get("region")
+    version.completeness = completeness_of(report)
     if metadata.get("agency"):
         version.agency = metadata["agency"]
     session.flush()
@@ -75,6 +76,16 @@ def apply_parse(
     for model, rows in ((SectionRow, sections), (CellRow, cells), (FindingRow, findings)):
         if rows:  # Core executemany: these rows are never loaded back as objects in this session
             connection.execute(model.__table__.insert(), rows)
+
+
+def completeness_of(report: dict[str, Any] | None) -> str | None:
+    """complete | incomplete | not_applicable for a parse's per-table statuses; None without any."""
+    statuses = {table["status"] for table in ((report or {}).get("completeness") or {}).values()}
+    if not statuses:
+        return None
+    if statuses & {"partial", "missing"}:
+        return "incomplete"
+    return "not_applicable" if statuses == {"not_applicable"} else "complete"
 
 
 def finding_row(version_id: int, source: str, finding: dict[str, Any]) -> dict[str, Any]:

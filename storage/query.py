@@ -73,6 +73,7 @@ class QueryFilters:
     where: list[CellCondition] = field(default_factory=list)
     all_versions: bool = False
     limit: int | None = None
+    incomplete: bool = False  # only versions whose tables were not read in full (or not parsed at all)
     changed_after_publication: bool = False  # reports with more than one version
     withdrawn: bool = False  # reports withdrawn and not restored
 
@@ -90,6 +91,8 @@ class QueryRow:
     parse_status: str
     findings: int
     cells: dict[str, Any]  # the cells named in the conditions: address -> value (or raw text)
+    completeness: str | None = None  # complete | incomplete | not_applicable
+    unread: list[str] = field(default_factory=list)  # "table: status; rows not found: …" per table not read in full
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -138,6 +141,8 @@ def filtered_versions(filters: QueryFilters) -> sa.Select:
         query = query.where(Version.id.in_(
             sa.select(FindingRow.version_id).where(sa.or_(FindingRow.rule == rule, FindingRow.rule.like(f"{_literal(rule)}.%", escape="\\")))
         ))
+    if filters.incomplete:
+        query = query.where(sa.or_(Version.completeness == "incomplete", Version.parse_status == "error"))
     for condition in filters.where:
         query = query.where(_cell_match(condition))
     return query
@@ -153,9 +158,22 @@ def run_query(session: Session, filters: QueryFilters) -> list[QueryRow]:
     named = _named_cell_values(session, [version.id for version, _, _ in rows], filters.where)
     return [
         QueryRow(report.id, report.agency, report.year, report.kind, version.version_no, version.id, version.template,
-                 version.region, version.parse_status, count, named.get(version.id, {}))
+                 version.region, version.parse_status, count, named.get(version.id, {}), version.completeness,
+                 unread_tables(version.report_json, version.parse_error))
         for version, report, count in rows
     ]
+
+
+def unread_tables(report: dict[str, Any] | None, parse_error: str | None) -> list[str]:
+    """What a reviewer needs to know of a version whose tables were not read in full."""
+    if report is None:
+        return [f"not parsed: {parse_error}"] if parse_error else []
+    unread = []
+    for table, state in (report.get("completeness") or {}).items():
+        if state["status"] in ("partial", "missing"):
+            missing = [*state.get("missing_rows", []), *state.get("missing_columns", [])]
+            unread.append(f"{table}: {state['status']}" + (f" ({', '.join(missing)})" if missing else ""))
+    return unread
 
 
 _CHUNK = 500  # version ids per IN list, well under SQLite's limit on bound parameters

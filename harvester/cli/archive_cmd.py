@@ -171,22 +171,24 @@ def diff(report_ref: str, from_no: int | None, to_no: int | None, year: int | No
 @click.option("--where", "where", multiple=True, metavar="EXPR",
               help="Cell condition, e.g. 'applications.new_received.total > 10' or '... is blank'; repeatable.")
 @click.option("--all-versions", is_flag=True, help="Match every version, not only each report's latest.")
+@click.option("--incomplete", is_flag=True,
+              help="Only versions with a standard table partial or missing (or not parsed): for human review.")
 @click.option("--limit", type=click.IntRange(1, MAX_INTEGER), help="At most this many rows.")
 @click.option("--changed-after-publication", is_flag=True, help="Only reports whose content changed after it was first seen.")
 @click.option("--withdrawn", is_flag=True, help="Only reports withdrawn from their portal (and not restored).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @db_option
 def query(agency: str | None, region: str | None, year: int | None, template: str | None, finding: str | None,
-          where: tuple[str, ...], all_versions: bool, limit: int | None, changed_after_publication: bool,
-          withdrawn: bool, fmt: str, db: str | None) -> None:
-    """Find reports by agency, year, findings and cell values."""
+          where: tuple[str, ...], all_versions: bool, incomplete: bool, limit: int | None,
+          changed_after_publication: bool, withdrawn: bool, fmt: str, db: str | None) -> None:
+    """Find reports by agency, year, findings, cell values, tables not read in full, revisions and withdrawals."""
     from storage.query import QueryError, QueryFilters, parse_where, run_query
 
     try:
         conditions = [parse_where(expression) for expression in where]
     except QueryError as exc:
         fail(str(exc))
-    filters = QueryFilters(agency, region, year, template, finding, conditions, all_versions, limit,
+    filters = QueryFilters(agency, region, year, template, finding, conditions, all_versions, limit, incomplete,
                            changed_after_publication=changed_after_publication, withdrawn=withdrawn)
     with _archive(db) as archive, archive.session() as session:
         rows = run_query(session, filters)
@@ -194,12 +196,15 @@ def query(agency: str | None, region: str | None, year: int | None, template: st
         print_json([row.to_dict() for row in rows])
         return
     addresses = [c.address for c in conditions]
-    headers = ["REPORT", "AGENCY", "YEAR", "VERSION", "TEMPLATE", "REGION", "PARSE", "FINDINGS", *addresses]
+    unread = ["unread"] if incomplete else []  # what a reviewer looks at, only when asked for
+    headers = ["REPORT", "AGENCY", "YEAR", "VERSION", "TEMPLATE", "REGION", "PARSE", "FINDINGS", *addresses,
+               *(u.upper() for u in unread)]
     table = [[r.report_id, r.agency, r.year, r.version_no, r.template, r.region, r.parse_status, r.findings,
-              *(r.cells.get(a) for a in addresses)] for r in rows]
+              *(r.cells.get(a) for a in addresses), *(["; ".join(r.unread)] if incomplete else [])] for r in rows]
     if fmt == "csv":
         writer = csv.writer(sys.stdout)
-        writer.writerow(["report_id", "agency", "year", "version_no", "template", "region", "parse_status", "findings", *addresses])
+        writer.writerow(["report_id", "agency", "year", "version_no", "template", "region", "parse_status", "findings",
+                         *addresses, *unread])
         writer.writerows(table)
         return
     _table(headers, table)

@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "db": ("harvester.cli.archive_cmd:db", "Database maintenance (upgrade)."),
     "parse": ("harvester.cli.parse_cmd:parse", "Parse a local report file."),
     "validate": ("harvester.cli.parse_cmd:validate", "Check reports for consistency findings."),
+    "eval": ("harvester.cli.parse_cmd:evaluate", "Score the parser on documents with a hand-read expected JSON."),
     "feed": ("harvester.cli.notify_cmd:feed", "Write the Atom feed of report events."),
     "notify": ("harvester.cli.notify_cmd:notify", "Test and send notifications (notify.yaml)."),
     "runs": ("harvester.cli.runs_cmd:runs", "List crawl runs with their figures (per worker for fleet runs)."),

@@ -20,6 +20,7 @@ from parsers.errors import ExtractionError
 # python-docx are slow to import and most captures are HTML).
 _EXTRACTORS = {
     "seedtext": "parsers.extract.seedtext:extract_seedtext",
+    "text": "parsers.extract.plaintext:extract_plaintext",
     "html": "parsers.extract.html:extract_html",
     "docx": "parsers.extract.docx:extract_docx",
     "pdf": "parsers.extract.pdf:extract_pdf",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 import zipfile
 from io import BytesIO
@@ -10,11 +11,13 @@ from parsers.errors import ExtractionError
 
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
+# The seed export leads every table cell with a tab; copied page text has none.
+_SEED_CELL = re.compile(rb"(?:^|[\r\n])\t")
 _HTML_MARKER = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|meta|div|table|p|title|script)\b", re.I)
 
 
 def sniff_format(data: bytes, *, suffix: str | None = None, content_type: str | None = None) -> str:
-    """One of seedtext, html, docx, pdf, rtf, doc, wps; raises ExtractionError for anything else."""
+    """One of seedtext, text, html, docx, pdf, rtf, doc, wps; raises ExtractionError for anything else."""
     head = data[:2048]
     stripped = head.lstrip(b"\xef\xbb\xbf\xff\xfe\xfe\xff \t\r\n\x00")
     if b"%PDF-" in data[:1024]:
@@ -31,7 +34,7 @@ def sniff_format(data: bytes, *, suffix: str | None = None, content_type: str | 
     if _HTML_MARKER.search(stripped[:1024]):
         return "html"
     if _looks_like_text(head):
-        return "seedtext"
+        return "seedtext" if _SEED_CELL.search(data) else "text"
     raise ExtractionError("unrecognised binary data: not HTML, text, DOCX, PDF, DOC or WPS")
 
 
@@ -66,12 +69,16 @@ def _check_ole2(data: bytes) -> None:
 
 
 def _looks_like_text(head: bytes) -> bool:
-    """Text decodes as UTF-8 (allowing a cut multi-byte character at the end) without control bytes."""
+    """Text decodes as UTF-8 or GB18030 (allowing a cut multi-byte character at the end) without control bytes."""
     try:
         text = head.decode("utf-8")
     except UnicodeDecodeError as exc:
-        if exc.start < len(head) - 3:
-            return False
-        text = head[: exc.start].decode("utf-8")
+        if exc.start >= len(head) - 3:
+            text = head[: exc.start].decode("utf-8")
+        else:
+            try:  # incremental: the head may end inside a character
+                text = codecs.getincrementaldecoder("gb18030")().decode(head, final=False)
+            except UnicodeDecodeError:
+                return False
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n\f")
     return controls == 0

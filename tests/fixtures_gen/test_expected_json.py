@@ -32,7 +32,10 @@ def _load(path: Path) -> dict:
 @pytest.mark.parametrize("path", EXPECTED, ids=[p.stem for p in EXPECTED])
 def test_keeps_the_output_contract(path: Path) -> None:
     report = _load(path)
-    assert list(report) == ["metadata", "preamble", "sections", "tables", "findings", "source_format", "parser_version"]
+    assert list(report) == ["metadata", "preamble", "sections", "tables", "findings", "completeness", "source_format", "parser_version"]
+    statuses = {table["status"] for table in report["completeness"].values()}
+    assert list(report["completeness"]) == ["active_disclosure", "applications", "appeals"]
+    assert statuses == ({"not_applicable"} if report["metadata"]["template"] == "pre-2019" else {"complete"})
     assert list(report["metadata"]) == METADATA_KEYS
     assert report["source_format"] == "seedtext" and report["parser_version"] == "0.1.0"
     assert [s["number"] for s in report["sections"]] == list(range(1, len(report["sections"]) + 1))

@@ -41,7 +41,7 @@ def _ole2(data: bytes) -> object:
 
 TARGETS: dict[str, Callable[[bytes], object]] = {
     "html": _as("html"), "docx": _as("docx"), "pdf": _as("pdf"), "rtf": _rtf, "seedtext": _as("seedtext"),
-    "ole2": _ole2, "parse": parse_bytes,
+    "text": _as("text"), "ole2": _ole2, "parse": parse_bytes,
 }
 
 
@@ -68,6 +68,8 @@ def seeds(target: str) -> list[bytes]:
         return [_RTF_SEED]
     if target == "seedtext":
         return [p.read_bytes() for p in sorted((ROOT / "fixtures" / "seeds").glob("*.txt"))[:3]]
+    if target == "text":  # pages copied as text: one cell per line, CR-only breaks
+        return [p.read_bytes() for p in sorted((ROOT / "fixtures" / "real").glob("*.txt"))]
     if target == "ole2":
         from tests.hostile.compound import compound_file
 

@@ -27,7 +27,7 @@ def test_parse_json_is_the_report_contract(seeds_dir: Path) -> None:
     result = _run("parse", str(next(seeds_dir.glob("001_*.txt"))), "--json")
     assert result.exit_code == 0
     report = json.loads(result.stdout)
-    assert set(report) == {"metadata", "preamble", "sections", "tables", "findings", "source_format", "parser_version"}
+    assert set(report) == {"metadata", "preamble", "sections", "tables", "findings", "completeness", "source_format", "parser_version"}
     assert report["tables"]["appeals"]["cells"]["review.total"] == {"raw": "1", "value": 1, "unit": None, "state": "number"}
 
 
@@ -80,5 +80,42 @@ def test_validate_json_and_unreadable_files(tmp_path: Path, seeds_dir: Path) -> 
     result = _run("validate", "--json", str(clean), str(empty))
     assert result.exit_code == 1
     payload = json.loads(result.stdout)
-    assert payload == [{"file": str(clean), "findings": []}, {"file": str(empty), "error": "the file is empty"}]
+    complete = {"status": "complete", "missing_rows": [], "missing_columns": []}
+    assert payload == [
+        {"file": str(clean), "findings": [], "completeness": dict.fromkeys(("active_disclosure", "applications", "appeals"), complete)},
+        {"file": str(empty), "error": "the file is empty"},
+    ]
     assert f"{empty}: the file is empty" in result.stderr
+
+
+def test_validate_fails_on_a_report_whose_tables_were_not_read(tmp_path: Path, seeds_dir: Path) -> None:
+    """A 2023 report whose table 3 lost two rows and whose table 4 is gone: never a silent pass."""
+    text = seed_text("003")
+    lines = text.split("\n")
+    start = next(i for i, line in enumerate(lines) if line.endswith("（二）部分公开（区分处理的，只计这一情形，不计其他情形）"))
+    gutted = "\n".join(lines[:start] + lines[start + 9 :])  # the row's label and its 7 values, and the blank line
+    heading = "4、 政府信息公开行政复议、行政诉讼情况\n"
+    cut = gutted.index(heading) + len(heading)
+    gutted = gutted[:cut] + gutted[gutted.index("5、 存在的主要问题及改进情况"):]  # table 4 dropped
+    broken = tmp_path / "gutted.txt"
+    broken.write_text(gutted, encoding="utf-8")
+    clean = next(seeds_dir.glob("000_*.txt"))
+    unreadable = tmp_path / "empty.html"
+    unreadable.write_bytes(b"")
+
+    result = _run("validate", str(broken), str(unreadable), str(clean))
+    assert result.exit_code == 1
+    assert "表3 依申请: partial; rows not found: partially_granted" in result.stdout
+    assert "表4 复议诉讼: missing" in result.stdout
+    assert f"{clean}: 0 finding(s)" in result.stdout  # checked although a file before it failed
+    assert result.stderr.strip().splitlines()[-1] == (
+        "Error: 1 of 3 file(s) could not be read; 1 of 3 report(s) with tables not read in full"
+    )
+    # the breakdown cannot be checked without the lost row: info, not a false error
+    assert "[error]" not in result.stdout
+    assert "[info] T3.total_breakdown applications: not checked, rows not printed: partially_granted" in result.stdout
+
+
+def test_parse_prints_completeness(seeds_dir: Path) -> None:
+    result = _run("parse", str(next(seeds_dir.glob("003_*.txt"))))
+    assert "completeness:\n  表2 主动公开: complete\n  表3 依申请: complete\n  表4 复议诉讼: complete" in result.stdout

@@ -2,7 +2,7 @@
 restored) and what the archive has learned of each site's page chrome.
 
 Revision ID: 0007
-Revises: 0008
+Revises: 0006
 Create Date: 2026-11-30
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0008"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,91 @@
+"""domain.md rule 7: what the text says against what the tables print (warnings: prose can be loose).
+
+Each rule reads the first number the report's own words give for a quantity ("本年新收…N件",
+"结转下年度…N件", "行政复议…N件") and compares it with the cell; "未发生…行政复议" says 0.
+
+* ``P.new_received``: 本年新收/收到/受理…申请…N件 = 一、本年新收 总计
+* ``P.carried_over``: 上年结转…N件 = 二、上年结转 总计
+* ``P.carried_forward``: 结转下年度…N件 = 四、结转下年度 总计
+* ``P.total_processed``: 办结…N件 = （七）总计 (not 办理: "协助办理…N件" counts other agencies' cases)
+* ``P.review``: 行政复议…N件 = 行政复议 总计
+* ``P.litigation``: 行政诉讼…N件 = 行政诉讼 总计 (未经复议直接起诉 + 复议后起诉)
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from parsers.report import Cell, Finding, Report
+from parsers.rules.check import finding
+
+_CLAUSE = r"[^。；;，,\d]"  # within one clause, before the number
+
+
+@dataclass(frozen=True)
+class ProseRule:
+    rule: str
+    table: str
+    cells: tuple[str, ...]  # summed: "row.column" (applications) or "block.outcome" (appeals)
+    pattern: re.Pattern[str]
+    none: re.Pattern[str] | None  # wording that says there were none
+    what: str
+
+
+_COUNT = r"(\d+)\s*(?:件|起|宗|个)"
+PROSE_RULES = (
+    ProseRule("P.new_received", "applications", ("new_received.total",),
+              re.compile(rf"(?:新收|收到|受理)[^。；;，,]{{0,30}}?申请{_CLAUSE}{{0,6}}?{_COUNT}"), None, "本年新收"),
+    ProseRule("P.carried_over", "applications", ("carried_over.total",),
+              re.compile(rf"上年结转{_CLAUSE}{{0,20}}?{_COUNT}"), None, "上年结转"),
+    ProseRule("P.carried_forward", "applications", ("carried_forward.total",),
+              re.compile(rf"结转(?:至)?下一?年度?{_CLAUSE}{{0,20}}?{_COUNT}"), None, "结转下年度"),
+    ProseRule("P.total_processed", "applications", ("total_processed.total",),
+              re.compile(rf"(?<!协助)办结{_CLAUSE}{{0,20}}?{_COUNT}"), None, "（七）总计"),
+    ProseRule("P.review", "appeals", ("review.total",),
+              re.compile(rf"行政复议(?:案件)?[^。；;，,\d、]{{0,8}}?{_COUNT}"),
+              re.compile(r"(?:未发生|没有发生|未出现|无)[^。；;，,\d]{0,25}行政复议"), "行政复议"),
+    ProseRule("P.litigation", "appeals", ("litigation_direct.total", "litigation_after_review.total"),
+              re.compile(rf"行政诉讼(?:案件)?[^。；;，,\d、]{{0,8}}?{_COUNT}"),
+              re.compile(r"(?:未发生|没有发生|未出现|无)[^。；;，,\d]{0,25}行政诉讼"), "行政诉讼"),
+)
+
+
+def check_prose(report: Report) -> list[Finding]:
+    text = "\n".join([report.preamble, *(s.text for s in report.sections)])
+    findings = []
+    for rule in PROSE_RULES:
+        cells = _cells(report, rule)
+        said = _said(rule, text)
+        if said is None or cells is None or any(c.state != "number" for c in cells):
+            continue
+        printed = sum(c.value for c in cells)  # type: ignore[misc]
+        if printed != said[0]:
+            findings.append(finding(
+                rule.rule, "warning", rule.table, rule.cells[0].rsplit(".", 1)[0], "total", said[1], printed,
+                f"the text says {said[1]!r} but table {rule.what} prints {printed:g}",
+                f"正文称“{said[1]}”，表中{rule.what}为{printed:g}",
+            ))
+    return findings
+
+
+def _said(rule: ProseRule, text: str) -> tuple[int, str] | None:
+    """(number, the words that say it) of the first mention, or None."""
+    match = rule.pattern.search(text)
+    negated = rule.none.search(text) if rule.none else None
+    if negated and (match is None or negated.start() < match.start()):
+        return 0, negated.group(0)
+    return (int(match.group(1)), match.group(0)) if match else None
+
+
+def _cells(report: Report, rule: ProseRule) -> list[Cell] | None:
+    found = []
+    for name in rule.cells:
+        row, column = name.rsplit(".", 1)
+        if rule.table == "applications" and report.applications and row in report.applications.rows:
+            found.append(report.applications.rows[row].cells[column])
+        elif rule.table == "appeals" and report.appeals and name in report.appeals.cells:
+            found.append(report.appeals.cells[name])
+        else:
+            return None
+    return found
