@@ -24,6 +24,10 @@ _CONTACT_LABELS = {
     "phone": re.compile(r"(?:联系电话|电话)\s*[：:]?\s*(?=\d)"),
     "email": re.compile(r"(?:电子邮箱|电子信箱|邮箱|E-?mail)\s*[：:]?\s*", re.I),
 }
+# A label is not enough: "通过电子邮箱、信函、传真…" names the channel, not an address.
+_CONTACT_VALID = {"email": lambda value: "@" in value or "＠" in value}
+# A report title printed as a paragraph of the text, e.g. the page's "附件：…年度报告" line.
+_ATTACHMENT_LINE = re.compile(r"^附件\s*[0-9一二三四五六七八九十]*\s*[：:]\s*")
 _REGION = re.compile(r"(?:[^\W\d省市区县州盟旗]{1,4}?(?:自治区|自治州|自治县|地区|省|市|州|盟|县|区|旗))+")
 _PAGE_AGENCY_KEYS = ("发布机构", "ContentSource")
 _PAGE_DATE_KEYS = ("PubDate", "发文日期", "成文日期", "发布日期")
@@ -43,6 +47,7 @@ def read_metadata(doc: Document, layout: Layout, hints: ReportHints) -> Metadata
         *_values(doc.page_meta, hints.page_meta, keys=_PAGE_AGENCY_KEYS),
         layout.signature_agency,
         _agency_in_text(body_paragraphs),
+        _agency_of_titled_paragraph(body_paragraphs),
     )
     agency = next((name for name in map(clean_agency, candidates) if name), None)
     contacts = read_contacts("".join(body_paragraphs))
@@ -68,7 +73,7 @@ def read_contacts(text: str) -> dict[str, str]:
     for name, label in _CONTACT_LABELS.items():
         for match in label.finditer(text):
             value = _up_to_end(text, match.end())
-            if value:
+            if value and _CONTACT_VALID.get(name, bool)(value):
                 found[name] = value
                 break
     return found
@@ -80,6 +85,16 @@ def region_of(agency: str | None) -> str | None:
         return None
     match = _REGION.match(agency)
     return match.group(0) if match else None
+
+
+def _agency_of_titled_paragraph(paragraphs: list[str]) -> str | None:
+    """The agency of a short paragraph that is the report's title ("附件：河北省教育厅2022年…年度报告")."""
+    for paragraph in paragraphs:
+        if len(paragraph) <= 60:
+            found = parse_report_title(_ATTACHMENT_LINE.sub("", paragraph.strip()))
+            if found and found.agency:
+                return found.agency
+    return None
 
 
 def _up_to_end(text: str, start: int) -> str:

@@ -131,6 +131,9 @@ def parse_applications(pieces: list[Table]) -> dict[str, ApplicationRow]:
             label=printed_label(leaf),
             cells={column: parse_cell(text) for column, text in zip(APPLICANT_COLUMNS, padded)},
         )
+    other = rows.get("other")
+    if other and any(k in rows for k in (*_OTHER_ROWS, "other.other")) and all(c.state == "blank" for c in other.cells.values()):
+        del rows["other"]  # the 2021 （六） group label printed as a row of blanks, not 2019's single row
     return rows
 
 

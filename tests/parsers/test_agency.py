@@ -83,3 +83,19 @@ def test_region_from_the_publisher_when_the_agency_names_none() -> None:
     report = parse_bytes(html.encode("utf-8"), filename=PAGE.name)[1]
     assert report.metadata.agency == "平潭综合实验区"
     assert report.metadata.region == "福建省"
+
+
+def test_a_title_printed_as_the_pages_attachment_line_names_the_agency() -> None:
+    from parsers.metadata import _agency_of_titled_paragraph
+
+    paragraphs = ["全年收到申请44件。", "附件：河北省教育厅2022年政府信息公开工作年度报告"]
+    assert _agency_of_titled_paragraph(paragraphs) == "河北省教育厅"
+    assert _agency_of_titled_paragraph(["附件1：统计表"]) is None
+
+
+def test_an_e_mail_label_without_an_address_is_not_an_e_mail() -> None:
+    from parsers.metadata import read_contacts
+
+    text = "申请人可通过电子邮箱、信函、传真、当面申请等渠道提出申请；受理邮箱：gk@hee.gov.cn。"
+    assert read_contacts(text)["email"] == "gk@hee.gov.cn"
+    assert "email" not in read_contacts("可通过电子邮箱、信函等渠道提出申请。")

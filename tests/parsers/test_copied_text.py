@@ -43,7 +43,6 @@ def test_real_copied_page_reads_to_its_hand_read_json(stem: str) -> None:
     assert got == want, readable_diff(want, got)
 
 
-@pytest.mark.xfail(strict=True, reason="agency from the page's attachment line, e-mail only when it is one: issue 8 point 7")
 @pytest.mark.parametrize("stem", HEBEI)
 def test_real_copied_page_metadata(stem: str) -> None:
     assert parsed((REAL / f"{stem}.txt").read_bytes())["metadata"] == expected(stem)["metadata"]
