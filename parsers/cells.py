@@ -10,6 +10,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from parsers.document import OcrText
 from parsers.report import Cell, CellState
 
 DASHES = frozenset({"/", "／", "-", "－", "—", "——", "–", "─", "\\", "＼", "--"})
@@ -43,7 +44,10 @@ def parse_cell(text: str, *, money: bool = False, header_unit: str | None = None
     """
     raw = clean_raw(text)
     value, unit, state, value_wan = _typed(raw, money, header_unit)
-    return Cell(raw=raw, value=value, unit=unit, state=state, value_wan=value_wan, money=money)
+    cell = Cell(raw=raw, value=value, unit=unit, state=state, value_wan=value_wan, money=money)
+    if isinstance(text, OcrText):
+        cell.ocr_confidence, cell.ocr_flagged = text.confidence, text.flagged
+    return cell
 
 
 @lru_cache(maxsize=4096)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from parsers.ocr_honesty import describe_ocr
 from parsers.report import Finding, Report
 
 _TABLE_NAMES = {"active_disclosure": "表2 主动公开", "applications": "表3 依申请", "appeals": "表4 复议诉讼"}
@@ -26,6 +27,7 @@ def describe_report(report: Report) -> list[str]:
         cells = _cells(table)
         filled = sum(1 for cell in cells if cell["state"] == "number")
         lines.append(f"{_TABLE_NAMES[key]}: template {table['template']}, {len(cells)} cells, {filled} numbers")
+    lines += describe_ocr(report)
     lines.append(f"findings:  {len(report.findings)}")
     lines += [f"  {describe_finding(f)}" for f in report.findings]
     return lines

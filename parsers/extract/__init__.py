@@ -8,6 +8,7 @@ application/octet-stream and name DOCX files .doc.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
 from pathlib import PurePosixPath
 
 from parsers.document import Document
@@ -20,6 +21,9 @@ _EXTRACTORS = {
     "seedtext": "parsers.extract.seedtext:extract_seedtext",
     "html": "parsers.extract.html:extract_html",
     "docx": "parsers.extract.docx:extract_docx",
+    "xlsx": "parsers.extract.spreadsheet:extract_spreadsheet",
+    "xls": "parsers.extract.spreadsheet:extract_spreadsheet",
+    "image": "parsers.extract.ocr_scan:extract_image",
     "pdf": "parsers.extract.pdf:extract_pdf",
     "rtf": "parsers.extract.rtf:extract_rtf",
     "doc": "parsers.extract.converted:extract_doc",
@@ -27,8 +31,18 @@ _EXTRACTORS = {
 }
 
 
-def extract(data: bytes, *, filename: str | None = None, content_type: str | None = None) -> Document:
-    """Read one file into a document; raises ExtractionError with a one-line reason."""
+def extract(
+    data: bytes,
+    *,
+    filename: str | None = None,
+    content_type: str | None = None,
+    images: Mapping[str, bytes] | None = None,
+) -> Document:
+    """Read one file into a document; raises ExtractionError with a one-line reason.
+
+    ``images`` maps the ``src`` of an HTML page's ``<img>`` tags, as the page writes them,
+    to the image bytes the crawler fetched: tables published as pictures are read by OCR.
+    """
     if not data or not data.strip():
         raise ExtractionError("the file is empty")
     suffix = PurePosixPath(filename).suffix.lower().lstrip(".") if filename else None
@@ -36,5 +50,11 @@ def extract(data: bytes, *, filename: str | None = None, content_type: str | Non
     module_name, function_name = _EXTRACTORS[fmt].split(":")
     extractor = getattr(importlib.import_module(module_name), function_name)
     if fmt == "html":  # only HTML has a charset the HTTP header may declare
-        return extractor(data, content_type=content_type)
+        return extractor(data, content_type=content_type, images=images)
+    if fmt == "pdf":
+        from parsers.extract.ocr_scan import extract_scanned_pdf, scanned_pages
+
+        pages = scanned_pages(data)
+        if pages:
+            return extract_scanned_pdf(data, pages)
     return extractor(data)

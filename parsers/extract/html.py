@@ -10,6 +10,7 @@ national page spec and the 索引号/发布机构/… info table) goes to ``Docu
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from lxml import etree
 
@@ -42,7 +43,7 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\ufeff]")
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
 
 
-def extract_html(data: bytes, *, content_type: str | None = None) -> Document:
+def extract_html(data: bytes, *, content_type: str | None = None, images: Mapping[str, bytes] | None = None) -> Document:
     text, _ = decode_html(data, content_type)
     text = _INVISIBLE.sub("", text)
     try:
@@ -63,7 +64,7 @@ def extract_html(data: bytes, *, content_type: str | None = None) -> Document:
     for element in list(container.iterdescendants()):
         if isinstance(element.tag, str) and _CHROME_NAME.search(f"{element.get('id', '')} {element.get('class', '')}"):
             _drop(element)
-    blocks = _blocks(container)
+    blocks = _blocks(container, images or {})
     if not blocks:
         raise ExtractionError("the HTML page has no text in its body")
     return Document(blocks=blocks, source_format="html", page_meta=page_meta, page_title=page_title)
@@ -172,7 +173,7 @@ def _info_table(root: etree._Element, container: etree._Element) -> dict[str, st
     return found
 
 
-def _blocks(container: etree._Element) -> list[Block]:
+def _blocks(container: etree._Element, images: Mapping[str, bytes]) -> list[Block]:
     blocks: list[Block] = []
     line: list[str] = []
     kind = ["paragraph"]
@@ -194,7 +195,11 @@ def _blocks(container: etree._Element) -> list[Block]:
         elif tag == "br":
             flush()
         elif tag == "img":
-            pass
+            if element.get("src") in images:  # a table published as a picture
+                from parsers.extract.ocr_scan import image_blocks
+
+                flush()
+                blocks.extend(image_blocks(images[element.get("src")]))
         else:
             block = tag in _BLOCK_TAGS or tag == "table"
             if block:

@@ -10,11 +10,15 @@ from parsers.errors import ExtractionError
 
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF87a", b"GIF89a")
+# OLE2 stream names: an Excel 97+ file keeps its sheets in "Workbook"; a Word file with an
+# embedded sheet has that name too, but also "WordDocument".
+_XLS_STREAM, _WORD_STREAM = "Workbook".encode("utf-16-le"), "WordDocument".encode("utf-16-le")
 _HTML_MARKER = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|meta|div|table|p|title|script)\b", re.I)
 
 
 def sniff_format(data: bytes, *, suffix: str | None = None, content_type: str | None = None) -> str:
-    """One of seedtext, html, docx, pdf, rtf, doc, wps; raises ExtractionError for anything else."""
+    """One of seedtext, html, docx, xlsx, xls, image, pdf, rtf, doc, wps; raises ExtractionError for anything else."""
     head = data[:2048]
     stripped = head.lstrip(b"\xef\xbb\xbf\xff\xfe\xfe\xff \t\r\n\x00")
     if b"%PDF-" in data[:1024]:
@@ -25,6 +29,10 @@ def sniff_format(data: bytes, *, suffix: str | None = None, content_type: str | 
         return "rtf"
     if head.startswith(_ZIP_MAGIC):
         return _sniff_zip(data)
+    if head.startswith(_IMAGE_MAGIC):
+        return "image"
+    if head.startswith(_OLE2_MAGIC) and _XLS_STREAM in data and _WORD_STREAM not in data:
+        return "xls"
     if head.startswith(_OLE2_MAGIC):
         return "wps" if suffix in {"wps", "wpt"} or "wps" in (content_type or "").lower() else "doc"
     if _HTML_MARKER.search(stripped[:1024]):
@@ -41,7 +49,9 @@ def _sniff_zip(data: bytes) -> str:
         raise ExtractionError(f"damaged ZIP container (truncated DOCX?): {exc}") from exc
     if "word/document.xml" in names:
         return "docx"
-    raise ExtractionError("a ZIP archive that is not a Word document (no word/document.xml)")
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    raise ExtractionError("a ZIP archive that is neither a Word document nor an Excel workbook")
 
 
 def _looks_like_text(head: bytes) -> bool:
