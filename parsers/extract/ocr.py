@@ -12,6 +12,7 @@ Tesseract stays as the measured alternative for ``benchmarks/ocr_accuracy.py``.
 
 from __future__ import annotations
 
+import os
 import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
@@ -126,8 +127,18 @@ def _join_words(words: list[str]) -> str:
     return text
 
 
+ENGINES: dict[str, type] = {"rapidocr": RapidOcrEngine, "tesseract": TesseractEngine}
+
+
+def engine() -> OcrEngine:
+    """The engine named by HARVESTER_OCR_ENGINE (default rapidocr), one per process."""
+    name = os.environ.get("HARVESTER_OCR_ENGINE", "rapidocr")
+    if name not in ENGINES:
+        raise ExtractionError(f"unknown OCR engine {name!r} in HARVESTER_OCR_ENGINE (known: {', '.join(ENGINES)})")
+    return _loaded(name)
+
+
 @lru_cache(maxsize=None)
-def engine(name: str = "rapidocr") -> OcrEngine:
-    """One engine per process and name: loading the models takes a second, parsing a page many."""
-    engines: dict[str, type] = {"rapidocr": RapidOcrEngine, "tesseract": TesseractEngine}
-    return engines[name]()
+def _loaded(name: str) -> OcrEngine:
+    """Loading the models takes a second, reading a page several: load once per process."""
+    return ENGINES[name]()

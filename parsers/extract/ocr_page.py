@@ -44,7 +44,8 @@ class TextLine:
 class PageTable:
     table: Table
     top: int
-    columns: int
+    left: int
+    right: int
 
 
 def read_page(image: np.ndarray, engine: OcrEngine) -> list[TextLine | PageTable]:
@@ -68,7 +69,7 @@ def read_page(image: np.ndarray, engine: OcrEngine) -> list[TextLine | PageTable
     items: list[TextLine | PageTable] = []
     for table, lines in zip(tables, cell_lines):
         texts = [_joined([next(readings) for _ in cell], engine) for cell in lines]
-        items.append(PageTable(_table(table, texts), table.box.y0, table.n_cols))
+        items.append(PageTable(_table(table, texts), table.box.y0, table.box.x0, table.box.x1))
     for box in page_lines:
         reading = next(readings)
         if reading.text.strip():

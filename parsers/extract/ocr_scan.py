@@ -19,10 +19,11 @@ from parsers.document import Block, Document, GridCell, OcrText, Table
 from parsers.errors import ExtractionError
 from parsers.extract.ocr import engine
 from parsers.extract.ocr_page import PageTable, TextLine, read_page
-from parsers.extract.pdf import _PAGE_NUMBER
+from parsers.extract.pdf import _ENDS_SENTENCE, _PAGE_NUMBER
 
 _OPENERS, _CLOSERS = "（(", "）)"
 _FULL_LINE_SLACK = 2.0  # line heights a wrapped line may stop short of the right margin
+_SAME_TABLE_SLACK = 0.03  # share of the width two page's pieces of one table may be offset by
 
 
 def scanned_pages(data: bytes) -> list[np.ndarray] | None:
@@ -86,20 +87,41 @@ def blocks_from_pages(pages: Iterable[np.ndarray]) -> list[Block]:
 
 def _mend_broken_row(before: PageTable, after: PageTable) -> None:
     """Join a row cut by the page break back together (see the module docstring)."""
-    if before.columns != after.columns or not before.table.rows or not after.table.rows:
+    slack = (before.right - before.left) * _SAME_TABLE_SLACK
+    if abs(before.left - after.left) > slack or abs(before.right - after.right) > slack:
+        return
+    if not before.table.rows or not after.table.rows:
         return
     last, first = before.table.rows[-1], after.table.rows[0]
-    label = "".join(cell.text for cell in last if not cell.is_copy and not _is_value(cell.text))
-    rest = [cell.text for cell in first if not cell.is_copy]
-    if label.count("（") + label.count("(") <= label.count("）") + label.count(")"):
+    labels = [i for i, cell in enumerate(last) if not cell.is_copy and cell.text.strip() and not _is_value(cell.text)]
+    rest = [cell.text for cell in first if not cell.is_copy and cell.text.strip()]
+    if not labels or not rest or any(_is_value(text) for text in rest):
         return
-    if any(text.strip() and _is_value(text) for text in rest):
+    label = last[labels[-1]].text
+    if sum(label.count(c) for c in _OPENERS) <= sum(label.count(c) for c in _CLOSERS):
         return
-    joined = [
-        _concat(a.text, b.text) if not a.is_copy and not b.is_copy else a.text for a, b in zip(last, first)
+    joined = _concat(label, "".join(rest))
+    before.table.rows[-1] = [
+        GridCell(joined, cell.span_of) if i == labels[-1] or cell.span_of == (len(before.table.rows) - 1, labels[-1]) else cell
+        for i, cell in enumerate(last)
     ]
-    before.table.rows[-1] = [GridCell(text, a.span_of) for text, a in zip(joined, last)]
-    after.table.rows.pop(0)
+    after.table.rows[:] = _without_first_row(after.table.rows)
+
+
+def _without_first_row(rows: list[list[GridCell]]) -> list[list[GridCell]]:
+    """The rows after the first, merged cells that started in it now starting in the new first row."""
+    rebased = []
+    for r, row in enumerate(rows[1:]):
+        new_row = []
+        for cell in row:
+            if cell.span_of is None:
+                new_row.append(cell)
+            elif cell.span_of[0] == 0:
+                new_row.append(GridCell(cell.text, None if r == 0 else (0, cell.span_of[1])))
+            else:
+                new_row.append(GridCell(cell.text, (cell.span_of[0] - 1, cell.span_of[1])))
+        rebased.append(new_row)
+    return rebased
 
 
 def _is_value(text: str) -> bool:
@@ -116,8 +138,9 @@ def _concat(a: str, b: str) -> str:
 
 
 def _blocks(items: list[TextLine | PageTable]) -> list[Block]:
-    """Lines into paragraphs: a line continues the one before when it starts at the margin
-    and the one before ran to the right margin (it wrapped)."""
+    """Lines into paragraphs, as for text PDFs: a line continues the one before when it
+    starts at the margin and the one before ran to the right margin or stopped without
+    ending a sentence (a number or a URL too long for the rest of the line)."""
     lines = [item for item in items if isinstance(item, TextLine)]
     left = min((line.x0 for line in lines), default=0)
     height = sorted(line.height for line in lines)[len(lines) // 2] if lines else 0
@@ -131,7 +154,11 @@ def _blocks(items: list[TextLine | PageTable]) -> list[Block]:
                 blocks.append(Block("table", table=item.table))
             previous = None
             continue
-        continues = previous is not None and item.x0 <= left + height and previous.x1 >= right - _FULL_LINE_SLACK * height
+        continues = (
+            previous is not None
+            and item.x0 <= left + height
+            and (previous.x1 >= right - _FULL_LINE_SLACK * height or not _ENDS_SENTENCE.search(previous.text))
+        )
         if continues:
             blocks[-1].text += item.text
         else:

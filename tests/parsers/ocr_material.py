@@ -19,7 +19,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 ROTATION_DEGREES = 0.6
 JPEG_QUALITY = 70
-TOOLS = ("soffice", "pdftoppm", "img2pdf")
+TOOLS = ("soffice", "pdftoppm", "chromium")
 
 
 def missing_tools() -> list[str]:
@@ -125,3 +125,45 @@ def picture_page(pages: list[Path], target: Path) -> tuple[Path, dict[str, bytes
             encoding="utf-8",
         )
     return target, images
+
+
+def table_screenshot(table_html: str, target: Path) -> bytes:
+    """A picture of one HTML table as Chromium draws it, trimmed to the table: what an editor
+    pastes into the page when the CMS will not take the Word table."""
+    if not target.exists():
+        page = target.with_suffix(".html")
+        page.write_text(
+            '<html><head><meta charset="utf-8"><style>body{margin:12px;background:#fff}'
+            "table{border-collapse:collapse}td,th{border:1px solid #000;padding:3px 6px;font-size:15px}</style>"
+            f"</head><body>{table_html}</body></html>",
+            encoding="utf-8",
+        )
+        subprocess.run(
+            ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--hide-scrollbars", f"--screenshot={target}", "--window-size=1100,2400", page.as_uri()],
+            check=True, capture_output=True, timeout=120,
+        )
+        image = Image.open(target).convert("RGB")
+        box = ImageChops.invert(image).getbbox()
+        if box:
+            image = image.crop((max(0, box[0] - 10), max(0, box[1] - 10), box[2] + 10, box[3] + 10))
+        image.save(target)
+    return target.read_bytes()
+
+
+def page_with_table_pictures(page: Path, out_dir: Path, which: set[int] | None = None) -> tuple[bytes, dict[str, bytes]]:
+    """The report page with its tables (all, or those numbered in ``which``, from 0) replaced
+    by their pictures; returns the page and its images by src."""
+    from lxml import html
+
+    root = html.fromstring(page.read_bytes())
+    images = {}
+    for index, table in enumerate([t for t in root.iter("table") if not t.xpath(".//table")]):
+        if which is not None and index not in which:
+            continue
+        src = f"/picture/{page.stem}-table{index + 1}.png"
+        images[src] = table_screenshot(html.tostring(table, encoding="unicode"), out_dir / f"{page.stem}-table{index + 1}.png")
+        picture = html.Element("img", src=src)
+        picture.tail = table.tail
+        table.getparent().replace(table, picture)
+    return html.tostring(root, encoding="utf-8"), images

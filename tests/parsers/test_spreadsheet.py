@@ -8,6 +8,7 @@ JSON gives, not on the printed text.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -16,16 +17,16 @@ from parsers.api import parse_bytes
 from parsers.errors import ExtractionError
 from parsers.extract import extract
 from parsers.extract.sniff import sniff_format
-from tests.parsers.ocr_material import missing_tools, office_convert, tables_only
+from tests.parsers.ocr_material import office_convert, tables_only
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 SEED = "001_edb62deb526a149a"
 
-pytestmark = pytest.mark.skipif(bool(missing_tools()), reason=f"needs {', '.join(missing_tools())}")
 
 
 @pytest.fixture(scope="module")
 def workbooks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    assert shutil.which("soffice"), "making the workbooks needs LibreOffice (soffice) on PATH"
     out = tmp_path_factory.mktemp("sheets")
     page = tables_only(FIXTURES / "documents" / f"{SEED}.html", out / f"{SEED}.tables.html")
     return {ext: office_convert(page, ext, out).read_bytes() for ext in ("xlsx", "xls")}

@@ -1,0 +1,144 @@
+"""Scans and table pictures, made at test time the way offices make them (ocr_material.py).
+
+OCR is slow, so these tests read a page or a picture each; the whole corpus at 150 and 300
+dpi is measured by benchmarks/ocr_accuracy.py.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pypdfium2
+import pytest
+from click.testing import CliRunner
+
+from harvester.cli.main import cli
+from parsers.api import parse_bytes, parse_document
+from parsers.document import Document, GridCell, OcrText, Table
+from parsers.extract import extract
+from parsers.extract.sniff import sniff_format
+from tests.parsers import ocr_material as material
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+SEED = "001_edb62deb526a149a"  # its table 4 has a pending case: 0 0 0 1 1
+APPEALS_TABLE = 2  # the seed page's tables, in order: 2, 3, 4
+
+
+@pytest.fixture(scope="module")
+def tools() -> None:
+    assert not material.missing_tools(), f"OCR test material needs {', '.join(material.missing_tools())} on PATH"
+
+
+@pytest.fixture(scope="module")
+def expected() -> dict:
+    return json.loads((FIXTURES / "expected" / f"{SEED}.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory: pytest.TempPathFactory, tools: None) -> Path:
+    return tmp_path_factory.mktemp("ocr")
+
+
+@pytest.fixture(scope="module")
+def appeals_picture(made: Path) -> tuple[bytes, dict[str, bytes]]:
+    return material.page_with_table_pictures(FIXTURES / "documents" / f"{SEED}.html", made, which={APPEALS_TABLE})
+
+
+def _last_page_with(pdf: Path, words: str) -> tuple[int, int]:
+    """(number of the last page printing ``words``, number of pages)."""
+    document = pypdfium2.PdfDocument(pdf.read_bytes())
+    found = [i + 1 for i, page in enumerate(document) if words in page.get_textpage().get_text_range()]
+    return found[-1], len(document)
+
+
+def test_a_table_picture_in_the_page_is_read_cell_by_cell(appeals_picture: tuple[bytes, dict[str, bytes]], expected: dict) -> None:
+    page, images = appeals_picture
+    _, report = parse_bytes(page, images=images)
+    tables = report.to_dict()["tables"]
+
+    appeals = tables["appeals"]["cells"]
+    assert {k: c["raw"] for k, c in appeals.items()} == {k: c["raw"] for k, c in expected["tables"]["appeals"]["cells"].items()}
+    assert all(c["source"] == "ocr" and 0 < c["confidence"] <= 1 and "flagged" in c for c in appeals.values())
+    # The tables the page prints as HTML are the page's own text: no OCR keys on them.
+    assert tables["applications"] == expected["tables"]["applications"]
+
+
+def test_without_the_picture_bytes_the_page_has_no_appeals_table(appeals_picture: tuple[bytes, dict[str, bytes]]) -> None:
+    page, _ = appeals_picture
+    _, report = parse_bytes(page)
+    assert report.appeals is None
+
+
+def test_a_scanned_pdf_page_is_read_through_its_ruling_lines(made: Path, expected: dict) -> None:
+    pdf = material.office_convert(FIXTURES / "documents" / f"{SEED}.docx", "pdf", made)
+    page, pages = _last_page_with(pdf, "行政复议")  # the heading of section 四; its table may run onto the next page
+    pictures = material.rasterise(pdf, 150, made, first=page, last=min(page + 1, pages))
+    scan = material.scanned_pdf(pictures, made / "appeals-page-scan.pdf")
+
+    doc, report = parse_bytes(scan.read_bytes(), filename="report.pdf")
+
+    assert doc.source_format == "pdf-scan"
+    want = expected["tables"]["appeals"]["cells"]
+    assert {k: c["raw"] for k, c in report.to_dict()["tables"]["appeals"]["cells"].items()} == {k: c["raw"] for k, c in want.items()}
+    assert any("存在的主要问题" in block.text for block in doc.blocks if block.kind != "table")
+
+
+def test_an_image_file_is_sniffed_by_its_bytes_and_read(appeals_picture: tuple[bytes, dict[str, bytes]]) -> None:
+    picture = next(iter(appeals_picture[1].values()))
+    assert sniff_format(picture, suffix="doc") == "image"
+    doc = extract(picture)
+    table = next(block.table for block in doc.blocks if block.table is not None)
+    last_row = [cell.text for cell in table.rows[-1] if not cell.is_copy]
+    assert last_row == ["0", "0", "0", "1", "1"] + ["0"] * 10
+    assert all(isinstance(text, OcrText) for text in last_row)
+
+
+def test_harvester_parse_says_which_cells_ocr_read(appeals_picture: tuple[bytes, dict[str, bytes]], tmp_path: Path) -> None:
+    picture = tmp_path / "table4.png"
+    picture.write_bytes(next(iter(appeals_picture[1].values())))
+    result = CliRunner().invoke(cli, ["parse", str(picture)])
+    assert result.exit_code == 0, result.output
+    assert "appeals: 15 of 15 cells read by OCR" in result.output
+
+
+def _appeals_table(doc: Document) -> Table:
+    return next(b.table for b in doc.blocks if b.table is not None and "行政复议" in "".join(b.table.rows[0][0].text.split()))
+
+
+def _ocr_read_appeals(misread: dict[int, str], confidence: float = 0.95, flagged: set[int] = frozenset()) -> Document:
+    """The seed page with its table 4 values standing in for an OCR reading, some digits misread."""
+    doc = extract((FIXTURES / "documents" / f"{SEED}.html").read_bytes())
+    table = _appeals_table(doc)
+    values = table.rows[-1]
+    table.rows[-1] = [
+        GridCell(OcrText(misread.get(i, cell.text), confidence, i in flagged), cell.span_of) for i, cell in enumerate(values)
+    ]
+    return doc
+
+
+def test_a_failed_rule_on_ocr_read_cells_is_a_possible_misreading_not_the_agencys_error() -> None:
+    report = parse_document(_ocr_read_appeals({4: "7"}))  # 总计 of 行政复议 read as 7 for 1
+
+    assert not [f for f in report.findings if f.severity == "error"]
+    misread = [f for f in report.findings if f.rule == "ocr.possibly_misread"]
+    assert len(misread) == 1 and misread[0].severity == "warning"
+    assert "T4.block_total" in misread[0].message
+    assert "appeals.review.total '7' (OCR 0.95)" in misread[0].message
+    assert "appeals.review.pending '1'" in misread[0].message
+
+
+def test_the_same_mismatch_in_a_text_layer_stays_the_agencys_error() -> None:
+    doc = _ocr_read_appeals({4: "7"})
+    table = _appeals_table(doc)
+    table.rows[-1] = [GridCell(str(cell.text), cell.span_of) for cell in table.rows[-1]]
+    report = parse_document(doc)
+    assert [f.rule for f in report.findings if f.severity == "error"] == ["T4.block_total"]
+
+
+def test_a_cell_below_the_engines_threshold_is_flagged_and_named() -> None:
+    report = parse_document(_ocr_read_appeals({}, flagged={3}))
+    cell = report.to_dict()["tables"]["appeals"]["cells"]["review.pending"]
+    assert cell == {"raw": "1", "value": 1, "unit": None, "state": "number", "source": "ocr", "confidence": 0.95, "flagged": True}
+    unsure = [f for f in report.findings if f.rule == "ocr.low_confidence"]
+    assert len(unsure) == 1 and "appeals.review.pending '1'" in unsure[0].message and "1 of 15" in unsure[0].message
