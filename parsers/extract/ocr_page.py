@@ -24,6 +24,7 @@ _SKEW_STEP = 0.1
 _MIN_LINE_HEIGHT = 4  # ink runs thinner than this (px) are specks, not text
 _LINE_GAP = 2  # rows of paper that still belong to the same text line (px)
 _PAD = 4
+_MAX_WIDTH = 2550  # an A4 page at 300 dpi
 _RED_MARGIN = 40  # how much redder than green and blue a pixel must be to count as seal ink
 _SEAL_RED = 130
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -50,6 +51,9 @@ class PageTable:
 
 def read_page(image: np.ndarray, engine: OcrEngine) -> list[TextLine | PageTable]:
     """Tables and lines of text outside them, top to bottom."""
+    if image.shape[1] > _MAX_WIDTH:  # finer than 300 dpi only costs time: lines are read at 48 px
+        scale = _MAX_WIDTH / image.shape[1]
+        image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     gray = straighten(without_red(image) if image.ndim == 3 else image)
     ink = ink_mask(gray)
     tables, rulings = find_tables(ink)

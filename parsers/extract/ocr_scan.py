@@ -76,9 +76,14 @@ def decode_image(data: bytes) -> np.ndarray:
 
 def blocks_from_pages(pages: Iterable[np.ndarray]) -> list[Block]:
     ocr = engine()
+    return join_pages([read_page(page, ocr) for page in pages])
+
+
+def join_pages(pages: list[list[TextLine | PageTable]]) -> list[Block]:
+    """What was read on each page, in order, as the document's blocks (page numbers dropped)."""
     items: list[TextLine | PageTable] = []
     for page in pages:
-        read = [item for item in read_page(page, ocr) if not (isinstance(item, TextLine) and _PAGE_NUMBER.match(item.text))]
+        read = [item for item in page if not (isinstance(item, TextLine) and _PAGE_NUMBER.match(item.text))]
         if read and isinstance(read[0], PageTable) and items and isinstance(items[-1], PageTable):
             _mend_broken_row(items[-1], read[0])
         items.extend(read)

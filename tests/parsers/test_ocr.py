@@ -17,6 +17,8 @@ from harvester.cli.main import cli
 from parsers.api import parse_bytes, parse_document
 from parsers.document import Document, GridCell, OcrText, Table
 from parsers.extract import extract
+from parsers.extract.ocr_page import PageTable
+from parsers.extract.ocr_scan import join_pages
 from parsers.extract.sniff import sniff_format
 from tests.parsers import ocr_material as material
 
@@ -142,3 +144,36 @@ def test_a_cell_below_the_engines_threshold_is_flagged_and_named() -> None:
     assert cell == {"raw": "1", "value": 1, "unit": None, "state": "number", "source": "ocr", "confidence": 0.95, "flagged": True}
     unsure = [f for f in report.findings if f.rule == "ocr.low_confidence"]
     assert len(unsure) == 1 and "appeals.review.pending '1'" in unsure[0].message and "1 of 15" in unsure[0].message
+
+
+def _ocr(text: str) -> OcrText:
+    return OcrText(text, 0.99, False)
+
+
+def _page_table(rows: list[list[str]], copies: dict[tuple[int, int], tuple[int, int]]) -> PageTable:
+    grid = [[GridCell(_ocr(t) if t else "", copies.get((r, c))) for c, t in enumerate(row)] for r, row in enumerate(rows)]
+    return PageTable(Table(grid), top=150, left=185, right=1090)
+
+
+def test_a_row_cut_by_the_page_break_is_joined_and_the_next_page_keeps_its_merges() -> None:
+    # As OCR read LibreOffice's rendering of seed 000 at 150 dpi: table 3's （二） row ends page
+    # 2 with its note cut after "不计其"; page 3 starts with "他情形）" over empty value cells,
+    # and its first column is one merged cell running down the page.
+    values = ["0"] * 7
+    before = _page_table([["三\n本年\n度办\n理结\n果", "（二）部分公\n开（区分处理\n的，只计这一\n情形，不计其", *values]], {})
+    after = _page_table(
+        [["", "他情形）", "他情形）", *[""] * 7], ["", "（三）不予公开", "1．属于国家秘密", *values]],
+        {(0, 2): (0, 1), (1, 0): (0, 0)},
+    )
+    blocks = join_pages([[before], [after]])
+    first, second = (block.table for block in blocks)
+    assert "".join(first.rows[-1][1].text.split()) == "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+    assert [[c.text for c in row] for row in second.rows] == [["", "（三）不予公开", "1．属于国家秘密", *values]]
+    assert second.rows[0][0].span_of is None  # the merged cell now starts on the remaining first row
+
+
+def test_a_row_ending_a_page_with_its_brackets_closed_is_left_alone() -> None:
+    before = _page_table([["（一）予以公开", *["1"] * 7]], {})
+    after = _page_table([["三、本年度办理结果", *[""] * 7], ["（二）部分公开", *["0"] * 7]], {})
+    first, second = (block.table for block in join_pages([[before], [after]]))
+    assert len(first.rows) == 1 and len(second.rows) == 2
