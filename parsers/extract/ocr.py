@@ -104,6 +104,7 @@ def _tesseract_words(sheet: np.ndarray) -> list[tuple[int, int, int, str, float]
         result = subprocess.run(
             ["tesseract", "stdin", "stdout", "-l", "chi_sim", "--psm", "6", "tsv"],
             input=png.tobytes(), capture_output=True, check=True, timeout=300,
+            env={**os.environ, "OMP_THREAD_LIMIT": "1"},  # one thread per parser worker, as for RapidOCR
         )
     except FileNotFoundError as exc:
         raise ExtractionError("OCR with Tesseract needs the tesseract-ocr and tesseract-ocr-chi-sim packages") from exc
