@@ -52,9 +52,8 @@ def extract(
     if fmt == "html":  # only HTML has a charset the HTTP header may declare
         return extractor(data, content_type=content_type, images=images)
     if fmt == "pdf":
-        from parsers.extract.ocr_scan import extract_scanned_pdf, scanned_pages
+        from parsers.extract.ocr_scan import extract_scanned_pdf, is_scanned
 
-        pages = scanned_pages(data)
-        if pages:
-            return extract_scanned_pdf(data, pages)
+        if is_scanned(data):
+            return extract_scanned_pdf(data)
     return extractor(data)

@@ -141,7 +141,8 @@ def _joined(lines: list[LineReading], engine: OcrEngine) -> OcrText | str:
 
 def _ocr_text(lines: list[LineReading], engine: OcrEngine) -> OcrText:
     text = "\n".join(_tidy(line.text) for line in lines)
-    confidence = min(line.confidence for line in lines)
+    # Ink the engine made nothing of is a reading it is not sure of, not a blank cell.
+    confidence = min(line.confidence for line in lines) if text.strip() else 0.0
     return OcrText(text, round(confidence, 3), confidence < engine.threshold)
 
 

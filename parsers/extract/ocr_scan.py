@@ -9,7 +9,8 @@ cells) is put back together, as in the printed report.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 import cv2
 import numpy as np
@@ -26,35 +27,43 @@ _FULL_LINE_SLACK = 2.0  # line heights a wrapped line may stop short of the righ
 _SAME_TABLE_SLACK = 0.03  # share of the width two page's pieces of one table may be offset by
 
 
-def scanned_pages(data: bytes) -> list[np.ndarray] | None:
-    """The page pictures of a PDF made only of scans, None when any page has a text layer."""
+def is_scanned(data: bytes) -> bool:
+    """True for a PDF whose every page is one picture without text."""
     import pypdfium2 as pdfium
-    import pypdfium2.raw as pdfium_c
 
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError:
-        return None  # the text-layer extractor reports what is wrong with the file
-    pictures = []
+        return False  # the text-layer extractor reports what is wrong with the file
     try:
-        for page in document:
-            if page.get_textpage().count_chars() > 0:
-                return None
-            images = list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
-            if len(images) != 1:
-                return None
-            bitmap = images[0].get_bitmap(render=False)
-            pictures.append(_as_bgr(bitmap.to_numpy(), bitmap.format))
+        return len(document) > 0 and all(
+            page.get_textpage().count_chars() == 0 and len(_pictures(page)) == 1 for page in document
+        )
     finally:
         document.close()
-    return pictures or None
 
 
-def extract_scanned_pdf(data: bytes, pages: list[np.ndarray] | None = None) -> Document:
-    pages = pages if pages is not None else scanned_pages(data)
-    if not pages:
-        raise ExtractionError("the PDF has no text layer and its pages are not single scanned images")
-    return Document(blocks=blocks_from_pages(pages), source_format="pdf-scan")
+def extract_scanned_pdf(data: bytes) -> Document:
+    return Document(blocks=blocks_from_pages(_page_pictures(data)), source_format="pdf-scan")
+
+
+def _page_pictures(data: bytes) -> Iterator[np.ndarray]:
+    """Each page's picture, decoded one at a time: a long scan never sits in memory whole."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(data)
+    try:
+        for page in document:
+            bitmap = _pictures(page)[0].get_bitmap(render=False)
+            yield _as_bgr(bitmap.to_numpy(), bitmap.format)
+    finally:
+        document.close()
+
+
+def _pictures(page: Any) -> list[Any]:
+    import pypdfium2.raw as pdfium_c
+
+    return list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
 
 
 def extract_image(data: bytes) -> Document:
