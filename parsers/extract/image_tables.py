@@ -55,13 +55,16 @@ class TableGrid:
     n_rows: int
     n_cols: int
     cells: list[CellBox]
+    column_edges: list[int]  # x of every vertical ruling on the page, left to right
 
 
 def ink_mask(gray: np.ndarray) -> np.ndarray:
     """255 where there is dark ink: darker than its surroundings (which copes with uneven scan
-    lighting) and dark in itself (which leaves out the faint fringes of anything erased)."""
+    lighting) and on the print's side of the page's print/paper split (Otsu), which leaves out
+    the half-tones a seal's edges and JPEG leave behind."""
     local = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
-    return cv2.bitwise_and(local, (gray < _DARK).astype(np.uint8) * 255)
+    split, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return cv2.bitwise_and(local, (gray < min(split, _DARK)).astype(np.uint8) * 255)
 
 
 def ruling_masks(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -154,4 +157,4 @@ def _grid(box: Box, horizontal: np.ndarray, vertical: np.ndarray, gap: int) -> T
                 last_r += 1
             inner = Box(box.x0 + xs[c] + band, box.y0 + ys[r] + band, box.x0 + xs[last_c + 1] - band, box.y0 + ys[last_r + 1] - band)
             cells.append(CellBox(r, c, last_r - r + 1, last_c - c + 1, inner))
-    return TableGrid(box, n_rows, n_cols, cells)
+    return TableGrid(box, n_rows, n_cols, cells, [box.x0 + x for x in xs])

@@ -26,9 +26,11 @@ _LINE_GAP = 2  # rows of paper that still belong to the same text line (px)
 _PAD = 4
 _MAX_WIDTH = 2550  # an A4 page at 300 dpi
 _RED_MARGIN = 40  # how much redder than green and blue a pixel must be to count as seal ink
-_SEAL_RED = 130
+_SEAL_RED = 120  # seal ink is at least this bright in red; black print under the seal is darker
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_FULL_WIDTH = str.maketrans({"(": "（", ")": "）", ",": "，", ":": "：", ";": "；", "?": "？", "!": "！"})
+# ASCII look-alikes engines answer for Chinese punctuation, and 丶 (a radical no report
+# prints) for the enumeration comma 、 that numbers headings and table labels.
+_FULL_WIDTH = str.maketrans({"(": "（", ")": "）", ",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "丶": "、"})
 _LEADING_NUMBER_DOT = re.compile(r"^(\d{1,2})\s*[·•・]")
 
 
@@ -45,8 +47,7 @@ class TextLine:
 class PageTable:
     table: Table
     top: int
-    left: int
-    right: int
+    column_edges: list[int]  # x of the vertical rulings, left to right
 
 
 def read_page(image: np.ndarray, engine: OcrEngine) -> list[TextLine | PageTable]:
@@ -73,7 +74,7 @@ def read_page(image: np.ndarray, engine: OcrEngine) -> list[TextLine | PageTable
     items: list[TextLine | PageTable] = []
     for table, lines in zip(tables, cell_lines):
         texts = [_joined([next(readings) for _ in cell], engine) for cell in lines]
-        items.append(PageTable(_table(table, texts), table.box.y0, table.box.x0, table.box.x1))
+        items.append(PageTable(_table(table, texts), table.box.y0, table.column_edges))
     for box in page_lines:
         reading = next(readings)
         if reading.text.strip():
@@ -83,10 +84,15 @@ def read_page(image: np.ndarray, engine: OcrEngine) -> list[TextLine | PageTable
 
 
 def without_red(bgr: np.ndarray) -> np.ndarray:
-    """The page in gray with red (seal) ink turned white."""
-    gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+    """The page in gray with red (seal) ink turned to paper.
+
+    The red channel shows the seal as nearly as light as the paper and black print, under
+    the seal too, as dark. JPEG leaves the seal's edges half-dark there, but still clearly
+    redder than they are green or blue, so those become paper as well; black print under
+    the seal picks up some red from JPEG too, but stays too dark to be taken for seal ink.
+    """
     blue, green, red = (bgr[:, :, i].astype(np.int16) for i in range(3))
-    # Print under the seal is dark in every channel, seal ink is bright in red alone.
+    gray = np.ascontiguousarray(bgr[:, :, 2])
     gray[(red > _SEAL_RED) & (red - np.maximum(green, blue) > _RED_MARGIN)] = 255
     return gray
 
@@ -147,7 +153,7 @@ def _ocr_text(lines: list[LineReading], engine: OcrEngine) -> OcrText:
 
 
 def _tidy(text: str) -> str:
-    """Chinese print sets its punctuation full-width; engines answer with the ASCII look-alikes."""
+    """Chinese print sets its punctuation full-width; engines answer with look-alikes."""
     text = text.strip()
     if _CJK.search(text):
         text = _LEADING_NUMBER_DOT.sub(r"\1．", text.translate(_FULL_WIDTH))

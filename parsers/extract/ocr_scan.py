@@ -2,13 +2,15 @@
 
 A scanned PDF page has no text layer and one big image, the scanner's picture of the
 printed page; the picture is taken at its own resolution (not re-rendered) and read like an
-image file. Pages are read in order; a table row that a page break cut in two (its label
-ends the page with a bracket still open, its rest starts the next page with empty value
-cells) is put back together, as in the printed report.
+image file. Pages are read in order; a table row that a page break cut in two (its rest
+starts the next page with empty value cells and a label that is no row's start, or its
+label ends the page with a bracket still open) is put back together, as in the print.
 """
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -23,6 +25,8 @@ from parsers.extract.ocr_page import PageTable, TextLine, read_page
 from parsers.extract.pdf import _ENDS_SENTENCE, _PAGE_NUMBER
 
 _OPENERS, _CLOSERS = "（(", "）)"
+# How a table row's own label starts: its number (一、 （一） 1．) or a table 2 caption (第二十条…).
+_ROW_START = re.compile(r"^\s*(?:第|[一二三四五六七八九十]{1,3}\s*[、.．]|[（(]|\d{1,2}\s*[、.．·])")
 _FULL_LINE_SLACK = 2.0  # line heights a wrapped line may stop short of the right margin
 _SAME_TABLE_SLACK = 0.03  # share of the width two page's pieces of one table may be offset by
 
@@ -100,24 +104,32 @@ def join_pages(pages: list[list[TextLine | PageTable]]) -> list[Block]:
 
 
 def _mend_broken_row(before: PageTable, after: PageTable) -> None:
-    """Join a row cut by the page break back together (see the module docstring)."""
-    slack = (before.right - before.left) * _SAME_TABLE_SLACK
-    if abs(before.left - after.left) > slack or abs(before.right - after.right) > slack:
+    """Join a row cut by the page break back together (see the module docstring): each
+    piece of text on the next page goes to the cell above it."""
+    edges, next_edges = before.column_edges, after.column_edges
+    slack = (edges[-1] - edges[0]) * _SAME_TABLE_SLACK
+    if abs(edges[0] - next_edges[0]) > slack or abs(edges[-1] - next_edges[-1]) > slack:
         return
     if not before.table.rows or not after.table.rows:
         return
     last, first = before.table.rows[-1], after.table.rows[0]
-    labels = [i for i, cell in enumerate(last) if not cell.is_copy and cell.text.strip() and not _is_value(cell.text)]
-    rest = [cell.text for cell in first if not cell.is_copy and cell.text.strip()]
-    if not labels or not rest or any(_is_value(text) for text in rest):
+    pieces = [(c, cell.text) for c, cell in enumerate(first) if not cell.is_copy and cell.text.strip()]
+    if not pieces or any(_is_value(text) for _, text in pieces):
         return
-    label = last[labels[-1]].text
-    if sum(label.count(c) for c in _OPENERS) <= sum(label.count(c) for c in _CLOSERS):
+    labels = [cell.text for cell in last if not cell.is_copy and cell.text.strip() and not _is_value(cell.text)]
+    unclosed = bool(labels) and sum(labels[-1].count(c) for c in _OPENERS) > sum(labels[-1].count(c) for c in _CLOSERS)
+    if not unclosed and _ROW_START.match("".join(text for _, text in pieces)):
         return
-    joined = _concat(label, "".join(rest))
+    texts = [cell.text for cell in last]
+    for c, text in pieces:
+        middle = (next_edges[c] + next_edges[min(c + 1, len(next_edges) - 1)]) / 2
+        above = max(0, min(bisect_right(edges, middle) - 1, len(last) - 1))
+        origin = above if last[above].span_of is None else last[above].span_of[1]
+        texts[origin] = _concat(texts[origin], text)
+    row = len(before.table.rows) - 1
     before.table.rows[-1] = [
-        GridCell(joined, cell.span_of) if i == labels[-1] or cell.span_of == (len(before.table.rows) - 1, labels[-1]) else cell
-        for i, cell in enumerate(last)
+        GridCell(texts[c] if cell.span_of is None else texts[cell.span_of[1]] if cell.span_of[0] == row else cell.text, cell.span_of)
+        for c, cell in enumerate(last)
     ]
     after.table.rows[:] = _without_first_row(after.table.rows)
 

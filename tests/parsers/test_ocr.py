@@ -152,7 +152,9 @@ def _ocr(text: str) -> OcrText:
 
 def _page_table(rows: list[list[str]], copies: dict[tuple[int, int], tuple[int, int]]) -> PageTable:
     grid = [[GridCell(_ocr(t) if t else "", copies.get((r, c))) for c, t in enumerate(row)] for r, row in enumerate(rows)]
-    return PageTable(Table(grid), top=150, left=185, right=1090)
+    # Column rulings as on the seed pages at 150 dpi: label columns, then seven value columns.
+    labels = [185, 272, 372, 452][: len(rows[0]) - 7]
+    return PageTable(Table(grid), top=150, column_edges=labels + [462, 552, 642, 732, 822, 912, 1002, 1090])
 
 
 def test_a_row_cut_by_the_page_break_is_joined_and_the_next_page_keeps_its_merges() -> None:
@@ -177,3 +179,21 @@ def test_a_row_ending_a_page_with_its_brackets_closed_is_left_alone() -> None:
     after = _page_table([["三、本年度办理结果", *[""] * 7], ["（二）部分公开", *["0"] * 7]], {})
     first, second = (block.table for block in join_pages([[before], [after]]))
     assert len(first.rows) == 1 and len(second.rows) == 2
+
+
+def test_a_label_cut_after_its_number_is_joined_to_the_rest_on_the_next_page() -> None:
+    # Seed 002 at 150 dpi: "1．本机关" and its values end a page, "不掌握相关政府信息" starts the next.
+    before = _page_table([["（四）无法提供", "1．本机关", *["0"] * 7]], {})
+    after = _page_table([["", "不掌握相关政府信息", *[""] * 7], ["", "2．没有现成信息需要另行制作", *["0"] * 7]], {})
+    first, second = (block.table for block in join_pages([[before], [after]]))
+    assert first.rows[-1][1].text == "1．本机关不掌握相关政府信息"
+    assert [c.text for c in second.rows[0]][1] == "2．没有现成信息需要另行制作"
+
+
+def test_each_piece_of_a_cut_row_goes_to_the_cell_above_it() -> None:
+    # Seed 002 at 150 dpi: the row of "三、本年度办理结果" (printed downwards) and "（一）予以公开"
+    # is cut after "三" and "（一）予以公"; the next page starts with the rest of both.
+    before = _page_table([["三", "（一）予以公", *["0"] * 7]], {})
+    after = _page_table([["本年度办理结果", "开", *[""] * 7], ["", "（二）部分公开", *["0"] * 7]], {(1, 0): (0, 0)})
+    first, _ = (block.table for block in join_pages([[before], [after]]))
+    assert [c.text for c in first.rows[-1]][:2] == ["三本年度办理结果", "（一）予以公开"]
