@@ -3,8 +3,7 @@
 The page is straightened, its ruled tables are rebuilt from their rulings
 (:mod:`parsers.extract.image_tables`), and every text line, inside a cell or outside the
 tables, is cut out and read by the OCR engine in one batch. Red ink (the seal stamped over
-a table) is dropped by reading the red channel, where it is as light as the paper while
-black print stays dark.
+a table) is turned to paper first, see :func:`without_red`.
 """
 
 from __future__ import annotations
