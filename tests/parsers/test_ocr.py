@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from harvester.cli.main import cli
 from parsers.api import parse_bytes, parse_document
+from parsers.cells import parse_cell
 from parsers.document import Document, GridCell, OcrText, Table
 from parsers.extract import extract
 from parsers.extract.ocr_page import PageTable
@@ -197,3 +198,13 @@ def test_each_piece_of_a_cut_row_goes_to_the_cell_above_it() -> None:
     after = _page_table([["本年度办理结果", "开", *[""] * 7], ["", "（二）部分公开", *["0"] * 7]], {(1, 0): (0, 0)})
     first, _ = (block.table for block in join_pages([[before], [after]]))
     assert [c.text for c in first.rows[-1]][:2] == ["三本年度办理结果", "（一）予以公开"]
+
+
+def test_a_reading_shaped_like_two_cells_run_together_is_flagged_however_sure() -> None:
+    # A seal broke the ruling between two value cells of seed 000's table 3 at 300 dpi: both
+    # read "0 0" at confidence 0.93, which types as the number 0.
+    report = parse_document(_ocr_read_appeals({0: "0 0"}))
+    cells = report.to_dict()["tables"]["appeals"]["cells"]
+    assert cells["review.upheld"]["flagged"] and cells["review.upheld"]["confidence"] == 0.95
+    assert not cells["review.corrected"]["flagged"]
+    assert parse_cell(OcrText("1o", 0.97, False)).ocr_flagged  # "10" with a letter in it
