@@ -8,7 +8,7 @@ application/octet-stream and name DOCX files .doc.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import PurePosixPath
 
 from parsers.document import Document
@@ -52,8 +52,21 @@ def extract(
     if fmt == "html":  # only HTML has a charset the HTTP header may declare
         return extractor(data, content_type=content_type, images=images)
     if fmt == "pdf":
+        return _pdf(extractor, data)
+    return extractor(data)
+
+
+def _pdf(text_layer: Callable[[bytes], Document], data: bytes) -> Document:
+    """A PDF through its text layer; one without any, made of page pictures, through OCR.
+
+    The text layer is tried first so that text PDFs, nearly all of them, pay nothing for
+    the scan check.
+    """
+    try:
+        return text_layer(data)
+    except ExtractionError:
         from parsers.extract.ocr_scan import extract_scanned_pdf, is_scanned
 
-        if is_scanned(data):
-            return extract_scanned_pdf(data)
-    return extractor(data)
+        if not is_scanned(data):
+            raise
+    return extract_scanned_pdf(data)
