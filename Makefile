@@ -1,10 +1,18 @@
 # Two entry points a fresh machine needs: `make demo` and `make test`.
-# Both create .venv and install the project into it first.
+# Both create .venv and install the project into it first; `make test` also installs the
+# Debian packages the suite drives for real (LibreOffice, Chromium, poppler, CJK fonts) and
+# starts the PostgreSQL and Redis servers the tests talk to when they are not running.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test bench install clean
+# Debian packages the test suite uses: LibreOffice converts DOC/WPS and makes Word-like test
+# documents, Chromium prints pages to PDF and drives browser tests, pdftoppm makes scans,
+# the CJK fonts let LibreOffice and Chromium embed real Chinese glyphs.
+DEBIAN_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui chromium poppler-utils \
+	fonts-noto-cjk img2pdf
+
+.PHONY: demo test bench install system-deps services clean
 
 install: $(VENV)/.installed
 
@@ -14,10 +22,27 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
+# Installs only what is missing, so a machine that has everything pays one dpkg query.
+system-deps:
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:" $$missing; \
+		if [ "$$(id -u)" != 0 ]; then echo "run as root (or install: $$missing)" >&2; exit 1; fi; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+# The suite needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379; start them if down.
+services:
+	@pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || \
+		{ command -v pg_ctlcluster >/dev/null && pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql | head -n1) main start; } || true
+	@pg_isready -q -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not reachable on 127.0.0.1:5432" >&2; exit 1; }
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || \
+		{ command -v redis-server >/dev/null && redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no; sleep 1; } || true
+
 demo: install
 	$(BIN)/harvester demo
 
-test: install
+test: install system-deps services
 	$(BIN)/pytest -q
 
 bench: install

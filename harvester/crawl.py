@@ -21,6 +21,7 @@ from harvester.config import database_url
 from harvester.siteconfig import SiteConfig, SiteConfigError, load_site
 
 STAT_PREFIX = "harvester/"
+RUN_ID_STAT = STAT_PREFIX + "run_id"  # the crawl's run in the archive, set by the record pipeline
 
 
 @dataclass
@@ -36,6 +37,7 @@ class SiteStats:
     errors: int = 0
     elapsed: float = 0.0
     finish_reason: str | None = None
+    run_id: int | None = None  # the crawl's run in the archive
 
 
 STAT_NAMES = tuple(f.name for f in fields(SiteStats) if f.type == "int")
@@ -48,6 +50,10 @@ class CrawlSummary:
 
     def to_dict(self) -> dict[str, Any]:
         return {"elapsed": round(self.elapsed, 3), "sites": {name: asdict(s) for name, s in self.sites.items()}}
+
+    @property
+    def run_ids(self) -> list[int]:
+        return [s.run_id for s in self.sites.values() if s.run_id is not None]
 
     @property
     def ok(self) -> bool:
@@ -67,6 +73,16 @@ def run_stats(stats: dict[str, Any]) -> dict[str, int]:
     return {name: int(stats.get(STAT_PREFIX + name, 0)) for name in STAT_NAMES}
 
 
+def health_stats(stats: dict[str, Any]) -> dict[str, int]:
+    """What site health (storage.health) reads besides the run statistics, from Scrapy's own
+    counters: requests robots.txt refused, and answers that were server errors or none at all."""
+    server_errors = sum(int(v) for k, v in stats.items() if k.startswith("downloader/response_status_count/5"))
+    return {
+        "robots_disallowed": int(stats.get("robotstxt/forbidden", 0)),
+        "server_errors": server_errors + int(stats.get("downloader/exception_count", 0)),
+    }
+
+
 def scrapy_stats(crawler: Crawler) -> dict[str, Any]:
     """A crawler's Scrapy stats; empty before its crawl has started (or when it never could)."""
     try:
@@ -78,7 +94,9 @@ def scrapy_stats(crawler: Crawler) -> dict[str, Any]:
 def site_stats(stats: dict[str, Any]) -> SiteStats:
     start, finish = stats.get("start_time"), stats.get("finish_time")
     elapsed = (finish - start).total_seconds() if start and finish else 0.0
-    return SiteStats(**run_stats(stats), elapsed=elapsed, finish_reason=stats.get("finish_reason"))
+    run_id = stats.get(RUN_ID_STAT)
+    return SiteStats(**run_stats(stats), elapsed=elapsed, finish_reason=stats.get("finish_reason"),
+                     run_id=int(run_id) if run_id is not None else None)
 
 
 def job_dir(data_dir: Path, site: str) -> Path:
@@ -135,6 +153,7 @@ def run_crawl(
     """
     from scrapy.crawler import AsyncCrawlerProcess
 
+    from harvester.notify.deliver import notify_after_crawl
     from harvester.scheduling.locks import SiteLock
     from harvester.spiders.reports import ReportsSpider
     from storage.archive import Archive
@@ -178,6 +197,7 @@ def run_crawl(
             if stats.finish_reason == "finished":
                 # A finished crawl leaves no job behind: the next one starts from the lists.
                 shutil.rmtree(job_dir(data_dir, config.name), ignore_errors=True)
+        notify_after_crawl(url, data_dir, summary.run_ids)
         return summary
     finally:
         for lock in locks:

@@ -95,3 +95,4 @@ def describe(result: DemoResult, echo: Callable[[str], None]) -> None:
         echo(f"  harvester diff {example.report_id}")
     echo("  harvester export --format csv --out reports.csv")
     echo("See README.md, 'Walkthrough', to change a report on the fixture portal and diff the re-crawl.")
+    echo("Browse it: run `harvester serve` and open http://127.0.0.1:8000/ (report cards, diffs, charts).")

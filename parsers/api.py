@@ -10,6 +10,7 @@ from parsers.document import Document
 from parsers.errors import ParseError
 from parsers.extract import extract
 from parsers.hints import ReportHints
+from parsers.limits import read_file
 from parsers.metadata import read_metadata
 from parsers.ocr_honesty import restate_for_ocr
 from parsers.report import ActiveDisclosureTable, AppealsTable, ApplicationsTable, Report, Section, Template
@@ -78,7 +79,7 @@ def parse_bytes(
 def parse_file(path: str | Path, hints: ReportHints | None = None) -> tuple[Document, Report]:
     """Parse a local file; a missing or unreadable file is a ParseError like bad content."""
     try:
-        data = Path(path).read_bytes()
+        data = read_file(path)
     except OSError as exc:
         raise ParseError(f"cannot read the file: {exc.strerror or exc}") from exc
     return parse_bytes(data, filename=Path(path).name, hints=hints)

@@ -11,3 +11,7 @@ class ExtractionError(ParseError):
 
 class ConverterMissing(ExtractionError):
     """A format needs an external converter (LibreOffice for DOC/WPS) that is not installed."""
+
+
+class LimitExceeded(ExtractionError):
+    """The input asks for more than a limit in :mod:`parsers.limits` allows; the message names the limit."""

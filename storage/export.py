@@ -32,14 +32,19 @@ COLUMNS = SCHEMA.names
 _BATCH = 5000
 
 
-def export_rows(session: Session, filters: QueryFilters | None = None) -> Iterator[dict[str, Any]]:
+def export_rows(
+    session: Session, filters: QueryFilters | None = None, selection: sa.Select | None = None
+) -> Iterator[dict[str, Any]]:
     """Every cell of every matching version (all versions unless the filters say otherwise).
 
-    A version without cells (its document did not parse, or had no tables) still gives one
-    row, with the cell fields empty, so every version appears in an export.
+    ``selection``, a select of (Version, Report) shaped like ``filtered_versions``' (e.g. the
+    web interface's facets), replaces the filters. A version without cells (its document did
+    not parse, or had no tables) still gives one row, with the cell fields empty, so every
+    version appears in an export.
     """
-    filters = filters or QueryFilters(all_versions=True)
-    versions = filtered_versions(filters).subquery()
+    if selection is None:
+        selection = filtered_versions(filters or QueryFilters(all_versions=True))
+    versions = selection.subquery()
     v, r = sa.orm.aliased(Version, versions), sa.orm.aliased(Report, versions)
     query = (
         sa.select(
@@ -57,9 +62,11 @@ def export_rows(session: Session, filters: QueryFilters | None = None) -> Iterat
         yield record
 
 
-def write_export(session: Session, path: Path, fmt: ExportFormat, filters: QueryFilters | None = None) -> int:
+def write_export(
+    session: Session, path: Path, fmt: ExportFormat, filters: QueryFilters | None = None, selection: sa.Select | None = None
+) -> int:
     """Write the export to ``path``; returns the number of rows written."""
-    rows = export_rows(session, filters)
+    rows = export_rows(session, filters, selection)
     if fmt == "csv":
         return _write_csv(path, rows)
     if fmt == "jsonl":

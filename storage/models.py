@@ -202,3 +202,16 @@ class Change(Base):
     previous_version_id: Mapped[int] = mapped_column(sa.ForeignKey("versions.id", ondelete="CASCADE"))
     significance: Mapped[str] = mapped_column(sa.String(12))  # numbers | text | formatting
     summary: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+
+
+class Notification(Base):
+    """One event as delivered (or not) by one notification rule (storage.notifications)."""
+
+    __tablename__ = "notifications"
+    rule: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
+    event_key: Mapped[str] = mapped_column(sa.String(400), primary_key=True)
+    status: Mapped[str] = mapped_column(sa.String(10))  # sent | failed
+    attempts: Mapped[int]
+    last_attempt: Mapped[datetime]
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    event: Mapped[dict[str, Any]] = mapped_column(sa.JSON)  # kept so a failed delivery can be sent again

@@ -4,6 +4,7 @@ harvester.siteconfig."""
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
@@ -40,6 +41,7 @@ def crawl(sites: tuple[str, ...], all_sites: bool, resume: bool, db: str | None,
         print_json(summary.to_dict())
     else:
         _print_summary(summary)
+        _print_trouble(db, summary.run_ids)
     unfinished = [f"{name} ({stats.finish_reason})" for name, stats in summary.sites.items() if stats.finish_reason != "finished"]
     if unfinished:
         fail(f"crawl did not finish: {', '.join(unfinished)}; run it again to resume")
@@ -66,18 +68,33 @@ def _print_summary(summary) -> None:  # type: ignore[no-untyped-def]
         click.echo(" ".join(f"{name}={value}" for name, value in zip(("site", *SUMMARY_COLUMNS), row)))
 
 
+def _print_trouble(db: str | None, run_ids: list[int]) -> None:
+    """One line per site whose crawl looks broken or blocked (storage.health)."""
+    from harvester.config import database_url
+    from storage.archive import Archive
+    from storage.health import assess_runs
+
+    with Archive.open(database_url(db, data_dir()), data_dir(), migrate=False) as archive, archive.session() as session:
+        for health in assess_runs(session, run_ids):
+            if not health.healthy:
+                click.echo(f"site {health.site} is unhealthy: {'; '.join(health.reasons)}", err=True)
+
+
 @click.command()
+@db_option
 @json_option
-def sites(as_json: bool) -> None:
-    """List the configured sites (harvester/sites/*.yaml and $HARVESTER_SITES_DIR)."""
+def sites(db: str | None, as_json: bool) -> None:
+    """List the configured sites (harvester/sites/*.yaml and $HARVESTER_SITES_DIR), with the
+    health of each site's newest crawl when the archive has one."""
     from harvester.siteconfig import SiteConfigError, load_sites
 
     try:
         configs = load_sites()
     except SiteConfigError as exc:
         fail(str(exc))
+    health = _site_health(db, [c.name for c in configs])
     if as_json:
-        print_json([config.to_dict() for config in configs])
+        print_json([{**config.to_dict(), "health": _health_dict(health.get(config.name))} for config in configs])
         return
     width = max([len(c.name) for c in configs] + [4])
     for config in configs:
@@ -85,3 +102,32 @@ def sites(as_json: bool) -> None:
         click.echo(f"{config.name:<{width}}  {config.family:<8}  {config.title}{flag}")
         for url in config.start_urls:
             click.echo(f"{'':<{width}}  {'':<8}  {url}")
+        state = health.get(config.name)
+        if state is not None:
+            verdict = "healthy" if state.healthy else f"UNHEALTHY: {'; '.join(state.reasons)}"
+            click.echo(f"{'':<{width}}  {'':<8}  last crawl (run {state.run_id}): {verdict}")
+
+
+def _site_health(db: str | None, names: list[str]) -> dict[str, Any]:
+    """Health by site from the archive; nothing when there is no archive yet or it is unreachable."""
+    from harvester.cli.archive_cmd import _missing_sqlite_file
+    from harvester.config import database_url
+    from storage.archive import Archive
+    from storage.db import DatabaseUnavailable
+    from storage.health import site_health
+
+    url = database_url(db, data_dir())
+    if _missing_sqlite_file(url) is not None:
+        return {}
+    try:
+        with Archive.open(url, data_dir()) as archive, archive.session() as session:
+            return site_health(session, names)
+    except DatabaseUnavailable:
+        return {}
+
+
+def _health_dict(state: Any) -> dict[str, Any] | None:
+    if state is None:
+        return None
+    return {"healthy": state.healthy, "reasons": state.reasons, "run_id": state.run_id,
+            "checked_at": state.checked_at.isoformat()}

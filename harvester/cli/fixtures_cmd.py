@@ -61,7 +61,7 @@ server_url_option = click.option(
 @click.argument("params", nargs=-1, metavar="[KEY=VALUE]...")
 @server_url_option
 def mutate(action: str, params: tuple[str, ...], server_url: str) -> None:
-    """Change a running fixture server: revise, reupload, publish, takedown, challenge, reset.
+    """Change a running fixture server: revise, reupload, publish, takedown, challenge, relayout, reset.
 
     \b
     Examples:

@@ -20,13 +20,17 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "history": ("harvester.cli.archive_cmd:history", "List a report's versions and captures."),
     "diff": ("harvester.cli.archive_cmd:diff", "Show what changed between two versions of a report."),
     "query": ("harvester.cli.archive_cmd:query", "Find reports by agency, year, findings and cell values."),
+    "coverage": ("harvester.cli.coverage_cmd:coverage", "Who published a year's report on time, late or not at all."),
     "export": ("harvester.cli.archive_cmd:export", "Export versions and cells as CSV, JSONL or Parquet."),
     "reparse": ("harvester.cli.archive_cmd:reparse", "Re-parse stored bytes with the current parser."),
     "db": ("harvester.cli.archive_cmd:db", "Database maintenance (upgrade)."),
     "parse": ("harvester.cli.parse_cmd:parse", "Parse a local report file."),
     "validate": ("harvester.cli.parse_cmd:validate", "Check reports for consistency findings."),
+    "feed": ("harvester.cli.notify_cmd:feed", "Write the Atom feed of report events."),
+    "notify": ("harvester.cli.notify_cmd:notify", "Test and send notifications (notify.yaml)."),
     "fixtures": ("harvester.cli.fixtures_cmd:fixtures", "Serve and mutate the bundled fixture portals."),
     "demo": ("harvester.cli.demo_cmd:demo", "Serve the fixture portals, crawl them and show the result."),
+    "serve": ("harvester.cli.serve_cmd:serve", "Serve the archive as a read-only website."),
 }
 
 

@@ -107,6 +107,18 @@ def challenge(state: ServerState, url: str | None = None, kind: str = "ruishu", 
     return {"url": url, "kind": kind}
 
 
+def relayout(state: ServerState, portal: str | None = None) -> dict[str, Any]:
+    """The portal's list API is upgraded to new field names: the column answers, but lists
+    nothing a walker of the old layout recognises."""
+    found = state.root.portals.get(portal or "")
+    if found is None or "api_path" not in found.options:
+        choices = sorted(k for k, p in state.root.portals.items() if "api_path" in p.options)
+        raise MutationError(f"relayout needs a portal whose list comes from an API: {', '.join(choices)}")
+    state.mutations.relaid_out.add(found.key)
+    state.mutations.listing_changed[found.key] = state.now()
+    return {"portal": found.key, "api": found.options["api_path"]}
+
+
 def reset(state: ServerState) -> dict[str, Any]:
     """Undo every mutation: the portals answer as the root was generated."""
     state.reset()
@@ -129,5 +141,6 @@ ACTIONS: dict[str, Callable[..., dict[str, Any]]] = {
     "publish": publish,
     "takedown": takedown,
     "challenge": challenge,
+    "relayout": relayout,
     "reset": reset,
 }

@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import posixpath
+import json
 import threading
 from dataclasses import dataclass, field
+from typing import Any
 
 from harvester.fixtureserver.families import FAMILIES
 from harvester.fixtureserver.site import ListItem, Portal, PortalRoot, StaticFile
@@ -50,6 +52,7 @@ class Mutations:
     touched: dict[str, Touch] = field(default_factory=dict)
     challenges: dict[str, str] = field(default_factory=dict)  # URL -> challenge kind
     listing_changed: dict[str, dt.datetime] = field(default_factory=dict)  # portal -> when
+    relaid_out: set[str] = field(default_factory=set)  # portals whose list API renamed its fields
 
 
 class ServerState:
@@ -102,10 +105,13 @@ class ServerState:
             dates = [
                 dt.datetime.combine(dt.date.fromisoformat(i.date), _LIST_HOUR) for i in items if i.report is not None
             ]
+            body = answer.body
+            if portal.key in self.mutations.relaid_out and answer.content_type.startswith("application/json"):
+                body = relaid_out_json(body)
             changed = self.mutations.listing_changed.get(portal.key)
             last_modified = max(dates + ([changed] if changed else []), default=_NOTHING_LISTED)
             content_type = self.root.content_types.get(path, answer.content_type)
-            return Resource(answer.body, content_type, etag=_etag(answer.body), last_modified=last_modified)
+            return Resource(body, content_type, etag=_etag(body), last_modified=last_modified)
         return None
 
     def _static(self, url: str) -> Resource | None:
@@ -142,6 +148,23 @@ class ServerState:
                 # parameter), so renaming the file renames the link.
                 body = body.replace(_file_name(report.attachment).encode(), _file_name(moved_to).encode())
         return body
+
+
+# A platform upgrade that renames a list API's fields to pinyin initials, as many Chinese
+# CMSes name them: the column still answers, but a walker that knows the old names finds
+# nothing, which is what site health must notice.
+_PINYIN_FIELDS = {"title": "bt", "url": "lj", "date": "fbrq", "items": "sjlb", "pages": "zys", "total": "zs"}
+
+
+def relaid_out_json(body: bytes) -> bytes:
+    def rename(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {_PINYIN_FIELDS.get(k, k): rename(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [rename(v) for v in value]
+        return value
+
+    return json.dumps(rename(json.loads(body)), ensure_ascii=False).encode("utf-8")
 
 
 def _file_name(url: str) -> str:

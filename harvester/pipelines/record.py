@@ -9,7 +9,7 @@ from pathlib import Path
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
-from harvester.crawl import count, run_stats
+from harvester.crawl import RUN_ID_STAT, count, health_stats, run_stats
 from harvester.items import ReportItem
 from harvester.pipelines.archive import archive_for
 from harvester.pipelines.batching import Batcher
@@ -53,6 +53,7 @@ class RecordPipeline:
 
     def open_spider(self) -> None:
         self.run_id = archive_for(self.crawler).start_run(self.crawler.spider.site.name, self.run_kind)
+        self.crawler.stats.set_value(RUN_ID_STAT, self.run_id)
         # One writer (SQLite has one; records stay in order), in its own process when
         # HARVESTER_RECORD_WORKER is on, so writing does not take the reactor's CPU.
         settings = self.crawler.settings
@@ -71,7 +72,8 @@ class RecordPipeline:
         if self.run_id is None:
             return
         status = "ok" if reason == "finished" else "interrupted"
-        archive_for(self.crawler).finish_run(self.run_id, status, run_stats(self.crawler.stats.get_stats()))
+        stats = self.crawler.stats.get_stats()
+        archive_for(self.crawler).finish_run(self.run_id, status, {**run_stats(stats), **health_stats(stats)})
 
     async def process_item(self, item: ReportItem) -> ReportItem:
         item.run_id = self.run_id

@@ -11,8 +11,10 @@ import importlib
 from collections.abc import Callable, Mapping
 from pathlib import PurePosixPath
 
+from parsers import limits
 from parsers.document import Document
 from parsers.extract.sniff import sniff_format
+from parsers.extract.surrogates import mend_document
 from parsers.errors import ExtractionError
 
 # format -> "module:function" of its extractor, imported on first use (pdfplumber and
@@ -45,15 +47,27 @@ def extract(
     """
     if not data or not data.strip():
         raise ExtractionError("the file is empty")
+    limits.check("input_bytes", len(data))
     suffix = PurePosixPath(filename).suffix.lower().lstrip(".") if filename else None
     fmt = sniff_format(data, suffix=suffix, content_type=content_type)
+    return extract_as(fmt, data, content_type=content_type, images=images)
+
+
+def extract_as(
+    fmt: str, data: bytes, *, content_type: str | None = None, images: Mapping[str, bytes] | None = None
+) -> Document:
+    """Read ``data`` as format ``fmt`` (seedtext, html, docx, xlsx, xls, image, pdf, rtf, doc, wps) within the
+    limits of one document."""
     module_name, function_name = _EXTRACTORS[fmt].split(":")
     extractor = getattr(importlib.import_module(module_name), function_name)
-    if fmt == "html":  # only HTML has a charset the HTTP header may declare
-        return extractor(data, content_type=content_type, images=images)
-    if fmt == "pdf":
-        return _pdf(extractor, data)
-    return extractor(data)
+    with limits.extraction():
+        if fmt == "html":  # only HTML has a charset the HTTP header may declare
+            doc = extractor(data, content_type=content_type, images=images)
+        elif fmt == "pdf":
+            doc = _pdf(extractor, data)
+        else:
+            doc = extractor(data)
+    return mend_document(doc)
 
 
 def _pdf(text_layer: Callable[[bytes], Document], data: bytes) -> Document:

@@ -8,12 +8,14 @@ Every slot a merge covers becomes a GridCell copy naming the origin slot.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from io import BytesIO
 
 from lxml import etree
 
 from parsers.document import Block, Document, GridCell, Table
 from parsers.errors import ExtractionError
+from parsers.limits import check_tree, read_zip_member, take_table_slots
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _NS = {"w": _W}
@@ -26,10 +28,12 @@ _HEADING_STYLES = ("heading", "title", "标题")
 def extract_docx(data: bytes) -> Document:
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
-            xml = archive.read("word/document.xml")
-            styles = archive.read("word/styles.xml") if "word/styles.xml" in archive.namelist() else b""
+            xml = read_zip_member(archive, "word/document.xml")
+            styles = read_zip_member(archive, "word/styles.xml") if "word/styles.xml" in archive.namelist() else b""
         root = etree.fromstring(xml, parser=etree.XMLParser(huge_tree=True, resolve_entities=False))
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zipfile.LargeZipFile) as exc:
+        check_tree(root, len(xml))
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zipfile.LargeZipFile, ValueError, NotImplementedError,
+            RuntimeError, zlib.error) as exc:  # what zipfile raises for bad offsets, methods, encryption, data
         raise ExtractionError(f"damaged DOCX (truncated or not a Word file): {exc}") from exc
     except etree.XMLSyntaxError as exc:
         raise ExtractionError(f"damaged DOCX: word/document.xml is not well-formed ({exc.msg})") from exc
@@ -106,11 +110,14 @@ def _read_table(tbl: etree._Element) -> Table:
         row: list[GridCell] = []
         origin_of: dict[int, tuple[int, int]] = {}
         before = tr.find("w:trPr/w:gridBefore", _NS)
-        for _ in range(_int(before.get(_VAL) if before is not None else None, 0)):
+        skipped = _int(before.get(_VAL) if before is not None else None, 0)
+        take_table_slots(skipped)
+        for _ in range(skipped):
             row.append(GridCell(""))
         for tc in tr.iterfind("w:tc", _NS):
             span_element = tc.find("w:tcPr/w:gridSpan", _NS)
             span = max(1, _int(span_element.get(_VAL) if span_element is not None else None, 1))
+            take_table_slots(span)
             vmerge = tc.find("w:tcPr/w:vMerge", _NS)
             col = len(row)
             above = origins[r - 1].get(col) if r and origins else None

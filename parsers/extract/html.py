@@ -18,6 +18,7 @@ from parsers.document import Block, Document
 from parsers.errors import ExtractionError
 from parsers.extract.encoding import decode_html
 from parsers.extract.html_tables import read_table
+from parsers.limits import check_tree
 
 _META_NAMES = ("ArticleTitle", "PubDate", "ContentSource", "SiteName", "ColumnName", "ColumnType")
 _INFO_LABELS = ("索引号", "发布机构", "发文日期", "成文日期", "发布日期", "文号", "主题分类")
@@ -39,8 +40,11 @@ _BLOCK_TAGS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _DENSITY_SHARE = 0.6
 _MIN_CONTAINER_CHARS = 20
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\ufeff]")
-_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+# Zero-width characters, and control characters lxml refuses to put back into a tree.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# huge_tree: without it libxml2 silently cuts text nodes past 10 MB and drops everything nested
+# past 256 levels; the limits module bounds both with an error instead.
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, huge_tree=True)
 
 
 def extract_html(data: bytes, *, content_type: str | None = None, images: Mapping[str, bytes] | None = None) -> Document:
@@ -53,6 +57,7 @@ def extract_html(data: bytes, *, content_type: str | None = None, images: Mappin
         raise ExtractionError(f"unreadable HTML: {exc}") from exc
     if root is None:
         raise ExtractionError("the HTML page has no text in its body")
+    check_tree(root, len(text))
     page_meta = _meta_tags(root)
     page_title = page_meta.get("ArticleTitle") or _first_text(root, "//h1") or _first_text(root, "//title")
     for element in list(root.iter(*_CHROME_TAGS)):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from parsers.document import GridCell, Table
+from parsers.limits import take_table_slots
 
 _MAX_SPAN = 100  # guards against colspan="9999" in hand-edited pages
 _CELL_BREAKS = frozenset({"br", "p", "div", "li"})
@@ -23,6 +24,7 @@ def read_table(element: etree._Element) -> Table:
             while col < len(row) and row[col] is not None:  # slots a rowspan from above fills
                 col += 1
             rowspan, colspan = _span(td.get("rowspan")), _span(td.get("colspan"))
+            take_table_slots(rowspan * colspan)
             origin = GridCell(cell_text(td))
             copy = GridCell(origin.text, span_of=(row_index, col))
             for dr in range(rowspan):

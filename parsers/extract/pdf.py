@@ -10,10 +10,12 @@ right-aligned, or when the line before it ended a sentence short of the right ma
 from __future__ import annotations
 
 import re
+import traceback
 from dataclasses import dataclass, field
 
 from parsers.document import Block, Document
 from parsers.errors import ExtractionError
+from parsers.extract.pdf_streams import check_stream_sizes
 from parsers.extract.pdf_page import Char, TextLine, read_pages, text_lines
 from parsers.extract.pdf_tables import TableFragment, find_tables, fragments_to_table, inside
 
@@ -37,18 +39,26 @@ class _Item:
 def extract_pdf(data: bytes) -> Document:
     import pypdfium2
 
+    check_stream_sizes(data)
     try:
         pages = read_pages(data)
     except pypdfium2.PdfiumError as exc:
         raise ExtractionError(f"damaged or unreadable PDF: {exc}") from exc
     except Exception as exc:  # pdfminer, the fallback reader, raises many kinds of error on broken files
-        if not type(exc).__module__.startswith("pdfminer"):
+        if not _raised_in_pdfminer(exc):
             raise
         raise ExtractionError(f"damaged or unreadable PDF: {type(exc).__name__}: {exc}".splitlines()[0]) from exc
     items = [item for number, (chars, edges) in enumerate(pages) for item in _page_items(number, chars, edges)]
     if not items:
         raise ExtractionError("the PDF has no text layer (a scanned image?)")
     return Document(blocks=_blocks(_join_tables(items)), source_format="pdf")
+
+
+def _raised_in_pdfminer(exc: Exception) -> bool:
+    """True when pdfminer raised ``exc`` or a built-in error (ValueError, RecursionError) from its code."""
+    return type(exc).__module__.startswith("pdfminer") or any(
+        frame.f_globals.get("__name__", "").startswith("pdfminer") for frame, _ in traceback.walk_tb(exc.__traceback__)
+    )
 
 
 def _page_items(number: int, chars: list[Char], edges: list[dict]) -> list[_Item]:

@@ -21,6 +21,8 @@ from typing import Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from parsers.limits import check
+
 _AXIS_SLACK = 1.0  # points a ruling may lean and still count as horizontal/vertical
 _LINE_TOLERANCE = 3.0  # chars whose tops are this close sit on one line
 _WORD_GAP = 3.0  # a gap wider than this between two chars prints as a space
@@ -53,6 +55,7 @@ def read_pages(data: bytes) -> list[tuple[list[Char], list[dict[str, Any]]]]:
     """
     document = pdfium.PdfDocument(data)
     try:
+        check("pdf_pages", len(document))
         pages: list[tuple[list[Char], list[dict[str, Any]]] | None] = []
         for page in document:
             textpage = page.get_textpage()

@@ -13,6 +13,7 @@ from typing import Any
 
 from parsers.document import GridCell, Table
 from parsers.extract.pdf_page import Char, text_lines
+from parsers.limits import take_table_slots
 
 _SNAP = 1.5  # points: two rulings closer than this are one
 _TOLERANCE = 3  # points: rulings this close are snapped and joined, as pdfplumber does by default
@@ -80,6 +81,7 @@ def fragments_to_table(fragments: list[TableFragment]) -> Table:
 def _grid(fragment: TableFragment, columns: list[float]) -> list[list[GridCell]]:
     tops = _snap(y for box, _ in fragment.cells for y in (box[1], box[3]))
     width, height = len(columns) - 1, len(tops) - 1
+    take_table_slots(width * height)
     grid: list[list[GridCell | None]] = [[None] * width for _ in range(height)]
     for (x0, top, x1, bottom), text in sorted(fragment.cells, key=lambda c: (c[0][1], c[0][0])):
         c0, c1 = _index(columns, x0), _index(columns, x1)

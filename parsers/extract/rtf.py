@@ -13,6 +13,7 @@ import re
 
 from parsers.document import Block, Document, GridCell, Table
 from parsers.errors import ExtractionError
+from parsers.limits import check
 
 _TOKEN = re.compile(rb"\\([a-zA-Z]+)(-?\d+)? ?|\\'([0-9a-fA-F]{2})|\\(.)|([{}])|([\r\n]+)|([^\\{}\r\n]+)", re.S)
 _SKIPPED = frozenset({b"fonttbl", b"colortbl", b"stylesheet", b"info", b"pict", b"object", b"header", b"footer",
@@ -32,6 +33,7 @@ class _Reader:
         self.merges: list[str] = []  # per cell of the row being defined: "", "h" or "v"
         self.next_merge = ""  # the merge marker of the cell whose \cellx comes next
         self.in_table = False
+        self.high_surrogate: int | None = None  # a \\uN high surrogate waiting for its low half
 
     def flush_bytes(self) -> None:
         if self.pending:
@@ -40,10 +42,31 @@ class _Reader:
 
     def add(self, text: str) -> None:
         self.flush_bytes()
+        self.end_surrogate()
         self.text.append(text)
+
+    def add_code(self, code: int) -> None:
+        """A ``\\uN`` character; N is a signed 16-bit value, astral characters come as surrogate pairs."""
+        if -0x8000 <= code < 0:
+            code += 0x10000
+        if 0xDC00 <= code < 0xE000 and self.high_surrogate is not None:
+            code = 0x10000 + ((self.high_surrogate - 0xD800) << 10) + (code - 0xDC00)
+            self.high_surrogate = None
+        elif 0xD800 <= code < 0xDC00:
+            self.end_surrogate()
+            self.high_surrogate = code
+            return
+        # A lone surrogate or a number no character has would break every later UTF-8 encode.
+        self.add(chr(code) if 0 <= code <= 0x10FFFF and not 0xD800 <= code < 0xE000 else "\ufffd")
+
+    def end_surrogate(self) -> None:
+        if self.high_surrogate is not None:
+            self.high_surrogate = None
+            self.text.append("\ufffd")
 
     def take_text(self) -> str:
         self.flush_bytes()
+        self.end_surrogate()
         text = "".join(self.text)
         self.text.clear()
         return text
@@ -97,6 +120,7 @@ def extract_rtf(data: bytes) -> Document:
     for word, arg, hexbyte, symbol, brace, newline, text in _TOKEN.findall(data):
         if brace == b"{":
             stack.append((skipped, uc))
+            check("nesting_depth", len(stack))
             continue
         if brace == b"}":
             skipped, uc = stack.pop() if stack else (False, 1)
@@ -119,7 +143,7 @@ def extract_rtf(data: bytes) -> Document:
         if word:
             to_skip = _control(reader, word, arg, uc)
             if word == b"uc":
-                uc = int(arg or 1)
+                uc = max(0, int(arg or 1))
         elif hexbyte:
             reader.pending.append(int(hexbyte, 16))
         elif symbol in (b"\\", b"{", b"}"):
@@ -138,8 +162,9 @@ def extract_rtf(data: bytes) -> Document:
 def _control(reader: _Reader, word: bytes, arg: bytes, uc: int) -> int:
     """Apply one control word; returns how many fallback characters follow it."""
     if word == b"u":
-        code = int(arg)
-        reader.add(chr(code + 0x10000 if code < 0 else code))
+        if not arg:
+            return 0  # \u without its number is no character: ignored like an unknown word
+        reader.add_code(int(arg))
         return uc
     if word == b"par":
         reader.paragraph()

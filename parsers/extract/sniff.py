@@ -34,6 +34,7 @@ def sniff_format(data: bytes, *, suffix: str | None = None, content_type: str | 
     if head.startswith(_OLE2_MAGIC) and _XLS_STREAM in data and _WORD_STREAM not in data:
         return "xls"
     if head.startswith(_OLE2_MAGIC):
+        _check_ole2(data)
         return "wps" if suffix in {"wps", "wpt"} or "wps" in (content_type or "").lower() else "doc"
     if _HTML_MARKER.search(stripped[:1024]):
         return "html"
@@ -45,13 +46,33 @@ def sniff_format(data: bytes, *, suffix: str | None = None, content_type: str | 
 def _sniff_zip(data: bytes) -> str:
     try:
         names = zipfile.ZipFile(BytesIO(data)).namelist()
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
         raise ExtractionError(f"damaged ZIP container (truncated DOCX?): {exc}") from exc
     if "word/document.xml" in names:
         return "docx"
     if "xl/workbook.xml" in names:
         return "xlsx"
     raise ExtractionError("a ZIP archive that is neither a Word document nor an Excel workbook")
+
+
+def _check_ole2(data: bytes) -> None:
+    """Refuse an OLE2 header over anything but a compound file with a Word text stream.
+
+    LibreOffice imports whatever follows a bare OLE2 header as plain text, which gives a
+    "report" of mojibake; DOC and WPS both keep their text in a WordDocument stream.
+    """
+    import olefile
+
+    # Version 3 files use 512-byte sectors, version 4 files 4096-byte ones; both little-endian.
+    if data[26:34] not in (b"\x03\x00\xfe\xff\x09\x00\x06\x00", b"\x04\x00\xfe\xff\x0c\x00\x06\x00"):
+        raise ExtractionError("damaged OLE2 file: no compound-file header after the OLE2 signature (not a DOC/WPS)")
+    try:
+        with olefile.OleFileIO(BytesIO(data)) as ole:
+            has_text = ole.exists("WordDocument")
+    except Exception as exc:  # olefile fails on damaged files with many kinds of error
+        raise ExtractionError(f"damaged OLE2 file (not a readable DOC/WPS): {exc}".splitlines()[0]) from exc
+    if not has_text:
+        raise ExtractionError("an OLE2 file without a WordDocument stream: not a DOC/WPS report")
 
 
 def _looks_like_text(head: bytes) -> bool:

@@ -103,6 +103,18 @@ def fixture_server(offsite: OffsiteListener, monkeypatch: pytest.MonkeyPatch):  
     server.stop()
 
 
+@pytest.fixture
+def portal(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """The fixture portals without the off-site listener, for tests that make no scope claims
+    (the listener's port is shared by every run of the suite on the machine)."""
+    from harvester.fixtureserver.server import serve_in_thread
+
+    server = serve_in_thread()
+    monkeypatch.setenv("HARVESTER_FIXTURE_URL", server.url)
+    yield server
+    server.stop()
+
+
 def crawl_env(data_dir: Path, polite: bool = False) -> dict[str, str]:
     env = dict(os.environ, HARVESTER_DATA_DIR=str(data_dir))
     if not polite:

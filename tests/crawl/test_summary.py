@@ -41,3 +41,13 @@ def test_plain_summary_off_a_terminal(capsys) -> None:  # type: ignore[no-untype
     line = capsys.readouterr().out.strip()
     assert line.startswith("site=fixture-trs pages_fetched=40 reports_found=12 new_reports=11")
     assert line.endswith("elapsed=2.5s")
+
+
+def test_health_counters_come_from_scrapy_stats() -> None:
+    from harvester.crawl import health_stats
+
+    stats = {"robotstxt/forbidden": 2, "downloader/response_status_count/503": 3,
+             "downloader/response_status_count/500": 1, "downloader/response_status_count/404": 7,
+             "downloader/exception_count": 1}
+    assert health_stats(stats) == {"robots_disallowed": 2, "server_errors": 5}
+    assert health_stats({}) == {"robots_disallowed": 0, "server_errors": 0}

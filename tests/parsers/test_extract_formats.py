@@ -9,15 +9,16 @@ from parsers.document import Document
 from parsers.errors import ExtractionError
 from parsers.extract import extract
 from parsers.extract.sniff import sniff_format
+from tests.hostile.compound import compound_file
 
 
 @pytest.mark.parametrize(
     ("data", "suffix", "content_type", "fmt"),
     [
         (b"%PDF-1.7\n...", "docx", None, "pdf"),  # bytes beat the name
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 8, "doc", None, "doc"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 8, "wps", None, "wps"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 8, None, "application/kswps", "wps"),
+        (compound_file(), "doc", None, "doc"),
+        (compound_file(), "wps", None, "wps"),
+        (compound_file(), None, "application/kswps", "wps"),
         (b"\xef\xbb\xbf<!DOCTYPE html><html>", "txt", None, "html"),
         ("  <div id=zoom><p>报告</p></div>".encode("gbk"), None, None, "html"),
         ("一、总体情况\n\t规章\n\t0\n".encode("utf-8"), "pdf.txt", None, "seedtext"),

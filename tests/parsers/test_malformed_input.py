@@ -11,6 +11,7 @@ from parsers.errors import ConverterMissing, ExtractionError, ParseError
 from parsers.report import Report
 from parse_expectations import malformed_outcomes
 from seed_edits import seed_text
+from tests.hostile.compound import compound_file
 
 
 
@@ -43,7 +44,7 @@ def test_unreadable_input_is_one_line_extraction_error(data: bytes, filename: st
 
 def test_doc_and_wps_need_libreoffice(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))  # no soffice anywhere on it
-    ole2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+    ole2 = compound_file()
     with pytest.raises(ConverterMissing, match=r"\.doc file: LibreOffice \(soffice\) is not installed"):
         parse_bytes(ole2, filename="report.doc")
     with pytest.raises(ConverterMissing, match=r"\.wps file"):

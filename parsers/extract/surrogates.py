@@ -1,0 +1,51 @@
+"""Text that encodes: UTF-16 surrogate halves some readers hand out, paired up or replaced.
+
+pdfium gives a character beyond U+FFFF (an emoji, a rare CJK name character such as 𪚥) as
+its two UTF-16 halves, one per glyph index; Python keeps them as two lone surrogates, which
+no UTF-8 encoder accepts, so one such character would fail every later write of the report.
+Adjacent halves are joined into their character and a half without its partner becomes
+U+FFFD, in every text a document carries.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterator
+
+from parsers.document import Block, Document, GridCell, Table
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def mend(text: str) -> str:
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+def mend_document(doc: Document) -> Document:
+    """``doc`` with every text mended (the same object when no text needs it)."""
+    if not any(_SURROGATE.search(text) for text in document_texts(doc)):
+        return doc
+    blocks = [
+        Block(block.kind, mend(block.text),
+              Table([[dataclasses.replace(cell, text=mend(cell.text)) for cell in row] for row in block.table.rows])
+              if block.table is not None else None)
+        for block in doc.blocks
+    ]
+    return dataclasses.replace(
+        doc, blocks=blocks, page_meta={key: mend(value) for key, value in doc.page_meta.items()},
+        page_title=mend(doc.page_title) if doc.page_title is not None else None,
+    )
+
+
+def document_texts(doc: Document) -> Iterator[str]:
+    """Every text a document carries: page metadata, page title, block texts, table cells."""
+    yield from doc.page_meta.values()
+    if doc.page_title is not None:
+        yield doc.page_title
+    for block in doc.blocks:
+        yield block.text
+        if block.table is not None:
+            yield from (cell.text for row in block.table.rows for cell in row)

@@ -1,0 +1,101 @@
+"""Is a site still yielding reports? Judged from a crawl run's statistics against the runs before.
+
+A broken list walker looks like a quiet year: the column answers, nothing is found. So a run
+that found no report links where earlier runs of the site found some is unhealthy, and so is
+one that met a challenge page, was refused by robots.txt, or got a run of server errors.
+Statistics a crawler did not record count as 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from storage.models import Run
+
+# Server errors (5xx, time-outs) in one run that make a site unhealthy.
+SERVER_ERRORS_LIMIT = 3
+
+
+@dataclass
+class RunHealth:
+    run_id: int
+    site: str
+    checked_at: datetime
+    reasons: list[str] = field(default_factory=list)
+    blocked: bool = False
+
+    @property
+    def healthy(self) -> bool:
+        return not self.reasons
+
+
+def assess(run: Run, earlier_found: int) -> RunHealth:
+    """The health of one finished run; ``earlier_found``: most report links of an earlier ok run."""
+    stats: dict[str, Any] = run.stats or {}
+    health = RunHealth(run.id, run.site, run.finished_at or run.started_at)
+    blocked = int(stats.get("blocked", 0))
+    if blocked:
+        health.blocked = True
+        health.reasons.append(f"{blocked} response(s) were challenge pages")
+    disallowed = int(stats.get("robots_disallowed", 0))
+    if disallowed:
+        health.reasons.append(f"robots.txt disallows {disallowed} list or report URL(s)")
+    server_errors = int(stats.get("server_errors", 0))
+    if server_errors >= SERVER_ERRORS_LIMIT:
+        health.reasons.append(f"{server_errors} server errors")
+    empty_selectors = int(stats.get("selector_empty", 0))
+    if empty_selectors:
+        health.reasons.append(f"a configured selector matched nothing on {empty_selectors} list page(s)")
+    if int(stats.get("reports_found", 0)) == 0 and earlier_found > 0:
+        health.reasons.append(f"list pages yielded no report links (earlier runs found {earlier_found})")
+    if run.status == "failed":  # an interrupted run is the operator's doing, not the site's
+        health.reasons.append("the crawl failed")
+    return health
+
+
+def assess_runs(session: Session, run_ids: Iterable[int]) -> list[RunHealth]:
+    runs = list(session.scalars(sa.select(Run).where(Run.id.in_(list(run_ids)), Run.status != "running").order_by(Run.id)))
+    return [_health(session, run) for run in runs]
+
+
+def trouble_started(session: Session, health: RunHealth) -> int:
+    """The first run of the unbroken series of unhealthy runs that ``health``'s run ends:
+    one breakage is one event, however many crawls meet it."""
+    earlier = session.scalars(
+        sa.select(Run).where(Run.site == health.site, Run.id < health.run_id, Run.status != "running")
+        .order_by(Run.id.desc()).limit(50)
+    )
+    start = health.run_id
+    for run in earlier:
+        before = _health(session, run)
+        if before.healthy or before.blocked != health.blocked:
+            break
+        start = run.id
+    return start
+
+
+def site_health(session: Session, sites: Iterable[str] | None = None) -> dict[str, RunHealth]:
+    """Each site's health as of its newest finished run (sites never crawled are absent)."""
+    newest = sa.select(sa.func.max(Run.id)).where(Run.status != "running").group_by(Run.site)
+    query = sa.select(Run).where(Run.id.in_(newest))
+    if sites is not None:
+        query = query.where(Run.site.in_(list(sites)))
+    return {run.site: _health(session, run) for run in session.scalars(query)}
+
+
+def _health(session: Session, run: Run) -> RunHealth:
+    return assess(run, _earlier_found(session, run))
+
+
+def _earlier_found(session: Session, run: Run) -> int:
+    stats = session.scalars(
+        sa.select(Run.stats).where(Run.site == run.site, Run.id < run.id, Run.status == "ok")
+        .order_by(Run.id.desc()).limit(10)
+    )
+    return max((int((s or {}).get("reports_found", 0)) for s in stats), default=0)
