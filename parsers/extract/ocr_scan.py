@@ -10,8 +10,10 @@ label ends the page with a bracket still open) is put back together, as in the p
 from __future__ import annotations
 
 import re
+import warnings
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
+from io import BytesIO
 from typing import Any
 
 import cv2
@@ -19,11 +21,14 @@ import numpy as np
 
 from parsers.cells import parse_cell
 from parsers.document import Block, Document, GridCell, OcrText, Table
-from parsers.errors import ExtractionError
+from parsers.errors import ExtractionError, LimitExceeded
 from parsers.extract.ocr import engine
 from parsers.extract.ocr_page import PageTable, TextLine, read_page
 from parsers.extract.pdf import _ENDS_SENTENCE, _PAGE_NUMBER
 
+# A picture is decoded whole before anything is read: a crafted PNG of a few KB can ask for
+# gigabytes. An A4 page scanned at 600 dpi is 35 million pixels.
+MAX_PIXELS = 80_000_000
 _OPENERS, _CLOSERS = "（(", "）)"
 # How a table row's own label starts: its number (一、 （一） 1．) or a table 2 caption (第二十条…).
 _ROW_START = re.compile(r"^\s*(?:第|[一二三四五六七八九十]{1,3}\s*[、.．]|[（(]|\d{1,2}\s*[、.．·])")
@@ -58,10 +63,17 @@ def _page_pictures(data: bytes) -> Iterator[np.ndarray]:
     document = pdfium.PdfDocument(data)
     try:
         for page in document:
-            bitmap = _pictures(page)[0].get_bitmap(render=False)
+            picture = _pictures(page)[0]
+            _check_pixels(*picture.get_px_size())
+            bitmap = picture.get_bitmap(render=False)
             yield _as_bgr(bitmap.to_numpy(), bitmap.format)
     finally:
         document.close()
+
+
+def _check_pixels(width: int, height: int) -> None:
+    if width * height > MAX_PIXELS:
+        raise LimitExceeded(f"a picture of {width}x{height} pixels exceeds MAX_PIXELS={MAX_PIXELS} of parsers/extract/ocr_scan.py")
 
 
 def _pictures(page: Any) -> list[Any]:
@@ -81,6 +93,17 @@ def image_blocks(data: bytes) -> list[Block]:
 
 
 def decode_image(data: bytes) -> np.ndarray:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():  # Pillow's own bomb check warns; ours below decides
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            size = Image.open(BytesIO(data)).size  # reads the header only
+    except Image.DecompressionBombError as exc:
+        raise LimitExceeded(f"a picture exceeds MAX_PIXELS={MAX_PIXELS} of parsers/extract/ocr_scan.py: {exc}".splitlines()[0]) from exc
+    except (UnidentifiedImageError, OSError) as exc:
+        raise ExtractionError(f"damaged or unsupported image file: {exc}".splitlines()[0]) from exc
+    _check_pixels(*size)
     image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
     if image is None:
         raise ExtractionError("damaged or unsupported image file")

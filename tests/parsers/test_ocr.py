@@ -17,6 +17,7 @@ from harvester.cli.main import cli
 from parsers.api import parse_bytes, parse_document
 from parsers.cells import parse_cell
 from parsers.document import Document, GridCell, OcrText, Table
+from parsers.errors import ExtractionError
 from parsers.extract import extract
 from parsers.extract.ocr_page import PageTable
 from parsers.extract.ocr_scan import join_pages
@@ -208,3 +209,18 @@ def test_a_reading_shaped_like_two_cells_run_together_is_flagged_however_sure() 
     assert cells["review.upheld"]["flagged"] and cells["review.upheld"]["confidence"] == 0.95
     assert not cells["review.corrected"]["flagged"]
     assert parse_cell(OcrText("1o", 0.97, False)).ocr_flagged  # "10" with a letter in it
+
+
+def test_a_picture_asking_for_more_pixels_than_the_limit_is_a_one_line_error(tmp_path: Path) -> None:
+    from PIL import Image
+
+    bomb = tmp_path / "bomb.png"
+    Image.new("1", (12_000, 9_000)).save(bomb)  # a few KB that decode to 108 million pixels
+    huge = tmp_path / "huge.png"
+    Image.new("1", (20_000, 20_000)).save(huge)  # past Pillow's own bomb limit too
+    for picture in (bomb, huge):
+        with pytest.raises(ExtractionError, match="MAX_PIXELS") as caught:
+            extract(picture.read_bytes())
+        assert "\n" not in str(caught.value)
+    with pytest.raises(ExtractionError, match="damaged or unsupported image"):
+        extract(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
