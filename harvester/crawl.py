@@ -124,6 +124,8 @@ def site_settings(site: SiteConfig, *, db_url: str, data_dir: Path, overrides: d
     overrides and politeness-off still beat), its JOBDIR and the archive it records into."""
     settings = project_settings(overrides)
     settings.setdict(site.scrapy_settings(), priority="spider")
+    if site.render != "off":
+        settings.setdict(settings.getdict("HARVESTER_RENDER_SETTINGS"), priority="spider")
     settings.setdict(
         {
             "JOBDIR": str(job_dir(data_dir, site.name)),

@@ -87,3 +87,24 @@ EXTENSIONS = {
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 LOG_LEVEL = "INFO"
+
+# Rendering, for sites whose config says `render` (harvester.crawl applies these to those
+# sites' crawlers only, so no other crawl starts a browser): scrapy-playwright driving the
+# system's Chromium, launched by path (nothing is downloaded), one page at a time.
+HARVESTER_CHROMIUM = _os.environ.get("HARVESTER_CHROMIUM", "/usr/bin/chromium")
+HARVESTER_RENDER_SETTINGS = {
+    "DOWNLOAD_HANDLERS": {
+        "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+        "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    },
+    "PLAYWRIGHT_BROWSER_TYPE": "chromium",
+    "PLAYWRIGHT_LAUNCH_OPTIONS": {
+        "executable_path": HARVESTER_CHROMIUM,
+        "headless": True,
+        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    },
+    "PLAYWRIGHT_MAX_CONTEXTS": 1,
+    "PLAYWRIGHT_MAX_PAGES_PER_CONTEXT": 1,
+    "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": 30_000,
+    "PLAYWRIGHT_ABORT_REQUEST": "harvester.spiders.render.abort_request",
+}

@@ -34,6 +34,10 @@ POLITENESS_SETTINGS = {
 # report pages. The parser finds the report body by itself.
 SELECTOR_KEYS = ("list_links", "next_page", "body", "attachments")
 
+# `render` in YAML -> when list pages are rendered in Chromium (see harvester.spiders.render).
+RENDER_MODES = {False: "off", "auto": "auto", True: "always"}
+DEFAULT_RENDER_BUDGET = 20
+
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 
 
@@ -57,6 +61,8 @@ class SiteConfig:
     extra_domains: list[str] = field(default_factory=list)
     verified: bool = True
     path: Path | None = None
+    render: str = "off"  # off | auto | always
+    render_budget: int = DEFAULT_RENDER_BUDGET  # pages rendered per crawl at most
 
     @property
     def allowed_domains(self) -> list[str]:
@@ -80,6 +86,8 @@ class SiteConfig:
             "selectors": self.selectors,
             "extra_domains": self.extra_domains,
             "verified": self.verified,
+            "render": self.render,
+            "render_budget": self.render_budget,
         }
 
 
@@ -149,6 +157,12 @@ def _build(name: str, data: dict[str, Any], path: Path) -> SiteConfig:
     unknown = set(selectors) - set(SELECTOR_KEYS)
     if unknown:
         raise SiteConfigError(f"site {name}: unknown selector keys: {', '.join(sorted(unknown))}")
+    render = data.get("render", False)
+    if render not in RENDER_MODES:
+        raise SiteConfigError(f"site {name}: render must be true, false or auto, not {render!r}")
+    budget = data.get("render_budget", DEFAULT_RENDER_BUDGET)
+    if not isinstance(budget, int) or isinstance(budget, bool) or budget < 1:
+        raise SiteConfigError(f"site {name}: render_budget must be a positive whole number of pages")
     return SiteConfig(
         name=name,
         title=str(data.get("title") or name),
@@ -163,6 +177,8 @@ def _build(name: str, data: dict[str, Any], path: Path) -> SiteConfig:
         extra_domains=[str(host) for host in data.get("extra_domains") or []],
         verified=bool(data.get("verified", True)),
         path=path,
+        render=RENDER_MODES[render],
+        render_budget=budget,
     )
 
 

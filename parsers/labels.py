@@ -35,6 +35,11 @@ def label_key(text: str) -> str:
     return folded.translate(_QUOTES)
 
 
+def starts_numbered(text: str) -> bool:
+    """True when a label starts with a row number (一、 （一） 1． 1、 …): the start of a row, not a wrapped tail."""
+    return bool(_NUMBERING.match(unicodedata.normalize("NFKC", printed_label(text))))
+
+
 def compact(text: str) -> str:
     """NFKC with white space removed, for substring tests on labels and table text."""
     return unicodedata.normalize("NFKC", _SPACE.sub("", text))
@@ -53,3 +58,47 @@ def chinese_number(text: str) -> int | None:
     if "十" not in text or len(units) > 1 or len(tens) > 1:
         return None
     return (_CN_NUMBER[tens] if tens else 1) * 10 + (_CN_NUMBER[units] if units else 0)
+
+
+# A printed label this short is matched only exactly: one wrong character in "总计" or
+# "其他" makes another word ("小计"), not a typo.
+_FUZZY_MIN_CHARS = 4
+# Edits allowed per character of the standard label: a dropped or wrong character in a
+# 4-7 character label, up to three in the long ones ("其他法律行政止公开" for
+# "其他法律行政法规禁止公开" drops 法规禁).
+_FUZZY_EDITS_PER_CHAR = 0.25
+
+
+def closest_label(key: str, standard: dict[str, str]) -> str | None:
+    """The value of the one ``standard`` label key ``key`` is a misprint of, or None.
+
+    ``key`` and the keys of ``standard`` are :func:`label_key` forms. A label matches when
+    its edit distance to a standard label is small for that label's length, and smaller
+    than to any other standard label (a tie names no row).
+    """
+    scored = sorted(
+        (edit_distance(key, candidate), candidate)
+        for candidate in standard
+        if len(candidate) >= _FUZZY_MIN_CHARS and abs(len(candidate) - len(key)) <= _allowed_edits(candidate)
+    )
+    if not scored:
+        return None
+    distance, best = scored[0]
+    if distance > _allowed_edits(best) or (len(scored) > 1 and scored[1][0] == distance):
+        return None
+    return standard[best]
+
+
+def _allowed_edits(candidate: str) -> int:
+    return max(1, int(len(candidate) * _FUZZY_EDITS_PER_CHAR))
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (insertions, deletions and substitutions of one character)."""
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b)))
+        previous = current
+    return previous[-1]

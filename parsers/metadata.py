@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from parsers.agency import clean_agency
 from parsers.dates import find_date
 from parsers.document import Document
 from parsers.hints import ReportHints
@@ -32,23 +33,25 @@ def read_metadata(doc: Document, layout: Layout, hints: ReportHints) -> Metadata
     title = "".join(re.sub(r"\s+", "", line) for line in layout.title_lines) or None
     info = parse_report_title(title) if title else None
     # The listing or page title the crawler saw stands in for a missing title block.
-    hinted = parse_report_title(hints.title or doc.page_title or "")
+    hinted = [found for found in (parse_report_title(hints.title or ""), parse_report_title(doc.page_title or "")) if found]
     body_paragraphs = layout.preamble + [p for s in layout.sections for p in s.paragraphs]
-    agency = (
-        (info.agency if info else None)
-        or hints.agency
-        or (hinted.agency if hinted else None)
-        or _first_value(doc.page_meta, hints.page_meta, keys=_PAGE_AGENCY_KEYS)
-        or layout.signature_agency
-        or _agency_in_text(body_paragraphs)
+    # The first source that holds a name; one holding page chrome or an artefact is passed over.
+    candidates = (
+        info.agency if info else None,
+        hints.agency,
+        *(found.agency for found in hinted),
+        *_values(doc.page_meta, hints.page_meta, keys=_PAGE_AGENCY_KEYS),
+        layout.signature_agency,
+        _agency_in_text(body_paragraphs),
     )
+    agency = next((name for name in map(clean_agency, candidates) if name), None)
     contacts = read_contacts("".join(body_paragraphs))
     return Metadata(
         agency=agency,
         title=title,
-        year=(info.year if info else None) or hints.year or (hinted.year if hinted else None)
+        year=(info.year if info else None) or hints.year or (hinted[0].year if hinted else None)
         or _statistics_year(body_paragraphs),
-        region=hints.region or region_of(agency),
+        region=hints.region or region_of(agency) or _region_in_page(doc.page_meta, hints.page_meta),
         publish_date=find_date(hints.publish_date or "")
         or find_date(_first_value(doc.page_meta, hints.page_meta, keys=_PAGE_DATE_KEYS) or ""),
         signed_date=layout.signed_date,
@@ -87,11 +90,23 @@ def _up_to_end(text: str, start: int) -> str:
 
 
 def _first_value(*metas: dict[str, str], keys: tuple[str, ...]) -> str | None:
-    for meta in metas:
-        for key in keys:
-            value = (meta.get(key) or "").strip()
-            if value:
-                return value
+    return next(iter(_values(*metas, keys=keys)), None)
+
+
+def _values(*metas: dict[str, str], keys: tuple[str, ...]) -> list[str]:
+    """The non-empty values of ``keys`` in ``metas``, in that order."""
+    return [value for meta in metas for key in keys if (value := (meta.get(key) or "").strip())]
+
+
+def _region_in_page(*metas: dict[str, str]) -> str | None:
+    """The region the document's publisher (发布机构, ContentSource) names when the agency names none.
+
+    Not SiteName: that is the host, often a city portal carrying its departments' reports.
+    """
+    for value in _values(*metas, keys=_PAGE_AGENCY_KEYS):
+        region = region_of(clean_agency(value))
+        if region:
+            return region
     return None
 
 

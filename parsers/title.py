@@ -11,6 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from parsers.agency import clean_agency
 from parsers.dates import printed_year
 
 _YEAR = re.compile(r"((?:19|20)\d{2}|[二][〇○零Ｏ][一二三四五六七八九〇○零Ｏ]{2})\s*年?\s*度?")
@@ -70,4 +71,4 @@ def parse_report_title(title: str) -> TitleInfo | None:
     else:  # "XX局政府信息公开工作年度报告（2020年）"
         agency = text[: subject.start()].strip(_EDGE)
     agency = re.sub(r"^关于", "", agency or "").strip(_EDGE)
-    return TitleInfo(agency=agency or None, year=year)
+    return TitleInfo(agency=clean_agency(agency), year=year)

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from storage.blobs import BlobStore
+from storage.blobstores import Blobs, open_blob_store
 from storage.capture import CaptureInput
 from storage.clock import utcnow
 from storage.db import check_reachable, create_engine, retrying, writer
@@ -38,14 +39,15 @@ class RunInfo:
 
 
 class Archive:
-    def __init__(self, engine: Engine, data_dir: Path) -> None:
+    def __init__(self, engine: Engine, data_dir: Path, blobs: Blobs | None = None) -> None:
         self.engine = engine
         self.data_dir = data_dir
-        self.blobs = BlobStore(data_dir / "blobs")
+        self.blobs = blobs if blobs is not None else BlobStore(data_dir / "blobs")
 
     @classmethod
-    def open(cls, db_url: str, data_dir: Path | str, *, migrate: bool = True) -> Archive:
-        """Open the archive; a fresh database is migrated to the newest schema first.
+    def open(cls, db_url: str, data_dir: Path | str, *, migrate: bool = True, blobs_url: str | None = None) -> Archive:
+        """Open the archive; a fresh database is migrated to the newest schema first. Raw bytes
+        go to ``blobs_url`` (else $HARVESTER_BLOBS_URL, else ``<data_dir>/blobs``).
 
         Raises ``storage.db.DatabaseUnavailable`` (one line) when the database cannot be reached.
         """
@@ -53,7 +55,7 @@ class Archive:
         check_reachable(engine)
         if migrate:
             ensure_current(engine)
-        return cls(engine, Path(data_dir))
+        return cls(engine, Path(data_dir), open_blob_store(blobs_url, Path(data_dir)))
 
     def close(self) -> None:
         self.engine.dispose()

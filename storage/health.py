@@ -35,8 +35,17 @@ class RunHealth:
         return not self.reasons
 
 
-def assess(run: Run, earlier_found: int) -> RunHealth:
-    """The health of one finished run; ``earlier_found``: most report links of an earlier ok run."""
+@dataclass(frozen=True)
+class Earlier:
+    """What the site's recent successful runs before a run saw."""
+
+    runs: int = 0
+    found: int = 0  # most report links one of them found
+    disallowed: int = 0  # most URLs robots.txt refused one of them
+
+
+def assess(run: Run, earlier: Earlier) -> RunHealth:
+    """The health of one finished run, against the runs before it."""
     stats: dict[str, Any] = run.stats or {}
     health = RunHealth(run.id, run.site, run.finished_at or run.started_at)
     blocked = int(stats.get("blocked", 0))
@@ -44,16 +53,18 @@ def assess(run: Run, earlier_found: int) -> RunHealth:
         health.blocked = True
         health.reasons.append(f"{blocked} response(s) were challenge pages")
     disallowed = int(stats.get("robots_disallowed", 0))
-    if disallowed:
-        health.reasons.append(f"robots.txt disallows {disallowed} list or report URL(s)")
+    # A portal's robots.txt may always have kept us from a preview or draft link; what matters
+    # is that it refuses more than before, or refuses a first crawl everything.
+    if disallowed > earlier.disallowed and (earlier.runs or not int(stats.get("reports_found", 0))):
+        health.reasons.append(f"robots.txt now disallows {disallowed} URL(s) (before: {earlier.disallowed})")
     server_errors = int(stats.get("server_errors", 0))
     if server_errors >= SERVER_ERRORS_LIMIT:
         health.reasons.append(f"{server_errors} server errors")
     empty_selectors = int(stats.get("selector_empty", 0))
     if empty_selectors:
         health.reasons.append(f"a configured selector matched nothing on {empty_selectors} list page(s)")
-    if int(stats.get("reports_found", 0)) == 0 and earlier_found > 0:
-        health.reasons.append(f"list pages yielded no report links (earlier runs found {earlier_found})")
+    if int(stats.get("reports_found", 0)) == 0 and earlier.found > 0:
+        health.reasons.append(f"list pages yielded no report links (earlier runs found {earlier.found})")
     if run.status == "failed":  # an interrupted run is the operator's doing, not the site's
         health.reasons.append("the crawl failed")
     return health
@@ -90,12 +101,13 @@ def site_health(session: Session, sites: Iterable[str] | None = None) -> dict[st
 
 
 def _health(session: Session, run: Run) -> RunHealth:
-    return assess(run, _earlier_found(session, run))
+    return assess(run, _earlier(session, run))
 
 
-def _earlier_found(session: Session, run: Run) -> int:
-    stats = session.scalars(
+def _earlier(session: Session, run: Run) -> Earlier:
+    stats = [s or {} for s in session.scalars(
         sa.select(Run.stats).where(Run.site == run.site, Run.id < run.id, Run.status == "ok")
         .order_by(Run.id.desc()).limit(10)
-    )
-    return max((int((s or {}).get("reports_found", 0)) for s in stats), default=0)
+    )]
+    return Earlier(len(stats), max((int(s.get("reports_found", 0)) for s in stats), default=0),
+                   max((int(s.get("robots_disallowed", 0)) for s in stats), default=0))

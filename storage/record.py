@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from storage.blobs import BlobStore
+from storage.blobstores import Blobs
 from storage.capture import CaptureInput, Resource
 from storage.clock import as_utc, later, utcnow
 from storage.crossyear import refresh_cross_year
@@ -48,14 +48,14 @@ class _Failed(Exception):
     """The capture is stored but makes no version; the message says why."""
 
 
-def record_capture(engine: Engine, blobs: BlobStore, capture: CaptureInput) -> RecordResult:
+def record_capture(engine: Engine, blobs: Blobs, capture: CaptureInput) -> RecordResult:
     # Bytes go to the blob store before the transaction: a crash in between leaves an
     # unreferenced file, never a row pointing at missing bytes.
     stored = _store_bytes(blobs, capture)
     return retrying(lambda: _record(engine, capture, stored))
 
 
-def record_captures(engine: Engine, blobs: BlobStore, captures: list[CaptureInput]) -> list[RecordResult]:
+def record_captures(engine: Engine, blobs: Blobs, captures: list[CaptureInput]) -> list[RecordResult]:
     """Record several captures in one transaction, as if one by one.
 
     A re-crawl records thousands of 304 captures that change nothing; a transaction each
@@ -75,7 +75,7 @@ def record_captures(engine: Engine, blobs: BlobStore, captures: list[CaptureInpu
         return [retrying(lambda: _record(engine, c, s)) for c, s in zip(captures, stored)]
 
 
-def _store_bytes(blobs: BlobStore, capture: CaptureInput) -> dict[int, tuple[str, int]]:
+def _store_bytes(blobs: Blobs, capture: CaptureInput) -> dict[int, tuple[str, int]]:
     return {id(r): (blobs.put(r.body), len(r.body)) for r in _resources(capture) if r.body is not None}
 
 

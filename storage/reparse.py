@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from parsers import api
 from parsers.errors import ParseError
 from parsers.hints import ReportHints
-from storage.blobs import BlobStore
+from storage.blobstores import Blobs
 from storage.clock import utcnow
 from storage.crossyear import refresh_cross_year
 from storage.db import retrying, writer
@@ -34,7 +34,7 @@ class ReparseSummary:
     errors: list[str] = field(default_factory=list)  # "report 3 v2: why"
 
 
-def reparse(engine: Engine, blobs: BlobStore, report_id: int | None = None) -> ReparseSummary:
+def reparse(engine: Engine, blobs: Blobs, report_id: int | None = None) -> ReparseSummary:
     """Re-parse every version of one report, or of all reports when ``report_id`` is None."""
     query = sa.select(Version.id).order_by(Version.report_id, Version.version_no)
     if report_id is not None:
@@ -51,7 +51,7 @@ def reparse(engine: Engine, blobs: BlobStore, report_id: int | None = None) -> R
     return summary
 
 
-def _reparse_version(engine: Engine, blobs: BlobStore, version_id: int) -> tuple[bool, str | None]:
+def _reparse_version(engine: Engine, blobs: Blobs, version_id: int) -> tuple[bool, str | None]:
     with Session(writer(engine)) as session, session.begin():
         version = session.get(Version, version_id)
         assert version is not None

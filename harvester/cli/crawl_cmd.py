@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from harvester.cli.common import db_option, fail, json_option, print_json
+from harvester.cli.worker_cmd import _names, redis_option
 from harvester.config import data_dir
 
 SUMMARY_COLUMNS = ("pages_fetched", "reports_found", "new_reports", "new_versions", "unchanged",
@@ -20,19 +21,22 @@ SUMMARY_COLUMNS = ("pages_fetched", "reports_found", "new_reports", "new_version
 @click.option("--all", "all_sites", is_flag=True, help="Crawl every configured site.")
 @click.option("--resume/--fresh", default=True, show_default=True,
               help="Continue an interrupted crawl's job, or start the site's job afresh.")
+@click.option("--distributed", is_flag=True,
+              help="Seed the sites into Redis ($HARVESTER_REDIS_URL) for `harvester worker`s and return.")
+@redis_option
 @db_option
 @json_option
-def crawl(sites: tuple[str, ...], all_sites: bool, resume: bool, db: str | None, as_json: bool) -> None:
+def crawl(sites: tuple[str, ...], all_sites: bool, resume: bool, distributed: bool, redis_url: str | None,
+          db: str | None, as_json: bool) -> None:
     """Crawl sites into the archive: report pages, their attachments, parsed and versioned."""
     from harvester.crawl import CrawlLocked, run_crawl
     from harvester.siteconfig import SiteConfigError, site_paths
     from storage.db import DatabaseUnavailable
 
-    if not sites and not all_sites:
-        raise click.UsageError("name at least one SITE, or --all (see `harvester sites`)")
-    if sites and all_sites:
-        raise click.UsageError("give SITE names or --all, not both")
-    names = sorted(site_paths()) if all_sites else list(sites)
+    names = _names(sites, all_sites, site_paths)
+    if distributed:
+        _seed(names, redis_url, db, as_json)
+        return
     try:  # run_crawl checks every site, the lock and the database before it starts crawling
         summary = run_crawl(names, db_url=db, data_dir=data_dir(), progress=False if as_json else None, resume=resume)
     except (SiteConfigError, CrawlLocked, DatabaseUnavailable) as exc:
@@ -45,6 +49,28 @@ def crawl(sites: tuple[str, ...], all_sites: bool, resume: bool, db: str | None,
     unfinished = [f"{name} ({stats.finish_reason})" for name, stats in summary.sites.items() if stats.finish_reason != "finished"]
     if unfinished:
         fail(f"crawl did not finish: {', '.join(unfinished)}; run it again to resume")
+
+
+def _seed(names: list[str], redis_url: str | None, db: str | None, as_json: bool) -> None:
+    from harvester.config import database_url
+    from harvester.distributed.connection import RedisUnavailable
+    from harvester.distributed.connection import redis_url as fleet_redis
+    from harvester.distributed.fleet import seed
+    from harvester.siteconfig import SiteConfigError
+    from storage.db import DatabaseUnavailable
+
+    url = fleet_redis(redis_url)
+    if url is None:
+        fail("--distributed needs Redis: set HARVESTER_REDIS_URL or give --redis")
+    try:
+        runs = seed(names, db_url=database_url(db, data_dir()), data_dir=data_dir(), redis_url=url)
+    except (SiteConfigError, DatabaseUnavailable, RedisUnavailable) as exc:
+        fail(str(exc))
+    if as_json:
+        print_json({"runs": runs})
+        return
+    for site, run_id in runs.items():
+        click.echo(f"seeded {site}: run {run_id}; start `harvester worker {site}` on any machine")
 
 
 def _print_summary(summary) -> None:  # type: ignore[no-untyped-def]

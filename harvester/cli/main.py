@@ -15,7 +15,7 @@ from harvester import __version__
 # command name -> ("module:attribute" of its click command, one-line help for the listing)
 COMMANDS: dict[str, tuple[str, str]] = {
     "crawl": ("harvester.cli.crawl_cmd:crawl", "Crawl sites into the archive."),
-    "sites": ("harvester.cli.crawl_cmd:sites", "List the configured sites."),
+    "sites": ("harvester.cli.sites_cmd:sites", "List the configured sites; check one before trusting it."),
     "schedule": ("harvester.cli.schedule_cmd:schedule", "Run crawls on each site's schedule."),
     "history": ("harvester.cli.archive_cmd:history", "List a report's versions and captures."),
     "diff": ("harvester.cli.archive_cmd:diff", "Show what changed between two versions of a report."),
@@ -28,6 +28,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "validate": ("harvester.cli.parse_cmd:validate", "Check reports for consistency findings."),
     "feed": ("harvester.cli.notify_cmd:feed", "Write the Atom feed of report events."),
     "notify": ("harvester.cli.notify_cmd:notify", "Test and send notifications (notify.yaml)."),
+    "runs": ("harvester.cli.runs_cmd:runs", "List crawl runs with their figures (per worker for fleet runs)."),
+    "worker": ("harvester.cli.worker_cmd:worker", "Run a crawl worker that shares sites through Redis."),
     "fixtures": ("harvester.cli.fixtures_cmd:fixtures", "Serve and mutate the bundled fixture portals."),
     "demo": ("harvester.cli.demo_cmd:demo", "Serve the fixture portals, crawl them and show the result."),
     "serve": ("harvester.cli.serve_cmd:serve", "Serve the archive as a read-only website."),

@@ -5,6 +5,8 @@ to solve them, and a challenge page never becomes a report version."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import re
 from collections.abc import Iterable
 
@@ -43,6 +45,11 @@ def detect_challenge(status: int, set_cookies: list[str], body: bytes, location:
     return None
 
 
+# Sent with host= and seconds= when a host is backed off after a challenge page, so that
+# whoever spaces requests beyond this process (harvester.distributed.politeness) can follow.
+host_backed_off = object()
+
+
 class ChallengeMiddleware:
     def __init__(self, crawler: Crawler, backoff: float, backoff_max: float):
         self.crawler = crawler
@@ -79,3 +86,4 @@ class ChallengeMiddleware:
         slot = downloader.slots.get(downloader.get_slot_key(request))
         if slot is not None:
             slot.delay = min(self.backoff_max, max(self.backoff, slot.delay * 2))
+            self.crawler.signals.send_catch_log(host_backed_off, host=urlsplit(request.url).netloc, seconds=slot.delay)

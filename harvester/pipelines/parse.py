@@ -74,11 +74,14 @@ def parse_capture(capture: ReportItem, site: SiteConfig, bodies: dict[str, bytes
             body = bodies.get(attachment.url)
             if body is None:
                 continue
-            _, found, problem = _parse(attachment, body, attachment_hints)
+            doc, found, problem = _parse(attachment, body, attachment_hints)
             candidate = (attachment.url, found, problem and f"{attachment_name(attachment.url) or attachment.url}: {problem}")
             first = first or candidate
             if _has_report(found):
                 first = candidate
+                # The page only wraps the report: its text (a header's clock, a visit
+                # counter the body finder took in) must not make versions; the report does.
+                fingerprint = doc.fingerprint()
                 break
         if first is not None:
             (document_url, report, error), used_hints = first, attachment_hints

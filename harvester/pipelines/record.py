@@ -5,11 +5,13 @@ failed, blocked)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
 from harvester.crawl import RUN_ID_STAT, count, health_stats, run_stats
+from harvester.distributed.runs import current_run
 from harvester.items import ReportItem
 from harvester.pipelines.archive import archive_for
 from harvester.pipelines.batching import Batcher
@@ -41,6 +43,7 @@ class RecordPipeline:
         self.crawler = crawler
         self.run_kind = run_kind
         self.run_id: int | None = None
+        self.fleet: Any = None  # the Redis of a distributed crawl
         self.writer: Offload | None = None
         self.batcher: Batcher[ReportItem, RecordResult] = Batcher(self._record_batch, BATCH_SIZE, BATCH_DELAY)
 
@@ -52,11 +55,17 @@ class RecordPipeline:
         return pipeline
 
     def open_spider(self) -> None:
-        self.run_id = archive_for(self.crawler).start_run(self.crawler.spider.site.name, self.run_kind)
-        self.crawler.stats.set_value(RUN_ID_STAT, self.run_id)
+        settings = self.crawler.settings
+        if settings.get("HARVESTER_DISTRIBUTED"):
+            # The run belongs to the fleet: the seeder opened it, the last worker closes it.
+            from harvester.distributed.connection import connect
+
+            self.fleet = connect(settings["HARVESTER_REDIS_URL"])
+        else:
+            self.run_id = archive_for(self.crawler).start_run(self.crawler.spider.site.name, self.run_kind)
+            self.crawler.stats.set_value(RUN_ID_STAT, self.run_id)
         # One writer (SQLite has one; records stay in order), in its own process when
         # HARVESTER_RECORD_WORKER is on, so writing does not take the reactor's CPU.
-        settings = self.crawler.settings
         self.writer = Offload("archive-writer", 1 if settings.getbool("HARVESTER_RECORD_WORKER") else 0,
                               _open_worker_archive, (settings["HARVESTER_DB_URL"], settings["HARVESTER_DATA_DIR"]))
 
@@ -76,7 +85,7 @@ class RecordPipeline:
         archive_for(self.crawler).finish_run(self.run_id, status, {**run_stats(stats), **health_stats(stats)})
 
     async def process_item(self, item: ReportItem) -> ReportItem:
-        item.run_id = self.run_id
+        item.run_id = self.run_id if self.fleet is None else current_run(self.fleet, self.crawler.spider.site.name)
         result = await self.batcher.submit(item)
         if item.page.status == "not_modified" and item.parse is None and result.outcome == "unchanged":
             count(self.crawler, "not_modified")  # answered 304 throughout: nothing was downloaded

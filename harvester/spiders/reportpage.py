@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
-from html import unescape
 from datetime import UTC, datetime
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from scrapy.http import Response
 
+from harvester.spiders.links import element_links, html_links
 from storage.capture import CaptureStatus, Resource
 
 ATTACHMENT_EXTENSIONS = (".doc", ".docx", ".pdf", ".wps", ".xls", ".xlsx", ".rtf")
-_HREF = re.compile(r"""<a\s[^>]*?href\s*=\s*["']([^"'>]+)["']""", re.I)
+# Frames that carry site furniture rather than a report body.
+_FURNITURE = re.compile(r"head|foot|nav|menu|top|bottom|tianqi|weather|share|search|login|count|visit|banner", re.I)
 _DOWNLOAD_SCRIPT = re.compile(r"downfile\.jsp|download\.jsp|/download/", re.I)
 
 
@@ -34,23 +35,29 @@ def is_attachment_url(url: str) -> bool:
 
 
 def attachment_urls(response: Response, css: str | None = None, body_css: str | None = None) -> list[str]:
-    """Attachment links of a report page, in page order, each once: the links ``css``
-    selects, else those inside the ``body_css`` element, else those of the whole page.
+    """The documents of a report page, in page order, each once: attachment files (behind
+    ``href``s, ``downloadFile(…)`` calls, preview wrappers, embeds), then the on-site frames
+    a body may live in. Read from the elements ``css`` selects, else from inside the
+    ``body_css`` element, else from the whole page.
 
-    Without a selector the hrefs are read with a regular expression: building the page's
-    element tree only to find a few links cost more than the rest of the page's handling.
+    Without ``css`` the raw HTML is scanned rather than parsed: building the page's element
+    tree only to find a few links cost more than the rest of the page's handling.
     """
     if css:
-        hrefs = response.css(css).xpath("@href").getall()
+        found = [link for element in response.css(css)
+                 for link in element_links(str(element.root.tag), element.attrib, response.url)]
     else:
         html = "".join(response.css(body_css).getall()) if body_css else response.text
-        hrefs = [unescape(match.group(1)) for match in _HREF.finditer(html)]
-    urls: list[str] = []
-    for href in hrefs:
-        url = response.urljoin(href.strip())
-        if url.startswith("http") and is_attachment_url(url) and url not in urls:
-            urls.append(url)
-    return urls
+        found = html_links(html, response.url)
+    files = [link.url for link in found if is_attachment_url(link.url)]
+    frames = [link.url for link in found if link.via == "frame" and _may_hold_body(link.url, response.url)]
+    return list(dict.fromkeys(files + frames))
+
+
+def _may_hold_body(frame_url: str, page_url: str) -> bool:
+    """A frame on the page's own host that is not site furniture (header, weather, share…)."""
+    frame, page = urlsplit(frame_url), urlsplit(page_url)
+    return frame.hostname == page.hostname and not is_attachment_url(frame_url) and not _FURNITURE.search(frame.path)
 
 
 def requested_url(response: Response) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -31,7 +32,8 @@ from harvester.middlewares.conditional import CONDITIONAL_META
 from harvester.pipelines.archive import crawl_state_for
 from harvester.siteconfig import SiteConfig, load_site
 from harvester.spiders.reportpage import attachment_urls, failed_resource, resource_from_response
-from harvester.spiders.walkers import walker_for
+from harvester.spiders.render import RENDER_META, RenderPolicy
+from harvester.spiders.walkers import ListPage, walker_for
 from parsers.title import is_annual_report_title
 
 CAPTURE_META = "capture"
@@ -46,18 +48,45 @@ class ReportsSpider(scrapy.Spider):
         self.site = site if isinstance(site, SiteConfig) else load_site(site)
         self.allowed_domains = self.site.allowed_domains
         self.walk = walker_for(self.site.family)
-        self.seen: set[str] = set()
+        # What this run has asked for; None in a fleet, whose shared queue asks for each
+        # request's once_key only once per run (harvester.distributed.queue).
+        self.seen: set[str] | None = set()
+        self.render = RenderPolicy(self.site.render, self.site.render_budget)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> "ReportsSpider":
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if crawler.settings.get("HARVESTER_DISTRIBUTED"):
+            spider.seen = None
+        return spider
 
     async def start(self) -> AsyncIterator[Request]:
+        if self.settings.get("HARVESTER_DISTRIBUTED") == "worker":
+            return  # the seeder asked for the start URLs
         for url in self.site.start_urls:
-            self.seen.add(url)
-            yield Request(url, callback=self.parse, errback=self.list_failed, dont_filter=True)
+            self._first_time(url)
+            yield Request(url, callback=self.parse, errback=self.list_failed, dont_filter=True,
+                          meta=self.render.page_meta(url))
 
     def _first_time(self, url: str) -> bool:
-        if url in self.seen or not self._on_site(url):
+        if not self._on_site(url):
+            return False
+        if self.seen is None:
+            return True
+        if url in self.seen:
             return False
         self.seen.add(url)
         return True
+
+    def once_key(self, request: Request) -> str | None:
+        """What ``_first_time`` asks of a request, for the fleet's shared queue; None: always."""
+        callback = getattr(request.callback, "__name__", None)
+        if callback == "parse":  # a list page asked for again to be rendered is another request
+            rendered = "#rendered" if request.meta.get(RENDER_META) else ""
+            return request.url + request.body.decode("latin-1") + rendered
+        if callback == "parse_report":
+            return request.url
+        return None
 
     def _on_site(self, url: str) -> bool:
         host = urlsplit(url).hostname or ""
@@ -67,12 +96,22 @@ class ReportsSpider(scrapy.Spider):
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Request]:
         count(self.crawler, "pages_fetched")
         page = self.walk(response, self.site)
-        for link in page.links:
-            if is_annual_report_title(link.title) and self._first_time(link.url):
+        reports = [link for link in page.links if is_annual_report_title(link.title)]
+        rendered = self.render.retry(response, len(reports))
+        if rendered is not None:
+            yield rendered
+            return
+        self.list_read(response, page)
+        for link in reports:
+            if self._first_time(link.url):
                 yield self._report_request(link.url, link.title, link.date)
         for request in page.next_requests:
             if self._first_time(request.url + request.body.decode("latin-1")):
-                yield request.replace(callback=self.parse, errback=self.list_failed, dont_filter=True)
+                yield request.replace(callback=self.parse, errback=self.list_failed, dont_filter=True,
+                                      meta={**request.meta, **self.render.page_meta(request.url)})
+
+    def list_read(self, response: Response, page: ListPage) -> None:
+        """Called with each list page as read (``harvester sites check`` looks here)."""
 
     def list_failed(self, failure: Failure) -> None:
         if not (_not_requested(failure) or failure.check(ChallengeBlocked)):  # challenges count as blocked
@@ -82,8 +121,10 @@ class ReportsSpider(scrapy.Spider):
     # -- report pages and attachments -------------------------------------------------------
     def _report_request(self, url: str, title: str, date: str | None) -> Request:
         capture = ReportItem(site=self.site.name, page=None, listing_title=title, listing_date=date)  # type: ignore[arg-type]
-        return Request(url, callback=self.parse_report, errback=self.report_failed, dont_filter=True,
-                       meta=_conditional({CAPTURE_META: capture}))
+        # A rendered page is never asked for conditionally: a browser's 304 leaves nothing to read.
+        rendered = self.render.page_meta(url)
+        meta = {CAPTURE_META: capture, **rendered} if rendered else _conditional({CAPTURE_META: capture})
+        return Request(url, callback=self.parse_report, errback=self.report_failed, dont_filter=True, meta=meta)
 
     def parse_report(self, response: Response) -> Iterator[Request | ReportItem]:
         count(self.crawler, "pages_fetched")

@@ -42,6 +42,8 @@ _DENSITY_SHARE = 0.6
 _MIN_CONTAINER_CHARS = 20
 # Zero-width characters, and control characters lxml refuses to put back into a tree.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_SOURCE_BREAK = re.compile(r"[ \t]*[\r\n]\s*")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # huge_tree: without it libxml2 silently cuts text nodes past 10 MB and drops everything nested
 # past 256 levels; the limits module bounds both with an error instead.
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, huge_tree=True)
@@ -49,7 +51,8 @@ _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=Tru
 
 def extract_html(data: bytes, *, content_type: str | None = None, images: Mapping[str, bytes] | None = None) -> Document:
     text, _ = decode_html(data, content_type)
-    text = _INVISIBLE.sub("", text)
+    # lxml refuses a decoded string that still declares its encoding (XHTML exports do).
+    text = _XML_DECLARATION.sub("", _INVISIBLE.sub("", text), count=1)
     try:
         # Plain etree elements: lxml.html's element classes cost a lookup per node.
         root = etree.fromstring(text, _PARSER)
@@ -178,6 +181,14 @@ def _info_table(root: etree._Element, container: etree._Element) -> dict[str, st
     return found
 
 
+def _source_breaks(text: str | None) -> str:
+    """Text with the line breaks of the HTML source read as the spaces a browser shows.
+
+    Writer's HTML export wraps long lines ("4．" and the heading's words on two source lines).
+    """
+    return _SOURCE_BREAK.sub(" ", text) if text else ""
+
+
 def _blocks(container: etree._Element, images: Mapping[str, bytes]) -> list[Block]:
     blocks: list[Block] = []
     line: list[str] = []
@@ -211,10 +222,10 @@ def _blocks(container: etree._Element, images: Mapping[str, bytes]) -> list[Bloc
                 flush()
                 if tag in _HEADING_TAGS:
                     kind[0] = "heading"
-            line.append(element.text or "")
+            line.append(_source_breaks(element.text))
             for child in element:
                 walk(child)
-                line.append(child.tail or "")
+                line.append(_source_breaks(child.tail))
             if block:
                 flush()
 

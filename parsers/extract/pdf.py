@@ -21,6 +21,10 @@ from parsers.extract.pdf_tables import TableFragment, find_tables, fragments_to_
 
 _PAGE_NUMBER = re.compile(r"^(?:[-—–]\s*\d{1,3}\s*[-—–]|\d{1,3}|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$")
 _TOLERANCE = 2.0
+# Character widths a justified line may start right of the margin ("办法》" after a wrap);
+# an indented paragraph starts two characters in.
+_MARGIN_SLACK = 0.5
+_CENTRED_INDENT = 3.0  # character widths: a centred line starts further in than an indented one
 _FULL_LINE_SLACK = 2.5  # character widths a full line may stop short of the margin (no break inside a number)
 # A line stopping short without ending a sentence was pushed to wrap early (a URL, an e-mail).
 _ENDS_SENTENCE = re.compile(r"[。！？!?；;”\"）)]$")
@@ -92,6 +96,15 @@ def _join_tables(items: list[_Item]) -> list[_Item]:
     return joined
 
 
+def _centred(line: TextLine, left: float, right: float) -> bool:
+    """A title line: well in from the margin, as far from the left edge as from the right.
+
+    A title that does not end in punctuation would otherwise run on into the heading below it.
+    """
+    before, after = line.x0 - left, right - line.x1
+    return before > _CENTRED_INDENT * line.size and abs(before - after) <= _CENTRED_INDENT * line.size
+
+
 def _blocks(items: list[_Item]) -> list[Block]:
     lines = [item.line for item in items if item.line is not None]
     left = min((line.x0 for line in lines), default=0.0)
@@ -110,7 +123,8 @@ def _blocks(items: list[_Item]) -> list[Block]:
         assert line is not None
         continues = (
             previous is not None
-            and line.x0 <= left + _TOLERANCE
+            and line.x0 <= left + max(_TOLERANCE, _MARGIN_SLACK * line.size)
+            and not _centred(previous, left, right)
             and (previous.x1 >= right - _FULL_LINE_SLACK * previous.size or not _ENDS_SENTENCE.search(previous.text))
         )
         if continues:

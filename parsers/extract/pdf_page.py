@@ -14,6 +14,7 @@ table reader uses.
 from __future__ import annotations
 
 import ctypes
+import unicodedata
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
@@ -24,8 +25,10 @@ import pypdfium2.raw as pdfium_c
 from parsers.limits import check
 
 _AXIS_SLACK = 1.0  # points a ruling may lean and still count as horizontal/vertical
-_LINE_TOLERANCE = 3.0  # chars whose tops are this close sit on one line
+_LINE_TOLERANCE = 3.0  # chars whose middles are this close sit on one line, whatever their size
 _WORD_GAP = 3.0  # a gap wider than this between two chars prints as a space
+_LINE_SHARE = 0.25  # chars whose middles are this share of their height apart sit on one line
+_WHITE = 250  # a colour whose every channel is at least this paints as white
 
 
 @dataclass
@@ -45,6 +48,21 @@ class TextLine:
     x1: float
     top: float
     size: float
+
+
+# Radical code points some fonts map their glyphs to (Chromium's and WPS's subsets of Noto
+# and Source Han): "⼀、总体情况", "中华⼈⺠共和国". Kangxi radicals fold to the ideograph
+# under NFKC; the supplement's simplified forms have no decomposition and are listed.
+_RADICALS = {chr(code): unicodedata.normalize("NFKC", chr(code)) for code in range(0x2F00, 0x2FD6)} | {
+    "⺠": "民", "⻚": "页", "⻓": "长", "⻄": "西", "⻰": "龙", "⻅": "见", "⻛": "风", "⻔": "门", "⻋": "车",
+    "⻢": "马", "⻜": "飞", "⻘": "青", "⻝": "食", "⻬": "齐", "⻮": "齿", "⻳": "龟", "⻉": "贝", "⻆": "角",
+    "⻩": "黄", "⻨": "麦", "⻥": "鱼", "⻦": "鸟", "⻣": "骨", "⻤": "鬼", "⻧": "卤", "⺟": "母",
+}
+
+
+def printed_char(text: str) -> str:
+    """The character a glyph prints, a radical code point read as its ideograph."""
+    return _RADICALS.get(text, text)
 
 
 def read_pages(data: bytes) -> list[tuple[list[Char], list[dict[str, Any]]]]:
@@ -101,13 +119,22 @@ def _read_with_pdfminer(data: bytes, numbers: list[int]) -> list[tuple[list[Char
         edges: list[dict[str, Any]] = []
         for obj in layout:
             if isinstance(obj, LTChar):
-                chars.append(Char(obj.get_text(), obj.x0, obj.x1, height - obj.y1, height - obj.y0, obj.size))
-            elif isinstance(obj, LTCurve):  # lines and rectangles too
+                chars.append(Char(printed_char(obj.get_text()), obj.x0, obj.x1, height - obj.y1, height - obj.y0, obj.size))
+            elif isinstance(obj, LTCurve) and _paints(obj):  # lines and rectangles too
                 points = [(x, height - y) for x, y in obj.pts]
                 for a, b in zip(points, points[1:] + points[:1] if len(points) > 2 else points[1:]):
                     _add_edge(edges, a, b)
         pages.append((chars, edges))
     return pages
+
+
+def _paints(curve: Any) -> bool:
+    """pdfminer's side of :func:`_visible`: a stroke, or a fill that is not white (gray 1 or RGB 1,1,1)."""
+    if curve.stroke:
+        return True
+    colour = curve.non_stroking_color
+    values = colour if isinstance(colour, (tuple, list)) else (colour,)
+    return bool(curve.fill) and not (len(values) in (1, 3) and all(isinstance(v, (int, float)) and v >= _WHITE / 255 for v in values))
 
 
 def _drops_text(page: Any, textpage: Any) -> bool:
@@ -129,8 +156,9 @@ def _chars(textpage: Any, height: float) -> list[Char]:
         if not code:
             continue
         pdfium_c.FPDFText_GetLooseCharBox(handle, index, rect)
-        chars.append(Char(chr(code), rect.left, rect.right, height - rect.top, height - rect.bottom,
-                          pdfium_c.FPDFText_GetFontSize(handle, index)))
+        # The loose box's height is the printed size; FPDFText_GetFontSize ignores the text
+        # matrix, and Word's exports scale 1-point fonts by it (sizes of 300 and more).
+        chars.append(Char(printed_char(chr(code)), rect.left, rect.right, height - rect.top, height - rect.bottom, rect.top - rect.bottom))
     return chars
 
 
@@ -139,6 +167,8 @@ def _edges(page: Any, height: float) -> list[dict[str, Any]]:
     matrix = pdfium_c.FS_MATRIX()
     x, y = ctypes.c_float(), ctypes.c_float()
     for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH]):
+        if not _visible(obj.raw):
+            continue
         pdfium_c.FPDFPageObj_GetMatrix(obj.raw, matrix)
         start = current = None
         for index in range(pdfium_c.FPDFPath_CountSegments(obj.raw)):
@@ -157,6 +187,25 @@ def _edges(page: Any, height: float) -> list[dict[str, Any]]:
     return edges
 
 
+def _visible(path: Any) -> bool:
+    """False for a path that paints nothing on white paper.
+
+    Word's PDF export paints a white rectangle behind every shaded or framed paragraph;
+    taken for rulings, those turn the paragraphs into a table.
+    """
+    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+    pdfium_c.FPDFPath_GetDrawMode(path, fill_mode, stroke)
+    red, green, blue, alpha = (ctypes.c_uint() for _ in range(4))
+    if stroke.value:
+        pdfium_c.FPDFPageObj_GetStrokeColor(path, red, green, blue, alpha)
+        if alpha.value and min(red.value, green.value, blue.value) < _WHITE:
+            return True
+    if fill_mode.value:
+        pdfium_c.FPDFPageObj_GetFillColor(path, red, green, blue, alpha)
+        return bool(alpha.value) and min(red.value, green.value, blue.value) < _WHITE
+    return False
+
+
 def _add_edge(edges: list[dict[str, Any]], a: tuple[float, float], b: tuple[float, float]) -> None:
     x0, x1 = sorted((a[0], b[0]))
     top, bottom = sorted((a[1], b[1]))
@@ -170,6 +219,10 @@ def _add_edge(edges: list[dict[str, Any]], a: tuple[float, float], b: tuple[floa
                       "width": 0.0, "height": bottom - top, "orientation": "v"})
 
 
+def _middle(char: Char) -> float:
+    return (char.top + char.bottom) / 2
+
+
 def text_lines(chars: list[Char]) -> list[TextLine]:
     """Characters grouped into lines, top to bottom, each line's text left to right.
 
@@ -178,7 +231,8 @@ def text_lines(chars: list[Char]) -> list[TextLine]:
     """
     lines: list[list[Char]] = []
     for char in sorted(chars, key=lambda c: (c.top, c.x0)):
-        if lines and abs(char.top - lines[-1][0].top) <= _LINE_TOLERANCE:
+        # Middles, not tops: a bold run and digits beside CJK text have boxes of other heights.
+        if lines and abs(_middle(char) - _middle(lines[-1][0])) <= max(_LINE_TOLERANCE, _LINE_SHARE * (char.bottom - char.top)):
             lines[-1].append(char)
         else:
             lines.append([char])

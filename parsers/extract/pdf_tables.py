@@ -43,6 +43,7 @@ def find_tables(edges: list[dict[str, Any]], chars: list[Char]) -> list[tuple[tu
         return []
     merged = [e for e in merge_edges(edges, _TOLERANCE, _TOLERANCE, _TOLERANCE, _TOLERANCE)
               if (e["width"] if e["orientation"] == "h" else e["height"]) >= _MIN_EDGE]
+    merged += _page_break_rulings(merged)
     boxes = cells_to_tables(intersections_to_cells(edges_to_intersections(merged, _TOLERANCE, _TOLERANCE)))
     found = []
     by_top = sorted(chars, key=_middle_y)
@@ -53,6 +54,36 @@ def find_tables(edges: list[dict[str, Any]], chars: list[Char]) -> list[tuple[tu
         cells = [(tuple(box), _cell_text(box, by_top, middles)) for box in cell_boxes]
         found.append((bbox, TableFragment(cells=cells, columns=_snap(x for box in cell_boxes for x in (box[0], box[2])))))
     return found
+
+
+def _page_break_rulings(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The horizontal rulings a page break leaves out, where a table row runs over the page edge.
+
+    Browsers print a row cut by a page break without its top ruling on the next page (and
+    its bottom one on the page before): the columns' vertical rulings run to the page's
+    text edge and stop there. Without a closing ruling no cell is found and the row falls
+    out of the table as loose lines; the ruling is drawn where two or more vertical
+    rulings start (or end) above (or below) every horizontal one.
+    """
+    horizontal = [e["top"] for e in edges if e["orientation"] == "h"]
+    vertical = [e for e in edges if e["orientation"] == "v"]
+    if not horizontal or not vertical:
+        return []
+    added = []
+    top, bottom = min(e["top"] for e in vertical), max(e["bottom"] for e in vertical)
+    if top < min(horizontal) - _TOLERANCE:
+        added += _ruling_across([e for e in vertical if e["top"] - top <= _TOLERANCE], top)
+    if bottom > max(horizontal) + _TOLERANCE:
+        added += _ruling_across([e for e in vertical if bottom - e["bottom"] <= _TOLERANCE], bottom)
+    return added
+
+
+def _ruling_across(vertical: list[dict[str, Any]], y: float) -> list[dict[str, Any]]:
+    """A horizontal ruling at ``y`` from the first of ``vertical`` to the last; none for fewer than two."""
+    if len(vertical) < 2:
+        return []
+    x0, x1 = min(e["x0"] for e in vertical), max(e["x0"] for e in vertical)
+    return [{"x0": x0, "x1": x1, "top": y, "bottom": y, "doctop": y, "width": x1 - x0, "height": 0.0, "orientation": "h"}]
 
 
 def inside(char: Char, box: tuple[float, float, float, float]) -> bool:

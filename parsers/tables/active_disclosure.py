@@ -32,6 +32,7 @@ def parse_active_disclosure(pieces: list[Table]) -> list[ActiveDisclosureRow]:
     rows: list[ActiveDisclosureRow] = []
     item = ""
     columns: list[str] = []
+    header_open = False  # the row before was a header row, which a page break may have cut in two
     for piece in pieces:
         for grid_row in piece.rows:
             texts = printed_cells(grid_row)
@@ -42,7 +43,12 @@ def parse_active_disclosure(pieces: list[Table]) -> list[ActiveDisclosureRow]:
                 continue
             if _is_header(texts):
                 columns = [printed_label(t) for t in texts[1:]]
+                header_open = True
                 continue
+            if header_open and _continues_header(texts, columns):
+                columns = [name + printed_label(t) for name, t in zip(columns, texts[1:])]
+                continue
+            header_open = False
             label = printed_label(texts[0])
             if not label:
                 continue
@@ -56,6 +62,13 @@ def _is_header(texts: list[str]) -> bool:
         return True
     all_labels = all(t.strip() and not is_value(t) for t in texts)
     return all_labels and any(_COLUMN_WORD.search(label_key(t)) for t in texts[1:])
+
+
+def _continues_header(texts: list[str], columns: list[str]) -> bool:
+    """The rest of a header row cut by a page break: nothing under 信息内容, only words under the columns."""
+    printed = [t for t in texts[1:] if t.strip()]
+    return (len(texts) == len(columns) + 1 and not texts[0].strip() and bool(printed)
+            and not any(is_value(t) for t in printed))
 
 
 def _cells(columns: list[str], values: list[str]) -> dict[str, Cell]:

@@ -132,3 +132,13 @@ def crawl_cli(sites: list[str], db_url: str, data_dir: Path, *extra: str, polite
                             capture_output=True, text=True, env=crawl_env(data_dir, polite), timeout=180)
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout)
+
+
+@pytest.fixture
+def county_portal():  # type: ignore[no-untyped-def]
+    """The county-style portal the generic walker's end-to-end tests crawl (generic_portal.py)."""
+    from generic_portal import GenericPortal
+
+    server = GenericPortal()
+    yield server
+    server.stop()

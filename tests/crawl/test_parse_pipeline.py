@@ -68,3 +68,22 @@ def test_only_captures_with_new_bytes_are_parsed() -> None:
     assert needs_parse(capture(resource("http://gov.test/a.html", LINK_PAGE)))
     blocked = Resource(url="http://gov.test/a.html", http_status=412, fetched_at=datetime.now(UTC), status="blocked")
     assert not needs_parse(capture(blocked))
+
+
+def test_a_wrapper_page_whose_header_prints_the_time_keeps_one_fingerprint() -> None:
+    # a county page: the body finder takes the header's clock in with the one-line body
+    def page(now: str) -> bytes:
+        return f"""<html><head><meta charset="utf-8"></head><body>
+<div class="top">某县人民政府门户网站|今天是{now}</div>
+<div class="content"><p>附件：<a href="javascript:void(0)" onclick="downloadFile('/uploadfile/a.docx')">年度报告.docx</a></p></div>
+</body></html>""".encode()
+
+    docx = (DOCUMENTS / "002_133ea6e3b8938548.docx").read_bytes()
+    outcomes = []
+    for now in ("2026-11-30 02:23:51", "2026-12-01 08:00:02"):
+        item = capture(resource("http://gov.test/c1/202101/ab.shtml", page(now), content_type="text/html"),
+                       resource("http://gov.test/uploadfile/a.docx", docx))
+        outcomes.append(parse_capture(item, SITE, {"http://gov.test/c1/202101/ab.shtml": page(now),
+                                                   "http://gov.test/uploadfile/a.docx": docx}))
+    assert outcomes[0].fingerprint == outcomes[1].fingerprint
+    assert outcomes[0].report["metadata"]["agency"] == "淄博市张店区机关事务服务中心"

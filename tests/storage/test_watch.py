@@ -81,3 +81,14 @@ def test_missed_deadlines_and_the_feed_order(archive: Archive, seed: Callable[[s
     assert missed.key == "deadline:淄博经济开发区:2021" and "not published by 2022-03-31" in missed.summary
     # newest first: the capture (made 2026-01-10 by the test helpers) before the deadline of 2022
     assert [e.kind for e in feed] == ["new_report", "deadline_missed"]
+
+
+def test_robots_txt_counts_when_it_refuses_more_than_before(archive: Archive, seed: Callable[[str], bytes]) -> None:
+    # The portal always kept us from one preview link: not a problem, however often.
+    first = crawl(archive, seed(SEED_ZIBO), stats={"reports_found": 12, "robots_disallowed": 1})
+    same = crawl(archive, seed(SEED_ZIBO), minutes=60, stats={"reports_found": 12, "robots_disallowed": 1})
+    more = crawl(archive, seed(SEED_ZIBO), minutes=90, stats={"reports_found": 2, "robots_disallowed": 11})
+    with archive.session() as session:
+        by_run = {h.run_id: h for h in assess_runs(session, [first, same, more])}
+    assert by_run[first].healthy and by_run[same].healthy
+    assert by_run[more].reasons == ["robots.txt now disallows 11 URL(s) (before: 1)"]

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
 
 from parsel import Selector
 from scrapy.http import Request
+
+from harvester.spiders.links import element_links
 
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _SPACE = re.compile(r"\s+")
@@ -39,19 +40,21 @@ def clean_text(text: str) -> str:
 
 
 def links_in(selector: Selector, base_url: str, css: str | None = None) -> list[ListingLink]:
-    """Every ``<a href>`` (or those matched by ``css``) with its title and the date printed beside it.
+    """Every link (or those of the elements ``css`` matches) with its title and the date
+    printed beside it, wherever the element keeps its URL (``href``, ``onclick``,
+    ``javascript:``; see :mod:`harvester.spiders.links`).
 
     The title is the ``title`` attribute when present (list pages often truncate the text),
     else the link text; the date is looked for in the link's row (its ``li``/``tr``/parent).
     """
-    anchors = selector.css(css) if css else selector.xpath("//a[@href]")
+    elements = selector.css(css) if css else selector.xpath("//a | //area | //*[@onclick and not(self::a)]")
     links = []
-    for anchor in anchors:
-        href = (anchor.attrib.get("href") or "").strip()
-        if not href or href.startswith(("javascript:", "#", "mailto:")):
+    for element in elements:
+        found = element_links(str(element.root.tag), element.attrib, base_url)
+        if not found:
             continue
-        title = clean_text(anchor.attrib.get("title") or " ".join(anchor.xpath(".//text()").getall()))
-        row = anchor.xpath("ancestor::*[self::li or self::tr][1]") or anchor.xpath("..")
+        title = clean_text(element.attrib.get("title") or " ".join(element.xpath(".//text()").getall()))
+        row = element.xpath("ancestor-or-self::*[self::li or self::tr][1]") or element.xpath("..")
         row_text = " ".join(row.xpath(".//text()").getall()) if row else ""
-        links.append(ListingLink(urljoin(base_url, href), title, iso_date(row_text.replace(title, ""))))
+        links.append(ListingLink(found[0].url, title, iso_date(row_text.replace(title, ""))))
     return links

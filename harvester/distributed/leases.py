@@ -1,0 +1,85 @@
+"""Which leased requests a worker still owes work for, and when to let them go.
+
+A request's lease is acknowledged when everything it led to is safe: the requests its
+callback yielded are in the shared queue, and the capture it produced is recorded. Until
+then the worker renews the lease; if the worker dies, the lease runs out and another worker
+fetches the request again (recording is idempotent, so that repeats nothing in the archive).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.http import Request
+from twisted.internet import task
+
+from harvester.distributed.queue import LEASE_META, LeasedQueue
+
+ITEM_LEASE_ATTR = "_harvester_lease"
+
+
+class LeaseTracker:
+    def __init__(self, crawler: Crawler, queue: LeasedQueue) -> None:
+        self.queue = queue
+        self.outstanding: dict[str, int] = {}  # token -> captures not yet recorded
+        self._renewal = task.LoopingCall(self.renew)
+        self._renewal.start(max(queue.lease_ms / 3000, 0.5), now=False)
+        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            crawler.signals.connect(self._item_done, signal=signal)
+
+    def hold(self, request: Request) -> None:
+        """Wrap the request's callback and errback so the lease ends with their work."""
+        token = request.meta.get(LEASE_META)
+        if token is None:
+            return
+        self.outstanding[token] = 0
+        if request.callback is not None:
+            request.callback = self._wrap(token, request.callback)
+        if request.errback is not None:
+            request.errback = self._wrap(token, request.errback)
+
+    def _wrap(self, token: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapped(*args: Any, **kwargs: Any) -> list[Any]:
+            try:
+                output = list(function(*args, **kwargs) or ())
+            except Exception:
+                self._ack(token)  # Scrapy logs the error; fetching again would repeat it
+                raise
+            # The requests go straight to the shared queue, in the same transaction that ends
+            # the lease when nothing else is owed; the captures go on to the pipelines.
+            requests = [o for o in output if isinstance(o, Request)]
+            captures = [o for o in output if not isinstance(o, Request)]
+            for capture in captures:
+                setattr(capture, ITEM_LEASE_ATTR, token)
+            if captures:
+                self.outstanding[token] = len(captures)
+            else:
+                self.outstanding.pop(token, None)
+            self.queue.push_and_ack(requests, None if captures else token)
+            return captures
+
+        return wrapped
+
+    def _item_done(self, item: Any, **kwargs: Any) -> None:
+        token = getattr(item, ITEM_LEASE_ATTR, None)
+        if token is None or token not in self.outstanding:
+            return
+        self.outstanding[token] -= 1
+        if self.outstanding[token] <= 0:
+            self._ack(token)
+
+    def _ack(self, token: str) -> None:
+        self.outstanding.pop(token, None)
+        self.queue.ack(token)
+
+    def renew(self) -> None:
+        self.queue.renew(list(self.outstanding))
+
+    def release_all(self) -> Iterable[str]:
+        """Stop renewing (the worker is closing): what it still held expires and is redone."""
+        if self._renewal.running:
+            self._renewal.stop()
+        return list(self.outstanding)

@@ -1,0 +1,106 @@
+"""One crawl run across the fleet: the seeder opens it, every worker adds its counts to it in
+Redis, and the worker that finds the site's queue empty with nothing leased closes it in the
+archive with the counts added up, per worker too."""
+
+from __future__ import annotations
+
+import os
+import socket
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
+from scrapy.statscollectors import MemoryStatsCollector
+
+from harvester.distributed import keys
+from harvester.distributed.queue import work_left
+
+STAT_PREFIX = "harvester/"
+RUN_TTL_SECONDS = 30 * 24 * 3600
+
+
+def worker_name() -> str:
+    return os.environ.get("HARVESTER_WORKER_NAME") or f"{socket.gethostname()}:{os.getpid()}"
+
+
+def current_run(server: Any, site: str) -> int | None:
+    value = server.get(keys.run(site))
+    return int(value) if value is not None else None
+
+
+def open_run(server: Any, site: str, run_id: int) -> None:
+    """The seeder's part: from now on the site's work belongs to ``run_id``."""
+    server.set(keys.run(site), run_id, ex=RUN_TTL_SECONDS)
+
+
+def fleet_stats(server: Any, run_id: int) -> dict[str, Any]:
+    """The run's counts added up over its workers, and each worker's own."""
+    totals = {k.decode(): int(v) for k, v in server.hgetall(keys.run_stats(run_id)).items()}
+    workers: dict[str, dict[str, int]] = {}
+    for field, value in server.hgetall(keys.worker_stats(run_id)).items():
+        worker, _, name = field.decode().rpartition("|")
+        workers.setdefault(worker, {})[name] = int(value)
+    return {**totals, "workers": workers}
+
+
+class FleetStatsCollector(MemoryStatsCollector):
+    """Scrapy's stats, with the harvester's own counts also added to the current run in Redis."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        from harvester.distributed.connection import connect
+
+        self.server = connect(crawler.settings["HARVESTER_REDIS_URL"])
+        self.site = crawler.settings["HARVESTER_SITE"]
+        self.worker = worker_name()
+
+    def inc_value(self, key: str, count: int = 1, start: int = 0, spider: Spider | None = None) -> None:
+        super().inc_value(key, count, start)
+        if key.startswith(STAT_PREFIX):
+            run_id = current_run(self.server, self.site)
+            if run_id is not None:
+                name = key.removeprefix(STAT_PREFIX)
+                pipe = self.server.pipeline()
+                pipe.hincrby(keys.run_stats(run_id), name, count)
+                pipe.hincrby(keys.worker_stats(run_id), f"{self.worker}|{name}", count)
+                pipe.expire(keys.run_stats(run_id), RUN_TTL_SECONDS)
+                pipe.expire(keys.worker_stats(run_id), RUN_TTL_SECONDS)
+                pipe.execute()
+
+
+class FleetRun:
+    """Keeps a worker's crawler open while its site may still get work, and closes the run
+    in the archive when the site's work is done."""
+
+    def __init__(self, crawler: Crawler, exit_when_idle: bool) -> None:
+        from harvester.distributed.connection import connect
+
+        self.crawler = crawler
+        self.server = connect(crawler.settings["HARVESTER_REDIS_URL"])
+        self.site = crawler.settings["HARVESTER_SITE"]
+        self.exit_when_idle = exit_when_idle
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> "FleetRun":
+        extension = cls(crawler, crawler.settings.getbool("HARVESTER_EXIT_WHEN_IDLE"))
+        if crawler.settings.get("HARVESTER_DISTRIBUTED") == "worker":
+            crawler.signals.connect(extension.spider_idle, signal=signals.spider_idle)
+        return extension
+
+    def spider_idle(self, spider: Spider) -> None:
+        if work_left(self.server, keys.queue(self.site)) > 0:
+            raise DontCloseSpider  # requests leased by others may come back when their leases expire
+        run_id = current_run(self.server, self.site)
+        if run_id is not None:
+            self.finish(run_id)
+        if not self.exit_when_idle:
+            raise DontCloseSpider
+
+    def finish(self, run_id: int) -> None:
+        """Close the run once for the fleet: the first worker to find the site idle does it."""
+        if not self.server.set(keys.run_finished(run_id), worker_name(), nx=True, ex=RUN_TTL_SECONDS):
+            return
+        from harvester.pipelines.archive import archive_for
+
+        archive_for(self.crawler).finish_run(run_id, "ok", fleet_stats(self.server, run_id))

@@ -1,0 +1,120 @@
+"""Several workers, one archive: scrapy-redis frontier with leases, fleet politeness and
+fleet runs, against real Redis (a database of each test's own) and PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+import redis
+import sqlalchemy as sa
+from archive_view import runs, stored_reports
+from conftest import SITE_OF_PORTAL, harvester_cmd
+from fleet import REDIS_BASE, seed, start_worker
+
+from harvester.distributed import keys
+from harvester.distributed.queue import SEEN_TTL_SECONDS
+
+pytestmark = pytest.mark.slow
+SITES = list(SITE_OF_PORTAL.values())
+
+
+@pytest.fixture
+def redis_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A Redis database of this test's own, empty before and after."""
+    number = 1 + sum(map(ord, request.node.nodeid)) % 14  # 15 is the queue unit tests'
+    url = f"{REDIS_BASE}/{number}"
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    yield url
+    client.flushdb()
+
+
+def finish(workers: list[Any], timeout: float = 240) -> None:
+    deadline = time.monotonic() + timeout
+    for worker in workers:
+        try:
+            worker.wait(timeout=max(1.0, deadline - time.monotonic()))
+        except Exception:
+            worker.kill()
+            raise
+        assert worker.returncode in (0, -signal.SIGKILL), worker.stderr.read()[-3000:]
+
+
+def assert_every_report_once(manifest: dict[str, Any], db_url: str) -> None:
+    stored = stored_reports(db_url)
+    expected = {(r["agency"], r["year"]) for p in manifest["portals"].values() for r in p["reports"]}
+    assert set(stored) == expected
+    assert all(len(report.versions) == 1 for report in stored.values())
+    engine = sa.create_engine(db_url)
+    with engine.connect() as conn:
+        pages = Counter(conn.execute(sa.text(
+            "SELECT url FROM captures WHERE role = 'page' AND outcome IN ('new_report', 'new_version')")).scalars())
+    engine.dispose()
+    assert all(n == 1 for n in pages.values())
+
+
+def test_three_workers_share_three_portals(portal, manifest, postgres_url: str, data_dir: Path,
+                                           redis_url: str) -> None:  # type: ignore[no-untyped-def]
+    seed(SITES, postgres_url, data_dir, redis_url)
+    workers = [start_worker(SITES, postgres_url, data_dir, redis_url, f"w{i}") for i in range(3)]
+    finish(workers)
+    assert_every_report_once(manifest, postgres_url)
+    finished = {site: (status, stats) for _, site, _, status, stats in runs(postgres_url)}
+    for key, site in SITE_OF_PORTAL.items():
+        status, stats = finished[site]
+        assert status == "ok" and stats["new_reports"] == len(manifest["portals"][key]["reports"])
+        per_worker = stats["workers"]
+        assert sum(w.get("new_reports", 0) for w in per_worker.values()) == stats["new_reports"]
+    assert len({w for _, _, _, _, s in runs(postgres_url) for w in s["workers"]}) >= 2  # the work was shared
+    listing = subprocess.run(harvester_cmd("runs", "--db", postgres_url), capture_output=True, text=True, timeout=60)
+    assert listing.returncode == 0 and "fixture-trs" in listing.stdout and "  w" in listing.stdout
+
+
+def test_a_killed_worker_loses_nothing(portal, manifest, postgres_url: str, data_dir: Path,
+                                       redis_url: str) -> None:  # type: ignore[no-untyped-def]
+    seed(SITES, postgres_url, data_dir, redis_url)
+    lease = {"HARVESTER_LEASE_SECONDS": "4"}
+    victim = start_worker(SITES, postgres_url, data_dir, redis_url, "victim", **lease)
+    server = redis.Redis.from_url(redis_url)
+    deadline = time.monotonic() + 60
+    while not any(server.zcard(keys.queue(site) + ":leased") for site in SITES):  # it holds work now
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    time.sleep(0.5)
+    os.kill(victim.pid, signal.SIGKILL)
+    victim.wait()
+    survivors = [start_worker(SITES, postgres_url, data_dir, redis_url, f"w{i}", **lease) for i in range(2)]
+    finish(survivors)
+    assert_every_report_once(manifest, postgres_url)
+    assert all(status == "ok" for _, _, _, status, _ in runs(postgres_url))
+
+
+def test_two_workers_keep_one_portals_delay(portal, sqlite_url: str, data_dir: Path,
+                                            redis_url: str, sites_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    polite = {"HARVESTER_POLITE": "1", "HARVESTER_SITES_DIR": str(sites_dir)}
+    (sites_dir / "slow-shandong.yaml").write_text(
+        (Path(__file__).parents[2] / "harvester/sites/fixture-shandong.yaml").read_text(encoding="utf-8")
+        + "\npoliteness:\n  download_delay: 1\n  concurrency: 2\n", encoding="utf-8")
+    seed(["slow-shandong"], sqlite_url, data_dir, redis_url, **polite)
+    workers = [start_worker(["slow-shandong"], sqlite_url, data_dir, redis_url, f"w{i}", **polite) for i in range(2)]
+    finish(workers)
+    times = sorted(dt.datetime.fromisoformat(e["time"]) for e in portal.log() if e["path"] != "/robots.txt")
+    gaps = [(b - a).total_seconds() for a, b in zip(times, times[1:])]
+    assert len(times) > 10 and min(gaps) >= 1.0, gaps
+
+
+def test_a_runs_seen_set_expires(portal, sqlite_url: str, data_dir: Path, redis_url: str) -> None:  # type: ignore[no-untyped-def]
+    seed(["fixture-shandong"], sqlite_url, data_dir, redis_url)
+    server = redis.Redis.from_url(redis_url)
+    run_id = int(server.get(keys.run("fixture-shandong")))
+    ttl = server.ttl(keys.seen(run_id))
+    assert 0 < ttl <= SEEN_TTL_SECONDS
+    assert server.scard(keys.seen(run_id)) == 1  # the start URL, asked for by the seeder

@@ -1,0 +1,94 @@
+"""Finding links wherever portals put them, one pattern per test, on markup shaped like the
+portals': county-portal .shtml columns, PDF.js and Office preview wrappers, frames."""
+
+from __future__ import annotations
+
+import base64
+from urllib.parse import quote
+
+from scrapy.http import HtmlResponse
+
+from harvester.spiders.links import element_links, html_links, script_targets, unwrap_viewer
+from harvester.spiders.reportpage import attachment_urls
+
+PAGE = "http://www.xx.gov.cn/c100413/202301/a3f0c2d1e8.shtml"
+
+
+def response(body: str, url: str = PAGE) -> HtmlResponse:
+    return HtmlResponse(url, body=body.encode("utf-8"), encoding="utf-8")
+
+
+def test_download_function_in_onclick() -> None:
+    body = """<div class="fj"><p>附件：<a href="javascript:void(0);" onclick="downloadFile('/uploadfile/2023/0120/20230120094512345.pdf','某县2022年政府信息公开工作年度报告.pdf')">某县2022年政府信息公开工作年度报告.pdf</a></p></div>"""
+    assert attachment_urls(response(body)) == ["http://www.xx.gov.cn/uploadfile/2023/0120/20230120094512345.pdf"]
+
+
+def test_javascript_href_and_window_open() -> None:
+    body = """<a href="javascript:downLoad('../../uploadfile/2023/nb.docx')">下载</a>
+    <span class="btn" onclick="window.open('/uploadfile/2023/nb.pdf','_blank','width=800')">查看</span>
+    <li onclick="location.href='./202301/t20230130_88.shtml'">报告</li>"""
+    links = html_links(body, PAGE)
+    assert [(l.url, l.via) for l in links] == [
+        ("http://www.xx.gov.cn/uploadfile/2023/nb.docx", "script"),
+        ("http://www.xx.gov.cn/uploadfile/2023/nb.pdf", "script"),
+        ("http://www.xx.gov.cn/c100413/202301/202301/t20230130_88.shtml", "script"),
+    ]
+
+
+def test_script_targets_skip_words_and_window_options() -> None:
+    assert script_targets("window.open('/a/b.pdf', '_blank', 'width=800,height=600')") == ["/a/b.pdf"]
+    assert script_targets("goPage(2); return false;") == []
+    assert script_targets('location.href = "detail.jsp?id=7"') == ["detail.jsp?id=7"]
+
+
+def test_pdfjs_viewer_link_gives_the_pdf() -> None:
+    body = """<p><a href="/static/pdfjs/web/viewer.html?file=%2Fuploadfile%2F2023%2F0120%2Fnb2022.pdf" target="_blank">在线预览</a></p>"""
+    assert attachment_urls(response(body)) == ["http://www.xx.gov.cn/uploadfile/2023/0120/nb2022.pdf"]
+    # relative to the viewer, as PDF.js resolves it
+    assert unwrap_viewer("http://x.gov.cn/pdfjs/web/viewer.html?file=../../files/a.pdf") == "http://x.gov.cn/files/a.pdf"
+
+
+def test_office_and_kkfileview_previews_give_the_file() -> None:
+    docx = "http://www.xx.gov.cn/uploadfile/2023/nb.docx"
+    office = f"https://view.officeapps.live.com/op/view.aspx?src={quote(docx, safe='')}"
+    kk = "http://www.xx.gov.cn:8012/onlinePreview?url=" + quote(base64.b64encode(docx.encode()).decode())
+    assert unwrap_viewer(office) == docx
+    assert unwrap_viewer(kk) == docx
+    # a download script's ?file= is the way to the file, not a wrapper
+    download = "http://www.xx.gov.cn/module/download/downfile.jsp?file=nb.docx"
+    assert unwrap_viewer(download) == download
+
+
+def test_viewer_inside_an_iframe_and_embeds() -> None:
+    body = """<div class="article"><iframe src="/static/pdfjs/web/viewer.html?file=/uploadfile/2023/nb.pdf" width="100%" height="800"></iframe>
+    <embed src="/uploadfile/2023/nb2.pdf" type="application/pdf"><object data="/uploadfile/2023/nb3.pdf" type="application/pdf"></object></div>"""
+    assert attachment_urls(response(body)) == [
+        "http://www.xx.gov.cn/uploadfile/2023/nb.pdf",
+        "http://www.xx.gov.cn/uploadfile/2023/nb2.pdf",
+        "http://www.xx.gov.cn/uploadfile/2023/nb3.pdf",
+    ]
+
+
+def test_a_body_frame_is_followed_but_not_furniture_or_templates() -> None:
+    # shaped like the pingtan portal page: a weather frame off-site, a viewer frame drawn
+    # by a template engine, and the report body in a same-site frame
+    body = """<iframe id="tianqi" class='tianqi-box' width="260" height="26" scrolling="no" src="https://i-tianqi.example.cn?c=code&id=26"></iframe>
+    <iframe src="/include/header.html" height="120"></iframe>
+    <iframe class="isofd" ms-attr-src="/generic2/web/viewer.html?file={{qzbFile}}" src="/generic2/web/viewer.html?file={{qzbFile}}"></iframe>
+    <div class="zw"><iframe src="/c100413/202301/a3f0c2d1e8_content.html" frameborder="0" width="100%"></iframe></div>"""
+    assert attachment_urls(response(body)) == ["http://www.xx.gov.cn/c100413/202301/a3f0c2d1e8_content.html"]
+
+
+def test_file_url_in_an_inline_script() -> None:
+    body = """<div id="pdfbox"></div><script type="text/javascript">
+    var fileUrl = "/uploadfile/2023/0120/nb2022.pdf";
+    $("#pdfbox").media({src: fileUrl, width: "100%"}); var cur = 'index.shtml';
+    </script>"""
+    assert attachment_urls(response(body)) == ["http://www.xx.gov.cn/uploadfile/2023/0120/nb2022.pdf"]
+
+
+def test_list_element_links_keep_href_first_then_onclick() -> None:
+    links = element_links("a", {"href": "./202301/t1.shtml", "onclick": "hit('/stat/count.jsp?id=1')"}, PAGE)
+    assert [l.url for l in links] == ["http://www.xx.gov.cn/c100413/202301/202301/t1.shtml",
+                                      "http://www.xx.gov.cn/stat/count.jsp?id=1"]
+    assert element_links("a", {"href": "javascript:void(0)", "onclick": "goPage(2)"}, PAGE) == []

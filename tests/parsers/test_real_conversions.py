@@ -1,0 +1,71 @@
+"""Real and seed reports saved by LibreOffice and printed by Chromium read to the same table cells.
+
+Agencies make their files with Word, WPS and LibreOffice, and portals' pages get printed to
+PDF: each of those turns the same table into other markup (Writer's HTML, DOCX and DOC
+with their own spans, PDFs with embedded font subsets whose glyphs map to radical code
+points, rows cut by page breaks). The cells read must not change; none may be invented.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conversions import LIBREOFFICE_TARGETS, chromium_print, libreoffice_convert
+from parsers.api import parse_bytes
+from real_documents import REAL, cell_differences, expected_of
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+PAGE = REAL / "pingtan_2025_portal_page.html"
+SEEDS = sorted((FIXTURES / "documents").glob("00?_*[0-9a-f].docx"))
+# Top margins that move Chromium's page breaks through table 3 row by row.
+MARGINS_MM = (0, 8, 16, 24, 32, 40, 48, 56)
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("conversions")
+
+
+def _expected_of_seed(document: Path) -> dict:
+    return json.loads((FIXTURES / "expected" / f"{document.name.split('.')[0]}.json").read_text(encoding="utf-8"))
+
+
+def _read(path: Path) -> dict:
+    return parse_bytes(path.read_bytes(), filename=path.name)[1].to_dict()
+
+
+def _no_false_errors(report: dict) -> list[str]:
+    return [f"{f['rule']} {f['row']} {f['column']}" for f in report["findings"] if f["severity"] == "error"]
+
+
+@pytest.mark.parametrize("target", list(LIBREOFFICE_TARGETS))
+def test_the_real_page_saved_by_libreoffice(workdir: Path, target: str) -> None:
+    output = libreoffice_convert([PAGE], target, workdir)[PAGE]
+    report = _read(output)
+    assert cell_differences(expected_of(PAGE), report) == []
+    assert _no_false_errors(report) == []
+
+
+@pytest.mark.parametrize("target", list(LIBREOFFICE_TARGETS))
+def test_the_seeds_saved_by_libreoffice(workdir: Path, target: str) -> None:
+    outputs = libreoffice_convert(SEEDS, target, workdir)
+    assert len(outputs) == 5
+    for source, output in outputs.items():
+        report, want = _read(output), _expected_of_seed(source)
+        assert cell_differences(want, report) == [], output.name
+        assert _no_false_errors(report) == [], output.name
+        assert [s["heading"] for s in report["sections"]] == [s["heading"] for s in want["sections"]], output.name
+        for field in ("agency", "title", "year", "region"):
+            assert report["metadata"][field] == want["metadata"][field], (output.name, field)
+
+
+@pytest.mark.parametrize("margin", MARGINS_MM)
+def test_the_real_page_printed_by_chromium(workdir: Path, margin: int) -> None:
+    output = chromium_print(PAGE, workdir / f"chromium-{margin}.pdf", margin_top_mm=margin)
+    report = _read(output)
+    assert cell_differences(expected_of(PAGE), report) == []
+    assert _no_false_errors(report) == []
+    assert [s["heading"] for s in report["sections"]][0] == "一、总体情况"  # radical code points read as ideographs

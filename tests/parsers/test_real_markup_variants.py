@@ -1,0 +1,91 @@
+"""The real TRS page with its table 3 re-spanned the ways Word's "save as web page" spans cells.
+
+Word draws each row on its own grid: a row label spans three grid columns in one row and
+two in the next, a value cell spans two, the header's columns fall elsewhere. Every variant
+must read to the same cells as the page itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+
+from parsers.api import parse_bytes
+from real_documents import REAL, cell_differences, expected_of
+
+PAGE = REAL / "pingtan_2025_portal_page.html"
+_TABLE3 = re.compile(r"<table(?:(?!</table>).)*?勾稽.*?</table>", re.S)
+_ROW = re.compile(r"<tr\b.*?</tr>", re.S)
+_CELL = re.compile(r"<td\b([^>]*)>(.*?)</td>", re.S)
+
+
+def _respan_rows(change: Callable[[list[tuple[str, str]]], list[tuple[str, str]]]) -> bytes:
+    """The page with ``change`` applied to the (attributes, content) cells of table 3's data rows."""
+    html = PAGE.read_text(encoding="utf-8")
+    table = _TABLE3.search(html)
+    assert table is not None
+
+    def row(match: re.Match[str]) -> str:
+        text = match.group(0)
+        cells = _CELL.findall(text)
+        if "勾稽" in text or not re.search(r"<p[^>]*>\s*\d+\s*</p>", text):  # header and group rows as printed
+            return text
+        changed = change(cells)
+        head = text[: text.index("<td")]
+        return head + "".join(f"<td{attrs}>{content}</td>" for attrs, content in changed) + "</tr>"
+
+    return (html[: table.start()] + _ROW.sub(row, table.group(0)) + html[table.end() :]).encode("utf-8")
+
+
+def _last_value_spans_two(cells: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    attrs, content = cells[-1]
+    return cells[:-1] + [(attrs + ' colspan="2"', content)]
+
+
+def _narrow_label_wide_first_value(cells: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The label spans one grid column fewer and the first value one more: the row's width is kept."""
+    out = list(cells)
+    label = next(i for i, (_, content) in enumerate(out) if not re.search(r">\s*\d+\s*<", content))
+    attrs, content = out[label]
+    span = re.search(r'colspan="(\d+)"', attrs)
+    if span is None or span.group(1) == "1":
+        return out
+    out[label] = (attrs.replace(span.group(0), f'colspan="{int(span.group(1)) - 1}"'), content)
+    attrs, content = out[label + 1]
+    out[label + 1] = (attrs + ' colspan="2"', content)
+    return out
+
+
+def _spacer_after_label(cells: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """An empty cell between the label and the values (Word's filler for a narrower label), the row one wider."""
+    label = max(i for i, (_, content) in enumerate(cells) if not re.search(r">\s*\d+\s*<", content))
+    return cells[: label + 1] + [(' valign="center"', "<p>&nbsp;</p>")] + cells[label + 1 :]
+
+
+@pytest.mark.parametrize(
+    "change", [_last_value_spans_two, _narrow_label_wide_first_value, _spacer_after_label], ids=lambda f: f.__name__.strip("_")
+)
+def test_word_spans_read_to_the_same_cells(change: Callable[[list[tuple[str, str]]], list[tuple[str, str]]]) -> None:
+    data = _respan_rows(change)
+    assert data != PAGE.read_bytes()
+    report = parse_bytes(data, filename=PAGE.name)[1].to_dict()
+    assert cell_differences(expected_of(PAGE), report) == []
+    assert not [f for f in report["findings"] if f["severity"] == "error"]
+
+
+def test_table_split_in_two_without_a_header_on_the_second() -> None:
+    """The editor cut table 3 at （四）: the second table lacks the 三、 column and the header, and spans its last value."""
+    html = PAGE.read_text(encoding="utf-8")
+    table = _TABLE3.search(html)
+    assert table is not None
+    cut = table.group(0).index("（四）无法提供")
+    cut = table.group(0).rindex("<tr", 0, cut)
+    last_cell = re.compile(r"(<td\b[^>]*)(>(?:(?!</td>).)*?</td>\s*</tr>)", re.S)
+    second = last_cell.sub(r'\1 colspan="2"\2', table.group(0)[cut:])
+    split = table.group(0)[:cut] + "</tbody></table><p>（续表）</p><table border=\"1\"><tbody>" + second
+    data = (html[: table.start()] + split + html[table.end() :]).encode("utf-8")
+    report = parse_bytes(data, filename=PAGE.name)[1].to_dict()
+    assert cell_differences(expected_of(PAGE), report) == []
+    assert not [f for f in report["findings"] if f["severity"] == "error"]
