@@ -48,6 +48,8 @@ def is_scanned(data: bytes) -> bool:
         return len(document) > 0 and all(
             page.get_textpage().count_chars() == 0 and len(_pictures(page)) == 1 for page in document
         )
+    except pdfium.PdfiumError:
+        return False  # a page pdfium cannot load: the text-layer extractor's error stands
     finally:
         document.close()
 
@@ -67,6 +69,8 @@ def _page_pictures(data: bytes) -> Iterator[np.ndarray]:
             _check_pixels(*picture.get_px_size())
             bitmap = picture.get_bitmap(render=False)
             yield _as_bgr(bitmap.to_numpy(), bitmap.format)
+    except pdfium.PdfiumError as exc:
+        raise ExtractionError(f"damaged scanned PDF: {exc}") from exc
     finally:
         document.close()
 

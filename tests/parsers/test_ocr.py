@@ -224,3 +224,12 @@ def test_a_picture_asking_for_more_pixels_than_the_limit_is_a_one_line_error(tmp
         assert "\n" not in str(caught.value)
     with pytest.raises(ExtractionError, match="damaged or unsupported image"):
         extract(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+
+
+def test_a_pdf_whose_page_cannot_be_loaded_is_a_one_line_error_not_a_scan() -> None:
+    # Found by the pdf fuzz target: the scan check met a page pdfium cannot load.
+    missing_page = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+                    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+    with pytest.raises(ExtractionError, match="damaged or unreadable PDF") as caught:
+        parse_bytes(missing_page, filename="report.pdf")
+    assert "\n" not in str(caught.value)
