@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from parsers import PARSER_VERSION
@@ -12,6 +13,7 @@ from parsers.extract import extract
 from parsers.hints import ReportHints
 from parsers.limits import read_file
 from parsers.metadata import read_metadata
+from parsers.ocr_honesty import restate_for_ocr
 from parsers.report import ActiveDisclosureTable, AppealsTable, ApplicationsTable, Report, Section, Template
 from parsers.sections import split_layout
 from parsers.tables.active_disclosure import parse_active_disclosure
@@ -56,7 +58,7 @@ def parse_document(doc: Document, hints: ReportHints | None = None) -> Report:
     if appeal_cells:
         report.appeals = AppealsTable(metadata.template, appeal_cells)
     report.completeness = assess(report)
-    report.findings = validate(report, report.completeness, doc.notes)
+    report.findings = restate_for_ocr(report, validate(report, report.completeness, doc.notes))
     return report
 
 
@@ -66,9 +68,13 @@ def parse_bytes(
     filename: str | None = None,
     content_type: str | None = None,
     hints: ReportHints | None = None,
+    images: Mapping[str, bytes] | None = None,
 ) -> tuple[Document, Report]:
-    """Extract and parse one file; raises parsers.errors.ParseError when it cannot be read."""
-    doc = extract(data, filename=filename, content_type=content_type)
+    """Extract and parse one file; raises parsers.errors.ParseError when it cannot be read.
+
+    ``images``: the pictures an HTML page shows, by their ``src`` (see ``parsers.extract.extract``).
+    """
+    doc = extract(data, filename=filename, content_type=content_type, images=images)
     return doc, parse_document(doc, hints)
 
 

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from parsers.document import OcrText
 from parsers.report import Cell, CellState
 
 DASHES = frozenset({"/", "／", "-", "－", "—", "——", "–", "─", "\\", "＼", "--"})
@@ -43,7 +44,20 @@ def parse_cell(text: str, *, money: bool = False, header_unit: str | None = None
     """
     raw = clean_raw(text)
     value, unit, state, value_wan = _typed(raw, money, header_unit)
-    return Cell(raw=raw, value=value, unit=unit, state=state, value_wan=value_wan, money=money)
+    cell = Cell(raw=raw, value=value, unit=unit, state=state, value_wan=value_wan, money=money)
+    if isinstance(text, OcrText):
+        cell.ocr_confidence = text.confidence
+        cell.ocr_flagged = text.flagged or _misread_shape(raw, state)
+    return cell
+
+
+def _misread_shape(raw: str, state: CellState) -> bool:
+    """An OCR reading shaped like a misreading, however sure the engine was: a number with
+    white space inside ("0 0": two cells read as one where a ruling was lost) or text with
+    digits in it ("1o", "/0")."""
+    if state == "number":
+        return " " in raw
+    return state == "text" and any(ch.isdigit() for ch in raw)
 
 
 @lru_cache(maxsize=4096)

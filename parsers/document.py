@@ -17,6 +17,24 @@ BlockKind = Literal["heading", "paragraph", "table"]
 _SPACE = re.compile(r"\s+")
 
 
+class OcrText(str):
+    """Text read by OCR rather than from a text layer: the string, with how sure the engine was.
+
+    A plain ``str`` to every reader (the table parsers handle it like any cell text), so
+    the cell typer can mark the value it reads from it as OCR-read without the table
+    parsers knowing about OCR.
+    """
+
+    confidence: float
+    flagged: bool
+
+    def __new__(cls, text: str, confidence: float, flagged: bool) -> OcrText:
+        instance = super().__new__(cls, text)
+        instance.confidence = confidence
+        instance.flagged = flagged
+        return instance
+
+
 @dataclass(frozen=True)
 class GridCell:
     """One slot of a table grid.

@@ -39,11 +39,15 @@ class Cell:
     state: CellState
     value_wan: int | float | None = None
     money: bool = False
+    ocr_confidence: float | None = None  # set only when OCR read the printed text
+    ocr_flagged: bool = False  # OCR was not sure enough of this reading
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"raw": self.raw, "value": self.value, "unit": self.unit, "state": self.state}
         if self.money:
             out["value_wan"] = self.value_wan
+        if self.ocr_confidence is not None:
+            out.update(source="ocr", confidence=self.ocr_confidence, flagged=self.ocr_flagged)
         return out
 
 

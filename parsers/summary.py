@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from parsers.ocr_honesty import describe_ocr
 from parsers.report import Finding, Report
 
 _TABLE_NAMES = {"active_disclosure": "表2 主动公开", "applications": "表3 依申请", "appeals": "表4 复议诉讼"}
@@ -28,6 +29,7 @@ def describe_report(report: Report) -> list[str]:
         lines.append(f"{_TABLE_NAMES[key]}: template {table['template']}, {len(cells)} cells, {filled} numbers")
     lines.append("completeness:")
     lines += [f"  {line}" for line in describe_completeness(report, everything=True)]
+    lines += describe_ocr(report)
     lines.append(f"findings:  {len(report.findings)}")
     lines += [f"  {describe_finding(f)}" for f in report.findings]
     return lines

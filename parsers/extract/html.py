@@ -10,6 +10,7 @@ national page spec and the 索引号/发布机构/… info table) goes to ``Docu
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from lxml import etree
 
@@ -50,7 +51,7 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, huge_tree=True)
 
 
-def extract_html(data: bytes, *, content_type: str | None = None) -> Document:
+def extract_html(data: bytes, *, content_type: str | None = None, images: Mapping[str, bytes] | None = None) -> Document:
     text, _ = decode_html(data, content_type)
     # lxml refuses a decoded string that still declares its encoding (XHTML exports do).
     text = _XML_DECLARATION.sub("", _INVISIBLE.sub("", text), count=1)
@@ -73,7 +74,7 @@ def extract_html(data: bytes, *, content_type: str | None = None) -> Document:
     for element in list(container.iterdescendants()):
         if isinstance(element.tag, str) and _CHROME_NAME.search(f"{element.get('id', '')} {element.get('class', '')}"):
             _drop(element)
-    blocks = _blocks(container)
+    blocks = _blocks(container, images or {})
     if not blocks:
         raise ExtractionError("the HTML page has no text in its body")
     return Document(blocks=blocks, source_format="html", page_meta=page_meta, page_title=page_title)
@@ -190,7 +191,7 @@ def _source_breaks(text: str | None) -> str:
     return _SOURCE_BREAK.sub(" ", text) if text else ""
 
 
-def _blocks(container: etree._Element) -> list[Block]:
+def _blocks(container: etree._Element, images: Mapping[str, bytes]) -> list[Block]:
     blocks: list[Block] = []
     line: list[str] = []
     kind = ["paragraph"]
@@ -212,7 +213,11 @@ def _blocks(container: etree._Element) -> list[Block]:
         elif tag == "br":
             flush()
         elif tag == "img":
-            pass
+            if element.get("src") in images:  # a table published as a picture
+                from parsers.extract.ocr_scan import image_blocks
+
+                flush()
+                blocks.extend(image_blocks(images[element.get("src")]))
         else:
             block = tag in _BLOCK_TAGS or tag == "table"
             if block:

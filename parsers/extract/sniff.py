@@ -13,11 +13,12 @@ _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 # The seed export leads every table cell with a tab; copied page text has none.
 _SEED_CELL = re.compile(rb"(?:^|[\r\n])\t")
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF87a", b"GIF89a")
 _HTML_MARKER = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|meta|div|table|p|title|script)\b", re.I)
 
 
 def sniff_format(data: bytes, *, suffix: str | None = None, content_type: str | None = None) -> str:
-    """One of seedtext, text, html, docx, pdf, rtf, doc, wps; raises ExtractionError for anything else."""
+    """One of seedtext, text, html, docx, xlsx, xls, image, pdf, rtf, doc, wps; raises ExtractionError for anything else."""
     head = data[:2048]
     stripped = head.lstrip(b"\xef\xbb\xbf\xff\xfe\xfe\xff \t\r\n\x00")
     if b"%PDF-" in data[:1024]:
@@ -28,8 +29,11 @@ def sniff_format(data: bytes, *, suffix: str | None = None, content_type: str | 
         return "rtf"
     if head.startswith(_ZIP_MAGIC):
         return _sniff_zip(data)
+    if head.startswith(_IMAGE_MAGIC):
+        return "image"
     if head.startswith(_OLE2_MAGIC):
-        _check_ole2(data)
+        if _ole2_kind(data) == "xls":
+            return "xls"
         return "wps" if suffix in {"wps", "wpt"} or "wps" in (content_type or "").lower() else "doc"
     if _HTML_MARKER.search(stripped[:1024]):
         return "html"
@@ -45,14 +49,18 @@ def _sniff_zip(data: bytes) -> str:
         raise ExtractionError(f"damaged ZIP container (truncated DOCX?): {exc}") from exc
     if "word/document.xml" in names:
         return "docx"
-    raise ExtractionError("a ZIP archive that is not a Word document (no word/document.xml)")
+    if "xl/workbook.xml" in names:
+        return "xlsx"
+    raise ExtractionError("a ZIP archive that is neither a Word document nor an Excel workbook")
 
 
-def _check_ole2(data: bytes) -> None:
-    """Refuse an OLE2 header over anything but a compound file with a Word text stream.
+def _ole2_kind(data: bytes) -> str:
+    """"word" for a compound file with a Word text stream (DOC and WPS), "xls" for an Excel
+    97+ workbook (its sheets in a "Workbook" stream; a Word file with an embedded sheet has
+    a WordDocument stream too, and is Word); anything else is refused.
 
     LibreOffice imports whatever follows a bare OLE2 header as plain text, which gives a
-    "report" of mojibake; DOC and WPS both keep their text in a WordDocument stream.
+    "report" of mojibake.
     """
     import olefile
 
@@ -61,11 +69,14 @@ def _check_ole2(data: bytes) -> None:
         raise ExtractionError("damaged OLE2 file: no compound-file header after the OLE2 signature (not a DOC/WPS)")
     try:
         with olefile.OleFileIO(BytesIO(data)) as ole:
-            has_text = ole.exists("WordDocument")
+            has_text, has_sheets = ole.exists("WordDocument"), ole.exists("Workbook")
     except Exception as exc:  # olefile fails on damaged files with many kinds of error
         raise ExtractionError(f"damaged OLE2 file (not a readable DOC/WPS): {exc}".splitlines()[0]) from exc
-    if not has_text:
-        raise ExtractionError("an OLE2 file without a WordDocument stream: not a DOC/WPS report")
+    if has_text:
+        return "word"
+    if has_sheets:
+        return "xls"
+    raise ExtractionError("an OLE2 file without a WordDocument stream: not a DOC/WPS report (nor an XLS workbook)")
 
 
 def _looks_like_text(head: bytes) -> bool:

@@ -55,7 +55,11 @@ def test_random_bytes_after_an_ole2_signature_are_an_error() -> None:
 
 def test_a_compound_file_without_word_text_is_not_a_report() -> None:
     with pytest.raises(ExtractionError, match="without a WordDocument stream"):
-        sniff_format(compound_file("Workbook"), suffix="doc")
+        sniff_format(compound_file("PowerPoint Document"), suffix="doc")
+
+
+def test_a_compound_file_holding_a_workbook_is_a_spreadsheet() -> None:
+    assert sniff_format(compound_file("Workbook"), suffix="doc") == "xls"
 
 
 def test_a_compound_header_over_random_sectors_is_an_error() -> None:

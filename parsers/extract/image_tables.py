@@ -1,0 +1,160 @@
+"""Ruled tables in a page image: the grid rebuilt from its ruling lines.
+
+A scan or a table pasted as a picture has no cell structure, only ink. Long horizontal and
+vertical strokes are the rulings (found with a morphological opening, which keeps runs of
+ink longer than a kernel and drops characters); their positions give the row and column
+boundaries, and a boundary missing between two neighbouring slots means a merged cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+_MIN_TABLE_FRACTION = 0.15  # a ruled region narrower than this share of the page is not a table
+_LINE_GAP_FRACTION = 0.004  # rulings closer than this share of the page width are one line
+_PRESENT = 0.6
+_DARK = 170  # share of a boundary segment that must be inked for the boundary to exist
+
+
+@dataclass(frozen=True)
+class Box:
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+
+    @property
+    def width(self) -> int:
+        return self.x1 - self.x0
+
+    @property
+    def height(self) -> int:
+        return self.y1 - self.y0
+
+    def contains(self, x: float, y: float) -> bool:
+        return self.x0 <= x < self.x1 and self.y0 <= y < self.y1
+
+
+@dataclass(frozen=True)
+class CellBox:
+    """A printed cell: its top-left slot, how many slots it covers, and its inside in pixels."""
+
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    box: Box
+
+
+@dataclass
+class TableGrid:
+    box: Box
+    n_rows: int
+    n_cols: int
+    cells: list[CellBox]
+    column_edges: list[int]  # x of every vertical ruling on the page, left to right
+
+
+def ink_mask(gray: np.ndarray) -> np.ndarray:
+    """255 where there is dark ink: darker than its surroundings (which copes with uneven scan
+    lighting) and on the print's side of the page's print/paper split (Otsu), which leaves out
+    the half-tones a seal's edges and JPEG leave behind."""
+    local = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+    split, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return cv2.bitwise_and(local, (gray < min(split, _DARK)).astype(np.uint8) * 255)
+
+
+def ruling_masks(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(horizontal, vertical) rulings: ink runs far longer than any character."""
+    height, width = ink.shape
+    run = max(20, width // 25)
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (run, 1)))
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(20, height // 60))))
+    # Close the small breaks blur and JPEG leave in a ruling, and join rulings to their crossings.
+    horizontal = cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 3)))
+    vertical = cv2.dilate(vertical, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 5)))
+    return horizontal, vertical
+
+
+def find_tables(ink: np.ndarray) -> tuple[list[TableGrid], np.ndarray]:
+    """Every ruled table on the page, top to bottom, and the mask of all rulings."""
+    horizontal, vertical = ruling_masks(ink)
+    rulings = cv2.bitwise_or(horizontal, vertical)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(rulings, connectivity=8)
+    tables = []
+    width = ink.shape[1]
+    for index in range(1, count):
+        x, y, w, h, _ = stats[index]
+        if w < width * _MIN_TABLE_FRACTION or h < 10:
+            continue
+        box = Box(int(x), int(y), int(x + w), int(y + h))
+        grid = _grid(box, horizontal, vertical, gap=max(3, int(width * _LINE_GAP_FRACTION)))
+        if grid is not None:
+            tables.append(grid)
+    tables.sort(key=lambda t: t.box.y0)
+    return tables, rulings
+
+
+def _line_positions(profile: np.ndarray, threshold: float, gap: int) -> list[int]:
+    """Centres of the runs of ``profile`` above ``threshold`` (one per ruling)."""
+    positions: list[int] = []
+    start = None
+    for index, value in enumerate([*profile, 0]):
+        if value >= threshold and start is None:
+            start = index
+        elif value < threshold and start is not None:
+            centre = (start + index - 1) // 2
+            if positions and centre - positions[-1] <= gap:
+                positions[-1] = (positions[-1] + centre) // 2
+            else:
+                positions.append(centre)
+            start = None
+    return positions
+
+
+def _grid(box: Box, horizontal: np.ndarray, vertical: np.ndarray, gap: int) -> TableGrid | None:
+    h_part = horizontal[box.y0 : box.y1, box.x0 : box.x1] > 0
+    v_part = vertical[box.y0 : box.y1, box.x0 : box.x1] > 0
+    # A ruling is any row (column) inked over a fair share of the table: a partial line
+    # under a merged label is still a boundary for the slots it runs along.
+    ys = _line_positions(h_part.sum(axis=1), box.width * 0.08, gap)
+    xs = _line_positions(v_part.sum(axis=0), box.height * 0.02, gap)
+    if len(ys) < 2 or len(xs) < 2:
+        return None
+    n_rows, n_cols = len(ys) - 1, len(xs) - 1
+    band = max(2, gap)
+
+    def has_vertical(col_line: int, row: int) -> bool:
+        x = xs[col_line]
+        segment = v_part[ys[row] + band : ys[row + 1] - band, max(0, x - band) : x + band + 1]
+        return segment.shape[0] > 0 and segment.any(axis=1).mean() >= _PRESENT
+
+    def has_horizontal(row_line: int, col: int) -> bool:
+        y = ys[row_line]
+        segment = h_part[max(0, y - band) : y + band + 1, xs[col] + band : xs[col + 1] - band]
+        return segment.shape[1] > 0 and segment.any(axis=0).mean() >= _PRESENT
+
+    owner = [[(r, c) for c in range(n_cols)] for r in range(n_rows)]
+    for r in range(n_rows):
+        for c in range(n_cols):
+            if c > 0 and not has_vertical(c, r):
+                owner[r][c] = owner[r][c - 1]
+            elif r > 0 and not has_horizontal(r, c):
+                owner[r][c] = owner[r - 1][c]
+    cells = []
+    for r in range(n_rows):
+        for c in range(n_cols):
+            if owner[r][c] != (r, c):
+                continue
+            last_c = c
+            while last_c + 1 < n_cols and owner[r][last_c + 1] == (r, c):
+                last_c += 1
+            last_r = r
+            while last_r + 1 < n_rows and owner[last_r + 1][c] == (r, c):
+                last_r += 1
+            inner = Box(box.x0 + xs[c] + band, box.y0 + ys[r] + band, box.x0 + xs[last_c + 1] - band, box.y0 + ys[last_r + 1] - band)
+            cells.append(CellBox(r, c, last_r - r + 1, last_c - c + 1, inner))
+    return TableGrid(box, n_rows, n_cols, cells, [box.x0 + x for x in xs])

@@ -1,0 +1,168 @@
+"""One page image (a scan, a photographed or pasted table) -> tables and text lines.
+
+The page is straightened, its ruled tables are rebuilt from their rulings
+(:mod:`parsers.extract.image_tables`), and every text line, inside a cell or outside the
+tables, is cut out and read by the OCR engine in one batch. Red ink (the seal stamped over
+a table) is turned to paper first, see :func:`without_red`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from parsers.document import GridCell, OcrText, Table
+from parsers.extract.image_tables import Box, TableGrid, find_tables, ink_mask
+from parsers.extract.ocr import LineReading, OcrEngine
+
+_MAX_SKEW = 3.0  # degrees a scan may lean
+_SKEW_STEP = 0.1
+_MIN_LINE_HEIGHT = 4  # ink runs thinner than this (px) are specks, not text
+_LINE_GAP = 2  # rows of paper that still belong to the same text line (px)
+_PAD = 4
+_MAX_WIDTH = 2550  # an A4 page at 300 dpi
+_RED_MARGIN = 40  # how much redder than green and blue a pixel must be to count as seal ink
+_SEAL_RED = 120  # seal ink is at least this bright in red; black print under the seal is darker
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# ASCII look-alikes engines answer for Chinese punctuation, and 丶 (a radical no report
+# prints) for the enumeration comma 、 that numbers headings and table labels.
+_FULL_WIDTH = str.maketrans({"(": "（", ")": "）", ",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "丶": "、"})
+_LEADING_NUMBER_DOT = re.compile(r"^(\d{1,2})\s*[·•・]")
+
+
+@dataclass
+class TextLine:
+    text: OcrText
+    x0: int
+    x1: int
+    top: int
+    height: int
+
+
+@dataclass
+class PageTable:
+    table: Table
+    top: int
+    column_edges: list[int]  # x of the vertical rulings, left to right
+
+
+def read_page(image: np.ndarray, engine: OcrEngine) -> list[TextLine | PageTable]:
+    """Tables and lines of text outside them, top to bottom."""
+    if image.shape[1] > _MAX_WIDTH:  # finer than 300 dpi only costs time: lines are read at 48 px
+        scale = _MAX_WIDTH / image.shape[1]
+        image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    gray = straighten(without_red(image) if image.ndim == 3 else image)
+    ink = ink_mask(gray)
+    tables, rulings = find_tables(ink)
+    text_ink = cv2.bitwise_and(ink, cv2.bitwise_not(rulings))
+    paper = gray.copy()
+    paper[rulings > 0] = 255
+
+    cell_lines = [[_line_boxes(text_ink, cell.box) for cell in table.cells] for table in tables]
+    outside = text_ink.copy()
+    for table in tables:
+        outside[table.box.y0 : table.box.y1 + 1, table.box.x0 : table.box.x1 + 1] = 0
+    page_lines = _line_boxes(outside, Box(0, 0, outside.shape[1], outside.shape[0]))
+
+    boxes = [box for table in cell_lines for cell in table for box in cell] + page_lines
+    readings = iter(engine.read_lines([_crop(paper, box) for box in boxes]))
+
+    items: list[TextLine | PageTable] = []
+    for table, lines in zip(tables, cell_lines):
+        texts = [_joined([next(readings) for _ in cell], engine) for cell in lines]
+        items.append(PageTable(_table(table, texts), table.box.y0, table.column_edges))
+    for box in page_lines:
+        reading = next(readings)
+        if reading.text.strip():
+            items.append(TextLine(_ocr_text([reading], engine), box.x0, box.x1, box.y0, box.height))
+    items.sort(key=lambda item: item.top)
+    return items
+
+
+def without_red(bgr: np.ndarray) -> np.ndarray:
+    """The page in gray with red (seal) ink turned to paper.
+
+    The red channel shows the seal as nearly as light as the paper and black print, under
+    the seal too, as dark. JPEG leaves the seal's edges half-dark there, but still clearly
+    redder than they are green or blue, so those become paper as well; black print under
+    the seal picks up some red from JPEG too, but stays too dark to be taken for seal ink.
+    """
+    blue, green, red = (bgr[:, :, i].astype(np.int16) for i in range(3))
+    gray = np.ascontiguousarray(bgr[:, :, 2])
+    gray[(red > _SEAL_RED) & (red - np.maximum(green, blue) > _RED_MARGIN)] = 255
+    return gray
+
+
+def straighten(gray: np.ndarray) -> np.ndarray:
+    """The page rotated so its lines run level: the angle where the ink's row profile is sharpest."""
+    small_scale = 800 / max(gray.shape)
+    small = cv2.resize(255 - gray, None, fx=small_scale, fy=small_scale, interpolation=cv2.INTER_AREA)
+    centre = (small.shape[1] / 2, small.shape[0] / 2)
+
+    def sharpness(angle: float) -> float:
+        turned = cv2.warpAffine(small, cv2.getRotationMatrix2D(centre, angle, 1.0), small.shape[::-1])
+        return float(np.var(turned.sum(axis=1, dtype=np.float64)))
+
+    angles = np.arange(-_MAX_SKEW, _MAX_SKEW + _SKEW_STEP / 2, _SKEW_STEP)
+    best = max(angles, key=sharpness)
+    if abs(best) < _SKEW_STEP / 2:
+        return gray
+    height, width = gray.shape
+    matrix = cv2.getRotationMatrix2D((width / 2, height / 2), float(best), 1.0)
+    return cv2.warpAffine(gray, matrix, (width, height), flags=cv2.INTER_CUBIC, borderValue=255)
+
+
+def _line_boxes(ink: np.ndarray, box: Box) -> list[Box]:
+    """The text lines inside ``box``: runs of rows holding ink, each trimmed to its ink."""
+    region = ink[box.y0 : box.y1, box.x0 : box.x1]
+    if region.size == 0:
+        return []
+    rows = np.flatnonzero(region.any(axis=1))
+    lines = []
+    start = previous = None
+    for y in [*rows, None]:
+        if y is not None and previous is not None and y - previous <= _LINE_GAP + 1:
+            previous = y
+            continue
+        if start is not None and previous - start + 1 >= _MIN_LINE_HEIGHT:
+            columns = np.flatnonzero(region[start : previous + 1].any(axis=0))
+            lines.append(Box(box.x0 + int(columns[0]), box.y0 + start, box.x0 + int(columns[-1]) + 1, box.y0 + previous + 1))
+        start = previous = y
+    return lines
+
+
+def _crop(paper: np.ndarray, box: Box) -> np.ndarray:
+    height, width = paper.shape
+    return paper[max(0, box.y0 - _PAD) : min(height, box.y1 + _PAD), max(0, box.x0 - _PAD) : min(width, box.x1 + _PAD)]
+
+
+def _joined(lines: list[LineReading], engine: OcrEngine) -> OcrText | str:
+    """A cell's lines as one text; a cell without ink is printed blank, not read."""
+    return _ocr_text(lines, engine) if lines else ""
+
+
+def _ocr_text(lines: list[LineReading], engine: OcrEngine) -> OcrText:
+    text = "\n".join(_tidy(line.text) for line in lines)
+    # Ink the engine made nothing of is a reading it is not sure of, not a blank cell.
+    confidence = min(line.confidence for line in lines) if text.strip() else 0.0
+    return OcrText(text, round(confidence, 3), confidence < engine.threshold)
+
+
+def _tidy(text: str) -> str:
+    """Chinese print sets its punctuation full-width; engines answer with look-alikes."""
+    text = text.strip()
+    if _CJK.search(text):
+        text = _LEADING_NUMBER_DOT.sub(r"\1．", text.translate(_FULL_WIDTH))
+    return text
+
+
+def _table(grid: TableGrid, texts: list[OcrText | str]) -> Table:
+    rows: list[list[GridCell]] = [[GridCell("") for _ in range(grid.n_cols)] for _ in range(grid.n_rows)]
+    for cell, text in zip(grid.cells, texts):
+        for r in range(cell.row, cell.row + cell.rowspan):
+            for c in range(cell.col, cell.col + cell.colspan):
+                rows[r][c] = GridCell(text, span_of=None if (r, c) == (cell.row, cell.col) else (cell.row, cell.col))
+    return Table(rows)
