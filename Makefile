@@ -47,8 +47,16 @@ test: install system-deps services
 
 bench: install
 	$(BIN)/python benchmarks/parse.py
+	$(BIN)/python benchmarks/accuracy.py
+	$(BIN)/python benchmarks/hostile.py
 	$(BIN)/python benchmarks/storage.py
 	$(BIN)/python benchmarks/crawl.py
+	$(BIN)/python benchmarks/replay.py
+	$(BIN)/python benchmarks/links.py
+	$(BIN)/python benchmarks/render.py
+	$(BIN)/python benchmarks/web.py
+	$(BIN)/python benchmarks/ocr_accuracy.py
+	$(BIN)/python benchmarks/distributed.py
 
 clean:
 	rm -rf $(VENV) data
