@@ -61,6 +61,8 @@ def postgres_url() -> Iterator[str]:
         yield f"{POSTGRES_ADMIN_URL}?options=-csearch_path%3D{schema}"
     finally:
         with admin.begin() as conn:
+            # A session a test forgot to close holds locks: fail the teardown, never hang the suite.
+            conn.execute(sa.text("SET LOCAL lock_timeout = '60s'"))
             conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
 

@@ -31,7 +31,8 @@ def test_going_back_to_earlier_content_is_a_new_version_marked_reverted(archive:
         assert session.get(Report, back.report_id).latest_version_id == back.version_id
     assert kinds(archive) == [(back.report_id, "reverted", {"reverted_to": 1})]
     # The latest numbers are the portal's again: 50, not the revision's 51.
-    [row] = run_query(archive.session(), QueryFilters(where=[], changed_after_publication=True))
+    with archive.session() as session:
+        [row] = run_query(session, QueryFilters(where=[], changed_after_publication=True))
     assert row.version_no == 3
     with archive.session() as session:
         value = session.execute(sa.text(
@@ -62,11 +63,13 @@ def test_a_report_missing_from_its_column_is_withdrawn_and_restored_when_back(ar
         zhangdian_id = session.scalars(sa.select(Report.id).where(Report.year == 2023)).one()
         assert [e.kind for e in events(session, ("withdrawn",), current_withdrawals=True)] == ["withdrawn"]
     assert kinds(archive) == [(zhangdian_id, "withdrawn", {"reason": "no longer listed in its column"})]
-    assert [r.report_id for r in run_query(archive.session(), QueryFilters(withdrawn=True))] == [zhangdian_id]
+    with archive.session() as session:
+        assert [r.report_id for r in run_query(session, QueryFilters(withdrawn=True))] == [zhangdian_id]
 
     _crawl(archive, [capture_of(zibo, "http://gov.test/a.html", minutes=9), capture_of(zhangdian, "http://gov.test/b.html", minutes=9)])
     assert [k for _, k, _ in kinds(archive)] == ["withdrawn", "restored"]
-    assert run_query(archive.session(), QueryFilters(withdrawn=True)) == []
+    with archive.session() as session:
+        assert run_query(session, QueryFilters(withdrawn=True)) == []
 
 
 def test_a_page_answering_404_is_withdrawn_on_the_second_crawl_only(archive: Archive, seed) -> None:

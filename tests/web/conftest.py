@@ -67,8 +67,8 @@ def record_injected_report(db_url: str, data_dir: Path, incomplete: str | None =
     page = Resource(url=url, http_status=200, fetched_at=datetime.now(timezone.utc), body=body,
                     content_type="text/html; charset=utf-8")
     parse = report.to_dict()
-    if incomplete:
-        parse["tables"][incomplete]["status"] = "incomplete"
+    if incomplete:  # as the parser states a table it could not read whole
+        parse["completeness"][incomplete] = {"status": "partial", "missing_rows": ["carried_over"], "missing_columns": []}
     outcome = ParseOutcome(parse, None, PARSER_VERSION, document.fingerprint())
     with Archive.open(db_url, data_dir) as archive:
         archive.record(CaptureInput(site="injected", page=page, parse=outcome))
