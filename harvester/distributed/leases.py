@@ -18,13 +18,15 @@ from twisted.internet import task
 
 from harvester.distributed.queue import LEASE_META, LeasedQueue
 
-ITEM_LEASE_ATTR = "_harvester_lease"
 
 
 class LeaseTracker:
     def __init__(self, crawler: Crawler, queue: LeasedQueue) -> None:
         self.queue = queue
         self.outstanding: dict[str, int] = {}  # token -> captures not yet recorded
+        # Pipelines may hand on a copy of a capture (harvester.pipelines.record.storable), so a
+        # capture is known by its site and page URL, not by the object.
+        self.lease_of: dict[tuple[str, str], str] = {}
         self._renewal = task.LoopingCall(self.renew)
         self._renewal.start(max(queue.lease_ms / 3000, 0.5), now=False)
         for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
@@ -53,7 +55,7 @@ class LeaseTracker:
             requests = [o for o in output if isinstance(o, Request)]
             captures = [o for o in output if not isinstance(o, Request)]
             for capture in captures:
-                setattr(capture, ITEM_LEASE_ATTR, token)
+                self.lease_of[_capture_key(capture)] = token
             if captures:
                 self.outstanding[token] = len(captures)
             else:
@@ -64,7 +66,7 @@ class LeaseTracker:
         return wrapped
 
     def _item_done(self, item: Any, **kwargs: Any) -> None:
-        token = getattr(item, ITEM_LEASE_ATTR, None)
+        token = self.lease_of.pop(_capture_key(item), None)
         if token is None or token not in self.outstanding:
             return
         self.outstanding[token] -= 1
@@ -83,3 +85,8 @@ class LeaseTracker:
         if self._renewal.running:
             self._renewal.stop()
         return list(self.outstanding)
+
+
+def _capture_key(capture: Any) -> tuple[str, str]:
+    page = getattr(capture, "page", None)
+    return getattr(capture, "site", ""), getattr(page, "url", "") or ""

@@ -123,11 +123,10 @@ class ReportsSpider(scrapy.Spider):
             count_selector(self.crawler, key, bool(response.css(css)))
 
     def list_failed(self, failure: Failure) -> None:
-        count(self.crawler, "list_pages_failed")
-        if not (_not_requested(failure) or failure.check(ChallengeBlocked)):  # challenges count as blocked
-            count(self.crawler, "errors")
         # Any unread list page may be the one listing a report: no withdrawal is concluded.
         count(self.crawler, LIST_FAILED_STAT)
+        if not (_not_requested(failure) or failure.check(ChallengeBlocked)):  # challenges count as blocked
+            count(self.crawler, "errors")
         self.logger.warning("list page %s failed: %s", failure.request.url, failure.getErrorMessage())
 
     # -- report pages and attachments -------------------------------------------------------

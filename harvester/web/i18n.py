@@ -49,6 +49,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "agency_search": ("机关名称包含", "Agency name contains"),
     "has_errors": ("有错误", "has error findings"),
     "incomplete": ("解析不完整", "incomplete parse"),
+    "not_read": ("未读出", "not read"),
     "changed": ("发布后修改过", "changed after publication"),
     "export": ("导出所选", "Export the selection"),
     "no_reports": ("没有符合条件的年报。", "No report matches."),

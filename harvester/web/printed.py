@@ -55,7 +55,8 @@ class TableView:
     header: list[str]  # column headings after the label column; empty when rows carry their own
     rows: list[RowView]
     findings: list[dict[str, Any]] = field(default_factory=list)  # about the whole table
-    status: str | None = None  # the parse's completeness of this table, where the parser records it
+    status: str | None = None  # the parse's completeness of this table: complete | partial | missing | not_applicable
+    missing: list[str] = field(default_factory=list)  # the standard rows (and columns) the parser did not find
 
 
 def _cell(address: str, cell: dict[str, Any]) -> CellView:
@@ -74,7 +75,7 @@ def _active_disclosure(table: dict[str, Any]) -> TableView:
         rows.append(RowView(row["label"], [
             _cell(f"active_disclosure.{row['label']}.{column}", cell) for column, cell in row["cells"].items()
         ]))
-    return TableView("active_disclosure", table.get("template"), [], rows, status=table.get("status"))
+    return TableView("active_disclosure", table.get("template"), [], rows)
 
 
 def _applications(table: dict[str, Any]) -> TableView:
@@ -85,8 +86,7 @@ def _applications(table: dict[str, Any]) -> TableView:
             _cell(f"applications.{key}.{column}", cells[column]) if column in cells else None
             for column, _ in APPLICANT_COLUMNS
         ]))
-    return TableView("applications", table.get("template"), [label for _, label in APPLICANT_COLUMNS], rows,
-                     status=table.get("status"))
+    return TableView("applications", table.get("template"), [label for _, label in APPLICANT_COLUMNS], rows)
 
 
 def _appeals(table: dict[str, Any]) -> TableView:
@@ -98,8 +98,7 @@ def _appeals(table: dict[str, Any]) -> TableView:
         ])
         for block, label in APPEAL_BLOCKS
     ]
-    return TableView("appeals", table.get("template"), [label for _, label in APPEAL_OUTCOMES], rows,
-                     status=table.get("status"))
+    return TableView("appeals", table.get("template"), [label for _, label in APPEAL_OUTCOMES], rows)
 
 
 _BUILDERS = {"active_disclosure": _active_disclosure, "applications": _applications, "appeals": _appeals}
@@ -113,6 +112,11 @@ def printed_tables(report: dict[str, Any] | None, findings: Iterable[dict[str, A
     """
     tables = (report or {}).get("tables") or {}
     views = [_BUILDERS[name](tables[name]) for name in TABLE_ORDER if tables.get(name)]
+    completeness = (report or {}).get("completeness") or {}
+    for view in views:
+        stated = completeness.get(view.name) or {}
+        view.status = stated.get("status")
+        view.missing = [*stated.get("missing_rows", []), *stated.get("missing_columns", [])]
     by_name = {view.name: view for view in views}
     for finding in findings:
         view = by_name.get(finding.get("table") or "")

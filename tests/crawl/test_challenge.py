@@ -48,13 +48,15 @@ def _middleware_with_slot(delay: float):  # type: ignore[no-untyped-def]
 
     from scrapy.core.downloader import Slot
     from scrapy.settings import Settings
+    from scrapy.signalmanager import SignalManager
     from scrapy.statscollectors import MemoryStatsCollector
 
     from harvester.middlewares.challenge import ChallengeMiddleware
 
     slot = Slot(concurrency=2, delay=delay, jitter=0.0)
     downloader = SimpleNamespace(slots={"gov.test": slot}, get_slot_key=lambda request: "gov.test")
-    crawler = SimpleNamespace(engine=SimpleNamespace(downloader=downloader), stats=MemoryStatsCollector(SimpleNamespace(settings=Settings())))
+    crawler = SimpleNamespace(engine=SimpleNamespace(downloader=downloader), stats=MemoryStatsCollector(SimpleNamespace(settings=Settings())),
+                              signals=SignalManager())
     return ChallengeMiddleware(crawler, backoff=30.0, backoff_max=600.0), slot, crawler  # type: ignore[arg-type]
 
 
@@ -63,7 +65,11 @@ def test_a_challenge_is_raised_counted_and_backs_the_host_off() -> None:
 
     from harvester.middlewares.challenge import ChallengeBlocked
 
+    from harvester.middlewares.challenge import host_backed_off
+
     middleware, slot, crawler = _middleware_with_slot(delay=1.0)
+    told: list[tuple[str, float]] = []  # what a fleet's politeness hears (harvester.distributed.politeness)
+    crawler.signals.connect(lambda host, seconds, **_: told.append((host, seconds)), signal=host_backed_off, weak=False)
     request = Request("http://gov.test/art/1.html")
     challenge = HtmlResponse(request.url, status=521, headers={"Set-Cookie": "__jsluid_h=abc; path=/"},
                              body=b"<script>document.cookie=('__jsl_clearance=1')</script>", request=request)
@@ -74,6 +80,7 @@ def test_a_challenge_is_raised_counted_and_backs_the_host_off() -> None:
     with pytest.raises(ChallengeBlocked):
         middleware.process_response(request, challenge)
     assert slot.delay == 60.0  # doubles per challenge, up to the cap
+    assert told == [("gov.test", 30.0), ("gov.test", 60.0)]
 
     ordinary = HtmlResponse(request.url, status=200, body="一、总体情况".encode(), request=request)
     assert middleware.process_response(request, ordinary) is ordinary
