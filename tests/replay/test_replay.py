@@ -4,6 +4,7 @@ unchanged portals make no version; each real change makes exactly one."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -15,7 +16,7 @@ from harvester.siteconfig import load_site
 from storage.archive import Archive
 from storage.events import events
 from storage.models import Change, Report, Version
-from tests.crawl.conftest import crawl_cli
+from tests.crawl.conftest import crawl_cli, crawl_env, harvester_cmd
 from tests.replay.conftest import SITES
 
 RECRAWLS = 20
@@ -69,7 +70,10 @@ def test_a_report_taken_off_its_column_is_withdrawn_only_after_a_complete_crawl(
     assert crawl_cli(sites, sqlite_url, data_dir)["sites"]["replay-bare"]["new_reports"] == 2
     portals.unlist("bare", 0)
     portals.fail_lists("bare")
-    crawl_cli(sites, sqlite_url, data_dir)  # the list could not be read: nothing is concluded
+    unread = subprocess.run(harvester_cmd("crawl", *sites, "--db", sqlite_url), capture_output=True, text=True,
+                            env=crawl_env(data_dir), timeout=180)
+    # The list could not be read: the crawl says so (exit 1), and nothing is concluded.
+    assert unread.returncode == 1 and "every list page failed" in unread.stderr
     with Archive.open(sqlite_url, data_dir) as archive, archive.session() as session:
         assert events(session, ("withdrawn",)) == []
     portals.fail_lists("bare", False)
