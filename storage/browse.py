@@ -16,13 +16,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from storage.archive import RunInfo
-from storage.cellnames import TABLES
+from storage.agencies import known_agency
 from storage.health import assess_runs
 from storage.identity import normalise_agency
 from storage.models import CellRow, Change, FindingRow, Report, Run, Version, VersionAttachment
-from storage.query import QueryFilters, filtered_versions
+from storage.query import QueryFilters, filtered_versions, incomplete_versions
 
-PARSE_INCOMPLETE = "incomplete"  # a table's `status` in the parse when the parser could not read all of it
 
 
 @dataclass
@@ -36,7 +35,7 @@ class BrowseFilters:
     finding: str | None = None
     has_errors: bool = False  # a finding of severity "error" on the latest version
     changed: bool = False  # more than one version: revised after publication
-    incomplete: bool = False  # a table of the latest parse has status "incomplete"
+    incomplete: bool = False  # a standard table of the latest parse partial or missing (storage.query)
 
     def query_filters(self) -> QueryFilters:
         return QueryFilters(self.agency, self.region, self.year, self.template, self.finding)
@@ -50,9 +49,7 @@ def selected_versions(filters: BrowseFilters) -> sa.Select:
     if filters.changed:
         query = query.where(Version.version_no > 1)
     if filters.incomplete:
-        query = query.where(sa.or_(*(
-            Version.report_json[("tables", table, "status")].as_string() == PARSE_INCOMPLETE for table in TABLES
-        )))
+        query = query.where(incomplete_versions())
     return query
 
 
@@ -258,11 +255,14 @@ class AgencyYear:
 
 
 def agency_reports(session: Session, agency: str) -> list[AgencyYear]:
-    """The latest version of each of the agency's reports (name as printed; width and space ignored)."""
+    """The latest version of each of the agency's reports: any name it printed (its aliases,
+    storage.agencies) finds them all; width and space are ignored."""
+    known = known_agency(session, agency)
+    same_agency = Report.agency_id == known.id if known is not None else Report.agency_key == normalise_agency(agency)
     rows = session.execute(
         sa.select(Report.id, Report.year, Version.version_no, Version.id, Version.template, Version.parse_status)
         .join(Version, Report.latest_version_id == Version.id)
-        .where(Report.agency_key == normalise_agency(agency))
+        .where(same_agency)
         .order_by(Report.year, Report.id)
     ).all()
     return [AgencyYear(*row) for row in rows]

@@ -118,6 +118,11 @@ def _cell_match(condition: CellCondition) -> sa.ColumnElement[bool]:
     return Version.id.in_(cells)
 
 
+def incomplete_versions() -> sa.ColumnElement[bool]:
+    """Versions a person should review: a standard table partial or missing, or no parse at all."""
+    return sa.or_(Version.completeness == "incomplete", Version.parse_status == "error")
+
+
 def filtered_versions(filters: QueryFilters) -> sa.Select:
     """Versions joined to their reports, filtered; the caller chooses the columns."""
     joined_on = Report.id == Version.report_id if filters.all_versions else Report.latest_version_id == Version.id
@@ -142,7 +147,7 @@ def filtered_versions(filters: QueryFilters) -> sa.Select:
             sa.select(FindingRow.version_id).where(sa.or_(FindingRow.rule == rule, FindingRow.rule.like(f"{_literal(rule)}.%", escape="\\")))
         ))
     if filters.incomplete:
-        query = query.where(sa.or_(Version.completeness == "incomplete", Version.parse_status == "error"))
+        query = query.where(incomplete_versions())
     for condition in filters.where:
         query = query.where(_cell_match(condition))
     return query
