@@ -85,18 +85,20 @@ class _Reader:
         col = len(self.row)
         merge = self.merges[col] if col < len(self.merges) else ""
         r = len(self.rows)
+        origin = None
         if merge == "h" and self.row:
             origin = self.row[-1].span_of or (r, col - 1)
-            self.row.append(GridCell(self.rows_text(origin), span_of=origin))
         elif merge == "v" and self.rows and col < len(self.rows[-1]):
             origin = self.rows[-1][col].span_of or (r - 1, col)
-            self.row.append(GridCell(self.rows_text(origin), span_of=origin))
-        else:
-            self.row.append(GridCell(text))
+        spanned = self.rows_text(origin) if origin else None
+        self.row.append(GridCell(text) if spanned is None else GridCell(spanned, span_of=origin))
 
-    def rows_text(self, origin: tuple[int, int]) -> str:
+    def rows_text(self, origin: tuple[int, int]) -> str | None:
+        """The text of the cell a merge points at; None when it is not in this table (a
+        paragraph mark ended the table halfway through a row: the merge has nothing to join)."""
         r, c = origin
-        return (self.row if r == len(self.rows) else self.rows[r])[c].text
+        row = self.row if r == len(self.rows) else self.rows[r] if r < len(self.rows) else None
+        return row[c].text if row is not None and c < len(row) else None
 
     def end_row(self) -> None:
         self.take_text()

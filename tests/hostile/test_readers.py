@@ -71,3 +71,20 @@ def test_a_compound_header_over_random_sectors_is_an_error() -> None:
 def test_a_word_compound_file_is_a_doc() -> None:
     assert sniff_format(compound_file(), suffix="doc") == "doc"
     assert sniff_format(compound_file(), suffix="wps") == "wps"
+
+
+def test_an_rtf_merge_pointing_at_a_row_of_an_ended_table_reads_as_a_plain_cell() -> None:
+    # Found by the fuzzer (tests/fuzz, target rtf): a paragraph mark ends the table halfway
+    # through a row, and a later merged cell pointed at a row no longer there (IndexError).
+    import base64
+
+    from parsers.extract.rtf import extract_rtf
+
+    found = base64.b64decode(
+        "XGFuc2kcY25zU2ltU3VuO319XHBhcm93ZFxjZWx4MjAwMFxjbHZtcmdcY2V0YmwgM1xjZWxsXHJvd1xpbnRiXGFuc2lcYSAzXGNlbGxc"
+        "cm93XGludGJcYW5zaVxhbnNpY3BnOTM2XHVjMXuampqaXGZvbnR0cm93ZFxjZWxseDEwMDBfXGlsdFxpbmNibnRibFxmbmlsXGZjaOxc"
+        "Y2VsbFxwYXJkXGFyaW50YmRcbCAzXGNlbGxsXHBhcn5kXGludGJsXGNlbGxccGFyZFxpbnRibCAzXGNlbGxccm93XHBsIDNcbGxccGF0"
+        "YmRcbCAzXGNlbGxc")
+    document = extract_rtf(b"{\\rtf1" + found)
+    texts = [cell.text for block in document.blocks if block.table for row in block.table.rows for cell in row]
+    assert "3" in texts  # the cells are read, the dangling merge as a cell of its own
