@@ -8,7 +8,7 @@ from dataclasses import asdict
 
 import click
 
-from harvester.cli.archive_cmd import _archive, _table
+from harvester.cli.common import open_archive, print_table
 from harvester.cli.common import db_option, fail, json_option, print_json
 
 
@@ -23,12 +23,12 @@ def agencies(ctx: click.Context, as_json: bool, db: str | None) -> None:
         return
     from storage.agencies import list_agencies
 
-    with _archive(db) as archive, archive.session() as session:
+    with open_archive(db) as archive, archive.session() as session:
         rows = list_agencies(session)
     if as_json:
         print_json([asdict(row) for row in rows])
         return
-    _table(["ID", "AGENCY", "REGION", "REPORTS", "ALIASES"],
+    print_table(["ID", "AGENCY", "REGION", "REPORTS", "ALIASES"],
            [[a.id, a.name, "".join(p for p in (a.province, a.city, a.county) if p) or "-", a.reports, " / ".join(a.aliases)]
             for a in rows])
 
@@ -38,7 +38,7 @@ def _edit(db: str | None, action: str, *refs: str) -> str:
     from storage.db import writer
     from sqlalchemy.orm import Session
 
-    with _archive(db) as archive, Session(writer(archive.engine)) as session, session.begin():
+    with open_archive(db) as archive, Session(writer(archive.engine)) as session, session.begin():
         try:
             keep = find_agency(session, refs[0])
             if action == "merge":

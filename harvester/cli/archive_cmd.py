@@ -9,47 +9,14 @@ from __future__ import annotations
 
 import csv
 import sys
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import click
 
-from harvester.cli.common import db_option, fail, json_option, print_json
+from harvester.cli.common import db_option, fail, json_option, open_archive, print_json, print_table, when
 from harvester.config import data_dir, database_url
 from storage.history import MAX_INTEGER
-
-
-@contextmanager
-def _archive(db: str | None) -> Iterator[Any]:
-    """The archive named by --db / the environment; an unreachable database is exit 1, one line."""
-    from storage.archive import Archive
-    from storage.db import DatabaseUnavailable
-
-    data = data_dir()
-    url = database_url(db, data)
-    missing = _missing_sqlite_file(url)
-    if missing is not None:
-        # Reading must not leave an empty archive behind a mistyped --db.
-        fail(f"no archive at {missing} (crawl first, run `harvester db upgrade`, or name one with --db)")
-    try:
-        archive = Archive.open(url, data)
-    except DatabaseUnavailable as exc:
-        fail(str(exc))
-    try:
-        yield archive
-    finally:
-        archive.close()
-
-
-def _missing_sqlite_file(url: str) -> Path | None:
-    from sqlalchemy.engine import make_url
-
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
-        return None
-    path = Path(parsed.database)
-    return None if path.exists() else path
 
 
 def _report(session: Any, ref: str) -> Any:
@@ -61,23 +28,6 @@ def _report(session: Any, ref: str) -> Any:
         fail(str(exc))
 
 
-def _when(moment: Any) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M") if moment else "-"
-
-
-def _table(headers: list[str], rows: list[list[Any]]) -> None:
-    """A plain aligned table (CJK characters count as two columns)."""
-    from unicodedata import east_asian_width
-
-    def width(text: str) -> int:
-        return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text)
-
-    cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in row] for row in rows]
-    widths = [max(width(row[i]) for row in cells) for i in range(len(headers))]
-    for row in cells:
-        click.echo("  ".join(text + " " * (w - width(text)) for text, w in zip(row, widths)).rstrip())
-
-
 @click.command()
 @click.argument("report_ref", metavar="REPORT")
 @db_option
@@ -86,30 +36,30 @@ def history(report_ref: str, db: str | None, as_json: bool) -> None:
     """List a report's versions and captures. REPORT is a report id or "agency/year"."""
     from storage.history import report_history
 
-    with _archive(db) as archive, archive.session() as session:
+    with open_archive(db) as archive, archive.session() as session:
         result = report_history(session, _report(session, report_ref))
     if as_json:
         print_json(result.to_dict())
         return
     click.echo(f"report {result.report_id}: {result.agency} {result.year} ({result.kind})")
     for url in result.urls:
-        click.echo(f"  url {url['url']}  first seen {_when(url['first_seen'])}, last seen {_when(url['last_seen'])}")
+        click.echo(f"  url {url['url']}  first seen {when(url['first_seen'])}, last seen {when(url['last_seen'])}")
     click.echo("")
-    _table(
+    print_table(
         ["VERSION", "FIRST SEEN", "LAST SEEN", "PARSE", "PARSER", "CHANGE", "CELLS", "SECTIONS"],
-        [[v.version_no, _when(v.first_seen), _when(v.last_seen), v.parse_status, v.parser_version,
+        [[v.version_no, when(v.first_seen), when(v.last_seen), v.parse_status, v.parser_version,
           (f"reverted to {v.reverted_to}" if v.reverted_to else v.significance or "-"), v.cells_changed,
           v.sections_changed] for v in result.versions],
     )
     for event in result.events:
         detail = {k: v for k, v in event.items() if k not in ("kind", "at", "version_no")}
-        click.echo(f"  {_when(event['at'])}  {event['kind'].replace('_', ' ')}"
+        click.echo(f"  {when(event['at'])}  {event['kind'].replace('_', ' ')}"
                    + (f" (version {event['version_no']})" if event["version_no"] else "")
                    + "".join(f"  {k}: {v}" for k, v in detail.items()))
     click.echo("")
-    _table(
+    print_table(
         ["FETCHED", "STATUS", "HTTP", "OUTCOME", "VERSION", "URL"],
-        [[_when(c.fetched_at), c.status, c.http_status, c.outcome, c.version_no or "-", c.url] for c in result.captures],
+        [[when(c.fetched_at), c.status, c.http_status, c.outcome, c.version_no or "-", c.url] for c in result.captures],
     )
 
 
@@ -125,7 +75,7 @@ def diff(report_ref: str, from_no: int | None, to_no: int | None, year: int | No
     from storage.history import ReportNotFound, diff_report, diff_years
     from storage.models import Report
 
-    with _archive(db) as archive, archive.session() as session:
+    with open_archive(db) as archive, archive.session() as session:
         report = _report(session, report_ref)
         try:
             old, new, changes = diff_years(session, report, year) if year else diff_report(session, report, from_no, to_no)
@@ -190,7 +140,7 @@ def query(agency: str | None, region: str | None, year: int | None, template: st
         fail(str(exc))
     filters = QueryFilters(agency, region, year, template, finding, conditions, all_versions, limit, incomplete,
                            changed_after_publication=changed_after_publication, withdrawn=withdrawn)
-    with _archive(db) as archive, archive.session() as session:
+    with open_archive(db) as archive, archive.session() as session:
         rows = run_query(session, filters)
     if fmt == "json":
         print_json([row.to_dict() for row in rows])
@@ -207,7 +157,7 @@ def query(agency: str | None, region: str | None, year: int | None, template: st
                          *addresses, *unread])
         writer.writerows(table)
         return
-    _table(headers, table)
+    print_table(headers, table)
     click.echo(f"{len(rows)} report version(s)", err=True)
 
 
@@ -223,7 +173,7 @@ def export(fmt: str, out: Path, latest: bool, db: str | None) -> None:
 
     if not out.parent.is_dir():
         fail(f"cannot write {out}: directory {out.parent} does not exist")
-    with _archive(db) as archive, archive.session() as session:
+    with open_archive(db) as archive, archive.session() as session:
         count = write_export(session, out, fmt, QueryFilters(all_versions=not latest))  # type: ignore[arg-type]
     click.echo(f"wrote {count} rows to {out}")
 
@@ -239,7 +189,7 @@ def reparse(report_ref: str | None, all_reports: bool, db: str | None, as_json: 
 
     if bool(report_ref) == all_reports:
         raise click.UsageError("give either --report REPORT or --all")
-    with _archive(db) as archive:
+    with open_archive(db) as archive:
         report_id = None
         if report_ref:
             with archive.session() as session:

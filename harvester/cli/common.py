@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any, NoReturn
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Iterator, NoReturn
 
 import click
+
+from harvester.config import data_dir, database_url
 
 db_option = click.option(
     "--db",
@@ -21,6 +25,14 @@ db_option = click.option(
     "(default: $HARVESTER_DB_URL, else data/archive.sqlite3).",
 )
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text for people.")
+
+
+def require_site_choice(sites: tuple[str, ...], all_sites: bool) -> None:
+    """Commands that act on sites take SITE names or ``--all``: exactly one of the two."""
+    if not sites and not all_sites:
+        raise click.UsageError("name at least one SITE, or --all (see `harvester sites`)")
+    if sites and all_sites:
+        raise click.UsageError("give SITE names or --all, not both")
 
 
 def print_json(payload: Any) -> None:
@@ -47,3 +59,52 @@ def printable_url(db_url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(db_url).render_as_string(hide_password=True)
+
+
+@contextmanager
+def open_archive(db: str | None) -> Iterator[Any]:
+    """The archive named by --db / the environment; an unreachable database is exit 1, one line."""
+    from storage.archive import Archive
+    from storage.db import DatabaseUnavailable
+
+    data = data_dir()
+    url = database_url(db, data)
+    missing = missing_sqlite_file(url)
+    if missing is not None:
+        # Reading must not leave an empty archive behind a mistyped --db.
+        fail(f"no archive at {missing} (crawl first, run `harvester db upgrade`, or name one with --db)")
+    try:
+        archive = Archive.open(url, data)
+    except DatabaseUnavailable as exc:
+        fail(str(exc))
+    try:
+        yield archive
+    finally:
+        archive.close()
+
+
+def missing_sqlite_file(url: str) -> Path | None:
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    path = Path(parsed.database)
+    return None if path.exists() else path
+
+
+def when(moment: Any) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else "-"
+
+
+def print_table(headers: list[str], rows: list[list[Any]]) -> None:
+    """A plain aligned table (CJK characters count as two columns)."""
+    from unicodedata import east_asian_width
+
+    def width(text: str) -> int:
+        return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text)
+
+    cells = [[str(h) for h in headers]] + [["" if v is None else str(v) for v in row] for row in rows]
+    widths = [max(width(row[i]) for row in cells) for i in range(len(headers))]
+    for row in cells:
+        click.echo("  ".join(text + " " * (w - width(text)) for text, w in zip(row, widths)).rstrip())

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from harvester.cli.archive_cmd import _archive, _table
+from harvester.cli.common import open_archive, print_table
 from harvester.cli.common import db_option, fail, json_option, print_json
 
 
@@ -44,7 +44,7 @@ def coverage(year: int, region: str | None, site: str | None, expected_file: Pat
         expected = load_expected(expected_file)
     except ExpectedListError as exc:
         fail(str(exc))
-    with _archive(db) as archive, archive.session() as session:
+    with open_archive(db) as archive, archive.session() as session:
         result = compute(session, year, as_of=as_of or date.today(), region=region, site=site, expected=expected)
     if as_json:
         print_json(result.to_dict())
@@ -54,7 +54,7 @@ def coverage(year: int, region: str | None, site: str | None, expected_file: Pat
                f"{counts['missing']} missing, {counts['pending']} not yet due")
     if result.entries:
         click.echo("")
-        _table(["STATUS", "AGENCY", "REGION", "SITE", "DUE", "PUBLISHED", "DAYS LATE"],
+        print_table(["STATUS", "AGENCY", "REGION", "SITE", "DUE", "PUBLISHED", "DAYS LATE"],
                [[e.status, e.agency, e.region or "-", e.site or "-", e.deadline,
                  f"{e.published}{'' if e.date_source != 'first_seen' else ' (first seen)'}" if e.published else "-",
                  e.days_late or ""] for e in result.entries])

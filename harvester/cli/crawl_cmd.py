@@ -8,7 +8,8 @@ from typing import Any
 
 import click
 
-from harvester.cli.common import db_option, exit_if_broken, fail, json_option, print_json
+from harvester.cli.common import (db_option, exit_if_broken, fail, json_option, missing_sqlite_file, print_json,
+                                  require_site_choice)
 from harvester.cli.worker_cmd import redis_option
 from harvester.config import data_dir
 
@@ -33,10 +34,7 @@ def crawl(sites: tuple[str, ...], all_sites: bool, resume: bool, distributed: bo
     from harvester.siteconfig import SiteConfigError, load_sites_apart
     from storage.db import DatabaseUnavailable
 
-    if not sites and not all_sites:
-        raise click.UsageError("name at least one SITE, or --all (see `harvester sites`)")
-    if sites and all_sites:
-        raise click.UsageError("give SITE names or --all, not both")
+    require_site_choice(sites, all_sites)
     broken: list[Exception] = []
     if all_sites:  # a broken config is reported at the end; the other sites are crawled
         configs, problems = load_sites_apart()
@@ -153,14 +151,13 @@ def _print_sites(configs, health) -> None:  # type: ignore[no-untyped-def]
 
 def _site_health(db: str | None, names: list[str]) -> dict[str, Any]:
     """Health by site from the archive; nothing when there is no archive yet or it is unreachable."""
-    from harvester.cli.archive_cmd import _missing_sqlite_file
     from harvester.config import database_url
     from storage.archive import Archive
     from storage.db import DatabaseUnavailable
     from storage.health import site_health
 
     url = database_url(db, data_dir())
-    if _missing_sqlite_file(url) is not None:
+    if missing_sqlite_file(url) is not None:
         return {}
     try:
         with Archive.open(url, data_dir()) as archive, archive.session() as session:

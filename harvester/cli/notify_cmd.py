@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from harvester.cli.archive_cmd import _archive
+from harvester.cli.common import open_archive
 from harvester.cli.common import db_option, fail
 
 
@@ -50,7 +50,7 @@ def send_cmd(run_ids: tuple[int, ...], rules_file: Path | None, db: str | None) 
         fail(str(exc))
     if config is None:
         fail("no notification rules: name a notify.yaml with --rules or $HARVESTER_NOTIFY")
-    with _archive(db) as archive:
+    with open_archive(db) as archive:
         if not run_ids:
             with archive.session() as session:
                 run_ids = tuple(session.scalars(sa.select(sa.func.max(Run.id)).group_by(Run.site)))
@@ -73,7 +73,7 @@ def feed(site: str | None, agency: str | None, out: Path | None, web_url: str | 
     from harvester.notify.feed import atom_feed
     from storage.watch import recent_events
 
-    with _archive(db) as archive, archive.session() as session:
+    with open_archive(db) as archive, archive.session() as session:
         events = recent_events(session, today=date.today(), site=site, agency=agency)
     title = "政府信息公开年报动态 / report events" + "".join(f" · {x}" for x in (site, agency) if x)
     document = atom_feed(events, title=title, web_url=web_url.rstrip("/") if web_url else None)

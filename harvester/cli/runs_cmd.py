@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from harvester.cli.archive_cmd import _archive, _table, _when
+from harvester.cli.common import open_archive, print_table, when
 from harvester.cli.common import db_option, json_option, print_json
 
 COLUMNS = ("pages_fetched", "reports_found", "new_reports", "new_versions", "unchanged", "not_modified", "failed",
@@ -18,7 +18,7 @@ COLUMNS = ("pages_fetched", "reports_found", "new_reports", "new_versions", "unc
 @json_option
 def runs(site: str | None, limit: int, db: str | None, as_json: bool) -> None:
     """Crawl runs, newest first: status, figures, and per worker for runs shared by a fleet."""
-    with _archive(db) as archive:
+    with open_archive(db) as archive:
         found = archive.runs(site=site, limit=limit)
     if as_json:
         print_json([{"id": r.id, "site": r.site, "kind": r.kind, "started_at": r.started_at, "finished_at": r.finished_at,
@@ -26,8 +26,8 @@ def runs(site: str | None, limit: int, db: str | None, as_json: bool) -> None:
         return
     rows = []
     for run in found:
-        rows.append([run.id, run.site, run.kind, _when(run.started_at), run.status,
+        rows.append([run.id, run.site, run.kind, when(run.started_at), run.status,
                      *(run.stats.get(c, 0) for c in COLUMNS)])
         for worker, figures in sorted((run.stats.get("workers") or {}).items()):
             rows.append(["", f"  {worker}", "", "", "", *(figures.get(c, 0) for c in COLUMNS)])
-    _table(["RUN", "SITE", "KIND", "STARTED", "STATUS", *(c.replace("_", " ").upper() for c in COLUMNS)], rows)
+    print_table(["RUN", "SITE", "KIND", "STARTED", "STATUS", *(c.replace("_", " ").upper() for c in COLUMNS)], rows)

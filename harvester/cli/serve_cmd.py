@@ -6,7 +6,7 @@ import socket
 
 import click
 
-from harvester.cli.archive_cmd import _archive
+from harvester.cli.common import open_archive
 from harvester.cli.common import db_option, fail
 
 
@@ -21,7 +21,7 @@ def serve(host: str, port: int, db: str | None) -> None:
 
     from harvester.web.app import create_app
 
-    with _archive(db) as archive:
+    with open_archive(db) as archive:
         # Bound here rather than by uvicorn, so a port in use is one line and exit 1, and
         # port 0 can be announced as the port it became.
         try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from harvester.cli.common import db_option, fail, json_option, print_json
+from harvester.cli.common import db_option, fail, json_option, print_json, require_site_choice
 from harvester.config import data_dir
 
 redis_option = click.option("--redis", "redis_url", metavar="URL",
@@ -33,7 +33,8 @@ def worker(sites: tuple[str, ...], all_sites: bool, exit_when_idle: bool, redis_
     from harvester.siteconfig import SiteConfigError, site_paths
     from storage.db import DatabaseUnavailable
 
-    names = _names(sites, all_sites, site_paths)
+    require_site_choice(sites, all_sites)
+    names = sorted(site_paths()) if all_sites else list(sites)
     url = fleet_redis(redis_url)
     if url is None:
         fail("no Redis: set HARVESTER_REDIS_URL or give --redis")
@@ -45,10 +46,3 @@ def worker(sites: tuple[str, ...], all_sites: bool, exit_when_idle: bool, redis_
     if as_json:
         print_json(summary.to_dict())
 
-
-def _names(sites: tuple[str, ...], all_sites: bool, site_paths) -> list[str]:  # type: ignore[no-untyped-def]
-    if not sites and not all_sites:
-        raise click.UsageError("name at least one SITE, or --all (see `harvester sites`)")
-    if sites and all_sites:
-        raise click.UsageError("give SITE names or --all, not both")
-    return sorted(site_paths()) if all_sites else list(sites)
