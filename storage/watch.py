@@ -157,15 +157,20 @@ def _finding_events(session: Session, run_ids: list[int]) -> list[WatchEvent]:
 
 
 def _previous_errors(session: Session, versions: dict[int, int]) -> dict[int, set[tuple[Any, ...]]]:
-    """The error findings of the version before each (report id -> version number) given."""
-    found: dict[int, set[tuple[Any, ...]]] = {}
-    for report_id, number in versions.items():
+    """The error findings of the version before each (report id -> version number) given,
+    in one query per thousand reports rather than one per report."""
+    found: dict[int, set[tuple[Any, ...]]] = {report_id: set() for report_id in versions}
+    pairs = [(report_id, number - 1) for report_id, number in versions.items()]
+    for start in range(0, len(pairs), 1000):
         rows = session.execute(
-            sa.select(FindingRow.rule, FindingRow.table_name, FindingRow.row_key, FindingRow.column_key)
+            sa.select(Version.report_id, FindingRow.rule, FindingRow.table_name, FindingRow.row_key,
+                      FindingRow.column_key)
             .join(Version, Version.id == FindingRow.version_id)
-            .where(Version.report_id == report_id, Version.version_no == number - 1, FindingRow.severity == "error")
+            .where(sa.tuple_(Version.report_id, Version.version_no).in_(pairs[start:start + 1000]),
+                   FindingRow.severity == "error")
         ).all()
-        found[report_id] = {tuple(row) for row in rows}
+        for report_id, *place in rows:
+            found[report_id].add(tuple(place))
     return found
 
 

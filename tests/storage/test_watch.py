@@ -92,3 +92,13 @@ def test_robots_txt_counts_when_it_refuses_more_than_before(archive: Archive, se
         by_run = {h.run_id: h for h in assess_runs(session, [first, same, more])}
     assert by_run[first].healthy and by_run[same].healthy
     assert by_run[more].reasons == ["robots.txt now disallows 11 URL(s) (before: 1)"]
+
+
+def test_an_error_the_version_before_had_is_not_new(archive: Archive, seed: Callable[[str], bytes]) -> None:
+    revised = seed(SEED_ZIBO).replace(REVISED_TOTAL[0].encode(), REVISED_TOTAL[1].encode(), 1)
+    crawl(archive, seed(SEED_ZIBO))
+    crawl(archive, revised, minutes=60)
+    reworded = crawl(archive, revised.replace("进一步".encode(), "更进一步".encode(), 1), minutes=120)
+    with archive.session() as session:
+        events = run_events(session, [reworded], today=TODAY)
+    assert [(e.kind, e.version_no) for e in events] == [("new_version", 3)]
