@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from parsers.cells import parse_cell
+from parsers.document import PlacedText, on_lines
 
 
 @dataclass
@@ -41,6 +42,16 @@ def is_value(text: str) -> bool:
     return parse_cell(text).state != "text"
 
 
+def cell_text(block: TextBlock) -> str:
+    """The block's lines as one cell's text, placed on the lines they are printed on when they say."""
+    text = "\n".join(block.lines)
+    first, last = block.lines[0], block.lines[-1]
+    if isinstance(first, PlacedText) and isinstance(last, PlacedText) and first.location and last.location:
+        if first.location.lines and last.location.lines:
+            return on_lines(text, first.location.lines[0], last.location.lines[1])
+    return text
+
+
 def cell_gap(blocks: list[TextBlock]) -> int | None:
     """The number of blank lines between two cells of a row: the most common non-zero gap."""
     gaps = Counter(block.gap for block in blocks if block.gap > 0)
@@ -56,10 +67,10 @@ def read_cell_table(blocks: list[TextBlock], gap: int) -> CellTable:
     row_extra = _row_extra(blocks[1:], gap, pitch)
     if row_extra is None:
         return _rows_by_labels(blocks, gap, pitch)
-    rows: list[list[str]] = [["\n".join(blocks[0].lines)]]
+    rows: list[list[str]] = [[cell_text(blocks[0])]]
     notes: list[str] = []
     for block in blocks[1:]:
-        text = "\n".join(block.lines)
+        text = cell_text(block)
         breaks, blanks = _split_gap(block.gap, gap, pitch, row_extra)
         if breaks is None:
             notes.append(f"cannot tell blank cells from row breaks before {text[:20]!r} ({block.gap} blank lines)")
@@ -100,7 +111,7 @@ def _rows_by_labels(blocks: list[TextBlock], gap: int, pitch: int) -> CellTable:
     rows: list[list[str]] = []
     notes: list[str] = []
     for index, block in enumerate(blocks):
-        text = "\n".join(block.lines)
+        text = cell_text(block)
         blanks = 0
         if index:
             blanks, odd = divmod(block.gap - gap, pitch) if block.gap >= gap else (0, 1)

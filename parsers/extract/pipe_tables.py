@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from parsers.document import place_like
+
 _ALIGNMENT = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
 _BREAK = re.compile(r"<br\s*/?>", re.I)
 _BAR = re.compile(r"(?<!\\)\|")
@@ -28,5 +30,5 @@ def read_pipe_table(lines: list[str]) -> list[list[str]]:
         if _ALIGNMENT.match(stripped):
             continue
         cells = _BAR.split(stripped[1:-1])
-        rows.append([_BREAK.sub("\n", cell).replace("\\|", "|").strip() for cell in cells])
+        rows.append([place_like(_BREAK.sub("\n", cell).replace("\\|", "|").strip(), line) for cell in cells])
     return rows

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from itertools import groupby
 
-from parsers.document import Block, Document, GridCell, Table
+from parsers.document import Block, Document, GridCell, Table, on_lines, place_like
 from parsers.errors import ExtractionError
 from parsers.extract.cell_lines import TextBlock, cell_gap, read_cell_table
 from parsers.extract.pipe_tables import is_pipe_row, read_pipe_table
@@ -30,7 +30,8 @@ _MIN_RUN_ROWS = 2
 
 
 def extract_plaintext(data: bytes) -> Document:
-    lines = _LINE_BREAK.split(_decode(data))
+    # Each line knows its number, so that the cells read from it know where they are printed.
+    lines = [on_lines(line, number, number) for number, line in enumerate(_LINE_BREAK.split(_decode(data)), 1)]
     blocks: list[Block] = []
     notes: list[str] = []
     for pipe, group in groupby(lines, key=is_pipe_row):
@@ -63,10 +64,11 @@ def _text_blocks(lines: list[str]) -> list[TextBlock]:
             gap += 1
             previous_blank = True
             continue
+        trimmed = place_like(line.strip(_PADDING), line)
         if previous_blank or not blocks:
-            blocks.append(TextBlock([line.strip(_PADDING)], gap))
+            blocks.append(TextBlock([trimmed], gap))
         else:
-            blocks[-1].lines.append(line.strip(_PADDING))
+            blocks[-1].lines.append(trimmed)
         gap, previous_blank = 0, False
     return blocks
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from parsers.document import Block, Document, GridCell, Table
+from parsers.document import Block, Document, GridCell, PlacedText, Table, on_lines, place_like
 from parsers.errors import ExtractionError
 
 _ARTEFACT = re.compile(r"\[(?:image|bookmark):[^\]]*\]")
@@ -20,6 +20,11 @@ _ARTEFACT = re.compile(r"\[(?:image|bookmark):[^\]]*\]")
 
 def strip_artefacts(text: str) -> str:
     return _ARTEFACT.sub("", text)
+
+
+def _first_line(cell: PlacedText) -> int:
+    assert cell.location is not None and cell.location.lines is not None  # every seed cell is made by on_lines
+    return cell.location.lines[0]
 
 
 def extract_seedtext(data: bytes) -> Document:
@@ -30,8 +35,8 @@ def extract_seedtext(data: bytes) -> Document:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
     blocks: list[Block] = []
-    rows: list[list[str]] = []  # the table being read
-    row: list[str] = []  # the row being read
+    rows: list[list[PlacedText]] = []  # the table being read
+    row: list[PlacedText] = []  # the row being read, each cell on the lines it is printed on
     blanks = 0  # blank lines seen since the last non-blank one
 
     def end_row() -> None:
@@ -44,11 +49,11 @@ def extract_seedtext(data: bytes) -> Document:
         nonlocal rows
         end_row()
         if rows:
-            table = Table([[GridCell(strip_artefacts(c).strip()) for c in r] for r in rows])
+            table = Table([[GridCell(place_like(strip_artefacts(c).strip(), c)) for c in r] for r in rows])
             blocks.append(Block("table", table=table))
             rows = []
 
-    for line in lines:
+    for number, line in enumerate(lines, 1):
         if not line.strip(" "):
             blanks += 1
             end_row()
@@ -56,9 +61,9 @@ def extract_seedtext(data: bytes) -> Document:
                 end_table()
             continue
         if line.startswith("\t"):
-            row.append(line[1:])
+            row.append(on_lines(line[1:], number, number))
         elif row and blanks == 0:
-            row[-1] += "\n" + line
+            row[-1] = on_lines(row[-1] + "\n" + line, _first_line(row[-1]), number)
         else:
             end_table()
             paragraph = strip_artefacts(line).strip()

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from parsers.cells import parse_cell
-from parsers.document import GridCell
+from parsers.document import GridCell, PlacedText
+from parsers.locations import CellLocation
 
 
 def printed_cells(row: list[GridCell]) -> list[str]:
@@ -37,3 +38,18 @@ def distinct_labels(cells: list[str]) -> list[str]:
         if stripped and (not labels or labels[-1] != stripped):
             labels.append(stripped)
     return labels
+
+
+def labelled_elsewhere(values: list[str], label_row: list[str]) -> list[str]:
+    """A row's values told that its label is printed in another row (``label_row``: that row's texts).
+
+    A page break or a wrapped label prints one row as two, the label in one and the values
+    in the other; the values' locations then say where the label is as well.
+    """
+    label_at = _row_location(label_row)
+    return [value.placed(value.location.labelled_at(label_at))
+            if isinstance(value, PlacedText) and value.location is not None else value for value in values]
+
+
+def _row_location(texts: list[str]) -> CellLocation | None:
+    return next((text.location for text in texts if isinstance(text, PlacedText) and text.location is not None), None)
