@@ -34,9 +34,10 @@ class CellLocation:
       down; ``unit`` "pt" for PDF points, "px" for pixels of the page picture as OCR read it.
     * ``sheet``, ``cell``: a spreadsheet's sheet name and the A1-style cell reference.
     * ``lines``: (first, last) 1-based line numbers of a text file the cell is printed on.
-    * ``label_row``, ``label_page``: where the cell's row label is printed when that is
-      another row (a page break or a wrapped label printed the row as two); the table
-      parser fills these in when it joins the halves.
+    * ``joined_row``, ``joined_page``: the other half of the cell's row when a page break or
+      a wrapped label printed the row as two (the label on one page, the values on the
+      next, or the label's end under the values); the table parser fills these in when it
+      joins the halves.
     """
 
     table: int | None = None
@@ -48,13 +49,13 @@ class CellLocation:
     sheet: str | None = None
     cell: str | None = None
     lines: tuple[int, int] | None = None
-    label_row: int | None = None
-    label_page: int | None = None
+    joined_row: int | None = None
+    joined_page: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: only the fields this format has, the box's origin stated with it."""
         out: dict[str, Any] = {}
-        for name in ("table", "row", "column", "page", "sheet", "cell", "label_row", "label_page"):
+        for name in ("table", "row", "column", "page", "sheet", "cell", "joined_row", "joined_page"):
             value = getattr(self, name)
             if value is not None:
                 out[name] = value
@@ -74,14 +75,14 @@ class CellLocation:
         return cls(
             table=data.get("table"), row=data.get("row"), column=data.get("column"), page=data.get("page"),
             box=tuple(box) if box else None, unit=data.get("unit"), sheet=data.get("sheet"), cell=data.get("cell"),
-            lines=tuple(lines) if lines else None, label_row=data.get("label_row"), label_page=data.get("label_page"),
+            lines=tuple(lines) if lines else None, joined_row=data.get("joined_row"), joined_page=data.get("joined_page"),
         )
 
-    def labelled_at(self, label: CellLocation | None) -> CellLocation:
-        """This location with the row label printed at ``label`` (nothing changes when that is this row)."""
-        if label is None or (label.row == self.row and label.page == self.page):
+    def joined_with(self, other: CellLocation | None) -> CellLocation:
+        """This location with the other half of its row at ``other`` (nothing changes when that is this row)."""
+        if other is None or (other.row == self.row and other.page == self.page):
             return self
-        return replace(self, label_row=label.row, label_page=label.page)
+        return replace(self, joined_row=other.row, joined_page=other.page)
 
 
 def sheet_cell(row: int, column: int) -> str:

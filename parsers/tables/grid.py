@@ -40,14 +40,14 @@ def distinct_labels(cells: list[str]) -> list[str]:
     return labels
 
 
-def labelled_elsewhere(values: list[str], label_row: list[str]) -> list[str]:
-    """A row's values told that its label is printed in another row (``label_row``: that row's texts).
+def joined_values(values: list[str], other_half: list[str]) -> list[str]:
+    """The values of a row printed as two, told where the row's other half is (``other_half``: its texts).
 
-    A page break or a wrapped label prints one row as two, the label in one and the values
-    in the other; the values' locations then say where the label is as well.
+    A page break or a wrapped label prints one row as two, the label (or its end) in one and
+    the values in the other; the values' locations then name both.
     """
-    label_at = _row_location(label_row)
-    return [value.placed(value.location.labelled_at(label_at))
+    other = _row_location(other_half)
+    return [value.placed(value.location.joined_with(other))
             if isinstance(value, PlacedText) and value.location is not None else value for value in values]
 
 
