@@ -13,6 +13,7 @@ from starlette.responses import Response
 from harvester.web.evidence import CellRef, Located, locate, render_pdf_evidence
 from harvester.web.lookup import archive, report_by_id, version_of
 from harvester.web.pages import Page, PageError
+from parsers.locations import CellLocation
 from storage.browse import RawFile, raw_files
 from storage.cellnames import named_cells
 
@@ -25,9 +26,16 @@ def _cell_ref(parse: dict[str, Any], address: str) -> tuple[CellRef, dict[str, A
     # Table 4 prints all fifteen numbers in one row; tables 2 and 3 one row per label.
     row = [c for c in cells if c.table == chosen.table and (c.table == "appeals" or c.row == chosen.row)]
     label = None if chosen.table == "appeals" else (chosen.row_label or chosen.row)
-    ref = CellRef(chosen.table, label, chosen.cell.get("raw", ""), row.index(chosen), len(row))
+    ref = CellRef(chosen.table, label, chosen.cell.get("raw", ""), row.index(chosen), len(row), _location(chosen.cell),
+                  [at for at in (_location(c.cell) for c in row) if at is not None])
     return ref, {"address": address, "table": chosen.table, "row": chosen.row, "column": chosen.column,
                  "row_label": chosen.row_label, **chosen.cell}
+
+
+def _location(cell: dict[str, Any]) -> CellLocation | None:
+    """The location the parse recorded for a cell; None for parses made before locations were recorded."""
+    recorded = cell.get("location")
+    return CellLocation.from_dict(recorded) if isinstance(recorded, dict) else None
 
 
 def _located(request: Request) -> tuple[dict[str, Any], RawFile | None, Located, bytes | None]:
@@ -60,7 +68,8 @@ def evidence(request: Request) -> Page:
         image = f"/reports/{head['report_id']}/versions/{head['version_no']}/evidence.png?cell={cell}"
     return Page("evidence.html", {
         **head, "source": asdict(source) if source else None, "rows": located.rows,
-        "pdf": located.pdf, "image": image, "found": bool(located.rows or located.pdf),
+        "pdf": located.pdf, "lines": located.lines, "image": image, "found": located.found,
+        "found_by": located.found_by,
     })
 
 
