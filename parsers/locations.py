@@ -29,7 +29,7 @@ class CellLocation:
       reading order, the row of that table as printed (a table a page break split and the
       extractor joined counts on across the break), the grid column with merged cells
       expanded (a merged cell is at its first row and column).
-    * ``page``: 1-based page of a PDF, a scanned PDF or a multi-page picture.
+    * ``page``: 1-based page of a PDF or a scanned PDF (a picture is page 1).
     * ``box``: (x0, y0, x1, y1) of the cell from the page's top left corner, y growing
       down; ``unit`` "pt" for PDF points, "px" for pixels of the page picture as OCR read it.
     * ``sheet``, ``cell``: a spreadsheet's sheet name and the A1-style cell reference.
