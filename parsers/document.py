@@ -94,8 +94,9 @@ class GridCell:
 
     def __post_init__(self) -> None:
         if self.location is not None:
-            text = self.text if isinstance(self.text, PlacedText) else PlacedText(self.text)
-            object.__setattr__(self, "text", text.placed(self.location))
+            text = self.text
+            placed = text.placed(self.location) if isinstance(text, PlacedText) else PlacedText(text, self.location)
+            object.__setattr__(self, "text", placed)
         elif isinstance(self.text, PlacedText) and self.text.location is not None:
             object.__setattr__(self, "location", self.text.location)  # an extractor placed the text itself
 

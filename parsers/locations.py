@@ -21,7 +21,10 @@ Box = tuple[float, float, float, float]  # x0, y0, x1, y1 from the top left corn
 _ORIGIN = "top-left"
 
 
-@dataclass(frozen=True)
+# Not frozen: a frozen dataclass's __init__ costs several times as much, and one is made for
+# every grid cell of every document. Only extract()'s numbering fills fields in (table, row and
+# column, which only it knows); after extraction a location is a value, replace() makes new ones.
+@dataclass(slots=True)
 class CellLocation:
     """One printed cell's place in its source; a field a format has no such thing for is None.
 

@@ -20,15 +20,17 @@ from collections import Counter
 from dataclasses import dataclass
 
 from parsers.cells import parse_cell
-from parsers.document import PlacedText, on_lines
+from parsers.document import on_lines
 
 
 @dataclass
 class TextBlock:
-    """Consecutive non-blank lines and the number of blank lines printed before them."""
+    """Consecutive non-blank lines, the number of blank lines printed before them, and the
+    line number of the first (1-based; None where the text does not say)."""
 
     lines: list[str]
     gap: int
+    first_line: int | None = None
 
 
 @dataclass
@@ -43,13 +45,11 @@ def is_value(text: str) -> bool:
 
 
 def cell_text(block: TextBlock) -> str:
-    """The block's lines as one cell's text, placed on the lines they are printed on when they say."""
+    """The block's lines as one cell's text, placed on its lines when the block knows where they are."""
     text = "\n".join(block.lines)
-    first, last = block.lines[0], block.lines[-1]
-    if isinstance(first, PlacedText) and isinstance(last, PlacedText) and first.location and last.location:
-        if first.location.lines and last.location.lines:
-            return on_lines(text, first.location.lines[0], last.location.lines[1])
-    return text
+    if block.first_line is None:
+        return text
+    return on_lines(text, block.first_line, block.first_line + len(block.lines) - 1)
 
 
 def cell_gap(blocks: list[TextBlock]) -> int | None:

@@ -7,8 +7,6 @@ here once, so "table 3, row 5, column 2" means the same thing whatever the forma
 
 from __future__ import annotations
 
-import dataclasses
-
 from parsers.document import Document, GridCell, Table
 from parsers.locations import CellLocation
 
@@ -16,7 +14,9 @@ from parsers.locations import CellLocation
 def number_tables(doc: Document) -> Document:
     """Put the table, row and column (1-based) in every grid cell's location; returns ``doc``.
 
-    A copy slot of a merged cell is located at its origin, the printed cell it repeats.
+    A copy slot of a merged cell is located at its origin, the printed cell it repeats. An
+    extractor's location is completed in place: each printed cell has a location object of
+    its own (the copies of a merged cell share their origin's, which gets the same numbers).
     """
     number = 0
     for block in doc.blocks:
@@ -33,10 +33,11 @@ def _numbered(table: Table, number: int) -> Table:
         placed_row = []
         for c, cell in enumerate(row):
             origin = cell.span_of if cell.span_of is not None and _inside(rows, cell.span_of) else (r, c)
-            where = (number, origin[0] + 1, origin[1] + 1)
-            location = (CellLocation(*where) if cell.location is None
-                        else dataclasses.replace(cell.location, table=where[0], row=where[1], column=where[2]))
-            placed_row.append(GridCell(cell.text, cell.span_of, location))
+            if cell.location is None:
+                cell = GridCell(cell.text, cell.span_of, CellLocation(number, origin[0] + 1, origin[1] + 1))
+            else:  # filled in where it is: the cell's text carries this very object
+                cell.location.table, cell.location.row, cell.location.column = number, origin[0] + 1, origin[1] + 1
+            placed_row.append(cell)
         placed.append(placed_row)
     return Table(placed)
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from parsers.document import place_like
 from parsers.extract.cell_lines import is_value
 
 _GLUED = re.compile(r"^(?P<label>.*?\D)(?P<digits>\d{2,})$")
@@ -34,11 +33,11 @@ class RunRow:
 def read_run_row(line: str) -> RunRow | None:
     """The row a line prints, or None when the line is not a table row."""
     tabbed = "\t" in line
-    tokens = [place_like(t, line) for t in ([t.strip() for t in line.split("\t")] if tabbed else line.split())]
+    tokens = [t.strip() for t in line.split("\t")] if tabbed else line.split()
     split = len(tokens)
     while split > 0 and is_value(tokens[split - 1]):
         split -= 1
-    label = place_like(" ".join(tokens[:split]), line)
+    label = " ".join(tokens[:split])
     if len(label) > _MAX_LABEL or _PROSE.search(label):
         return None
     values = tokens[split:]
@@ -57,9 +56,9 @@ def run_table(rows: list[RunRow | str]) -> tuple[list[list[str]], list[str]]:
     notes: list[str] = []
     for row in rows:
         if isinstance(row, str):
-            cells.append([place_like(word, row) for word in row.split()])
+            cells.append(row.split())
         elif row.glued is not None and len(row.glued) == width:
-            cells.append([row.label, *(place_like(digit, row.label) for digit in row.glued)])  # one digit per column: nothing to guess
+            cells.append([row.label, *row.glued])  # one digit per column: nothing to guess
         elif row.glued is not None:
             cells.append([row.label])
             notes.append(f"row {row.label!r}: digits printed without separators ({row.glued}); its cells cannot be told apart")
