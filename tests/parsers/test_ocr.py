@@ -95,6 +95,11 @@ def test_a_scanned_pdf_page_is_read_through_its_ruling_lines(made: Path, expecte
     want = expected["tables"]["appeals"]["cells"]
     assert {k: c["raw"] for k, c in report.to_dict()["tables"]["appeals"]["cells"].items()} == {k: c["raw"] for k, c in want.items()}
     assert any("存在的主要问题" in block.text for block in doc.blocks if block.kind != "table")
+    for cell in report.to_dict()["tables"]["appeals"]["cells"].values():  # on its scanned page, in the picture's pixels
+        at = cell["location"]
+        width, height = Image.open(pictures[at["page"] - 1]).size
+        x0, y0, x1, y1 = at["box"]
+        assert at["unit"] == "px" and 0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height
 
 
 def test_an_image_file_is_sniffed_by_its_bytes_and_read(appeals_picture: tuple[bytes, dict[str, bytes]]) -> None:
