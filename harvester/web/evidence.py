@@ -1,9 +1,10 @@
 """Where a table cell came from in the document the parser read.
 
 The parser records each cell's location (``parsers.locations.CellLocation``): for a PDF the
-page and the cell's box, outlined on the page as pdfium draws it; for a text file the lines
-it is printed on; for the formats with tables (HTML, DOCX, spreadsheets, RTF, …) the table,
-row and column, whose row is shown from the document re-extracted with ``parsers.extract``.
+page and the cell's box, outlined on the page as pdfium draws it; for a cell OCR read, the
+page and its box in the picture, outlined on the picture; for a text file the lines it is
+printed on; for the formats with tables (HTML, DOCX, spreadsheets, RTF, …) the table, row
+and column, whose row is shown from the document re-extracted with ``parsers.extract``.
 What is at the recorded place is checked against the printed value first, so a location
 that does not hold the value points nowhere rather than somewhere wrong.
 
@@ -21,6 +22,8 @@ import unicodedata
 from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from PIL import Image
 
 from parsers.document import GridCell, Table
 from parsers.errors import ParseError
@@ -68,6 +71,15 @@ class PdfHit:
 
 
 @dataclass
+class PictureHit:
+    """A cell OCR read: the picture (a scanned PDF's page, an image file) and boxes in its pixels."""
+
+    page_no: int  # 1-based; an image file is page 1
+    row_box: tuple[float, float, float, float]  # x0, y0, x1, y1 from the picture's top left
+    cell_box: tuple[float, float, float, float]
+
+
+@dataclass
 class SourceLine:
     number: int  # 1-based line of the text file
     text: str
@@ -79,11 +91,12 @@ class Located:
     rows: list[SourceRow] = field(default_factory=list)
     pdf: PdfHit | None = None
     lines: list[SourceLine] = field(default_factory=list)
+    picture: PictureHit | None = None
     found_by: str | None = None  # "recorded": at the parser's recorded location; "search": found again
 
     @property
     def found(self) -> bool:
-        return bool(self.rows or self.pdf or self.lines)
+        return bool(self.rows or self.pdf or self.lines or self.picture)
 
 
 def _fold(text: str) -> str:
@@ -131,6 +144,10 @@ def _tables(data: bytes, filename: str | None) -> list[Table]:
 def _at_recorded(data: bytes, ref: CellRef, at: CellLocation, filename: str | None) -> Located:
     if at.page is not None and at.box is not None and at.unit == "pt":
         return Located(pdf=_pdf_hit_at(data, ref, at))
+    if at.page is not None and at.box is not None and at.unit == "px" and _picture(data, at.page) is not None:
+        # What OCR read cannot be checked against a text layer; the box is where it read it.
+        row_boxes = [other.box for other in _same_row(ref, at) if other.box is not None]
+        return Located(picture=PictureHit(at.page, _pixel_union(row_boxes), at.box))
     if at.lines is not None:
         return Located(lines=_lines_at(data, ref, at.lines))
     if at.table is not None and at.row is not None and at.column is not None:
@@ -160,6 +177,43 @@ def _pdf_hit_at(data: bytes, ref: CellRef, at: CellLocation) -> PdfHit | None:
         return PdfHit(at.page, (width, height), _union(row_boxes), cell_box)
     finally:
         pdf.close()
+
+
+def _picture(data: bytes, page_no: int) -> Image.Image | None:
+    """The picture OCR read as page ``page_no``: an image file's own, or a scanned PDF page's one image."""
+    if data.startswith(b"%PDF"):
+        pdf = pdfium.PdfDocument(data)
+        try:
+            if not 1 <= page_no <= len(pdf):
+                return None
+            images = list(pdf[page_no - 1].get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
+            return images[0].get_bitmap(render=False).to_pil().convert("RGB") if images else None
+        finally:
+            pdf.close()
+    try:
+        picture = Image.open(io.BytesIO(data))
+        picture.load()
+    except (OSError, Image.DecompressionBombError):
+        return None
+    return picture.convert("RGB") if page_no == 1 else None
+
+
+def _pixel_union(boxes: list[tuple[float, float, float, float]]) -> tuple[float, float, float, float]:
+    return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
+
+def render_picture_evidence(data: bytes, hit: PictureHit) -> bytes:
+    """The picture OCR read with the row outlined in orange and the cell in red."""
+    from PIL import ImageDraw
+
+    picture = _picture(data, hit.page_no)
+    assert picture is not None, "the hit was made from this picture"
+    draw = ImageDraw.Draw(picture)
+    draw.rectangle(hit.row_box, outline=(230, 120, 0), width=3)
+    draw.rectangle(hit.cell_box, outline=(220, 0, 0), width=4)
+    out = io.BytesIO()
+    picture.save(out, format="PNG")
+    return out.getvalue()
 
 
 def from_top_left(box: tuple[float, float, float, float], page_height: float) -> Box:

@@ -96,6 +96,8 @@ WORDS: dict[str, tuple[str, str]] = {
                         "This version was parsed before locations were recorded: found again by its row label and printed value."),
     "table_row": ("第 {table} 个表格，第 {row} 行", "table {table}, row {row}"),
     "source_lines": ("来源文本中的这几行", "The lines of the source text"),
+    "picture_page": ("识别（OCR）所读的第 {page} 页图片，框出的是该行和该单元格",
+                     "The picture OCR read (page {page}), the row and the cell outlined"),
     "back_to_report": ("返回年报", "Back to the report"),
     "main_figures": ("主要数字", "Main figures"),
     "chart_applications": ("申请：新收与上年结转", "Applications: received and carried over"),

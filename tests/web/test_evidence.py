@@ -5,14 +5,17 @@ tables 3 and 4)."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+from PIL import Image
 
-from harvester.web.evidence import CellRef, from_top_left, locate, locate_in_pdf, render_pdf_evidence
-from parsers.api import parse_file
+from harvester.web.evidence import (CellRef, from_top_left, locate, locate_in_pdf, render_pdf_evidence,
+                                    render_picture_evidence)
+from parsers.api import parse_bytes, parse_file
 from parsers.locations import CellLocation
 from storage.cellnames import named_cells
 
@@ -153,3 +156,24 @@ def test_a_recorded_place_that_does_not_hold_the_value_is_not_trusted() -> None:
     elsewhere = replace(ref, location=replace(ref.location, box=(0.0, 0.0, 20.0, 20.0)))
     located = locate(data, "pdf", elsewhere, filename=path.name)
     assert located.found_by == "search"  # the box holds nothing: found again instead
+
+
+def test_a_cell_ocr_read_from_a_picture_is_outlined_on_the_picture(tmp_path: Path) -> None:
+    from tests.parsers import ocr_material as material
+
+    _, images = material.page_with_table_pictures(DOCUMENTS / f"{REPORT}.html", tmp_path, which={2})  # table 4, the third
+    (picture,) = images.values()
+    report = parse_bytes(picture, filename="table.png")[1].to_dict()
+    cells = [c for c in named_cells(report) if c.table == "appeals"]
+    chosen = next(c for c in cells if c.column == "total" and c.row == "review")
+    at = CellLocation.from_dict(chosen.cell["location"])
+    ref = CellRef("appeals", None, chosen.cell["raw"], cells.index(chosen), len(cells), at,
+                  [CellLocation.from_dict(c.cell["location"]) for c in cells])
+    located = locate(picture, "image", ref, filename="table.png")
+    assert located.found_by == "recorded" and located.picture is not None
+    assert located.picture.cell_box == at.box and located.picture.page_no == 1
+    png = Image.open(io.BytesIO(render_picture_evidence(picture, located.picture))).convert("RGB")
+    assert png.size == Image.open(io.BytesIO(picture)).size
+    x0, y0, x1, y1 = at.box  # type: ignore[misc]
+    red, green, blue = png.getpixel((round(x0) + 1, round((y0 + y1) / 2)))
+    assert red > 180 and green < 60 and blue < 60

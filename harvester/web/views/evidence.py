@@ -1,5 +1,6 @@
 """``/reports/ID/versions/N/evidence?cell=ADDRESS``: where a cell came from, and for a PDF
-the page as a PNG (``evidence.png``) with the row and the cell outlined."""
+the page (for a scan or a picture OCR read, the picture) as a PNG (``evidence.png``) with
+the row and the cell outlined."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import Response
 
-from harvester.web.evidence import CellRef, Located, locate, render_pdf_evidence
+from harvester.web.evidence import CellRef, Located, locate, render_pdf_evidence, render_picture_evidence
 from harvester.web.lookup import archive, report_by_id, version_of
 from harvester.web.pages import Page, PageError
 from parsers.locations import CellLocation
@@ -63,18 +64,20 @@ def _located(request: Request) -> tuple[dict[str, Any], RawFile | None, Located,
 def evidence(request: Request) -> Page:
     head, source, located, _ = _located(request)
     image = None
-    if located.pdf is not None:
+    if located.pdf is not None or located.picture is not None:
         cell = quote(head["cell"]["address"], safe="")
         image = f"/reports/{head['report_id']}/versions/{head['version_no']}/evidence.png?cell={cell}"
     return Page("evidence.html", {
         **head, "source": asdict(source) if source else None, "rows": located.rows,
-        "pdf": located.pdf, "lines": located.lines, "image": image, "found": located.found,
-        "found_by": located.found_by,
+        "pdf": located.pdf, "picture": located.picture, "lines": located.lines, "image": image,
+        "found": located.found, "found_by": located.found_by,
     })
 
 
 def evidence_png(request: Request) -> Response:
     _, _, located, data = _located(request)
-    if located.pdf is None or data is None:
-        raise PageError(404, "no PDF page shows this cell")
-    return Response(render_pdf_evidence(data, located.pdf), media_type="image/png")
+    if data is not None and located.pdf is not None:
+        return Response(render_pdf_evidence(data, located.pdf), media_type="image/png")
+    if data is not None and located.picture is not None:
+        return Response(render_picture_evidence(data, located.picture), media_type="image/png")
+    raise PageError(404, "no page or picture shows this cell")
