@@ -43,11 +43,6 @@ class PlacedText(str):
         return PlacedText, (str(self), self.location)
 
 
-def place_like(text: str, source: str) -> str:
-    """``text`` (a piece or a trimmed form of ``source``) placed where ``source`` is, when it is placed."""
-    return PlacedText(text, source.location) if isinstance(source, PlacedText) else text
-
-
 def on_lines(text: str, first: int, last: int) -> PlacedText:
     """Text of a text file printed on lines ``first`` to ``last`` (1-based)."""
     return PlacedText(text, CellLocation(lines=(first, last)))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from parsers.document import Block, Document, GridCell, PlacedText, Table, on_lines, place_like
+from parsers.document import Block, Document, GridCell, Table, on_lines
 from parsers.errors import ExtractionError
 
 _ARTEFACT = re.compile(r"\[(?:image|bookmark):[^\]]*\]")
@@ -20,11 +20,6 @@ _ARTEFACT = re.compile(r"\[(?:image|bookmark):[^\]]*\]")
 
 def strip_artefacts(text: str) -> str:
     return _ARTEFACT.sub("", text)
-
-
-def _first_line(cell: PlacedText) -> int:
-    assert cell.location is not None and cell.location.lines is not None  # every seed cell is made by on_lines
-    return cell.location.lines[0]
 
 
 def extract_seedtext(data: bytes) -> Document:
@@ -35,8 +30,8 @@ def extract_seedtext(data: bytes) -> Document:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
     blocks: list[Block] = []
-    rows: list[list[PlacedText]] = []  # the table being read
-    row: list[PlacedText] = []  # the row being read, each cell on the lines it is printed on
+    rows: list[list[tuple[str, int, int]]] = []  # the table being read
+    row: list[tuple[str, int, int]] = []  # the row being read: each cell's text, first and last line
     blanks = 0  # blank lines seen since the last non-blank one
 
     def end_row() -> None:
@@ -49,7 +44,7 @@ def extract_seedtext(data: bytes) -> Document:
         nonlocal rows
         end_row()
         if rows:
-            table = Table([[GridCell(place_like(strip_artefacts(c).strip(), c)) for c in r] for r in rows])
+            table = Table([[GridCell(on_lines(strip_artefacts(text).strip(), first, last)) for text, first, last in r] for r in rows])
             blocks.append(Block("table", table=table))
             rows = []
 
@@ -61,9 +56,10 @@ def extract_seedtext(data: bytes) -> Document:
                 end_table()
             continue
         if line.startswith("\t"):
-            row.append(on_lines(line[1:], number, number))
+            row.append((line[1:], number, number))
         elif row and blanks == 0:
-            row[-1] = on_lines(row[-1] + "\n" + line, _first_line(row[-1]), number)
+            text, first, _ = row[-1]
+            row[-1] = (text + "\n" + line, first, number)
         else:
             end_table()
             paragraph = strip_artefacts(line).strip()
