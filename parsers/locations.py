@@ -11,6 +11,7 @@ everywhere. The cell typer copies the location of the text it types onto the cel
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -62,7 +63,7 @@ class CellLocation:
             value = getattr(self, name)
             if value is not None:
                 out[name] = value
-        if self.box is not None:
+        if self.box is not None and all(math.isfinite(edge) for edge in self.box):  # JSON has no NaN or infinity
             out["box"] = [round(edge, 2) for edge in self.box]
             out["unit"] = self.unit
             out["origin"] = _ORIGIN

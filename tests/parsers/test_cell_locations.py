@@ -263,6 +263,8 @@ def test_location_json_round_trips_and_states_its_origin() -> None:
                     "box": [10.0, 20.5, 30.25, 40.0], "unit": "pt", "origin": "top-left"}
     assert CellLocation.from_dict(data) == at
     assert CellLocation(lines=(7, 8)).to_dict() == {"lines": [7, 8]}
+    # A box a damaged PDF drew at no real place is left out: the archive's JSON cannot hold NaN.
+    assert CellLocation(page=1, box=(float("nan"), 0.0, 1.0, 1.0), unit="pt").to_dict() == {"page": 1}
 
 
 def test_reports_compare_without_locations() -> None:
