@@ -189,10 +189,11 @@ def test_rtf_cells_are_at_the_recorded_table_row_and_column(workdir: Path) -> No
         assert fold(grid_text(rtf, at)) == fold(cell.cell["raw"]), cell.address
 
 
-def test_workbook_cells_name_their_sheet_cell(workdir: Path) -> None:
+@pytest.mark.parametrize("ext", ["xlsx", "xls"])
+def test_workbook_cells_name_their_sheet_cell(workdir: Path, ext: str) -> None:
     from python_calamine import CalamineWorkbook
 
-    workbook_path = office_convert(tables_only(PAGE, workdir / f"{PAGE.stem}.tables.html"), "xlsx", workdir / "sheets")
+    workbook_path = office_convert(tables_only(PAGE, workdir / f"{PAGE.stem}.tables.html"), ext, workdir / "sheets")
     workbook = CalamineWorkbook.from_path(str(workbook_path))
     cells = cells_of(workbook_path)
     assert len(cells) == 200
