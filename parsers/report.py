@@ -45,7 +45,7 @@ class Cell:
     money: bool = False
     ocr_confidence: float | None = None  # set only when OCR read the printed text
     ocr_flagged: bool = False  # OCR was not sure enough of this reading
-    location: CellLocation | None = None
+    location: CellLocation | None = field(default=None, compare=False)  # where, not what: cells compare by reading
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"raw": self.raw, "value": self.value, "unit": self.unit, "state": self.state}
