@@ -22,6 +22,7 @@ from typing import Any
 
 from parsers.api import parse_bytes
 from parsers.errors import ParseError
+from parsers.locations import without_locations
 
 _SKIPPED_NAMES = ("manifest.json", "README.md")
 
@@ -75,7 +76,7 @@ def score(case: Case) -> Score:
     result = Score(str(case.document))
     want = json.loads(case.expected.read_text(encoding="utf-8"))
     try:
-        got = parse_bytes(case.document.read_bytes(), filename=case.document.name)[1].to_dict()
+        got = without_locations(parse_bytes(case.document.read_bytes(), filename=case.document.name)[1].to_dict())
     except ParseError as exc:
         got = {"tables": {}, "findings": [], "completeness": {}}
         result.error = str(exc)

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from parsers.document import OcrText
+from parsers.document import OcrText, PlacedText
 from parsers.report import Cell, CellState
 
 DASHES = frozenset({"/", "／", "-", "－", "—", "——", "–", "─", "\\", "＼", "--"})
@@ -45,6 +45,8 @@ def parse_cell(text: str, *, money: bool = False, header_unit: str | None = None
     raw = clean_raw(text)
     value, unit, state, value_wan = _typed(raw, money, header_unit)
     cell = Cell(raw=raw, value=value, unit=unit, state=state, value_wan=value_wan, money=money)
+    if isinstance(text, PlacedText):
+        cell.location = text.location
     if isinstance(text, OcrText):
         cell.ocr_confidence = text.confidence
         cell.ocr_flagged = text.flagged or _misread_shape(raw, state)

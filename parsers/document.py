@@ -12,12 +12,43 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from parsers.locations import CellLocation
+
 BlockKind = Literal["heading", "paragraph", "table"]
 
 _SPACE = re.compile(r"\s+")
 
 
-class OcrText(str):
+class PlacedText(str):
+    """A grid cell's text that knows where it is printed (:class:`~parsers.locations.CellLocation`).
+
+    A plain ``str`` to every reader: the table parsers pass cell texts on as they are, so
+    the cell typer finds the location on the text it types without the table parsers
+    carrying locations themselves. Text made from it (stripped, joined) is a plain ``str``
+    again and has no location, which is right: it is no longer one printed cell.
+    """
+
+    location: CellLocation | None
+
+    def __new__(cls, text: str, location: CellLocation | None = None) -> PlacedText:
+        instance = super().__new__(cls, text)
+        instance.location = location
+        return instance
+
+    def placed(self, location: CellLocation | None) -> PlacedText:
+        """The same text at ``location``."""
+        return PlacedText(self, location)
+
+    def __reduce__(self) -> tuple[type, tuple[str, CellLocation | None]]:
+        return PlacedText, (str(self), self.location)
+
+
+def on_lines(text: str, first: int, last: int) -> PlacedText:
+    """Text of a text file printed on lines ``first`` to ``last`` (1-based)."""
+    return PlacedText(text, CellLocation(lines=(first, last)))
+
+
+class OcrText(PlacedText):
     """Text read by OCR rather than from a text layer: the string, with how sure the engine was.
 
     A plain ``str`` to every reader (the table parsers handle it like any cell text), so
@@ -28,11 +59,17 @@ class OcrText(str):
     confidence: float
     flagged: bool
 
-    def __new__(cls, text: str, confidence: float, flagged: bool) -> OcrText:
-        instance = super().__new__(cls, text)
+    def __new__(cls, text: str, confidence: float, flagged: bool, location: CellLocation | None = None) -> OcrText:
+        instance = super().__new__(cls, text, location)
         instance.confidence = confidence
         instance.flagged = flagged
         return instance
+
+    def placed(self, location: CellLocation | None) -> OcrText:
+        return OcrText(self, self.confidence, self.flagged, location)
+
+    def __reduce__(self) -> tuple[type, tuple[str, float, bool, CellLocation | None]]:  # type: ignore[override]
+        return OcrText, (str(self), self.confidence, self.flagged, self.location)
 
 
 @dataclass(frozen=True)
@@ -41,11 +78,22 @@ class GridCell:
 
     ``span_of`` is None for the slot where a printed cell starts; a slot covered by a
     rowspan/colspan repeats the printed text and names the (row, column) of its origin, so
-    a table parser can either use the repeated label or skip copies.
+    a table parser can either use the repeated label or skip copies. ``location`` is where
+    the printed cell is in the source (a copy: its origin's); given one, ``text`` becomes a
+    :class:`PlacedText` carrying it, and a placed text given without one brings its own.
     """
 
     text: str
     span_of: tuple[int, int] | None = None
+    location: CellLocation | None = field(default=None, compare=False)  # where, not what: tables compare by text
+
+    def __post_init__(self) -> None:
+        if self.location is not None:
+            text = self.text
+            placed = text.placed(self.location) if isinstance(text, PlacedText) else PlacedText(text, self.location)
+            object.__setattr__(self, "text", placed)
+        elif isinstance(self.text, PlacedText) and self.text.location is not None:
+            object.__setattr__(self, "location", self.text.location)  # an extractor placed the text itself
 
     @property
     def is_copy(self) -> bool:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from parsers.locations import CellLocation
+
 CellState = Literal["number", "blank", "dash", "text"]
 Template = Literal["2019", "2021", "pre-2019", "unknown"]
 Severity = Literal["error", "warning", "info"]
@@ -31,6 +33,8 @@ class Cell:
     """One printed value: the printed text is the record, the rest is read from it.
 
     ``value_wan`` is set only on money cells, the amount in 万元 where the unit is known.
+    ``location`` is where the value is printed in the source, when it was read from one
+    printed cell (a value the table parser put together, or a blank it padded, has none).
     """
 
     raw: str
@@ -41,6 +45,7 @@ class Cell:
     money: bool = False
     ocr_confidence: float | None = None  # set only when OCR read the printed text
     ocr_flagged: bool = False  # OCR was not sure enough of this reading
+    location: CellLocation | None = field(default=None, compare=False)  # where, not what: cells compare by reading
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"raw": self.raw, "value": self.value, "unit": self.unit, "state": self.state}
@@ -48,6 +53,8 @@ class Cell:
             out["value_wan"] = self.value_wan
         if self.ocr_confidence is not None:
             out.update(source="ocr", confidence=self.ocr_confidence, flagged=self.ocr_flagged)
+        if self.location is not None:
+            out["location"] = self.location.to_dict()
         return out
 
 

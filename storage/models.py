@@ -183,6 +183,9 @@ class CellRow(Base):
     unit: Mapped[str | None] = mapped_column(sa.String(20))
     state: Mapped[str] = mapped_column(sa.String(10))
     value_wan: Mapped[float | None] = mapped_column(sa.Float)
+    # Where the cell is printed in the source (parsers.locations.CellLocation.to_dict()); NULL for
+    # parses made before revision 0009 and for values not read from one printed cell.
+    location: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
 
 
 class FindingRow(Base):

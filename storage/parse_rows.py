@@ -68,6 +68,7 @@ def apply_parse(
             "unit": c.cell.get("unit"),
             "state": c.cell.get("state", "text"),
             "value_wan": c.cell.get("value_wan"),
+            "location": c.cell.get("location"),
         }
         for i, c in enumerate(named_cells(report))
     ]

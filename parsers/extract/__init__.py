@@ -13,6 +13,7 @@ from pathlib import PurePosixPath
 
 from parsers import limits
 from parsers.document import Document
+from parsers.extract.numbering import number_tables
 from parsers.extract.sniff import sniff_format
 from parsers.extract.surrogates import mend_document
 from parsers.errors import ExtractionError
@@ -68,7 +69,7 @@ def extract_as(
             doc = _pdf(extractor, data)
         else:
             doc = extractor(data)
-    return mend_document(doc)
+    return number_tables(mend_document(doc))
 
 
 def _pdf(text_layer: Callable[[bytes], Document], data: bytes) -> Document:

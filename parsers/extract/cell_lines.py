@@ -20,14 +20,17 @@ from collections import Counter
 from dataclasses import dataclass
 
 from parsers.cells import parse_cell
+from parsers.document import on_lines
 
 
 @dataclass
 class TextBlock:
-    """Consecutive non-blank lines and the number of blank lines printed before them."""
+    """Consecutive non-blank lines, the number of blank lines printed before them, and the
+    line number of the first (1-based; None where the text does not say)."""
 
     lines: list[str]
     gap: int
+    first_line: int | None = None
 
 
 @dataclass
@@ -39,6 +42,14 @@ class CellTable:
 def is_value(text: str) -> bool:
     """A number, a dash or a blank: what fills a table's value cells."""
     return parse_cell(text).state != "text"
+
+
+def cell_text(block: TextBlock) -> str:
+    """The block's lines as one cell's text, placed on its lines when the block knows where they are."""
+    text = "\n".join(block.lines)
+    if block.first_line is None:
+        return text
+    return on_lines(text, block.first_line, block.first_line + len(block.lines) - 1)
 
 
 def cell_gap(blocks: list[TextBlock]) -> int | None:
@@ -56,10 +67,10 @@ def read_cell_table(blocks: list[TextBlock], gap: int) -> CellTable:
     row_extra = _row_extra(blocks[1:], gap, pitch)
     if row_extra is None:
         return _rows_by_labels(blocks, gap, pitch)
-    rows: list[list[str]] = [["\n".join(blocks[0].lines)]]
+    rows: list[list[str]] = [[cell_text(blocks[0])]]
     notes: list[str] = []
     for block in blocks[1:]:
-        text = "\n".join(block.lines)
+        text = cell_text(block)
         breaks, blanks = _split_gap(block.gap, gap, pitch, row_extra)
         if breaks is None:
             notes.append(f"cannot tell blank cells from row breaks before {text[:20]!r} ({block.gap} blank lines)")
@@ -100,7 +111,7 @@ def _rows_by_labels(blocks: list[TextBlock], gap: int, pitch: int) -> CellTable:
     rows: list[list[str]] = []
     notes: list[str] = []
     for index, block in enumerate(blocks):
-        text = "\n".join(block.lines)
+        text = cell_text(block)
         blanks = 0
         if index:
             blanks, odd = divmod(block.gap - gap, pitch) if block.gap >= gap else (0, 1)

@@ -17,6 +17,7 @@ import numpy as np
 from parsers.document import GridCell, OcrText, Table
 from parsers.extract.image_tables import Box, TableGrid, find_tables, ink_mask
 from parsers.extract.ocr import LineReading, OcrEngine
+from parsers.locations import CellLocation
 
 _MAX_SKEW = 3.0  # degrees a scan may lean
 _SKEW_STEP = 0.1
@@ -51,6 +52,7 @@ class PageTable:
 
 def read_page(image: np.ndarray, engine: OcrEngine) -> list[TextLine | PageTable]:
     """Tables and lines of text outside them, top to bottom."""
+    scale = 1.0
     if image.shape[1] > _MAX_WIDTH:  # finer than 300 dpi only costs time: lines are read at 48 px
         scale = _MAX_WIDTH / image.shape[1]
         image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
@@ -73,7 +75,7 @@ def read_page(image: np.ndarray, engine: OcrEngine) -> list[TextLine | PageTable
     items: list[TextLine | PageTable] = []
     for table, lines in zip(tables, cell_lines):
         texts = [_joined([next(readings) for _ in cell], engine) for cell in lines]
-        items.append(PageTable(_table(table, texts), table.box.y0, table.column_edges))
+        items.append(PageTable(_table(table, texts, scale), table.box.y0, table.column_edges))
     for box in page_lines:
         reading = next(readings)
         if reading.text.strip():
@@ -159,10 +161,14 @@ def _tidy(text: str) -> str:
     return text
 
 
-def _table(grid: TableGrid, texts: list[OcrText | str]) -> Table:
+def _table(grid: TableGrid, texts: list[OcrText | str], scale: float) -> Table:
+    """The grid with each cell's text, located at its box in the picture's own pixels (``scale``: how
+    much the picture was shrunk before reading)."""
     rows: list[list[GridCell]] = [[GridCell("") for _ in range(grid.n_cols)] for _ in range(grid.n_rows)]
     for cell, text in zip(grid.cells, texts):
+        box = cell.box
+        location = CellLocation(box=(box.x0 / scale, box.y0 / scale, box.x1 / scale, box.y1 / scale), unit="px")
         for r in range(cell.row, cell.row + cell.rowspan):
             for c in range(cell.col, cell.col + cell.colspan):
-                rows[r][c] = GridCell(text, span_of=None if (r, c) == (cell.row, cell.col) else (cell.row, cell.col))
+                rows[r][c] = GridCell(text, None if (r, c) == (cell.row, cell.col) else (cell.row, cell.col), location)
     return Table(rows)

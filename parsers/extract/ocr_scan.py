@@ -13,6 +13,7 @@ import re
 import warnings
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from io import BytesIO
 from typing import Any
 
@@ -122,12 +123,23 @@ def blocks_from_pages(pages: Iterable[np.ndarray]) -> list[Block]:
 def join_pages(pages: list[list[TextLine | PageTable]]) -> list[Block]:
     """What was read on each page, in order, as the document's blocks (page numbers dropped)."""
     items: list[TextLine | PageTable] = []
-    for page in pages:
+    for number, page in enumerate(pages, 1):
         read = [item for item in page if not (isinstance(item, TextLine) and _PAGE_NUMBER.match(item.text))]
+        for item in read:
+            if isinstance(item, PageTable):
+                _locate_on_page(item, number)
         if read and isinstance(read[0], PageTable) and items and isinstance(items[-1], PageTable):
             _mend_broken_row(items[-1], read[0])
         items.extend(read)
     return _blocks(items)
+
+
+def _locate_on_page(table: PageTable, number: int) -> None:
+    """Add the page to the locations of the table's cells (a picture is page 1)."""
+    table.table.rows = [
+        [GridCell(cell.text, cell.span_of, replace(cell.location, page=number)) if cell.location else cell for cell in row]
+        for row in table.table.rows
+    ]
 
 
 def _mend_broken_row(before: PageTable, after: PageTable) -> None:
@@ -155,7 +167,8 @@ def _mend_broken_row(before: PageTable, after: PageTable) -> None:
         texts[origin] = _concat(texts[origin], text)
     row = len(before.table.rows) - 1
     before.table.rows[-1] = [
-        GridCell(texts[c] if cell.span_of is None else texts[cell.span_of[1]] if cell.span_of[0] == row else cell.text, cell.span_of)
+        GridCell(texts[c] if cell.span_of is None else texts[cell.span_of[1]] if cell.span_of[0] == row else cell.text,
+                 cell.span_of, cell.location)
         for c, cell in enumerate(last)
     ]
     after.table.rows[:] = _without_first_row(after.table.rows)
@@ -170,9 +183,9 @@ def _without_first_row(rows: list[list[GridCell]]) -> list[list[GridCell]]:
             if cell.span_of is None:
                 new_row.append(cell)
             elif cell.span_of[0] == 0:
-                new_row.append(GridCell(cell.text, None if r == 0 else (0, cell.span_of[1])))
+                new_row.append(GridCell(cell.text, None if r == 0 else (0, cell.span_of[1]), cell.location))
             else:
-                new_row.append(GridCell(cell.text, (cell.span_of[0] - 1, cell.span_of[1])))
+                new_row.append(GridCell(cell.text, (cell.span_of[0] - 1, cell.span_of[1]), cell.location))
         rebased.append(new_row)
     return rebased
 

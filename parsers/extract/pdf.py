@@ -67,6 +67,8 @@ def _raised_in_pdfminer(exc: Exception) -> bool:
 
 def _page_items(number: int, chars: list[Char], edges: list[dict]) -> list[_Item]:
     tables = find_tables(edges, chars)
+    for _, fragment in tables:
+        fragment.page = number + 1
     items = [_Item(number, box[1], fragments=[fragment]) for box, fragment in tables]
     outside = [c for c in chars if not any(inside(c, box) for box, _ in tables)]
     for line in text_lines(outside):

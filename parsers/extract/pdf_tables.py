@@ -14,6 +14,7 @@ from typing import Any
 from parsers.document import GridCell, Table
 from parsers.extract.pdf_page import Char, text_lines
 from parsers.limits import take_table_slots
+from parsers.locations import CellLocation
 
 _SNAP = 1.5  # points: two rulings closer than this are one
 _TOLERANCE = 3  # points: rulings this close are snapped and joined, as pdfplumber does by default
@@ -26,6 +27,7 @@ class TableFragment:
 
     cells: list[tuple[tuple[float, float, float, float], str]]
     columns: list[float]  # x of every vertical ruling, left to right
+    page: int | None = None  # 1-based, set by the extractor that knows which page it read
 
     def continues_as(self, other: TableFragment, tolerance: float) -> bool:
         """True when ``other`` has the same outer edges and its rulings are among ours or ours among its."""
@@ -105,11 +107,12 @@ def fragments_to_table(fragments: list[TableFragment]) -> Table:
     columns = _snap(x for fragment in fragments for x in fragment.columns)
     rows: list[list[GridCell]] = []
     for fragment in fragments:
-        rows.extend(_grid(fragment, columns))
+        rows.extend(_grid(fragment, columns, len(rows)))
     return Table(rows)
 
 
-def _grid(fragment: TableFragment, columns: list[float]) -> list[list[GridCell]]:
+def _grid(fragment: TableFragment, columns: list[float], first_row: int) -> list[list[GridCell]]:
+    """The fragment's rows; ``first_row`` is the table row it starts at (copies name their origin in the table)."""
     tops = _snap(y for box, _ in fragment.cells for y in (box[1], box[3]))
     width, height = len(columns) - 1, len(tops) - 1
     take_table_slots(width * height)
@@ -117,10 +120,11 @@ def _grid(fragment: TableFragment, columns: list[float]) -> list[list[GridCell]]
     for (x0, top, x1, bottom), text in sorted(fragment.cells, key=lambda c: (c[0][1], c[0][0])):
         c0, c1 = _index(columns, x0), _index(columns, x1)
         r0, r1 = _index(tops, top), _index(tops, bottom)
+        location = CellLocation(page=fragment.page, box=(x0, top, x1, bottom), unit="pt")
         for r in range(r0, max(r1, r0 + 1)):
             for c in range(c0, max(c1, c0 + 1)):
                 if r < height and c < width and grid[r][c] is None:
-                    grid[r][c] = GridCell(text, span_of=None if (r, c) == (r0, c0) else (r0, c0))
+                    grid[r][c] = GridCell(text, None if (r, c) == (r0, c0) else (first_row + r0, c0), location)
     return [[cell or GridCell("") for cell in row] for row in grid]
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from parsers.document import on_lines
+
 _ALIGNMENT = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
 _BREAK = re.compile(r"<br\s*/?>", re.I)
 _BAR = re.compile(r"(?<!\\)\|")
@@ -20,13 +22,14 @@ def is_pipe_row(line: str) -> bool:
     return stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1
 
 
-def read_pipe_table(lines: list[str]) -> list[list[str]]:
-    """The rows of one pipe table (its consecutive ``|…|`` lines)."""
+def read_pipe_table(lines: list[str], first_line: int = 1) -> list[list[str]]:
+    """The rows of one pipe table (its consecutive ``|…|`` lines, the first at line ``first_line``),
+    each cell placed on its line."""
     rows = []
-    for line in lines:
+    for number, line in enumerate(lines, first_line):
         stripped = line.strip()
         if _ALIGNMENT.match(stripped):
             continue
         cells = _BAR.split(stripped[1:-1])
-        rows.append([_BREAK.sub("\n", cell).replace("\\|", "|").strip() for cell in cells])
+        rows.append([on_lines(_BREAK.sub("\n", cell).replace("\\|", "|").strip(), number, number) for cell in cells])
     return rows

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from itertools import groupby
 
-from parsers.document import Block, Document, GridCell, Table
+from parsers.document import Block, Document, GridCell, Table, on_lines
 from parsers.errors import ExtractionError
 from parsers.extract.cell_lines import TextBlock, cell_gap, read_cell_table
 from parsers.extract.pipe_tables import is_pipe_row, read_pipe_table
@@ -33,11 +33,14 @@ def extract_plaintext(data: bytes) -> Document:
     lines = _LINE_BREAK.split(_decode(data))
     blocks: list[Block] = []
     notes: list[str] = []
-    for pipe, group in groupby(lines, key=is_pipe_row):
+    first_line = 1  # of the group: cells are placed on the lines they are printed on
+    for pipe, grouped in groupby(lines, key=is_pipe_row):
+        group = list(grouped)
         if pipe:
-            blocks.append(_table_block(read_pipe_table(list(group))))
+            blocks.append(_table_block(read_pipe_table(group, first_line)))
         else:
-            _plain_lines(list(group), blocks, notes)
+            _plain_lines(group, first_line, blocks, notes)
+        first_line += len(group)
     if not blocks:
         raise ExtractionError("no text in the file")
     return Document(blocks=blocks, source_format="text", notes=notes)
@@ -54,17 +57,17 @@ def _table_block(rows: list[list[str]]) -> Block:
     return Block("table", table=Table([[GridCell(text) for text in row] for row in rows]))
 
 
-def _text_blocks(lines: list[str]) -> list[TextBlock]:
+def _text_blocks(lines: list[str], first_line: int) -> list[TextBlock]:
     blocks: list[TextBlock] = []
     gap = 0
     previous_blank = True
-    for line in lines:
+    for number, line in enumerate(lines, first_line):
         if not line.strip():
             gap += 1
             previous_blank = True
             continue
         if previous_blank or not blocks:
-            blocks.append(TextBlock([line.strip(_PADDING)], gap))
+            blocks.append(TextBlock([line.strip(_PADDING)], gap, number))
         else:
             blocks[-1].lines.append(line.strip(_PADDING))
         gap, previous_blank = 0, False
@@ -75,9 +78,9 @@ def _is_prose(line: str) -> bool:
     return len(line) > _PROSE_CHARS or "。" in line or heading_number(line) is not None
 
 
-def _plain_lines(lines: list[str], out: list[Block], notes: list[str]) -> None:
-    """Paragraphs and the tables among them, in printed order."""
-    blocks = _text_blocks(lines)
+def _plain_lines(lines: list[str], first_line: int, out: list[Block], notes: list[str]) -> None:
+    """Paragraphs and the tables among them, in printed order (``lines`` start at line ``first_line``)."""
+    blocks = _text_blocks(lines, first_line)
     gap = cell_gap(blocks)
     index = 0
     while index < len(blocks):
@@ -91,7 +94,7 @@ def _plain_lines(lines: list[str], out: list[Block], notes: list[str]) -> None:
             out.append(_table_block(table.rows))
             notes += table.notes
         else:
-            _line_rows([line for b in region for line in b.lines], out, notes)
+            _line_rows([(b.first_line + i, line) for b in region for i, line in enumerate(b.lines)], out, notes)
         index = end + 1
 
 
@@ -99,29 +102,33 @@ def _has_prose(block: TextBlock) -> bool:
     return any(_is_prose(line) for line in block.lines)
 
 
-def _line_rows(lines: list[str], out: list[Block], notes: list[str]) -> None:
-    """Paragraphs, and runs of lines that print a table row each."""
+def _line_rows(lines: list[tuple[int, str]], out: list[Block], notes: list[str]) -> None:
+    """Paragraphs, and runs of lines that print a table row each (``lines``: (line number, text))."""
     pending: list[RunRow | str] = []  # the table being read: rows, and short label lines (headers, items)
+    numbers: list[int] = []  # the line each of them is printed on
 
     def flush() -> None:
         rows = sum(1 for r in pending if isinstance(r, RunRow))
         last_row = max((i for i, r in enumerate(pending) if isinstance(r, RunRow)), default=-1)
         if rows >= _MIN_RUN_ROWS:
-            cells, glued = run_table(pending[: last_row + 1])
-            out.append(_table_block(cells))
+            cells, glued = run_table(pending[: last_row + 1])  # a row of cells for each of them
+            out.append(_table_block([[on_lines(text, n, n) for text in row] for row, n in zip(cells, numbers)]))
             notes.extend(glued)
             tail = pending[last_row + 1 :]
         else:
             tail = pending
         out.extend(Block("paragraph", text=r if isinstance(r, str) else _run_text(r)) for r in tail)
         pending.clear()
+        numbers.clear()
 
-    for line in lines:
+    for number, line in lines:
         row = None if heading_number(line) is not None else read_run_row(line)
         if row is not None:
             pending.append(row)
+            numbers.append(number)
         elif len(line) <= _LABEL_CHARS and not _is_prose(line):
             pending.append(line)
+            numbers.append(number)
         else:
             flush()
             out.append(Block("paragraph", text=line))

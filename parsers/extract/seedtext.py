@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from parsers.document import Block, Document, GridCell, Table
+from parsers.document import Block, Document, GridCell, Table, on_lines
 from parsers.errors import ExtractionError
 
 _ARTEFACT = re.compile(r"\[(?:image|bookmark):[^\]]*\]")
@@ -30,8 +30,8 @@ def extract_seedtext(data: bytes) -> Document:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
     blocks: list[Block] = []
-    rows: list[list[str]] = []  # the table being read
-    row: list[str] = []  # the row being read
+    rows: list[list[tuple[str, int, int]]] = []  # the table being read
+    row: list[tuple[str, int, int]] = []  # the row being read: each cell's text, first and last line
     blanks = 0  # blank lines seen since the last non-blank one
 
     def end_row() -> None:
@@ -44,11 +44,11 @@ def extract_seedtext(data: bytes) -> Document:
         nonlocal rows
         end_row()
         if rows:
-            table = Table([[GridCell(strip_artefacts(c).strip()) for c in r] for r in rows])
+            table = Table([[GridCell(on_lines(strip_artefacts(text).strip(), first, last)) for text, first, last in r] for r in rows])
             blocks.append(Block("table", table=table))
             rows = []
 
-    for line in lines:
+    for number, line in enumerate(lines, 1):
         if not line.strip(" "):
             blanks += 1
             end_row()
@@ -56,9 +56,10 @@ def extract_seedtext(data: bytes) -> Document:
                 end_table()
             continue
         if line.startswith("\t"):
-            row.append(line[1:])
+            row.append((line[1:], number, number))
         elif row and blanks == 0:
-            row[-1] += "\n" + line
+            text, first, _ = row[-1]
+            row[-1] = (text + "\n" + line, first, number)
         else:
             end_table()
             paragraph = strip_artefacts(line).strip()

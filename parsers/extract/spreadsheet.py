@@ -17,6 +17,7 @@ from io import BytesIO
 
 from parsers.document import Block, Document, GridCell, Table
 from parsers.errors import ExtractionError
+from parsers.locations import CellLocation, sheet_cell
 
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|\d{1,2}\s*[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）])")
 _CAPTION_MAX = 40
@@ -29,7 +30,8 @@ def extract_spreadsheet(data: bytes) -> Document:
     try:
         workbook = CalamineWorkbook.from_filelike(BytesIO(data))
         sheets = [workbook.get_sheet_by_index(i) for i in range(len(workbook.sheet_names))]
-        blocks = [block for sheet in sheets for block in _sheet_blocks(sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges or [])]
+        blocks = [block for sheet in sheets
+                  for block in _sheet_blocks(sheet.name, sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges or [])]
     except CalamineError as exc:
         raise ExtractionError(f"damaged or unreadable spreadsheet: {str(exc).splitlines()[0]}") from exc
     if not blocks:
@@ -37,7 +39,7 @@ def extract_spreadsheet(data: bytes) -> Document:
     return Document(blocks=blocks, source_format="spreadsheet")
 
 
-def _sheet_blocks(values: list[list[object]], merges: list[tuple[_Slot, _Slot]]) -> list[Block]:
+def _sheet_blocks(sheet: str, values: list[list[object]], merges: list[tuple[_Slot, _Slot]]) -> list[Block]:
     width = max([len(row) for row in values] + [end[1] + 1 for _, end in merges], default=0)
     texts = [[_text(v) for v in row] + [""] * (width - len(row)) for row in values]
     origin: dict[_Slot, _Slot] = {}
@@ -60,7 +62,7 @@ def _sheet_blocks(values: list[list[object]], merges: list[tuple[_Slot, _Slot]])
             run.append(r)
             continue
         if run:
-            blocks.append(Block("table", table=_table(texts, origin, run, width)))
+            blocks.append(Block("table", table=_table(sheet, texts, origin, run, width)))
             run = []
         if kind == "paragraph":
             blocks.append(Block("paragraph", text=" ".join(texts[r][c].strip() for c in printed(r))))
@@ -78,8 +80,9 @@ def _row_kind(printed: list[int], row: list[str]) -> str:
     return "paragraph"
 
 
-def _table(texts: list[list[str]], origin: dict[_Slot, _Slot], rows: list[int], width: int) -> Table:
-    """The rows as a grid, keeping only columns where some printed cell of these rows starts."""
+def _table(sheet: str, texts: list[list[str]], origin: dict[_Slot, _Slot], rows: list[int], width: int) -> Table:
+    """The rows as a grid, keeping only columns where some printed cell of these rows starts; each
+    cell located at the sheet cell it is printed in (a merged range: its first cell)."""
     columns = [c for c in range(width) if any(origin.get((r, c), (r, c)) == (r, c) and (texts[r][c].strip() or (r, c) in origin) for r in rows)]
     if not columns:
         columns = [0]
@@ -90,10 +93,11 @@ def _table(texts: list[list[str]], origin: dict[_Slot, _Slot], rows: list[int], 
         row = []
         for c in columns:
             r0, c0 = origin.get((r, c), (r, c))
+            location = CellLocation(sheet=sheet, cell=sheet_cell(r0, c0))
             if (r0, c0) == (r, c) or r0 < first:
-                row.append(GridCell(texts[r][c]))
+                row.append(GridCell(texts[r][c], location=location))
             else:
-                row.append(GridCell(texts[r0][c0], span_of=(r0 - first, index.get(c0, 0))))
+                row.append(GridCell(texts[r0][c0], (r0 - first, index.get(c0, 0)), location))
         grid.append(row)
     return Table(grid)
 

@@ -15,7 +15,7 @@ from parsers.document import GridCell, Table
 from parsers.labels import closest_label, label_key, printed_label, starts_numbered
 from parsers.report import APPLICANT_COLUMNS, ApplicationRow
 from parsers.tables.columns import ColumnLayout, header_layout, split_by_layout, split_by_printed_order
-from parsers.tables.grid import distinct_labels, split_label_values
+from parsers.tables.grid import distinct_labels, joined_values, split_label_values
 
 _WIDTH = len(APPLICANT_COLUMNS)
 _HEADER_WORDS = re.compile(r"勾稽|申请人情况|自然人|商业企业|科研机构|法律服务机构")
@@ -184,7 +184,8 @@ def _join_split_rows(rows: list[_PrintedRow]) -> list[_PrintedRow]:
         previous = joined[-1] if joined else None
         labels = _joined_labels(previous, row) if previous is not None and (previous.blank or row.blank) else None
         if previous is not None and labels is not None:
-            joined[-1] = _PrintedRow(labels, row.values if previous.blank else previous.values)
+            values, other = (row, previous) if previous.blank else (previous, row)
+            joined[-1] = _PrintedRow(labels, joined_values(values.values, other.values))
         else:
             joined.append(row)
     return joined

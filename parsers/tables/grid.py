@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from parsers.cells import parse_cell
-from parsers.document import GridCell
+from parsers.document import GridCell, PlacedText
+from parsers.locations import CellLocation
 
 
 def printed_cells(row: list[GridCell]) -> list[str]:
@@ -37,3 +38,18 @@ def distinct_labels(cells: list[str]) -> list[str]:
         if stripped and (not labels or labels[-1] != stripped):
             labels.append(stripped)
     return labels
+
+
+def joined_values(values: list[str], other_half: list[str]) -> list[str]:
+    """The values of a row printed as two, told where the row's other half is (``other_half``: its texts).
+
+    A page break or a wrapped label prints one row as two, the label (or its end) in one and
+    the values in the other; the values' locations then name both.
+    """
+    other = _row_location(other_half)
+    return [value.placed(value.location.joined_with(other))
+            if isinstance(value, PlacedText) and value.location is not None else value for value in values]
+
+
+def _row_location(texts: list[str]) -> CellLocation | None:
+    return next((text.location for text in texts if isinstance(text, PlacedText) and text.location is not None), None)

@@ -6,11 +6,13 @@ dpi is measured by benchmarks/ocr_accuracy.py.
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pypdfium2
 import pytest
+from PIL import Image
 from click.testing import CliRunner
 
 from harvester.cli.main import cli
@@ -22,6 +24,7 @@ from parsers.extract import extract
 from parsers.extract.ocr_page import PageTable
 from parsers.extract.ocr_scan import join_pages
 from parsers.extract.sniff import sniff_format
+from parsers.locations import without_locations
 from tests.parsers import ocr_material as material
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -59,7 +62,13 @@ def _last_page_with(pdf: Path, words: str) -> tuple[int, int]:
 def test_a_table_picture_in_the_page_is_read_cell_by_cell(appeals_picture: tuple[bytes, dict[str, bytes]], expected: dict) -> None:
     page, images = appeals_picture
     _, report = parse_bytes(page, images=images)
-    tables = report.to_dict()["tables"]
+    tables = without_locations(report.to_dict())["tables"]
+    (picture,) = images.values()
+    width, height = Image.open(io.BytesIO(picture)).size
+    for cell in report.to_dict()["tables"]["appeals"]["cells"].values():  # each at its box in the picture
+        x0, y0, x1, y1 = cell["location"]["box"]
+        assert cell["location"]["unit"] == "px" and cell["location"]["page"] == 1
+        assert 0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height
 
     appeals = tables["appeals"]["cells"]
     assert {k: c["raw"] for k, c in appeals.items()} == {k: c["raw"] for k, c in expected["tables"]["appeals"]["cells"].items()}
@@ -86,6 +95,11 @@ def test_a_scanned_pdf_page_is_read_through_its_ruling_lines(made: Path, expecte
     want = expected["tables"]["appeals"]["cells"]
     assert {k: c["raw"] for k, c in report.to_dict()["tables"]["appeals"]["cells"].items()} == {k: c["raw"] for k, c in want.items()}
     assert any("存在的主要问题" in block.text for block in doc.blocks if block.kind != "table")
+    for cell in report.to_dict()["tables"]["appeals"]["cells"].values():  # on its scanned page, in the picture's pixels
+        at = cell["location"]
+        width, height = Image.open(pictures[at["page"] - 1]).size
+        x0, y0, x1, y1 = at["box"]
+        assert at["unit"] == "px" and 0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height
 
 
 def test_an_image_file_is_sniffed_by_its_bytes_and_read(appeals_picture: tuple[bytes, dict[str, bytes]]) -> None:

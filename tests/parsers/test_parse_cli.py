@@ -28,7 +28,9 @@ def test_parse_json_is_the_report_contract(seeds_dir: Path) -> None:
     assert result.exit_code == 0
     report = json.loads(result.stdout)
     assert set(report) == {"metadata", "preamble", "sections", "tables", "findings", "completeness", "source_format", "parser_version"}
-    assert report["tables"]["appeals"]["cells"]["review.total"] == {"raw": "1", "value": 1, "unit": None, "state": "number"}
+    cell = report["tables"]["appeals"]["cells"]["review.total"]
+    assert {k: v for k, v in cell.items() if k != "location"} == {"raw": "1", "value": 1, "unit": None, "state": "number"}
+    assert set(cell["location"]) == {"table", "row", "column", "lines"}  # the seed export is text: lines, no page
 
 
 def test_parse_report_without_tables_is_a_result(tmp_path: Path) -> None:

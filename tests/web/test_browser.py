@@ -3,6 +3,7 @@ made by a real crawl of the fixture portals. Every test leaves a screenshot."""
 
 from __future__ import annotations
 
+import io
 import json
 import urllib.request
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from PIL import Image
 
 from tests.web.conftest import INJECTED_AGENCY, INJECTED_TEXT, REVISED_AGENCY, RunningWeb
 
@@ -126,7 +128,21 @@ def test_clicking_a_pdf_cell_shows_the_page_with_the_row_outlined(web: RunningWe
     shot(page, screenshots, "evidence-pdf")
     evidence = get_json(web, page.url.removeprefix(web.url).replace("/evidence?", "/evidence.json?"))
     assert evidence["source_format"] == "pdf" and evidence["cell"]["raw"] == "85"
-    assert evidence["pdf"]["cell_box"] is not None
+    # The box outlined is the one the parser recorded (top-left origin) on the page it recorded.
+    at = evidence["cell"]["location"]
+    assert evidence["found_by"] == "recorded" and page.locator("#evidence-found-by").count() == 1
+    assert evidence["pdf"]["page_no"] == at["page"] and at["unit"] == "pt" and at["origin"] == "top-left"
+    width, height = evidence["pdf"]["page_size"]
+    x0, y0, x1, y1 = at["box"]
+    assert evidence["pdf"]["cell_box"] == pytest.approx([x0, height - y1, x1, height - y0], abs=0.01)
+    # and it is drawn there: the picture the browser shows has the red outline on the box's left edge.
+    assert page.evaluate("document.getElementById('evidence-image').naturalWidth") == round(width * 2)
+    with urllib.request.urlopen(web.url + image.get_attribute("src"), timeout=30) as response:
+        picture = Image.open(io.BytesIO(response.read())).convert("RGB")
+    red, green, blue = picture.getpixel((round(x0 * 2) + 1, round((y0 + y1) / 2 * 2)))
+    assert red > 180 and green < 60 and blue < 60
+    inside = picture.getpixel((round((x0 + x1) / 2 * 2), round((y0 + y1) / 2 * 2) + 8))
+    assert inside != (red, green, blue)  # an outline, not a filled box
 
 
 def test_clicking_an_html_cell_shows_the_source_table_row(web: RunningWeb, page: Any, screenshots: Path) -> None:
@@ -138,6 +154,13 @@ def test_clicking_an_html_cell_shows_the_source_table_row(web: RunningWeb, page:
     row = page.locator("tr.evidence-row").first
     assert row.locator("td").first.inner_text().startswith("二、上年结转")
     assert row.locator("td.evidence-cell").inner_text() == "2"
+    # The row shown is the table row the parser recorded for the cell.
+    evidence = get_json(web, page.url.removeprefix(web.url).replace("/evidence?", "/evidence.json?"))
+    at = evidence["cell"]["location"]
+    assert evidence["found_by"] == "recorded" and len(evidence["rows"]) == 1
+    shown = evidence["rows"][0]
+    assert (shown["table_no"], shown["row_no"]) == (at["table"], at["row"])
+    assert shown["cells"][shown["highlight"]] == "2"
 
 
 def test_diff_of_the_revised_report_highlights_changed_cells(web: RunningWeb, page: Any, screenshots: Path) -> None:

@@ -1,5 +1,6 @@
 """``/reports/ID/versions/N/evidence?cell=ADDRESS``: where a cell came from, and for a PDF
-the page as a PNG (``evidence.png``) with the row and the cell outlined."""
+the page (for a scan or a picture OCR read, the picture) as a PNG (``evidence.png``) with
+the row and the cell outlined."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from urllib.parse import quote
 from starlette.requests import Request
 from starlette.responses import Response
 
-from harvester.web.evidence import CellRef, Located, locate, render_pdf_evidence
+from harvester.web.evidence import CellRef, Located, locate, render_pdf_evidence, render_picture_evidence
 from harvester.web.lookup import archive, report_by_id, version_of
 from harvester.web.pages import Page, PageError
+from parsers.locations import CellLocation
 from storage.browse import RawFile, raw_files
 from storage.cellnames import named_cells
 
@@ -25,9 +27,16 @@ def _cell_ref(parse: dict[str, Any], address: str) -> tuple[CellRef, dict[str, A
     # Table 4 prints all fifteen numbers in one row; tables 2 and 3 one row per label.
     row = [c for c in cells if c.table == chosen.table and (c.table == "appeals" or c.row == chosen.row)]
     label = None if chosen.table == "appeals" else (chosen.row_label or chosen.row)
-    ref = CellRef(chosen.table, label, chosen.cell.get("raw", ""), row.index(chosen), len(row))
+    ref = CellRef(chosen.table, label, chosen.cell.get("raw", ""), row.index(chosen), len(row), _location(chosen.cell),
+                  [at for at in (_location(c.cell) for c in row) if at is not None])
     return ref, {"address": address, "table": chosen.table, "row": chosen.row, "column": chosen.column,
                  "row_label": chosen.row_label, **chosen.cell}
+
+
+def _location(cell: dict[str, Any]) -> CellLocation | None:
+    """The location the parse recorded for a cell; None for parses made before locations were recorded."""
+    recorded = cell.get("location")
+    return CellLocation.from_dict(recorded) if isinstance(recorded, dict) else None
 
 
 def _located(request: Request) -> tuple[dict[str, Any], RawFile | None, Located, bytes | None]:
@@ -55,17 +64,20 @@ def _located(request: Request) -> tuple[dict[str, Any], RawFile | None, Located,
 def evidence(request: Request) -> Page:
     head, source, located, _ = _located(request)
     image = None
-    if located.pdf is not None:
+    if located.pdf is not None or located.picture is not None:
         cell = quote(head["cell"]["address"], safe="")
         image = f"/reports/{head['report_id']}/versions/{head['version_no']}/evidence.png?cell={cell}"
     return Page("evidence.html", {
         **head, "source": asdict(source) if source else None, "rows": located.rows,
-        "pdf": located.pdf, "image": image, "found": bool(located.rows or located.pdf),
+        "pdf": located.pdf, "picture": located.picture, "lines": located.lines, "image": image,
+        "found": located.found, "found_by": located.found_by,
     })
 
 
 def evidence_png(request: Request) -> Response:
     _, _, located, data = _located(request)
-    if located.pdf is None or data is None:
-        raise PageError(404, "no PDF page shows this cell")
-    return Response(render_pdf_evidence(data, located.pdf), media_type="image/png")
+    if data is not None and located.pdf is not None:
+        return Response(render_pdf_evidence(data, located.pdf), media_type="image/png")
+    if data is not None and located.picture is not None:
+        return Response(render_picture_evidence(data, located.picture), media_type="image/png")
+    raise PageError(404, "no page or picture shows this cell")
