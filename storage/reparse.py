@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from parsers import api
 from parsers.errors import ParseError
 from parsers.hints import ReportHints
+from parsers.locations import without_locations
 from storage.blobstores import Blobs
 from storage.changes import record_change
 from storage.clock import utcnow
@@ -73,7 +74,9 @@ def reparse_in_place(session: Session, blobs: Blobs, version: Version) -> tuple[
         output, error, parser_version = parsed.to_dict(), None, parsed.parser_version
     except ParseError as exc:
         output, error, parser_version = None, str(exc), version.parser_version
-    changed = output != version.report_json or error != version.parse_error
+    # Where a cell is printed is provenance, not what the report says: a parse that only
+    # gained or moved locations is stored, but it is no change and no event.
+    changed = error != version.parse_error or _read(output) != _read(version.report_json)
     before = version.parser_version
     now = utcnow()
     apply_parse(session, version, output, error, parser_version, now)
@@ -83,6 +86,10 @@ def reparse_in_place(session: Session, blobs: Blobs, version: Version) -> tuple[
         add_event(session, report.id, "parser_upgrade", now, version_id=version.id,
                   parser_before=before, parser_after=parser_version)
     return changed, f"report {report.id} v{version.version_no}: {error}" if error else None
+
+
+def _read(output: dict | None) -> dict | None:
+    return None if output is None else without_locations(output)
 
 
 def _document_bytes(session: Session, version: Version) -> tuple[str, str | None]:

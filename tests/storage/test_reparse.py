@@ -6,9 +6,10 @@ import sqlalchemy as sa
 
 import parsers.api
 from parsers.errors import ParseError
+from parsers.locations import without_locations
 from parsers.report import Finding
 from storage.archive import Archive
-from storage.models import Change, FindingRow, ReportEvent, Version
+from storage.models import CellRow, Change, FindingRow, ReportEvent, Version
 from storage.reparse import reparse
 from tests.storage.conftest import SEED_ZIBO, capture_of
 
@@ -71,6 +72,20 @@ def test_a_crawl_with_a_newer_parser_upgrades_the_parse_and_makes_no_version(arc
     with archive.session() as session:
         [event] = session.scalars(sa.select(ReportEvent)).all()
         assert (event.kind, event.version_id, event.detail["parser_after"]) == ("parser_upgrade", first.version_id, "9.0.0")
+
+
+def test_a_parse_stored_before_cells_had_locations_gains_them_without_an_event(archive: Archive, seed) -> None:
+    first = archive.record(capture_of(seed(SEED_ZIBO)))
+    with archive.session() as session, session.begin():
+        version = session.get(Version, first.version_id)
+        version.report_json = without_locations(version.report_json)
+        session.execute(sa.update(CellRow).values(location=None))
+    assert reparse(archive.engine, archive.blobs).changed == 0
+    with archive.session() as session:
+        assert session.scalar(sa.select(sa.func.count()).where(CellRow.location.is_(None))) == 0
+        assert session.scalar(sa.select(sa.func.count()).select_from(ReportEvent)) == 0
+        assert session.get(Version, first.version_id).report_json != without_locations(
+            session.get(Version, first.version_id).report_json)
 
 
 def test_parser_that_now_fails_marks_the_parse_as_error(archive: Archive, seed, monkeypatch) -> None:
