@@ -18,6 +18,9 @@ from parsers.limits import take_table_slots
 _SNAP = 1.5  # points: two rulings closer than this are one
 _TOLERANCE = 3  # points: rulings this close are snapped and joined, as pdfplumber does by default
 _MIN_EDGE = 3  # points: shorter rulings are decoration, not table lines
+# points: column boundaries of a table without rulings come from where its words stand,
+# which moves with the widths of the numbers a page holds
+_LOOSE_TOLERANCE = 12.0
 
 
 @dataclass
@@ -26,9 +29,15 @@ class TableFragment:
 
     cells: list[tuple[tuple[float, float, float, float], str]]
     columns: list[float]  # x of every vertical ruling, left to right
+    loose: bool = False  # found without rulings (``pdf_borderless``): its columns are approximate
 
     def continues_as(self, other: TableFragment, tolerance: float) -> bool:
-        """True when ``other`` has the same outer edges and its rulings are among ours or ours among its."""
+        """True when ``other`` has the same outer edges and its rulings are among ours or ours among its
+        (for tables without rulings, near enough)."""
+        if self.loose != other.loose:
+            return False
+        if self.loose:
+            tolerance = max(tolerance, _LOOSE_TOLERANCE)
         if abs(self.columns[0] - other.columns[0]) > tolerance or abs(self.columns[-1] - other.columns[-1]) > tolerance:
             return False
         mine, theirs = self.columns, other.columns
@@ -102,11 +111,22 @@ def _cell_text(box: tuple[float, float, float, float], by_top: list[Char], middl
 
 
 def fragments_to_table(fragments: list[TableFragment]) -> Table:
+    if fragments[0].loose:  # the pages of a table without rulings take the columns of its most divided page
+        widest = max(fragments, key=lambda fragment: len(fragment.columns)).columns
+        fragments = [_aligned(fragment, widest) for fragment in fragments]
     columns = _snap(x for fragment in fragments for x in fragment.columns)
     rows: list[list[GridCell]] = []
     for fragment in fragments:
         rows.extend(_grid(fragment, columns))
     return Table(rows)
+
+
+def _aligned(fragment: TableFragment, columns: list[float]) -> TableFragment:
+    def nearest(x: float) -> float:
+        return columns[_index(columns, x)]
+
+    cells = [((nearest(x0), top, nearest(x1), bottom), text) for (x0, top, x1, bottom), text in fragment.cells]
+    return TableFragment(cells, columns, loose=True)
 
 
 def _grid(fragment: TableFragment, columns: list[float]) -> list[list[GridCell]]:
