@@ -171,11 +171,14 @@ def page_with_table_pictures(page: Path, out_dir: Path, which: set[int] | None =
 
 
 def borderless_page(page: Path, target: Path) -> Path:
-    """The report page with its tables' rulings taken away (``border="0"``), as offices set
-    tables in Word without borders."""
+    """The report page with its tables' rulings taken away (``border="0"``, no CSS borders),
+    as offices set tables in Word without borders."""
     if not target.exists():
+        import re
+
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(page.read_text(encoding="utf-8").replace('border="1"', 'border="0"'), encoding="utf-8")
+        text = page.read_text(encoding="utf-8").replace('border="1"', 'border="0"')
+        target.write_text(re.sub(r"border:[^;\"]*;?", "", text), encoding="utf-8")
     return target
 
 
