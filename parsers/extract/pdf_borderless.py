@@ -35,7 +35,8 @@ _JOIN_UP_PITCH = 0.75  # line pitches within which it joins a row above it
 _HEADER_LINES = 4  # lines above the first row that may be the table's header
 
 
-_SECTION_HEADING = re.compile(r"^[一二三四五六七八九十]{1,3}、")
+_PARAGRAPH_SHARE = 0.5  # a line of the page's own text runs across most of the table's width
+_SECTION_HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}|\d{1,2})、")
 
 
 @dataclass
@@ -172,8 +173,12 @@ def _split(run: list[_Line], lines: list[_Line]) -> list[list[_Line]]:
 
 def _page_line(word: _Word, columns: list[float]) -> bool:
     """A heading of the report ("三、收到和处理…") or a paragraph line running across the columns."""
+    if word.x0 > columns[0] + 1:
+        return False
     crossed = sum(word.x0 < x < word.x1 for x in columns[1:-1])
-    return word.x0 <= columns[0] + 1 and (crossed >= 2 or bool(_SECTION_HEADING.match(word.text)))
+    across = crossed >= 2 and word.x1 - word.x0 >= _PARAGRAPH_SHARE * (columns[-1] - columns[0])
+    # A heading runs past the label column; a label "三、本年度办理结果" wraps inside it.
+    return across or (crossed >= 1 and bool(_SECTION_HEADING.match(word.text)))
 
 
 def _pitch(lines: list[_Line], smallest: bool = False) -> float:
