@@ -56,8 +56,7 @@ class ReportsSpider(scrapy.Spider):
         # request's once_key only once per run (harvester.distributed.queue).
         self.seen: set[str] | None = set()
         self.render = RenderPolicy(self.site.render, self.site.render_budget)
-        self.pictures_per_page, self.picture_bytes = 0, 0
-
+        self.pictures_per_page, self.picture_bytes = 0, 0  # set from the settings in from_crawler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> "ReportsSpider":
@@ -177,7 +176,8 @@ class ReportsSpider(scrapy.Spider):
     def attachment_failed(self, failure: Failure) -> Iterator[Request | ReportItem]:
         # Whatever kept an attachment from us (robots.txt, another host, a size limit, a
         # broken answer) makes the capture incomplete: it is recorded as failed, never
-        # as a version of the page without its document.
+        # as a version of the page without its document. A picture of the body the server
+        # no longer has is left out (harvester.spiders.pictures).
         meta = failure.request.meta
         capture: ReportItem = meta[CAPTURE_META]
         if not (is_picture(meta) and is_gone(failure)):
