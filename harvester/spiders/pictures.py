@@ -14,8 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.defer import CancelledError
 from twisted.python.failure import Failure
 
 from parsers.extract.page_images import body_images, is_small_picture
@@ -49,5 +51,10 @@ def worth_keeping(response: Response) -> bool:
     return response.status == 304 or not is_small_picture(response.body)
 
 
-def is_gone(failure: Failure) -> bool:
-    return bool(failure.check(HttpError)) and failure.value.response.status in _GONE
+def left_out(failure: Failure) -> bool:
+    """A picture that failed for good: gone from the server, or past the pictures' size limit
+    (Scrapy cancels the download, announced or as it runs over). No table is read from it,
+    now or on any later crawl, so the capture goes on without it."""
+    if failure.check(HttpError):
+        return failure.value.response.status in _GONE
+    return bool(failure.check(DownloadCancelledError, CancelledError))

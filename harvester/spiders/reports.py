@@ -32,7 +32,7 @@ from harvester.middlewares.robots import ForbiddenByRobots
 from harvester.middlewares.scope import OutOfScope
 from harvester.pipelines.archive import crawl_state_for
 from harvester.siteconfig import SiteConfig, load_site
-from harvester.spiders.pictures import is_gone, is_picture, picture_meta, picture_urls, worth_keeping
+from harvester.spiders.pictures import is_picture, left_out, picture_meta, picture_urls, worth_keeping
 from harvester.spiders.reportpage import attachment_urls, failed_resource, resource_from_response
 from harvester.spiders.render import RENDER_META, RenderPolicy
 from harvester.spiders.walkers import ListPage, walker_for
@@ -177,10 +177,10 @@ class ReportsSpider(scrapy.Spider):
         # Whatever kept an attachment from us (robots.txt, another host, a size limit, a
         # broken answer) makes the capture incomplete: it is recorded as failed, never
         # as a version of the page without its document. A picture of the body the server
-        # no longer has is left out (harvester.spiders.pictures).
+        # no longer has, or one past the size limit, is left out (harvester.spiders.pictures).
         meta = failure.request.meta
         capture: ReportItem = meta[CAPTURE_META]
-        if not (is_picture(meta) and is_gone(failure)):
+        if not (is_picture(meta) and left_out(failure)):
             capture.attachments.append(_failed(failure))
         yield from self._continue(capture, meta[PENDING_META], meta.get(PICTURES_META, []))
 

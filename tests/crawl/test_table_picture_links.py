@@ -5,9 +5,12 @@ from __future__ import annotations
 import io
 
 from PIL import Image
+from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError
 from scrapy.http import HtmlResponse, Request
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
 
-from harvester.spiders.pictures import picture_urls, worth_keeping
+from harvester.spiders.pictures import left_out, picture_urls, worth_keeping
 from parsers.extract.page_images import body_images, fetched_pictures, images_by_src
 
 PAGE = """<html><head><title>2023年政府信息公开工作年度报告</title></head><body>
@@ -67,3 +70,13 @@ def test_the_parser_gets_the_fetched_pictures_by_the_src_the_page_writes() -> No
               "http://www.example.gov.cn/col/2024/report.pdf": b"%PDF-1.7 ..."}
     assert images_by_src(fetched_pictures(PAGE.encode(), URL, bodies)) == {"table3.png": table}
     assert fetched_pictures(PAGE.encode(), URL, {"http://www.example.gov.cn/col/2024/report.pdf": b"%PDF-1.7"}) == {}
+
+
+def test_a_picture_gone_from_the_server_or_past_the_size_limit_is_left_out_other_failures_are_not() -> None:
+    def http(status: int) -> Failure:
+        return Failure(HttpError(HtmlResponse(URL, status=status, body=b"", request=Request(URL))))
+
+    assert left_out(http(404)) and left_out(http(410))
+    assert left_out(Failure(DownloadCancelledError("expected size larger than download max size")))
+    assert not left_out(http(503))
+    assert not left_out(Failure(DownloadTimeoutError("took longer than 30 seconds")))
