@@ -24,7 +24,7 @@ from parsers.extract.pdf_tables import TableFragment
 # Character sizes: a wider gap between two characters of a line separates cells. Narrow number
 # columns leave half a digit between neighbours; Chinese prose sets its characters edge to edge.
 _CELL_GAP = 0.4
-_DIGIT_GAP = 0.15  # a number is set without gaps: two digits further apart stand in two cells
+_DIGIT_GAP = 0.08  # a number is set without gaps: two digits further apart stand in two cells
 _MIN_WORDS = 3  # words a line needs to be a table row
 _MIN_ROWS = 2  # such lines a run needs to be a table
 _MIN_COLUMNS = 3
