@@ -129,11 +129,6 @@ def without_red(bgr: np.ndarray, seal: np.ndarray | None = None) -> np.ndarray:
     return gray
 
 
-def straighten(gray: np.ndarray) -> np.ndarray:
-    """The page rotated so its lines run level."""
-    return turned(gray, skew(gray), 255)
-
-
 def turned(image: np.ndarray, angle: float, background: int) -> np.ndarray:
     """``image`` rotated by ``angle`` degrees about its centre (as ``skew`` measured it)."""
     if abs(angle) < _SKEW_STEP / 2:
