@@ -15,8 +15,8 @@ import numpy as np
 
 _MIN_TABLE_FRACTION = 0.15  # a ruled region narrower than this share of the page is not a table
 _LINE_GAP_FRACTION = 0.004  # rulings closer than this share of the page width are one line
-_PRESENT = 0.6
-_DARK = 170  # share of a boundary segment that must be inked for the boundary to exist
+_PRESENT = 0.6  # share of a boundary segment that must be inked for the boundary to exist
+_DARK = 170  # gray level: nothing lighter is print (ink_mask)
 _SEAL_REACH = 9  # px across a ruling around the seal's ink where it may have been wiped out
 _READABLE = 0.3  # share of a boundary segment that must lie outside the seal to be judged
 
