@@ -33,8 +33,6 @@ _INTERIOR_LINES = 3  # lines of other shapes a table may hold between two of its
 _JOIN_PITCH = 1.05  # line pitches within which a one-column line joins its nearest row
 _JOIN_UP_PITCH = 0.75  # line pitches within which it joins a row above it
 _HEADER_LINES = 4  # lines above the first row that may be the table's header
-
-
 _PARAGRAPH_SHARE = 0.5  # a line of the page's own text runs across most of the table's width
 _SECTION_HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}|\d{1,2})、")
 
@@ -140,8 +138,8 @@ def _close(runs: list[list[_Line]], current: list[_Line], others: list[_Line]) -
 
 
 def _split(run: list[_Line], lines: list[_Line]) -> list[list[_Line]]:
-    """The run cut at lines that read as the page's own (a heading between two tables: one
-    word from the table's left edge across two or more columns), each part with its header.
+    """The run cut at lines that read as the page's own (see ``_page_line``: a heading between
+    two tables), each part with its header.
 
     A header is the lines right above a part's first row that are not the page's own text
     either: lines of two or more words, or a word standing in from the left edge (a title
