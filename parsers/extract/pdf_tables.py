@@ -32,15 +32,22 @@ class TableFragment:
     loose: bool = False  # found without rulings (``pdf_borderless``): its columns are approximate
 
     def continues_as(self, other: TableFragment, tolerance: float) -> bool:
-        """True when ``other`` has the same outer edges and its rulings are among ours or ours among its
-        (for tables without rulings, near enough)."""
+        """True when ``other`` has the same outer edges and its rulings are among ours or ours among its.
+
+        Tables without rulings have no edges, only the boundaries between their columns, which
+        must agree near enough where both pages have them (a page whose rows all start in an
+        inner label column has none left of it)."""
         if self.loose != other.loose:
             return False
+        mine, theirs = self.columns, other.columns
         if self.loose:
             tolerance = max(tolerance, _LOOSE_TOLERANCE)
-        if abs(self.columns[0] - other.columns[0]) > tolerance or abs(self.columns[-1] - other.columns[-1]) > tolerance:
+            left = max(mine[0], theirs[0]) + tolerance
+            mine, theirs = [x for x in mine[1:-1] if x >= left], [x for x in theirs[1:-1] if x >= left]
+            if min(len(mine), len(theirs)) < 2:
+                return False
+        elif abs(mine[0] - theirs[0]) > tolerance or abs(mine[-1] - theirs[-1]) > tolerance:
             return False
-        mine, theirs = self.columns, other.columns
         return _subset(mine, theirs, tolerance) or _subset(theirs, mine, tolerance)
 
 
