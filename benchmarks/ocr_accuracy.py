@@ -3,7 +3,9 @@
 For each seed Word document (fixtures/documents/*.docx) the formats are made as offices make
 them (tests/parsers/ocr_material.py): LibreOffice PDF -> pdftoppm at each dpi -> rotation,
 blur, JPEG, red seal -> img2pdf ("scan-150", "scan-300"); the HTML page with its tables as
-Chromium screenshots ("picture"); Calc's workbook of the page's tables ("xlsx", "xls").
+Chromium screenshots ("picture"); Calc's workbook of the page's tables ("xlsx", "xls"); the
+HTML page with border="0" tables printed to PDF by LibreOffice and by Chromium
+("borderless-libreoffice", "borderless-chromium": text PDFs whose tables have no rulings).
 Every cell of the seed's expected JSON is compared with the parse: a cell is right when its
 printed text (NFKC, white space folded) is the same (spreadsheets: the same typed value,
 since Calc types "+113" as 113); row labels are compared without white space and
@@ -16,7 +18,7 @@ Peak memory is the process's maximum resident size after each format (onnxruntim
 arenas are invisible to tracemalloc).
 
     .venv/bin/python benchmarks/ocr_accuracy.py [--docs 5] [--dpi 150 300] [--engines rapidocr tesseract]
-        [--formats scan picture xlsx xls] [--cache DIR]
+        [--formats scan picture xlsx xls borderless] [--cache DIR]
 
 Targets: >= 99% of cells right at 300 dpi, >= 97% at 150 dpi, 0 uncaught wrong numbers.
 """
@@ -155,6 +157,13 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
                 report, seconds = _timed_parse(page, images=images)
                 counts = score(expected, report, typed=False)
                 add(docx.stem, f"picture-{engine}", counts, seconds, len(images))
+        if "borderless" in args.formats and html_page.exists():
+            flat = material.borderless_page(html_page, cache / "borderless" / html_page.name)
+            made = {"borderless-libreoffice": material.office_convert(flat, "pdf", cache / "borderless"),
+                    "borderless-chromium": material.chromium_pdf(flat, cache / "borderless" / f"{docx.stem}-chromium.pdf")}
+            for fmt, made_pdf in made.items():
+                report, seconds = _timed_parse(made_pdf.read_bytes())
+                add(docx.stem, fmt, score(expected, report, typed=False), seconds, _pages(made_pdf))
         for ext in ("xlsx", "xls"):
             if ext in args.formats and html_page.exists():
                 sheet = material.office_convert(material.tables_only(html_page, cache / f"{docx.stem}.tables.html"), ext, cache)
@@ -195,7 +204,7 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=5, help="how many seed documents (fixtures/documents/*.docx)")
     parser.add_argument("--dpi", type=int, nargs="+", default=[150, 300])
     parser.add_argument("--engines", nargs="+", default=["rapidocr", "tesseract"])
-    parser.add_argument("--formats", nargs="+", default=["scan", "picture", "xlsx", "xls"])
+    parser.add_argument("--formats", nargs="+", default=["scan", "picture", "xlsx", "xls", "borderless"])
     parser.add_argument("--cache", default=str(Path(tempfile.gettempdir()) / "govreport-ocr-material"),
                         help="where the made scans, pictures and workbooks are kept between runs")
     args = parser.parse_args()

@@ -32,6 +32,10 @@ CONCURRENT_ITEMS = 8
 # Reports are small; scanned PDFs reach tens of MB, nothing bigger is a report.
 DOWNLOAD_MAXSIZE = 100 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 20 * 1024 * 1024
+# Pictures in a report's body that may be tables (harvester.spiders.pictures): at most this
+# many per page (0: none fetched), each at most this many bytes.
+HARVESTER_TABLE_PICTURES = 20
+HARVESTER_TABLE_PICTURE_BYTES = 10 * 1024 * 1024
 
 # Retries: 5xx and timeouts, each retry waiting base * 2**n seconds (capped).
 RETRY_ENABLED = True

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from parsers import api
 from parsers.errors import ParseError
+from parsers.extract.page_images import body_images
 from parsers.hints import ReportHints
 from parsers.locations import without_locations
 from storage.blobstores import Blobs
@@ -69,8 +70,10 @@ def reparse_in_place(session: Session, blobs: Blobs, version: Version) -> tuple[
     sha, content_type = _document_bytes(session, version)
     hints = ReportHints(**version.hints) if version.hints else None
     filename = PurePosixPath(urlsplit(version.document_url).path).name or None
+    data = blobs.get(sha)
+    images = _page_pictures(session, blobs, version, data, content_type) if version.document_url == version.page_url else None
     try:
-        _, parsed = api.parse_bytes(blobs.get(sha), filename=filename, content_type=content_type, hints=hints)
+        _, parsed = api.parse_bytes(data, filename=filename, content_type=content_type, hints=hints, images=images)
         output, error, parser_version = parsed.to_dict(), None, parsed.parser_version
     except ParseError as exc:
         output, error, parser_version = None, str(exc), version.parser_version
@@ -105,6 +108,17 @@ def _document_bytes(session: Session, version: Version) -> tuple[str, str | None
         sa.select(Capture.content_type).where(Capture.url == version.page_url, Capture.sha256 == version.page_sha256).limit(1)
     ).first()
     return version.page_sha256, content_type
+
+
+def _page_pictures(session: Session, blobs: Blobs, version: Version, page: bytes, content_type: str | None) -> dict[str, bytes]:
+    """The pictures of the page's body stored with the version (tables published as pictures), by ``src``."""
+    stored = session.execute(
+        sa.select(VersionAttachment.url, VersionAttachment.sha256).where(VersionAttachment.version_id == version.id)
+    ).all()
+    if not stored:
+        return {}
+    src_of = {image.url: image.src for image in body_images(page, version.page_url, content_type)}
+    return {src_of[url]: blobs.get(sha) for url, sha in stored if url in src_of}
 
 
 def _refresh_changes(session: Session, version: Version) -> None:

@@ -29,6 +29,7 @@ from parsers import PARSER_VERSION
 from parsers.api import parse_bytes
 from parsers.document import Document
 from parsers.errors import ParseError
+from parsers.extract.page_images import fetched_pictures, images_by_src
 from parsers.hints import ReportHints
 from parsers.report import Report
 from parsers.title import parse_report_title
@@ -65,10 +66,10 @@ class _Parsed:
     crashed: bool = False
 
 
-def _parse(resource: Resource, body: bytes, hints: ReportHints) -> _Parsed:
+def _parse(resource: Resource, body: bytes, hints: ReportHints, images: dict[str, bytes] | None = None) -> _Parsed:
     try:
         doc, report = parse_bytes(body, filename=attachment_name(resource.url) or resource.url,
-                                  content_type=resource.content_type, hints=hints)
+                                  content_type=resource.content_type, hints=hints, images=images)
     except ParseError as exc:
         return _Parsed(None, None, str(exc))
     except Exception as exc:  # a parser bug or a limit (RecursionError, MemoryError): the capture stays
@@ -87,7 +88,12 @@ def parse_capture_run(capture: ReportItem, site: SiteConfig, bodies: dict[str, b
     page = capture.page
     page_body = bodies[page.url]
     hints = hints_for(capture, site)
-    parsed = _parse(page, page_body, hints)
+    # Pictures of the page's body were fetched with the capture: they are read with the
+    # page, never tried as a document of their own.
+    pictures = fetched_pictures(page_body, page.url, {a.url: bodies[a.url] for a in capture.attachments if a.url in bodies},
+                                page.content_type)
+    picture_urls = {picture.url for picture in pictures}
+    parsed = _parse(page, page_body, hints, images_by_src(pictures))
     crashed = parsed.crashed
     page_doc, report, error = parsed.doc, parsed.report, parsed.error
     fingerprint = page_doc.fingerprint() if page_doc else hashlib.sha256(page_body).hexdigest()
@@ -103,7 +109,7 @@ def parse_capture_run(capture: ReportItem, site: SiteConfig, bodies: dict[str, b
         first = None
         for attachment in capture.attachments:
             body = bodies.get(attachment.url)
-            if body is None:
+            if body is None or attachment.url in picture_urls:
                 continue
             attempt = _parse(attachment, body, attachment_hints)
             crashed = crashed or attempt.crashed

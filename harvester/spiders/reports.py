@@ -32,6 +32,7 @@ from harvester.middlewares.robots import ForbiddenByRobots
 from harvester.middlewares.scope import OutOfScope
 from harvester.pipelines.archive import crawl_state_for
 from harvester.siteconfig import SiteConfig, load_site
+from harvester.spiders.pictures import is_picture, left_out, picture_meta, picture_urls, worth_keeping
 from harvester.spiders.reportpage import attachment_urls, failed_resource, resource_from_response
 from harvester.spiders.render import RENDER_META, RenderPolicy
 from harvester.spiders.walkers import ListPage, walker_for
@@ -40,6 +41,7 @@ from parsers.title import is_annual_report_title
 CAPTURE_META = "capture"
 LIST_FAILED_STAT = "list_pages_failed"
 PENDING_META = "pending_attachments"
+PICTURES_META = "table_pictures"  # which of the pending URLs are pictures of the page's body
 
 
 class ReportsSpider(scrapy.Spider):
@@ -54,12 +56,15 @@ class ReportsSpider(scrapy.Spider):
         # request's once_key only once per run (harvester.distributed.queue).
         self.seen: set[str] | None = set()
         self.render = RenderPolicy(self.site.render, self.site.render_budget)
+        self.pictures_per_page, self.picture_bytes = 0, 0  # set from the settings in from_crawler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> "ReportsSpider":
         spider = super().from_crawler(crawler, *args, **kwargs)
         if crawler.settings.get("HARVESTER_DISTRIBUTED"):
             spider.seen = None
+        spider.pictures_per_page = crawler.settings.getint("HARVESTER_TABLE_PICTURES")
+        spider.picture_bytes = crawler.settings.getint("HARVESTER_TABLE_PICTURE_BYTES")
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
@@ -142,6 +147,7 @@ class ReportsSpider(scrapy.Spider):
         count(self.crawler, "reports_found")
         capture: ReportItem = response.meta[CAPTURE_META]
         capture.page = resource_from_response(response)
+        pictures: list[str] = []
         if response.status == 304:
             # The page is unchanged, but an attachment may have been re-uploaded at its old URL.
             pending = crawl_state_for(self.crawler).attachments.get(capture.page.url, [])
@@ -149,7 +155,8 @@ class ReportsSpider(scrapy.Spider):
             selectors = self.site.selectors
             self._try_selector(response, "body")
             pending = attachment_urls(response, selectors.get("attachments"), selectors.get("body"))
-        yield from self._continue(capture, pending)
+            pictures = [url for url in picture_urls(response, self._on_site, self.pictures_per_page) if url not in pending]
+        yield from self._continue(capture, pending + pictures, pictures)
 
     def report_failed(self, failure: Failure) -> Iterator[ReportItem]:
         if _not_requested(failure):
@@ -162,24 +169,30 @@ class ReportsSpider(scrapy.Spider):
     def parse_attachment(self, response: Response) -> Iterator[Request | ReportItem]:
         count(self.crawler, "pages_fetched")
         capture: ReportItem = response.meta[CAPTURE_META]
-        capture.attachments.append(resource_from_response(response))
-        yield from self._continue(capture, response.meta[PENDING_META])
+        if not is_picture(response.meta) or worth_keeping(response):
+            capture.attachments.append(resource_from_response(response))
+        yield from self._continue(capture, response.meta[PENDING_META], response.meta.get(PICTURES_META, []))
 
     def attachment_failed(self, failure: Failure) -> Iterator[Request | ReportItem]:
         # Whatever kept an attachment from us (robots.txt, another host, a size limit, a
         # broken answer) makes the capture incomplete: it is recorded as failed, never
-        # as a version of the page without its document.
-        capture: ReportItem = failure.request.meta[CAPTURE_META]
-        capture.attachments.append(_failed(failure))
-        yield from self._continue(capture, failure.request.meta[PENDING_META])
+        # as a version of the page without its document. A picture of the body the server
+        # no longer has, or one past the size limit, is left out (harvester.spiders.pictures).
+        meta = failure.request.meta
+        capture: ReportItem = meta[CAPTURE_META]
+        if not (is_picture(meta) and left_out(failure)):
+            capture.attachments.append(_failed(failure))
+        yield from self._continue(capture, meta[PENDING_META], meta.get(PICTURES_META, []))
 
-    def _continue(self, capture: ReportItem, pending: list[str]) -> Iterator[Request | ReportItem]:
+    def _continue(self, capture: ReportItem, pending: list[str], pictures: list[str]) -> Iterator[Request | ReportItem]:
         if not pending:
             yield capture
             return
         url, rest = pending[0], pending[1:]
-        yield Request(url, callback=self.parse_attachment, errback=self.attachment_failed, dont_filter=True,
-                      meta=_conditional({CAPTURE_META: capture, PENDING_META: rest}))
+        meta = _conditional({CAPTURE_META: capture, PENDING_META: rest, PICTURES_META: pictures})
+        if url in pictures:
+            meta = picture_meta(meta, self.picture_bytes)
+        yield Request(url, callback=self.parse_attachment, errback=self.attachment_failed, dont_filter=True, meta=meta)
 
 
 def _conditional(meta: dict[str, Any]) -> dict[str, Any]:

@@ -52,6 +52,23 @@ _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=Tru
 
 
 def extract_html(data: bytes, *, content_type: str | None = None, images: Mapping[str, bytes] | None = None) -> Document:
+    root = _page_tree(data, content_type)
+    page_meta = _meta_tags(root)
+    page_title = page_meta.get("ArticleTitle") or _first_text(root, "//h1") or _first_text(root, "//title")
+    container = _report_body(root)
+    page_meta.update(_info_table(root, container))
+    blocks = _blocks(container, images or {})
+    if not blocks:
+        raise ExtractionError("the HTML page has no text in its body")
+    return Document(blocks=blocks, source_format="html", page_meta=page_meta, page_title=page_title)
+
+
+def report_body(data: bytes, content_type: str | None = None) -> etree._Element:
+    """The element of an HTML page that holds its report, chrome left out: what ``extract_html`` reads."""
+    return _report_body(_page_tree(data, content_type))
+
+
+def _page_tree(data: bytes, content_type: str | None) -> etree._Element:
     text, _ = decode_html(data, content_type)
     # lxml refuses a decoded string that still declares its encoding (XHTML exports do).
     text = _XML_DECLARATION.sub("", _INVISIBLE.sub("", text), count=1)
@@ -63,21 +80,20 @@ def extract_html(data: bytes, *, content_type: str | None = None, images: Mappin
     if root is None:
         raise ExtractionError("the HTML page has no text in its body")
     check_tree(root, len(text))
-    page_meta = _meta_tags(root)
-    page_title = page_meta.get("ArticleTitle") or _first_text(root, "//h1") or _first_text(root, "//title")
+    return root
+
+
+def _report_body(root: etree._Element) -> etree._Element:
+    """Drops the page's chrome (from ``root``) and returns the body container."""
     for element in list(root.iter(*_CHROME_TAGS)):
         _drop(element)
     container = _known_container(root)
     if container is None:
         container = _densest(root)
-    page_meta.update(_info_table(root, container))
     for element in list(container.iterdescendants()):
         if isinstance(element.tag, str) and _CHROME_NAME.search(f"{element.get('id', '')} {element.get('class', '')}"):
             _drop(element)
-    blocks = _blocks(container, images or {})
-    if not blocks:
-        raise ExtractionError("the HTML page has no text in its body")
-    return Document(blocks=blocks, source_format="html", page_meta=page_meta, page_title=page_title)
+    return container
 
 
 def _meta_tags(root: etree._Element) -> dict[str, str]:

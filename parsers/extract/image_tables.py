@@ -15,8 +15,10 @@ import numpy as np
 
 _MIN_TABLE_FRACTION = 0.15  # a ruled region narrower than this share of the page is not a table
 _LINE_GAP_FRACTION = 0.004  # rulings closer than this share of the page width are one line
-_PRESENT = 0.6
-_DARK = 170  # share of a boundary segment that must be inked for the boundary to exist
+_PRESENT = 0.6  # share of a boundary segment that must be inked for the boundary to exist
+_DARK = 170  # gray level: nothing lighter is print (ink_mask)
+_SEAL_REACH = 9  # px across a ruling around the seal's ink where it may have been wiped out
+_READABLE = 0.3  # share of a boundary segment that must lie outside the seal to be judged
 
 
 @dataclass(frozen=True)
@@ -69,29 +71,47 @@ def ink_mask(gray: np.ndarray) -> np.ndarray:
 
 def ruling_masks(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(horizontal, vertical) rulings: ink runs far longer than any character."""
-    height, width = ink.shape
-    run = max(20, width // 25)
-    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (run, 1)))
-    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(20, height // 60))))
+    across, down = _ruling_runs(ink.shape)
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (across, 1)))
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, down)))
     # Close the small breaks blur and JPEG leave in a ruling, and join rulings to their crossings.
     horizontal = cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 3)))
     vertical = cv2.dilate(vertical, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 5)))
     return horizontal, vertical
 
 
-def find_tables(ink: np.ndarray) -> tuple[list[TableGrid], np.ndarray]:
-    """Every ruled table on the page, top to bottom, and the mask of all rulings."""
+def _ruling_runs(shape: tuple[int, ...]) -> tuple[int, int]:
+    """The shortest horizontal and vertical ink runs taken for rulings, in px."""
+    height, width = shape[:2]
+    return max(20, width // 25), max(20, height // 60)
+
+
+def _unknown_under(seal: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where a horizontal (vertical) ruling may be missing because of the seal: its ink, and
+    as far along the ruling as the opening in ``ruling_masks`` trims the stubs it left."""
+    across, down = _ruling_runs(seal.shape)
+    return (cv2.dilate(seal, cv2.getStructuringElement(cv2.MORPH_RECT, (across, _SEAL_REACH))) > 0,
+            cv2.dilate(seal, cv2.getStructuringElement(cv2.MORPH_RECT, (_SEAL_REACH, down))) > 0)
+
+
+def find_tables(ink: np.ndarray, seal: np.ndarray | None = None) -> tuple[list[TableGrid], np.ndarray]:
+    """Every ruled table on the page, top to bottom, and the mask of all rulings.
+
+    ``seal``: where a seal's red ink was (turned to paper before): a ruling crossed by the
+    seal's ring has a gap there, which must not read as a merged cell.
+    """
     horizontal, vertical = ruling_masks(ink)
     rulings = cv2.bitwise_or(horizontal, vertical)
     count, _, stats, _ = cv2.connectedComponentsWithStats(rulings, connectivity=8)
     tables = []
     width = ink.shape[1]
+    unknown = _unknown_under(seal) if seal is not None and seal.any() else None
     for index in range(1, count):
         x, y, w, h, _ = stats[index]
         if w < width * _MIN_TABLE_FRACTION or h < 10:
             continue
         box = Box(int(x), int(y), int(x + w), int(y + h))
-        grid = _grid(box, horizontal, vertical, gap=max(3, int(width * _LINE_GAP_FRACTION)))
+        grid = _grid(box, horizontal, vertical, gap=max(3, int(width * _LINE_GAP_FRACTION)), unknown=unknown)
         if grid is not None:
             tables.append(grid)
     tables.sort(key=lambda t: t.box.y0)
@@ -115,9 +135,24 @@ def _line_positions(profile: np.ndarray, threshold: float, gap: int) -> list[int
     return positions
 
 
-def _grid(box: Box, horizontal: np.ndarray, vertical: np.ndarray, gap: int) -> TableGrid | None:
+def _present(inked: np.ndarray, unknown: np.ndarray) -> bool:
+    """A boundary segment is drawn when ink covers enough of it where the seal left it readable;
+    one nearly all under the seal, when what ink is left and the seal cover it together."""
+    if not inked.size:
+        return False
+    readable = ~unknown
+    if readable.mean() < _READABLE:
+        return bool(inked.any()) and (inked | unknown).mean() >= _PRESENT
+    return inked[readable].mean() >= _PRESENT
+
+
+def _grid(box: Box, horizontal: np.ndarray, vertical: np.ndarray, gap: int,
+          unknown: tuple[np.ndarray, np.ndarray] | None = None) -> TableGrid | None:
     h_part = horizontal[box.y0 : box.y1, box.x0 : box.x1] > 0
     v_part = vertical[box.y0 : box.y1, box.x0 : box.x1] > 0
+    # Where the seal may have wiped a ruling out, its pixels are neither ruling nor paper.
+    h_unknown, v_unknown = ((u[box.y0 : box.y1, box.x0 : box.x1] for u in unknown) if unknown is not None
+                            else (np.zeros_like(h_part), np.zeros_like(v_part)))
     # A ruling is any row (column) inked over a fair share of the table: a partial line
     # under a merged label is still a boundary for the slots it runs along.
     ys = _line_positions(h_part.sum(axis=1), box.width * 0.08, gap)
@@ -129,13 +164,13 @@ def _grid(box: Box, horizontal: np.ndarray, vertical: np.ndarray, gap: int) -> T
 
     def has_vertical(col_line: int, row: int) -> bool:
         x = xs[col_line]
-        segment = v_part[ys[row] + band : ys[row + 1] - band, max(0, x - band) : x + band + 1]
-        return segment.shape[0] > 0 and segment.any(axis=1).mean() >= _PRESENT
+        rows, columns = slice(ys[row] + band, ys[row + 1] - band), slice(max(0, x - band), x + band + 1)
+        return _present(v_part[rows, columns].any(axis=1), v_unknown[rows, columns].any(axis=1))
 
     def has_horizontal(row_line: int, col: int) -> bool:
         y = ys[row_line]
-        segment = h_part[max(0, y - band) : y + band + 1, xs[col] + band : xs[col + 1] - band]
-        return segment.shape[1] > 0 and segment.any(axis=0).mean() >= _PRESENT
+        rows, columns = slice(max(0, y - band), y + band + 1), slice(xs[col] + band, xs[col + 1] - band)
+        return _present(h_part[rows, columns].any(axis=0), h_unknown[rows, columns].any(axis=0))
 
     owner = [[(r, c) for c in range(n_cols)] for r in range(n_rows)]
     for r in range(n_rows):

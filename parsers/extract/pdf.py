@@ -17,6 +17,7 @@ from parsers.document import Block, Document
 from parsers.errors import ExtractionError
 from parsers.extract.pdf_streams import check_stream_sizes
 from parsers.extract.pdf_page import Char, TextLine, read_pages, text_lines
+from parsers.extract.pdf_borderless import find_borderless_tables
 from parsers.extract.pdf_tables import TableFragment, find_tables, fragments_to_table, inside
 
 _PAGE_NUMBER = re.compile(r"^(?:[-—–]\s*\d{1,3}\s*[-—–]|\d{1,3}|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$")
@@ -66,7 +67,8 @@ def _raised_in_pdfminer(exc: Exception) -> bool:
 
 
 def _page_items(number: int, chars: list[Char], edges: list[dict]) -> list[_Item]:
-    tables = find_tables(edges, chars)
+    # A page without a ruled table may print one without rulings (a borderless Word table).
+    tables = find_tables(edges, chars) or find_borderless_tables(chars)
     for _, fragment in tables:
         fragment.page = number + 1
     items = [_Item(number, box[1], fragments=[fragment]) for box, fragment in tables]

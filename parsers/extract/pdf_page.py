@@ -223,12 +223,8 @@ def _middle(char: Char) -> float:
     return (char.top + char.bottom) / 2
 
 
-def text_lines(chars: list[Char]) -> list[TextLine]:
-    """Characters grouped into lines, top to bottom, each line's text left to right.
-
-    A run of white-space characters prints as its first one (a no-break space stays one),
-    a gap wider than a narrow space as a space; white space at either end is dropped.
-    """
+def char_lines(chars: list[Char]) -> list[list[Char]]:
+    """Characters grouped into lines, top to bottom, each line's characters left to right."""
     lines: list[list[Char]] = []
     for char in sorted(chars, key=lambda c: (c.top, c.x0)):
         # Middles, not tops: a bold run and digits beside CJK text have boxes of other heights.
@@ -236,9 +232,19 @@ def text_lines(chars: list[Char]) -> list[TextLine]:
             lines[-1].append(char)
         else:
             lines.append([char])
-    out = []
     for line in lines:
         line.sort(key=lambda c: c.x0)
+    return lines
+
+
+def text_lines(chars: list[Char]) -> list[TextLine]:
+    """Characters grouped into lines, top to bottom, each line's text left to right.
+
+    A run of white-space characters prints as its first one (a no-break space stays one),
+    a gap wider than a narrow space as a space; white space at either end is dropped.
+    """
+    out = []
+    for line in char_lines(chars):
         printed = [c for c in line if not c.text.isspace()]
         if not printed:
             continue

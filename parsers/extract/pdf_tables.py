@@ -19,6 +19,9 @@ from parsers.locations import CellLocation
 _SNAP = 1.5  # points: two rulings closer than this are one
 _TOLERANCE = 3  # points: rulings this close are snapped and joined, as pdfplumber does by default
 _MIN_EDGE = 3  # points: shorter rulings are decoration, not table lines
+# points: column boundaries of a table without rulings come from where its words stand,
+# which moves with the widths of the numbers a page holds
+_LOOSE_TOLERANCE = 12.0
 
 
 @dataclass
@@ -28,12 +31,25 @@ class TableFragment:
     cells: list[tuple[tuple[float, float, float, float], str]]
     columns: list[float]  # x of every vertical ruling, left to right
     page: int | None = None  # 1-based, set by the extractor that knows which page it read
+    loose: bool = False  # found without rulings (``pdf_borderless``): its columns are approximate
 
     def continues_as(self, other: TableFragment, tolerance: float) -> bool:
-        """True when ``other`` has the same outer edges and its rulings are among ours or ours among its."""
-        if abs(self.columns[0] - other.columns[0]) > tolerance or abs(self.columns[-1] - other.columns[-1]) > tolerance:
+        """True when ``other`` has the same outer edges and its rulings are among ours or ours among its.
+
+        Tables without rulings have no edges, only the boundaries between their columns, which
+        must agree near enough where both pages have them (a page whose rows all start in an
+        inner label column has none left of it)."""
+        if self.loose != other.loose:
             return False
         mine, theirs = self.columns, other.columns
+        if self.loose:
+            tolerance = max(tolerance, _LOOSE_TOLERANCE)
+            left = max(mine[0], theirs[0]) + tolerance
+            mine, theirs = [x for x in mine[1:-1] if x >= left], [x for x in theirs[1:-1] if x >= left]
+            if min(len(mine), len(theirs)) < 2:
+                return False
+        elif abs(mine[0] - theirs[0]) > tolerance or abs(mine[-1] - theirs[-1]) > tolerance:
+            return False
         return _subset(mine, theirs, tolerance) or _subset(theirs, mine, tolerance)
 
 
@@ -104,11 +120,22 @@ def _cell_text(box: tuple[float, float, float, float], by_top: list[Char], middl
 
 
 def fragments_to_table(fragments: list[TableFragment]) -> Table:
+    if fragments[0].loose:  # the pages of a table without rulings take the columns of its most divided page
+        widest = max(fragments, key=lambda fragment: len(fragment.columns)).columns
+        fragments = [_aligned(fragment, widest) for fragment in fragments]
     columns = _snap(x for fragment in fragments for x in fragment.columns)
     rows: list[list[GridCell]] = []
     for fragment in fragments:
         rows.extend(_grid(fragment, columns, len(rows)))
     return Table(rows)
+
+
+def _aligned(fragment: TableFragment, columns: list[float]) -> TableFragment:
+    def nearest(x: float) -> float:
+        return columns[_index(columns, x)]
+
+    cells = [((nearest(x0), top, nearest(x1), bottom), text) for (x0, top, x1, bottom), text in fragment.cells]
+    return TableFragment(cells, columns, page=fragment.page, loose=True)
 
 
 def _grid(fragment: TableFragment, columns: list[float], first_row: int) -> list[list[GridCell]]:

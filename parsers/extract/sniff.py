@@ -17,6 +17,11 @@ _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b
 _HTML_MARKER = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|meta|div|table|p|title|script)\b", re.I)
 
 
+def is_picture(data: bytes) -> bool:
+    """Bytes of a picture format the OCR reads (PNG, JPEG, TIFF, GIF)."""
+    return data.startswith(_IMAGE_MAGIC)
+
+
 def sniff_format(data: bytes, *, suffix: str | None = None, content_type: str | None = None) -> str:
     """One of seedtext, text, html, docx, xlsx, xls, image, pdf, rtf, doc, wps; raises ExtractionError for anything else."""
     head = data[:2048]

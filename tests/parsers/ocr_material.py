@@ -32,7 +32,8 @@ def office_convert(source: Path, target_ext: str, out_dir: Path) -> Path:
     target = out_dir / f"{source.stem}.{target_ext}"
     if not target.exists():
         out_dir.mkdir(parents=True, exist_ok=True)
-        calc = ["--infilter=HTML (StarCalc)"] if target_ext in ("xls", "xlsx") else []
+        # An HTML page opens in Writer/Web otherwise, which prints it as a web page, not a document.
+        calc = ["--infilter=HTML (StarCalc)"] if target_ext in ("xls", "xlsx") else ["--writer"] if source.suffix == ".html" else []
         profile = out_dir / "lo-profile"
         subprocess.run(
             ["soffice", f"-env:UserInstallation=file://{profile}", "--headless", *calc, "--convert-to", target_ext,
@@ -167,3 +168,26 @@ def page_with_table_pictures(page: Path, out_dir: Path, which: set[int] | None =
         picture.tail = table.tail
         table.getparent().replace(table, picture)
     return html.tostring(root, encoding="utf-8"), images
+
+
+def borderless_page(page: Path, target: Path) -> Path:
+    """The report page with its tables' rulings taken away (``border="0"``, no CSS borders),
+    as offices set tables in Word without borders."""
+    if not target.exists():
+        import re
+
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = page.read_text(encoding="utf-8").replace('border="1"', 'border="0"')
+        target.write_text(re.sub(r"border:[^;\"]*;?", "", text), encoding="utf-8")
+    return target
+
+
+def chromium_pdf(page: Path, target: Path) -> Path:
+    """Chromium's print of an HTML page to PDF (what "save as PDF" in a browser makes)."""
+    if not target.exists():
+        subprocess.run(
+            ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+             "--no-pdf-header-footer", f"--print-to-pdf={target}", page.as_uri()],
+            check=True, capture_output=True, timeout=120,
+        )
+    return target

@@ -247,3 +247,32 @@ def test_a_pdf_whose_page_cannot_be_loaded_is_a_one_line_error_not_a_scan() -> N
     with pytest.raises(ExtractionError, match="damaged or unreadable PDF") as caught:
         parse_bytes(missing_page, filename="report.pdf")
     assert "\n" not in str(caught.value)
+
+
+def test_a_ruling_the_seal_wiped_out_still_divides_its_cells_and_a_real_merge_stays() -> None:
+    import cv2
+    import numpy as np
+
+    from parsers.extract.image_tables import find_tables, ink_mask
+    from parsers.extract.ocr_page import seal_mask, without_red
+
+    page = np.full((840, 1640, 3), 255, np.uint8)
+    for y in range(20, 821, 100):
+        cv2.line(page, (20, y), (1620, y), (0, 0, 0), 3)
+    for x in range(20, 1621, 200):
+        cv2.line(page, (x, 20), (x, 820), (0, 0, 0), 3)
+    cv2.line(page, (420, 24), (420, 116), (255, 255, 255), 5)  # the printed table merges two cells of its first row
+    cv2.circle(page, (820, 370), 40, (40, 40, 215), -1)  # the seal's star over the divider of two cells in row 4
+    page = cv2.GaussianBlur(page, (3, 3), 0)
+    seal = seal_mask(page)
+    ink = ink_mask(without_red(page, seal))
+
+    (blind,), _ = find_tables(ink)
+    (grid,), _ = find_tables(ink, seal)
+
+    def spans(table):  # noqa: ANN001, ANN202
+        return sorted((cell.row, cell.col, cell.colspan) for cell in table.cells if cell.colspan > 1)
+
+    assert spans(blind) == [(0, 1, 2), (3, 3, 2)]  # without knowing the seal, the wiped divider reads as a merge
+    assert spans(grid) == [(0, 1, 2)]
+    assert len(grid.cells) == 8 * 8 - 1

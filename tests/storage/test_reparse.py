@@ -100,3 +100,30 @@ def test_parser_that_now_fails_marks_the_parse_as_error(archive: Archive, seed, 
     assert versions(archive) == [(1, "0.1.0", "error")]
     with archive.session() as session:
         assert session.get(Version, 1).parse_error == "table 3 has 6 columns, expected 7"
+
+
+def test_a_page_whose_table_is_a_picture_is_reparsed_with_its_stored_picture(archive: Archive, tmp_path) -> None:
+    from pathlib import Path
+
+    from parsers.hints import ReportHints
+    from storage.capture import CaptureInput, ParseOutcome, Resource
+    from tests.parsers import ocr_material as material
+    from tests.storage.conftest import T0
+
+    seed_page = Path(__file__).resolve().parents[2] / "fixtures" / "documents" / "001_edb62deb526a149a.html"
+    html, images = material.page_with_table_pictures(seed_page, tmp_path, which={2})  # table 4 as a picture
+    (src, picture), = images.items()
+    url = "http://gov.test/art/1.html"
+    hints = ReportHints(source_url=url)
+    _, parsed = parsers.api.parse_bytes(html, content_type="text/html", hints=hints, images=images)
+    capture = CaptureInput(
+        site="testsite", page=Resource(url, 200, T0, html, content_type="text/html"),
+        attachments=[Resource("http://gov.test" + src, 200, T0, picture, content_type="image/png")],
+        parse=ParseOutcome(parsed.to_dict(), None, parsed.parser_version, fingerprint="f", hints=hints),
+    )
+    assert archive.record(capture).outcome == "new_report"
+
+    assert reparse(archive.engine, archive.blobs).changed == 0
+    with archive.session() as session:
+        appeals = session.scalars(sa.select(Version.report_json)).one()["tables"]["appeals"]["cells"]
+    assert appeals and all(cell["source"] == "ocr" for cell in appeals.values())
