@@ -13,6 +13,7 @@ from parsers.extract import extract
 from parsers.hints import ReportHints
 from parsers.limits import read_file
 from parsers.metadata import read_metadata
+from parsers.layout_honesty import restate_for_layout
 from parsers.ocr_honesty import restate_for_ocr
 from parsers.report import ActiveDisclosureTable, AppealsTable, ApplicationsTable, Report, Section, Template
 from parsers.sections import split_layout
@@ -58,7 +59,7 @@ def parse_document(doc: Document, hints: ReportHints | None = None) -> Report:
     if appeal_cells:
         report.appeals = AppealsTable(metadata.template, appeal_cells)
     report.completeness = assess(report)
-    report.findings = restate_for_ocr(report, validate(report, report.completeness, doc.notes))
+    report.findings = restate_for_layout(report, restate_for_ocr(report, validate(report, report.completeness, doc.notes)))
     return report
 
 

@@ -42,6 +42,8 @@ class CellLocation:
       a wrapped label printed the row as two (the label on one page, the values on the
       next, or the label's end under the values); the table parser fills these in when it
       joins the halves.
+    * ``unruled``: the table printed no ruling lines, so the cell's column was judged from
+      where its text stands (``parsers.layout_honesty`` says so in the findings).
     """
 
     table: int | None = None
@@ -55,6 +57,7 @@ class CellLocation:
     lines: tuple[int, int] | None = None
     joined_row: int | None = None
     joined_page: int | None = None
+    unruled: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: only the fields this format has, the box's origin stated with it."""
@@ -69,6 +72,8 @@ class CellLocation:
             out["origin"] = _ORIGIN
         if self.lines is not None:
             out["lines"] = list(self.lines)
+        if self.unruled:
+            out["unruled"] = True
         return out
 
     @classmethod
@@ -80,6 +85,7 @@ class CellLocation:
             table=data.get("table"), row=data.get("row"), column=data.get("column"), page=data.get("page"),
             box=tuple(box) if box else None, unit=data.get("unit"), sheet=data.get("sheet"), cell=data.get("cell"),
             lines=tuple(lines) if lines else None, joined_row=data.get("joined_row"), joined_page=data.get("joined_page"),
+            unruled=bool(data.get("unruled")),
         )
 
     def joined_with(self, other: CellLocation | None) -> CellLocation:

@@ -49,7 +49,7 @@ def restate_for_ocr(report: Report, findings: list[Finding]) -> list[Finding]:
     cells = named_cells(report)
     restated = []
     for finding in findings:
-        concerned = [(name, cells[name]) for name in _concerned(finding, cells)]
+        concerned = [(name, cells[name]) for name in concerned_cells(finding, cells)]
         if finding.severity == "info" or not any(cell.ocr_confidence is not None for _, cell in concerned):
             restated.append(finding)
             continue
@@ -65,7 +65,7 @@ def restate_for_ocr(report: Report, findings: list[Finding]) -> list[Finding]:
     return restated
 
 
-def _concerned(finding: Finding, cells: dict[tuple[str, str, str], Cell]) -> list[tuple[str, str, str]]:
+def concerned_cells(finding: Finding, cells: dict[tuple[str, str, str], Cell]) -> list[tuple[str, str, str]]:
     """The cells a finding's rule looked at: its whole row, column or block for sum rules, else its cell."""
     table, row, column = finding.table, finding.row, finding.column
     if finding.rule == "T3.row_total" or finding.rule == "T4.block_total":

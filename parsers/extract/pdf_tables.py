@@ -147,7 +147,7 @@ def _grid(fragment: TableFragment, columns: list[float], first_row: int) -> list
     for (x0, top, x1, bottom), text in sorted(fragment.cells, key=lambda c: (c[0][1], c[0][0])):
         c0, c1 = _index(columns, x0), _index(columns, x1)
         r0, r1 = _index(tops, top), _index(tops, bottom)
-        location = CellLocation(page=fragment.page, box=(x0, top, x1, bottom), unit="pt")
+        location = CellLocation(page=fragment.page, box=(x0, top, x1, bottom), unit="pt", unruled=fragment.loose)
         for r in range(r0, max(r1, r0 + 1)):
             for c in range(c0, max(c1, c0 + 1)):
                 if r < height and c < width and grid[r][c] is None:

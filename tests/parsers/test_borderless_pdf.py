@@ -12,6 +12,8 @@ import pytest
 
 from parsers.api import parse_bytes
 from parsers.extract import extract
+from parsers.layout_honesty import POSSIBLY_MISPLACED, UNRULED_TABLE, restate_for_layout
+from parsers.report import Finding
 from tests.parsers import ocr_material as material
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -87,3 +89,23 @@ def test_a_borderless_table_a_page_break_cuts_is_joined_though_its_next_page_sta
     pdf = material.office_convert(_borderless(seed, made), "pdf", made / "office")
     _, report = parse_bytes(pdf.read_bytes())
     assert _raw(report.to_dict()["tables"].get("applications")) == _raw(_expected(seed)["tables"]["applications"])
+
+
+def test_cells_placed_by_position_say_so_and_their_failed_rules_are_not_the_agencys(made: Path) -> None:
+    pdf = material.chromium_pdf(_borderless("001_edb62deb526a149a", made), made / "001-honesty.pdf")
+    _, report = parse_bytes(pdf.read_bytes())
+    total = report.applications.rows["new_received"].cells["total"]
+    assert total.location is not None and total.location.unruled
+    assert total.to_dict()["location"]["unruled"] is True
+    warned = {f.table for f in report.findings if f.rule == UNRULED_TABLE}
+    assert {"applications", "appeals"} <= warned
+    failed = Finding("T3.row_total", "error", "applications", "new_received", "total", total.raw, "0", "does not add up")
+    [restated] = [f for f in restate_for_layout(report, [failed]) if f.rule != UNRULED_TABLE]
+    assert (restated.rule, restated.severity) == (POSSIBLY_MISPLACED, "warning")
+    assert "T3.row_total" in restated.message and "无表格线" in restated.message_zh
+
+
+def test_a_ruled_pdf_has_no_cells_placed_by_position() -> None:
+    _, report = parse_bytes((FIXTURES / "real" / "huaian_szf_2024.pdf").read_bytes())
+    assert not any(f.rule.startswith("layout.") for f in report.findings)
+    assert "unruled" not in report.applications.rows["new_received"].cells["total"].to_dict()["location"]

@@ -1,0 +1,46 @@
+"""Saying which cells were placed by position, and not blaming the agency for a misplaced one.
+
+A PDF table printed without ruling lines (``extract/pdf_borderless.py``) has its columns
+judged from where its text stands, so a value can land one column off, or two touching
+values read as one. Its cells carry ``"unruled": true`` in their location; a rule failing on
+them is restated as possibly misplaced, at warning level, and one warning per table says how
+many of its cells were placed this way, so that even a misplaced number no rule catches is
+never passed off as read from a ruled grid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from parsers.ocr_honesty import concerned_cells, named_cells
+from parsers.report import Finding, Report
+
+POSSIBLY_MISPLACED = "layout.possibly_misplaced"
+UNRULED_TABLE = "layout.unruled_table"
+
+
+def restate_for_layout(report: Report, findings: list[Finding]) -> list[Finding]:
+    cells = named_cells(report)
+    placed = {name for name, cell in cells.items() if cell.location is not None and cell.location.unruled}
+    if not placed:
+        return findings
+    restated = []
+    for finding in findings:
+        if finding.severity == "info" or not placed.intersection(concerned_cells(finding, cells)):
+            restated.append(finding)
+            continue
+        restated.append(replace(
+            finding, rule=POSSIBLY_MISPLACED, severity="warning",
+            message="possibly a value placed in the wrong column of a table printed without ruling lines, "
+                    f"not shown to be the agency's error: {finding.rule}: {finding.message}",
+            message_zh=f"该表无表格线，数值可能错列，未必是报告本身的错误：{finding.rule}：{finding.message_zh or finding.message}",
+        ))
+    for table in dict.fromkeys(name[0] for name in placed):
+        count = sum(1 for name in placed if name[0] == table)
+        restated.append(Finding(
+            UNRULED_TABLE, "warning", table, None, None, None, None,
+            f"{count} cells of {table} were read from a table printed without ruling lines: "
+            "their columns were judged by position; check them against the document",
+            f"{table} 无表格线，其中 {count} 个单元格按文字位置判断所在列，请对照原文核对",
+        ))
+    return restated
