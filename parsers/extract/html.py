@@ -30,6 +30,10 @@ _CONTAINERS = (
     ("class", "article-content"), ("class", "pages_content"), ("id", "zoomcon"), ("class", "view"),
     ("class", "article_content"), ("id", "ContentRegion"), ("class", "xxgk_content"),
 )
+_CONTAINER_IDS = frozenset(token for attribute, token in _CONTAINERS if attribute == "id")
+_CONTAINER_CLASSES = frozenset(token for attribute, token in _CONTAINERS if attribute == "class")
+# The white space XPath's normalize-space() folds, which separates class tokens.
+_XPATH_SPACE = re.compile(r"[ \t\r\n]+")
 # No "form": VSB/博达 pages wrap the whole article in <form name="_newscontent_fromname">;
 # a search form's inputs and buttons go all the same.
 _CHROME_TAGS = ("script", "style", "noscript", "iframe", "nav", "header", "footer", "button", "select",
@@ -117,15 +121,32 @@ def _drop(element: etree._Element) -> None:
 
 
 def _known_container(root: etree._Element) -> etree._Element | None:
-    for attribute, token in _CONTAINERS:
-        if attribute == "id":
-            found = root.xpath(f'//*[@id="{token}"]')
-        else:
-            found = root.xpath(f'//*[contains(concat(" ", normalize-space(@class), " "), " {token} ")]')
-        for element in found:
-            if len("".join(text_of(element).split())) >= _MIN_CONTAINER_CHARS:
+    # One walk over the tree collects the candidates of every container (an XPath per
+    # container walked it a dozen times); they are then tried in _CONTAINERS order.
+    candidates: dict[tuple[str, str], list[etree._Element]] = {}
+    for element in root.iter(etree.Element):
+        element_id, classes = element.get("id"), element.get("class")
+        if element_id in _CONTAINER_IDS:
+            candidates.setdefault(("id", element_id), []).append(element)
+        if classes:
+            for token in _XPATH_SPACE.split(classes):
+                if token in _CONTAINER_CLASSES:
+                    candidates.setdefault(("class", token), []).append(element)
+    for container in _CONTAINERS:
+        for element in candidates.get(container, ()):
+            if _has_chars(element, _MIN_CONTAINER_CHARS):
                 return element
     return None
+
+
+def _has_chars(element: etree._Element, count: int) -> bool:
+    """Whether the element holds at least ``count`` characters that are not white space."""
+    seen = 0
+    for text in element.itertext():
+        seen += len("".join(text.split()))
+        if seen >= count:
+            return True
+    return False
 
 
 def _plain_text(element: etree._Element) -> str:
@@ -168,8 +189,8 @@ def _info_table(root: etree._Element, container: etree._Element) -> dict[str, st
     for element in root.iter("td", "th", "span", "li", "div", "p", "dt", "dd", "label", "b", "strong", "em"):
         if element in inside:
             continue
-        text = text_of(element)
-        if len(text) > _INFO_LABEL_MAX_CHARS:
+        text = _text_within(element, _INFO_LABEL_MAX_CHARS)
+        if text is None:
             continue
         match = _INFO_LABEL.match(text)
         if not match or match.group(1) in found:
@@ -181,6 +202,20 @@ def _info_table(root: etree._Element, container: etree._Element) -> dict[str, st
         if value:
             found[match.group(1)] = " ".join(value.split())
     return found
+
+
+def _text_within(element: etree._Element, limit: int) -> str | None:
+    """The element's text, or None once it is longer than ``limit``.
+
+    Stops reading early: the elements around a page's body hold the whole page's text.
+    """
+    parts, length = [], 0
+    for text in element.itertext():
+        length += len(text)
+        if length > limit:
+            return None
+        parts.append(text)
+    return "".join(parts)
 
 
 def _source_breaks(text: str | None) -> str:
