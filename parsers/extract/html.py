@@ -149,14 +149,31 @@ def _has_chars(element: etree._Element, count: int) -> bool:
     return False
 
 
-def _plain_text(element: etree._Element) -> str:
-    """Text outside links: navigation is mostly links, a report body mostly not."""
-    parts = [element.text or ""]
-    for child in element:
-        if isinstance(child.tag, str) and child.tag != "a":
-            parts.append(_plain_text(child))
-        parts.append(child.tail or "")
-    return "".join("".join(parts).split())
+def _plain_lengths(root: etree._Element) -> dict[etree._Element, int]:
+    """Characters (white space aside) of each element's text outside links, in one walk.
+
+    Navigation is mostly links, a report body mostly not. The lengths add up from the
+    leaves, so the walk down from <body> need not read a subtree's text again at each level.
+    """
+    lengths: dict[etree._Element, int] = {}
+
+    def measure(element: etree._Element) -> int:
+        length = _nonspace(element.text)
+        for child in element:
+            if isinstance(child.tag, str):
+                inner = measure(child)
+                if child.tag != "a":
+                    length += inner
+            length += _nonspace(child.tail)
+        lengths[element] = length
+        return length
+
+    measure(root)
+    return lengths
+
+
+def _nonspace(text: str | None) -> int:
+    return len("".join(text.split())) if text else 0
 
 
 def _densest(root: etree._Element) -> etree._Element:
@@ -167,11 +184,12 @@ def _densest(root: etree._Element) -> etree._Element:
     """
     body = root.find("body")
     node = body if body is not None else root
+    plain = _plain_lengths(node)
     while True:
-        total = len(_plain_text(node))
+        total = plain[node]
         children = [c for c in node if isinstance(c.tag, str) and _is_container(c)]
-        best = max(children, key=lambda c: len(_plain_text(c)), default=None)
-        if best is None or total == 0 or len(_plain_text(best)) < _DENSITY_SHARE * total:
+        best = max(children, key=plain.__getitem__, default=None)
+        if best is None or total == 0 or plain[best] < _DENSITY_SHARE * total:
             return node
         node = best
 
@@ -223,7 +241,9 @@ def _source_breaks(text: str | None) -> str:
 
     Writer's HTML export wraps long lines ("4．" and the heading's words on two source lines).
     """
-    return _SOURCE_BREAK.sub(" ", text) if text else ""
+    if not text:
+        return ""
+    return _SOURCE_BREAK.sub(" ", text) if "\n" in text or "\r" in text else text
 
 
 def _blocks(container: etree._Element, images: Mapping[str, bytes]) -> list[Block]:
