@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ctypes
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
@@ -139,10 +140,32 @@ def _paints(curve: Any) -> bool:
 
 def _drops_text(page: Any, textpage: Any) -> bool:
     """True when pdfium has a text object it could not read any text from."""
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT], max_depth=1):
-        if pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0) <= 2:  # bytes, the terminator only
+    for obj in _objects(page.raw, pdfium_c.FPDF_PAGEOBJ_TEXT, max_depth=1):
+        if pdfium_c.FPDFTextObj_GetText(obj, textpage.raw, None, 0) <= 2:  # bytes, the terminator only
             return True
     return False
+
+
+def _objects(parent: Any, kind: int, max_depth: int = 15, form: bool = False) -> Iterator[Any]:
+    """Raw handles of the page objects of type ``kind``, those inside Form XObjects included.
+
+    The same walk as pypdfium2's ``get_objects``, without building a helper object (and its
+    bookkeeping) for each of the thousands of objects a page of text holds.
+    """
+    count = pdfium_c.FPDFFormObj_CountObjects if form else pdfium_c.FPDFPage_CountObjects
+    get = pdfium_c.FPDFFormObj_GetObject if form else pdfium_c.FPDFPage_GetObject
+    total = count(parent)
+    if total < 0:
+        raise pdfium.PdfiumError("Failed to get number of pageobjects.")
+    for index in range(total):
+        obj = get(parent, index)
+        if not obj:
+            raise pdfium.PdfiumError("Failed to get pageobject.")
+        obj_kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if obj_kind == kind:
+            yield obj
+        if obj_kind == pdfium_c.FPDF_PAGEOBJ_FORM and max_depth > 1:
+            yield from _objects(obj, kind, max_depth - 1, form=True)
 
 
 def _chars(textpage: Any, height: float) -> list[Char]:
@@ -166,13 +189,13 @@ def _edges(page: Any, height: float) -> list[dict[str, Any]]:
     edges: list[dict[str, Any]] = []
     matrix = pdfium_c.FS_MATRIX()
     x, y = ctypes.c_float(), ctypes.c_float()
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH]):
-        if not _visible(obj.raw):
+    for obj in _objects(page.raw, pdfium_c.FPDF_PAGEOBJ_PATH):
+        if not _visible(obj):
             continue
-        pdfium_c.FPDFPageObj_GetMatrix(obj.raw, matrix)
+        pdfium_c.FPDFPageObj_GetMatrix(obj, matrix)
         start = current = None
-        for index in range(pdfium_c.FPDFPath_CountSegments(obj.raw)):
-            segment = pdfium_c.FPDFPath_GetPathSegment(obj.raw, index)
+        for index in range(pdfium_c.FPDFPath_CountSegments(obj)):
+            segment = pdfium_c.FPDFPath_GetPathSegment(obj, index)
             pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
             point = (matrix.a * x.value + matrix.c * y.value + matrix.e,
                      height - (matrix.b * x.value + matrix.d * y.value + matrix.f))
