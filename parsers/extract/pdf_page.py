@@ -6,8 +6,14 @@ boxes (a non-embedded CID font such as reportlab's STSong-Light) every text obje
 empty rectangle, and pdfium's text page takes a one-character object near the previous
 one for a duplicate (its fake-bold check) and drops it. A page where pdfium has an empty
 text object is read again with pdfminer, which is slow and right; fonts embedded by Word
-and WPS exports carry glyph boxes and stay on the fast path. Coordinates are
-top-down (``top`` grows down the page) as in pdfplumber, whose table-finding functions the
+and WPS exports carry glyph boxes and stay on the fast path.
+
+pdfium is kept from the machine's own fonts: given a CJK system font it substitutes it for
+a non-embedded CJK font, which gives the glyphs boxes (the page then stays on the fast
+path) but costs loading the font file (tens of megabytes) for each document, and a machine
+without one read the same file another way. Without substitutes every machine reads a
+document the same way, in the same time; the characters and their boxes are the same on
+either path. Coordinates are top-down (``top`` grows down the page) as in pdfplumber, whose table-finding functions the
 table reader uses.
 """
 
@@ -24,6 +30,9 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from parsers.limits import check
+
+# No system font info: pdfium falls back to its built-in fonts whatever the machine has installed.
+pdfium_c.FPDF_SetSystemFontInfo(None)
 
 _AXIS_SLACK = 1.0  # points a ruling may lean and still count as horizontal/vertical
 _LINE_TOLERANCE = 3.0  # chars whose middles are this close sit on one line, whatever their size
