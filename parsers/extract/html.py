@@ -52,6 +52,7 @@ _SOURCE_BREAK = re.compile(r"[ \t]*[\r\n]\s*")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # huge_tree: without it libxml2 silently cuts text nodes past 10 MB and drops everything nested
 # past 256 levels; the limits module bounds both with an error instead.
+_NAMED_DESCENDANTS = etree.XPath("descendant::*[@id or @class]")
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, huge_tree=True)
 
 
@@ -75,8 +76,8 @@ def extract_html(data: bytes, *, content_type: str | None = None, images: Mappin
     if container is None:
         container = _densest(root)
     page_meta.update(_info_table(root, container))
-    for element in list(container.iterdescendants()):
-        if isinstance(element.tag, str) and _CHROME_NAME.search(f"{element.get('id', '')} {element.get('class', '')}"):
+    for element in _NAMED_DESCENDANTS(container):  # only an id or a class can name chrome
+        if _CHROME_NAME.search(f"{element.get('id', '')} {element.get('class', '')}"):
             _drop(element)
     blocks = _blocks(container, images or {})
     if not blocks:
