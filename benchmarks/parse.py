@@ -27,6 +27,7 @@ import argparse
 import hashlib
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -228,8 +229,9 @@ def _hidden_fonts_run(workdir: Path, min_seconds: float) -> dict:
         return {"skipped": "no mount namespace can be made here (unshare -m), so the fonts cannot be hidden"}
     config = workdir / "no-fonts.conf"
     config.write_text(_EMPTY_FONTCONFIG, encoding="utf-8")
-    mounts = "".join(f"mount -t tmpfs none {json.dumps(d)} && " for d in hidden)
-    child = f"{mounts}exec {json.dumps(sys.executable)} {json.dumps(__file__)} --child {json.dumps(str(workdir))} --min-seconds {min_seconds}"
+    mounts = "".join(f"mount -t tmpfs none {shlex.quote(d)} && " for d in hidden)
+    child = (f"{mounts}exec {shlex.quote(sys.executable)} {shlex.quote(__file__)} --child {shlex.quote(str(workdir))}"
+             f" --min-seconds {min_seconds}")
     done = subprocess.run([unshare, "-m", "--propagation", "private", "sh", "-c", child], capture_output=True, text=True,
                           env={**os.environ, "FONTCONFIG_FILE": str(config)}, timeout=3600)
     if done.returncode != 0:
