@@ -11,10 +11,11 @@ and WPS exports carry glyph boxes and stay on the fast path.
 pdfium is kept from the machine's own fonts: given a CJK system font it substitutes it for
 a non-embedded CJK font, which gives the glyphs boxes (the page then stays on the fast
 path) but costs loading the font file (tens of megabytes) for each document, and a machine
-without one read the same file another way. Without substitutes every machine reads a
-document the same way, in the same time; the characters and their boxes are the same on
-either path. Coordinates are top-down (``top`` grows down the page) as in pdfplumber, whose table-finding functions the
-table reader uses.
+without one read the same file the other way. Without substitutes every machine reads a
+document the same way, in the same time; the parse gives the same on either path.
+
+Coordinates are top-down (``top`` grows down the page) as in pdfplumber, whose
+table-finding functions the table reader uses.
 """
 
 from __future__ import annotations
