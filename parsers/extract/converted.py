@@ -192,6 +192,7 @@ class WarmConverter:
     """One LibreOffice kept running for this process's conversions (see ``soffice_worker.py``)."""
 
     def __init__(self, python: str, converter: str, deadline: float) -> None:
+        """Start LibreOffice; TimeoutError when it is not ready by ``deadline``, _WarmFailure when it cannot start."""
         self.work = Path(tempfile.mkdtemp(prefix="govreport-convert-"))
         profile, home, tmp = (self.work / name for name in ("profile", "home", "tmp"))
         for directory in (home, tmp, self.work / "in", self.work / "out"):
@@ -211,7 +212,7 @@ class WarmConverter:
         if answer != "ready":
             self.close()
             if answer is None:
-                raise _took_too_long("doc/.wps")
+                raise TimeoutError("LibreOffice did not start within the time limit")
             raise _WarmFailure(f"LibreOffice did not start through UNO: {answer or 'it exited'}")
 
     def alive(self) -> bool:
@@ -276,7 +277,10 @@ def _warm_conversion(python: str, converter: str, data: bytes, fmt: str, deadlin
                 _warm.close()
             _warm = None  # a forked child never uses (or kills) its parent's converter
         if _warm is None:
-            _warm, _warm_pid = WarmConverter(python, converter, deadline), os.getpid()
+            try:
+                _warm, _warm_pid = WarmConverter(python, converter, deadline), os.getpid()
+            except TimeoutError:
+                raise _took_too_long(fmt) from None
         try:
             return _warm.convert(data, fmt, deadline)
         except ExtractionError:
