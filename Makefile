@@ -8,8 +8,9 @@ BIN := $(VENV)/bin
 
 # Debian packages the test suite uses: LibreOffice converts DOC/WPS and makes Word-like test
 # documents, Chromium prints pages to PDF and drives browser tests, pdftoppm makes scans,
-# the CJK fonts let LibreOffice and Chromium embed real Chinese glyphs.
-DEBIAN_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui chromium poppler-utils \
+# the CJK fonts let LibreOffice and Chromium embed real Chinese glyphs, python3-uno lets a
+# parse worker keep one LibreOffice running between DOC/WPS files.
+DEBIAN_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui python3-uno chromium poppler-utils \
 	fonts-noto-cjk img2pdf
 
 .PHONY: demo test bench install system-deps services clean

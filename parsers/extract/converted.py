@@ -14,17 +14,28 @@ fetched with OPTIONS, HEAD and GET while converting), so a conversion is fenced 
   (``soffice`` starts ``soffice.bin``, which would otherwise outlive a timeout);
 - at most ``converter_processes`` conversions at once on the machine, whatever the number
   of parse workers (a slot is an flock on a lock file, so a killed worker frees its slot).
+
+Starting LibreOffice is nearly all of a conversion's second, so where LibreOffice's own
+Python (with its UNO bridge) is installed, each parse worker keeps one LibreOffice running
+between documents (``soffice_worker.py``, inside the same fences). It is started on the
+first DOC/WPS, replaced when it dies or runs out of time (its group killed, a one-line
+error for that document), ends by itself when the worker's pipe to it closes or after
+``_IDLE_SECONDS`` without a document, and is killed when the worker process exits.
+Without that Python each document starts its own ``soffice --convert-to``.
 """
 
 from __future__ import annotations
 
+import atexit
 import fcntl
 import functools
 import os
+import select
 import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,6 +47,9 @@ from parsers.errors import ConverterMissing, ExtractionError
 from parsers.extract.docx import extract_docx
 
 _CONVERTERS = ("soffice", "libreoffice")
+_WORKER = Path(__file__).with_name("soffice_worker.py")
+# A warm LibreOffice holds about 150 MB; one left idle this long by its worker is let go.
+_IDLE_SECONDS = 300
 _SLOT_POLL_SECONDS = 0.2
 _CLOSED_PORT = "9"  # discard: nothing listens there, a proxied request fails at once
 # Writer's link update mode 0 is "never"; the Inet settings route HTTP(S) through the closed proxy.
@@ -77,15 +91,28 @@ def _converted(data: bytes, fmt: str) -> Document:
             f"cannot read a .{fmt} file: LibreOffice (soffice) is not installed; install it to convert {fmt.upper()} to DOCX"
         )
     deadline = time.monotonic() + limits.LIMITS.converter_seconds
-    with _converter_slot(deadline), tempfile.TemporaryDirectory(prefix="govreport-convert-") as workdir:
+    python = uno_python(converter)
+    with _converter_slot(deadline):
+        docx = None
+        if python is not None:
+            try:
+                docx = _warm_conversion(python, converter, data, fmt, deadline)
+            except _WarmFailure:
+                pass  # LibreOffice crashes on some files through UNO that it converts from the command line
+        if docx is None:
+            docx = _one_shot_conversion(converter, data, fmt, deadline)
+    doc = extract_docx(docx)
+    doc.source_format = fmt
+    return doc
+
+
+def _one_shot_conversion(converter: str, data: bytes, fmt: str, deadline: float) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="govreport-convert-") as workdir:
         work = Path(workdir)
         source = work / "in" / f"report.{fmt}"
         source.parent.mkdir()
         source.write_bytes(data)
-        converted = convert_to_docx(converter, source, work, deadline)
-        doc = extract_docx(converted.read_bytes())
-    doc.source_format = fmt
-    return doc
+        return convert_to_docx(converter, source, work, deadline).read_bytes()
 
 
 def convert_to_docx(converter: str, source: Path, work: Path, deadline: float) -> Path:
@@ -99,20 +126,15 @@ def convert_to_docx(converter: str, source: Path, work: Path, deadline: float) -
         *isolation_prefix(), converter, "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
         f"-env:UserInstallation={profile.as_uri()}", "--convert-to", "docx", "--outdir", str(out), str(source),
     ]
-    env = {**_plain_environment(), "HOME": str(home), "TMPDIR": str(tmp), "TMP": str(tmp), "TEMP": str(tmp),
-           **{name: f"http://127.0.0.1:{_CLOSED_PORT}" for name in ("http_proxy", "https_proxy", "ftp_proxy", "all_proxy")},
-           "no_proxy": ""}
     try:
         process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                   env=env, cwd=work, start_new_session=True)
+                                   env=_fenced_environment(home, tmp), cwd=work, start_new_session=True)
     except OSError as exc:
         raise ExtractionError(f"cannot start LibreOffice ({converter}): {exc.strerror or exc}") from exc
     try:
         _, stderr = process.communicate(timeout=max(deadline - time.monotonic(), 0.1))
     except subprocess.TimeoutExpired:
-        raise ExtractionError(
-            f"LibreOffice took longer than the limit converter_seconds={limits.LIMITS.converter_seconds} converting the .{fmt} file"
-        ) from None
+        raise _took_too_long(fmt) from None
     finally:
         _kill_group(process)
     if process.returncode != 0:
@@ -122,6 +144,160 @@ def convert_to_docx(converter: str, source: Path, work: Path, deadline: float) -
     if not converted.exists():
         raise ExtractionError(f"LibreOffice could not convert the .{fmt} file (damaged or not a Word file)")
     return converted
+
+
+def _took_too_long(fmt: str) -> ExtractionError:
+    return ExtractionError(
+        f"LibreOffice took longer than the limit converter_seconds={limits.LIMITS.converter_seconds} converting the .{fmt} file"
+    )
+
+
+def _fenced_environment(home: Path, tmp: Path) -> dict[str, str]:
+    return {**_plain_environment(), "HOME": str(home), "TMPDIR": str(tmp), "TMP": str(tmp), "TEMP": str(tmp),
+            **{name: f"http://127.0.0.1:{_CLOSED_PORT}" for name in ("http_proxy", "https_proxy", "ftp_proxy", "all_proxy")},
+            "no_proxy": ""}
+
+
+@functools.cache
+def uno_python(converter: str) -> str | None:
+    """LibreOffice's own Python, the one that can ``import uno``; None where there is none.
+
+    Upstream builds ship it beside soffice; distributions use the system Python with their
+    UNO package (Debian: python3-uno).
+    """
+    program = Path(os.path.realpath(converter)).parent
+    for candidate in (program / "python", Path("/usr/bin/python3")):
+        if not os.access(candidate, os.X_OK):
+            continue
+        try:
+            probe = subprocess.run([str(candidate), "-c", "import uno"], capture_output=True, timeout=30,
+                                   env=_python_environment(_plain_environment()))
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if probe.returncode == 0:
+            return str(candidate)
+    return None
+
+
+def _python_environment(env: dict[str, str]) -> dict[str, str]:
+    """``env`` without what points a Python at this virtual environment instead of its own."""
+    return {name: value for name, value in env.items() if name not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV")}
+
+
+class _WarmFailure(ExtractionError):
+    """The warm LibreOffice failed on a file (and was closed); the one-shot converter has the last word."""
+
+
+class WarmConverter:
+    """One LibreOffice kept running for this process's conversions (see ``soffice_worker.py``)."""
+
+    def __init__(self, python: str, converter: str, deadline: float) -> None:
+        """Start LibreOffice; TimeoutError when it is not ready by ``deadline``, _WarmFailure when it cannot start."""
+        self.work = Path(tempfile.mkdtemp(prefix="govreport-convert-"))
+        profile, home, tmp = (self.work / name for name in ("profile", "home", "tmp"))
+        for directory in (home, tmp, self.work / "in", self.work / "out"):
+            directory.mkdir()
+        _write_profile(profile)
+        pipe = f"govreport-{os.getpid()}-{os.urandom(6).hex()}"
+        command = [*isolation_prefix(), python, str(_WORKER), converter, profile.as_uri(), pipe, str(_IDLE_SECONDS)]
+        try:
+            self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                            stderr=subprocess.DEVNULL, env=_python_environment(_fenced_environment(home, tmp)),
+                                            cwd=self.work, start_new_session=True, bufsize=0)
+        except OSError as exc:
+            shutil.rmtree(self.work, ignore_errors=True)
+            raise ExtractionError(f"cannot start LibreOffice ({converter}): {exc.strerror or exc}") from exc
+        self._pending = b""
+        answer = self._answer(deadline)
+        if answer != "ready":
+            self.close()
+            if answer is None:
+                raise TimeoutError("LibreOffice did not start within the time limit")
+            raise _WarmFailure(f"LibreOffice did not start through UNO: {answer or 'it exited'}")
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def convert(self, data: bytes, fmt: str, deadline: float) -> bytes:
+        """The DOCX LibreOffice makes of ``data``; on any failure the converter is closed.
+
+        Raises the time-limit ExtractionError when ``deadline`` passes, _WarmFailure otherwise.
+        """
+        source, target = self.work / "in" / f"report.{fmt}", self.work / "out" / "report.docx"
+        source.write_bytes(data)
+        try:
+            self.process.stdin.write(f"{source}\t{target}\n".encode())  # type: ignore[union-attr]
+            answer = self._answer(deadline)
+        except BrokenPipeError:
+            answer = ""
+        try:
+            if answer == "ok" and target.exists():
+                return target.read_bytes()
+        finally:
+            source.unlink(missing_ok=True)
+            target.unlink(missing_ok=True)
+        self.close()
+        if answer is None:
+            raise _took_too_long(fmt)
+        raise _WarmFailure(answer.removeprefix("error ").strip() if answer else "LibreOffice died converting it")
+
+    def _answer(self, deadline: float) -> str | None:
+        """The worker's next line; "" when it exited, None when ``deadline`` passed first."""
+        stdout = self.process.stdout
+        while b"\n" not in self._pending:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None
+            readable, _, _ = select.select([stdout], [], [], remaining)
+            if readable:
+                chunk = os.read(stdout.fileno(), 4096)  # type: ignore[union-attr]
+                if not chunk:
+                    return ""
+                self._pending += chunk
+        line, self._pending = self._pending.split(b"\n", 1)
+        return line.decode("utf-8", "replace").strip()
+
+    def close(self) -> None:
+        """Kill the worker and its LibreOffice (one process group) and remove their files."""
+        _kill_group(self.process)
+        shutil.rmtree(self.work, ignore_errors=True)
+
+
+_warm: WarmConverter | None = None
+_warm_pid = 0
+_warm_lock = threading.Lock()
+
+
+def _warm_conversion(python: str, converter: str, data: bytes, fmt: str, deadline: float) -> bytes:
+    """Convert with this process's warm LibreOffice, starting one where there is none (or it died)."""
+    global _warm, _warm_pid
+    with _warm_lock:
+        if _warm is not None and (_warm_pid != os.getpid() or not _warm.alive()):
+            if _warm_pid == os.getpid():
+                _warm.close()
+            _warm = None  # a forked child never uses (or kills) its parent's converter
+        if _warm is None:
+            try:
+                _warm, _warm_pid = WarmConverter(python, converter, deadline), os.getpid()
+            except TimeoutError:
+                raise _took_too_long(fmt) from None
+        try:
+            return _warm.convert(data, fmt, deadline)
+        except ExtractionError:
+            _warm = None  # convert() closed it: the next document starts a fresh one
+            raise
+
+
+def stop_converter() -> None:
+    """Kill this process's warm LibreOffice, if it has one (run at exit; the end of a crawl)."""
+    global _warm
+    with _warm_lock:
+        if _warm is not None and _warm_pid == os.getpid():
+            _warm.close()
+        _warm = None
+
+
+atexit.register(stop_converter)
 
 
 @functools.cache

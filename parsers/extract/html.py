@@ -30,6 +30,10 @@ _CONTAINERS = (
     ("class", "article-content"), ("class", "pages_content"), ("id", "zoomcon"), ("class", "view"),
     ("class", "article_content"), ("id", "ContentRegion"), ("class", "xxgk_content"),
 )
+_CONTAINER_IDS = frozenset(token for attribute, token in _CONTAINERS if attribute == "id")
+_CONTAINER_CLASSES = frozenset(token for attribute, token in _CONTAINERS if attribute == "class")
+# The white space XPath's normalize-space() folds, which separates class tokens.
+_XPATH_SPACE = re.compile(r"[ \t\r\n]+")
 # No "form": VSB/博达 pages wrap the whole article in <form name="_newscontent_fromname">;
 # a search form's inputs and buttons go all the same.
 _CHROME_TAGS = ("script", "style", "noscript", "iframe", "nav", "header", "footer", "button", "select",
@@ -48,6 +52,7 @@ _SOURCE_BREAK = re.compile(r"[ \t]*[\r\n]\s*")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # huge_tree: without it libxml2 silently cuts text nodes past 10 MB and drops everything nested
 # past 256 levels; the limits module bounds both with an error instead.
+_NAMED_DESCENDANTS = etree.XPath("descendant::*[@id or @class]")
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, huge_tree=True)
 
 
@@ -55,8 +60,9 @@ def extract_html(data: bytes, *, content_type: str | None = None, images: Mappin
     root = _page_tree(data, content_type)
     page_meta = _meta_tags(root)
     page_title = page_meta.get("ArticleTitle") or _first_text(root, "//h1") or _first_text(root, "//title")
-    container = _report_body(root)
+    container = _body_container(root)
     page_meta.update(_info_table(root, container))
+    _drop_named_chrome(container)
     blocks = _blocks(container, images or {})
     if not blocks:
         raise ExtractionError("the HTML page has no text in its body")
@@ -65,7 +71,9 @@ def extract_html(data: bytes, *, content_type: str | None = None, images: Mappin
 
 def report_body(data: bytes, content_type: str | None = None) -> etree._Element:
     """The element of an HTML page that holds its report, chrome left out: what ``extract_html`` reads."""
-    return _report_body(_page_tree(data, content_type))
+    container = _body_container(_page_tree(data, content_type))
+    _drop_named_chrome(container)
+    return container
 
 
 def _page_tree(data: bytes, content_type: str | None) -> etree._Element:
@@ -83,17 +91,18 @@ def _page_tree(data: bytes, content_type: str | None) -> etree._Element:
     return root
 
 
-def _report_body(root: etree._Element) -> etree._Element:
-    """Drops the page's chrome (from ``root``) and returns the body container."""
+def _body_container(root: etree._Element) -> etree._Element:
+    """Drops the page's chrome elements (from ``root``) and returns the element holding the report."""
     for element in list(root.iter(*_CHROME_TAGS)):
         _drop(element)
     container = _known_container(root)
-    if container is None:
-        container = _densest(root)
-    for element in list(container.iterdescendants()):
-        if isinstance(element.tag, str) and _CHROME_NAME.search(f"{element.get('id', '')} {element.get('class', '')}"):
+    return _densest(root) if container is None else container
+
+
+def _drop_named_chrome(container: etree._Element) -> None:
+    for element in _NAMED_DESCENDANTS(container):  # only an id or a class can name chrome
+        if _CHROME_NAME.search(f"{element.get('id', '')} {element.get('class', '')}"):
             _drop(element)
-    return container
 
 
 def _meta_tags(root: etree._Element) -> dict[str, str]:
@@ -133,25 +142,59 @@ def _drop(element: etree._Element) -> None:
 
 
 def _known_container(root: etree._Element) -> etree._Element | None:
-    for attribute, token in _CONTAINERS:
-        if attribute == "id":
-            found = root.xpath(f'//*[@id="{token}"]')
-        else:
-            found = root.xpath(f'//*[contains(concat(" ", normalize-space(@class), " "), " {token} ")]')
-        for element in found:
-            if len("".join(text_of(element).split())) >= _MIN_CONTAINER_CHARS:
+    # One walk over the tree collects the candidates of every container (an XPath per
+    # container walked it a dozen times); they are then tried in _CONTAINERS order.
+    candidates: dict[tuple[str, str], list[etree._Element]] = {}
+    for element in root.iter(etree.Element):
+        element_id, classes = element.get("id"), element.get("class")
+        if element_id in _CONTAINER_IDS:
+            candidates.setdefault(("id", element_id), []).append(element)
+        if classes:
+            for token in _XPATH_SPACE.split(classes):
+                if token in _CONTAINER_CLASSES:
+                    candidates.setdefault(("class", token), []).append(element)
+    for container in _CONTAINERS:
+        for element in candidates.get(container, ()):
+            if _has_chars(element, _MIN_CONTAINER_CHARS):
                 return element
     return None
 
 
-def _plain_text(element: etree._Element) -> str:
-    """Text outside links: navigation is mostly links, a report body mostly not."""
-    parts = [element.text or ""]
-    for child in element:
-        if isinstance(child.tag, str) and child.tag != "a":
-            parts.append(_plain_text(child))
-        parts.append(child.tail or "")
-    return "".join("".join(parts).split())
+def _has_chars(element: etree._Element, count: int) -> bool:
+    """Whether the element holds at least ``count`` characters that are not white space."""
+    seen = 0
+    for text in element.itertext():
+        seen += len("".join(text.split()))
+        if seen >= count:
+            return True
+    return False
+
+
+def _plain_lengths(root: etree._Element) -> dict[etree._Element, int]:
+    """Characters (white space aside) of each element's text outside links, in one walk.
+
+    Navigation is mostly links, a report body mostly not. The lengths add up from the
+    leaves, so the walk down from <body> need not read a subtree's text again at each level.
+    """
+    lengths: dict[etree._Element, int] = {}
+
+    def measure(element: etree._Element) -> int:
+        length = _nonspace(element.text)
+        for child in element:
+            if isinstance(child.tag, str):
+                inner = measure(child)
+                if child.tag != "a":
+                    length += inner
+            length += _nonspace(child.tail)
+        lengths[element] = length
+        return length
+
+    measure(root)
+    return lengths
+
+
+def _nonspace(text: str | None) -> int:
+    return len("".join(text.split())) if text else 0
 
 
 def _densest(root: etree._Element) -> etree._Element:
@@ -162,11 +205,12 @@ def _densest(root: etree._Element) -> etree._Element:
     """
     body = root.find("body")
     node = body if body is not None else root
+    plain = _plain_lengths(node)
     while True:
-        total = len(_plain_text(node))
+        total = plain[node]
         children = [c for c in node if isinstance(c.tag, str) and _is_container(c)]
-        best = max(children, key=lambda c: len(_plain_text(c)), default=None)
-        if best is None or total == 0 or len(_plain_text(best)) < _DENSITY_SHARE * total:
+        best = max(children, key=plain.__getitem__, default=None)
+        if best is None or total == 0 or plain[best] < _DENSITY_SHARE * total:
             return node
         node = best
 
@@ -184,8 +228,8 @@ def _info_table(root: etree._Element, container: etree._Element) -> dict[str, st
     for element in root.iter("td", "th", "span", "li", "div", "p", "dt", "dd", "label", "b", "strong", "em"):
         if element in inside:
             continue
-        text = text_of(element)
-        if len(text) > _INFO_LABEL_MAX_CHARS:
+        text = _text_within(element, _INFO_LABEL_MAX_CHARS)
+        if text is None:
             continue
         match = _INFO_LABEL.match(text)
         if not match or match.group(1) in found:
@@ -199,12 +243,28 @@ def _info_table(root: etree._Element, container: etree._Element) -> dict[str, st
     return found
 
 
+def _text_within(element: etree._Element, limit: int) -> str | None:
+    """The element's text, or None once it is longer than ``limit``.
+
+    Stops reading early: the elements around a page's body hold the whole page's text.
+    """
+    parts, length = [], 0
+    for text in element.itertext():
+        length += len(text)
+        if length > limit:
+            return None
+        parts.append(text)
+    return "".join(parts)
+
+
 def _source_breaks(text: str | None) -> str:
     """Text with the line breaks of the HTML source read as the spaces a browser shows.
 
     Writer's HTML export wraps long lines ("4．" and the heading's words on two source lines).
     """
-    return _SOURCE_BREAK.sub(" ", text) if text else ""
+    if not text:
+        return ""
+    return _SOURCE_BREAK.sub(" ", text) if "\n" in text or "\r" in text else text
 
 
 def _blocks(container: etree._Element, images: Mapping[str, bytes]) -> list[Block]:

@@ -6,15 +6,23 @@ boxes (a non-embedded CID font such as reportlab's STSong-Light) every text obje
 empty rectangle, and pdfium's text page takes a one-character object near the previous
 one for a duplicate (its fake-bold check) and drops it. A page where pdfium has an empty
 text object is read again with pdfminer, which is slow and right; fonts embedded by Word
-and WPS exports carry glyph boxes and stay on the fast path. Coordinates are
-top-down (``top`` grows down the page) as in pdfplumber, whose table-finding functions the
-table reader uses.
+and WPS exports carry glyph boxes and stay on the fast path.
+
+pdfium is kept from the machine's own fonts: given a CJK system font it substitutes it for
+a non-embedded CJK font, which gives the glyphs boxes (the page then stays on the fast
+path) but costs loading the font file (tens of megabytes) for each document, and a machine
+without one read the same file the other way. Without substitutes every machine reads a
+document the same way, in the same time; the parse gives the same on either path.
+
+Coordinates are top-down (``top`` grows down the page) as in pdfplumber, whose
+table-finding functions the table reader uses.
 """
 
 from __future__ import annotations
 
 import ctypes
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from io import BytesIO
 from typing import Any
@@ -23,6 +31,9 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from parsers.limits import check
+
+# No system font info: pdfium falls back to its built-in fonts whatever the machine has installed.
+pdfium_c.FPDF_SetSystemFontInfo(None)
 
 _AXIS_SLACK = 1.0  # points a ruling may lean and still count as horizontal/vertical
 _LINE_TOLERANCE = 3.0  # chars whose middles are this close sit on one line, whatever their size
@@ -76,12 +87,12 @@ def read_pages(data: bytes) -> list[tuple[list[Char], list[dict[str, Any]]]]:
         check("pdf_pages", len(document))
         pages: list[tuple[list[Char], list[dict[str, Any]]] | None] = []
         for page in document:
-            textpage = page.get_textpage()
-            if _drops_text(page, textpage):
+            height = page.get_height()
+            chars, read = _chars(page.get_textpage(), height)
+            if _drops_text(page, read):
                 pages.append(None)
                 continue
-            height = page.get_height()
-            pages.append((_chars(textpage, height), _edges(page, height)))
+            pages.append((chars, _edges(page, height)))
     finally:
         document.close()
     slow = [number for number, page in enumerate(pages) if page is None]
@@ -95,7 +106,7 @@ def pdfium_reads(data: bytes) -> bool:
     """True when pdfium reads every text object of the document (the fast path applies)."""
     document = pdfium.PdfDocument(data)
     try:
-        return not any(_drops_text(page, page.get_textpage()) for page in document)
+        return not any(_drops_text(page, _chars(page.get_textpage(), page.get_height())[1]) for page in document)
     finally:
         document.close()
 
@@ -137,42 +148,92 @@ def _paints(curve: Any) -> bool:
     return bool(curve.fill) and not (len(values) in (1, 3) and all(isinstance(v, (int, float)) and v >= _WHITE / 255 for v in values))
 
 
-def _drops_text(page: Any, textpage: Any) -> bool:
-    """True when pdfium has a text object it could not read any text from."""
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT], max_depth=1):
-        if pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0) <= 2:  # bytes, the terminator only
+def _drops_text(page: Any, read: set[int]) -> bool:
+    """True when pdfium has a text object it could not read any text from.
+
+    ``read``: the addresses of the text objects the text page has a character of (see
+    :func:`_chars`); asking pdfium for each object's text scans the text page per object.
+    """
+    handle = page.raw
+    total = pdfium_c.FPDFPage_CountObjects(handle)
+    if total < 0:
+        raise pdfium.PdfiumError("Failed to get number of pageobjects.")
+    for index in range(total):
+        obj = _page_object_address(handle, index)
+        if not obj:
+            raise pdfium.PdfiumError("Failed to get pageobject.")
+        if _object_type_at(obj) == pdfium_c.FPDF_PAGEOBJ_TEXT and obj not in read:
             return True
     return False
 
 
-def _chars(textpage: Any, height: float) -> list[Char]:
+def _by_address(function: Any, restype: Any, *argtypes: Any) -> Any:
+    """``function`` declared to take or give page objects as plain addresses (ints).
+
+    Comparing pypdfium2's pointer objects needs a cast each, which costs more than the call
+    itself on pages holding one text object per character.
+    """
+    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
+
+
+_page_object_address = _by_address(pdfium_c.FPDFPage_GetObject, ctypes.c_void_p, pdfium_c.FPDF_PAGE, ctypes.c_int)
+_object_type_at = _by_address(pdfium_c.FPDFPageObj_GetType, ctypes.c_int, ctypes.c_void_p)
+_text_object_address = _by_address(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p, pdfium_c.FPDF_TEXTPAGE, ctypes.c_int)
+
+
+def _objects(parent: Any, kind: int, max_depth: int = 15, form: bool = False) -> Iterator[Any]:
+    """Raw handles of the page objects of type ``kind``, those inside Form XObjects included.
+
+    The same walk as pypdfium2's ``get_objects``, without building a helper object (and its
+    bookkeeping) for each of the thousands of objects a page of text holds.
+    """
+    count = pdfium_c.FPDFFormObj_CountObjects if form else pdfium_c.FPDFPage_CountObjects
+    get = pdfium_c.FPDFFormObj_GetObject if form else pdfium_c.FPDFPage_GetObject
+    total = count(parent)
+    if total < 0:
+        raise pdfium.PdfiumError("Failed to get number of pageobjects.")
+    for index in range(total):
+        obj = get(parent, index)
+        if not obj:
+            raise pdfium.PdfiumError("Failed to get pageobject.")
+        obj_kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if obj_kind == kind:
+            yield obj
+        if obj_kind == pdfium_c.FPDF_PAGEOBJ_FORM and max_depth > 1:
+            yield from _objects(obj, kind, max_depth - 1, form=True)
+
+
+def _chars(textpage: Any, height: float) -> tuple[list[Char], set[int]]:
+    """The printed characters, and the addresses of the text objects any character comes from."""
     handle = textpage.raw
     rect = pdfium_c.FS_RECTF()
     chars = []
+    read = set()
     for index in range(textpage.count_chars()):
-        if pdfium_c.FPDFText_IsGenerated(handle, index) == 1:
-            continue  # pdfium's own line breaks and spaces, not printed text
         code = pdfium_c.FPDFText_GetUnicode(handle, index)
         if not code:
             continue
+        read.add(_text_object_address(handle, index))
+        if pdfium_c.FPDFText_IsGenerated(handle, index) == 1:
+            continue  # pdfium's own line breaks and spaces, not printed text
         pdfium_c.FPDFText_GetLooseCharBox(handle, index, rect)
         # The loose box's height is the printed size; FPDFText_GetFontSize ignores the text
         # matrix, and Word's exports scale 1-point fonts by it (sizes of 300 and more).
         chars.append(Char(printed_char(chr(code)), rect.left, rect.right, height - rect.top, height - rect.bottom, rect.top - rect.bottom))
-    return chars
+    return chars, read
 
 
 def _edges(page: Any, height: float) -> list[dict[str, Any]]:
     edges: list[dict[str, Any]] = []
     matrix = pdfium_c.FS_MATRIX()
     x, y = ctypes.c_float(), ctypes.c_float()
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH]):
-        if not _visible(obj.raw):
+    for obj in _objects(page.raw, pdfium_c.FPDF_PAGEOBJ_PATH):
+        if not _visible(obj):
             continue
-        pdfium_c.FPDFPageObj_GetMatrix(obj.raw, matrix)
+        pdfium_c.FPDFPageObj_GetMatrix(obj, matrix)
         start = current = None
-        for index in range(pdfium_c.FPDFPath_CountSegments(obj.raw)):
-            segment = pdfium_c.FPDFPath_GetPathSegment(obj.raw, index)
+        for index in range(pdfium_c.FPDFPath_CountSegments(obj)):
+            segment = pdfium_c.FPDFPath_GetPathSegment(obj, index)
             pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
             point = (matrix.a * x.value + matrix.c * y.value + matrix.e,
                      height - (matrix.b * x.value + matrix.d * y.value + matrix.f))

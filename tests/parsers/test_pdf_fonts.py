@@ -1,0 +1,57 @@
+"""A PDF reads the same way whether or not the machine has a CJK font.
+
+pdfium used to substitute a system CJK font for a PDF's non-embedded one (reportlab's
+STSong-Light in the fixture PDFs): with one installed those pages took pdfium's path, without
+one pdfminer's. Here the same files are parsed by a child process that cannot see the
+machine's CJK fonts (a private mount namespace with their directories covered).
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from parsers.api import parse_bytes
+from parsers.extract.pdf_page import pdfium_reads
+
+REPO = Path(__file__).resolve().parents[2]
+PDFS = [REPO / "fixtures" / "documents" / "000_9d093eecd5b1c4d3.pdf", REPO / "fixtures" / "real" / "huaian_szf_2024.pdf"]
+_CHILD = (
+    "import json, sys\n"
+    "from parsers.api import parse_bytes\n"
+    "from parsers.extract.pdf_page import pdfium_reads\n"
+    "out = []\n"
+    "for path in sys.argv[1:]:\n"
+    "    data = open(path, 'rb').read()\n"
+    "    out.append([pdfium_reads(data), parse_bytes(data, filename='report.pdf')[1].to_dict()])\n"
+    "print(json.dumps(out, ensure_ascii=False))\n"
+)
+
+
+def _cjk_font_dirs() -> list[str]:
+    listed = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True).stdout
+    return sorted({str(Path(line.split(":")[0]).parent) for line in listed.splitlines() if line.strip()})
+
+
+def _without_cjk_fonts(dirs: list[str]) -> list:
+    mounts = "".join(f"mount -t tmpfs none {shlex.quote(d)} && " for d in dirs)
+    command = f"{mounts}exec {shlex.quote(sys.executable)} -c {shlex.quote(_CHILD)} " + " ".join(shlex.quote(str(p)) for p in PDFS)
+    done = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", command],
+                          capture_output=True, text=True, cwd=REPO, timeout=300, check=True)
+    return json.loads(done.stdout)
+
+
+@pytest.mark.skipif(shutil.which("fc-list") is None or not _cjk_font_dirs(), reason="no CJK system font to hide")
+def test_pdfs_read_the_same_with_the_cjk_fonts_hidden() -> None:
+    if subprocess.run(["unshare", "-m", "true"], capture_output=True).returncode != 0:
+        pytest.skip("no mount namespace can be made here (unshare -m)")
+    here = [[pdfium_reads(p.read_bytes()), parse_bytes(p.read_bytes(), filename="report.pdf")[1].to_dict()] for p in PDFS]
+    assert _without_cjk_fonts(_cjk_font_dirs()) == json.loads(json.dumps(here, ensure_ascii=False))
+    # the non-embedded CJK font takes the same path on both sides, the embedded fonts pdfium's fast one
+    assert [reads for reads, _ in here] == [False, True]
