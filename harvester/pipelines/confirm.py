@@ -13,7 +13,7 @@ from scrapy.crawler import Crawler
 from harvester.crawl import count
 from harvester.items import ReportItem
 from harvester.pipelines.archive import archive_for
-from harvester.pipelines.parse import parse_capture
+from harvester.pipelines.parse import parser_for
 
 
 class ConfirmPipeline:
@@ -33,6 +33,7 @@ class ConfirmPipeline:
         count(self.crawler, "confirmations")
         if response.status != 200:
             return item
-        bodies = {item.page.url: response.body}
-        item.confirmation = parse_capture(item, self.crawler.spider.site, bodies)
+        # Parsed in a worker like the first fetch; the bytes go along, as they are never stored.
+        run = await parser_for(self.crawler).parse(item, {}, {item.page.url: response.body})
+        item.confirmation = run.outcome
         return item
