@@ -24,6 +24,7 @@ from harvester.crawl import count
 from harvester.items import ParseOutcome, ReportItem, Resource
 from harvester.pipelines.archive import archive_for
 from harvester.pipelines.handoff import handoff_store, read_bodies, resources, without_bodies
+from harvester.pipelines.record import Storable, storable
 from harvester.pipelines.workers import WorkerFailed, WorkerLimits, WorkerPool, describe
 from harvester.siteconfig import SiteConfig
 from harvester.spiders.reportpage import attachment_name
@@ -143,8 +144,12 @@ def needs_parse(capture: ReportItem) -> bool:
 def parse_stored(capture: ReportItem, site: SiteConfig, names: dict[str, str], store: Path,
                  inline: dict[str, bytes]) -> ParseRun:
     """``parse_capture_run`` where the bodies are: by sha256 name in the hand-off store at
-    ``store`` (see ``handoff``), or ``inline``."""
-    return parse_capture_run(capture, site, {**read_bodies(names, BlobStore(store)), **inline})
+    ``store`` (see ``handoff``), or ``inline``. The report comes back cleaned for the archive
+    (``record.storable``) here, beside the other workers, rather than in the crawl process."""
+    run = parse_capture_run(capture, site, {**read_bodies(names, BlobStore(store)), **inline})
+    if run.outcome.report is not None:
+        run.outcome.report = Storable(storable(run.outcome.report))
+    return run
 
 
 class ParsePipeline:

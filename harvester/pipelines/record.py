@@ -47,9 +47,16 @@ _worker_archive: Archive | None = None  # the archive of a record worker process
 _UNSTORABLE = re.compile("[\ud800-\udfff\x00]")
 
 
+class Storable(dict):  # type: ignore[type-arg]
+    """A dict ``storable`` has cleaned already: a parse worker cleans the report it made, so
+    the crawl process does not walk every cell of it again."""
+
+
 def storable(value: Any) -> Any:
     """``value`` (a capture and everything in it) with unstorable characters of its text
     replaced by U+FFFD; bytes, numbers and dates as they are."""
+    if isinstance(value, Storable):
+        return value
     if isinstance(value, str):
         return value if value.isascii() and "\x00" not in value else _UNSTORABLE.sub("\ufffd", value)
     if isinstance(value, dict):
