@@ -91,7 +91,7 @@ class ServerState:
     def _hidden(self) -> frozenset[str]:
         """Reports not listed now: staged and not published, or taken down."""
         if self._staged is None:
-            self._staged = frozenset(k for k, r in self.root.reports.items() if r.staged)
+            self._staged = self.root.staged()
         return (self._staged - self.mutations.published) | self.mutations.taken_down
 
     def _newest_listed(self, portal: Portal, items: Sequence[ListItem]) -> dt.datetime | None:
