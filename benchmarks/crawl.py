@@ -264,6 +264,8 @@ def main() -> None:
                 runs = []
                 for n in range(args.runs):
                     runs.append(one_run(server, work / f"run{n}", reports, env))
+                    # each run as it ends, so a long series cut short still says something
+                    print(json.dumps({"run": n, **runs[-1]}, ensure_ascii=False), file=sys.stderr, flush=True)
                 result = {"reports": reports, "runs_taken": len(runs), **targets_met(medians(runs))}
                 if len(runs) > 1:
                     result["runs"] = runs
