@@ -9,7 +9,7 @@ from typing import Any
 
 from harvester.fixtureserver import mutations
 from harvester.fixtureserver.handler import FixtureHTTPServer
-from harvester.fixtureserver.site import load_root
+from harvester.fixtureserver.site import PortalRoot, load_root
 from harvester.fixtureserver.state import ServerState
 
 DEFAULT_ROOT = Path(__file__).resolve().parents[2] / "fixtures" / "portals"
@@ -24,8 +24,9 @@ class FixtureServer:
     ``reset`` action undoes mutations and ``DELETE /__control/log`` empties the log).
     """
 
-    def __init__(self, root: Path | None = None, port: int = 0, host: str = DEFAULT_HOST) -> None:
-        self.root = load_root(Path(root) if root is not None else DEFAULT_ROOT)
+    def __init__(self, root: Path | PortalRoot | None = None, port: int = 0, host: str = DEFAULT_HOST) -> None:
+        # A PortalRoot as it is: the benchmark's big portal is made in memory, not loaded.
+        self.root = root if isinstance(root, PortalRoot) else load_root(Path(root) if root is not None else DEFAULT_ROOT)
         self.httpd = FixtureHTTPServer((host, port), ServerState(self.root))
         self.host = host
         self.port: int = self.httpd.server_address[1]
@@ -68,7 +69,7 @@ class FixtureServer:
         self.stop()
 
 
-def serve_in_thread(root: Path | None = None, port: int = 0, host: str = DEFAULT_HOST) -> FixtureServer:
+def serve_in_thread(root: Path | PortalRoot | None = None, port: int = 0, host: str = DEFAULT_HOST) -> FixtureServer:
     """Start the server (``port`` 0: any free port) and return it running.
 
     ``host`` may be another loopback address: a test listening on the manifest's

@@ -80,6 +80,10 @@ class PortalRoot:
     def read(self, file: str) -> bytes:
         return (self.path / file).read_bytes()
 
+    def staged(self) -> frozenset[str]:
+        """Reports listed only after the "publish" mutation."""
+        return frozenset(k for k, r in self.reports.items() if r.staged)
+
 
 def load_root(path: Path) -> PortalRoot:
     manifest = path / "server.json"

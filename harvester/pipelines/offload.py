@@ -19,15 +19,16 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
-from harvester.pipelines.workers import die_with_parent
+from harvester.pipelines.workers import die_with_parent, name_process
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-def _start_worker(parent: int, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
+def _start_worker(parent: int, name: str, initializer: Callable[..., None] | None, initargs: tuple[Any, ...]) -> None:
     # A worker outliving a killed crawl would keep its database connection open.
     die_with_parent(parent)
+    name_process(name)
     if initializer is not None:
         initializer(*initargs)
 
@@ -40,7 +41,7 @@ class Offload:
         self.thread = ThreadPoolExecutor(1, thread_name_prefix=name)
         self.pool = ProcessPoolExecutor(
             workers, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker,
-            initargs=(os.getpid(), initializer, initargs),
+            initargs=(os.getpid(), name, initializer, initargs),
         ) if workers > 0 else None
 
     async def run(self, remote: Callable[..., T], local: Callable[..., T], *args: Any) -> T:

@@ -16,12 +16,15 @@ import asyncio
 import hashlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from scrapy.crawler import Crawler
 
 from harvester.crawl import count
 from harvester.items import ParseOutcome, ReportItem, Resource
 from harvester.pipelines.archive import archive_for
+from harvester.pipelines.handoff import handoff_store, read_bodies, resources, without_bodies
+from harvester.pipelines.record import Storable, storable
 from harvester.pipelines.workers import WorkerFailed, WorkerLimits, WorkerPool, describe
 from harvester.siteconfig import SiteConfig
 from harvester.spiders.reportpage import attachment_name
@@ -33,6 +36,7 @@ from parsers.extract.page_images import fetched_pictures, images_by_src
 from parsers.hints import ReportHints
 from parsers.report import Report
 from parsers.title import parse_report_title
+from storage.blobs import BlobStore
 
 def hints_for(capture: ReportItem, site: SiteConfig) -> ReportHints:
     info = parse_report_title(capture.listing_title or "")
@@ -143,10 +147,23 @@ def needs_parse(capture: ReportItem) -> bool:
     return capture.page.status == "not_modified" and any(a.status == "ok" for a in capture.attachments)
 
 
+def parse_stored(capture: ReportItem, site: SiteConfig, names: dict[str, str], store: Path,
+                 inline: dict[str, bytes]) -> ParseRun:
+    """``parse_capture_run`` where the bodies are: by sha256 name in the hand-off store at
+    ``store`` (see ``handoff``), or ``inline``. The report comes back cleaned for the archive
+    (``record.storable``) here, beside the other workers, rather than in the crawl process."""
+    run = parse_capture_run(capture, site, {**read_bodies(names, BlobStore(store)), **inline})
+    if run.outcome.report is not None:
+        run.outcome.report = Storable(storable(run.outcome.report))
+    return run
+
+
 class ParsePipeline:
     """Parses in ``HARVESTER_PARSE_WORKERS`` worker processes under limits (see ``workers``),
     so parsing runs beside the downloads and a hostile document costs one worker, never the
-    crawl. With 0 workers it parses in one thread of the crawl process, without limits."""
+    crawl. With 0 workers it parses in one thread of the crawl process, without limits.
+    Bodies reach the workers by reference (see ``handoff``); the confirm pipeline parses
+    its second fetches here too (``parser_for``)."""
 
     def __init__(self, crawler: Crawler, workers: int, limits: WorkerLimits):
         self.crawler = crawler
@@ -154,6 +171,8 @@ class ParsePipeline:
         self.limits = limits
         self.pool: WorkerPool | None = None
         self.thread: ThreadPoolExecutor | None = None
+        # Hashing and writing bodies, off the reactor (both release the GIL).
+        self.io = ThreadPoolExecutor(2, thread_name_prefix="handoff")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "ParsePipeline":
@@ -163,7 +182,9 @@ class ParsePipeline:
             cpu_seconds=settings.getint("HARVESTER_PARSE_CPU_SECONDS"),
             deadline=settings.getfloat("HARVESTER_PARSE_DEADLINE"),
         )
-        return cls(crawler, settings.getint("HARVESTER_PARSE_WORKERS"), limits)
+        pipeline = cls(crawler, settings.getint("HARVESTER_PARSE_WORKERS"), limits)
+        setattr(crawler, _ATTRIBUTE, pipeline)
+        return pipeline
 
     def open_spider(self) -> None:
         if self.workers > 0:
@@ -176,38 +197,59 @@ class ParsePipeline:
             self.pool.close()
         if self.thread is not None:
             self.thread.shutdown()
+        self.io.shutdown()
 
     async def process_item(self, item: ReportItem) -> ReportItem:
         if not needs_parse(item):
             return item
-        bodies = self._bodies(item)
-        if item.page.url not in bodies:
+        names = await self._store(item)
+        if item.page.url not in names:
             item.parse = ParseOutcome(None, "page body missing: 304 for a page the archive has no bytes of",
                                       PARSER_VERSION, "")
             return item
-        site = self.crawler.spider.site
-        try:
-            if self.pool is not None:
-                run = await self.pool.run(parse_capture_run, item, site, bodies)
-            else:
-                run = await asyncio.get_running_loop().run_in_executor(self.thread, parse_capture_run, item, site, bodies)
-        except WorkerFailed as exc:
-            # Not tried again here: the document that killed a worker would kill the crawl.
-            run = ParseRun(ParseOutcome(None, f"parse worker failed: {exc}", PARSER_VERSION,
-                                        hashlib.sha256(bodies[item.page.url]).hexdigest()), crashed=True)
+        run = await self.parse(item, names)
         if run.crashed:
             count(self.crawler, "errors")
             self.crawler.spider.logger.error("parsing %s failed: %s", item.page.url, run.outcome.error)
         item.parse = run.outcome
         return item
 
-    def _bodies(self, item: ReportItem) -> dict[str, bytes]:
-        """Fetched bytes, or the archive's stored bytes for resources answered 304."""
-        archive = archive_for(self.crawler)
-        bodies: dict[str, bytes] = {}
-        for resource in [item.page, *item.attachments]:
-            body = resource.body if resource.body is not None else (
-                archive.latest_body(resource.url) if resource.status == "not_modified" else None)
+    async def parse(self, item: ReportItem, names: dict[str, str], inline: dict[str, bytes] | None = None) -> ParseRun:
+        """The parse of ``item`` with the bodies ``names`` and ``inline`` give (URL -> sha256
+        in the hand-off store, URL -> bytes); a worker that died makes a failed parse."""
+        site = self.crawler.spider.site
+        args = (without_bodies(item), site, names, handoff_store(self.crawler).root, inline or {})
+        try:
+            if self.pool is not None:
+                return await self.pool.run(parse_stored, *args)
+            return await asyncio.get_running_loop().run_in_executor(self.thread, parse_stored, *args)
+        except WorkerFailed as exc:
+            # Not tried again here: the document that killed a worker would kill the crawl.
+            page = inline[item.page.url] if inline and item.page.url in inline else None
+            fingerprint = hashlib.sha256(page).hexdigest() if page is not None else names[item.page.url]
+            return ParseRun(ParseOutcome(None, f"parse worker failed: {exc}", PARSER_VERSION, fingerprint), crashed=True)
+
+    async def _store(self, item: ReportItem) -> dict[str, str]:
+        """Put the item's bodies in the hand-off store (noting them in ``item.stored``) and
+        name every body there is to parse, URL -> sha256: the fetched ones, and the archive's
+        stored bytes for resources answered 304."""
+        store = handoff_store(self.crawler)
+        loop = asyncio.get_running_loop()
+        names: dict[str, str] = {}
+        for position, resource in enumerate(resources(item)):
+            body = resource.body
             if body is not None:
-                bodies[resource.url] = body
-        return bodies
+                item.stored[position] = names[resource.url] = await loop.run_in_executor(self.io, store.put, body)
+            elif resource.status == "not_modified":
+                body = archive_for(self.crawler).latest_body(resource.url)
+                if body is not None:
+                    names[resource.url] = await loop.run_in_executor(self.io, store.put, body)
+        return names
+
+
+_ATTRIBUTE = "_harvester_parse_pipeline"
+
+
+def parser_for(crawler: Crawler) -> ParsePipeline:
+    """The crawler's parse pipeline, whose workers parse the confirm pipeline's fetches too."""
+    return getattr(crawler, _ATTRIBUTE)

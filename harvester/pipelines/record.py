@@ -14,6 +14,7 @@ import hashlib
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import fields, is_dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +26,13 @@ from harvester.distributed.runs import current_run
 from harvester.items import ParseOutcome, ReportItem
 from harvester.pipelines.archive import archive_for
 from harvester.pipelines.batching import Batcher
+from harvester.pipelines.handoff import handoff_store, with_bodies, without_bodies
 from harvester.pipelines.offload import Offload
 from harvester.pipelines.workers import describe
 from harvester.spiders.reports import LIST_FAILED_STAT
 from parsers import PARSER_VERSION
 from storage.archive import Archive
+from storage.blobs import BlobStore
 from storage.record import RecordResult
 
 # Captures recorded per transaction, and how long the first of a batch may wait for others.
@@ -44,9 +47,16 @@ _worker_archive: Archive | None = None  # the archive of a record worker process
 _UNSTORABLE = re.compile("[\ud800-\udfff\x00]")
 
 
+class Storable(dict):  # type: ignore[type-arg]
+    """A dict ``storable`` has cleaned already: a parse worker cleans the report it made, so
+    the crawl process does not walk every cell of it again."""
+
+
 def storable(value: Any) -> Any:
     """``value`` (a capture and everything in it) with unstorable characters of its text
     replaced by U+FFFD; bytes, numbers and dates as they are."""
+    if isinstance(value, Storable):
+        return value
     if isinstance(value, str):
         return value if value.isascii() and "\x00" not in value else _UNSTORABLE.sub("\ufffd", value)
     if isinstance(value, dict):
@@ -94,9 +104,15 @@ def _open_worker_archive(db_url: str, data_dir: str) -> None:
     _worker_archive = Archive.open(db_url, Path(data_dir), migrate=False)
 
 
-def _record_in_worker(captures: list[ReportItem]) -> list[RecordResult]:
+def _record_in_worker(captures: list[ReportItem], store: Path) -> list[RecordResult]:
     assert _worker_archive is not None
-    return _worker_archive.record_many(captures)
+    return _record_with(_worker_archive, captures, store)
+
+
+def _record_with(archive: Archive, captures: list[ReportItem], store: Path) -> list[RecordResult]:
+    # The bodies come by reference (see ``handoff``): read here, not pickled on the way.
+    blobs = BlobStore(store)
+    return archive.record_many([with_bodies(capture, blobs) for capture in captures])
 
 
 class RecordPipeline:
@@ -140,7 +156,8 @@ class RecordPipeline:
 
     async def _write(self, captures: list[ReportItem]) -> list[RecordResult]:
         assert self.writer is not None
-        return await self.writer.run(_record_in_worker, archive_for(self.crawler).record_many, captures)
+        return await self.writer.run(_record_in_worker, partial(_record_with, archive_for(self.crawler)),
+                                     [without_bodies(c) for c in captures], handoff_store(self.crawler).root)
 
     def close_spider(self) -> None:
         if self.writer is not None:

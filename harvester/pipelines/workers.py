@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 _PR_SET_PDEATHSIG = 1
+_PR_SET_NAME = 15
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,16 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+def name_process(name: str) -> None:
+    """Show this process as ``name`` (up to 15 bytes) in ps, top and /proc/PID/comm, so a
+    worker can be told from the crawl and from other workers when watching or measuring."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_NAME, ctypes.c_char_p(name.encode()[:15]), 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the name is only a convenience
+        pass
+
+
 def _watch_parent(parent: int) -> None:
     while os.getppid() == parent:
         threading.Event().wait(1.0)
@@ -84,9 +95,10 @@ def _allow_cpu(seconds: int) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
 
 
-def _serve(conn: Connection, limits: WorkerLimits, parent: int) -> None:
+def _serve(conn: Connection, limits: WorkerLimits, parent: int, name: str) -> None:
     """A worker's life: jobs in, results out, until the pipe closes."""
     die_with_parent(parent)
+    name_process(name)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the crawl's to handle
     _limit_memory(limits.memory_mb)
     while True:
@@ -117,7 +129,7 @@ def describe(exc: BaseException) -> str:
 class _Worker:
     def __init__(self, context: Any, limits: WorkerLimits, name: str):
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, limits, os.getpid()), name=name, daemon=True)
+        self.process = context.Process(target=_serve, args=(child, limits, os.getpid(), name), name=name, daemon=True)
         self.process.start()
         child.close()
 

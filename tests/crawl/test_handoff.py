@@ -1,0 +1,65 @@
+"""Bodies go to worker processes by reference: the job a worker gets holds the body's name
+in the hand-off store, not its bytes, and the worker reads back exactly what was fetched."""
+
+from __future__ import annotations
+
+import pickle
+from datetime import UTC, datetime
+from pathlib import Path
+
+from harvester.items import ReportItem, Resource
+from harvester.pipelines.handoff import with_bodies, without_bodies
+from harvester.pipelines.parse import parse_capture, parse_stored
+from harvester.pipelines.record import Storable
+from harvester.pipelines.workers import WorkerLimits, WorkerPool
+from storage.blobs import BlobStore
+from tests.crawl.test_parse_pipeline import DOCUMENTS, SITE
+from tests.crawl.test_parse_workers import run
+
+PAGE_URL = "http://gov.test/art/2021/3/17/art_1001_1.html"
+CHALLENGE_URL = "http://gov.test/P0202103.docx"
+
+
+def fetched_capture() -> tuple[ReportItem, bytes]:
+    page = (DOCUMENTS / "001_edb62deb526a149a.html").read_bytes()
+    now = datetime.now(UTC)
+    item = ReportItem(
+        site="t",
+        page=Resource(PAGE_URL, 200, now, page, "text/html; charset=utf-8"),
+        # a challenge page in place of an attachment: kept with the item, never put in the store
+        attachments=[Resource(CHALLENGE_URL, 412, now, b"<html>challenge</html>", "text/html", status="blocked")],
+        listing_title="淄博市张店区2020年政府信息公开工作年度报告",
+    )
+    return item, page
+
+
+def test_an_item_crosses_without_its_stored_bodies_and_gets_them_back(tmp_path: Path) -> None:
+    store = BlobStore(tmp_path / "blobs")
+    item, page = fetched_capture()
+    item.stored[0] = store.put(page)
+
+    light = without_bodies(item)
+    sent = pickle.dumps(light)
+    assert light.page.body is None and page not in sent and len(sent) < len(page) // 4
+    assert light.attachments[0].body == b"<html>challenge</html>"  # not in the store: travels as it is
+    assert item.page.body == page  # the crawl process's item keeps its bytes
+
+    received = with_bodies(pickle.loads(sent), store)
+    assert received.page.body == page and received.attachments[0].body == b"<html>challenge</html>"
+    assert received.stored == {0: item.stored[0]}
+
+
+def test_a_parse_worker_reads_the_body_by_name_and_parses_it_as_the_crawl_process_would(tmp_path: Path) -> None:
+    store = BlobStore(tmp_path / "blobs")
+    item, page = fetched_capture()
+    name = store.put(page)
+    pool = WorkerPool("parse", 1, WorkerLimits(memory_mb=2048, cpu_seconds=60, deadline=120))
+
+    [run_] = run(pool, (parse_stored, without_bodies(item), SITE, {PAGE_URL: name}, store.root, {}))
+
+    here = parse_capture(item, SITE, {PAGE_URL: page})
+    assert not run_.crashed and run_.outcome.error is None
+    assert run_.outcome.fingerprint == here.fingerprint and run_.outcome.report == here.report
+    assert len(run_.outcome.report["sections"]) == 6
+    # cleaned for the archive in the worker, so the crawl process does not walk it again
+    assert isinstance(run_.outcome.report, Storable)
