@@ -4,14 +4,18 @@ figures counted once. Each test kills servers of its own (killable), never the s
 
 from __future__ import annotations
 
+import threading
 import time
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
+import sqlalchemy as sa
 from archive_view import runs
 from fleet import assert_every_report_once, finish, reports_stored, seed, start_worker
 from killable import PostgresCluster, RedisServer
+
+from storage.db import create_engine, retrying
 
 pytestmark = pytest.mark.slow
 SITE = "slow-shandong"
@@ -128,3 +132,25 @@ def test_workers_wait_through_a_postgresql_restart(slow_site, manifest, own_post
     assert_every_report_once(manifest, db_url, [PORTAL])
     status, stats = site_run(db_url)
     assert status == "ok" and stats["new_reports"] == reports
+
+
+def test_a_write_cut_by_a_postgresql_crash_is_redone_whole(own_postgres: PostgresCluster) -> None:
+    engine = create_engine(own_postgres.url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE pairs (n int)"))
+    attempts = []
+
+    def write() -> None:
+        with engine.begin() as conn:
+            conn.execute(sa.text("INSERT INTO pairs VALUES (1)"))
+            attempts.append(1)
+            if len(attempts) == 1:  # the server crashes between the two halves of the write
+                own_postgres.crash()
+                threading.Timer(OUTAGE_SECONDS, own_postgres.start).start()
+            conn.execute(sa.text("INSERT INTO pairs VALUES (2)"))
+
+    retrying(write)
+    with engine.connect() as conn:
+        assert sorted(conn.execute(sa.text("SELECT n FROM pairs")).scalars()) == [1, 2]
+    engine.dispose()
+    assert len(attempts) == 2
