@@ -66,7 +66,7 @@ class LeasingScheduler(Scheduler):
         if not self.queue.push(request):
             return False
         if self.stats:
-            self.stats.inc_value("scheduler/enqueued/redis", spider=self.spider)
+            self.stats.inc_value("scheduler/enqueued/redis")
         return True
 
     def next_request(self) -> Request | None:
@@ -77,7 +77,7 @@ class LeasingScheduler(Scheduler):
             assert self.tracker is not None
             self.tracker.hold(request)
             if self.stats:
-                self.stats.inc_value("scheduler/dequeued/redis", spider=self.spider)
+                self.stats.inc_value("scheduler/dequeued/redis")
         return request
 
     def has_pending_requests(self) -> bool:

@@ -13,8 +13,8 @@ import pytest
 import sqlalchemy as sa
 from archive_view import runs
 from fleet import assert_every_report_once, finish, reports_stored, seed, start_worker
-from killable import PostgresCluster, RedisServer
 
+from fixtures.killable import PostgresCluster, RedisServer
 from storage.db import create_engine, retrying
 
 pytestmark = pytest.mark.slow
