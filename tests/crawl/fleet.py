@@ -41,9 +41,12 @@ def finish(workers: list[Any], timeout: float = 240) -> None:
     for worker in workers:
         try:
             worker.wait(timeout=max(1.0, deadline - time.monotonic()))
-        except Exception:
+        except subprocess.TimeoutExpired:
             worker.kill()
-            raise
+            worker.wait()
+            # Scrapy's error lines carry whole items: their first 300 characters say enough.
+            errors = [line[:300] for line in worker.stderr.read().splitlines() if "ERROR" in line or "Error:" in line]
+            raise AssertionError("a worker did not finish:\n" + "\n".join(errors[-20:])) from None
         assert worker.returncode in (0, -signal.SIGKILL), worker.stderr.read()[-3000:]
 
 
