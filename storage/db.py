@@ -1,4 +1,5 @@
-"""Opening the database: engine settings per backend and retrying contended writes.
+"""Opening the database: engine settings per backend and retrying contended writes, and
+writes that met a server restart.
 
 SQLite runs in WAL mode (readers never wait for the writer) with foreign keys on and a
 busy timeout; write transactions start with ``BEGIN IMMEDIATE`` so two writers queue for
@@ -8,18 +9,30 @@ the lock up front instead of both reading and then failing to upgrade their lock
 from __future__ import annotations
 
 import json
+import logging
+import os
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from tenacity import retry, retry_if_exception, stop_after_attempt, wait_random_exponential
+from tenacity import RetryCallState, retry, retry_if_exception, wait_random_exponential
 
 T = TypeVar("T")
 
 BUSY_TIMEOUT_MS = 30_000
 _WRITE_OPTION = "harvester_write"
+CONTENTION_ATTEMPTS = 8
+# How long a write waits for a database server that went away (restart, failover) before it
+# gives up; $HARVESTER_DB_WAIT_SECONDS overrides it.
+DB_WAIT_SECONDS = 3600.0
+# What PostgreSQL (psycopg) says when the server is gone, going, or not back yet.
+_GONE = ("connection refused", "server closed the connection", "terminating connection", "the database system is",
+         "connection failed", "could not connect", "no connection to the server", "connection is closed",
+         "consuming input failed", "connection timed out", "connection reset")
+
+logger = logging.getLogger(__name__)
 
 
 class DatabaseUnavailable(Exception):
@@ -80,18 +93,57 @@ def _is_contention(exc: BaseException) -> bool:
     return False
 
 
+def is_disconnect(exc: BaseException) -> bool:
+    """The database server went away (or is not back yet): the transaction did not happen
+    and is worth running again once the server answers."""
+    if not isinstance(exc, sa.exc.DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    text = str(exc.orig).lower()
+    return isinstance(exc, sa.exc.OperationalError) and any(sign in text for sign in _GONE)
+
+
+def _worth_again(exc: BaseException) -> bool:
+    return _is_contention(exc) or is_disconnect(exc)
+
+
+def _give_up(state: RetryCallState) -> bool:
+    assert state.outcome is not None
+    if is_disconnect(state.outcome.exception()):
+        wait = float(os.environ.get("HARVESTER_DB_WAIT_SECONDS") or DB_WAIT_SECONDS)
+        return (state.seconds_since_start or 0.0) >= wait
+    return state.attempt_number >= CONTENTION_ATTEMPTS
+
+
+_race_wait = wait_random_exponential(multiplier=0.02, max=1.0)
+_outage_wait = wait_random_exponential(multiplier=0.25, max=10.0)
+
+
+def _wait(state: RetryCallState) -> float:
+    assert state.outcome is not None
+    exc = state.outcome.exception()
+    if not is_disconnect(exc):
+        return _race_wait(state)
+    seconds = _outage_wait(state)
+    logger.warning("database unreachable (%s): waiting %.1f s before writing again", _reason(exc), seconds)
+    return seconds
+
+
+def _reason(exc: BaseException | None) -> str:
+    """The driver's message, first line."""
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def retrying(function: Callable[[], T]) -> T:
-    """Run a whole write transaction again when it lost a race (unique key taken, lock busy).
+    """Run a whole write transaction again when it lost a race (unique key taken, lock busy)
+    or the server went away under it (a restart rolls back what was not committed).
 
     The function must open and commit its own transaction, so every attempt starts from
-    what the winner committed.
+    what the winner committed, and a transaction cut off by a restart is redone whole.
     """
-    runner = retry(
-        retry=retry_if_exception(_is_contention),
-        stop=stop_after_attempt(8),
-        wait=wait_random_exponential(multiplier=0.02, max=1.0),
-        reraise=True,
-    )(function)
+    runner = retry(retry=retry_if_exception(_worth_again), stop=_give_up, wait=_wait, reraise=True)(function)
     return runner()
 
 
@@ -100,5 +152,4 @@ def check_reachable(engine: Engine) -> None:
         with engine.connect() as conn:
             conn.exec_driver_sql("select 1")
     except sa.exc.SQLAlchemyError as exc:
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        raise DatabaseUnavailable(f"cannot open database {engine.url.render_as_string(hide_password=True)}: {reason}") from exc
+        raise DatabaseUnavailable(f"cannot open database {engine.url.render_as_string(hide_password=True)}: {_reason(exc)}") from exc

@@ -22,6 +22,11 @@ def worker_stats(run_id: int) -> str:
     return f"{PREFIX}:runworkers:{run_id}"
 
 
+def stats_applied(run_id: int) -> str:
+    """Per worker process, the sequence number of the last count it added to the run."""
+    return f"{PREFIX}:runapplied:{run_id}"
+
+
 def run_finished(run_id: int) -> str:
     return f"{PREFIX}:runfinished:{run_id}"
 

@@ -11,12 +11,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import redis
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Request
 from twisted.internet import task
 
 from harvester.distributed.queue import LEASE_META, LeasedQueue
+from storage.db import is_disconnect
+
+
+def is_outage(error: BaseException) -> bool:
+    """The archive or Redis went away while the work was done (and stayed away longer than
+    their retries wait)."""
+    return is_disconnect(error) or isinstance(error, (redis.ConnectionError, redis.TimeoutError))
 
 
 
@@ -47,8 +55,9 @@ class LeaseTracker:
         def wrapped(*args: Any, **kwargs: Any) -> list[Any]:
             try:
                 output = list(function(*args, **kwargs) or ())
-            except Exception:
-                self._ack(token)  # Scrapy logs the error; fetching again would repeat it
+            except Exception as exc:
+                # Scrapy logs the error; fetching again would repeat it, unless it was an outage.
+                self._end(token, exc)
                 raise
             # The requests go straight to the shared queue, in the same transaction that ends
             # the lease when nothing else is owed; the captures go on to the pipelines.
@@ -65,12 +74,24 @@ class LeaseTracker:
 
         return wrapped
 
-    def _item_done(self, item: Any, **kwargs: Any) -> None:
+    def _item_done(self, item: Any, failure: Any = None, **kwargs: Any) -> None:
         token = self.lease_of.pop(_capture_key(item), None)
         if token is None or token not in self.outstanding:
             return
+        error = getattr(failure, "value", None)
+        if error is not None and is_outage(error):
+            self._end(token, error)
+            return
         self.outstanding[token] -= 1
         if self.outstanding[token] <= 0:
+            self._ack(token)
+
+    def _end(self, token: str, error: BaseException) -> None:
+        """After a failure: a request whose work an outage cut short keeps its lease, no longer
+        renewed, so that it expires and the request is fetched again; any other is done."""
+        if is_outage(error):
+            self.outstanding.pop(token, None)
+        else:
             self._ack(token)
 
     def _ack(self, token: str) -> None:

@@ -24,7 +24,11 @@ LEASE_META = "harvester_lease"
 SEEN_TTL_SECONDS = 7 * 24 * 3600
 
 # KEYS: pending list, leased zset, payload hash. ARGV: lease ms, token.
+# Sent again with the same token after a lost reply (a Redis restart), it hands back the
+# request that token already leased instead of leasing a second one.
 _POP = """
+local held = redis.call('HGET', KEYS[3], ARGV[2])
+if held then return held end
 local t = redis.call('TIME')
 local now = t[1] * 1000 + math.floor(t[2] / 1000)
 local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)

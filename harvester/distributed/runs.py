@@ -4,8 +4,10 @@ archive with the counts added up, per worker too."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import socket
+import uuid
 from typing import Any
 
 from scrapy import Spider, signals
@@ -19,6 +21,24 @@ from harvester.distributed.queue import work_left
 
 STAT_PREFIX = "harvester/"
 RUN_TTL_SECONDS = 30 * 24 * 3600
+# This process among the fleet's, even when an operator gives two workers one name or a
+# restarted worker takes its old name.
+INSTANCE = uuid.uuid4().hex
+
+# KEYS: run stats hash, worker stats hash, applied hash. ARGV: stat name, worker field,
+# count, instance, sequence number, ttl s. A count sent again after a lost reply (a Redis
+# restart) carries the sequence number already applied and adds nothing: one process sends
+# its counts one after another, each until it is through, so the last number applied is
+# all that needs remembering.
+_ADD_COUNT = """
+local last = tonumber(redis.call('HGET', KEYS[3], ARGV[4]) or '0')
+if tonumber(ARGV[5]) <= last then return 0 end
+redis.call('HSET', KEYS[3], ARGV[4], ARGV[5])
+redis.call('HINCRBY', KEYS[1], ARGV[1], tonumber(ARGV[3]))
+redis.call('HINCRBY', KEYS[2], ARGV[2], tonumber(ARGV[3]))
+for i = 1, 3 do redis.call('EXPIRE', KEYS[i], tonumber(ARGV[6])) end
+return 1
+"""
 
 
 def worker_name() -> str:
@@ -55,6 +75,8 @@ class FleetStatsCollector(MemoryStatsCollector):
         self.server = connect(crawler.settings["HARVESTER_REDIS_URL"])
         self.site = crawler.settings["HARVESTER_SITE"]
         self.worker = worker_name()
+        self._add_count = self.server.register_script(_ADD_COUNT)
+        self._sequence = itertools.count(1)
 
     def inc_value(self, key: str, count: int = 1, start: int = 0, spider: Spider | None = None) -> None:
         super().inc_value(key, count, start)
@@ -62,12 +84,9 @@ class FleetStatsCollector(MemoryStatsCollector):
             run_id = current_run(self.server, self.site)
             if run_id is not None:
                 name = key.removeprefix(STAT_PREFIX)
-                pipe = self.server.pipeline()
-                pipe.hincrby(keys.run_stats(run_id), name, count)
-                pipe.hincrby(keys.worker_stats(run_id), f"{self.worker}|{name}", count)
-                pipe.expire(keys.run_stats(run_id), RUN_TTL_SECONDS)
-                pipe.expire(keys.worker_stats(run_id), RUN_TTL_SECONDS)
-                pipe.execute()
+                self._add_count(keys=[keys.run_stats(run_id), keys.worker_stats(run_id), keys.stats_applied(run_id)],
+                                args=[name, f"{self.worker}|{name}", count, INSTANCE, next(self._sequence),
+                                      RUN_TTL_SECONDS])
 
 
 class FleetRun:
@@ -81,6 +100,7 @@ class FleetRun:
         self.server = connect(crawler.settings["HARVESTER_REDIS_URL"])
         self.site = crawler.settings["HARVESTER_SITE"]
         self.exit_when_idle = exit_when_idle
+        self.finished: set[int] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "FleetRun":
@@ -100,7 +120,12 @@ class FleetRun:
 
     def finish(self, run_id: int) -> None:
         """Close the run once for the fleet: the first worker to find the site idle does it."""
-        if not self.server.set(keys.run_finished(run_id), worker_name(), nx=True, ex=RUN_TTL_SECONDS):
+        if run_id in self.finished:
+            return
+        owner = f"{worker_name()}#{INSTANCE}"
+        # The claim may have gone through before a Redis restart lost its reply: ours then.
+        claimed = self.server.set(keys.run_finished(run_id), owner, nx=True, ex=RUN_TTL_SECONDS)
+        if not claimed and self.server.get(keys.run_finished(run_id)) != owner.encode():
             return
         from harvester.pipelines.archive import archive_for
 
@@ -109,3 +134,4 @@ class FleetRun:
         archive.finish_run(run_id, "ok", stats)
         if not stats.get(LIST_FAILED_STAT):
             archive.mark_withdrawals(run_id)
+        self.finished.add(run_id)

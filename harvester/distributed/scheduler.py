@@ -14,6 +14,7 @@ from scrapy.dupefilters import BaseDupeFilter
 from scrapy.http import Request
 from scrapy_redis.scheduler import Scheduler
 
+from harvester.distributed.connection import connect
 from harvester.distributed.leases import LeaseTracker
 from harvester.distributed.queue import LeasedQueue
 
@@ -43,6 +44,8 @@ class LeasingScheduler(Scheduler):
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "LeasingScheduler":
         instance = super().from_crawler(crawler)
+        # The fleet's own client, which waits through a Redis restart instead of failing.
+        instance.server = connect(crawler.settings["HARVESTER_REDIS_URL"])
         instance.crawler = crawler
         instance.seeding = crawler.settings.get("HARVESTER_DISTRIBUTED") == "seed"
         return instance
@@ -63,7 +66,7 @@ class LeasingScheduler(Scheduler):
         if not self.queue.push(request):
             return False
         if self.stats:
-            self.stats.inc_value("scheduler/enqueued/redis", spider=self.spider)
+            self.stats.inc_value("scheduler/enqueued/redis")
         return True
 
     def next_request(self) -> Request | None:
@@ -74,7 +77,7 @@ class LeasingScheduler(Scheduler):
             assert self.tracker is not None
             self.tracker.hold(request)
             if self.stats:
-                self.stats.inc_value("scheduler/dequeued/redis", spider=self.spider)
+                self.stats.inc_value("scheduler/dequeued/redis")
         return request
 
     def has_pending_requests(self) -> bool:

@@ -1,10 +1,17 @@
-"""Helpers for the fleet tests: a Redis database of the test's own, worker processes."""
+"""Helpers for the fleet tests: a Redis database of the test's own, worker processes, and
+what the archive must hold after a fleet crawl."""
 
 from __future__ import annotations
 
+import signal
 import subprocess
+import time
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
+import sqlalchemy as sa
+from archive_view import stored_reports
 from conftest import crawl_env, harvester_cmd
 
 REDIS_BASE = "redis://127.0.0.1:6379"
@@ -27,3 +34,42 @@ def start_worker(sites: list[str], db_url: str, data_dir: Path, redis_url: str, 
         env=fleet_env(data_dir, redis_url, HARVESTER_WORKER_NAME=name, **extra),
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
+
+
+def finish(workers: list[Any], timeout: float = 240) -> None:
+    deadline = time.monotonic() + timeout
+    for worker in workers:
+        try:
+            worker.wait(timeout=max(1.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
+            # Scrapy's error lines carry whole items: their first 300 characters say enough.
+            errors = [line[:300] for line in worker.stderr.read().splitlines() if "ERROR" in line or "Error:" in line]
+            raise AssertionError("a worker did not finish:\n" + "\n".join(errors[-20:])) from None
+        assert worker.returncode in (0, -signal.SIGKILL), worker.stderr.read()[-3000:]
+
+
+def assert_every_report_once(manifest: dict[str, Any], db_url: str, portals: list[str] | None = None) -> None:
+    """The portals' reports (all of them by default) are in the archive, each with one version,
+    and each report page was recorded as new once."""
+    stored = stored_reports(db_url)
+    expected = {(r["agency"], r["year"]) for key, p in manifest["portals"].items() if portals is None or key in portals
+                for r in p["reports"]}
+    assert set(stored) == expected
+    assert all(len(report.versions) == 1 for report in stored.values())
+    engine = sa.create_engine(db_url)
+    with engine.connect() as conn:
+        pages = Counter(conn.execute(sa.text(
+            "SELECT url FROM captures WHERE role = 'page' AND outcome IN ('new_report', 'new_version')")).scalars())
+    engine.dispose()
+    assert all(n == 1 for n in pages.values())
+
+
+def reports_stored(db_url: str) -> int:
+    engine = sa.create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(sa.text("SELECT count(*) FROM reports")).scalar_one())
+    finally:
+        engine.dispose()

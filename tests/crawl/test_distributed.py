@@ -8,16 +8,14 @@ import os
 import signal
 import subprocess
 import time
-from collections import Counter
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
 import pytest
 import redis
-import sqlalchemy as sa
-from archive_view import runs, stored_reports
+from archive_view import runs
 from conftest import SITE_OF_PORTAL, harvester_cmd
-from fleet import REDIS_BASE, seed, start_worker
+from fleet import REDIS_BASE, assert_every_report_once, finish, seed, start_worker
 
 from harvester.distributed import keys
 from harvester.distributed.queue import SEEN_TTL_SECONDS
@@ -35,30 +33,6 @@ def redis_url(request: pytest.FixtureRequest) -> Iterator[str]:
     client.flushdb()
     yield url
     client.flushdb()
-
-
-def finish(workers: list[Any], timeout: float = 240) -> None:
-    deadline = time.monotonic() + timeout
-    for worker in workers:
-        try:
-            worker.wait(timeout=max(1.0, deadline - time.monotonic()))
-        except Exception:
-            worker.kill()
-            raise
-        assert worker.returncode in (0, -signal.SIGKILL), worker.stderr.read()[-3000:]
-
-
-def assert_every_report_once(manifest: dict[str, Any], db_url: str) -> None:
-    stored = stored_reports(db_url)
-    expected = {(r["agency"], r["year"]) for p in manifest["portals"].values() for r in p["reports"]}
-    assert set(stored) == expected
-    assert all(len(report.versions) == 1 for report in stored.values())
-    engine = sa.create_engine(db_url)
-    with engine.connect() as conn:
-        pages = Counter(conn.execute(sa.text(
-            "SELECT url FROM captures WHERE role = 'page' AND outcome IN ('new_report', 'new_version')")).scalars())
-    engine.dispose()
-    assert all(n == 1 for n in pages.values())
 
 
 def test_three_workers_share_three_portals(portal, manifest, postgres_url: str, data_dir: Path,
