@@ -44,16 +44,20 @@ class SiteChrome:
         return unit_hash(paragraph) in self.repeated or shape_hash(paragraph) in self.volatile
 
 
-def load_chrome(session: Session, site: str) -> SiteChrome:
-    cache = session.info.setdefault("site_chrome", {})
-    if site not in cache:
-        repeated = session.scalars(
-            sa.select(PageUnit.unit).where(PageUnit.site == site).group_by(PageUnit.unit)
-            .having(sa.func.count() >= REPEATS_ON)
-        )
-        volatile = session.scalars(sa.select(VolatileShape.shape).where(VolatileShape.site == site))
-        cache[site] = SiteChrome(frozenset(repeated), frozenset(volatile))
-    return cache[site]
+def load_chrome(session: Session, site: str, paragraphs: Iterable[str]) -> SiteChrome:
+    """What the archive knows of the site's chrome, as far as these paragraphs go: ``is_chrome``
+    answers for them only. Asking for the paragraphs at hand reads a few index entries, where
+    the site's whole chrome grows with every report recorded."""
+    units = {unit_hash(p) for p in paragraphs}
+    shapes = {shape_hash(p) for p in paragraphs}
+    repeated = session.scalars(
+        sa.select(PageUnit.unit).where(PageUnit.site == site, PageUnit.unit.in_(units)).group_by(PageUnit.unit)
+        .having(sa.func.count() >= REPEATS_ON)
+    ) if units else []
+    volatile = session.scalars(
+        sa.select(VolatileShape.shape).where(VolatileShape.site == site, VolatileShape.shape.in_(shapes))
+    ) if shapes else []
+    return SiteChrome(frozenset(repeated), frozenset(volatile))
 
 
 def _insert_ignoring_duplicates(session: Session, model: type, rows: list[dict[str, object]], keys: list[str]) -> None:
@@ -68,7 +72,6 @@ def note_page_paragraphs(session: Session, site: str, report_id: int, paragraphs
     """Remember which report's page showed these paragraphs (for the repeats test)."""
     rows = [{"site": site, "unit": u, "report_id": report_id} for u in sorted({unit_hash(p) for p in paragraphs})]
     _insert_ignoring_duplicates(session, PageUnit, rows, ["site", "unit", "report_id"])
-    session.info.get("site_chrome", {}).pop(site, None)
 
 
 def _short(paragraph: str) -> bool:
@@ -101,5 +104,4 @@ def learn_varying(session: Session, site: str, paragraphs: Iterable[str]) -> int
     now = utcnow()
     _insert_ignoring_duplicates(session, VolatileShape, [{"site": site, "shape": s, "learned_at": now} for s in shapes],
                                 ["site", "shape"])
-    session.info.get("site_chrome", {}).pop(site, None)
     return len(shapes)

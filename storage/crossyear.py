@@ -15,6 +15,9 @@ latest version and recomputed whenever either year gets a new version or a new p
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -100,24 +103,70 @@ def _copied_text(this: dict[str, Any], last: dict[str, Any], last_year: int) -> 
     }]
 
 
-def _latest_version(session: Session, agency_key: str, year: int, kind: str) -> Version | None:
-    return session.scalars(
-        sa.select(Version)
-        .join(Report, Report.latest_version_id == Version.id)
-        .where(Report.agency_key == agency_key, Report.year == year, Report.kind == kind)
-    ).first()
+_PENDING = "cross_year_pending"
+
+
+@dataclass(frozen=True)
+class _Pair:
+    later: int  # version ids
+    earlier: int | None
+    earlier_year: int
+
+
+def _latest_ids(session: Session, report: Report) -> dict[int, int]:
+    """Latest version id per year of the report's agency and kind, for the year before to the year after."""
+    rows = session.execute(
+        sa.select(Report.year, Report.latest_version_id)
+        .where(Report.agency_key == report.agency_key, Report.kind == report.kind,
+               Report.year.between(report.year - 1, report.year + 1), Report.latest_version_id.is_not(None))
+    )
+    return {year: version_id for year, version_id in rows}
+
+
+def _pairs(session: Session, report: Report) -> list[_Pair]:
+    latest = _latest_ids(session, report)
+    return [_Pair(latest[year], latest.get(year - 1), year - 1) for year in (report.year, report.year + 1) if year in latest]
 
 
 def refresh_cross_year(session: Session, report: Report) -> None:
-    """Recompute the cross-year findings this report takes part in (as the later and the earlier year)."""
-    for later_year in (report.year, report.year + 1):
-        later = _latest_version(session, report.agency_key, later_year, report.kind)
-        if later is None:
-            continue
-        session.execute(sa.delete(FindingRow).where(FindingRow.version_id == later.id, FindingRow.source == "crossyear"))
-        earlier = _latest_version(session, report.agency_key, later_year - 1, report.kind)
-        if earlier is None or later.report_json is None or earlier.report_json is None:
-            continue
-        rows = [finding_row(later.id, "crossyear", f) for f in cross_year_findings(later.report_json, earlier.report_json, later_year - 1)]
-        if rows:
-            session.execute(sa.insert(FindingRow), rows)
+    """Recompute the cross-year findings this report takes part in (as the later and the earlier year).
+
+    Inside ``deferred_cross_year`` only the pairs of versions to compare are noted, and
+    computed once each when it ends: a batch that records several versions of one agency
+    reads each version once, and writes what refreshing after every capture would leave.
+    """
+    session.flush()
+    pairs = _pairs(session, report)
+    pending = session.info.get(_PENDING)
+    if pending is None:
+        _write(session, {pair.later: pair for pair in pairs})
+    else:
+        pending.update({pair.later: pair for pair in pairs})  # the newest pair of each later version wins
+
+
+@contextmanager
+def deferred_cross_year(session: Session) -> Iterator[None]:
+    """Note cross-year refreshes while the block runs; compute them (once per version) when it ends."""
+    pending: dict[int, _Pair] = {}
+    session.info[_PENDING] = pending
+    try:
+        yield
+    finally:
+        del session.info[_PENDING]
+    _write(session, pending)
+
+
+def _write(session: Session, pairs: dict[int, _Pair]) -> None:
+    if not pairs:
+        return
+    ids = set(pairs) | {p.earlier for p in pairs.values() if p.earlier is not None}
+    reports = dict(session.execute(sa.select(Version.id, Version.report_json).where(Version.id.in_(ids))).all())
+    session.execute(sa.delete(FindingRow).where(FindingRow.version_id.in_(pairs), FindingRow.source == "crossyear"))
+    rows = [
+        finding_row(pair.later, "crossyear", finding)
+        for pair in pairs.values()
+        if pair.earlier is not None and reports.get(pair.later) is not None and reports.get(pair.earlier) is not None
+        for finding in cross_year_findings(reports[pair.later], reports[pair.earlier], pair.earlier_year)
+    ]
+    if rows:
+        session.execute(sa.insert(FindingRow), rows)

@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from storage.capture import CaptureInput, ParseOutcome
 from storage.cellnames import named_cells
 
 # Metadata the report prints. publish_date and region are left out: they come from the
@@ -83,6 +84,15 @@ def report_content(
     ]:
         paragraphs.extend((number, folded) for line in text.split("\n") if (folded := fold(line)))
     return ReportContent(printed, cells, tuple(paragraphs), attachments, page_text)
+
+
+def capture_content(capture: CaptureInput, attachment_shas: list[str], parse: ParseOutcome | None = None) -> ReportContent:
+    """The content of a capture's parse (or of another parse of it, such as its confirmation)."""
+    parse = parse or capture.parse
+    assert parse is not None
+    report = parse.report if parse.error is None else None
+    page_text = (parse.document_url or capture.page.url) == capture.page.url
+    return report_content(report, attachment_shas, page_text=page_text, unparsed=parse.fingerprint if report is None else None)
 
 
 def _kept(content: ReportContent, is_chrome: ChromeTest) -> list[tuple[int, str]]:
