@@ -165,6 +165,8 @@ def _decide(session: Session, blobs: Blobs, capture: CaptureInput, shas: dict[in
     same, key = _same_content(session, capture.site, content, versions)
     if same is not None and same is versions[0]:
         same.last_seen = later(same.last_seen, seen)
+        if same.content_key != key:
+            _rekey(session, same, key)
         note_seen(session, report.id, seen, same.id, capture.run_id)
         return RecordResult("unchanged", page_row.id, report.id, same.id, same.version_no, parse.error)
 
@@ -214,14 +216,17 @@ def _same_content(session: Session, site: str, content: ReportContent, versions:
     The latest version is compared first, under what is known of the chrome of its paragraphs
     and the capture's; the older ones (read only when it differs) under the chrome of all.
     """
-    contents: list[ReportContent] = []
+    asked: set[str] = set()
+    chrome: frozenset[str] = frozenset()
     key = ""
     for chunk in [c for c in (versions[:1], versions[1:]) if c] or [[]]:
-        new = [stored_content(session, v) for v in chunk]
-        contents.extend(new)
-        is_chrome = load_chrome(session, site, _judged_texts([content, *contents])).is_chrome
+        contents = [stored_content(session, v) for v in chunk]
+        texts = _judged_texts([content, *contents]) - asked
+        chrome |= load_chrome(session, site, texts).chrome
+        asked |= texts
+        is_chrome = chrome.__contains__
         key = content_key(content, is_chrome)
-        same = next((v for v, c in zip(chunk, new) if content_key(c, is_chrome) == key), None)
+        same = next((v for v, c in zip(chunk, contents) if content_key(c, is_chrome) == key), None)
         if same is not None:
             return same, key
     return None, key
@@ -230,6 +235,17 @@ def _same_content(session: Session, site: str, content: ReportContent, versions:
 def _judged_texts(contents: list[ReportContent]) -> set[str]:
     """The paragraphs whose being chrome matters: those of contents that are a page's own text."""
     return {text for c in contents if c.page_text for text in c.texts()}
+
+
+def _rekey(session: Session, version: Version, key: str) -> None:
+    """Store the latest version's key as computed today, so that the next capture of the same
+    content is found unchanged by its key alone (``storage.unchanged``). A key another version
+    of the report holds (two contents alike under chrome learned since) stays as it was."""
+    session.flush()
+    others = sa.select(Version.id).where(Version.report_id == version.report_id, Version.content_key == key)
+    session.connection().execute(
+        sa.update(Version.__table__).where(Version.id == version.id, ~sa.exists(others)).values(content_key=key))
+    session.expire(version, ["content_key"])
 
 
 def _revert_key(key: str, number: int) -> str:
@@ -312,8 +328,12 @@ def _insert_blobs(session: Session, blobs: Iterable[tuple[str, int]]) -> None:
     if not rows:
         return
     dialect = session.get_bind().dialect.name
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Blob)
-    session.execute(insert.on_conflict_do_nothing(index_elements=["sha256"]), rows)
+    session.connection().execute(_NEW_BLOBS[dialect], rows)
+
+
+# Built once (Core, not the ORM's bulk insert): every capture with bytes runs one.
+_NEW_BLOBS = {name: dialect.insert(Blob.__table__).on_conflict_do_nothing(index_elements=["sha256"])
+              for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
 
 
 def _earlier_sha(session: Session, resource: Resource) -> str | None:

@@ -11,11 +11,13 @@ plain SQL and the rows written in bulk:
   recorded as, and the version's attachments are read in three queries for all of them.
 * ``record_unchanged``: a parsed capture whose content key equals its report's latest
   version's. The stored key was computed when that version was recorded, under the chrome
-  known then; chrome is only ever learned, never forgotten, so content that matches it
-  matches under the chrome known now too, which is the comparison ``storage.record``
-  makes. When the key differs, when the version was re-parsed since (its key describes
-  the old parse), when the report is withdrawn or has versions of another parser, the
-  capture takes the full path.
+  known then. Chrome is only ever learned, never forgotten: content whose key under some
+  of today's chrome (none of it, or all of it) equals the stored key is the version's
+  content under all of today's chrome, which is the comparison ``storage.record`` makes.
+  When neither key matches, when the report was ever withdrawn or has versions of another
+  parser, the capture takes the full path; finding it unchanged there, that path stores
+  the key as computed today (a re-parse leaves a key no content has), so the next capture
+  of the same content is found here.
 
 Outcomes, rows and errors are those ``storage.record`` would have written.
 """
@@ -76,14 +78,15 @@ class _Touches:
         connection = session.connection()
         for model, moves in ((Version, self.versions), (Report, self.reports)):
             if moves:
-                table = model.__table__
-                connection.execute(
-                    table.update().where(table.c.id == sa.bindparam("row_id"), table.c.last_seen < sa.bindparam("seen"))
-                    .values(last_seen=sa.bindparam("seen")),
-                    [{"row_id": k, "seen": v} for k, v in moves.items()])
+                connection.execute(_SEEN[model], [{"row_id": k, "seen": v} for k, v in moves.items()])
                 _forget(session, model, moves)
         if self.urls:
             _touch_urls(session, self.urls)
+
+
+def _seen_statement(table: sa.Table) -> sa.Update:
+    return (table.update().where(table.c.id == sa.bindparam("row_id"), table.c.last_seen < sa.bindparam("seen"))
+            .values(last_seen=sa.bindparam("seen")))
 
 
 def _forget(session: Session, model: type, ids: Iterable[int]) -> None:
@@ -96,11 +99,7 @@ def _forget(session: Session, model: type, ids: Iterable[int]) -> None:
 
 def _touch_urls(session: Session, seen: dict[tuple[int, str], tuple[datetime, datetime]]) -> None:
     connection = session.connection()
-    existing = {
-        (row.report_id, row.url): row for row in connection.execute(
-            sa.select(ReportUrl.id, ReportUrl.report_id, ReportUrl.url, ReportUrl.first_seen, ReportUrl.last_seen)
-            .where(ReportUrl.url.in_({url for _, url in seen})))
-    }
+    existing = {(row.report_id, row.url): row for row in connection.execute(_URL_ROWS, {"urls": [url for _, url in seen]})}
     updates, inserts = [], []
     for (report_id, url), (first, last) in seen.items():
         row = existing.get((report_id, url))
@@ -109,24 +108,33 @@ def _touch_urls(session: Session, seen: dict[tuple[int, str], tuple[datetime, da
         elif first < as_utc(row.first_seen) or last > as_utc(row.last_seen):
             updates.append({"row_id": row.id, "first": min(first, as_utc(row.first_seen)),
                             "last": max(last, as_utc(row.last_seen))})
-    table = ReportUrl.__table__
     if inserts:
-        connection.execute(table.insert(), inserts)
+        connection.execute(_URL_INSERT, inserts)
     if updates:
-        connection.execute(table.update().where(table.c.id == sa.bindparam("row_id"))
-                           .values(first_seen=sa.bindparam("first"), last_seen=sa.bindparam("last")), updates)
+        connection.execute(_URL_UPDATE, updates)
         _forget(session, ReportUrl, (u["row_id"] for u in updates))
 
 
 def _insert_captures(session: Session, pages: list[dict[str, Any]], attachments: list[list[dict[str, Any]]]) -> list[int]:
     """Insert page rows (ids back, in order) and each page's attachment rows."""
     connection = session.connection()
-    table = Capture.__table__
-    ids = list(connection.execute(table.insert().returning(table.c.id, sort_by_parameter_order=True), pages).scalars())
+    ids = list(connection.execute(_CAPTURE_INSERT_RETURNING, pages).scalars())
     rows = [{**row, "page_capture_id": page_id} for page_id, rows in zip(ids, attachments) for row in rows]
     if rows:
-        connection.execute(table.insert(), rows)
+        connection.execute(_CAPTURE_INSERT, rows)
     return ids
+
+
+# Statements built once: building one costs more than running it.
+_SEEN = {Version: _seen_statement(Version.__table__), Report: _seen_statement(Report.__table__)}
+_URLS = ReportUrl.__table__
+_URL_ROWS = (sa.select(_URLS.c.id, _URLS.c.report_id, _URLS.c.url, _URLS.c.first_seen, _URLS.c.last_seen)
+             .where(_URLS.c.url.in_(sa.bindparam("urls", expanding=True))))
+_URL_INSERT = _URLS.insert()
+_URL_UPDATE = (_URLS.update().where(_URLS.c.id == sa.bindparam("row_id"))
+               .values(first_seen=sa.bindparam("first"), last_seen=sa.bindparam("last")))
+_CAPTURE_INSERT = Capture.__table__.insert()
+_CAPTURE_INSERT_RETURNING = _CAPTURE_INSERT.returning(Capture.__table__.c.id, sort_by_parameter_order=True)
 
 
 def _latest_shas(session: Session, urls: set[str]) -> dict[str, str]:
@@ -211,6 +219,31 @@ def record_not_modified(session: Session, captures: list[CaptureInput]) -> list[
     ]
 
 
+def _latest_statement() -> sa.Select:
+    """The latest version of the report a printed agency name, year and kind identify, with
+    whether the stored key may not be trusted (the report was withdrawn, or has versions of
+    another parser that the full path re-parses first)."""
+    other = aliased(Version)
+    unsure = sa.or_(
+        sa.exists().where(ReportEvent.report_id == Report.id, ReportEvent.kind == "withdrawn"),
+        sa.exists().where(other.report_id == Report.id, other.parser_version != sa.bindparam("parser_version")),
+    )
+    return (
+        sa.select(Report.id, Report.last_seen, Version.id.label("version_id"), Version.version_no, Version.content_key,
+                  (Version.document_url == Version.page_url).label("page_text"), unsure.label("unsure"))
+        .select_from(AgencyAlias)
+        .join(Agency, Agency.id == AgencyAlias.agency_id)
+        .join(Report, sa.and_(Report.agency_key == Agency.key, Report.year == sa.bindparam("year"),
+                              Report.kind == sa.bindparam("kind")))
+        .join(Version, Version.id == Report.latest_version_id)
+        .where(AgencyAlias.alias == sa.bindparam("alias"))
+    )
+
+
+# Built once: building the statement costs more than running it.
+_LATEST = _latest_statement()
+
+
 def record_unchanged(session: Session, capture: CaptureInput, shas: dict[int, str | None],
                      content: ReportContent) -> RecordResult | None:
     """Record a parsed capture whose content is its report's latest version's; None when that is
@@ -221,27 +254,16 @@ def record_unchanged(session: Session, capture: CaptureInput, shas: dict[int, st
     identity = identify(parse.report, capture.listing_title)
     if identity is None:
         return None
-    other = aliased(Version)
-    unsure = sa.or_(
-        sa.exists().where(ReportEvent.report_id == Report.id, sa.or_(
-            ReportEvent.kind == "withdrawn", sa.and_(ReportEvent.kind == "parser_upgrade", ReportEvent.version_id == Version.id))),
-        sa.exists().where(other.report_id == Report.id, other.parser_version != parse.parser_version),
-    )
     session.flush()
-    row = session.connection().execute(
-        sa.select(Report.id, Report.last_seen, Version.id.label("version_id"), Version.version_no, Version.content_key,
-                  (Version.document_url == Version.page_url).label("page_text"), unsure.label("unsure"))
-        .select_from(AgencyAlias)
-        .join(Agency, Agency.id == AgencyAlias.agency_id)
-        .join(Report, sa.and_(Report.agency_key == Agency.key, Report.year == identity.year, Report.kind == identity.kind))
-        .join(Version, Version.id == Report.latest_version_id)
-        .where(AgencyAlias.alias == normalise_name(identity.agency))
-    ).first()
+    row = session.connection().execute(_LATEST, {
+        "alias": normalise_name(identity.agency), "year": identity.year, "kind": identity.kind,
+        "parser_version": parse.parser_version}).first()
     if row is None or row.unsure or bool(row.page_text) != content.page_text:
         return None
-    chrome = load_chrome(session, capture.site, content.texts() if content.page_text else ())
-    if content_key(content, chrome.is_chrome) != row.content_key:
-        return None
+    if content_key(content) != row.content_key:
+        chrome = load_chrome(session, capture.site, content.texts() if content.page_text else ())
+        if not content.page_text or content_key(content, chrome.is_chrome) != row.content_key:
+            return None
     seen = as_utc(page.fetched_at)
     values = capture_values(capture, page, shas[id(page)], "page", None)
     values.update(outcome="unchanged", report_id=row.id, version_id=row.version_id)
