@@ -32,7 +32,6 @@ PRINTED_METADATA = ("agency", "title", "year", "template", "signed_date", "addre
 # contact may run into chrome (a date bar above the title, a counter after 地址): the
 # paragraphs they come from count, chrome left out, so these fields do not count again.
 PAGE_TEXT_METADATA = ("agency", "title", "address", "phone", "email")
-_SPACE = re.compile(r"\s+")
 _DIGITS = re.compile(r"\d+")
 
 ChromeTest = Callable[[str], bool]

@@ -3,12 +3,15 @@ decision would; cross-year findings noted during a batch are those of recording 
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 
 import parsers.api
 import storage.record
 from storage.archive import Archive
 from storage.capture import CaptureInput
+from storage.fingerprint import fold
 from storage.models import Capture, FindingRow, Report, ReportUrl, Version
 from storage.reparse import reparse
 from tests.storage.conftest import SEED_ZHANGDIAN_2023, SEED_ZIBO, T0, capture_of, page
@@ -142,3 +145,9 @@ def test_cross_year_findings_of_a_batch_are_those_of_one_by_one(tmp_path, seed) 
         assert singles == together == ["new_report", "new_report", "new_version", "new_version"]
         assert findings(one) == findings(batch)
         assert any(row[0] == 1 and row[1] == 2023 for row in findings(one))  # the superseded version's own
+
+
+def test_folding_removes_exactly_the_white_space_stored_keys_were_made_without() -> None:
+    # Keys stored before folding used str.split were made with the regex \s: both must agree.
+    text = "一、\u3000总体\xa0情况\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\u2028\u2029\u200b 本年"
+    assert fold(text) == re.sub(r"\s+", "", text) == "一、总体情况\u200b本年"
