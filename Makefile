@@ -51,6 +51,7 @@ bench: install
 	$(BIN)/python benchmarks/accuracy.py
 	$(BIN)/python benchmarks/hostile.py
 	$(BIN)/python benchmarks/storage.py
+	$(BIN)/python benchmarks/record.py
 	$(BIN)/python benchmarks/crawl.py
 	$(BIN)/python benchmarks/replay.py
 	$(BIN)/python benchmarks/links.py

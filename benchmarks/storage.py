@@ -2,8 +2,9 @@
 
 Prints JSON. Recording: ``--versions`` captures (default 10,000) recorded one by one through
 ``Archive.record``, each a variation of a parsed seed report (a few table cells changed,
-five versions per report, 2,000 agencies x years); the cost of an unchanged capture is
-measured against a new one. Queries: each timed as the median of several runs, first over
+five versions per report, 2,000 agencies x years); the cost of an unchanged capture (a
+report's latest version captured again) is measured against a new one. What recording
+costs a crawl (batches, CPU per capture, 304 answers, archive size) is benchmarks/record.py's. Queries: each timed as the median of several runs, first over
 the recorded versions, then after growing the archive to ``--bulk-versions`` (default
 100,000) by copying the recorded reports with INSERT ... SELECT (recording 100,000 one by
 one takes too long for a benchmark; the copies have the same shape, so query plans see
@@ -21,8 +22,6 @@ different machines compare.
 from __future__ import annotations
 
 import argparse
-import copy
-import hashlib
 import json
 import random
 import resource
@@ -31,7 +30,6 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable
 
@@ -40,50 +38,17 @@ sys.path.insert(0, str(REPO))
 
 import sqlalchemy as sa  # noqa: E402
 
-from parsers import PARSER_VERSION  # noqa: E402
-from parsers.api import parse_bytes  # noqa: E402
+from benchmarks.captures import VERSIONS_PER_REPORT, seeds, variation  # noqa: E402
 from storage.archive import Archive  # noqa: E402
-from storage.capture import CaptureInput, ParseOutcome, Resource  # noqa: E402
-from storage.cellnames import named_cells  # noqa: E402
 from storage.export import write_export  # noqa: E402
 from storage.history import diff_report, report_history, resolve_report  # noqa: E402
 from storage.query import QueryFilters, parse_where, run_query  # noqa: E402
 
-VERSIONS_PER_REPORT = 5
 TARGET_MS = 100.0
-T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
 
 def peak_rss_mb() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-
-
-def seeds() -> list[tuple[bytes, dict[str, Any]]]:
-    out = []
-    for path in sorted((REPO / "fixtures" / "seeds").glob("*.txt")):
-        data = path.read_bytes()
-        _, report = parse_bytes(data, filename=path.name)
-        out.append((data, report.to_dict()))
-    return out
-
-
-def variation(base: tuple[bytes, dict[str, Any]], n: int) -> CaptureInput:
-    """Version ``n % 5`` of report ``n // 5``: the seed with an agency of its own and cells revised."""
-    data, template = base
-    report_no, version_no = divmod(n, VERSIONS_PER_REPORT)
-    report = copy.deepcopy(template)
-    report["metadata"]["agency"] = f"{template['metadata']['agency']}{report_no // 5}号"
-    report["metadata"]["year"] = 2019 + report_no % 5
-    rng = random.Random(n)
-    cells = [c.cell for c in named_cells(report)]
-    for cell in rng.sample(cells, min(3, len(cells))) if version_no else []:
-        value = rng.randint(0, 200)
-        cell.update(raw=str(value), value=value, state="number")
-    fingerprint = hashlib.sha256(json.dumps(report, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-    url = f"http://bench.test/art/{report_no}.html"
-    page = Resource(url=url, http_status=200, fetched_at=T0 + timedelta(minutes=n), content_type="text/plain",
-                    body=data + f"\n[bookmark: variant {n}]\n".encode())
-    return CaptureInput(site="bench", page=page, parse=ParseOutcome(report, None, PARSER_VERSION, fingerprint))
 
 
 def timed(function: Callable[[], Any], runs: int = 5) -> float:
@@ -257,7 +222,7 @@ def main() -> None:
     result: dict[str, Any] = {"database": archive.engine.dialect.name, "versions_requested": args.versions}
     result["baseline_commit_ms"] = round(baseline_commit_ms(archive), 3)
 
-    captures = (variation(bases[(n // VERSIONS_PER_REPORT) % len(bases)], n) for n in range(args.versions))
+    captures = (variation(bases, n) for n in range(args.versions))
     outcomes: dict[str, int] = {}
     start, cpu_start = time.perf_counter(), time.process_time()
     for capture in captures:
@@ -271,8 +236,10 @@ def main() -> None:
         "ratio_to_baseline_commit": round(new_ms / result["baseline_commit_ms"], 1), "peak_rss_mb": peak_rss_mb(),
     }
 
-    sample = random.Random(7).sample(range(args.versions), min(args.unchanged_samples, args.versions))
-    again = [variation(bases[(n // VERSIONS_PER_REPORT) % len(bases)], n) for n in sample]
+    # Only a report's latest version captured again is unchanged; an earlier one is a revert.
+    latest = range(VERSIONS_PER_REPORT - 1, args.versions, VERSIONS_PER_REPORT)
+    sample = random.Random(7).sample(latest, min(args.unchanged_samples, len(latest)))
+    again = [variation(bases, n) for n in sample]
     start = time.perf_counter()
     unchanged = sum(archive.record(capture).outcome == "unchanged" for capture in again)
     unchanged_ms = (time.perf_counter() - start) * 1000 / len(again)

@@ -11,8 +11,10 @@ from datetime import datetime
 from typing import Any, Literal
 
 from parsers.hints import ReportHints
+from storage.clock import as_utc
 
 CaptureStatus = Literal["ok", "not_modified", "blocked", "error"]
+Outcome = Literal["new_report", "new_version", "unchanged", "failed"]
 
 
 @dataclass
@@ -66,3 +68,27 @@ class CaptureInput:
     # The parse of a second fetch of the page, made when the archive asked for one
     # (``Archive.confirmation_needed``): paragraphs that differ between the two are chrome.
     confirmation: ParseOutcome | None = None
+
+
+@dataclass
+class RecordResult:
+    """What the archive made of a capture."""
+
+    outcome: Outcome
+    capture_id: int
+    report_id: int | None = None
+    version_id: int | None = None
+    version_no: int | None = None
+    error: str | None = None  # why the capture failed, or why its document did not parse
+    significance: str | None = None  # of a new version's change
+
+
+def capture_values(capture: CaptureInput, resource: Resource, sha: str | None, role: str, page_id: int | None) -> dict[str, Any]:
+    """The ``captures`` row of one fetch (the page or an attachment) of the capture."""
+    return dict(
+        run_id=capture.run_id, site=capture.site, role=role, page_capture_id=page_id, url=resource.url,
+        fetched_at=as_utc(resource.fetched_at), http_status=resource.http_status, status=resource.status,
+        error=resource.error, etag=resource.etag, last_modified=resource.last_modified,
+        content_type=resource.content_type, sha256=sha,
+        listing_title=capture.listing_title if role == "page" else None,
+    )

@@ -10,14 +10,12 @@ here only.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 TABLES = ("active_disclosure", "applications", "appeals")
 
 
-@dataclass(frozen=True)
-class NamedCell:
+class NamedCell(NamedTuple):  # a tuple: recording makes a few hundred per report, several times
     table: str
     row: str
     column: str

@@ -37,23 +37,33 @@ _MIN_LETTERS = 2  # a paragraph of digits alone has no shape worth remembering
 
 @dataclass
 class SiteChrome:
-    repeated: frozenset[str]
-    volatile: frozenset[str]
+    chrome: frozenset[str]  # of the paragraphs asked about, those that are chrome
 
     def is_chrome(self, paragraph: str) -> bool:
-        return unit_hash(paragraph) in self.repeated or shape_hash(paragraph) in self.volatile
+        return paragraph in self.chrome
 
 
-def load_chrome(session: Session, site: str) -> SiteChrome:
-    cache = session.info.setdefault("site_chrome", {})
-    if site not in cache:
-        repeated = session.scalars(
-            sa.select(PageUnit.unit).where(PageUnit.site == site).group_by(PageUnit.unit)
-            .having(sa.func.count() >= REPEATS_ON)
-        )
-        volatile = session.scalars(sa.select(VolatileShape.shape).where(VolatileShape.site == site))
-        cache[site] = SiteChrome(frozenset(repeated), frozenset(volatile))
-    return cache[site]
+def load_chrome(session: Session, site: str, paragraphs: Iterable[str]) -> SiteChrome:
+    """What the archive knows of the site's chrome, as far as these paragraphs go: ``is_chrome``
+    answers for them only. Each paragraph costs a few index entries (is there a third report
+    showing it?), where reading the site's whole chrome costs more with every report recorded."""
+    asked = {p: (unit_hash(p), shape_hash(p)) for p in set(paragraphs)}
+    if not asked:
+        return SiteChrome(frozenset())
+    units = sorted({unit for unit, _ in asked.values()})
+    values = {f"u{i}": unit for i, unit in enumerate(units)}
+    # A unit repeats when a third report shows it: read at most three index entries per unit.
+    repeated = set(session.execute(sa.text(
+        f"WITH asked(unit) AS (VALUES {', '.join(f'(:{name})' for name in values)}) "
+        "SELECT unit FROM asked WHERE (SELECT report_id FROM page_units "
+        "WHERE page_units.site = :site AND page_units.unit = asked.unit LIMIT 1 OFFSET :skip) IS NOT NULL"
+    ), {**values, "site": site, "skip": REPEATS_ON - 1}).scalars())
+    volatile = set(session.scalars(_VOLATILE, {"site": site, "shapes": sorted({shape for _, shape in asked.values()})}))
+    return SiteChrome(frozenset(p for p, (unit, shape) in asked.items() if unit in repeated or shape in volatile))
+
+
+_VOLATILE = sa.select(VolatileShape.shape).where(
+    VolatileShape.site == sa.bindparam("site"), VolatileShape.shape.in_(sa.bindparam("shapes", expanding=True)))
 
 
 def _insert_ignoring_duplicates(session: Session, model: type, rows: list[dict[str, object]], keys: list[str]) -> None:
@@ -68,7 +78,6 @@ def note_page_paragraphs(session: Session, site: str, report_id: int, paragraphs
     """Remember which report's page showed these paragraphs (for the repeats test)."""
     rows = [{"site": site, "unit": u, "report_id": report_id} for u in sorted({unit_hash(p) for p in paragraphs})]
     _insert_ignoring_duplicates(session, PageUnit, rows, ["site", "unit", "report_id"])
-    session.info.get("site_chrome", {}).pop(site, None)
 
 
 def _short(paragraph: str) -> bool:
@@ -101,5 +110,4 @@ def learn_varying(session: Session, site: str, paragraphs: Iterable[str]) -> int
     now = utcnow()
     _insert_ignoring_duplicates(session, VolatileShape, [{"site": site, "shape": s, "learned_at": now} for s in shapes],
                                 ["site", "shape"])
-    session.info.get("site_chrome", {}).pop(site, None)
     return len(shapes)

@@ -15,10 +15,14 @@ latest version and recomputed whenever either year gets a new version or a new p
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from storage.cellnames import named_cells
 from storage.models import FindingRow, Report, Version
@@ -35,26 +39,36 @@ _MIN_SENTENCES = 8
 _COPIED_SHARE = 0.8
 
 
-def _numbers(report: dict[str, Any], table: str) -> dict[tuple[str, str], float]:
-    return {
-        (c.row, c.column): c.cell["value"]
-        for c in named_cells(report)
-        if c.table == table and c.cell.get("state") == "number"
-    }
+@dataclass(frozen=True)
+class YearFacts:
+    """What the cross-year rules read of one report, taken from it once."""
+
+    applications: dict[tuple[str, str], float]  # (row, column) -> printed number
+    doc_rows: dict[str, dict[str, float]]  # table 2 (2021 template) by row label, printed notes dropped
+    sentences: set[str]
 
 
-def _doc_rows(report: dict[str, Any]) -> dict[str, dict[str, float]]:
-    """Table 2 numbers of the 2021 template by row label with printed notes dropped."""
-    rows: dict[str, dict[str, float]] = {}
-    for (row, column), value in _numbers(report, "active_disclosure").items():
-        rows.setdefault(_NOTE.sub("", row), {})[column] = value
-    return rows
+def year_facts(report: dict[str, Any]) -> YearFacts:
+    applications: dict[tuple[str, str], float] = {}
+    doc_rows: dict[str, dict[str, float]] = {}
+    for c in named_cells(report):
+        if c.cell.get("state") != "number":
+            continue
+        if c.table == "applications":
+            applications[(c.row, c.column)] = c.cell["value"]
+        elif c.table == "active_disclosure":
+            doc_rows.setdefault(_NOTE.sub("", c.row), {})[c.column] = c.cell["value"]
+    return YearFacts(applications, doc_rows, _sentences(report))
 
 
 def cross_year_findings(this: dict[str, Any], last: dict[str, Any], last_year: int) -> list[dict[str, Any]]:
     """Findings (as ``Finding`` dicts) comparing this year's report with last year's."""
+    return compare_years(year_facts(this), year_facts(last), last_year)
+
+
+def compare_years(this: YearFacts, last: YearFacts, last_year: int) -> list[dict[str, Any]]:
     findings: list[dict[str, Any]] = []
-    now, before = _numbers(this, "applications"), _numbers(last, "applications")
+    now, before = this.applications, last.applications
     for (row, column), value in now.items():
         previous = before.get((CARRIED_FORWARD, column))
         if row == CARRY_OVER and previous is not None and value != previous:
@@ -63,8 +77,8 @@ def cross_year_findings(this: dict[str, Any], last: dict[str, Any], last_year: i
                 "column": column, "printed": value, "expected": previous,
                 "message": f"上年结转 {value:g} ≠ {last_year}年报告的结转下年度 {previous:g}（{column}）",
             })
-    last_rows = _doc_rows(last)
-    for label, cells in _doc_rows(this).items():
+    last_rows = last.doc_rows
+    for label, cells in this.doc_rows.items():
         previous = last_rows.get(label, {}).get(IN_FORCE)
         if previous is None or not all(k in cells for k in (ISSUED, REPEALED, IN_FORCE)):
             continue
@@ -75,7 +89,7 @@ def cross_year_findings(this: dict[str, Any], last: dict[str, Any], last_year: i
                 "column": IN_FORCE, "printed": cells[IN_FORCE], "expected": expected,
                 "message": f"现行有效 {cells[IN_FORCE]:g} ≠ {last_year}年的 {previous:g} + 制发 {cells[ISSUED]:g} − 废止 {cells[REPEALED]:g}",
             })
-    return findings + _copied_text(this, last, last_year)
+    return findings + _copied_text(this.sentences, last.sentences, last_year)
 
 
 def _sentences(report: dict[str, Any]) -> set[str]:
@@ -85,8 +99,7 @@ def _sentences(report: dict[str, Any]) -> set[str]:
     return {s for s in sentences if len(s) >= _MIN_SENTENCE_CHARS}
 
 
-def _copied_text(this: dict[str, Any], last: dict[str, Any], last_year: int) -> list[dict[str, Any]]:
-    now, before = _sentences(this), _sentences(last)
+def _copied_text(now: set[str], before: set[str], last_year: int) -> list[dict[str, Any]]:
     if len(now) < _MIN_SENTENCES:
         return []
     share = len(now & before) / len(now)
@@ -100,24 +113,90 @@ def _copied_text(this: dict[str, Any], last: dict[str, Any], last_year: int) -> 
     }]
 
 
-def _latest_version(session: Session, agency_key: str, year: int, kind: str) -> Version | None:
-    return session.scalars(
-        sa.select(Version)
-        .join(Report, Report.latest_version_id == Version.id)
-        .where(Report.agency_key == agency_key, Report.year == year, Report.kind == kind)
-    ).first()
+_PENDING = "cross_year_pending"
+
+
+@dataclass(frozen=True)
+class _Pair:
+    later: int  # version ids
+    earlier: int | None
+    earlier_year: int
+
+
+def _latest_ids(session: Session, report: Report) -> dict[int, int]:
+    """Latest version id per year of the report's agency and kind, for the year before to the year after."""
+    rows = session.execute(
+        sa.select(Report.year, Report.latest_version_id)
+        .where(Report.agency_key == report.agency_key, Report.kind == report.kind,
+               Report.year.between(report.year - 1, report.year + 1), Report.latest_version_id.is_not(None))
+    )
+    return {year: version_id for year, version_id in rows}
+
+
+def _pairs(session: Session, report: Report) -> list[_Pair]:
+    latest = _latest_ids(session, report)
+    return [_Pair(latest[year], latest.get(year - 1), year - 1) for year in (report.year, report.year + 1) if year in latest]
 
 
 def refresh_cross_year(session: Session, report: Report) -> None:
-    """Recompute the cross-year findings this report takes part in (as the later and the earlier year)."""
-    for later_year in (report.year, report.year + 1):
-        later = _latest_version(session, report.agency_key, later_year, report.kind)
-        if later is None:
-            continue
-        session.execute(sa.delete(FindingRow).where(FindingRow.version_id == later.id, FindingRow.source == "crossyear"))
-        earlier = _latest_version(session, report.agency_key, later_year - 1, report.kind)
-        if earlier is None or later.report_json is None or earlier.report_json is None:
-            continue
-        rows = [finding_row(later.id, "crossyear", f) for f in cross_year_findings(later.report_json, earlier.report_json, later_year - 1)]
-        if rows:
-            session.execute(sa.insert(FindingRow), rows)
+    """Recompute the cross-year findings this report takes part in (as the later and the earlier year).
+
+    Inside ``deferred_cross_year`` only the pairs of versions to compare are noted, and
+    computed once each when it ends: a batch that records several versions of one agency
+    reads each version once, and writes what refreshing after every capture would leave.
+    """
+    session.flush()
+    pairs = _pairs(session, report)
+    pending = session.info.get(_PENDING)
+    if pending is None:
+        _write(session, {pair.later: pair for pair in pairs})
+    else:
+        pending.update({pair.later: pair for pair in pairs})  # the newest pair of each later version wins
+
+
+@contextmanager
+def deferred_cross_year(session: Session) -> Iterator[None]:
+    """Note cross-year refreshes while the block runs; compute them (once per version) when it ends."""
+    pending: dict[int, _Pair] = {}
+    session.info[_PENDING] = pending
+    try:
+        yield
+    finally:
+        del session.info[_PENDING]
+    _write(session, pending)
+
+
+def _write(session: Session, pairs: dict[int, _Pair]) -> None:
+    if not pairs:
+        return
+    ids = set(pairs) | {p.earlier for p in pairs.values() if p.earlier is not None}
+    reports = _reports(session, ids)
+    facts: dict[int, YearFacts] = {}
+
+    def facts_of(version_id: int) -> YearFacts:
+        if version_id not in facts:
+            facts[version_id] = year_facts(reports[version_id])
+        return facts[version_id]
+
+    session.execute(sa.delete(FindingRow).where(FindingRow.version_id.in_(pairs), FindingRow.source == "crossyear"))
+    rows = [
+        finding_row(pair.later, "crossyear", finding)
+        for pair in pairs.values()
+        if pair.earlier is not None and reports.get(pair.later) is not None and reports.get(pair.earlier) is not None
+        for finding in compare_years(facts_of(pair.later), facts_of(pair.earlier), pair.earlier_year)
+    ]
+    if rows:
+        session.execute(sa.insert(FindingRow), rows)
+
+
+def _reports(session: Session, ids: set[int]) -> dict[int, dict[str, Any] | None]:
+    """The parses of these versions: those the session holds as they are, the others read."""
+    held: dict[int, dict[str, Any] | None] = {}
+    for version_id in ids:
+        version = session.identity_map.get(identity_key(Version, version_id))
+        if version is not None and "report_json" in version.__dict__:
+            held[version_id] = version.report_json
+    missing = ids - set(held)
+    if missing:
+        held.update(session.execute(sa.select(Version.id, Version.report_json).where(Version.id.in_(missing))).all())
+    return held

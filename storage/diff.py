@@ -153,7 +153,8 @@ def diff_versions(
     for number in sorted(set(old_sections) | set(new_sections)):
         old_heading, old_text = old_sections.get(number, ("", ""))
         new_heading, new_text = new_sections.get(number, ("", ""))
-        removed, added = diff_sentences(old_text, new_text)
+        # Equal texts have no sentence to align; most sections of a revised report are unchanged.
+        removed, added = diff_sentences(old_text, new_text) if old_text != new_text else ([], [])
         if removed or added:
             result.sections.append(SectionChange(number, new_heading or old_heading, removed, added))
             grades.add("text")

@@ -20,9 +20,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 import hashlib
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, replace
 from datetime import datetime
-from typing import Literal
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -31,32 +30,19 @@ from sqlalchemy.orm import Session
 
 from storage.agencies import known_agency, resolve_agency
 from storage.blobstores import Blobs
-from storage.capture import CaptureInput, ParseOutcome, Resource
+from storage.capture import CaptureInput, Outcome, ParseOutcome, RecordResult, Resource, capture_values
 from storage.changes import attachment_hashes, record_change
 from storage.chrome import learn_varying, load_chrome, note_page_paragraphs, varying_paragraphs
 from storage.clock import as_utc, later, utcnow
-from storage.crossyear import refresh_cross_year
+from storage.crossyear import deferred_cross_year, refresh_cross_year
 from storage.db import retrying, writer
 from storage.events import add_event, note_seen
-from storage.fingerprint import ReportContent, content_key, only_text_differs, report_content
+from storage.fingerprint import ReportContent, capture_content, content_key, only_text_differs, report_content
 from storage.identity import ReportIdentity, identify
 from storage.models import Agency, Blob, Capture, Report, ReportUrl, Version, VersionAttachment
 from storage.parse_rows import apply_parse
 from storage.reparse import reparse_in_place
-
-Outcome = Literal["new_report", "new_version", "unchanged", "failed"]
-
-
-@dataclass
-class RecordResult:
-    outcome: Outcome
-    capture_id: int
-    report_id: int | None = None
-    version_id: int | None = None
-    version_no: int | None = None
-    error: str | None = None  # why the capture failed, or why its document did not parse
-    significance: str | None = None  # of a new version's change
-
+from storage.unchanged import record_not_modified, record_unchanged
 
 class _Failed(Exception):
     """The capture is stored but makes no version; the message says why."""
@@ -66,7 +52,8 @@ def record_capture(engine: Engine, blobs: Blobs, capture: CaptureInput) -> Recor
     # Bytes go to the blob store before the transaction: a crash in between leaves an
     # unreferenced file, never a row pointing at missing bytes.
     stored = _store_bytes(blobs, capture)
-    return retrying(lambda: _record(engine, blobs, capture, stored))
+    [result] = retrying(lambda: _record(engine, blobs, [capture], [stored]))
+    return result
 
 
 def record_captures(engine: Engine, blobs: Blobs, captures: list[CaptureInput]) -> list[RecordResult]:
@@ -78,15 +65,33 @@ def record_captures(engine: Engine, blobs: Blobs, captures: list[CaptureInput]) 
     a batch never records less than ``record_capture`` would.
     """
     stored = [_store_bytes(blobs, capture) for capture in captures]
-
-    def batch() -> list[RecordResult]:
-        with Session(writer(engine), expire_on_commit=False) as session, session.begin():
-            return [_record_in(session, blobs, capture, bytes_of) for capture, bytes_of in zip(captures, stored)]
-
     try:
-        return batch()
+        return _record(engine, blobs, captures, stored)
     except sa.exc.SQLAlchemyError:
-        return [retrying(lambda: _record(engine, blobs, c, s)) for c, s in zip(captures, stored)]
+        return [retrying(lambda: _record(engine, blobs, [c], [s]))[0] for c, s in zip(captures, stored)]
+
+
+def _record(engine: Engine, blobs: Blobs, captures: list[CaptureInput], stored: list[dict[int, tuple[str, int]]]) -> list[RecordResult]:
+    with Session(writer(engine), expire_on_commit=False) as session, session.begin(), deferred_cross_year(session):
+        results: list[RecordResult] = []
+        start = 0
+        while start < len(captures):
+            if not _bare_not_modified(captures[start]):
+                results.append(_record_in(session, blobs, captures[start], stored[start]))
+                start += 1
+                continue
+            end = start
+            while end < len(captures) and _bare_not_modified(captures[end]):
+                end += 1
+            results.extend(record_not_modified(session, captures[start:end]))
+            start = end
+        return results
+
+
+def _bare_not_modified(capture: CaptureInput) -> bool:
+    """A capture answered 304 throughout and not parsed: what it is follows from stored rows alone."""
+    return capture.parse is None and capture.confirmation is None and all(
+        r.status == "not_modified" and r.body is None for r in _resources(capture))
 
 
 def _store_bytes(blobs: Blobs, capture: CaptureInput) -> dict[int, tuple[str, int]]:
@@ -97,21 +102,20 @@ def _resources(capture: CaptureInput) -> list[Resource]:
     return [capture.page, *capture.attachments]
 
 
-def _record(engine: Engine, blobs: Blobs, capture: CaptureInput, stored: dict[int, tuple[str, int]]) -> RecordResult:
-    with Session(writer(engine), expire_on_commit=False) as session, session.begin():
-        return _record_in(session, blobs, capture, stored)
-
-
 def _record_in(session: Session, blobs: Blobs, capture: CaptureInput, stored: dict[int, tuple[str, int]]) -> RecordResult:
     _insert_blobs(session, stored.values())
     shas = {id(r): stored[id(r)][0] if id(r) in stored else _earlier_sha(session, r) for r in _resources(capture)}
-    page_row = _capture_row(capture, capture.page, shas[id(capture.page)], "page", None)
+    content = _content(capture, shas)
+    unchanged = record_unchanged(session, capture, shas, content) if content is not None else None
+    if unchanged is not None:
+        return unchanged
+    page_row = Capture(**capture_values(capture, capture.page, shas[id(capture.page)], "page", None))
     session.add(page_row)
     session.flush()
     for attachment in capture.attachments:
-        session.add(_capture_row(capture, attachment, shas[id(attachment)], "attachment", page_row.id))
+        session.add(Capture(**capture_values(capture, attachment, shas[id(attachment)], "attachment", page_row.id)))
     try:
-        result = _decide(session, blobs, capture, shas, page_row)
+        result = _decide(session, blobs, capture, shas, page_row, content)
     except _Failed as failure:
         result = RecordResult("failed", page_row.id, error=str(failure))
     page_row.outcome = result.outcome
@@ -121,7 +125,16 @@ def _record_in(session: Session, blobs: Blobs, capture: CaptureInput, stored: di
     return result
 
 
-def _decide(session: Session, blobs: Blobs, capture: CaptureInput, shas: dict[int, str | None], page_row: Capture) -> RecordResult:
+def _content(capture: CaptureInput, shas: dict[int, str | None]) -> ReportContent | None:
+    """The content of a parsed capture whose bytes are all at hand (else it fails or has none)."""
+    attachment_shas = [shas[id(a)] for a in capture.attachments]
+    if capture.parse is None or shas[id(capture.page)] is None or None in attachment_shas:
+        return None
+    return capture_content(capture, attachment_shas)  # type: ignore[arg-type]
+
+
+def _decide(session: Session, blobs: Blobs, capture: CaptureInput, shas: dict[int, str | None], page_row: Capture,
+            content: ReportContent | None) -> RecordResult:
     page = capture.page
     if page.status in ("blocked", "error"):
         raise _Failed(page.error or f"{page.status} (HTTP {page.http_status})")
@@ -142,18 +155,18 @@ def _decide(session: Session, blobs: Blobs, capture: CaptureInput, shas: dict[in
     report = _report(session, agency, identity, capture.site, seen)
     _touch_url(session, report.id, page.url, seen)
     _upgrade_parses(session, blobs, report, parse.parser_version)
+    assert content is not None  # parsed, and every resource's bytes at hand (checked above)
     attachment_shas = [shas[id(a)] or "" for a in capture.attachments]
-    content = capture_content(capture, attachment_shas)
     versions = list(session.scalars(sa.select(Version).where(Version.report_id == report.id).order_by(Version.version_no.desc())))
     if capture.confirmation is not None and content.page_text:
         second = capture_content(capture, attachment_shas, capture.confirmation)
         stored = stored_content(session, versions[0]).texts() if versions else []
         learn_varying(session, capture.site, varying_paragraphs(content.texts(), second.texts(), stored))
-    is_chrome = load_chrome(session, capture.site).is_chrome
-    key = content_key(content, is_chrome)
-    same = next((v for v in versions if content_key(stored_content(session, v), is_chrome) == key), None)
+    same, key = _same_content(session, capture.site, content, versions)
     if same is not None and same is versions[0]:
         same.last_seen = later(same.last_seen, seen)
+        if same.content_key != key:
+            _rekey(session, same, key)
         note_seen(session, report.id, seen, same.id, capture.run_id)
         return RecordResult("unchanged", page_row.id, report.id, same.id, same.version_no, parse.error)
 
@@ -197,21 +210,50 @@ def _decide(session: Session, blobs: Blobs, capture: CaptureInput, shas: dict[in
     return RecordResult(outcome, page_row.id, report.id, version.id, version.version_no, parse.error, significance)
 
 
+def _same_content(session: Session, site: str, content: ReportContent, versions: list[Version]) -> tuple[Version | None, str]:
+    """The newest version whose content is the capture's under the site's chrome, and the capture's key.
+
+    The latest version is compared first, under what is known of the chrome of its paragraphs
+    and the capture's; the older ones (read only when it differs) under the chrome of all.
+    """
+    asked: set[str] = set()
+    chrome: frozenset[str] = frozenset()
+    key = ""
+    for chunk in [c for c in (versions[:1], versions[1:]) if c] or [[]]:
+        contents = [stored_content(session, v) for v in chunk]
+        texts = _judged_texts([content, *contents]) - asked
+        chrome |= load_chrome(session, site, texts).chrome
+        asked |= texts
+        is_chrome = chrome.__contains__
+        key = content_key(content, is_chrome)
+        same = next((v for v, c in zip(chunk, contents) if content_key(c, is_chrome) == key), None)
+        if same is not None:
+            return same, key
+    return None, key
+
+
+def _judged_texts(contents: list[ReportContent]) -> set[str]:
+    """The paragraphs whose being chrome matters: those of contents that are a page's own text."""
+    return {text for c in contents if c.page_text for text in c.texts()}
+
+
+def _rekey(session: Session, version: Version, key: str) -> None:
+    """Store the latest version's key as computed today, so that the next capture of the same
+    content is found unchanged by its key alone (``storage.unchanged``). A key another version
+    of the report holds (two contents alike under chrome learned since) stays as it was."""
+    session.flush()
+    others = sa.select(Version.id).where(Version.report_id == version.report_id, Version.content_key == key)
+    session.connection().execute(
+        sa.update(Version.__table__).where(Version.id == version.id, ~sa.exists(others)).values(content_key=key))
+    session.expire(version, ["content_key"])
+
+
 def _revert_key(key: str, number: int) -> str:
     return hashlib.sha256(f"{key}:reverted:{number}".encode("ascii")).hexdigest()
 
 
 def _region(parse: ParseOutcome) -> str | None:
     return (parse.hints.region if parse.hints else None) or ((parse.report or {}).get("metadata") or {}).get("region")
-
-
-def capture_content(capture: CaptureInput, attachment_shas: list[str], parse: ParseOutcome | None = None) -> ReportContent:
-    """The content of a capture's parse (or of another parse of it, such as its confirmation)."""
-    parse = parse or capture.parse
-    assert parse is not None
-    report = parse.report if parse.error is None else None
-    page_text = (parse.document_url or capture.page.url) == capture.page.url
-    return report_content(report, attachment_shas, page_text=page_text, unparsed=parse.fingerprint if report is None else None)
 
 
 def stored_content(session: Session, version: Version) -> ReportContent:
@@ -244,7 +286,7 @@ def confirmation_needed(session: Session, capture: CaptureInput) -> bool:
         return True
     # The capture's attachments are not fetched yet: compare like with like.
     old = replace(stored_content(session, latest), attachments=())
-    return only_text_differs(content, old, load_chrome(session, capture.site).is_chrome)
+    return only_text_differs(content, old, load_chrome(session, capture.site, _judged_texts([content, old])).is_chrome)
 
 
 def _upgrade_parses(session: Session, blobs: Blobs, report: Report, parser_version: str) -> None:
@@ -286,8 +328,12 @@ def _insert_blobs(session: Session, blobs: Iterable[tuple[str, int]]) -> None:
     if not rows:
         return
     dialect = session.get_bind().dialect.name
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Blob)
-    session.execute(insert.on_conflict_do_nothing(index_elements=["sha256"]), rows)
+    session.connection().execute(_NEW_BLOBS[dialect], rows)
+
+
+# Built once (Core, not the ORM's bulk insert): every capture with bytes runs one.
+_NEW_BLOBS = {name: dialect.insert(Blob.__table__).on_conflict_do_nothing(index_elements=["sha256"])
+              for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
 
 
 def _earlier_sha(session: Session, resource: Resource) -> str | None:
@@ -298,16 +344,6 @@ def _earlier_sha(session: Session, resource: Resource) -> str | None:
         sa.select(Capture.sha256).where(Capture.url == resource.url, Capture.sha256.is_not(None))
         .order_by(Capture.fetched_at.desc(), Capture.id.desc()).limit(1)
     ).first()
-
-
-def _capture_row(capture: CaptureInput, resource: Resource, sha: str | None, role: str, page_id: int | None) -> Capture:
-    return Capture(
-        run_id=capture.run_id, site=capture.site, role=role, page_capture_id=page_id, url=resource.url,
-        fetched_at=as_utc(resource.fetched_at), http_status=resource.http_status, status=resource.status,
-        error=resource.error, etag=resource.etag, last_modified=resource.last_modified,
-        content_type=resource.content_type, sha256=sha,
-        listing_title=capture.listing_title if role == "page" else None,
-    )
 
 
 def _report(session: Session, agency: Agency, identity: ReportIdentity, site: str, seen: datetime) -> Report:

@@ -30,6 +30,7 @@ from storage.db import retrying, writer
 from storage.models import Capture, Report, Version, VersionAttachment
 from storage.parse_rows import apply_parse
 from storage.events import add_event
+from storage.fingerprint import retired_key
 
 
 @dataclass
@@ -84,6 +85,9 @@ def reparse_in_place(session: Session, blobs: Blobs, version: Version) -> tuple[
     now = utcnow()
     apply_parse(session, version, output, error, parser_version, now)
     if changed:
+        # The stored content key describes the old parse: leave one no content has, so that
+        # recording compares with the new parse (storage.unchanged, storage.record._rekey).
+        version.content_key = retired_key(f"{version.id}:{parser_version}:{now.isoformat()}")
         _refresh_changes(session, version)
         refresh_cross_year(session, report)
         add_event(session, report.id, "parser_upgrade", now, version_id=version.id,

@@ -1,0 +1,325 @@
+"""Recording benchmark: CPU per new version, per unchanged capture and per 304 capture,
+at archive sizes of 0, 10,000 and 100,000 versions, on SQLite and on PostgreSQL.
+
+Captures go through ``Archive.record_many`` in batches of the crawl's record pipeline, as
+a crawl's writer records them. At each size three kinds are recorded: new versions (the
+five versions of fresh reports, ``benchmarks.captures``), unchanged captures (the latest
+version of those reports fetched again, same bytes and parse) and not-modified captures
+(the same pages answering 304: no bytes, no parse). The archive grows between sizes by
+copying the first size's reports with the rows recording looks up (reports, versions,
+captures, URLs, agencies, page paragraphs) through INSERT ... SELECT under shifted ids, so
+recording 100,000 versions one by one is not what the benchmark spends its time on. The
+copies carry no parse rows (cells, sections, findings, report JSON), which recording only
+appends to.
+
+CPU is this process's (``time.process_time``); on PostgreSQL the server's CPU for our
+connections is read from /proc and reported beside it (same machine). Targets (issue 15):
+<= 3 ms CPU per new version, <= 0.3 ms per unchanged or not-modified capture. Ratios are to
+a floor measured in the same run on the same database: one batched Core INSERT of one
+capture-sized row per capture.
+
+    .venv/bin/python benchmarks/record.py [--quick] [--db sqlite|postgresql|both] [--pg-url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import resource
+import shutil
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+import sqlalchemy as sa  # noqa: E402
+
+from benchmarks.captures import VERSIONS_PER_REPORT, Seed, not_modified, seeds, variation  # noqa: E402
+from harvester.pipelines.record import BATCH_SIZE  # noqa: E402
+from storage.archive import Archive  # noqa: E402
+from storage.capture import CaptureInput  # noqa: E402
+
+SIZES = (0, 10_000, 100_000)
+QUICK_SIZES = (0, 1_000, 5_000)
+TARGET_NEW_MS = 3.0
+TARGET_UNCHANGED_MS = 0.3
+PG_URL = os.environ.get("HARVESTER_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+DAY = 24 * 60
+# Each size records reports of its own: far apart ranges of capture numbers.
+RANGE = 10_000_000
+
+
+def peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+class ServerCpu:
+    """CPU seconds of the PostgreSQL backends serving this benchmark's connections (0 on SQLite)."""
+
+    def __init__(self, engine: sa.Engine, application: str | None) -> None:
+        self.engine = engine
+        self.application = application
+        self.tick = os.sysconf("SC_CLK_TCK")
+
+    def seconds(self) -> float:
+        if self.application is None:
+            return 0.0
+        with self.engine.connect() as conn:
+            pids = conn.execute(sa.text("SELECT pid FROM pg_stat_activity WHERE application_name = :a"),
+                                {"a": self.application}).scalars().all()
+        total = 0
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / self.tick
+
+
+@dataclass
+class Meter:
+    server: ServerCpu
+
+    @contextmanager
+    def measure(self, count: int, into: dict[str, Any]) -> Iterator[None]:
+        wall, cpu, server = time.perf_counter(), time.process_time(), self.server.seconds()
+        yield
+        cpu_ms = (time.process_time() - cpu) * 1000 / count
+        into.update(captures=count, cpu_ms=round(cpu_ms, 3), wall_ms=round((time.perf_counter() - wall) * 1000 / count, 3))
+        if self.server.application is not None:
+            into["server_cpu_ms"] = round((self.server.seconds() - server) * 1000 / count, 3)
+
+
+def record_in_batches(archive: Archive, captures: list[CaptureInput]) -> Counter[str]:
+    outcomes: Counter[str] = Counter()
+    for start in range(0, len(captures), BATCH_SIZE):
+        outcomes.update(r.outcome for r in archive.record_many(captures[start:start + BATCH_SIZE]))
+    return outcomes
+
+
+def floor_ms(archive: Archive, meter: Meter, rows: int) -> float:
+    """CPU per row of a batched Core INSERT of capture-sized rows, a batch per transaction."""
+    table = sa.Table(f"bench_floor_{uuid.uuid4().hex[:8]}", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True),
+                     sa.Column("url", sa.Text), sa.Column("fetched_at", sa.DateTime(timezone=True)), sa.Column("sha256", sa.String(64)))
+    table.create(archive.engine)
+    now = datetime.now(timezone.utc)
+    figures: dict[str, Any] = {}
+    with meter.measure(rows, figures):
+        for start in range(0, rows, BATCH_SIZE):
+            with archive.engine.begin() as conn:
+                conn.execute(table.insert(), [{"url": f"http://bench.test/floor/{i}", "fetched_at": now, "sha256": "0" * 64}
+                                              for i in range(start, min(rows, start + BATCH_SIZE))])
+    table.drop(archive.engine)
+    return figures["cpu_ms"] + figures.get("server_cpu_ms", 0.0)
+
+
+def judged(figures: dict[str, Any], target: float, floor: float) -> dict[str, Any]:
+    cpu = figures["cpu_ms"]
+    return {**figures, "target_cpu_ms": target, "meets_target": cpu <= target,
+            "ratio_to_floor": round((cpu + figures.get("server_cpu_ms", 0.0)) / floor, 1) if floor else None}
+
+
+def record_phase(archive: Archive, meter: Meter, bases: list[Seed], first: int, versions: int, floor: float,
+                 profile: cProfile.Profile | None = None) -> dict[str, Any]:
+    """New versions of fresh reports, then the latest of each again unchanged, then answering 304."""
+    run_id = archive.start_run("bench")
+    new = [variation(bases, n) for n in range(first, first + versions)]
+    latest = [n for n in range(first, first + versions) if n % VERSIONS_PER_REPORT == VERSIONS_PER_REPORT - 1]
+    again = [variation(bases, n, minutes=DAY) for n in latest]
+    unmodified = [not_modified(capture, minutes=2 * DAY) for capture in again]
+    for capture in (*new, *again, *unmodified):
+        capture.run_id = run_id
+    result: dict[str, Any] = {}
+    for name, captures, expected, target in (("new_version", new, {"new_report", "new_version"}, TARGET_NEW_MS),
+                                             ("unchanged", again, {"unchanged"}, TARGET_UNCHANGED_MS),
+                                             ("not_modified", unmodified, {"unchanged"}, TARGET_UNCHANGED_MS)):
+        figures: dict[str, Any] = {}
+        with meter.measure(len(captures), figures):
+            if profile is not None:
+                profile.enable()
+            outcomes = record_in_batches(archive, captures)
+            if profile is not None:
+                profile.disable()
+        if set(outcomes) != expected:
+            raise SystemExit(f"{name}: expected only {sorted(expected)}, recorded {dict(outcomes)}")
+        result[name] = judged({**figures, "outcomes": dict(outcomes)}, target, floor)
+    archive.finish_run(run_id, "ok", {})
+    return result
+
+
+# Columns holding the id of a row of another table (no foreign key declared for some).
+REFERENCES = {
+    "agency_id": "agencies", "report_id": "reports", "latest_version_id": "versions", "version_id": "versions",
+    "previous_version_id": "versions", "page_capture_id": "captures",
+}
+# Columns that must stay unique (or that lookups go by): a copy's own value.
+SUFFIXED = {"agencies": ("key",), "agency_aliases": ("alias",), "reports": ("agency_key", "agency"),
+            "report_urls": ("url",), "versions": ("page_url", "document_url"), "captures": ("url",)}
+# What recording looks up or appends to with an index to maintain. A copy's parse rows (cells,
+# sections, findings, report JSON: some 220 rows and 20 KB a version) are left out: recording
+# only appends to them, and copying them made 100,000 versions take an hour and 9 GB.
+COPIED = ("agencies", "agency_aliases", "reports", "report_urls", "versions", "version_attachments", "captures",
+          "page_units", "report_events")
+EMPTIED = {"versions": ("report_json",)}
+WITH_ID = ("agencies", "reports", "report_urls", "versions", "captures", "findings", "report_events")
+
+
+def _copy_statement(table: sa.Table) -> tuple[str, str]:
+    """INSERT ... SELECT of the table's base rows under shifted ids; (statement, the column choosing base rows)."""
+    exprs, chooser = [], None
+    for column in table.columns:
+        name = column.name
+        if name == "id":
+            exprs.append(f"id + :off_{table.name}")
+            chooser = chooser or (name, table.name)
+        elif name in REFERENCES:
+            exprs.append(f"{name} + :off_{REFERENCES[name]}")
+            chooser = chooser or (name, REFERENCES[name])
+        elif name in SUFFIXED.get(table.name, ()):
+            exprs.append(f"{name} || :suffix")
+        elif name in EMPTIED.get(table.name, ()):
+            exprs.append("NULL")
+        else:
+            exprs.append(name)
+    assert chooser is not None, table.name
+    column, owner = chooser
+    columns = ", ".join(c.name for c in table.columns)
+    return (f"INSERT INTO {table.name} ({columns}) SELECT {', '.join(exprs)} FROM {table.name} "
+            f"WHERE {column} <= :base_{owner}"), owner
+
+
+def grow(archive: Archive, base: dict[str, int], target: int) -> dict[str, Any]:
+    """Copy the base reports (ids up to ``base``) until the archive holds ``target`` versions."""
+    started = time.perf_counter()
+    metadata = sa.MetaData()
+    metadata.reflect(archive.engine, only=COPIED)
+    statements = [_copy_statement(metadata.tables[name]) for name in COPIED]
+    copies = 0
+    while True:
+        with archive.engine.begin() as conn:
+            count = conn.execute(sa.text("SELECT count(*) FROM versions")).scalar_one()
+            if count + base["versions_count"] > target:
+                break
+            values: dict[str, Any] = {"suffix": f"#{uuid.uuid4().hex[:8]}"}
+            for name in WITH_ID:
+                values[f"off_{name}"] = conn.execute(sa.text(f"SELECT coalesce(max(id), 0) FROM {name}")).scalar_one()
+                values[f"base_{name}"] = base[name]
+            for statement, _ in statements:
+                conn.execute(sa.text(statement), values)
+        copies += 1
+    with archive.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            for name in WITH_ID:
+                conn.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                                     f"(SELECT coalesce(max(id), 1) FROM {name}))"))
+    _analyze(archive)
+    return {"copies": copies, "versions": count, "seconds": round(time.perf_counter() - started, 1)}
+
+
+def _analyze(archive: Archive) -> None:
+    """Fresh planner statistics, as autovacuum / ``PRAGMA optimize`` keep them in a living archive."""
+    if archive.engine.dialect.name == "sqlite":
+        with archive.engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
+        return
+    with archive.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("ANALYZE")
+
+
+def base_ids(archive: Archive) -> dict[str, int]:
+    with archive.engine.connect() as conn:
+        ids = {name: conn.execute(sa.text(f"SELECT coalesce(max(id), 0) FROM {name}")).scalar_one() for name in WITH_ID}
+        ids["versions_count"] = conn.execute(sa.text("SELECT count(*) FROM versions")).scalar_one()
+    return ids
+
+
+@contextmanager
+def database(kind: str, workdir: Path, pg_url: str) -> Iterator[tuple[str, str | None]]:
+    """A fresh, empty database of ``kind``: (URL, PostgreSQL application name or None)."""
+    if kind == "sqlite":
+        yield f"sqlite:///{workdir / 'archive.sqlite3'}", None
+        return
+    schema = f"bench_record_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(pg_url)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{pg_url}?options=-csearch_path%3D{schema}&application_name={schema}", schema
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def run_backend(kind: str, sizes: tuple[int, ...], versions: int, bases: list[Seed], pg_url: str,
+                profile: cProfile.Profile | None = None) -> dict[str, Any]:
+    workdir = Path(tempfile.mkdtemp(prefix="bench-record-"))
+    result: dict[str, Any] = {}
+    try:
+        with database(kind, workdir, pg_url) as (url, application):
+            archive = Archive.open(url, workdir)
+            meter = Meter(ServerCpu(archive.engine, application))
+            floor = floor_ms(archive, meter, 2000)
+            result["floor_cpu_ms_per_row"] = round(floor, 4)
+            base: dict[str, int] | None = None
+            for index, size in enumerate(sizes):
+                phase: dict[str, Any] = {}
+                if base is not None:
+                    phase["grown"] = grow(archive, base, size)
+                phase.update(record_phase(archive, meter, bases, index * RANGE, versions, floor, profile))
+                phase["peak_rss_mb"] = peak_rss_mb()
+                result[f"at_{size}_versions"] = phase
+                if base is None:
+                    base = base_ids(archive)
+            archive.close()
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help=f"sizes {QUICK_SIZES} and fewer captures per size")
+    parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument("--pg-url", default=PG_URL, help="a PostgreSQL database to make a scratch schema in")
+    parser.add_argument("--versions", type=int, help="new versions recorded per size (default 1000, quick 250)")
+    parser.add_argument("--profile", type=Path, help="write cProfile statistics of the recording calls here "
+                        "(for finding what to speed up; the figures then include the profiler's cost)")
+    args = parser.parse_args()
+    sizes = QUICK_SIZES if args.quick else SIZES
+    versions = args.versions or (250 if args.quick else 1000)
+    started = time.perf_counter()
+    bases = seeds()
+    result: dict[str, Any] = {"sizes": list(sizes), "new_versions_per_size": versions, "batch_size": BATCH_SIZE,
+                              "targets_cpu_ms": {"new_version": TARGET_NEW_MS, "unchanged": TARGET_UNCHANGED_MS,
+                                                 "not_modified": TARGET_UNCHANGED_MS}}
+    profile = cProfile.Profile() if args.profile else None
+    for kind in ("sqlite", "postgresql") if args.db == "both" else (args.db,):
+        result[kind] = run_backend(kind, sizes, versions, bases, args.pg_url, profile)
+    if profile is not None:
+        profile.dump_stats(args.profile)
+    result["all_meet_targets"] = all(
+        figures["meets_target"] for kind in ("sqlite", "postgresql") if kind in result
+        for key, phase in result[kind].items() if key.startswith("at_")
+        for name, figures in phase.items() if isinstance(figures, dict) and "meets_target" in figures)
+    result["total_seconds"] = round(time.perf_counter() - started, 1)
+    result["peak_rss_mb"] = peak_rss_mb()
+    json.dump(result, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()
