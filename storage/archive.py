@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -24,6 +25,8 @@ from storage.migrate import ensure_current
 from storage.models import Capture, Run
 from storage.events import mark_withdrawals
 from storage.record import RecordResult, confirmation_needed, record_capture, record_captures
+
+T = TypeVar("T")
 
 RUN_KINDS = ("crawl", "scheduled")
 
@@ -81,10 +84,19 @@ class Archive:
         """Record captures in order, in one transaction where possible (see ``record_captures``)."""
         return record_captures(self.engine, self.blobs, captures)
 
+    def _read(self, query: Callable[[Session], T]) -> T:
+        """A read a crawl needs in order to go on: through a restart of the database it waits
+        and asks again, as writes do (``retrying``), rather than failing the item."""
+
+        def attempt() -> T:
+            with self.session() as session:
+                return query(session)
+
+        return retrying(attempt)
+
     def confirmation_needed(self, capture: CaptureInput) -> bool:
         """Whether to fetch the capture's page once more and attach its parse as ``confirmation``."""
-        with self.session() as session:
-            return confirmation_needed(session, capture)
+        return self._read(lambda session: confirmation_needed(session, capture))
 
     def mark_withdrawals(self, run_id: int) -> list[int]:
         """After a crawl that read every list page of its site: the reports it found gone (ids)."""
@@ -96,24 +108,22 @@ class Archive:
         return retrying(mark)
 
     def _latest_capture(self, url: str, *columns: Any) -> Any:
-        with self.session() as session:
-            return session.execute(
-                sa.select(*columns)
-                .where(Capture.url == url, Capture.sha256.is_not(None), Capture.status.in_(("ok", "not_modified")))
-                .order_by(Capture.fetched_at.desc(), Capture.id.desc())
-                .limit(1)
-            ).first()
+        return self._read(lambda session: session.execute(
+            sa.select(*columns)
+            .where(Capture.url == url, Capture.sha256.is_not(None), Capture.status.in_(("ok", "not_modified")))
+            .order_by(Capture.fetched_at.desc(), Capture.id.desc())
+            .limit(1)
+        ).first())
 
     def validators(self, url: str) -> tuple[str | None, str | None] | None:
         """ETag and Last-Modified of the newest stored fetch of ``url`` (for a conditional request)."""
-        with self.session() as session:
-            row = session.execute(
-                sa.select(Capture.etag, Capture.last_modified)
-                .where(Capture.url == url, Capture.sha256.is_not(None), Capture.status == "ok")
-                .where(sa.or_(Capture.etag.is_not(None), Capture.last_modified.is_not(None)))
-                .order_by(Capture.fetched_at.desc(), Capture.id.desc())
-                .limit(1)
-            ).first()
+        row = self._read(lambda session: session.execute(
+            sa.select(Capture.etag, Capture.last_modified)
+            .where(Capture.url == url, Capture.sha256.is_not(None), Capture.status == "ok")
+            .where(sa.or_(Capture.etag.is_not(None), Capture.last_modified.is_not(None)))
+            .order_by(Capture.fetched_at.desc(), Capture.id.desc())
+            .limit(1)
+        ).first())
         return (row.etag, row.last_modified) if row else None
 
     def latest_body(self, url: str) -> bytes | None:
@@ -123,7 +133,8 @@ class Archive:
 
     def known_attachments(self, page_url: str) -> list[str]:
         """Attachment URLs of the newest successful capture of a page, in the order listed."""
-        with self.session() as session:
+
+        def query(session: Session) -> list[str]:
             page_id = session.scalars(
                 sa.select(Capture.id)
                 .where(Capture.url == page_url, Capture.role == "page", Capture.outcome != "failed")
@@ -135,6 +146,8 @@ class Archive:
             return list(session.scalars(
                 sa.select(Capture.url).where(Capture.page_capture_id == page_id).order_by(Capture.id)
             ))
+
+        return self._read(query)
 
     # -- crawl runs ------------------------------------------------------------------------
 

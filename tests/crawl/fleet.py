@@ -5,16 +5,18 @@ from __future__ import annotations
 
 import signal
 import subprocess
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import sqlalchemy as sa
 from archive_view import stored_reports
 from conftest import crawl_env, harvester_cmd
 
 REDIS_BASE = "redis://127.0.0.1:6379"
+_LOGS: dict[int, IO[str]] = {}  # each worker's stderr, by pid
 
 
 def fleet_env(data_dir: Path, redis_url: str, **extra: str) -> dict[str, str]:
@@ -29,11 +31,22 @@ def seed(sites: list[str], db_url: str, data_dir: Path, redis_url: str, **extra:
 
 def start_worker(sites: list[str], db_url: str, data_dir: Path, redis_url: str, name: str,
                  **extra: str) -> subprocess.Popen[str]:
-    return subprocess.Popen(
+    # Its log goes to a file, not a pipe: Scrapy logs a failed item whole, and a worker whose
+    # log outgrew a pipe nobody reads before the end would block on writing it and look hung.
+    log = tempfile.TemporaryFile("w+", encoding="utf-8")
+    worker = subprocess.Popen(
         harvester_cmd("worker", *sites, "--exit-when-idle", "--db", db_url),
         env=fleet_env(data_dir, redis_url, HARVESTER_WORKER_NAME=name, **extra),
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.DEVNULL, stderr=log, text=True,
     )
+    _LOGS[worker.pid] = log
+    return worker
+
+
+def worker_log(worker: subprocess.Popen[str]) -> str:
+    log = _LOGS[worker.pid]
+    log.seek(0)
+    return log.read()
 
 
 def finish(workers: list[Any], timeout: float = 240) -> None:
@@ -45,9 +58,9 @@ def finish(workers: list[Any], timeout: float = 240) -> None:
             worker.kill()
             worker.wait()
             # Scrapy's error lines carry whole items: their first 300 characters say enough.
-            errors = [line[:300] for line in worker.stderr.read().splitlines() if "ERROR" in line or "Error:" in line]
+            errors = [line[:300] for line in worker_log(worker).splitlines() if "ERROR" in line or "Error:" in line]
             raise AssertionError("a worker did not finish:\n" + "\n".join(errors[-20:])) from None
-        assert worker.returncode in (0, -signal.SIGKILL), worker.stderr.read()[-3000:]
+        assert worker.returncode in (0, -signal.SIGKILL), worker_log(worker)[-3000:]
 
 
 def assert_every_report_once(manifest: dict[str, Any], db_url: str, portals: list[str] | None = None) -> None:
