@@ -18,6 +18,7 @@ from typing import Any
 
 from parsers import PARSER_VERSION
 from parsers.api import parse_bytes
+from storage.archive import Archive
 from storage.capture import CaptureInput, ParseOutcome, Resource
 from storage.cellnames import named_cells
 
@@ -65,3 +66,13 @@ def not_modified(capture: CaptureInput, *, minutes: int) -> CaptureInput:
     later = Resource(url=page.url, http_status=304, fetched_at=page.fetched_at + timedelta(minutes=minutes),
                      content_type=page.content_type, status="not_modified")
     return CaptureInput(site=capture.site, page=later, run_id=capture.run_id)
+
+
+def analyze(archive: Archive) -> None:
+    """Refresh the planner's statistics, as `PRAGMA optimize` / autovacuum would in a living archive."""
+    if archive.engine.dialect.name == "sqlite":
+        with archive.engine.begin() as conn:
+            conn.exec_driver_sql("ANALYZE")
+        return
+    with archive.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("ANALYZE")

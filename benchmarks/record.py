@@ -46,7 +46,7 @@ sys.path.insert(0, str(REPO))
 
 import sqlalchemy as sa  # noqa: E402
 
-from benchmarks.captures import VERSIONS_PER_REPORT, Seed, not_modified, seeds, variation  # noqa: E402
+from benchmarks.captures import VERSIONS_PER_REPORT, Seed, analyze, not_modified, seeds, variation  # noqa: E402
 from harvester.pipelines.record import BATCH_SIZE  # noqa: E402
 from storage.archive import Archive  # noqa: E402
 from storage.capture import CaptureInput  # noqa: E402
@@ -225,18 +225,8 @@ def grow(archive: Archive, base: dict[str, int], target: int) -> dict[str, Any]:
             for name in WITH_ID:
                 conn.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
                                      f"(SELECT coalesce(max(id), 1) FROM {name}))"))
-    _analyze(archive)
+    analyze(archive)
     return {"copies": copies, "versions": count, "seconds": round(time.perf_counter() - started, 1)}
-
-
-def _analyze(archive: Archive) -> None:
-    """Fresh planner statistics, as autovacuum / ``PRAGMA optimize`` keep them in a living archive."""
-    if archive.engine.dialect.name == "sqlite":
-        with archive.engine.begin() as conn:
-            conn.exec_driver_sql("ANALYZE")
-        return
-    with archive.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql("ANALYZE")
 
 
 def base_ids(archive: Archive) -> dict[str, int]:

@@ -38,7 +38,7 @@ sys.path.insert(0, str(REPO))
 
 import sqlalchemy as sa  # noqa: E402
 
-from benchmarks.captures import VERSIONS_PER_REPORT, seeds, variation  # noqa: E402
+from benchmarks.captures import VERSIONS_PER_REPORT, analyze, seeds, variation  # noqa: E402
 from storage.archive import Archive  # noqa: E402
 from storage.export import write_export  # noqa: E402
 from storage.history import diff_report, report_history, resolve_report  # noqa: E402
@@ -124,16 +124,6 @@ def baseline_lookup_ms(archive: Archive) -> float:
         with archive.engine.connect() as conn:
             return conn.execute(sa.text("SELECT id FROM versions WHERE id = 1")).scalar()
     return timed(lookup, runs=50)
-
-
-def analyze(archive: Archive) -> None:
-    """Refresh the planner's statistics, as `PRAGMA optimize` / autovacuum would in a living archive."""
-    if archive.engine.dialect.name == "sqlite":
-        with archive.engine.begin() as conn:
-            conn.exec_driver_sql("ANALYZE")
-        return
-    with archive.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql("ANALYZE")
 
 
 # Tables hanging off a version, with the columns a copy carries over.
