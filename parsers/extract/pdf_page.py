@@ -8,11 +8,11 @@ one for a duplicate (its fake-bold check) and drops it. A page where pdfium has 
 text object is read again with pdfminer, which is slow and right; fonts embedded by Word
 and WPS exports carry glyph boxes and stay on the fast path.
 
-pdfium is kept from the machine's own fonts: given a CJK system font it substitutes it for
-a non-embedded CJK font, which gives the glyphs boxes (the page then stays on the fast
-path) but costs loading the font file (tens of megabytes) for each document, and a machine
-without one read the same file the other way. Without substitutes every machine reads a
-document the same way, in the same time; the parse gives the same on either path.
+Given a CJK system font, pdfium substitutes it for a non-embedded CJK font, which gives
+the glyphs boxes, so such a page stays on the fast path on a machine with one and takes
+pdfminer's on a machine without; the parse is the same on either path (a test hides the
+fonts to hold this). pdfium keeps the machine's fonts: its font setting holds for the whole
+process, and the web interface renders these PDFs' pages with them.
 
 Coordinates are top-down (``top`` grows down the page) as in pdfplumber, whose
 table-finding functions the table reader uses.
@@ -31,9 +31,6 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from parsers.limits import check
-
-# No system font info: pdfium falls back to its built-in fonts whatever the machine has installed.
-pdfium_c.FPDF_SetSystemFontInfo(None)
 
 _AXIS_SLACK = 1.0  # points a ruling may lean and still count as horizontal/vertical
 _LINE_TOLERANCE = 3.0  # chars whose middles are this close sit on one line, whatever their size

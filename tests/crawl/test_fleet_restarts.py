@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 import sqlalchemy as sa
@@ -61,22 +61,29 @@ def site_run(db_url: str) -> tuple[str, dict[str, Any]]:
     return status, stats
 
 
+def crawl_through_outage(db_url: str, redis_url: str, outage: Callable[[], None], back: Callable[[], None],
+                         env: dict[str, str], data_dir: Path, reports: int) -> list[str]:
+    """Two workers crawl the site; mid-crawl ``outage()`` takes a server away and, after a
+    while with both workers still waiting, ``back()`` restarts it; the workers' logs."""
+    seed([SITE], db_url, data_dir, redis_url, **env)
+    workers = [start_worker([SITE], db_url, data_dir, redis_url, f"w{i}", **env) for i in range(2)]
+    wait_mid_crawl(db_url, reports)
+    outage()
+    time.sleep(OUTAGE_SECONDS)
+    assert all(worker.poll() is None for worker in workers), "a worker stopped when its server went away"
+    back()
+    finish(workers)
+    return [worker_log(worker) for worker in workers]
+
+
 def test_workers_wait_through_a_redis_restart_that_keeps_its_data(slow_site, manifest, postgres_url: str,
                                                                   data_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     server = redis_server(tmp_path, persist=True)
+    reports = len(manifest["portals"][PORTAL]["reports"])
     try:
-        seed([SITE], postgres_url, data_dir, server.url, **slow_site)
-        workers = [start_worker([SITE], postgres_url, data_dir, server.url, f"w{i}", **slow_site) for i in range(2)]
-        reports = len(manifest["portals"][PORTAL]["reports"])
-        wait_mid_crawl(postgres_url, reports)
-        server.kill()
-        time.sleep(OUTAGE_SECONDS)
-        assert all(worker.poll() is None for worker in workers), "a worker stopped when Redis went away"
-        server.start()
-        finish(workers)
+        logs = crawl_through_outage(postgres_url, server.url, server.kill, server.start, slow_site, data_dir, reports)
     finally:
         server.stop()
-    logs = [worker_log(worker) for worker in workers]
     assert any("Redis unreachable" in log for log in logs), [log[-3000:] for log in logs]  # they waited
     assert_every_report_once(manifest, postgres_url, [PORTAL])
     status, stats = site_run(postgres_url)
@@ -115,20 +122,13 @@ def test_workers_wait_through_a_postgresql_restart(slow_site, manifest, own_post
                                                    tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     server = redis_server(tmp_path, persist=True)
     db_url = own_postgres.url
+    reports = len(manifest["portals"][PORTAL]["reports"])
     try:
-        seed([SITE], db_url, data_dir, server.url, **slow_site)
-        workers = [start_worker([SITE], db_url, data_dir, server.url, f"w{i}", **slow_site) for i in range(2)]
-        reports = len(manifest["portals"][PORTAL]["reports"])
-        wait_mid_crawl(db_url, reports)
         # An immediate stop is a crash to PostgreSQL: what was not committed is rolled back.
-        own_postgres.crash()
-        time.sleep(OUTAGE_SECONDS)
-        assert all(worker.poll() is None for worker in workers), "a worker stopped when PostgreSQL went away"
-        own_postgres.start()
-        finish(workers)
+        logs = crawl_through_outage(db_url, server.url, own_postgres.crash, own_postgres.start, slow_site, data_dir,
+                                    reports)
     finally:
         server.stop()
-    logs = [worker_log(worker) for worker in workers]
     assert any("database unreachable" in log for log in logs)  # a write waited
     # Waited, not failed: no item was dropped with an error on the way.
     assert not [line[:2000] for log in logs for line in log.splitlines() if "ERROR" in line or "Error:" in line]
