@@ -179,7 +179,7 @@ def run_check(name: str, *, max_list_pages: int = DEFAULT_LIST_PAGES, max_report
 def _read_documents(check: SiteCheck, site: SiteConfig, captures: list[ReportItem]) -> None:
     """Fill each report with its fetches and with the document that parses as the report,
     parsed here as the crawl's parse step would."""
-    from harvester.pipelines.parse import parse_capture
+    from harvester.pipelines.capture_parse import parse_capture
 
     by_url = {report.url: report for report in check.reports}
     for capture in captures:

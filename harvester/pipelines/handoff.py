@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 
-from harvester.items import ReportItem, Resource
 from harvester.pipelines.archive import archive_for
 from storage.blobs import BlobStore
 
@@ -43,29 +41,3 @@ def handoff_store(crawler: Crawler) -> BlobStore:
             crawler.signals.connect(remove, signal=signals.engine_stopped, weak=False)
         setattr(crawler, _ATTRIBUTE, store)
     return store
-
-
-def resources(item: ReportItem) -> list[Resource]:
-    return [item.page, *item.attachments]
-
-
-def without_bodies(item: ReportItem) -> ReportItem:
-    """``item`` for another process: each body that is in the store (``item.stored``) left out."""
-    def light(position: int, resource: Resource) -> Resource:
-        return replace(resource, body=None) if position in item.stored else resource
-
-    page, *attachments = [light(n, r) for n, r in enumerate(resources(item))]
-    return replace(item, page=page, attachments=attachments)
-
-
-def with_bodies(item: ReportItem, store: BlobStore) -> ReportItem:
-    """``item`` with the bodies ``without_bodies`` left out read back from ``store``."""
-    for position, resource in enumerate(resources(item)):
-        if position in item.stored and resource.body is None:
-            resource.body = store.get(item.stored[position])
-    return item
-
-
-def read_bodies(names: dict[str, str], store: BlobStore) -> dict[str, bytes]:
-    """URL -> bytes for URL -> sha256 names."""
-    return {url: store.get(sha256) for url, sha256 in names.items()}

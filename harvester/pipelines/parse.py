@@ -1,8 +1,5 @@
-"""Parse pipeline: turns a capture's bytes into the ``ParseOutcome`` the archive records.
-
-The page is parsed first; when its body holds no report (no section, no table: the page is
-only a link to the file) the first attachment that parses is the primary document, read with
-the page's metadata as hints. A document that cannot be parsed keeps its error; the crawl goes on.
+"""Parse pipeline: sends each capture with something new to a parse worker process
+(``capture_parse`` is what the worker runs) and puts its ``ParseOutcome`` on the item.
 
 Parsing runs in worker processes under limits (see ``workers``). Whatever goes wrong (a
 ParseError, any other exception of the parser, a worker killed by a limit or its deadline),
@@ -15,147 +12,17 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
-from pathlib import Path
 
 from scrapy.crawler import Crawler
 
 from harvester.crawl import count
-from harvester.items import ParseOutcome, ReportItem, Resource
+from harvester.items import ParseOutcome, ReportItem
 from harvester.pipelines.archive import archive_for
-from harvester.pipelines.handoff import handoff_store, read_bodies, resources, without_bodies
-from harvester.pipelines.record import Storable, storable
-from harvester.pipelines.workers import WorkerFailed, WorkerLimits, WorkerPool, describe
-from harvester.siteconfig import SiteConfig
-from harvester.spiders.reportpage import attachment_name
+from harvester.pipelines.bodies import resources, without_bodies
+from harvester.pipelines.capture_parse import ParseRun, needs_parse, parse_stored
+from harvester.pipelines.handoff import handoff_store
+from harvester.pipelines.workers import WorkerFailed, WorkerLimits, WorkerPool
 from parsers import PARSER_VERSION
-from parsers.api import parse_bytes
-from parsers.document import Document
-from parsers.errors import ParseError
-from parsers.extract.page_images import fetched_pictures, images_by_src
-from parsers.hints import ReportHints
-from parsers.report import Report
-from parsers.title import parse_report_title
-from storage.blobs import BlobStore
-
-def hints_for(capture: ReportItem, site: SiteConfig) -> ReportHints:
-    info = parse_report_title(capture.listing_title or "")
-    return ReportHints(
-        agency=(info.agency if info else None) or site.agency,
-        region=site.region,
-        year=info.year if info else None,
-        title=capture.listing_title,
-        publish_date=capture.listing_date,
-        source_url=capture.page.url,
-    )
-
-
-def _has_report(report: Report | None) -> bool:
-    return report is not None and bool(
-        report.sections or report.active_disclosure or report.applications or report.appeals
-    )
-
-
-@dataclass
-class ParseRun:
-    outcome: ParseOutcome
-    crashed: bool = False  # the parser raised something other than ParseError
-
-
-@dataclass
-class _Parsed:
-    doc: Document | None
-    report: Report | None
-    error: str | None = None
-    crashed: bool = False
-
-
-def _parse(resource: Resource, body: bytes, hints: ReportHints, images: dict[str, bytes] | None = None) -> _Parsed:
-    try:
-        doc, report = parse_bytes(body, filename=attachment_name(resource.url) or resource.url,
-                                  content_type=resource.content_type, hints=hints, images=images)
-    except ParseError as exc:
-        return _Parsed(None, None, str(exc))
-    except Exception as exc:  # a parser bug or a limit (RecursionError, MemoryError): the capture stays
-        return _Parsed(None, None, f"parser failed: {describe(exc)}", crashed=True)
-    return _Parsed(doc, report)
-
-
-def parse_capture(capture: ReportItem, site: SiteConfig, bodies: dict[str, bytes]) -> ParseOutcome:
-    """The parser's word on a capture; ``bodies`` maps each fetched URL to its bytes (stored
-    bytes for 304 answers)."""
-    return parse_capture_run(capture, site, bodies).outcome
-
-
-def parse_capture_run(capture: ReportItem, site: SiteConfig, bodies: dict[str, bytes]) -> ParseRun:
-    """``parse_capture``, also telling whether the parser crashed on the way."""
-    page = capture.page
-    page_body = bodies[page.url]
-    hints = hints_for(capture, site)
-    # Pictures of the page's body were fetched with the capture: they are read with the
-    # page, never tried as a document of their own.
-    pictures = fetched_pictures(page_body, page.url, {a.url: bodies[a.url] for a in capture.attachments if a.url in bodies},
-                                page.content_type)
-    picture_urls = {picture.url for picture in pictures}
-    parsed = _parse(page, page_body, hints, images_by_src(pictures))
-    crashed = parsed.crashed
-    page_doc, report, error = parsed.doc, parsed.report, parsed.error
-    fingerprint = page_doc.fingerprint() if page_doc else hashlib.sha256(page_body).hexdigest()
-    document_url, used_hints = page.url, hints
-    if not _has_report(report):
-        # The page is only a link: the first attachment holding a report is the document,
-        # else the first attachment at all (its error or empty report is the record).
-        attachment_hints = replace(
-            hints,
-            page_meta=dict(page_doc.page_meta) if page_doc else {},
-            title=hints.title or (page_doc.page_title if page_doc else None),
-        )
-        first = None
-        for attachment in capture.attachments:
-            body = bodies.get(attachment.url)
-            if body is None or attachment.url in picture_urls:
-                continue
-            attempt = _parse(attachment, body, attachment_hints)
-            crashed = crashed or attempt.crashed
-            found, problem = attempt.report, attempt.error
-            candidate = (attachment.url, found, problem and f"{attachment_name(attachment.url) or attachment.url}: {problem}")
-            first = first or candidate
-            if _has_report(found):
-                first = candidate
-                # The page only wraps the report: its text (a header's clock, a visit
-                # counter the body finder took in) must not make versions; the report does.
-                fingerprint = attempt.doc.fingerprint()
-                break
-        if first is not None:
-            (document_url, report, error), used_hints = first, attachment_hints
-    outcome = ParseOutcome(
-        report=report.to_dict() if report else None,
-        error=error,
-        parser_version=PARSER_VERSION,
-        fingerprint=fingerprint,
-        document_url=document_url,
-        hints=used_hints,
-    )
-    return ParseRun(outcome, crashed)
-
-
-def needs_parse(capture: ReportItem) -> bool:
-    """Only a capture with something new is parsed: a blocked or failed page has nothing, and
-    a 304 page whose attachments are all 304 (or absent) is known already."""
-    if capture.page.status == "ok":
-        return True
-    return capture.page.status == "not_modified" and any(a.status == "ok" for a in capture.attachments)
-
-
-def parse_stored(capture: ReportItem, site: SiteConfig, names: dict[str, str], store: Path,
-                 inline: dict[str, bytes]) -> ParseRun:
-    """``parse_capture_run`` where the bodies are: by sha256 name in the hand-off store at
-    ``store`` (see ``handoff``), or ``inline``. The report comes back cleaned for the archive
-    (``record.storable``) here, beside the other workers, rather than in the crawl process."""
-    run = parse_capture_run(capture, site, {**read_bodies(names, BlobStore(store)), **inline})
-    if run.outcome.report is not None:
-        run.outcome.report = Storable(storable(run.outcome.report))
-    return run
 
 
 class ParsePipeline:

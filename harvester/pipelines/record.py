@@ -11,9 +11,8 @@ one, a capture that fails on its own being recorded again without its parse, wit
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Awaitable, Callable
-from dataclasses import fields, is_dataclass, replace
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -26,8 +25,10 @@ from harvester.distributed.runs import current_run
 from harvester.items import ParseOutcome, ReportItem
 from harvester.pipelines.archive import archive_for
 from harvester.pipelines.batching import Batcher
-from harvester.pipelines.handoff import handoff_store, with_bodies, without_bodies
+from harvester.pipelines.bodies import with_bodies, without_bodies
+from harvester.pipelines.handoff import handoff_store
 from harvester.pipelines.offload import Offload
+from harvester.pipelines.storable import storable
 from harvester.pipelines.workers import describe
 from harvester.spiders.reports import LIST_FAILED_STAT
 from parsers import PARSER_VERSION
@@ -42,30 +43,6 @@ BATCH_DELAY = 0.02
 OUTCOME_STATS = {"new_report": "new_reports", "new_version": "new_versions", "unchanged": "unchanged", "failed": "failed"}
 
 _worker_archive: Archive | None = None  # the archive of a record worker process
-# Lone surrogates (from decoders that keep bad bytes) cannot be encoded for any database;
-# PostgreSQL refuses NUL in text and JSON.
-_UNSTORABLE = re.compile("[\ud800-\udfff\x00]")
-
-
-class Storable(dict):  # type: ignore[type-arg]
-    """A dict ``storable`` has cleaned already: a parse worker cleans the report it made, so
-    the crawl process does not walk every cell of it again."""
-
-
-def storable(value: Any) -> Any:
-    """``value`` (a capture and everything in it) with unstorable characters of its text
-    replaced by U+FFFD; bytes, numbers and dates as they are."""
-    if isinstance(value, Storable):
-        return value
-    if isinstance(value, str):
-        return value if value.isascii() and "\x00" not in value else _UNSTORABLE.sub("\ufffd", value)
-    if isinstance(value, dict):
-        return {storable(key): storable(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [storable(item) for item in value]
-    if is_dataclass(value) and not isinstance(value, type):
-        return replace(value, **{f.name: storable(getattr(value, f.name)) for f in fields(value) if f.init})
-    return value
 
 
 Write = Callable[[list[ReportItem]], Awaitable[list[RecordResult]]]

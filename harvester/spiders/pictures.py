@@ -4,7 +4,7 @@ which of the fetched ones it keeps.
 A report whose tables the editor pasted as pictures has its numbers only in those pictures,
 so they belong to the capture like attachments do: fetched conditionally, stored as the
 version's attachments (a changed picture is a new version, an unchanged one is not) and
-handed to the parser as ``images=`` (``harvester.pipelines.parse``). Only pictures in the
+handed to the parser as ``images=`` (``harvester.pipelines.capture_parse``). Only pictures in the
 report's body on the crawl's own hosts are fetched, at most ``HARVESTER_TABLE_PICTURES`` per
 page and ``HARVESTER_TABLE_PICTURE_BYTES`` each; icons and logos are skipped by their size.
 """

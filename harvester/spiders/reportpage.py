@@ -4,30 +4,17 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import urlsplit
 
 from scrapy.http import Response
 
+from harvester.attachments import attachment_name
 from harvester.spiders.links import element_links, html_links
 from storage.capture import CaptureStatus, Resource
 
-ATTACHMENT_EXTENSIONS = (".doc", ".docx", ".pdf", ".wps", ".xls", ".xlsx", ".rtf")
 # Frames that carry site furniture rather than a report body.
 _FURNITURE = re.compile(r"head|foot|nav|menu|top|bottom|tianqi|weather|share|search|login|count|visit|banner", re.I)
 _DOWNLOAD_SCRIPT = re.compile(r"downfile\.jsp|download\.jsp|/download/", re.I)
-
-
-def attachment_name(url: str) -> str | None:
-    """The file name an attachment URL stands for (``downfile.jsp?filename=HEX.docx`` included)."""
-    parts = urlsplit(url)
-    path = unquote(parts.path)
-    if path.lower().endswith(ATTACHMENT_EXTENSIONS):
-        return path.rsplit("/", 1)[-1]
-    for values in parse_qs(parts.query).values():
-        for value in values:
-            if value.lower().endswith(ATTACHMENT_EXTENSIONS):
-                return value.rsplit("/", 1)[-1]
-    return None
 
 
 def is_attachment_url(url: str) -> bool:

@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from harvester.items import ReportItem, Resource
-from harvester.pipelines.handoff import with_bodies, without_bodies
-from harvester.pipelines.parse import parse_capture, parse_stored
-from harvester.pipelines.record import Storable
+from harvester.pipelines.bodies import with_bodies, without_bodies
+from harvester.pipelines.capture_parse import parse_capture, parse_stored
+from harvester.pipelines.storable import Storable
 from harvester.pipelines.workers import WorkerLimits, WorkerPool
 from storage.blobs import BlobStore
 from tests.crawl.test_parse_pipeline import DOCUMENTS, SITE

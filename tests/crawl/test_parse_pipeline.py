@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from harvester.items import ReportItem, Resource
-from harvester.pipelines.parse import needs_parse, parse_capture
+from harvester.pipelines.capture_parse import needs_parse, parse_capture
 from harvester.siteconfig import SiteConfig
 
 DOCUMENTS = Path(__file__).resolve().parents[2] / "fixtures" / "documents"

@@ -13,7 +13,7 @@ import pytest
 
 from harvester.items import ReportItem, Resource
 from harvester.pipelines import parse as parse_module
-from harvester.pipelines.parse import parse_capture_run
+from harvester.pipelines.capture_parse import parse_capture_run
 from harvester.pipelines.workers import WorkerFailed, WorkerLimits, WorkerPool
 from tests.crawl import worker_jobs
 from tests.crawl.archive_view import captures, stored_reports

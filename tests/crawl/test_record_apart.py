@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from harvester.pipelines.record import record_apart, storable
+from harvester.pipelines.record import record_apart
+from harvester.pipelines.storable import storable
 from storage.archive import Archive
 from storage.models import Capture
 from tests.storage.conftest import SEED_ZHANGDIAN_2023, SEED_ZIBO, capture_of

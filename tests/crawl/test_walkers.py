@@ -90,7 +90,8 @@ def test_selector_overrides_narrow_the_links() -> None:
 def test_attachment_links_of_a_report_page() -> None:
     from scrapy.http import HtmlResponse
 
-    from harvester.spiders.reportpage import attachment_name, attachment_urls
+    from harvester.attachments import attachment_name
+    from harvester.spiders.reportpage import attachment_urls
 
     body = """<div id="zoom"><p>附件：<a href="/module/download/downfile.jsp?classid=0&amp;filename=6aa6.docx">报告</a></p>
     <p><A HREF='./P020210317.pdf' OLDSRC="/protect/P020210317.pdf">PDF</A> <a href="./P020210317.pdf">again</a></p>

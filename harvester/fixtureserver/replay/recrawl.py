@@ -17,9 +17,9 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from harvester.items import ReportItem, Resource
-from harvester.pipelines.parse import parse_capture
+from harvester.pipelines.capture_parse import parse_capture
 from harvester.siteconfig import SiteConfig
-from harvester.spiders.reportpage import ATTACHMENT_EXTENSIONS
+from harvester.attachments import ATTACHMENT_EXTENSIONS
 from storage.archive import Archive
 from storage.models import Capture
 

@@ -1,0 +1,34 @@
+"""Text every database stores: what the record pipeline writes and parse workers send back.
+
+Lone surrogates (from decoders that keep bad bytes) cannot be encoded for any database, and
+PostgreSQL refuses NUL in text and JSON; both become U+FFFD.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import fields, is_dataclass, replace
+from typing import Any
+
+_UNSTORABLE = re.compile("[\ud800-\udfff\x00]")
+
+
+class Storable(dict):  # type: ignore[type-arg]
+    """A dict ``storable`` has cleaned already: a parse worker cleans the report it made, so
+    the crawl process does not walk every cell of it again."""
+
+
+def storable(value: Any) -> Any:
+    """``value`` (a capture and everything in it) with unstorable characters of its text
+    replaced by U+FFFD; bytes, numbers and dates as they are."""
+    if isinstance(value, Storable):
+        return value
+    if isinstance(value, str):
+        return value if value.isascii() and "\x00" not in value else _UNSTORABLE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {storable(key): storable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [storable(item) for item in value]
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(value, **{f.name: storable(getattr(value, f.name)) for f in fields(value) if f.init})
+    return value
