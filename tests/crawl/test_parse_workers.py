@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import pytest
 
 from harvester.items import ReportItem, Resource
-from harvester.pipelines import parse as parse_module
+from harvester.pipelines import capture_parse as parse_module
 from harvester.pipelines.capture_parse import parse_capture_run
 from harvester.pipelines.workers import WorkerFailed, WorkerLimits, WorkerPool
 from tests.crawl import worker_jobs
