@@ -1,7 +1,7 @@
 """Coverage-guided fuzzing of each extractor for a bounded time (atheris; hypothesis where it is missing).
 
-Each target runs in its own process for FUZZ_SECONDS (default 10; 7 targets stay under two
-minutes), so a crash in native code is a failed test, not a dead test run. A failure
+Each target runs in its own process for FUZZ_SECONDS (default 6; 7 targets stay near one
+minute), so a crash in native code is a failed test, not a dead test run. A failure
 prints the runner's report; the input that broke the extractor is left as ``crash-…`` in
 the test's temporary directory, and ``python tests/fuzz/run.py TARGET 0 crash-…`` replays it
 through the same harness (``tests/fuzz/harness.py``).
@@ -20,7 +20,7 @@ from tests.fuzz.harness import ROOT, TARGETS
 
 pytestmark = pytest.mark.fuzz
 
-_SECONDS = int(os.environ.get("FUZZ_SECONDS", "10"))
+_SECONDS = int(os.environ.get("FUZZ_SECONDS", "6"))
 
 
 @pytest.mark.parametrize("target", sorted(TARGETS))
