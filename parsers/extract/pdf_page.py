@@ -151,17 +151,20 @@ def _drops_text(page: Any, read: set[int]) -> bool:
     ``read``: the addresses of the text objects the text page has a character of (see
     :func:`_chars`); asking pdfium for each object's text scans the text page per object.
     """
-    handle = page.raw
-    total = pdfium_c.FPDFPage_CountObjects(handle)
+    return any(_object_type_at(obj) == pdfium_c.FPDF_PAGEOBJ_TEXT and obj not in read
+               for obj in _children(page.raw, pdfium_c.FPDFPage_CountObjects, _page_object_address))
+
+
+def _children(parent: Any, count: Any, get: Any) -> Iterator[Any]:
+    """The objects of a page or form, by pdfium's ``count`` and ``get`` calls for it."""
+    total = count(parent)
     if total < 0:
         raise pdfium.PdfiumError("Failed to get number of pageobjects.")
     for index in range(total):
-        obj = _page_object_address(handle, index)
+        obj = get(parent, index)
         if not obj:
             raise pdfium.PdfiumError("Failed to get pageobject.")
-        if _object_type_at(obj) == pdfium_c.FPDF_PAGEOBJ_TEXT and obj not in read:
-            return True
-    return False
+        yield obj
 
 
 def _by_address(function: Any, restype: Any, *argtypes: Any) -> Any:
@@ -186,13 +189,7 @@ def _objects(parent: Any, kind: int, max_depth: int = 15, form: bool = False) ->
     """
     count = pdfium_c.FPDFFormObj_CountObjects if form else pdfium_c.FPDFPage_CountObjects
     get = pdfium_c.FPDFFormObj_GetObject if form else pdfium_c.FPDFPage_GetObject
-    total = count(parent)
-    if total < 0:
-        raise pdfium.PdfiumError("Failed to get number of pageobjects.")
-    for index in range(total):
-        obj = get(parent, index)
-        if not obj:
-            raise pdfium.PdfiumError("Failed to get pageobject.")
+    for obj in _children(parent, count, get):
         obj_kind = pdfium_c.FPDFPageObj_GetType(obj)
         if obj_kind == kind:
             yield obj
