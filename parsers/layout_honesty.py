@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from parsers.ocr_honesty import concerned_cells, named_cells
-from parsers.report import Finding, Report
+from parsers.report import Cell, Finding, Report
+from parsers.restating import CellName, named_cells, restate_uncertain
 
 POSSIBLY_MISPLACED = "layout.possibly_misplaced"
 UNRULED_TABLE = "layout.unruled_table"
@@ -21,20 +21,10 @@ UNRULED_TABLE = "layout.unruled_table"
 
 def restate_for_layout(report: Report, findings: list[Finding]) -> list[Finding]:
     cells = named_cells(report)
-    placed = {name for name, cell in cells.items() if cell.location is not None and cell.location.unruled}
+    placed = {name for name, cell in cells.items() if _unruled(cell)}
     if not placed:
         return findings
-    restated = []
-    for finding in findings:
-        if finding.severity == "info" or not placed.intersection(concerned_cells(finding, cells)):
-            restated.append(finding)
-            continue
-        restated.append(replace(
-            finding, rule=POSSIBLY_MISPLACED, severity="warning",
-            message="possibly a value placed in the wrong column of a table printed without ruling lines, "
-                    f"not shown to be the agency's error: {finding.rule}: {finding.message}",
-            message_zh=f"该表无表格线，数值可能错列，未必是报告本身的错误：{finding.rule}：{finding.message_zh or finding.message}",
-        ))
+    restated = restate_uncertain(findings, cells, _unruled, _misplaced)
     for table in dict.fromkeys(name[0] for name in placed):
         count = sum(1 for name in placed if name[0] == table)
         restated.append(Finding(
@@ -44,3 +34,16 @@ def restate_for_layout(report: Report, findings: list[Finding]) -> list[Finding]
             f"{table} 无表格线，其中 {count} 个单元格按文字位置判断所在列，请对照原文核对",
         ))
     return restated
+
+
+def _unruled(cell: Cell) -> bool:
+    return cell.location is not None and cell.location.unruled
+
+
+def _misplaced(finding: Finding, concerned: list[tuple[CellName, Cell]]) -> Finding:
+    return replace(
+        finding, rule=POSSIBLY_MISPLACED, severity="warning",
+        message="possibly a value placed in the wrong column of a table printed without ruling lines, "
+                f"not shown to be the agency's error: {finding.rule}: {finding.message}",
+        message_zh=f"该表无表格线，数值可能错列，未必是报告本身的错误：{finding.rule}：{finding.message_zh or finding.message}",
+    )

@@ -11,33 +11,15 @@ from __future__ import annotations
 from dataclasses import replace
 
 from parsers.report import Cell, Finding, Report
+from parsers.restating import CellName, named_cells, restate_uncertain
 
 POSSIBLY_MISREAD = "ocr.possibly_misread"
 LOW_CONFIDENCE = "ocr.low_confidence"
 _SHOWN = 12  # cells named in one message; the rest are counted
-_BALANCE_ROWS = ("new_received", "carried_over", "total_processed", "carried_forward")
 
 
-def named_cells(report: Report) -> dict[tuple[str, str, str], Cell]:
-    """Every table cell by (table, row, column), with the names findings use."""
-    cells: dict[tuple[str, str, str], Cell] = {}
-    if report.active_disclosure is not None:
-        for row in report.active_disclosure.rows:
-            for column, cell in row.cells.items():
-                cells[("active_disclosure", row.label, column)] = cell
-    if report.applications is not None:
-        for key, app_row in report.applications.rows.items():
-            for column, cell in app_row.cells.items():
-                cells[("applications", key, column)] = cell
-    if report.appeals is not None:
-        for key, cell in report.appeals.cells.items():
-            block, outcome = key.split(".", 1)
-            cells[("appeals", block, outcome)] = cell
-    return cells
-
-
-def ocr_cells(report: Report) -> dict[tuple[str, str, str], Cell]:
-    return {name: cell for name, cell in named_cells(report).items() if cell.ocr_confidence is not None}
+def ocr_cells(report: Report) -> dict[CellName, Cell]:
+    return {name: cell for name, cell in named_cells(report).items() if _read_by_ocr(cell)}
 
 
 def restate_for_ocr(report: Report, findings: list[Finding]) -> list[Finding]:
@@ -46,18 +28,7 @@ def restate_for_ocr(report: Report, findings: list[Finding]) -> list[Finding]:
     read = ocr_cells(report)
     if not read:
         return findings
-    cells = named_cells(report)
-    restated = []
-    for finding in findings:
-        concerned = [(name, cells[name]) for name in concerned_cells(finding, cells)]
-        if finding.severity == "info" or not any(cell.ocr_confidence is not None for _, cell in concerned):
-            restated.append(finding)
-            continue
-        restated.append(replace(
-            finding, rule=POSSIBLY_MISREAD, severity="warning",
-            message=f"possibly misread by OCR, not shown to be the agency's error: {finding.rule}: {finding.message}; "
-                    f"cells concerned: {_describe(concerned)}",
-        ))
+    restated = restate_uncertain(findings, named_cells(report), _read_by_ocr, _misread)
     flagged = [(name, cell) for name, cell in read.items() if cell.ocr_flagged]
     if flagged:
         restated.append(Finding(LOW_CONFIDENCE, "warning", None, None, None, None, None,
@@ -65,19 +36,19 @@ def restate_for_ocr(report: Report, findings: list[Finding]) -> list[Finding]:
     return restated
 
 
-def concerned_cells(finding: Finding, cells: dict[tuple[str, str, str], Cell]) -> list[tuple[str, str, str]]:
-    """The cells a finding's rule looked at: its whole row, column or block for sum rules, else its cell."""
-    table, row, column = finding.table, finding.row, finding.column
-    if finding.rule == "T3.row_total" or finding.rule == "T4.block_total":
-        return [name for name in cells if name[0] == table and name[1] == row]
-    if finding.rule == "T3.balance":
-        return [name for name in cells if name[0] == table and name[2] == column and name[1] in _BALANCE_ROWS]
-    if finding.rule.startswith("T3."):
-        return [name for name in cells if name[0] == table and name[2] == column]
-    return [name for name in cells if name == (table, row, column)]
+def _read_by_ocr(cell: Cell) -> bool:
+    return cell.ocr_confidence is not None
 
 
-def _describe(cells: list[tuple[tuple[str, str, str], Cell]]) -> str:
+def _misread(finding: Finding, concerned: list[tuple[CellName, Cell]]) -> Finding:
+    return replace(
+        finding, rule=POSSIBLY_MISREAD, severity="warning",
+        message=f"possibly misread by OCR, not shown to be the agency's error: {finding.rule}: {finding.message}; "
+                f"cells concerned: {_describe(concerned)}",
+    )
+
+
+def _describe(cells: list[tuple[CellName, Cell]]) -> str:
     shown = [f"{'.'.join(name)} {cell.raw!r} ({_confidence(cell)})" for name, cell in cells[:_SHOWN]]
     more = f" and {len(cells) - _SHOWN} more" if len(cells) > _SHOWN else ""
     return ", ".join(shown) + more
