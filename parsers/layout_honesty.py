@@ -21,7 +21,8 @@ UNRULED_TABLE = "layout.unruled_table"
 
 def restate_for_layout(report: Report, findings: list[Finding]) -> list[Finding]:
     cells = named_cells(report)
-    placed = {name for name, cell in cells.items() if _unruled(cell)}
+    # A list in the report's cell order: a set would order the warnings differently from run to run.
+    placed = [name for name, cell in cells.items() if _unruled(cell)]
     if not placed:
         return findings
     restated = restate_uncertain(findings, cells, _unruled, _misplaced)

@@ -5,6 +5,10 @@ cells are the source's. Ruled PDFs keep their own reading (benchmarks/accuracy.p
 from __future__ import annotations
 
 import json
+import os
+import pickle
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +107,22 @@ def test_cells_placed_by_position_say_so_and_their_failed_rules_are_not_the_agen
     [restated] = [f for f in restate_for_layout(report, [failed]) if f.rule != UNRULED_TABLE]
     assert (restated.rule, restated.severity) == (POSSIBLY_MISPLACED, "warning")
     assert "T3.row_total" in restated.message and "无表格线" in restated.message_zh
+
+
+def test_the_unruled_table_warnings_come_in_the_tables_order_whatever_the_hash_seed(made: Path) -> None:
+    pdf = material.chromium_pdf(_borderless("001_edb62deb526a149a", made), made / "001-order.pdf")
+    _, report = parse_bytes(pdf.read_bytes())
+    saved = made / "001-order.pickle"
+    saved.write_bytes(pickle.dumps(report))
+    script = ("import pickle, sys; from parsers.layout_honesty import UNRULED_TABLE, restate_for_layout; "
+              "report = pickle.loads(open(sys.argv[1], 'rb').read()); "
+              "print(' '.join(f.table for f in restate_for_layout(report, []) if f.rule == UNRULED_TABLE))")
+    orders = [subprocess.run([sys.executable, "-c", script, str(saved)], env={**os.environ, "PYTHONHASHSEED": str(seed)},
+                             cwd=FIXTURES.parent, capture_output=True, text=True, check=True).stdout.strip()
+              for seed in range(4)]
+    in_table_order = " ".join(t for t in ("active_disclosure", "applications", "appeals") if t in orders[0].split())
+    assert "applications appeals" in in_table_order
+    assert orders == [in_table_order] * 4
 
 
 def test_a_ruled_pdf_has_no_cells_placed_by_position() -> None:
