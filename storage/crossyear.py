@@ -22,11 +22,10 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.util import identity_key
 
 from storage.cellnames import named_cells
 from storage.models import FindingRow, Report, Version
-from storage.parse_rows import finding_row
+from storage.parse_rows import finding_row, held_parses
 
 CARRY_OVER, CARRIED_FORWARD = "carried_over", "carried_forward"
 ISSUED, REPEALED, IN_FORCE = "本年制发件数", "本年废止件数", "现行有效件数"
@@ -170,7 +169,7 @@ def _write(session: Session, pairs: dict[int, _Pair]) -> None:
     if not pairs:
         return
     ids = set(pairs) | {p.earlier for p in pairs.values() if p.earlier is not None}
-    reports = _reports(session, ids)
+    reports = held_parses(session, ids)
     facts: dict[int, YearFacts] = {}
 
     def facts_of(version_id: int) -> YearFacts:
@@ -187,16 +186,3 @@ def _write(session: Session, pairs: dict[int, _Pair]) -> None:
     ]
     if rows:
         session.execute(sa.insert(FindingRow), rows)
-
-
-def _reports(session: Session, ids: set[int]) -> dict[int, dict[str, Any] | None]:
-    """The parses of these versions: those the session holds as they are, the others read."""
-    held: dict[int, dict[str, Any] | None] = {}
-    for version_id in ids:
-        version = session.identity_map.get(identity_key(Version, version_id))
-        if version is not None and "report_json" in version.__dict__:
-            held[version_id] = version.report_json
-    missing = ids - set(held)
-    if missing:
-        held.update(session.execute(sa.select(Version.id, Version.report_json).where(Version.id.in_(missing))).all())
-    return held

@@ -30,12 +30,10 @@ def add_event(session: Session, report_id: int, kind: EventKind, at: datetime, *
     session.add(ReportEvent(report_id=report_id, kind=kind, at=at, version_id=version_id, run_id=run_id, detail=detail))
 
 
-def _current_withdrawals(report_id: int | None = None) -> sa.Select:
+def _current_withdrawals() -> sa.Select:
     """Ids of the withdrawal events not followed by a restoration (one per withdrawn report)."""
-    latest = sa.select(sa.func.max(ReportEvent.id)).where(ReportEvent.kind.in_(("withdrawn", "restored")))
-    if report_id is not None:
-        latest = latest.where(ReportEvent.report_id == report_id)
-    latest = latest.group_by(ReportEvent.report_id)
+    latest = (sa.select(sa.func.max(ReportEvent.id)).where(ReportEvent.kind.in_(("withdrawn", "restored")))
+              .group_by(ReportEvent.report_id))
     return sa.select(ReportEvent.id).where(ReportEvent.id.in_(latest), ReportEvent.kind == "withdrawn")
 
 
@@ -45,7 +43,14 @@ def withdrawn_reports() -> sa.Select:
 
 
 def is_withdrawn(session: Session, report_id: int) -> bool:
-    return session.scalar(_current_withdrawals(report_id)) is not None
+    """Whether the report's latest withdrawal or restoration is a withdrawal (one index range read)."""
+    return session.scalar(_LATEST_FATE, {"report_id": report_id}) == "withdrawn"
+
+
+# Built once: every capture recorded asks it.
+_LATEST_FATE = (sa.select(ReportEvent.kind)
+                .where(ReportEvent.report_id == sa.bindparam("report_id"), ReportEvent.kind.in_(("withdrawn", "restored")))
+                .order_by(ReportEvent.id.desc()).limit(1))
 
 
 def note_seen(session: Session, report_id: int, at: datetime, version_id: int | None, run_id: int | None) -> None:

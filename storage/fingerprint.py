@@ -102,6 +102,16 @@ def _kept(content: ReportContent, is_chrome: ChromeTest) -> list[tuple[int, str]
 
 def content_key(content: ReportContent, is_chrome: ChromeTest = lambda _: False) -> str:
     """sha256 of the content with the paragraphs ``is_chrome`` rejects left out."""
+    return _key(content, _kept(content, is_chrome))
+
+
+def fixed_key(content: ReportContent) -> str:
+    """sha256 of the content without its paragraphs: what no chrome can change. Two contents
+    whose fixed keys differ have different content keys under any chrome."""
+    return _key(content, [])
+
+
+def _key(content: ReportContent, paragraphs: list[tuple[int, str]]) -> str:
     digest = hashlib.sha256()
     if content.unparsed is not None:
         digest.update(b"unparsed:" + content.unparsed.encode("ascii"))
@@ -109,7 +119,7 @@ def content_key(content: ReportContent, is_chrome: ChromeTest = lambda _: False)
         digest.update(f"\nmeta:{name}={value}".encode())
     for address, raw in content.cells:
         digest.update(f"\ncell:{address}={raw}".encode())
-    for number, text in _kept(content, is_chrome):
+    for number, text in paragraphs:
         digest.update(f"\ntext:{number}:{text}".encode())
     for sha in content.attachments:
         digest.update(b"\nattachment:" + sha.encode("ascii"))
