@@ -20,6 +20,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from storage.capture import CaptureInput, ParseOutcome
@@ -41,11 +42,15 @@ def fold(text: str) -> str:
     return "".join(text.split())  # str.split's white space is the regex \s, at a third of the cost
 
 
+# A site's paragraphs come back with every capture of its reports (and are hashed more than
+# once a capture): remember the hashes of the recent ones.
+@lru_cache(maxsize=1 << 16)
 def unit_hash(paragraph: str) -> str:
     """Identity of a paragraph (white space folded) in the chrome tables."""
     return hashlib.sha256(fold(paragraph).encode("utf-8")).hexdigest()[:32]
 
 
+@lru_cache(maxsize=1 << 16)
 def shape_hash(paragraph: str) -> str:
     """A paragraph with every run of digits masked: a visit counter or a clock keeps its shape."""
     return unit_hash(_DIGITS.sub("#", fold(paragraph)))

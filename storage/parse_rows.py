@@ -6,6 +6,7 @@ A parse is derived from the stored bytes: recording a version writes it, and
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -68,29 +69,33 @@ def insert_parse_rows(session: Session, version_id: int, report: dict[str, Any] 
         {"version_id": version_id, "position": i, "number": s["number"], "heading": s["heading"], "text": s["text"]}
         for i, s in enumerate(report.get("sections") or [])
     ]
-    cells = [
-        {
-            "version_id": version_id,
-            "position": i,
-            "table_name": c.table,
-            "item": c.item,
-            "row_key": c.row,
-            "column_key": c.column,
-            "row_label": c.row_label,
-            "raw": c.cell.get("raw", ""),
-            "value": c.cell.get("value"),
-            "unit": c.cell.get("unit"),
-            "state": c.cell.get("state", "text"),
-            "value_wan": c.cell.get("value_wan"),
-            "location": c.cell.get("location"),
-        }
-        for i, c in enumerate(named_cells(report))
-    ]
     findings = [finding_row(version_id, "parser", f) for f in report.get("findings") or []]
     connection = session.connection()
-    for model, rows in ((SectionRow, sections), (CellRow, cells), (FindingRow, findings)):
+    for model, rows in ((SectionRow, sections), (FindingRow, findings)):
         if rows:  # Core executemany: these rows are never loaded back as objects in this session
             connection.execute(model.__table__.insert(), rows)
+    _insert_cells(connection, version_id, report)
+
+
+def _insert_cells(connection: sa.Connection, version_id: int, report: dict[str, Any]) -> None:
+    """The typed cells, some 200 a report, handed to the driver as they are: SQLAlchemy's work on
+    each row's parameters (and a JSON encoder made for each location) cost more than the insert."""
+    rows = [
+        (version_id, i, c.table, c.item, c.row, c.column, c.row_label, c.cell.get("raw", ""), c.cell.get("value"),
+         c.cell.get("unit"), c.cell.get("state", "text"), c.cell.get("value_wan"),
+         None if (location := c.cell.get("location")) is None else _JSON(location))
+        for i, c in enumerate(named_cells(report))
+    ]
+    if rows:
+        mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+        connection.exec_driver_sql(f"INSERT INTO cells ({', '.join(_CELL_COLUMNS)}) VALUES ({', '.join([mark] * len(_CELL_COLUMNS))})",
+                                   rows)
+
+
+# The order of each cell's tuple; locations as storage.db writes JSON (Chinese as itself).
+_CELL_COLUMNS = ("version_id", "position", "table_name", "item", "row_key", "column_key", "row_label", "raw", "value",
+                 "unit", "state", "value_wan", "location")
+_JSON = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def attachment_hashes(session: Session, version_id: int) -> list[str]:
