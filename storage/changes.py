@@ -36,6 +36,6 @@ def record_new_change(session: Session, previous_id: int, version_id: int, repor
     # Attachment rows are written through Core only: nothing of them waits in the session.
     previous_attachments = session.connection().execute(_ATTACHMENTS, {"version_id": previous_id}).scalars().all()
     diff = diff_versions(previous, report, previous_attachments, attachments)
-    session.execute(sa.insert(Change), [{"version_id": version_id, "previous_version_id": previous_id,
+    session.connection().execute(Change.__table__.insert(), [{"version_id": version_id, "previous_version_id": previous_id,
                                          "significance": diff.significance, "summary": diff.to_dict()}])
     return diff.significance

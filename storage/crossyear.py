@@ -113,6 +113,7 @@ def _copied_text(now: set[str], before: set[str], last_year: int) -> list[dict[s
 
 
 _PENDING = "cross_year_pending"
+_LATEST = "cross_year_latest"  # (agency key, kind) -> year -> latest version id
 
 
 @dataclass(frozen=True)
@@ -123,13 +124,23 @@ class _Pair:
 
 
 def _latest_ids(session: Session, report: Report) -> dict[int, int]:
-    """Latest version id per year of the report's agency and kind, for the year before to the year after."""
-    rows = session.execute(
-        sa.select(Report.year, Report.latest_version_id)
-        .where(Report.agency_key == report.agency_key, Report.kind == report.kind,
-               Report.year.between(report.year - 1, report.year + 1), Report.latest_version_id.is_not(None))
-    )
-    return {year: version_id for year, version_id in rows}
+    """Latest version id per year of the report's agency and kind. Inside ``deferred_cross_year``
+    they are read once per agency and kind, then kept: a latest version moves only when the
+    recorder records one, and it refreshes the report's cross-year findings when it does."""
+    known = session.info.get(_LATEST)
+    latest = None if known is None else known.get((report.agency_key, report.kind))
+    if latest is None:
+        session.flush()
+        latest = dict(session.execute(_LATEST_IDS, {"agency_key": report.agency_key, "kind": report.kind}).all())
+        if known is not None:
+            known[(report.agency_key, report.kind)] = latest
+    if report.latest_version_id is not None:
+        latest[report.year] = report.latest_version_id
+    return latest
+
+
+_LATEST_IDS = sa.select(Report.year, Report.latest_version_id).where(
+    Report.agency_key == sa.bindparam("agency_key"), Report.kind == sa.bindparam("kind"), Report.latest_version_id.is_not(None))
 
 
 def _pairs(session: Session, report: Report) -> list[_Pair]:
@@ -144,7 +155,6 @@ def refresh_cross_year(session: Session, report: Report) -> None:
     computed once each when it ends: a batch that records several versions of one agency
     reads each version once, and writes what refreshing after every capture would leave.
     """
-    session.flush()
     pairs = _pairs(session, report)
     pending = session.info.get(_PENDING)
     if pending is None:
@@ -158,10 +168,11 @@ def deferred_cross_year(session: Session) -> Iterator[None]:
     """Note cross-year refreshes while the block runs; compute them (once per version) when it ends."""
     pending: dict[int, _Pair] = {}
     session.info[_PENDING] = pending
+    session.info[_LATEST] = {}
     try:
         yield
     finally:
-        del session.info[_PENDING]
+        del session.info[_PENDING], session.info[_LATEST]
     _write(session, pending)
 
 

@@ -27,7 +27,10 @@ GONE_STATUSES = (404, 410)
 
 def add_event(session: Session, report_id: int, kind: EventKind, at: datetime, *, version_id: int | None = None,
               run_id: int | None = None, **detail: Any) -> None:
-    session.add(ReportEvent(report_id=report_id, kind=kind, at=at, version_id=version_id, run_id=run_id, detail=detail))
+    # Core, not an object: an event is never read back in the transaction that adds it but by
+    # ``is_withdrawn``, which then needs no flush.
+    session.connection().execute(ReportEvent.__table__.insert(), {
+        "report_id": report_id, "kind": kind, "at": at, "version_id": version_id, "run_id": run_id, "detail": detail})
 
 
 def _current_withdrawals() -> sa.Select:
@@ -44,7 +47,7 @@ def withdrawn_reports() -> sa.Select:
 
 def is_withdrawn(session: Session, report_id: int) -> bool:
     """Whether the report's latest withdrawal or restoration is a withdrawal (one index range read)."""
-    return session.scalar(_LATEST_FATE, {"report_id": report_id}) == "withdrawn"
+    return session.connection().execute(_LATEST_FATE, {"report_id": report_id}).scalar() == "withdrawn"
 
 
 # Built once: every capture recorded asks it.

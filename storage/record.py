@@ -235,7 +235,6 @@ def _decide(session: Session, blobs: Blobs, capture: CaptureInput, shas: dict[in
 def _stored_versions(session: Session, blobs: Blobs, report_id: int, parser_version: str) -> list[_Stored]:
     """The report's versions, newest first, once those another parser read are re-parsed:
     a parser upgrade is an event of the versions it re-read, never a version."""
-    session.flush()
     rows = session.connection().execute(_VERSIONS, {"report_id": report_id}).all()
     stale = [row.id for row in rows if row.parser_version != parser_version]
     for version_id in stale:
@@ -445,9 +444,23 @@ def _report(session: Session, agency: Agency, identity: ReportIdentity, site: st
 
 
 def _touch_url(session: Session, report_id: int, url: str, seen: datetime) -> None:
-    row = session.scalars(sa.select(ReportUrl).where(ReportUrl.report_id == report_id, ReportUrl.url == url)).first()
+    """Note that the report was seen at ``url`` (``report_urls``), through Core: its rows are never
+    written as objects, and an object an earlier capture of the session loaded is read again."""
+    connection = session.connection()
+    row = connection.execute(_URL_ROW, {"report_id": report_id, "url": url}).first()
     if row is None:
-        session.add(ReportUrl(report_id=report_id, url=url, first_seen=seen, last_seen=seen))
-    else:
-        row.first_seen = min(as_utc(row.first_seen), seen)
-        row.last_seen = later(row.last_seen, seen)
+        connection.execute(_URLS.insert(), {"report_id": report_id, "url": url, "first_seen": seen, "last_seen": seen})
+        return
+    first, last = min(as_utc(row.first_seen), seen), later(row.last_seen, seen)
+    if (first, last) != (as_utc(row.first_seen), as_utc(row.last_seen)):
+        connection.execute(_URL_SEEN, {"row_id": row.id, "first": first, "last": last})
+        loaded = session.identity_map.get(identity_key(ReportUrl, row.id))
+        if loaded is not None:
+            session.expire(loaded)
+
+
+_URLS = ReportUrl.__table__
+_URL_ROW = sa.select(_URLS.c.id, _URLS.c.first_seen, _URLS.c.last_seen).where(
+    _URLS.c.report_id == sa.bindparam("report_id"), _URLS.c.url == sa.bindparam("url"))
+_URL_SEEN = _URLS.update().where(_URLS.c.id == sa.bindparam("row_id")).values(
+    first_seen=sa.bindparam("first"), last_seen=sa.bindparam("last"))
