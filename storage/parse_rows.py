@@ -78,18 +78,29 @@ def insert_parse_rows(session: Session, version_id: int, report: dict[str, Any] 
 
 
 def _insert_cells(connection: sa.Connection, version_id: int, report: dict[str, Any]) -> None:
-    """The typed cells, some 200 a report, handed to the driver as they are: SQLAlchemy's work on
-    each row's parameters (and a JSON encoder made for each location) cost more than the insert."""
+    """The typed cells, some 200 a report, handed to the driver as they are (PostgreSQL: as a COPY):
+    SQLAlchemy's work on each row's parameters, and the driver's on each row of an executemany,
+    cost more than the insert."""
     rows = [
         (version_id, i, c.table, c.item, c.row, c.column, c.row_label, c.cell.get("raw", ""), c.cell.get("value"),
          c.cell.get("unit"), c.cell.get("state", "text"), c.cell.get("value_wan"),
          None if (location := c.cell.get("location")) is None else _JSON(location))
         for i, c in enumerate(named_cells(report))
     ]
-    if rows:
-        mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-        connection.exec_driver_sql(f"INSERT INTO cells ({', '.join(_CELL_COLUMNS)}) VALUES ({', '.join([mark] * len(_CELL_COLUMNS))})",
-                                   rows)
+    if not rows:
+        return
+    columns = ", ".join(_CELL_COLUMNS)
+    if connection.dialect.name != "postgresql":
+        connection.exec_driver_sql(f"INSERT INTO cells ({columns}) VALUES ({', '.join(['?'] * len(_CELL_COLUMNS))})", rows)
+        return
+    dbapi = connection.dialect.loaded_dbapi
+    statement = f"COPY cells ({columns}) FROM STDIN"
+    try:
+        with connection.connection.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+    except dbapi.Error as exc:  # as SQLAlchemy's own statements fail: a race or a lost server is retried
+        raise sa.exc.DBAPIError.instance(statement, None, exc, dbapi.Error) from exc
 
 
 # The order of each cell's tuple; locations as storage.db writes JSON (Chinese as itself).
