@@ -9,12 +9,10 @@ from dataclasses import replace
 import sqlalchemy as sa
 
 from storage.archive import Archive
-from storage.db import create_engine
 from storage.fingerprint import ReportContent, content_key, fixed_key, report_content
-from storage.migrate import head_revision, upgrade
 from storage.models import Version
 from storage.reparse import reparse
-from tests.storage.conftest import SEED_ZIBO, capture_of
+from tests.storage.conftest import SEED_ZIBO, capture_of, check_revision_adds_nullable_column
 
 REVISED = ("\t行政许可\n\t0\n\t50\n", "\t行政许可\n\t0\n\t51\n")
 PAGE_TEXT = ReportContent(metadata=(("year", "2020"),), cells=(("a.b.c", "4"),),
@@ -88,12 +86,4 @@ def test_a_reparse_stores_the_fixed_key_of_the_new_parse(archive: Archive, seed)
 
 
 def test_revision_0010_adds_an_empty_fixed_key_column(db_url: str) -> None:
-    engine = create_engine(db_url)
-    try:
-        assert upgrade(engine, "0009") == "0009"
-        assert "fixed_key" not in {column["name"] for column in sa.inspect(engine).get_columns("versions")}
-        assert upgrade(engine) == head_revision()
-        columns = {column["name"]: column for column in sa.inspect(engine).get_columns("versions")}
-        assert columns["fixed_key"]["nullable"]
-    finally:
-        engine.dispose()
+    check_revision_adds_nullable_column(db_url, "0009", "versions", "fixed_key")
