@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from storage.cellnames import named_cells
-from storage.models import FindingRow, Report, Version
+from storage.models import FindingRow, Report
 from storage.parse_rows import finding_row, held_parses
 
 CARRY_OVER, CARRIED_FORWARD = "carried_over", "carried_forward"

@@ -1,7 +1,9 @@
 """Writing a version's parse (sections, typed cells, the parser's findings) into its rows.
 
-A parse is derived from the stored bytes: recording a version writes it, and
-``harvester reparse`` replaces it in place with the same function.
+A parse is derived from the stored bytes: recording a version writes it with the version
+(``parse_columns``, ``insert_parse_rows``), and ``harvester reparse`` replaces it in place
+(``apply_parse``). The parses written in a transaction are kept at hand for it
+(``held_parses``): the change summary and the cross-year rules read them again.
 """
 
 from __future__ import annotations

@@ -9,6 +9,12 @@ paragraphs differed) first teaches the archive which paragraphs vary between fet
 Versions parsed by another parser are re-parsed first, so a parser upgrade is an event,
 never a version.
 
+Most captures that reach this module are new versions, and a stored parse is some 40 KB of
+JSON: a version's content is compared only with the versions whose fixed key (the content
+but its paragraphs, ``storage.fingerprint.fixed_key``) is the capture's, since no chrome can
+make the others alike. Rows are written through Core statements built once (cells, on
+PostgreSQL, as a COPY); the ORM keeps only the report and agency objects.
+
 Everything one capture writes (capture rows, report, URL, version with its sections,
 cells, findings, change summary, cross-year findings) is one transaction, run again from
 the start when it loses a race with another writer; the unique keys on
