@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -116,6 +116,15 @@ _PENDING = "cross_year_pending"
 _LATEST = "cross_year_latest"  # (agency key, kind) -> year -> latest version id
 
 
+class ReportYear(Protocol):
+    """What the cross-year rules read of a report: a ``Report``, or the recorder's row of one."""
+
+    agency_key: str
+    year: int
+    kind: str
+    latest_version_id: int | None
+
+
 @dataclass(frozen=True)
 class _Pair:
     later: int  # version ids
@@ -123,7 +132,7 @@ class _Pair:
     earlier_year: int
 
 
-def _latest_ids(session: Session, report: Report) -> dict[int, int]:
+def _latest_ids(session: Session, report: ReportYear) -> dict[int, int]:
     """Latest version id per year of the report's agency and kind. Inside ``deferred_cross_year``
     they are read once per agency and kind, then kept: a latest version moves only when the
     recorder records one, and it refreshes the report's cross-year findings when it does."""
@@ -143,12 +152,12 @@ _LATEST_IDS = sa.select(Report.year, Report.latest_version_id).where(
     Report.agency_key == sa.bindparam("agency_key"), Report.kind == sa.bindparam("kind"), Report.latest_version_id.is_not(None))
 
 
-def _pairs(session: Session, report: Report) -> list[_Pair]:
+def _pairs(session: Session, report: ReportYear) -> list[_Pair]:
     latest = _latest_ids(session, report)
     return [_Pair(latest[year], latest.get(year - 1), year - 1) for year in (report.year, report.year + 1) if year in latest]
 
 
-def refresh_cross_year(session: Session, report: Report) -> None:
+def refresh_cross_year(session: Session, report: ReportYear) -> None:
     """Recompute the cross-year findings this report takes part in (as the later and the earlier year).
 
     Inside ``deferred_cross_year`` only the pairs of versions to compare are noted, and

@@ -46,7 +46,7 @@ from storage.db import retrying, writer
 from storage.events import add_event, note_seen
 from storage.fingerprint import ReportContent, capture_content, content_key, fixed_key, only_text_differs, report_content
 from storage.identity import ReportIdentity, identify
-from storage.models import Agency, Blob, Capture, Report, ReportUrl, Version, VersionAttachment
+from storage.models import Agency, Base, Blob, Capture, Report, ReportUrl, Version, VersionAttachment
 from storage.parse_rows import attachment_hashes, held_parses, hold_parse, insert_parse_rows, parse_columns
 from storage.reparse import reparse_in_place
 from storage.unchanged import record_not_modified, record_unchanged
@@ -226,7 +226,7 @@ def _decide(session: Session, blobs: Blobs, capture: CaptureInput, shas: dict[in
         ])
     if content.page_text:
         note_page_paragraphs(session, capture.site, report.id, content.texts())
-    report.latest_version_id = version_id
+    _new_latest(session, report, version_id)
     significance = None
     if latest is not None:
         significance = record_new_change(session, latest.id, version_id, parsed, attachment_shas)
@@ -308,9 +308,7 @@ def _seen_again(session: Session, version: _Stored, seen: datetime, key: str, co
         _rekey(session, version, key)
     if version.fixed_key is None:
         connection.execute(_FIXED_KEY, {"version_id": version.id, "fixed_key": fixed_key(content)})
-    loaded = session.identity_map.get(identity_key(Version, version.id))
-    if loaded is not None:  # an object of an earlier capture of the session holds the row as it was
-        session.expire(loaded)
+    _read_again(session, Version, version.id)
 
 
 def _judged_texts(contents: list[ReportContent]) -> set[str]:
@@ -434,19 +432,54 @@ def _earlier_sha(session: Session, resource: Resource) -> str | None:
     ).first()
 
 
-def _report(session: Session, agency: Agency, identity: ReportIdentity, site: str, seen: datetime) -> Report:
+@dataclass
+class _Report:
+    """A report as recording reads and moves it: a row, written through Core."""
+
+    id: int
+    agency_key: str
+    year: int
+    kind: str
+    latest_version_id: int | None
+
+
+def _report(session: Session, agency: Agency, identity: ReportIdentity, site: str, seen: datetime) -> _Report:
     year, kind = identity.year, identity.kind
-    report = session.scalars(
-        sa.select(Report).where(Report.agency_key == agency.key, Report.year == year, Report.kind == kind)
-    ).first()
-    if report is None:
-        report = Report(agency_key=agency.key, agency_id=agency.id, agency=identity.agency, year=year, kind=kind, site=site,
-                        first_seen=seen, last_seen=seen)
-        session.add(report)
-        session.flush()
-    else:
-        report.last_seen = later(report.last_seen, seen)
-    return report
+    connection = session.connection()
+    row = connection.execute(_REPORT_ROW, {"agency_key": agency.key, "year": year, "kind": kind}).first()
+    if row is None:
+        report_id = connection.execute(_REPORT_INSERT, {
+            "agency_key": agency.key, "agency_id": agency.id, "agency": identity.agency, "year": year, "kind": kind,
+            "site": site, "first_seen": seen, "last_seen": seen}).scalar_one()
+        return _Report(report_id, agency.key, year, kind, None)
+    if seen > as_utc(row.last_seen):
+        connection.execute(_REPORT_SEEN, {"report_id": row.id, "seen": seen})
+        _read_again(session, Report, row.id)
+    return _Report(row.id, agency.key, year, kind, row.latest_version_id)
+
+
+def _new_latest(session: Session, report: _Report, version_id: int) -> None:
+    report.latest_version_id = version_id
+    session.connection().execute(_REPORT_LATEST, {"report_id": report.id, "latest": version_id})
+    _read_again(session, Report, report.id)
+
+
+def _read_again(session: Session, model: type[Base], row_id: int) -> None:
+    """A row written through Core: an object of it an earlier capture of the session loaded is read again."""
+    loaded = session.identity_map.get(identity_key(model, row_id))
+    if loaded is not None:
+        session.expire(loaded)
+
+
+_REPORTS = Report.__table__
+_REPORT_ROW = sa.select(_REPORTS.c.id, _REPORTS.c.last_seen, _REPORTS.c.latest_version_id).where(
+    _REPORTS.c.agency_key == sa.bindparam("agency_key"), _REPORTS.c.year == sa.bindparam("year"),
+    _REPORTS.c.kind == sa.bindparam("kind"))
+_REPORT_INSERT = _REPORTS.insert().returning(_REPORTS.c.id)
+_REPORT_SEEN = _REPORTS.update().where(_REPORTS.c.id == sa.bindparam("report_id"),
+                                      _REPORTS.c.last_seen < sa.bindparam("seen")).values(last_seen=sa.bindparam("seen"))
+_REPORT_LATEST = _REPORTS.update().where(_REPORTS.c.id == sa.bindparam("report_id")).values(
+    latest_version_id=sa.bindparam("latest"))
 
 
 def _touch_url(session: Session, report_id: int, url: str, seen: datetime) -> None:
@@ -460,9 +493,7 @@ def _touch_url(session: Session, report_id: int, url: str, seen: datetime) -> No
     first, last = min(as_utc(row.first_seen), seen), later(row.last_seen, seen)
     if (first, last) != (as_utc(row.first_seen), as_utc(row.last_seen)):
         connection.execute(_URL_SEEN, {"row_id": row.id, "first": first, "last": last})
-        loaded = session.identity_map.get(identity_key(ReportUrl, row.id))
-        if loaded is not None:
-            session.expire(loaded)
+        _read_again(session, ReportUrl, row.id)
 
 
 _URLS = ReportUrl.__table__
