@@ -95,8 +95,8 @@ class Version(Base):
     version_no: Mapped[int]
     content_key: Mapped[str] = mapped_column(sa.String(64))
     # sha256 of the content but its paragraphs (storage.fingerprint.fixed_key): a capture whose
-    # fixed key is no version's is new without reading a parse. NULL: unknown (recorded before
-    # revision 0010, or re-parsed since); recording then compares in full.
+    # fixed key is no version's is new without reading a parse. NULL: recorded before revision
+    # 0010 and not compared with since; recording then compares in full.
     fixed_key: Mapped[str | None] = mapped_column(sa.String(64))
     fingerprint: Mapped[str] = mapped_column(sa.String(64))
     first_seen: Mapped[datetime]

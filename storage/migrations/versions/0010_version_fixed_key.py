@@ -7,8 +7,9 @@ Create Date: 2026-11-30
 ``versions.fixed_key`` hashes a version's metadata, cells, attachments and unparsed
 fingerprint, everything of its content but the paragraphs (``storage.fingerprint``). A capture
 whose fixed key is no version's differs from every version under any chrome, so recording
-decides it is new without reading a stored parse. Versions recorded before this revision,
-and those re-parsed since, have none (NULL): recording compares with them in full.
+decides it is new without reading a stored parse. Versions recorded before this revision have
+none (NULL): recording compares with them in full and stores theirs then; a re-parse stores
+the key of the new parse.
 """
 
 from __future__ import annotations
