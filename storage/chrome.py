@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from storage.clock import utcnow
 from storage.fingerprint import shape_hash, unit_hash
-from storage.models import PageUnit, VolatileShape
+from storage.models import Base, PageUnit, VolatileShape
 
 REPEATS_ON = 3
 _SHORT = 40  # a list entry, a counter or a date line, not a report's sentence
@@ -46,38 +46,54 @@ class SiteChrome:
 def load_chrome(session: Session, site: str, paragraphs: Iterable[str]) -> SiteChrome:
     """What the archive knows of the site's chrome, as far as these paragraphs go: ``is_chrome``
     answers for them only. Each paragraph costs a few index entries (is there a third report
-    showing it?), where reading the site's whole chrome costs more with every report recorded."""
-    asked = {p: (unit_hash(p), shape_hash(p)) for p in set(paragraphs)}
-    if not asked:
-        return SiteChrome(frozenset())
-    units = sorted({unit for unit, _ in asked.values()})
-    values = {f"u{i}": unit for i, unit in enumerate(units)}
-    # A unit repeats when a third report shows it: read at most three index entries per unit.
-    repeated = set(session.execute(sa.text(
-        f"WITH asked(unit) AS (VALUES {', '.join(f'(:{name})' for name in values)}) "
-        "SELECT unit FROM asked WHERE (SELECT report_id FROM page_units "
-        "WHERE page_units.site = :site AND page_units.unit = asked.unit LIMIT 1 OFFSET :skip) IS NOT NULL"
-    ), {**values, "site": site, "skip": REPEATS_ON - 1}).scalars())
-    volatile = set(session.scalars(_VOLATILE, {"site": site, "shapes": sorted({shape for _, shape in asked.values()})}))
-    return SiteChrome(frozenset(p for p, (unit, shape) in asked.items() if unit in repeated or shape in volatile))
+    showing it?), where reading the site's whole chrome costs more with every report recorded.
+    Answers are kept for the session until it notes paragraphs or shapes of the site: recording
+    a capture asks twice about the same paragraphs (``storage.unchanged``, then ``storage.record``)."""
+    known = session.info.setdefault(_KNOWN, {}).setdefault(site, {})
+    wanted = set(paragraphs)
+    asked = {p: (unit_hash(p), shape_hash(p)) for p in wanted if p not in known}
+    if asked:
+        units = sorted({unit for unit, _ in asked.values()})
+        values = {f"u{i}": unit for i, unit in enumerate(units)}
+        # A unit repeats when a third report shows it: read at most three index entries per unit.
+        repeated = set(session.execute(sa.text(
+            f"WITH asked(unit) AS (VALUES {', '.join(f'(:{name})' for name in values)}) "
+            "SELECT unit FROM asked WHERE (SELECT report_id FROM page_units "
+            "WHERE page_units.site = :site AND page_units.unit = asked.unit LIMIT 1 OFFSET :skip) IS NOT NULL"
+        ), {**values, "site": site, "skip": REPEATS_ON - 1}).scalars())
+        volatile = set(session.scalars(_VOLATILE, {"site": site, "shapes": sorted({shape for _, shape in asked.values()})}))
+        known.update((p, unit in repeated or shape in volatile) for p, (unit, shape) in asked.items())
+    return SiteChrome(frozenset(p for p in wanted if known[p]))
 
 
+_KNOWN = "chrome_known"  # session.info: site -> paragraph -> whether it is chrome
 _VOLATILE = sa.select(VolatileShape.shape).where(
     VolatileShape.site == sa.bindparam("site"), VolatileShape.shape.in_(sa.bindparam("shapes", expanding=True)))
 
 
-def _insert_ignoring_duplicates(session: Session, model: type, rows: list[dict[str, object]], keys: list[str]) -> None:
+def _insert_ignoring_duplicates(session: Session, site: str, model: type[Base], rows: list[dict[str, object]],
+                                keys: list[str]) -> None:
     if not rows:
         return
-    dialect = session.get_bind().dialect.name
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
-    session.execute(insert.on_conflict_do_nothing(index_elements=keys), rows)
+    session.info.get(_KNOWN, {}).pop(site, None)  # what is chrome of the site may have changed
+    connection = session.connection()
+    if connection.dialect.name == "postgresql" and model is PageUnit:
+        # One statement with one array, where an executemany costs the driver a round of work per row.
+        connection.execute(_UNITS_FROM_ARRAY, {"site": site, "units": [r["unit"] for r in rows], "report_id": rows[0]["report_id"]})
+        return
+    insert = (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)(model.__table__)
+    connection.execute(insert.on_conflict_do_nothing(index_elements=keys), rows)  # Core: no ORM bulk insert
+
+
+_UNITS_FROM_ARRAY = sa.text(
+    "INSERT INTO page_units (site, unit, report_id) SELECT :site, unit, :report_id FROM unnest(CAST(:units AS TEXT[])) AS unit "
+    "ON CONFLICT (site, unit, report_id) DO NOTHING")
 
 
 def note_page_paragraphs(session: Session, site: str, report_id: int, paragraphs: Iterable[str]) -> None:
     """Remember which report's page showed these paragraphs (for the repeats test)."""
     rows = [{"site": site, "unit": u, "report_id": report_id} for u in sorted({unit_hash(p) for p in paragraphs})]
-    _insert_ignoring_duplicates(session, PageUnit, rows, ["site", "unit", "report_id"])
+    _insert_ignoring_duplicates(session, site, PageUnit, rows, ["site", "unit", "report_id"])
 
 
 def _short(paragraph: str) -> bool:
@@ -108,6 +124,6 @@ def learn_varying(session: Session, site: str, paragraphs: Iterable[str]) -> int
     """Remember the shapes of paragraphs seen to vary; returns how many there were."""
     shapes = sorted({shape_hash(p) for p in paragraphs if sum(not ch.isdigit() for ch in p) >= _MIN_LETTERS})
     now = utcnow()
-    _insert_ignoring_duplicates(session, VolatileShape, [{"site": site, "shape": s, "learned_at": now} for s in shapes],
+    _insert_ignoring_duplicates(session, site, VolatileShape, [{"site": site, "shape": s, "learned_at": now} for s in shapes],
                                 ["site", "shape"])
     return len(shapes)

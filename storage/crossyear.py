@@ -18,15 +18,14 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.util import identity_key
 
 from storage.cellnames import named_cells
-from storage.models import FindingRow, Report, Version
-from storage.parse_rows import finding_row
+from storage.models import FindingRow, Report
+from storage.parse_rows import finding_row, held_parses
 
 CARRY_OVER, CARRIED_FORWARD = "carried_over", "carried_forward"
 ISSUED, REPEALED, IN_FORCE = "本年制发件数", "本年废止件数", "现行有效件数"
@@ -114,6 +113,16 @@ def _copied_text(now: set[str], before: set[str], last_year: int) -> list[dict[s
 
 
 _PENDING = "cross_year_pending"
+_LATEST = "cross_year_latest"  # (agency key, kind) -> year -> latest version id
+
+
+class ReportYear(Protocol):
+    """What the cross-year rules read of a report: a ``Report``, or the recorder's row of one."""
+
+    agency_key: str
+    year: int
+    kind: str
+    latest_version_id: int | None
 
 
 @dataclass(frozen=True)
@@ -123,29 +132,38 @@ class _Pair:
     earlier_year: int
 
 
-def _latest_ids(session: Session, report: Report) -> dict[int, int]:
-    """Latest version id per year of the report's agency and kind, for the year before to the year after."""
-    rows = session.execute(
-        sa.select(Report.year, Report.latest_version_id)
-        .where(Report.agency_key == report.agency_key, Report.kind == report.kind,
-               Report.year.between(report.year - 1, report.year + 1), Report.latest_version_id.is_not(None))
-    )
-    return {year: version_id for year, version_id in rows}
+def _latest_ids(session: Session, report: ReportYear) -> dict[int, int]:
+    """Latest version id per year of the report's agency and kind. Inside ``deferred_cross_year``
+    they are read once per agency and kind, then kept: a latest version moves only when the
+    recorder records one, and it refreshes the report's cross-year findings when it does."""
+    known = session.info.get(_LATEST)
+    latest = None if known is None else known.get((report.agency_key, report.kind))
+    if latest is None:
+        session.flush()
+        latest = dict(session.execute(_LATEST_IDS, {"agency_key": report.agency_key, "kind": report.kind}).all())
+        if known is not None:
+            known[(report.agency_key, report.kind)] = latest
+    if report.latest_version_id is not None:
+        latest[report.year] = report.latest_version_id
+    return latest
 
 
-def _pairs(session: Session, report: Report) -> list[_Pair]:
+_LATEST_IDS = sa.select(Report.year, Report.latest_version_id).where(
+    Report.agency_key == sa.bindparam("agency_key"), Report.kind == sa.bindparam("kind"), Report.latest_version_id.is_not(None))
+
+
+def _pairs(session: Session, report: ReportYear) -> list[_Pair]:
     latest = _latest_ids(session, report)
     return [_Pair(latest[year], latest.get(year - 1), year - 1) for year in (report.year, report.year + 1) if year in latest]
 
 
-def refresh_cross_year(session: Session, report: Report) -> None:
+def refresh_cross_year(session: Session, report: ReportYear) -> None:
     """Recompute the cross-year findings this report takes part in (as the later and the earlier year).
 
     Inside ``deferred_cross_year`` only the pairs of versions to compare are noted, and
     computed once each when it ends: a batch that records several versions of one agency
     reads each version once, and writes what refreshing after every capture would leave.
     """
-    session.flush()
     pairs = _pairs(session, report)
     pending = session.info.get(_PENDING)
     if pending is None:
@@ -159,10 +177,11 @@ def deferred_cross_year(session: Session) -> Iterator[None]:
     """Note cross-year refreshes while the block runs; compute them (once per version) when it ends."""
     pending: dict[int, _Pair] = {}
     session.info[_PENDING] = pending
+    session.info[_LATEST] = {}
     try:
         yield
     finally:
-        del session.info[_PENDING]
+        del session.info[_PENDING], session.info[_LATEST]
     _write(session, pending)
 
 
@@ -170,7 +189,7 @@ def _write(session: Session, pairs: dict[int, _Pair]) -> None:
     if not pairs:
         return
     ids = set(pairs) | {p.earlier for p in pairs.values() if p.earlier is not None}
-    reports = _reports(session, ids)
+    reports = held_parses(session, ids)
     facts: dict[int, YearFacts] = {}
 
     def facts_of(version_id: int) -> YearFacts:
@@ -187,16 +206,3 @@ def _write(session: Session, pairs: dict[int, _Pair]) -> None:
     ]
     if rows:
         session.execute(sa.insert(FindingRow), rows)
-
-
-def _reports(session: Session, ids: set[int]) -> dict[int, dict[str, Any] | None]:
-    """The parses of these versions: those the session holds as they are, the others read."""
-    held: dict[int, dict[str, Any] | None] = {}
-    for version_id in ids:
-        version = session.identity_map.get(identity_key(Version, version_id))
-        if version is not None and "report_json" in version.__dict__:
-            held[version_id] = version.report_json
-    missing = ids - set(held)
-    if missing:
-        held.update(session.execute(sa.select(Version.id, Version.report_json).where(Version.id.in_(missing))).all())
-    return held

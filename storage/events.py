@@ -27,15 +27,16 @@ GONE_STATUSES = (404, 410)
 
 def add_event(session: Session, report_id: int, kind: EventKind, at: datetime, *, version_id: int | None = None,
               run_id: int | None = None, **detail: Any) -> None:
-    session.add(ReportEvent(report_id=report_id, kind=kind, at=at, version_id=version_id, run_id=run_id, detail=detail))
+    # Core, not an object: an event is never read back in the transaction that adds it but by
+    # ``is_withdrawn``, which then needs no flush.
+    session.connection().execute(ReportEvent.__table__.insert(), {
+        "report_id": report_id, "kind": kind, "at": at, "version_id": version_id, "run_id": run_id, "detail": detail})
 
 
-def _current_withdrawals(report_id: int | None = None) -> sa.Select:
+def _current_withdrawals() -> sa.Select:
     """Ids of the withdrawal events not followed by a restoration (one per withdrawn report)."""
-    latest = sa.select(sa.func.max(ReportEvent.id)).where(ReportEvent.kind.in_(("withdrawn", "restored")))
-    if report_id is not None:
-        latest = latest.where(ReportEvent.report_id == report_id)
-    latest = latest.group_by(ReportEvent.report_id)
+    latest = (sa.select(sa.func.max(ReportEvent.id)).where(ReportEvent.kind.in_(("withdrawn", "restored")))
+              .group_by(ReportEvent.report_id))
     return sa.select(ReportEvent.id).where(ReportEvent.id.in_(latest), ReportEvent.kind == "withdrawn")
 
 
@@ -45,7 +46,14 @@ def withdrawn_reports() -> sa.Select:
 
 
 def is_withdrawn(session: Session, report_id: int) -> bool:
-    return session.scalar(_current_withdrawals(report_id)) is not None
+    """Whether the report's latest withdrawal or restoration is a withdrawal (one index range read)."""
+    return session.connection().execute(_LATEST_FATE, {"report_id": report_id}).scalar() == "withdrawn"
+
+
+# Built once: every capture recorded asks it.
+_LATEST_FATE = (sa.select(ReportEvent.kind)
+                .where(ReportEvent.report_id == sa.bindparam("report_id"), ReportEvent.kind.in_(("withdrawn", "restored")))
+                .order_by(ReportEvent.id.desc()).limit(1))
 
 
 def note_seen(session: Session, report_id: int, at: datetime, version_id: int | None, run_id: int | None) -> None:

@@ -20,6 +20,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from storage.capture import CaptureInput, ParseOutcome
@@ -41,11 +42,15 @@ def fold(text: str) -> str:
     return "".join(text.split())  # str.split's white space is the regex \s, at a third of the cost
 
 
+# A site's paragraphs come back with every capture of its reports (and are hashed more than
+# once a capture): remember the hashes of the recent ones.
+@lru_cache(maxsize=1 << 16)
 def unit_hash(paragraph: str) -> str:
     """Identity of a paragraph (white space folded) in the chrome tables."""
     return hashlib.sha256(fold(paragraph).encode("utf-8")).hexdigest()[:32]
 
 
+@lru_cache(maxsize=1 << 16)
 def shape_hash(paragraph: str) -> str:
     """A paragraph with every run of digits masked: a visit counter or a clock keeps its shape."""
     return unit_hash(_DIGITS.sub("#", fold(paragraph)))
@@ -102,6 +107,16 @@ def _kept(content: ReportContent, is_chrome: ChromeTest) -> list[tuple[int, str]
 
 def content_key(content: ReportContent, is_chrome: ChromeTest = lambda _: False) -> str:
     """sha256 of the content with the paragraphs ``is_chrome`` rejects left out."""
+    return _key(content, _kept(content, is_chrome))
+
+
+def fixed_key(content: ReportContent) -> str:
+    """sha256 of the content without its paragraphs: what no chrome can change. Two contents
+    whose fixed keys differ have different content keys under any chrome."""
+    return _key(content, [])
+
+
+def _key(content: ReportContent, paragraphs: list[tuple[int, str]]) -> str:
     digest = hashlib.sha256()
     if content.unparsed is not None:
         digest.update(b"unparsed:" + content.unparsed.encode("ascii"))
@@ -109,7 +124,7 @@ def content_key(content: ReportContent, is_chrome: ChromeTest = lambda _: False)
         digest.update(f"\nmeta:{name}={value}".encode())
     for address, raw in content.cells:
         digest.update(f"\ncell:{address}={raw}".encode())
-    for number, text in _kept(content, is_chrome):
+    for number, text in paragraphs:
         digest.update(f"\ntext:{number}:{text}".encode())
     for sha in content.attachments:
         digest.update(b"\nattachment:" + sha.encode("ascii"))

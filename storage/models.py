@@ -94,6 +94,10 @@ class Version(Base):
     report_id: Mapped[int] = mapped_column(sa.ForeignKey("reports.id", ondelete="CASCADE"))
     version_no: Mapped[int]
     content_key: Mapped[str] = mapped_column(sa.String(64))
+    # sha256 of the content but its paragraphs (storage.fingerprint.fixed_key): a capture whose
+    # fixed key is no version's is new without reading a parse. NULL: recorded before revision
+    # 0010 and not compared with since; recording then compares in full.
+    fixed_key: Mapped[str | None] = mapped_column(sa.String(64))
     fingerprint: Mapped[str] = mapped_column(sa.String(64))
     first_seen: Mapped[datetime]
     last_seen: Mapped[datetime]

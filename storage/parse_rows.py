@@ -1,11 +1,14 @@
 """Writing a version's parse (sections, typed cells, the parser's findings) into its rows.
 
-A parse is derived from the stored bytes: recording a version writes it, and
-``harvester reparse`` replaces it in place with the same function.
+A parse is derived from the stored bytes: recording a version writes it with the version
+(``parse_columns``, ``insert_parse_rows``), and ``harvester reparse`` replaces it in place
+(``apply_parse``). The parses written in a transaction are kept at hand for it
+(``held_parses``): the change summary and the cross-year rules read them again.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -13,7 +16,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from storage.cellnames import named_cells
-from storage.models import CellRow, FindingRow, SectionRow, Version
+from storage.fingerprint import fixed_key, report_content
+from storage.models import CellRow, FindingRow, SectionRow, Version, VersionAttachment
 
 
 def apply_parse(
@@ -23,60 +27,112 @@ def apply_parse(
     error: str | None,
     parser_version: str,
     parsed_at: datetime,
-    *,
-    fresh: bool = False,
 ) -> None:
-    """Set the version's parse fields and replace its sections, cells and parser findings.
-
-    ``fresh``: the version was just created, so it has no rows to replace.
-    """
-    metadata = (report or {}).get("metadata") or {}
-    version.parse_status = "ok" if report is not None and error is None else "error"
-    version.parse_error = error if report is None or error else None
-    version.parser_version = parser_version
-    version.parsed_at = parsed_at
-    version.report_json = report
-    version.title = metadata.get("title")
-    version.template = metadata.get("template") if report is not None else None
-    version.region = metadata.get("region")
-    version.completeness = completeness_of(report)
-    if metadata.get("agency"):
-        version.agency = metadata["agency"]
+    """Set a stored version's parse fields (its fixed key too, which the parse is part of) and
+    replace its sections, cells and parser findings."""
+    for name, value in parse_columns(report, error, parser_version, parsed_at).items():
+        setattr(version, name, value)
+    version.fixed_key = fixed_key(report_content(
+        report, attachment_hashes(session, version.id), page_text=version.document_url == version.page_url,
+        unparsed=version.fingerprint if report is None else None))
     session.flush()
+    for model in (SectionRow, CellRow):
+        session.execute(sa.delete(model).where(model.version_id == version.id))
+    session.execute(sa.delete(FindingRow).where(FindingRow.version_id == version.id, FindingRow.source == "parser"))
+    insert_parse_rows(session, version.id, report)
+    hold_parse(session, version.id, report)
 
-    if not fresh:
-        for model in (SectionRow, CellRow):
-            session.execute(sa.delete(model).where(model.version_id == version.id))
-        session.execute(sa.delete(FindingRow).where(FindingRow.version_id == version.id, FindingRow.source == "parser"))
+
+def parse_columns(report: dict[str, Any] | None, error: str | None, parser_version: str,
+                  parsed_at: datetime) -> dict[str, Any]:
+    """The ``versions`` columns a parse sets (an agency only when the parse names one)."""
+    metadata = (report or {}).get("metadata") or {}
+    columns = {
+        "parse_status": "ok" if report is not None and error is None else "error",
+        "parse_error": error if report is None or error else None,
+        "parser_version": parser_version,
+        "parsed_at": parsed_at,
+        "report_json": report,
+        "title": metadata.get("title"),
+        "template": metadata.get("template") if report is not None else None,
+        "region": metadata.get("region"),
+        "completeness": completeness_of(report),
+    }
+    if metadata.get("agency"):
+        columns["agency"] = metadata["agency"]
+    return columns
+
+
+def insert_parse_rows(session: Session, version_id: int, report: dict[str, Any] | None) -> None:
+    """Write a parse's sections, typed cells and findings as rows of a version that has none."""
     if report is None:
         return
     sections = [
-        {"version_id": version.id, "position": i, "number": s["number"], "heading": s["heading"], "text": s["text"]}
+        {"version_id": version_id, "position": i, "number": s["number"], "heading": s["heading"], "text": s["text"]}
         for i, s in enumerate(report.get("sections") or [])
     ]
-    cells = [
-        {
-            "version_id": version.id,
-            "position": i,
-            "table_name": c.table,
-            "item": c.item,
-            "row_key": c.row,
-            "column_key": c.column,
-            "row_label": c.row_label,
-            "raw": c.cell.get("raw", ""),
-            "value": c.cell.get("value"),
-            "unit": c.cell.get("unit"),
-            "state": c.cell.get("state", "text"),
-            "value_wan": c.cell.get("value_wan"),
-            "location": c.cell.get("location"),
-        }
-        for i, c in enumerate(named_cells(report))
-    ]
-    findings = [finding_row(version.id, "parser", f) for f in report.get("findings") or []]
+    findings = [finding_row(version_id, "parser", f) for f in report.get("findings") or []]
     connection = session.connection()
-    for model, rows in ((SectionRow, sections), (CellRow, cells), (FindingRow, findings)):
+    for model, rows in ((SectionRow, sections), (FindingRow, findings)):
         if rows:  # Core executemany: these rows are never loaded back as objects in this session
             connection.execute(model.__table__.insert(), rows)
+    _insert_cells(connection, version_id, report)
+
+
+def _insert_cells(connection: sa.Connection, version_id: int, report: dict[str, Any]) -> None:
+    """The typed cells, some 200 a report, handed to the driver as they are (PostgreSQL: as a COPY):
+    SQLAlchemy's work on each row's parameters, and the driver's on each row of an executemany,
+    cost more than the insert."""
+    rows = [
+        (version_id, i, c.table, c.item, c.row, c.column, c.row_label, c.cell.get("raw", ""), c.cell.get("value"),
+         c.cell.get("unit"), c.cell.get("state", "text"), c.cell.get("value_wan"),
+         None if (location := c.cell.get("location")) is None else _JSON(location))
+        for i, c in enumerate(named_cells(report))
+    ]
+    if not rows:
+        return
+    columns = ", ".join(_CELL_COLUMNS)
+    if connection.dialect.name != "postgresql":
+        connection.exec_driver_sql(f"INSERT INTO cells ({columns}) VALUES ({', '.join(['?'] * len(_CELL_COLUMNS))})", rows)
+        return
+    dbapi = connection.dialect.loaded_dbapi
+    statement = f"COPY cells ({columns}) FROM STDIN"
+    try:
+        with connection.connection.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+    except dbapi.Error as exc:  # as SQLAlchemy's own statements fail: a race or a lost server is retried
+        raise sa.exc.DBAPIError.instance(statement, None, exc, dbapi.Error) from exc
+
+
+# The order of each cell's tuple; locations as storage.db writes JSON (Chinese as itself).
+_CELL_COLUMNS = ("version_id", "position", "table_name", "item", "row_key", "column_key", "row_label", "raw", "value",
+                 "unit", "state", "value_wan", "location")
+_JSON = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def attachment_hashes(session: Session, version_id: int) -> list[str]:
+    session.flush()
+    return list(session.scalars(sa.select(VersionAttachment.sha256).where(VersionAttachment.version_id == version_id)))
+
+
+_HELD = "held_parses"
+
+
+def hold_parse(session: Session, version_id: int, report: dict[str, Any] | None) -> None:
+    """Keep a parse just written at hand for the rest of the transaction (``held_parses``)."""
+    session.info.setdefault(_HELD, {})[version_id] = report
+
+
+def held_parses(session: Session, version_ids: set[int]) -> dict[int, dict[str, Any] | None]:
+    """The parses of these versions: those written in this session as they are, the others read
+    (a stored parse is some 40 KB of JSON; the diff and the cross-year rules need it again)."""
+    held = session.info.get(_HELD, {})
+    found = {i: held[i] for i in version_ids if i in held}
+    missing = version_ids - set(found)
+    if missing:
+        found.update(session.execute(sa.select(Version.id, Version.report_json).where(Version.id.in_(missing))).all())
+    return found
 
 
 def completeness_of(report: dict[str, Any] | None) -> str | None:

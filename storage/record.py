@@ -9,6 +9,12 @@ paragraphs differed) first teaches the archive which paragraphs vary between fet
 Versions parsed by another parser are re-parsed first, so a parser upgrade is an event,
 never a version.
 
+Most captures that reach this module are new versions, and a stored parse is some 40 KB of
+JSON: a version's content is compared only with the versions whose fixed key (the content
+but its paragraphs, ``storage.fingerprint.fixed_key``) is the capture's, since no chrome can
+make the others alike. Rows are written through Core statements built once (cells, on
+PostgreSQL, as a COPY); the ORM keeps only the report and agency objects.
+
 Everything one capture writes (capture rows, report, URL, version with its sections,
 cells, findings, change summary, cross-year findings) is one transaction, run again from
 the start when it loses a race with another writer; the unique keys on
@@ -20,27 +26,28 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 import hashlib
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from storage.agencies import known_agency, resolve_agency
 from storage.blobstores import Blobs
 from storage.capture import CaptureInput, Outcome, ParseOutcome, RecordResult, Resource, capture_values
-from storage.changes import attachment_hashes, record_change
+from storage.changes import record_new_change
 from storage.chrome import learn_varying, load_chrome, note_page_paragraphs, varying_paragraphs
 from storage.clock import as_utc, later, utcnow
 from storage.crossyear import deferred_cross_year, refresh_cross_year
 from storage.db import retrying, writer
 from storage.events import add_event, note_seen
-from storage.fingerprint import ReportContent, capture_content, content_key, only_text_differs, report_content
+from storage.fingerprint import ReportContent, capture_content, content_key, fixed_key, only_text_differs, report_content
 from storage.identity import ReportIdentity, identify
-from storage.models import Agency, Blob, Capture, Report, ReportUrl, Version, VersionAttachment
-from storage.parse_rows import apply_parse
+from storage.models import Agency, Base, Blob, Capture, Report, ReportUrl, Version, VersionAttachment
+from storage.parse_rows import attachment_hashes, held_parses, hold_parse, insert_parse_rows, parse_columns
 from storage.reparse import reparse_in_place
 from storage.unchanged import record_not_modified, record_unchanged
 
@@ -109,20 +116,26 @@ def _record_in(session: Session, blobs: Blobs, capture: CaptureInput, stored: di
     unchanged = record_unchanged(session, capture, shas, content) if content is not None else None
     if unchanged is not None:
         return unchanged
-    page_row = Capture(**capture_values(capture, capture.page, shas[id(capture.page)], "page", None))
-    session.add(page_row)
-    session.flush()
-    for attachment in capture.attachments:
-        session.add(Capture(**capture_values(capture, attachment, shas[id(attachment)], "attachment", page_row.id)))
     try:
-        result = _decide(session, blobs, capture, shas, page_row, content)
+        result = _decide(session, blobs, capture, shas, content)
     except _Failed as failure:
-        result = RecordResult("failed", page_row.id, error=str(failure))
-    page_row.outcome = result.outcome
-    if result.outcome == "failed" and not page_row.error:
-        page_row.error = result.error
-    page_row.report_id, page_row.version_id = result.report_id, result.version_id
+        result = RecordResult("failed", 0, error=str(failure))
+    # Decided first, so that the capture's rows are written once, with what came of it.
+    result.capture_id = _insert_captures(session, capture, shas, result)
     return result
+
+
+def _insert_captures(session: Session, capture: CaptureInput, shas: dict[int, str | None], result: RecordResult) -> int:
+    """Write the capture's page row (with the outcome) and its attachments' rows; the page row's id."""
+    page = capture_values(capture, capture.page, shas[id(capture.page)], "page", None)
+    page.update(outcome=result.outcome, report_id=result.report_id, version_id=result.version_id,
+                error=capture.page.error or (result.error if result.outcome == "failed" else None))
+    connection = session.connection()
+    page_id = connection.execute(_PAGE_INSERT, page).scalar_one()
+    if capture.attachments:
+        connection.execute(_CAPTURES.insert(), [capture_values(capture, a, shas[id(a)], "attachment", page_id)
+                                                for a in capture.attachments])
+    return page_id
 
 
 def _content(capture: CaptureInput, shas: dict[int, str | None]) -> ReportContent | None:
@@ -133,8 +146,22 @@ def _content(capture: CaptureInput, shas: dict[int, str | None]) -> ReportConten
     return capture_content(capture, attachment_shas)  # type: ignore[arg-type]
 
 
-def _decide(session: Session, blobs: Blobs, capture: CaptureInput, shas: dict[int, str | None], page_row: Capture,
+@dataclass
+class _Stored:
+    """A stored version as far as deciding a capture goes; its parse is read only when needed."""
+
+    id: int
+    report_id: int
+    version_no: int
+    content_key: str
+    fixed_key: str | None
+    page_text: bool
+    fingerprint: str
+
+
+def _decide(session: Session, blobs: Blobs, capture: CaptureInput, shas: dict[int, str | None],
             content: ReportContent | None) -> RecordResult:
+    """What the capture is, with the rows that makes written (but the capture's own rows)."""
     page = capture.page
     if page.status in ("blocked", "error"):
         raise _Failed(page.error or f"{page.status} (HTTP {page.http_status})")
@@ -145,7 +172,7 @@ def _decide(session: Session, blobs: Blobs, capture: CaptureInput, shas: dict[in
             raise _Failed(f"attachment {attachment.url}: {attachment.error or f'HTTP {attachment.http_status}'}")
     parse = capture.parse
     if parse is None:
-        return _unchanged_by_bytes(session, capture, shas, page_row)
+        return _unchanged_by_bytes(session, capture, shas)
 
     identity = identify(parse.report, capture.listing_title)
     if identity is None:
@@ -154,73 +181,114 @@ def _decide(session: Session, blobs: Blobs, capture: CaptureInput, shas: dict[in
     agency = resolve_agency(session, identity.agency, _region(parse))
     report = _report(session, agency, identity, capture.site, seen)
     _touch_url(session, report.id, page.url, seen)
-    _upgrade_parses(session, blobs, report, parse.parser_version)
     assert content is not None  # parsed, and every resource's bytes at hand (checked above)
     attachment_shas = [shas[id(a)] or "" for a in capture.attachments]
-    versions = list(session.scalars(sa.select(Version).where(Version.report_id == report.id).order_by(Version.version_no.desc())))
+    versions = _stored_versions(session, blobs, report.id, parse.parser_version)
+    latest = versions[0] if versions else None
     if capture.confirmation is not None and content.page_text:
         second = capture_content(capture, attachment_shas, capture.confirmation)
-        stored = stored_content(session, versions[0]).texts() if versions else []
+        stored = _stored_contents(session, [latest])[0].texts() if latest else []
         learn_varying(session, capture.site, varying_paragraphs(content.texts(), second.texts(), stored))
     same, key = _same_content(session, capture.site, content, versions)
-    if same is not None and same is versions[0]:
-        same.last_seen = later(same.last_seen, seen)
-        if same.content_key != key:
-            _rekey(session, same, key)
+    if same is not None and same is latest:
+        _seen_again(session, same, seen, key, content)
         note_seen(session, report.id, seen, same.id, capture.run_id)
-        return RecordResult("unchanged", page_row.id, report.id, same.id, same.version_no, parse.error)
+        return RecordResult("unchanged", 0, report.id, same.id, same.version_no, parse.error)
 
-    previous = versions[0] if versions else None
-    number = (previous.version_no + 1) if previous else 1
-    version = Version(
-        report_id=report.id,
-        version_no=number,
+    number = (latest.version_no + 1) if latest else 1
+    parsed = parse.report if parse.error is None else None
+    version_id = session.connection().execute(_VERSION_INSERT, {
+        "report_id": report.id,
+        "version_no": number,
         # Two versions share a content only after a revert; keep the key unique all the same.
-        content_key=key if same is None else _revert_key(key, number),
-        fingerprint=parse.fingerprint,
-        first_seen=seen,
-        last_seen=seen,
-        page_url=page.url,
-        page_sha256=shas[id(page)],
-        document_url=parse.document_url or page.url,
-        listing_title=capture.listing_title,
-        listing_date=capture.listing_date,
-        hints=asdict(parse.hints) if parse.hints else None,
-        agency=identity.agency,
-        reverted_to=same.version_no if same is not None else None,
-    )
-    session.add(version)
-    apply_parse(session, version, parse.report if parse.error is None else None, parse.error, parse.parser_version, seen, fresh=True)
-    for position, attachment in enumerate(capture.attachments):
-        session.add(VersionAttachment(
-            version_id=version.id, position=position, url=attachment.url,
-            sha256=shas[id(attachment)], content_type=attachment.content_type,
-        ))
+        "content_key": key if same is None else _revert_key(key, number),
+        "fixed_key": fixed_key(content),
+        "fingerprint": parse.fingerprint,
+        "first_seen": seen,
+        "last_seen": seen,
+        "page_url": page.url,
+        "page_sha256": shas[id(page)],
+        "document_url": parse.document_url or page.url,
+        "listing_title": capture.listing_title,
+        "listing_date": capture.listing_date,
+        "hints": asdict(parse.hints) if parse.hints else None,
+        "agency": identity.agency,
+        "reverted_to": same.version_no if same is not None else None,
+        **parse_columns(parsed, parse.error, parse.parser_version, seen),
+    }).scalar_one()
+    insert_parse_rows(session, version_id, parsed)
+    hold_parse(session, version_id, parsed)
+    if capture.attachments:
+        session.connection().execute(VersionAttachment.__table__.insert(), [
+            {"version_id": version_id, "position": position, "url": attachment.url, "sha256": shas[id(attachment)],
+             "content_type": attachment.content_type}
+            for position, attachment in enumerate(capture.attachments)
+        ])
     if content.page_text:
         note_page_paragraphs(session, capture.site, report.id, content.texts())
-    report.latest_version_id = version.id
+    _new_latest(session, report, version_id)
     significance = None
-    if previous is not None:
-        significance = record_change(session, previous, version)
+    if latest is not None:
+        significance = record_new_change(session, latest.id, version_id, parsed, attachment_shas)
     if same is not None:
-        add_event(session, report.id, "reverted", seen, version_id=version.id, run_id=capture.run_id, reverted_to=same.version_no)
-    note_seen(session, report.id, seen, version.id, capture.run_id)
+        add_event(session, report.id, "reverted", seen, version_id=version_id, run_id=capture.run_id, reverted_to=same.version_no)
+    note_seen(session, report.id, seen, version_id, capture.run_id)
     refresh_cross_year(session, report)
-    outcome: Outcome = "new_version" if previous else "new_report"
-    return RecordResult(outcome, page_row.id, report.id, version.id, version.version_no, parse.error, significance)
+    outcome: Outcome = "new_version" if latest else "new_report"
+    return RecordResult(outcome, 0, report.id, version_id, number, parse.error, significance)
 
 
-def _same_content(session: Session, site: str, content: ReportContent, versions: list[Version]) -> tuple[Version | None, str]:
+def _stored_versions(session: Session, blobs: Blobs, report_id: int, parser_version: str) -> list[_Stored]:
+    """The report's versions, newest first, once those another parser read are re-parsed:
+    a parser upgrade is an event of the versions it re-read, never a version."""
+    rows = session.connection().execute(_VERSIONS, {"report_id": report_id}).all()
+    stale = [row.id for row in rows if row.parser_version != parser_version]
+    for version_id in stale:
+        version = session.get(Version, version_id)
+        assert version is not None
+        reparse_in_place(session, blobs, version)
+    if stale:
+        session.flush()
+        rows = session.connection().execute(_VERSIONS, {"report_id": report_id}).all()
+    return [_Stored(r.id, report_id, r.version_no, r.content_key, r.fixed_key, r.document_url == r.page_url, r.fingerprint) for r in rows]
+
+
+def _stored_contents(session: Session, versions: list[_Stored]) -> list[ReportContent]:
+    """The contents of stored versions, read from their parses and attachments. A version
+    without a fixed key (recorded before revision 0010) is given its own here."""
+    ids = {v.id for v in versions}
+    parses = held_parses(session, ids)
+    attachments: dict[int, list[str]] = {i: [] for i in ids}
+    for version_id, sha in session.connection().execute(_ATTACHMENTS, {"ids": sorted(ids)}):
+        attachments[version_id].append(sha)
+    contents = []
+    for version in versions:
+        report = parses[version.id]
+        content = report_content(report, attachments[version.id], page_text=version.page_text,
+                                 unparsed=version.fingerprint if report is None else None)
+        if version.fixed_key is None:
+            version.fixed_key = fixed_key(content)
+            session.connection().execute(_FIXED_KEY, {"version_id": version.id, "fixed_key": version.fixed_key})
+        contents.append(content)
+    return contents
+
+
+def _same_content(session: Session, site: str, content: ReportContent, versions: list[_Stored]) -> tuple[_Stored | None, str]:
     """The newest version whose content is the capture's under the site's chrome, and the capture's key.
 
-    The latest version is compared first, under what is known of the chrome of its paragraphs
-    and the capture's; the older ones (read only when it differs) under the chrome of all.
+    Only versions whose fixed key is the capture's (or not known) can be: the others differ in
+    what no chrome touches, and their parses are not read. Of those, the latest version is
+    compared first, under what is known of the chrome of its paragraphs and the capture's;
+    the older ones (read only when it differs) under the chrome of all.
     """
+    fixed = fixed_key(content)
+    candidates = [v for v in versions if v.fixed_key in (None, fixed)]
+    first = candidates[:1] if candidates[:1] == versions[:1] else []
     asked: set[str] = set()
     chrome: frozenset[str] = frozenset()
     key = ""
-    for chunk in [c for c in (versions[:1], versions[1:]) if c] or [[]]:
-        contents = [stored_content(session, v) for v in chunk]
+    for chunk in [c for c in (first, candidates[len(first):]) if c] or [[]]:
+        contents = _stored_contents(session, chunk)
         texts = _judged_texts([content, *contents]) - asked
         chrome |= load_chrome(session, site, texts).chrome
         asked |= texts
@@ -232,20 +300,29 @@ def _same_content(session: Session, site: str, content: ReportContent, versions:
     return None, key
 
 
+def _seen_again(session: Session, version: _Stored, seen: datetime, key: str, content: ReportContent) -> None:
+    """The latest version captured again: a later last_seen, and the capture's keys as computed today."""
+    connection = session.connection()
+    connection.execute(_SEEN, {"version_id": version.id, "seen": seen})
+    if version.content_key != key:
+        _rekey(session, version, key)
+    if version.fixed_key is None:
+        connection.execute(_FIXED_KEY, {"version_id": version.id, "fixed_key": fixed_key(content)})
+    _read_again(session, Version, version.id)
+
+
 def _judged_texts(contents: list[ReportContent]) -> set[str]:
     """The paragraphs whose being chrome matters: those of contents that are a page's own text."""
     return {text for c in contents if c.page_text for text in c.texts()}
 
 
-def _rekey(session: Session, version: Version, key: str) -> None:
+def _rekey(session: Session, version: _Stored, key: str) -> None:
     """Store the latest version's key as computed today, so that the next capture of the same
     content is found unchanged by its key alone (``storage.unchanged``). A key another version
     of the report holds (two contents alike under chrome learned since) stays as it was."""
-    session.flush()
     others = sa.select(Version.id).where(Version.report_id == version.report_id, Version.content_key == key)
     session.connection().execute(
         sa.update(Version.__table__).where(Version.id == version.id, ~sa.exists(others)).values(content_key=key))
-    session.expire(version, ["content_key"])
 
 
 def _revert_key(key: str, number: int) -> str:
@@ -261,6 +338,22 @@ def stored_content(session: Session, version: Version) -> ReportContent:
         version.report_json, attachment_hashes(session, version.id), page_text=version.document_url == version.page_url,
         unparsed=version.fingerprint if version.report_json is None else None,
     )
+
+
+# Statements built once: building one costs more than running it.
+_CAPTURES = Capture.__table__
+_PAGE_INSERT = _CAPTURES.insert().returning(_CAPTURES.c.id)
+_VERSION_INSERT = Version.__table__.insert().returning(Version.__table__.c.id)
+_VERSIONS = (sa.select(Version.id, Version.version_no, Version.content_key, Version.fixed_key, Version.parser_version,
+                       Version.document_url, Version.page_url, Version.fingerprint)
+             .where(Version.report_id == sa.bindparam("report_id")).order_by(Version.version_no.desc()))
+_ATTACHMENTS = (sa.select(VersionAttachment.version_id, VersionAttachment.sha256)
+                .where(VersionAttachment.version_id.in_(sa.bindparam("ids", expanding=True)))
+                .order_by(VersionAttachment.version_id, VersionAttachment.position))
+_FIXED_KEY = (sa.update(Version.__table__).where(Version.id == sa.bindparam("version_id"))
+              .values(fixed_key=sa.bindparam("fixed_key")))
+_SEEN = (sa.update(Version.__table__).where(Version.id == sa.bindparam("version_id"), Version.last_seen < sa.bindparam("seen"))
+         .values(last_seen=sa.bindparam("seen")))
 
 
 def confirmation_needed(session: Session, capture: CaptureInput) -> bool:
@@ -289,14 +382,7 @@ def confirmation_needed(session: Session, capture: CaptureInput) -> bool:
     return only_text_differs(content, old, load_chrome(session, capture.site, _judged_texts([content, old])).is_chrome)
 
 
-def _upgrade_parses(session: Session, blobs: Blobs, report: Report, parser_version: str) -> None:
-    """Re-parse the report's versions that another parser read, before comparing with them."""
-    for version in session.scalars(sa.select(Version).where(Version.report_id == report.id,
-                                                            Version.parser_version != parser_version)):
-        reparse_in_place(session, blobs, version)
-
-
-def _unchanged_by_bytes(session: Session, capture: CaptureInput, shas: dict[int, str | None], page_row: Capture) -> RecordResult:
+def _unchanged_by_bytes(session: Session, capture: CaptureInput, shas: dict[int, str | None]) -> RecordResult:
     """A capture without a parse (a 304 the crawler did not re-parse) is unchanged if its bytes are a known version's."""
     page = capture.page
     # What these bytes at this URL were recorded as last time: a version first seen at
@@ -318,7 +404,7 @@ def _unchanged_by_bytes(session: Session, capture: CaptureInput, shas: dict[int,
         if sorted(attachment_hashes(session, version.id)) == wanted:
             version.last_seen = later(version.last_seen, page.fetched_at)
             _touch_url(session, version.report_id, page.url, as_utc(page.fetched_at))
-            return RecordResult("unchanged", page_row.id, version.report_id, version.id, version.version_no)
+            return RecordResult("unchanged", 0, version.report_id, version.id, version.version_no)
     raise _Failed("capture has no parse outcome and its bytes match no stored version")
 
 
@@ -346,25 +432,72 @@ def _earlier_sha(session: Session, resource: Resource) -> str | None:
     ).first()
 
 
-def _report(session: Session, agency: Agency, identity: ReportIdentity, site: str, seen: datetime) -> Report:
+@dataclass
+class _Report:
+    """A report as recording reads and moves it: a row, written through Core."""
+
+    id: int
+    agency_key: str
+    year: int
+    kind: str
+    latest_version_id: int | None
+
+
+def _report(session: Session, agency: Agency, identity: ReportIdentity, site: str, seen: datetime) -> _Report:
     year, kind = identity.year, identity.kind
-    report = session.scalars(
-        sa.select(Report).where(Report.agency_key == agency.key, Report.year == year, Report.kind == kind)
-    ).first()
-    if report is None:
-        report = Report(agency_key=agency.key, agency_id=agency.id, agency=identity.agency, year=year, kind=kind, site=site,
-                        first_seen=seen, last_seen=seen)
-        session.add(report)
-        session.flush()
-    else:
-        report.last_seen = later(report.last_seen, seen)
-    return report
+    connection = session.connection()
+    row = connection.execute(_REPORT_ROW, {"agency_key": agency.key, "year": year, "kind": kind}).first()
+    if row is None:
+        report_id = connection.execute(_REPORT_INSERT, {
+            "agency_key": agency.key, "agency_id": agency.id, "agency": identity.agency, "year": year, "kind": kind,
+            "site": site, "first_seen": seen, "last_seen": seen}).scalar_one()
+        return _Report(report_id, agency.key, year, kind, None)
+    if seen > as_utc(row.last_seen):
+        connection.execute(_REPORT_SEEN, {"report_id": row.id, "seen": seen})
+        _read_again(session, Report, row.id)
+    return _Report(row.id, agency.key, year, kind, row.latest_version_id)
+
+
+def _new_latest(session: Session, report: _Report, version_id: int) -> None:
+    report.latest_version_id = version_id
+    session.connection().execute(_REPORT_LATEST, {"report_id": report.id, "latest": version_id})
+    _read_again(session, Report, report.id)
+
+
+def _read_again(session: Session, model: type[Base], row_id: int) -> None:
+    """A row written through Core: an object of it an earlier capture of the session loaded is read again."""
+    loaded = session.identity_map.get(identity_key(model, row_id))
+    if loaded is not None:
+        session.expire(loaded)
+
+
+_REPORTS = Report.__table__
+_REPORT_ROW = sa.select(_REPORTS.c.id, _REPORTS.c.last_seen, _REPORTS.c.latest_version_id).where(
+    _REPORTS.c.agency_key == sa.bindparam("agency_key"), _REPORTS.c.year == sa.bindparam("year"),
+    _REPORTS.c.kind == sa.bindparam("kind"))
+_REPORT_INSERT = _REPORTS.insert().returning(_REPORTS.c.id)
+_REPORT_SEEN = _REPORTS.update().where(_REPORTS.c.id == sa.bindparam("report_id"),
+                                      _REPORTS.c.last_seen < sa.bindparam("seen")).values(last_seen=sa.bindparam("seen"))
+_REPORT_LATEST = _REPORTS.update().where(_REPORTS.c.id == sa.bindparam("report_id")).values(
+    latest_version_id=sa.bindparam("latest"))
 
 
 def _touch_url(session: Session, report_id: int, url: str, seen: datetime) -> None:
-    row = session.scalars(sa.select(ReportUrl).where(ReportUrl.report_id == report_id, ReportUrl.url == url)).first()
+    """Note that the report was seen at ``url`` (``report_urls``), through Core: its rows are never
+    written as objects, and an object an earlier capture of the session loaded is read again."""
+    connection = session.connection()
+    row = connection.execute(_URL_ROW, {"report_id": report_id, "url": url}).first()
     if row is None:
-        session.add(ReportUrl(report_id=report_id, url=url, first_seen=seen, last_seen=seen))
-    else:
-        row.first_seen = min(as_utc(row.first_seen), seen)
-        row.last_seen = later(row.last_seen, seen)
+        connection.execute(_URLS.insert(), {"report_id": report_id, "url": url, "first_seen": seen, "last_seen": seen})
+        return
+    first, last = min(as_utc(row.first_seen), seen), later(row.last_seen, seen)
+    if (first, last) != (as_utc(row.first_seen), as_utc(row.last_seen)):
+        connection.execute(_URL_SEEN, {"row_id": row.id, "first": first, "last": last})
+        _read_again(session, ReportUrl, row.id)
+
+
+_URLS = ReportUrl.__table__
+_URL_ROW = sa.select(_URLS.c.id, _URLS.c.first_seen, _URLS.c.last_seen).where(
+    _URLS.c.report_id == sa.bindparam("report_id"), _URLS.c.url == sa.bindparam("url"))
+_URL_SEEN = _URLS.update().where(_URLS.c.id == sa.bindparam("row_id")).values(
+    first_seen=sa.bindparam("first"), last_seen=sa.bindparam("last"))

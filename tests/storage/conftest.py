@@ -16,6 +16,8 @@ from parsers.hints import ReportHints
 from storage.archive import Archive
 from storage.blobs import sha256_of
 from storage.capture import CaptureInput, ParseOutcome, Resource
+from storage.db import create_engine
+from storage.migrate import head_revision, upgrade
 
 SEED_ZIBO = "000_9d093eecd5b1c4d3.txt"  # 淄博经济开发区 2020, 2019 template
 SEED_ZHANGDIAN_2023 = "003_405f20c665fb23e7.txt"  # 山东张店经济开发区管理委员会 2023, 2021 template
@@ -62,3 +64,16 @@ def seed(seeds_dir: Path) -> Callable[[str], bytes]:
 def archive(db_url: str, data_dir: Path) -> Iterator[Archive]:
     with Archive.open(db_url, data_dir) as opened:
         yield opened
+
+
+def check_revision_adds_nullable_column(db_url: str, before: str, table: str, column: str) -> None:
+    """Migrating from revision ``before`` to head adds ``table.column``, empty (nullable)."""
+    engine = create_engine(db_url)
+    try:
+        assert upgrade(engine, before) == before
+        assert column not in {c["name"] for c in sa.inspect(engine).get_columns(table)}
+        assert upgrade(engine) == head_revision()
+        columns = {c["name"]: c for c in sa.inspect(engine).get_columns(table)}
+        assert columns[column]["nullable"]
+    finally:
+        engine.dispose()

@@ -6,10 +6,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from storage.archive import Archive
-from storage.db import create_engine
-from storage.migrate import head_revision, upgrade
 from storage.models import CellRow, Version
-from tests.storage.conftest import SEED_ZIBO, capture_of
+from tests.storage.conftest import SEED_ZIBO, capture_of, check_revision_adds_nullable_column
 
 
 def test_recorded_cells_keep_their_location(archive: Archive, seed) -> None:
@@ -31,12 +29,4 @@ def test_recorded_cells_keep_their_location(archive: Archive, seed) -> None:
 
 
 def test_revision_0009_adds_an_empty_location_column(db_url: str) -> None:
-    engine = create_engine(db_url)
-    try:
-        assert upgrade(engine, "0007") == "0007"
-        assert "location" not in {column["name"] for column in sa.inspect(engine).get_columns("cells")}
-        assert upgrade(engine) == head_revision()
-        columns = {column["name"]: column for column in sa.inspect(engine).get_columns("cells")}
-        assert columns["location"]["nullable"]
-    finally:
-        engine.dispose()
+    check_revision_adds_nullable_column(db_url, "0007", "cells", "location")

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import sqlalchemy as sa
 from lxml import etree, html
 
 from storage.archive import Archive
 from storage.capture import CaptureInput
-from storage.chrome import varying_paragraphs
-from tests.storage.conftest import parse_outcome, page
+from storage.chrome import load_chrome, note_page_paragraphs, varying_paragraphs
+from storage.models import Report
+from tests.storage.conftest import T0, parse_outcome, page
 from parsers.hints import ReportHints
 
 DOCUMENT = Path(__file__).resolve().parents[2] / "fixtures" / "documents" / "000_9d093eecd5b1c4d3.html"
@@ -79,3 +81,18 @@ def test_short_entries_next_to_varying_ones_belong_to_their_block() -> None:
         "甲", "乙", "丙", "丁", "戊", "访问 1 次", "访问 2 次"}
     # A sentence of the report (it ends like one) is never taken along.
     assert "正文第二句。" not in varying_paragraphs(["正文第二句。", "甲"], ["正文第二句。", "丁"], stored=[])
+
+
+def test_what_a_session_knows_of_chrome_is_asked_again_once_it_notes_paragraphs(archive: Archive) -> None:
+    """Chrome answers are kept for a transaction, but not past a third report showing a paragraph."""
+    footer = "主办单位：某某市人民政府办公室"
+    with archive.session() as session, session.begin():
+        reports = [session.connection().execute(sa.insert(Report).returning(Report.id), {
+            "agency_key": f"某某局{n}", "agency": f"某某局{n}", "year": 2020, "kind": "annual", "first_seen": T0,
+            "last_seen": T0}).scalar_one() for n in range(3)]
+        for report_id in reports[:2]:
+            note_page_paragraphs(session, "bare", report_id, [footer])
+        assert not load_chrome(session, "bare", [footer]).is_chrome(footer)
+        note_page_paragraphs(session, "bare", reports[2], [footer])
+        assert load_chrome(session, "bare", [footer]).is_chrome(footer)
+        assert not load_chrome(session, "other", [footer]).is_chrome(footer)
