@@ -24,24 +24,26 @@ Outcomes, rows and errors are those ``storage.record`` would have written.
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.util import identity_key
 
 from storage.agencies import normalise_name
-from storage.capture import CaptureInput, RecordResult, Resource, capture_values
+from storage.capture import CaptureInput, ContentParts, RecordResult, Resource, capture_values
 from storage.chrome import load_chrome
 from storage.clock import as_utc
-from storage.fingerprint import ReportContent, content_key
+from storage.fingerprint import capture_content, content_parts, parts_key
 from storage.identity import identify
 from storage.models import (Agency, AgencyAlias, Capture, Report, ReportEvent, ReportUrl, Version,
-                            VersionAttachment)
+                            VersionAttachment, VolatileShape)
 
 NO_MATCH = "capture has no parse outcome and its bytes match no stored version"
 
@@ -53,9 +55,6 @@ class _Stored:
     id: int
     report_id: int
     version_no: int
-    last_seen: datetime
-    page_url: str
-    page_sha256: str | None
     attachments: list[str]
 
 
@@ -137,37 +136,53 @@ _CAPTURE_INSERT = Capture.__table__.insert()
 _CAPTURE_INSERT_RETURNING = _CAPTURE_INSERT.returning(Capture.__table__.c.id, sort_by_parameter_order=True)
 
 
+def _ranked(partition: tuple[Any, ...], condition: sa.ColumnElement[bool], *columns: Any) -> sa.Subquery:
+    """The captures of the URLs asked (``urls``) that meet ``condition``, ranked newest first
+    within each ``partition``."""
+    rank = sa.func.row_number().over(partition_by=partition, order_by=(Capture.fetched_at.desc(), Capture.id.desc()))
+    return (sa.select(*columns, rank.label("rank"))
+            .where(Capture.url.in_(sa.bindparam("urls", expanding=True)), condition).subquery())
+
+
+_LATEST_SHA = _ranked((Capture.url,), Capture.sha256.is_not(None), Capture.url, Capture.sha256)
+_EARLIER = _ranked((Capture.url, Capture.sha256), sa.and_(Capture.role == "page", Capture.version_id.is_not(None)),
+                   Capture.url, Capture.sha256, Capture.version_id)
+# Statements built once: building one costs more than running it.
+_LATEST_SHAS = sa.select(_LATEST_SHA.c.url, _LATEST_SHA.c.sha256).where(_LATEST_SHA.c.rank == 1)
+_EARLIER_VERSIONS = sa.select(_EARLIER.c.url, _EARLIER.c.sha256, _EARLIER.c.version_id).where(_EARLIER.c.rank == 1)
+_VERSIONS = sa.select(Version.id, Version.report_id, Version.version_no, Version.page_url, Version.page_sha256).where(
+    sa.or_(Version.id.in_(sa.bindparam("ids", expanding=True)), Version.page_url.in_(sa.bindparam("urls", expanding=True))))
+_ATTACHMENTS = sa.select(VersionAttachment.version_id, VersionAttachment.sha256).where(
+    VersionAttachment.version_id.in_(sa.bindparam("ids", expanding=True)))
+
+
 def _latest_shas(session: Session, urls: set[str]) -> dict[str, str]:
     """The bytes each URL answered last (what a 304 stands for), as ``record._earlier_sha`` reads them."""
-    rank = sa.func.row_number().over(partition_by=Capture.url, order_by=(Capture.fetched_at.desc(), Capture.id.desc()))
-    ranked = (sa.select(Capture.url, Capture.sha256, rank.label("rank"))
-              .where(Capture.url.in_(urls), Capture.sha256.is_not(None)).subquery())
-    return dict(session.connection().execute(sa.select(ranked.c.url, ranked.c.sha256).where(ranked.c.rank == 1)).all())
+    return dict(session.connection().execute(_LATEST_SHAS, {"urls": sorted(urls)}).all())
 
 
 def _stored_versions(session: Session, pages: dict[str, str]) -> dict[str, list[_Stored]]:
     """Per page URL, the versions its bytes may be, newest first: the one these bytes at this URL
     were recorded as last time, and those first seen at this URL with these bytes."""
     connection = session.connection()
-    rank = sa.func.row_number().over(partition_by=(Capture.url, Capture.sha256),
-                                     order_by=(Capture.fetched_at.desc(), Capture.id.desc()))
-    ranked = (sa.select(Capture.url, Capture.sha256, Capture.version_id, rank.label("rank"))
-              .where(Capture.url.in_(pages), Capture.role == "page", Capture.version_id.is_not(None)).subquery())
-    earlier = {url: version_id for url, sha, version_id in connection.execute(
-        sa.select(ranked.c.url, ranked.c.sha256, ranked.c.version_id).where(ranked.c.rank == 1)) if pages[url] == sha}
-    rows = connection.execute(
-        sa.select(Version.id, Version.report_id, Version.version_no, Version.last_seen, Version.page_url, Version.page_sha256)
-        .where(sa.or_(Version.id.in_(set(earlier.values())), Version.page_url.in_(pages)))
-    ).all()
+    urls = sorted(pages)
+    earlier = {url: version_id for url, sha, version_id in connection.execute(_EARLIER_VERSIONS, {"urls": urls})
+               if pages[url] == sha}
+    rows = connection.execute(_VERSIONS, {"ids": sorted(set(earlier.values())), "urls": urls}).all()
     attachments: dict[int, list[str]] = defaultdict(list)
-    for version_id, sha in connection.execute(sa.select(VersionAttachment.version_id, VersionAttachment.sha256)
-                                              .where(VersionAttachment.version_id.in_({r.id for r in rows}))):
+    for version_id, sha in connection.execute(_ATTACHMENTS, {"ids": [r.id for r in rows]}):
         attachments[version_id].append(sha)
+    by_id = {r.id: r for r in rows}
+    first_seen_here: dict[tuple[str, str | None], list[sa.Row[Any]]] = defaultdict(list)
+    for row in rows:
+        first_seen_here[(row.page_url, row.page_sha256)].append(row)
     found: dict[str, list[_Stored]] = {}
     for url, sha in pages.items():
-        matching = [r for r in rows if r.id == earlier.get(url) or (r.page_url == url and r.page_sha256 == sha)]
-        found[url] = [_Stored(r.id, r.report_id, r.version_no, as_utc(r.last_seen), r.page_url, r.page_sha256,
-                              sorted(attachments[r.id])) for r in sorted(matching, key=lambda r: r.id, reverse=True)]
+        matching = {r.id: r for r in first_seen_here[(url, sha)]}
+        if url in earlier:
+            matching[earlier[url]] = by_id[earlier[url]]
+        found[url] = [_Stored(r.id, r.report_id, r.version_no, sorted(attachments[r.id]))
+                      for r in sorted(matching.values(), key=lambda r: r.id, reverse=True)]
     return found
 
 
@@ -220,56 +235,169 @@ def record_not_modified(session: Session, captures: list[CaptureInput]) -> list[
 
 
 def _latest_statement() -> sa.Select:
-    """The latest version of the report a printed agency name, year and kind identify, with
-    whether the stored key may not be trusted (the report was withdrawn, or has versions of
-    another parser that the full path re-parses first)."""
+    """The latest version of each report a (normalised printed agency name, year, kind)
+    identifies, with whether its stored key may not be trusted (the report was withdrawn, or
+    has versions of another parser that the full path re-parses first)."""
     other = aliased(Version)
     unsure = sa.or_(
         sa.exists().where(ReportEvent.report_id == Report.id, ReportEvent.kind == "withdrawn"),
         sa.exists().where(other.report_id == Report.id, other.parser_version != sa.bindparam("parser_version")),
     )
     return (
-        sa.select(Report.id, Report.last_seen, Version.id.label("version_id"), Version.version_no, Version.content_key,
+        sa.select(AgencyAlias.alias, Report.year, Report.kind, Report.id, Version.id.label("version_id"),
+                  Version.version_no, Version.content_key,
                   (Version.document_url == Version.page_url).label("page_text"), unsure.label("unsure"))
         .select_from(AgencyAlias)
         .join(Agency, Agency.id == AgencyAlias.agency_id)
-        .join(Report, sa.and_(Report.agency_key == Agency.key, Report.year == sa.bindparam("year"),
-                              Report.kind == sa.bindparam("kind")))
+        .join(Report, Report.agency_key == Agency.key)
         .join(Version, Version.id == Report.latest_version_id)
-        .where(AgencyAlias.alias == sa.bindparam("alias"))
+        .where(sa.tuple_(AgencyAlias.alias, Report.year, Report.kind).in_(sa.bindparam("reports", expanding=True)))
     )
 
 
 # Built once: building the statement costs more than running it.
 _LATEST = _latest_statement()
+_VOLATILE_OF_SITE = sa.select(VolatileShape.shape).where(VolatileShape.site == sa.bindparam("site"))
 
 
-def record_unchanged(session: Session, capture: CaptureInput, shas: dict[int, str | None],
-                     content: ReportContent) -> RecordResult | None:
-    """Record a parsed capture whose content is its report's latest version's; None when that is
-    not certain from the stored key alone (``storage.record`` then decides)."""
-    parse, page = capture.parse, capture.page
-    if parse is None or capture.confirmation is not None or page.status in ("blocked", "error"):
-        return None
-    identity = identify(parse.report, capture.listing_title)
-    if identity is None:
-        return None
+@dataclass
+class _KnownChrome:
+    """Paragraphs and shapes an archive has told this process are chrome, per site. Chrome is
+    only ever learned, never forgotten: what was chrome once is chrome still."""
+
+    texts: set[str] = field(default_factory=set)
+    shapes: set[str] = field(default_factory=set)
+
+
+# Per database (engine): the chrome this process has read of it.
+_KNOWN: weakref.WeakKeyDictionary[Engine, dict[str, _KnownChrome]] = weakref.WeakKeyDictionary()
+
+
+@dataclass
+class _Candidate:
+    """A parsed capture that may be unchanged: its report's latest version, the capture's content parts."""
+
+    parts: ContentParts
+    attachments: tuple[str, ...]
+    row: sa.Row[Any]
+
+    def same(self, known: _KnownChrome) -> bool:
+        """Is the content the version's, under what is known of the chrome or under none of it?"""
+        shape_of = dict(zip((text for _, text in self.parts.paragraphs), self.parts.shapes))
+        stored = self.row.content_key
+        return (parts_key(self.parts, self.attachments, lambda text: text in known.texts or shape_of.get(text) in known.shapes)
+                == stored or parts_key(self.parts, self.attachments) == stored)
+
+
+def _bare_not_modified(capture: CaptureInput) -> bool:
+    """A capture answered 304 throughout and not parsed: what it is follows from stored rows alone."""
+    return capture.parse is None and capture.confirmation is None and all(
+        r.status == "not_modified" and r.body is None for r in _resources(capture))
+
+
+def _parts(capture: CaptureInput) -> ContentParts:
+    parse = capture.parse
+    assert parse is not None
+    return parse.content if parse.content is not None else content_parts(capture_content(capture, []))
+
+
+class Shortcuts:
+    """The captures of one batch (one transaction) that are recorded without the full decision
+    of ``storage.record``, in runs of consecutive ones: captures answered 304 throughout, and
+    parsed captures whose content is their report's latest version's.
+
+    Which parsed captures are unchanged is found for the whole batch at once: one query for
+    the latest versions of their reports, their keys hashed from the parts the parse worker
+    made, under the chrome known of their paragraphs (this process remembers what it was
+    told is chrome: any of today's chrome will do, see the module's docstring). That stays
+    true while the batch is recorded, except for a report the full decision records a
+    capture of in between (``recorded``): its captures after that take the full path too.
+    """
+
+    def __init__(self, session: Session, engine: Engine, captures: list[CaptureInput],
+                 stored: list[dict[int, tuple[str, int]]]) -> None:
+        self.session = session
+        self.captures = captures
+        self.stored = stored
+        self.unchanged = _find_unchanged(session, _KNOWN.setdefault(engine, {}), captures, stored)
+
+    def record_from(self, start: int) -> list[RecordResult]:
+        """Record the run of captures from ``start`` that need no full decision (results in
+        order; none when the capture at ``start`` needs it)."""
+        captures = self.captures
+        end = start
+        if _bare_not_modified(captures[start]):
+            while end < len(captures) and _bare_not_modified(captures[end]):
+                end += 1
+            return record_not_modified(self.session, captures[start:end])
+        while end in self.unchanged:
+            end += 1
+        return self._record_unchanged(range(start, end)) if end > start else []
+
+    def recorded(self, result: RecordResult) -> None:
+        """The full decision recorded a capture of this report: what was found of it is not true any more."""
+        if result.report_id is not None:
+            self.unchanged = {i: row for i, row in self.unchanged.items() if row.id != result.report_id}
+
+    def _record_unchanged(self, indices: range) -> list[RecordResult]:
+        pages, attachments = [], []
+        touches = _Touches()
+        for i in indices:
+            capture, shas, row = self.captures[i], self.stored[i], self.unchanged[i]
+            page = capture.page
+            values = capture_values(capture, page, shas[id(page)][0], "page", None)
+            values.update(outcome="unchanged", report_id=row.id, version_id=row.version_id)
+            pages.append(values)
+            attachments.append([capture_values(capture, a, shas[id(a)][0], "attachment", None) for a in capture.attachments])
+            touches.seen(row.id, row.version_id, page.url, as_utc(page.fetched_at), report_too=True)
+        ids = _insert_captures(self.session, pages, attachments)
+        touches.write(self.session)
+        return [RecordResult("unchanged", capture_id, self.unchanged[i].id, self.unchanged[i].version_id,
+                             self.unchanged[i].version_no, self.captures[i].parse.error)  # type: ignore[union-attr]
+                for capture_id, i in zip(ids, indices)]
+
+
+def _eligible(capture: CaptureInput, stored: dict[int, tuple[str, int]]) -> bool:
+    """Parsed, not a confirmed fetch, fetched whole: the others need the full decision."""
+    return (capture.parse is not None and capture.confirmation is None and capture.page.status not in ("blocked", "error")
+            and all(id(r) in stored for r in _resources(capture)))
+
+
+def _find_unchanged(session: Session, known: dict[str, _KnownChrome], captures: list[CaptureInput],
+                    stored: list[dict[int, tuple[str, int]]]) -> dict[int, sa.Row[Any]]:
+    """Of the batch's parsed captures, those whose content is their report's latest version's
+    (by position), with that version."""
+    parses = {i: c.parse for i, c in enumerate(captures) if _eligible(c, stored[i])}
+    # One parser's captures (a crawl's): the stored key of a report read by another is not trusted.
+    parser_version = next((p.parser_version for p in parses.values() if p is not None), None)
+    wanted: dict[int, tuple[str, int, str]] = {}
+    for i, parse in parses.items():
+        identity = identify(parse.report, captures[i].listing_title) if parse is not None else None
+        if identity is not None and parse is not None and parse.parser_version == parser_version:
+            wanted[i] = (normalise_name(identity.agency), identity.year, identity.kind)
+    if not wanted:
+        return {}
     session.flush()
-    row = session.connection().execute(_LATEST, {
-        "alias": normalise_name(identity.agency), "year": identity.year, "kind": identity.kind,
-        "parser_version": parse.parser_version}).first()
-    if row is None or row.unsure or bool(row.page_text) != content.page_text:
-        return None
-    if content_key(content) != row.content_key:
-        chrome = load_chrome(session, capture.site, content.texts() if content.page_text else ())
-        if not content.page_text or content_key(content, chrome.is_chrome) != row.content_key:
-            return None
-    seen = as_utc(page.fetched_at)
-    values = capture_values(capture, page, shas[id(page)], "page", None)
-    values.update(outcome="unchanged", report_id=row.id, version_id=row.version_id)
-    [capture_id] = _insert_captures(session, [values], [[
-        capture_values(capture, a, shas[id(a)], "attachment", None) for a in capture.attachments]])
-    touches = _Touches()
-    touches.seen(row.id, row.version_id, page.url, seen, report_too=True)
-    touches.write(session)
-    return RecordResult("unchanged", capture_id, row.id, row.version_id, row.version_no, parse.error)
+    latest = {(r.alias, r.year, r.kind): r for r in session.connection().execute(
+        _LATEST, {"reports": sorted(set(wanted.values())), "parser_version": parser_version})}
+    candidates: dict[int, _Candidate] = {}
+    for i, report in wanted.items():
+        row = latest.get(report)
+        capture = captures[i]
+        if row is None or row.unsure:
+            continue
+        parts = _parts(capture)
+        if bool(row.page_text) == parts.page_text:
+            shas = stored[i]
+            candidates[i] = _Candidate(parts, tuple(sorted({shas[id(a)][0] for a in capture.attachments})), row)
+    found = {i: c.row for i, c in candidates.items() if c.same(known.setdefault(captures[i].site, _KnownChrome()))}
+    # The others' paragraphs may be chrome this process has not been told of yet: ask, once a site.
+    unsure = {i: c for i, c in candidates.items() if i not in found and c.parts.page_text}
+    for site in {captures[i].site for i in unsure}:
+        asked = {i: c for i, c in unsure.items() if captures[i].site == site}
+        chrome = known.setdefault(site, _KnownChrome())
+        chrome.shapes.update(session.scalars(_VOLATILE_OF_SITE, {"site": site}))
+        texts = {text for c in asked.values() for _, text in c.parts.paragraphs} - chrome.texts
+        chrome.texts.update(load_chrome(session, site, texts).chrome)
+        found.update({i: c.row for i, c in asked.items() if c.same(chrome)})
+    return found
