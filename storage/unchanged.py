@@ -42,6 +42,7 @@ from storage.chrome import load_chrome
 from storage.clock import as_utc
 from storage.fingerprint import capture_content, content_parts, parts_key
 from storage.identity import identify
+from storage.oneof import one_of
 from storage.models import (Agency, AgencyAlias, Capture, Report, ReportEvent, ReportUrl, Version,
                             VersionAttachment, VolatileShape)
 
@@ -128,7 +129,7 @@ def _insert_captures(session: Session, pages: list[dict[str, Any]], attachments:
 _SEEN = {Version: _seen_statement(Version.__table__), Report: _seen_statement(Report.__table__)}
 _URLS = ReportUrl.__table__
 _URL_ROWS = (sa.select(_URLS.c.id, _URLS.c.report_id, _URLS.c.url, _URLS.c.first_seen, _URLS.c.last_seen)
-             .where(_URLS.c.url.in_(sa.bindparam("urls", expanding=True))))
+             .where(one_of(_URLS.c.url, "urls")))
 _URL_INSERT = _URLS.insert()
 _URL_UPDATE = (_URLS.update().where(_URLS.c.id == sa.bindparam("row_id"))
                .values(first_seen=sa.bindparam("first"), last_seen=sa.bindparam("last")))
@@ -141,7 +142,7 @@ def _ranked(partition: tuple[Any, ...], condition: sa.ColumnElement[bool], *colu
     within each ``partition``."""
     rank = sa.func.row_number().over(partition_by=partition, order_by=(Capture.fetched_at.desc(), Capture.id.desc()))
     return (sa.select(*columns, rank.label("rank"))
-            .where(Capture.url.in_(sa.bindparam("urls", expanding=True)), condition).subquery())
+            .where(one_of(Capture.url, "urls"), condition).subquery())
 
 
 _LATEST_SHA = _ranked((Capture.url,), Capture.sha256.is_not(None), Capture.url, Capture.sha256)
@@ -151,9 +152,9 @@ _EARLIER = _ranked((Capture.url, Capture.sha256), sa.and_(Capture.role == "page"
 _LATEST_SHAS = sa.select(_LATEST_SHA.c.url, _LATEST_SHA.c.sha256).where(_LATEST_SHA.c.rank == 1)
 _EARLIER_VERSIONS = sa.select(_EARLIER.c.url, _EARLIER.c.sha256, _EARLIER.c.version_id).where(_EARLIER.c.rank == 1)
 _VERSIONS = sa.select(Version.id, Version.report_id, Version.version_no, Version.page_url, Version.page_sha256).where(
-    sa.or_(Version.id.in_(sa.bindparam("ids", expanding=True)), Version.page_url.in_(sa.bindparam("urls", expanding=True))))
+    sa.or_(one_of(Version.id, "ids"), one_of(Version.page_url, "urls")))
 _ATTACHMENTS = sa.select(VersionAttachment.version_id, VersionAttachment.sha256).where(
-    VersionAttachment.version_id.in_(sa.bindparam("ids", expanding=True)))
+    one_of(VersionAttachment.version_id, "ids"))
 
 
 def _latest_shas(session: Session, urls: set[str]) -> dict[str, str]:
@@ -251,7 +252,8 @@ def _latest_statement() -> sa.Select:
         .join(Agency, Agency.id == AgencyAlias.agency_id)
         .join(Report, Report.agency_key == Agency.key)
         .join(Version, Version.id == Report.latest_version_id)
-        .where(sa.tuple_(AgencyAlias.alias, Report.year, Report.kind).in_(sa.bindparam("reports", expanding=True)))
+        # Reports of these names, years and kinds: a few more than those asked, sorted out by the caller.
+        .where(one_of(AgencyAlias.alias, "aliases"), one_of(Report.year, "years"), one_of(Report.kind, "kinds"))
     )
 
 
@@ -378,8 +380,9 @@ def _find_unchanged(session: Session, known: dict[str, _KnownChrome], captures: 
     if not wanted:
         return {}
     session.flush()
+    aliases, years, kinds = (sorted(set(column)) for column in zip(*wanted.values()))
     latest = {(r.alias, r.year, r.kind): r for r in session.connection().execute(
-        _LATEST, {"reports": sorted(set(wanted.values())), "parser_version": parser_version})}
+        _LATEST, {"aliases": aliases, "years": years, "kinds": kinds, "parser_version": parser_version})}
     candidates: dict[int, _Candidate] = {}
     for i, report in wanted.items():
         row = latest.get(report)
