@@ -37,10 +37,11 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.util import identity_key
 
 from storage.agencies import normalise_name
+from storage.bulk import InsertMany, ManyRows
 from storage.capture import CaptureInput, ContentParts, RecordResult, Resource, capture_values
 from storage.chrome import load_chrome
 from storage.clock import as_utc
-from storage.fingerprint import capture_content, content_parts, parts_key
+from storage.fingerprint import capture_content, content_key, content_parts, parts_key, report_content
 from storage.identity import identify
 from storage.oneof import one_of
 from storage.models import (Agency, AgencyAlias, Capture, Report, ReportEvent, ReportUrl, Version,
@@ -78,15 +79,16 @@ class _Touches:
         connection = session.connection()
         for model, moves in ((Version, self.versions), (Report, self.reports)):
             if moves:
-                connection.execute(_SEEN[model], [{"row_id": k, "seen": v} for k, v in moves.items()])
+                _SEEN[model].execute(connection, [{"row_id": k, "seen": v} for k, v in moves.items()])
                 _forget(session, model, moves)
         if self.urls:
             _touch_urls(session, self.urls)
 
 
-def _seen_statement(table: sa.Table) -> sa.Update:
-    return (table.update().where(table.c.id == sa.bindparam("row_id"), table.c.last_seen < sa.bindparam("seen"))
-            .values(last_seen=sa.bindparam("seen")))
+def _seen_statement(table: sa.Table) -> ManyRows:
+    """Move each row's ``last_seen`` on to ``seen``, never back."""
+    return ManyRows({"row_id": sa.Integer(), "seen": table.c.last_seen.type}, lambda row: (
+        table.update().where(table.c.id == row("row_id"), table.c.last_seen < row("seen")).values(last_seen=row("seen"))))
 
 
 def _forget(session: Session, model: type, ids: Iterable[int]) -> None:
@@ -108,20 +110,18 @@ def _touch_urls(session: Session, seen: dict[tuple[int, str], tuple[datetime, da
         elif first < as_utc(row.first_seen) or last > as_utc(row.last_seen):
             updates.append({"row_id": row.id, "first": min(first, as_utc(row.first_seen)),
                             "last": max(last, as_utc(row.last_seen))})
-    if inserts:
-        connection.execute(_URL_INSERT, inserts)
+    _URL_INSERT.execute(connection, inserts)
     if updates:
-        connection.execute(_URL_UPDATE, updates)
+        _URL_UPDATE.execute(connection, updates)
         _forget(session, ReportUrl, (u["row_id"] for u in updates))
 
 
 def _insert_captures(session: Session, pages: list[dict[str, Any]], attachments: list[list[dict[str, Any]]]) -> list[int]:
     """Insert page rows (ids back, in order) and each page's attachment rows."""
     connection = session.connection()
-    ids = list(connection.execute(_CAPTURE_INSERT_RETURNING, pages).scalars())
-    rows = [{**row, "page_capture_id": page_id} for page_id, rows in zip(ids, attachments) for row in rows]
-    if rows:
-        connection.execute(_CAPTURE_INSERT, rows)
+    ids = _PAGE_INSERT.execute(connection, [{**_NO_CAPTURE_VALUES, **row} for row in pages])
+    _ATTACHMENT_INSERT.execute(connection, [{**_NO_CAPTURE_VALUES, **row, "page_capture_id": page_id}
+                                         for page_id, rows in zip(ids, attachments) for row in rows])
     return ids
 
 
@@ -130,11 +130,14 @@ _SEEN = {Version: _seen_statement(Version.__table__), Report: _seen_statement(Re
 _URLS = ReportUrl.__table__
 _URL_ROWS = (sa.select(_URLS.c.id, _URLS.c.report_id, _URLS.c.url, _URLS.c.first_seen, _URLS.c.last_seen)
              .where(one_of(_URLS.c.url, "urls")))
-_URL_INSERT = _URLS.insert()
-_URL_UPDATE = (_URLS.update().where(_URLS.c.id == sa.bindparam("row_id"))
-               .values(first_seen=sa.bindparam("first"), last_seen=sa.bindparam("last")))
-_CAPTURE_INSERT = Capture.__table__.insert()
-_CAPTURE_INSERT_RETURNING = _CAPTURE_INSERT.returning(Capture.__table__.c.id, sort_by_parameter_order=True)
+_URL_INSERT = InsertMany(_URLS, ["report_id", "url", "first_seen", "last_seen"])
+_URL_UPDATE = ManyRows({"row_id": sa.Integer(), "first": _URLS.c.first_seen.type, "last": _URLS.c.last_seen.type},
+                       lambda row: _URLS.update().where(_URLS.c.id == row("row_id"))
+                       .values(first_seen=row("first"), last_seen=row("last")))
+# A captures row as written here: every column but the id, those a capture does not set NULL.
+_NO_CAPTURE_VALUES: dict[str, Any] = {column.name: None for column in Capture.__table__.columns if column.name != "id"}
+_PAGE_INSERT = InsertMany(Capture.__table__, list(_NO_CAPTURE_VALUES), ids=True)
+_ATTACHMENT_INSERT = InsertMany(Capture.__table__, list(_NO_CAPTURE_VALUES))
 
 
 def _ranked(partition: tuple[Any, ...], condition: sa.ColumnElement[bool], *columns: Any) -> sa.Subquery:
@@ -246,7 +249,7 @@ def _latest_statement() -> sa.Select:
     )
     return (
         sa.select(AgencyAlias.alias, Report.year, Report.kind, Report.id, Version.id.label("version_id"),
-                  Version.version_no, Version.content_key,
+                  Version.version_no, Version.content_key, Version.fingerprint,
                   (Version.document_url == Version.page_url).label("page_text"), unsure.label("unsure"))
         .select_from(AgencyAlias)
         .join(Agency, Agency.id == AgencyAlias.agency_id)
@@ -254,6 +257,9 @@ def _latest_statement() -> sa.Select:
         .join(Version, Version.id == Report.latest_version_id)
         # Reports of these names, years and kinds: a few more than those asked, sorted out by the caller.
         .where(one_of(AgencyAlias.alias, "aliases"), one_of(Report.year, "years"), one_of(Report.kind, "kinds"))
+        # Another writer's new version of one of these reports waits for this transaction
+        # (PostgreSQL; a SQLite transaction has the database to itself from its start).
+        .with_for_update(read=True, of=Report)
     )
 
 
@@ -403,4 +409,33 @@ def _find_unchanged(session: Session, known: dict[str, _KnownChrome], captures: 
         texts = {text for c in asked.values() for _, text in c.parts.paragraphs} - chrome.texts
         chrome.texts.update(load_chrome(session, site, texts).chrome)
         found.update({i: c.row for i, c in asked.items() if c.same(chrome)})
+    # Parsed as the version was (same document text) yet neither key matches: the key may have
+    # been stored under less chrome than is known now. Compared as the full decision compares.
+    alike = {i: c for i, c in candidates.items() if i not in found and captures[i].parse.fingerprint == c.row.fingerprint}  # type: ignore[union-attr]
+    found.update({i: c.row for i, c in alike.items() if _same_as_stored(session, captures[i].site, c)})
     return found
+
+
+def _same_as_stored(session: Session, site: str, candidate: _Candidate) -> bool:
+    """Is the capture's content the version's under the chrome known of both their paragraphs?
+    If so, the version's key becomes the one computed today (as ``storage.record`` stores it)."""
+    row = candidate.row
+    version = session.execute(_STORED_PARSE, {"version_id": row.version_id}).one()
+    stored = report_content(version.report_json, [sha for _, sha in session.execute(_ATTACHMENTS, {"ids": [row.version_id]})],
+                            page_text=bool(row.page_text), unparsed=version.fingerprint if version.report_json is None else None)
+    texts = {text for _, text in candidate.parts.paragraphs} | set(stored.texts()) if candidate.parts.page_text else set()
+    is_chrome = load_chrome(session, site, texts).is_chrome
+    key = parts_key(candidate.parts, candidate.attachments, is_chrome)
+    if content_key(stored, is_chrome) != key:
+        return False
+    if key != row.content_key:
+        session.connection().execute(_REKEY, {"version_id": row.version_id, "of_report": row.id, "key": key})
+    return True
+
+
+_STORED_PARSE = sa.select(Version.report_json, Version.fingerprint).where(Version.id == sa.bindparam("version_id"))
+_OTHER = Version.__table__.alias("other")
+_REKEY = (sa.update(Version.__table__).values(content_key=sa.bindparam("key")).where(
+    Version.id == sa.bindparam("version_id"),
+    # A key another version of the report holds (two contents alike under chrome learned since) stays.
+    ~sa.exists().where(_OTHER.c.report_id == sa.bindparam("of_report"), _OTHER.c.content_key == sa.bindparam("key"))))

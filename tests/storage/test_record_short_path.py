@@ -4,11 +4,13 @@ decision would; cross-year findings noted during a batch are those of recording 
 from __future__ import annotations
 
 import re
+import weakref
 
 import sqlalchemy as sa
 
 import parsers.api
 import storage.record
+import storage.unchanged
 from storage.archive import Archive
 from storage.capture import CaptureInput
 from storage.fingerprint import fold
@@ -137,6 +139,28 @@ def test_a_page_whose_counter_and_clock_were_learned_as_chrome_is_unchanged_with
     # the second is answered by what this process was told.
     for hit in (40, 41):
         assert archive.record_many([chrome_capture(body, hit, news(2, 8, 10, 5))])[0].outcome == "unchanged"
+
+
+def test_a_key_stored_under_less_chrome_than_is_known_now_is_compared_and_renewed_without_the_full_decision(
+        archive: Archive, seed, seeds_dir, monkeypatch) -> None:
+    site_line, footer = "本网站由开发区政务服务中心主办维护", "网站地图丨隐私声明丨联系我们"
+    names = sorted(p.name for p in seeds_dir.glob("*.txt"))
+    with_lines = lambda name, *lines: seed(name) + "".join(f"\n{line}\n" for line in lines).encode()  # noqa: E731
+    for n, name in enumerate(names[:3]):  # the site line is on three reports' pages: chrome
+        archive.record(capture_of(with_lines(name, site_line), f"http://gov.test/{n}.html"))
+    # Stored with the site line left out and the footer in: the footer is not chrome yet.
+    first = archive.record(capture_of(with_lines(names[3], site_line, footer), "http://gov.test/3.html", minutes=1))
+    for n, name in ((4, names[4]), (0, names[0])):  # now it is
+        archive.record(capture_of(with_lines(name, site_line, footer), f"http://gov.test/{n}.html", minutes=2))
+    key = lambda: archive.session().get(Version, first.version_id).content_key  # noqa: E731
+    stored = key()
+    monkeypatch.setattr(storage.unchanged, "_KNOWN", weakref.WeakKeyDictionary())  # a later crawl's writer
+    full_path_forbidden(monkeypatch)
+    again = archive.record(capture_of(with_lines(names[3], site_line, footer), "http://gov.test/3.html", minutes=3))
+    assert (again.outcome, again.version_id) == ("unchanged", first.version_id)
+    assert key() != stored  # the key under today's chrome: the next capture is found by it alone
+    monkeypatch.setattr(storage.unchanged, "_same_as_stored", full_path_forbidden)
+    assert archive.record(capture_of(with_lines(names[3], site_line, footer), "http://gov.test/3.html", minutes=4)).outcome == "unchanged"
 
 
 def test_a_revised_report_still_takes_the_full_decision(archive: Archive, seed) -> None:
