@@ -412,28 +412,42 @@ def _find_unchanged(session: Session, known: dict[str, _KnownChrome], captures: 
     # Parsed as the version was (same document text) yet neither key matches: the key may have
     # been stored under less chrome than is known now. Compared as the full decision compares.
     alike = {i: c for i, c in candidates.items() if i not in found and captures[i].parse.fingerprint == c.row.fingerprint}  # type: ignore[union-attr]
-    found.update({i: c.row for i, c in alike.items() if _same_as_stored(session, captures[i].site, c)})
+    for site in {captures[i].site for i in alike}:
+        found.update(_same_as_stored(session, known.setdefault(site, _KnownChrome()), site,
+                                     {i: c for i, c in alike.items() if captures[i].site == site}))
     return found
 
 
-def _same_as_stored(session: Session, site: str, candidate: _Candidate) -> bool:
-    """Is the capture's content the version's under the chrome known of both their paragraphs?
-    If so, the version's key becomes the one computed today (as ``storage.record`` stores it)."""
-    row = candidate.row
-    version = session.execute(_STORED_PARSE, {"version_id": row.version_id}).one()
-    stored = report_content(version.report_json, [sha for _, sha in session.execute(_ATTACHMENTS, {"ids": [row.version_id]})],
-                            page_text=bool(row.page_text), unparsed=version.fingerprint if version.report_json is None else None)
-    texts = {text for _, text in candidate.parts.paragraphs} | set(stored.texts()) if candidate.parts.page_text else set()
-    is_chrome = load_chrome(session, site, texts).is_chrome
-    key = parts_key(candidate.parts, candidate.attachments, is_chrome)
-    if content_key(stored, is_chrome) != key:
-        return False
-    if key != row.content_key:
-        session.connection().execute(_REKEY, {"version_id": row.version_id, "of_report": row.id, "key": key})
-    return True
+def _same_as_stored(session: Session, known: _KnownChrome, site: str, candidates: dict[int, _Candidate]) -> dict[int, sa.Row[Any]]:
+    """Those whose content is their version's under the chrome of both their paragraphs, as
+    ``storage.record`` compares them; their versions' keys become the ones computed today (as
+    that path stores them), so that the next capture is found by its key alone."""
+    ids = [c.row.version_id for c in candidates.values()]
+    parses = {row.id: row for row in session.execute(_STORED_PARSES, {"ids": ids})}
+    attachments: dict[int, list[str]] = defaultdict(list)
+    for version_id, sha in session.execute(_ATTACHMENTS, {"ids": ids}):
+        attachments[version_id].append(sha)
+    stored = {}
+    for i, c in candidates.items():
+        parse = parses[c.row.version_id]
+        stored[i] = report_content(parse.report_json, attachments[c.row.version_id], page_text=bool(c.row.page_text),
+                                   unparsed=parse.fingerprint if parse.report_json is None else None)
+    texts = {text for i, c in candidates.items() if c.parts.page_text
+             for text in [*(t for _, t in c.parts.paragraphs), *stored[i].texts()]}
+    known.texts.update(load_chrome(session, site, texts - known.texts).chrome)
+    is_chrome = known.texts.__contains__  # answers for these paragraphs as the archive would now
+    found = {}
+    for i, c in candidates.items():
+        key = parts_key(c.parts, c.attachments, is_chrome)
+        if content_key(stored[i], is_chrome) != key:
+            continue
+        if key != c.row.content_key:
+            session.connection().execute(_REKEY, {"version_id": c.row.version_id, "of_report": c.row.id, "key": key})
+        found[i] = c.row
+    return found
 
 
-_STORED_PARSE = sa.select(Version.report_json, Version.fingerprint).where(Version.id == sa.bindparam("version_id"))
+_STORED_PARSES = sa.select(Version.id, Version.report_json, Version.fingerprint).where(one_of(Version.id, "ids"))
 _OTHER = Version.__table__.alias("other")
 _REKEY = (sa.update(Version.__table__).values(content_key=sa.bindparam("key")).where(
     Version.id == sa.bindparam("version_id"),
