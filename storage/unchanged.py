@@ -1,23 +1,29 @@
-"""Recording captures that change nothing, in a few statements instead of the full decision.
+"""Recording captures that change nothing, in a few statements a batch instead of the full decision.
 
 Most captures of a re-crawl are of reports the archive holds already: pages answering 304
 Not Modified, or fetched and parsed again to the same content. ``storage.record`` decides
 what a capture is by reading the report, its versions and their parses; for these two
 kinds the answer follows from a handful of stored columns, so it is reached here with
-plain SQL and the rows written in bulk:
+plain SQL for the whole batch at once, and the rows written in bulk (``storage.bulk``).
+``Shortcuts`` says which captures of a batch these are; ``storage.record`` records them in
+runs and decides the others in between:
 
-* ``record_not_modified``: captures answered 304 throughout (no bytes, no parse), any
-  number at once: the bytes each URL answered last time, the version those bytes were
-  recorded as, and the version's attachments are read in three queries for all of them.
-* ``record_unchanged``: a parsed capture whose content key equals its report's latest
-  version's. The stored key was computed when that version was recorded, under the chrome
-  known then. Chrome is only ever learned, never forgotten: content whose key under some
-  of today's chrome (none of it, or all of it) equals the stored key is the version's
+* captures answered 304 throughout (no bytes, no parse), any number at once
+  (``record_not_modified``): the bytes each URL answered last time, the version those
+  bytes were recorded as, and the version's attachments are read in three queries.
+* a parsed capture whose content key equals its report's latest version's. The parse
+  worker sends the parts of the key with the parse (``storage.capture.ContentParts``), so
+  the key is a hash of a few lines here. The stored key was computed when that version was
+  recorded, under the chrome known then. Chrome is only ever learned, never forgotten:
+  content whose key under some of today's chrome equals the stored key is the version's
   content under all of today's chrome, which is the comparison ``storage.record`` makes.
-  When neither key matches, when the report was ever withdrawn or has versions of another
-  parser, the capture takes the full path; finding it unchanged there, that path stores
-  the key as computed today (a re-parse leaves a key no content has), so the next capture
-  of the same content is found here.
+  The keys tried are under none of it and under what this process knows of it (what the
+  archive told it, asked again for the paragraphs of a batch when that is not enough). A
+  capture parsed as the version was (same document fingerprint) whose key matches neither
+  is compared with the version's stored parse as the full decision would compare them,
+  and the version's key computed today is stored, so the next capture is found by its key.
+  When the report was ever withdrawn or has versions of another parser, or the content is
+  another, the capture takes the full path.
 
 Outcomes, rows and errors are those ``storage.record`` would have written.
 """

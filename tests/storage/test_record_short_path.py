@@ -152,7 +152,10 @@ def test_a_key_stored_under_less_chrome_than_is_known_now_is_compared_and_renewe
     first = archive.record(capture_of(with_lines(names[3], site_line, footer), "http://gov.test/3.html", minutes=1))
     for n, name in ((4, names[4]), (0, names[0])):  # now it is
         archive.record(capture_of(with_lines(name, site_line, footer), f"http://gov.test/{n}.html", minutes=2))
-    key = lambda: archive.session().get(Version, first.version_id).content_key  # noqa: E731
+    def key() -> str:
+        with archive.session() as session:
+            return session.get(Version, first.version_id).content_key
+
     stored = key()
     monkeypatch.setattr(storage.unchanged, "_KNOWN", weakref.WeakKeyDictionary())  # a later crawl's writer
     full_path_forbidden(monkeypatch)
