@@ -6,7 +6,9 @@ Where things are decided:
 
 * ``archive.py`` - the API the crawler and the CLI call (``Archive.open``).
 * ``capture.py`` - what the crawler hands over (``CaptureInput``).
-* ``record.py`` - whether a capture is a new report, a new version, unchanged or failed.
+* ``record.py`` - whether a capture is a new report, a new version, unchanged or failed;
+  ``unchanged.py`` - the captures of a batch that change nothing, decided and written at once
+  (``bulk.py``, ``oneof.py``: statements of many rows whose text does not grow with them).
 * ``fingerprint.py`` / ``identity.py`` - a version's content key; a report's identity.
 * ``parse_rows.py`` - a version's parse as rows; ``cellnames.py`` - ``table.row.column`` addresses.
 * ``diff.py`` - what changed between two versions; ``crossyear.py`` - rule 6 across years.

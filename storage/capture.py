@@ -36,6 +36,23 @@ class Resource:
     error: str | None = None  # why a fetch failed or was blocked
 
 
+@dataclass(frozen=True)
+class ContentParts:
+    """A parse's content key (``storage.fingerprint``) in the parts chrome does not touch and
+    those it may, made where the parse is made (a parse worker) so that the archive writer
+    tells an unchanged capture by hashing them, without walking the report.
+
+    ``head`` is what the key hashes before the paragraphs (unparsed fingerprint, printed
+    metadata, cells); ``paragraphs`` are (section number, folded text); ``shapes`` the shape
+    of each paragraph (digits masked) when they are the page's own text, else empty.
+    """
+
+    head: bytes
+    paragraphs: tuple[tuple[int, str], ...]
+    shapes: tuple[str, ...]
+    page_text: bool
+
+
 @dataclass
 class ParseOutcome:
     """The parser's word on the capture's primary document (the page or its attachment).
@@ -54,6 +71,9 @@ class ParseOutcome:
     # with the same hints, so only a parser change can change the parse. None: the page.
     document_url: str | None = None
     hints: ReportHints | None = None
+    # Made by the parse worker from ``report`` as stored (``storage.fingerprint.content_parts``);
+    # None where nobody made them (the archive then makes them itself).
+    content: ContentParts | None = None
 
 
 @dataclass

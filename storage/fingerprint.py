@@ -19,11 +19,11 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
-from storage.capture import CaptureInput, ParseOutcome
+from storage.capture import CaptureInput, ContentParts, ParseOutcome
 from storage.cellnames import named_cells
 
 # Metadata the report prints. publish_date and region are left out: they come from the
@@ -107,26 +107,32 @@ def _kept(content: ReportContent, is_chrome: ChromeTest) -> list[tuple[int, str]
 
 def content_key(content: ReportContent, is_chrome: ChromeTest = lambda _: False) -> str:
     """sha256 of the content with the paragraphs ``is_chrome`` rejects left out."""
-    return _key(content, _kept(content, is_chrome))
+    return parts_key(content_parts(content, shapes=False), content.attachments, is_chrome)
 
 
 def fixed_key(content: ReportContent) -> str:
     """sha256 of the content without its paragraphs: what no chrome can change. Two contents
     whose fixed keys differ have different content keys under any chrome."""
-    return _key(content, [])
+    return parts_key(replace(content_parts(content, shapes=False), paragraphs=()), content.attachments)
 
 
-def _key(content: ReportContent, paragraphs: list[tuple[int, str]]) -> str:
-    digest = hashlib.sha256()
-    if content.unparsed is not None:
-        digest.update(b"unparsed:" + content.unparsed.encode("ascii"))
-    for name, value in content.metadata:
-        digest.update(f"\nmeta:{name}={value}".encode())
-    for address, raw in content.cells:
-        digest.update(f"\ncell:{address}={raw}".encode())
-    for number, text in paragraphs:
-        digest.update(f"\ntext:{number}:{text}".encode())
-    for sha in content.attachments:
+def content_parts(content: ReportContent, *, shapes: bool = True) -> ContentParts:
+    """The content's key in parts (``storage.capture.ContentParts``), its attachments left out;
+    ``shapes``: with the shape of each of the page's own paragraphs."""
+    head = [b"unparsed:" + content.unparsed.encode("ascii")] if content.unparsed is not None else []
+    head += [f"\nmeta:{name}={value}".encode() for name, value in content.metadata]
+    head += [f"\ncell:{address}={raw}".encode() for address, raw in content.cells]
+    page_shapes = tuple(shape_hash(text) for text in content.texts()) if shapes and content.page_text else ()
+    return ContentParts(b"".join(head), content.paragraphs, page_shapes, content.page_text)
+
+
+def parts_key(parts: ContentParts, attachments: Iterable[str], is_chrome: ChromeTest = lambda _: False) -> str:
+    """The content key of the parts with these attachments (sha256s, sorted, each once)."""
+    digest = hashlib.sha256(parts.head)
+    for number, text in parts.paragraphs:
+        if not (parts.page_text and is_chrome(text)):
+            digest.update(f"\ntext:{number}:{text}".encode())
+    for sha in attachments:
         digest.update(b"\nattachment:" + sha.encode("ascii"))
     return digest.hexdigest()
 

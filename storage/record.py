@@ -49,7 +49,7 @@ from storage.identity import ReportIdentity, identify
 from storage.models import Agency, Base, Blob, Capture, Report, ReportUrl, Version, VersionAttachment
 from storage.parse_rows import attachment_hashes, held_parses, hold_parse, insert_parse_rows, parse_columns
 from storage.reparse import reparse_in_place
-from storage.unchanged import record_not_modified, record_unchanged
+from storage.unchanged import Shortcuts
 
 class _Failed(Exception):
     """The capture is stored but makes no version; the message says why."""
@@ -80,25 +80,17 @@ def record_captures(engine: Engine, blobs: Blobs, captures: list[CaptureInput]) 
 
 def _record(engine: Engine, blobs: Blobs, captures: list[CaptureInput], stored: list[dict[int, tuple[str, int]]]) -> list[RecordResult]:
     with Session(writer(engine), expire_on_commit=False) as session, session.begin(), deferred_cross_year(session):
+        _insert_blobs(session, dict(blob for resources in stored for blob in resources.values()).items())
+        shortcuts = Shortcuts(session, engine, captures, stored)
         results: list[RecordResult] = []
-        start = 0
-        while start < len(captures):
-            if not _bare_not_modified(captures[start]):
-                results.append(_record_in(session, blobs, captures[start], stored[start]))
-                start += 1
-                continue
-            end = start
-            while end < len(captures) and _bare_not_modified(captures[end]):
-                end += 1
-            results.extend(record_not_modified(session, captures[start:end]))
-            start = end
+        while len(results) < len(captures):
+            done = shortcuts.record_from(len(results))
+            if not done:
+                at = len(results)
+                done = [_record_in(session, blobs, captures[at], stored[at])]
+                shortcuts.recorded(done[0])
+            results.extend(done)
         return results
-
-
-def _bare_not_modified(capture: CaptureInput) -> bool:
-    """A capture answered 304 throughout and not parsed: what it is follows from stored rows alone."""
-    return capture.parse is None and capture.confirmation is None and all(
-        r.status == "not_modified" and r.body is None for r in _resources(capture))
 
 
 def _store_bytes(blobs: Blobs, capture: CaptureInput) -> dict[int, tuple[str, int]]:
@@ -110,12 +102,8 @@ def _resources(capture: CaptureInput) -> list[Resource]:
 
 
 def _record_in(session: Session, blobs: Blobs, capture: CaptureInput, stored: dict[int, tuple[str, int]]) -> RecordResult:
-    _insert_blobs(session, stored.values())
     shas = {id(r): stored[id(r)][0] if id(r) in stored else _earlier_sha(session, r) for r in _resources(capture)}
     content = _content(capture, shas)
-    unchanged = record_unchanged(session, capture, shas, content) if content is not None else None
-    if unchanged is not None:
-        return unchanged
     try:
         result = _decide(session, blobs, capture, shas, content)
     except _Failed as failure:

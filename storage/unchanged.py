@@ -1,47 +1,57 @@
-"""Recording captures that change nothing, in a few statements instead of the full decision.
+"""Recording captures that change nothing, in a few statements a batch instead of the full decision.
 
 Most captures of a re-crawl are of reports the archive holds already: pages answering 304
 Not Modified, or fetched and parsed again to the same content. ``storage.record`` decides
 what a capture is by reading the report, its versions and their parses; for these two
 kinds the answer follows from a handful of stored columns, so it is reached here with
-plain SQL and the rows written in bulk:
+plain SQL for the whole batch at once, and the rows written in bulk (``storage.bulk``).
+``Shortcuts`` says which captures of a batch these are; ``storage.record`` records them in
+runs and decides the others in between:
 
-* ``record_not_modified``: captures answered 304 throughout (no bytes, no parse), any
-  number at once: the bytes each URL answered last time, the version those bytes were
-  recorded as, and the version's attachments are read in three queries for all of them.
-* ``record_unchanged``: a parsed capture whose content key equals its report's latest
-  version's. The stored key was computed when that version was recorded, under the chrome
-  known then. Chrome is only ever learned, never forgotten: content whose key under some
-  of today's chrome (none of it, or all of it) equals the stored key is the version's
+* captures answered 304 throughout (no bytes, no parse), any number at once
+  (``record_not_modified``): the bytes each URL answered last time, the version those
+  bytes were recorded as, and the version's attachments are read in three queries.
+* a parsed capture whose content key equals its report's latest version's. The parse
+  worker sends the parts of the key with the parse (``storage.capture.ContentParts``), so
+  the key is a hash of a few lines here. The stored key was computed when that version was
+  recorded, under the chrome known then. Chrome is only ever learned, never forgotten:
+  content whose key under some of today's chrome equals the stored key is the version's
   content under all of today's chrome, which is the comparison ``storage.record`` makes.
-  When neither key matches, when the report was ever withdrawn or has versions of another
-  parser, the capture takes the full path; finding it unchanged there, that path stores
-  the key as computed today (a re-parse leaves a key no content has), so the next capture
-  of the same content is found here.
+  The keys tried are under none of it and under what this process knows of it (what the
+  archive told it, asked again for the paragraphs of a batch when that is not enough). A
+  capture parsed as the version was (same document fingerprint) whose key matches neither
+  is compared with the version's stored parse as the full decision would compare them,
+  and the version's key computed today is stored, so the next capture is found by its key.
+  When the report was ever withdrawn or has versions of another parser, or the content is
+  another, the capture takes the full path.
 
 Outcomes, rows and errors are those ``storage.record`` would have written.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.util import identity_key
 
 from storage.agencies import normalise_name
-from storage.capture import CaptureInput, RecordResult, Resource, capture_values
+from storage.bulk import InsertMany, ManyRows
+from storage.capture import CaptureInput, ContentParts, RecordResult, Resource, capture_values
 from storage.chrome import load_chrome
 from storage.clock import as_utc
-from storage.fingerprint import ReportContent, content_key
+from storage.fingerprint import capture_content, content_key, content_parts, parts_key, report_content
 from storage.identity import identify
+from storage.oneof import one_of
 from storage.models import (Agency, AgencyAlias, Capture, Report, ReportEvent, ReportUrl, Version,
-                            VersionAttachment)
+                            VersionAttachment, VolatileShape)
 
 NO_MATCH = "capture has no parse outcome and its bytes match no stored version"
 
@@ -53,9 +63,6 @@ class _Stored:
     id: int
     report_id: int
     version_no: int
-    last_seen: datetime
-    page_url: str
-    page_sha256: str | None
     attachments: list[str]
 
 
@@ -78,15 +85,16 @@ class _Touches:
         connection = session.connection()
         for model, moves in ((Version, self.versions), (Report, self.reports)):
             if moves:
-                connection.execute(_SEEN[model], [{"row_id": k, "seen": v} for k, v in moves.items()])
+                _SEEN[model].execute(connection, [{"row_id": k, "seen": v} for k, v in moves.items()])
                 _forget(session, model, moves)
         if self.urls:
             _touch_urls(session, self.urls)
 
 
-def _seen_statement(table: sa.Table) -> sa.Update:
-    return (table.update().where(table.c.id == sa.bindparam("row_id"), table.c.last_seen < sa.bindparam("seen"))
-            .values(last_seen=sa.bindparam("seen")))
+def _seen_statement(table: sa.Table) -> ManyRows:
+    """Move each row's ``last_seen`` on to ``seen``, never back."""
+    return ManyRows({"row_id": sa.Integer(), "seen": table.c.last_seen.type}, lambda row: (
+        table.update().where(table.c.id == row("row_id"), table.c.last_seen < row("seen")).values(last_seen=row("seen"))))
 
 
 def _forget(session: Session, model: type, ids: Iterable[int]) -> None:
@@ -108,20 +116,18 @@ def _touch_urls(session: Session, seen: dict[tuple[int, str], tuple[datetime, da
         elif first < as_utc(row.first_seen) or last > as_utc(row.last_seen):
             updates.append({"row_id": row.id, "first": min(first, as_utc(row.first_seen)),
                             "last": max(last, as_utc(row.last_seen))})
-    if inserts:
-        connection.execute(_URL_INSERT, inserts)
+    _URL_INSERT.execute(connection, inserts)
     if updates:
-        connection.execute(_URL_UPDATE, updates)
+        _URL_UPDATE.execute(connection, updates)
         _forget(session, ReportUrl, (u["row_id"] for u in updates))
 
 
 def _insert_captures(session: Session, pages: list[dict[str, Any]], attachments: list[list[dict[str, Any]]]) -> list[int]:
     """Insert page rows (ids back, in order) and each page's attachment rows."""
     connection = session.connection()
-    ids = list(connection.execute(_CAPTURE_INSERT_RETURNING, pages).scalars())
-    rows = [{**row, "page_capture_id": page_id} for page_id, rows in zip(ids, attachments) for row in rows]
-    if rows:
-        connection.execute(_CAPTURE_INSERT, rows)
+    ids = _PAGE_INSERT.execute(connection, [{**_NO_CAPTURE_VALUES, **row} for row in pages])
+    _ATTACHMENT_INSERT.execute(connection, [{**_NO_CAPTURE_VALUES, **row, "page_capture_id": page_id}
+                                         for page_id, rows in zip(ids, attachments) for row in rows])
     return ids
 
 
@@ -129,45 +135,64 @@ def _insert_captures(session: Session, pages: list[dict[str, Any]], attachments:
 _SEEN = {Version: _seen_statement(Version.__table__), Report: _seen_statement(Report.__table__)}
 _URLS = ReportUrl.__table__
 _URL_ROWS = (sa.select(_URLS.c.id, _URLS.c.report_id, _URLS.c.url, _URLS.c.first_seen, _URLS.c.last_seen)
-             .where(_URLS.c.url.in_(sa.bindparam("urls", expanding=True))))
-_URL_INSERT = _URLS.insert()
-_URL_UPDATE = (_URLS.update().where(_URLS.c.id == sa.bindparam("row_id"))
-               .values(first_seen=sa.bindparam("first"), last_seen=sa.bindparam("last")))
-_CAPTURE_INSERT = Capture.__table__.insert()
-_CAPTURE_INSERT_RETURNING = _CAPTURE_INSERT.returning(Capture.__table__.c.id, sort_by_parameter_order=True)
+             .where(one_of(_URLS.c.url, "urls")))
+_URL_INSERT = InsertMany(_URLS, ["report_id", "url", "first_seen", "last_seen"])
+_URL_UPDATE = ManyRows({"row_id": sa.Integer(), "first": _URLS.c.first_seen.type, "last": _URLS.c.last_seen.type},
+                       lambda row: _URLS.update().where(_URLS.c.id == row("row_id"))
+                       .values(first_seen=row("first"), last_seen=row("last")))
+# A captures row as written here: every column but the id, those a capture does not set NULL.
+_NO_CAPTURE_VALUES: dict[str, Any] = {column.name: None for column in Capture.__table__.columns if column.name != "id"}
+_PAGE_INSERT = InsertMany(Capture.__table__, list(_NO_CAPTURE_VALUES), ids=True)
+_ATTACHMENT_INSERT = InsertMany(Capture.__table__, list(_NO_CAPTURE_VALUES))
+
+
+def _ranked(partition: tuple[Any, ...], condition: sa.ColumnElement[bool], *columns: Any) -> sa.Subquery:
+    """The captures of the URLs asked (``urls``) that meet ``condition``, ranked newest first
+    within each ``partition``."""
+    rank = sa.func.row_number().over(partition_by=partition, order_by=(Capture.fetched_at.desc(), Capture.id.desc()))
+    return (sa.select(*columns, rank.label("rank"))
+            .where(one_of(Capture.url, "urls"), condition).subquery())
+
+
+_LATEST_SHA = _ranked((Capture.url,), Capture.sha256.is_not(None), Capture.url, Capture.sha256)
+_EARLIER = _ranked((Capture.url, Capture.sha256), sa.and_(Capture.role == "page", Capture.version_id.is_not(None)),
+                   Capture.url, Capture.sha256, Capture.version_id)
+# Statements built once: building one costs more than running it.
+_LATEST_SHAS = sa.select(_LATEST_SHA.c.url, _LATEST_SHA.c.sha256).where(_LATEST_SHA.c.rank == 1)
+_EARLIER_VERSIONS = sa.select(_EARLIER.c.url, _EARLIER.c.sha256, _EARLIER.c.version_id).where(_EARLIER.c.rank == 1)
+_VERSIONS = sa.select(Version.id, Version.report_id, Version.version_no, Version.page_url, Version.page_sha256).where(
+    sa.or_(one_of(Version.id, "ids"), one_of(Version.page_url, "urls")))
+_ATTACHMENTS = sa.select(VersionAttachment.version_id, VersionAttachment.sha256).where(
+    one_of(VersionAttachment.version_id, "ids"))
 
 
 def _latest_shas(session: Session, urls: set[str]) -> dict[str, str]:
     """The bytes each URL answered last (what a 304 stands for), as ``record._earlier_sha`` reads them."""
-    rank = sa.func.row_number().over(partition_by=Capture.url, order_by=(Capture.fetched_at.desc(), Capture.id.desc()))
-    ranked = (sa.select(Capture.url, Capture.sha256, rank.label("rank"))
-              .where(Capture.url.in_(urls), Capture.sha256.is_not(None)).subquery())
-    return dict(session.connection().execute(sa.select(ranked.c.url, ranked.c.sha256).where(ranked.c.rank == 1)).all())
+    return dict(session.connection().execute(_LATEST_SHAS, {"urls": sorted(urls)}).all())
 
 
 def _stored_versions(session: Session, pages: dict[str, str]) -> dict[str, list[_Stored]]:
     """Per page URL, the versions its bytes may be, newest first: the one these bytes at this URL
     were recorded as last time, and those first seen at this URL with these bytes."""
     connection = session.connection()
-    rank = sa.func.row_number().over(partition_by=(Capture.url, Capture.sha256),
-                                     order_by=(Capture.fetched_at.desc(), Capture.id.desc()))
-    ranked = (sa.select(Capture.url, Capture.sha256, Capture.version_id, rank.label("rank"))
-              .where(Capture.url.in_(pages), Capture.role == "page", Capture.version_id.is_not(None)).subquery())
-    earlier = {url: version_id for url, sha, version_id in connection.execute(
-        sa.select(ranked.c.url, ranked.c.sha256, ranked.c.version_id).where(ranked.c.rank == 1)) if pages[url] == sha}
-    rows = connection.execute(
-        sa.select(Version.id, Version.report_id, Version.version_no, Version.last_seen, Version.page_url, Version.page_sha256)
-        .where(sa.or_(Version.id.in_(set(earlier.values())), Version.page_url.in_(pages)))
-    ).all()
+    urls = sorted(pages)
+    earlier = {url: version_id for url, sha, version_id in connection.execute(_EARLIER_VERSIONS, {"urls": urls})
+               if pages[url] == sha}
+    rows = connection.execute(_VERSIONS, {"ids": sorted(set(earlier.values())), "urls": urls}).all()
     attachments: dict[int, list[str]] = defaultdict(list)
-    for version_id, sha in connection.execute(sa.select(VersionAttachment.version_id, VersionAttachment.sha256)
-                                              .where(VersionAttachment.version_id.in_({r.id for r in rows}))):
+    for version_id, sha in connection.execute(_ATTACHMENTS, {"ids": [r.id for r in rows]}):
         attachments[version_id].append(sha)
+    by_id = {r.id: r for r in rows}
+    first_seen_here: dict[tuple[str, str | None], list[sa.Row[Any]]] = defaultdict(list)
+    for row in rows:
+        first_seen_here[(row.page_url, row.page_sha256)].append(row)
     found: dict[str, list[_Stored]] = {}
     for url, sha in pages.items():
-        matching = [r for r in rows if r.id == earlier.get(url) or (r.page_url == url and r.page_sha256 == sha)]
-        found[url] = [_Stored(r.id, r.report_id, r.version_no, as_utc(r.last_seen), r.page_url, r.page_sha256,
-                              sorted(attachments[r.id])) for r in sorted(matching, key=lambda r: r.id, reverse=True)]
+        matching = {r.id: r for r in first_seen_here[(url, sha)]}
+        if url in earlier:
+            matching[earlier[url]] = by_id[earlier[url]]
+        found[url] = [_Stored(r.id, r.report_id, r.version_no, sorted(attachments[r.id]))
+                      for r in sorted(matching.values(), key=lambda r: r.id, reverse=True)]
     return found
 
 
@@ -220,56 +245,217 @@ def record_not_modified(session: Session, captures: list[CaptureInput]) -> list[
 
 
 def _latest_statement() -> sa.Select:
-    """The latest version of the report a printed agency name, year and kind identify, with
-    whether the stored key may not be trusted (the report was withdrawn, or has versions of
-    another parser that the full path re-parses first)."""
+    """The latest version of each report a (normalised printed agency name, year, kind)
+    identifies, with whether its stored key may not be trusted (the report was withdrawn, or
+    has versions of another parser that the full path re-parses first)."""
     other = aliased(Version)
     unsure = sa.or_(
         sa.exists().where(ReportEvent.report_id == Report.id, ReportEvent.kind == "withdrawn"),
         sa.exists().where(other.report_id == Report.id, other.parser_version != sa.bindparam("parser_version")),
     )
     return (
-        sa.select(Report.id, Report.last_seen, Version.id.label("version_id"), Version.version_no, Version.content_key,
+        sa.select(AgencyAlias.alias, Report.year, Report.kind, Report.id, Version.id.label("version_id"),
+                  Version.version_no, Version.content_key, Version.fingerprint,
                   (Version.document_url == Version.page_url).label("page_text"), unsure.label("unsure"))
         .select_from(AgencyAlias)
         .join(Agency, Agency.id == AgencyAlias.agency_id)
-        .join(Report, sa.and_(Report.agency_key == Agency.key, Report.year == sa.bindparam("year"),
-                              Report.kind == sa.bindparam("kind")))
+        .join(Report, Report.agency_key == Agency.key)
         .join(Version, Version.id == Report.latest_version_id)
-        .where(AgencyAlias.alias == sa.bindparam("alias"))
+        # Reports of these names, years and kinds: a few more than those asked, sorted out by the caller.
+        .where(one_of(AgencyAlias.alias, "aliases"), one_of(Report.year, "years"), one_of(Report.kind, "kinds"))
+        # Another writer's new version of one of these reports waits for this transaction
+        # (PostgreSQL; a SQLite transaction has the database to itself from its start).
+        .with_for_update(read=True, of=Report)
     )
 
 
 # Built once: building the statement costs more than running it.
 _LATEST = _latest_statement()
+_VOLATILE_OF_SITE = sa.select(VolatileShape.shape).where(VolatileShape.site == sa.bindparam("site"))
 
 
-def record_unchanged(session: Session, capture: CaptureInput, shas: dict[int, str | None],
-                     content: ReportContent) -> RecordResult | None:
-    """Record a parsed capture whose content is its report's latest version's; None when that is
-    not certain from the stored key alone (``storage.record`` then decides)."""
-    parse, page = capture.parse, capture.page
-    if parse is None or capture.confirmation is not None or page.status in ("blocked", "error"):
-        return None
-    identity = identify(parse.report, capture.listing_title)
-    if identity is None:
-        return None
+@dataclass
+class _KnownChrome:
+    """Paragraphs and shapes an archive has told this process are chrome, per site. Chrome is
+    only ever learned, never forgotten: what was chrome once is chrome still."""
+
+    texts: set[str] = field(default_factory=set)
+    shapes: set[str] = field(default_factory=set)
+
+
+# Per database (engine): the chrome this process has read of it.
+_KNOWN: weakref.WeakKeyDictionary[Engine, dict[str, _KnownChrome]] = weakref.WeakKeyDictionary()
+
+
+@dataclass
+class _Candidate:
+    """A parsed capture that may be unchanged: its report's latest version, the capture's content parts."""
+
+    parts: ContentParts
+    attachments: tuple[str, ...]
+    row: sa.Row[Any]
+
+    def same(self, known: _KnownChrome) -> bool:
+        """Is the content the version's, under what is known of the chrome or under none of it?"""
+        shape_of = dict(zip((text for _, text in self.parts.paragraphs), self.parts.shapes))
+        stored = self.row.content_key
+        return (parts_key(self.parts, self.attachments, lambda text: text in known.texts or shape_of.get(text) in known.shapes)
+                == stored or parts_key(self.parts, self.attachments) == stored)
+
+
+def _bare_not_modified(capture: CaptureInput) -> bool:
+    """A capture answered 304 throughout and not parsed: what it is follows from stored rows alone."""
+    return capture.parse is None and capture.confirmation is None and all(
+        r.status == "not_modified" and r.body is None for r in _resources(capture))
+
+
+def _parts(capture: CaptureInput) -> ContentParts:
+    parse = capture.parse
+    assert parse is not None
+    return parse.content if parse.content is not None else content_parts(capture_content(capture, []))
+
+
+class Shortcuts:
+    """The captures of one batch (one transaction) that are recorded without the full decision
+    of ``storage.record``, in runs of consecutive ones: captures answered 304 throughout, and
+    parsed captures whose content is their report's latest version's.
+
+    Which parsed captures are unchanged is found for the whole batch at once: one query for
+    the latest versions of their reports, their keys hashed from the parts the parse worker
+    made, under the chrome known of their paragraphs (this process remembers what it was
+    told is chrome: any of today's chrome will do, see the module's docstring). That stays
+    true while the batch is recorded, except for a report the full decision records a
+    capture of in between (``recorded``): its captures after that take the full path too.
+    """
+
+    def __init__(self, session: Session, engine: Engine, captures: list[CaptureInput],
+                 stored: list[dict[int, tuple[str, int]]]) -> None:
+        self.session = session
+        self.captures = captures
+        self.stored = stored
+        self.unchanged = _find_unchanged(session, _KNOWN.setdefault(engine, {}), captures, stored)
+
+    def record_from(self, start: int) -> list[RecordResult]:
+        """Record the run of captures from ``start`` that need no full decision (results in
+        order; none when the capture at ``start`` needs it)."""
+        captures = self.captures
+        end = start
+        if _bare_not_modified(captures[start]):
+            while end < len(captures) and _bare_not_modified(captures[end]):
+                end += 1
+            return record_not_modified(self.session, captures[start:end])
+        while end in self.unchanged:
+            end += 1
+        return self._record_unchanged(range(start, end)) if end > start else []
+
+    def recorded(self, result: RecordResult) -> None:
+        """The full decision recorded a capture of this report: what was found of it is not true any more."""
+        if result.report_id is not None:
+            self.unchanged = {i: row for i, row in self.unchanged.items() if row.id != result.report_id}
+
+    def _record_unchanged(self, indices: range) -> list[RecordResult]:
+        pages, attachments = [], []
+        touches = _Touches()
+        for i in indices:
+            capture, shas, row = self.captures[i], self.stored[i], self.unchanged[i]
+            page = capture.page
+            values = capture_values(capture, page, shas[id(page)][0], "page", None)
+            values.update(outcome="unchanged", report_id=row.id, version_id=row.version_id)
+            pages.append(values)
+            attachments.append([capture_values(capture, a, shas[id(a)][0], "attachment", None) for a in capture.attachments])
+            touches.seen(row.id, row.version_id, page.url, as_utc(page.fetched_at), report_too=True)
+        ids = _insert_captures(self.session, pages, attachments)
+        touches.write(self.session)
+        return [RecordResult("unchanged", capture_id, self.unchanged[i].id, self.unchanged[i].version_id,
+                             self.unchanged[i].version_no, self.captures[i].parse.error)  # type: ignore[union-attr]
+                for capture_id, i in zip(ids, indices)]
+
+
+def _eligible(capture: CaptureInput, stored: dict[int, tuple[str, int]]) -> bool:
+    """Parsed, not a confirmed fetch, fetched whole: the others need the full decision."""
+    return (capture.parse is not None and capture.confirmation is None and capture.page.status not in ("blocked", "error")
+            and all(id(r) in stored for r in _resources(capture)))
+
+
+def _find_unchanged(session: Session, known: dict[str, _KnownChrome], captures: list[CaptureInput],
+                    stored: list[dict[int, tuple[str, int]]]) -> dict[int, sa.Row[Any]]:
+    """Of the batch's parsed captures, those whose content is their report's latest version's
+    (by position), with that version."""
+    parses = {i: c.parse for i, c in enumerate(captures) if _eligible(c, stored[i])}
+    # One parser's captures (a crawl's): the stored key of a report read by another is not trusted.
+    parser_version = next((p.parser_version for p in parses.values() if p is not None), None)
+    wanted: dict[int, tuple[str, int, str]] = {}
+    for i, parse in parses.items():
+        identity = identify(parse.report, captures[i].listing_title) if parse is not None else None
+        if identity is not None and parse is not None and parse.parser_version == parser_version:
+            wanted[i] = (normalise_name(identity.agency), identity.year, identity.kind)
+    if not wanted:
+        return {}
     session.flush()
-    row = session.connection().execute(_LATEST, {
-        "alias": normalise_name(identity.agency), "year": identity.year, "kind": identity.kind,
-        "parser_version": parse.parser_version}).first()
-    if row is None or row.unsure or bool(row.page_text) != content.page_text:
-        return None
-    if content_key(content) != row.content_key:
-        chrome = load_chrome(session, capture.site, content.texts() if content.page_text else ())
-        if not content.page_text or content_key(content, chrome.is_chrome) != row.content_key:
-            return None
-    seen = as_utc(page.fetched_at)
-    values = capture_values(capture, page, shas[id(page)], "page", None)
-    values.update(outcome="unchanged", report_id=row.id, version_id=row.version_id)
-    [capture_id] = _insert_captures(session, [values], [[
-        capture_values(capture, a, shas[id(a)], "attachment", None) for a in capture.attachments]])
-    touches = _Touches()
-    touches.seen(row.id, row.version_id, page.url, seen, report_too=True)
-    touches.write(session)
-    return RecordResult("unchanged", capture_id, row.id, row.version_id, row.version_no, parse.error)
+    aliases, years, kinds = (sorted(set(column)) for column in zip(*wanted.values()))
+    latest = {(r.alias, r.year, r.kind): r for r in session.connection().execute(
+        _LATEST, {"aliases": aliases, "years": years, "kinds": kinds, "parser_version": parser_version})}
+    candidates: dict[int, _Candidate] = {}
+    for i, report in wanted.items():
+        row = latest.get(report)
+        capture = captures[i]
+        if row is None or row.unsure:
+            continue
+        parts = _parts(capture)
+        if bool(row.page_text) == parts.page_text:
+            shas = stored[i]
+            candidates[i] = _Candidate(parts, tuple(sorted({shas[id(a)][0] for a in capture.attachments})), row)
+    found = {i: c.row for i, c in candidates.items() if c.same(known.setdefault(captures[i].site, _KnownChrome()))}
+    # The others' paragraphs may be chrome this process has not been told of yet: ask, once a site.
+    unsure = {i: c for i, c in candidates.items() if i not in found and c.parts.page_text}
+    for site in {captures[i].site for i in unsure}:
+        asked = {i: c for i, c in unsure.items() if captures[i].site == site}
+        chrome = known.setdefault(site, _KnownChrome())
+        chrome.shapes.update(session.scalars(_VOLATILE_OF_SITE, {"site": site}))
+        texts = {text for c in asked.values() for _, text in c.parts.paragraphs} - chrome.texts
+        chrome.texts.update(load_chrome(session, site, texts).chrome)
+        found.update({i: c.row for i, c in asked.items() if c.same(chrome)})
+    # Parsed as the version was (same document text) yet neither key matches: the key may have
+    # been stored under less chrome than is known now. Compared as the full decision compares.
+    alike = {i: c for i, c in candidates.items() if i not in found and captures[i].parse.fingerprint == c.row.fingerprint}  # type: ignore[union-attr]
+    for site in {captures[i].site for i in alike}:
+        found.update(_same_as_stored(session, known.setdefault(site, _KnownChrome()), site,
+                                     {i: c for i, c in alike.items() if captures[i].site == site}))
+    return found
+
+
+def _same_as_stored(session: Session, known: _KnownChrome, site: str, candidates: dict[int, _Candidate]) -> dict[int, sa.Row[Any]]:
+    """Those whose content is their version's under the chrome of both their paragraphs, as
+    ``storage.record`` compares them; their versions' keys become the ones computed today (as
+    that path stores them), so that the next capture is found by its key alone."""
+    ids = [c.row.version_id for c in candidates.values()]
+    parses = {row.id: row for row in session.execute(_STORED_PARSES, {"ids": ids})}
+    attachments: dict[int, list[str]] = defaultdict(list)
+    for version_id, sha in session.execute(_ATTACHMENTS, {"ids": ids}):
+        attachments[version_id].append(sha)
+    stored = {}
+    for i, c in candidates.items():
+        parse = parses[c.row.version_id]
+        stored[i] = report_content(parse.report_json, attachments[c.row.version_id], page_text=bool(c.row.page_text),
+                                   unparsed=parse.fingerprint if parse.report_json is None else None)
+    texts = {text for i, c in candidates.items() if c.parts.page_text
+             for text in [*(t for _, t in c.parts.paragraphs), *stored[i].texts()]}
+    known.texts.update(load_chrome(session, site, texts - known.texts).chrome)
+    is_chrome = known.texts.__contains__  # answers for these paragraphs as the archive would now
+    found = {}
+    for i, c in candidates.items():
+        key = parts_key(c.parts, c.attachments, is_chrome)
+        if content_key(stored[i], is_chrome) != key:
+            continue
+        if key != c.row.content_key:
+            session.connection().execute(_REKEY, {"version_id": c.row.version_id, "of_report": c.row.id, "key": key})
+        found[i] = c.row
+    return found
+
+
+_STORED_PARSES = sa.select(Version.id, Version.report_json, Version.fingerprint).where(one_of(Version.id, "ids"))
+_OTHER = Version.__table__.alias("other")
+_REKEY = (sa.update(Version.__table__).values(content_key=sa.bindparam("key")).where(
+    Version.id == sa.bindparam("version_id"),
+    # A key another version of the report holds (two contents alike under chrome learned since) stays.
+    ~sa.exists().where(_OTHER.c.report_id == sa.bindparam("of_report"), _OTHER.c.content_key == sa.bindparam("key"))))

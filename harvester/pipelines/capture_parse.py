@@ -30,6 +30,7 @@ from parsers.hints import ReportHints
 from parsers.report import Report
 from parsers.title import parse_report_title
 from storage.blobs import BlobStore
+from storage.fingerprint import capture_content, content_parts
 
 
 def hints_for(capture: ReportItem, site: SiteConfig) -> ReportHints:
@@ -145,8 +146,12 @@ def parse_stored(capture: ReportItem, site: SiteConfig, names: dict[str, str], s
                  inline: dict[str, bytes]) -> ParseRun:
     """``parse_capture_run`` where the bodies are: by sha256 name in the hand-off store at
     ``store`` (see ``handoff``), or ``inline``. The report comes back cleaned for the archive
-    (``record.storable``) here, beside the other workers, rather than in the crawl process."""
+    (``record.storable``) here, beside the other workers, rather than in the crawl process,
+    with the parts of its content key (``storage.capture.ContentParts``)."""
     run = parse_capture_run(capture, site, {**read_bodies(names, BlobStore(store)), **inline})
     if run.outcome.report is not None:
         run.outcome.report = Storable(storable(run.outcome.report))
+    # The parts of its content key too, so the one archive writer does not walk the report
+    # again to find an unchanged capture (``storage.unchanged``).
+    run.outcome.content = content_parts(capture_content(capture, [], run.outcome))
     return run

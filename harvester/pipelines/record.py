@@ -14,7 +14,6 @@ import hashlib
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 from scrapy import Spider, signals
@@ -25,25 +24,21 @@ from harvester.distributed.runs import current_run
 from harvester.items import ParseOutcome, ReportItem
 from harvester.pipelines.archive import archive_for
 from harvester.pipelines.batching import Batcher
-from harvester.pipelines.bodies import with_bodies, without_bodies
+from harvester.pipelines.bodies import without_bodies
 from harvester.pipelines.handoff import handoff_store
 from harvester.pipelines.offload import Offload
 from harvester.pipelines.storable import storable
 from harvester.pipelines.workers import describe
+from harvester.pipelines.writer import open_worker_archive, record_in_worker, record_with
 from harvester.spiders.reports import LIST_FAILED_STAT
 from parsers import PARSER_VERSION
-from storage.archive import Archive
-from storage.blobs import BlobStore
-from storage.record import RecordResult
+from storage.capture import RecordResult
 
 # Captures recorded per transaction, and how long the first of a batch may wait for others.
 BATCH_SIZE = 32
 BATCH_DELAY = 0.02
 # Archive.record outcome -> statistic
 OUTCOME_STATS = {"new_report": "new_reports", "new_version": "new_versions", "unchanged": "unchanged", "failed": "failed"}
-
-_worker_archive: Archive | None = None  # the archive of a record worker process
-
 
 Write = Callable[[list[ReportItem]], Awaitable[list[RecordResult]]]
 Stripped = Callable[[ReportItem, str], None]
@@ -76,22 +71,6 @@ async def _record_alone(write: Write, capture: ReportItem, stripped: Stripped) -
         return exc
 
 
-def _open_worker_archive(db_url: str, data_dir: str) -> None:
-    global _worker_archive
-    _worker_archive = Archive.open(db_url, Path(data_dir), migrate=False)
-
-
-def _record_in_worker(captures: list[ReportItem], store: Path) -> list[RecordResult]:
-    assert _worker_archive is not None
-    return _record_with(_worker_archive, captures, store)
-
-
-def _record_with(archive: Archive, captures: list[ReportItem], store: Path) -> list[RecordResult]:
-    # The bodies come by reference (see ``handoff``): read here, not pickled on the way.
-    blobs = BlobStore(store)
-    return archive.record_many([with_bodies(capture, blobs) for capture in captures])
-
-
 class RecordPipeline:
     def __init__(self, crawler: Crawler, run_kind: str):
         self.crawler = crawler
@@ -121,7 +100,7 @@ class RecordPipeline:
         # One writer (SQLite has one; records stay in order), in its own process when
         # HARVESTER_RECORD_WORKER is on, so writing does not take the reactor's CPU.
         self.writer = Offload("archive-writer", 1 if settings.getbool("HARVESTER_RECORD_WORKER") else 0,
-                              _open_worker_archive, (settings["HARVESTER_DB_URL"], settings["HARVESTER_DATA_DIR"]))
+                              open_worker_archive, (settings["HARVESTER_DB_URL"], settings["HARVESTER_DATA_DIR"]))
 
     async def _record_batch(self, captures: list[ReportItem]) -> list[RecordResult | BaseException]:
         return await record_apart(self._write, captures, self._stripped)
@@ -133,7 +112,7 @@ class RecordPipeline:
 
     async def _write(self, captures: list[ReportItem]) -> list[RecordResult]:
         assert self.writer is not None
-        return await self.writer.run(_record_in_worker, partial(_record_with, archive_for(self.crawler)),
+        return await self.writer.run(record_in_worker, partial(record_with, archive_for(self.crawler)),
                                      [without_bodies(c) for c in captures], handoff_store(self.crawler).root)
 
     def close_spider(self) -> None:

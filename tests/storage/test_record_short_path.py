@@ -4,17 +4,20 @@ decision would; cross-year findings noted during a batch are those of recording 
 from __future__ import annotations
 
 import re
+import weakref
 
 import sqlalchemy as sa
 
 import parsers.api
 import storage.record
+import storage.unchanged
 from storage.archive import Archive
 from storage.capture import CaptureInput
 from storage.fingerprint import fold
 from storage.models import Capture, FindingRow, Report, ReportUrl, Version
 from storage.reparse import reparse
 from tests.storage.conftest import SEED_ZHANGDIAN_2023, SEED_ZIBO, T0, capture_of, page
+from tests.storage.test_chrome import capture as chrome_capture, news, report_body
 from tests.storage.test_crossyear import previous_year
 
 
@@ -88,6 +91,79 @@ def test_a_refetched_unchanged_report_is_found_by_its_key(archive: Archive, seed
     assert (report.last_seen - report.first_seen).total_seconds() == 90 * 60
     assert urls == ["http://gov.test/a.html", "http://gov.test/moved.html"]
     assert (row.outcome, row.version_id, row.report_id, row.sha256 is not None) == ("unchanged", first.version_id, first.report_id, True)
+
+
+def test_a_batch_of_unchanged_captures_costs_the_same_few_statements_whatever_its_size(archive: Archive, seed,
+                                                                                       monkeypatch) -> None:
+    data = seed(SEED_ZIBO)
+    urls = [f"http://gov.test/{n}.html" for n in range(8)]
+    firsts = [archive.record(capture_of(data, url)) for url in urls[:1]]
+    statements: list[str] = []
+    # SQLite inserts rows with RETURNING one by one (SQLAlchemy cannot batch them in order there): not counted.
+    sa.event.listen(archive.engine, "before_cursor_execute",
+                    lambda *args: statements.append(args[2]) if not args[2].startswith("INSERT INTO captures") else None)
+    full_path_forbidden(monkeypatch)
+    counts = []
+    for size, minutes in ((2, 60), (8, 120)):
+        statements.clear()
+        results = archive.record_many([capture_of(data, url, minutes=minutes + n) for n, url in enumerate(urls[:size])])
+        assert {(r.outcome, r.version_id) for r in results} == {("unchanged", firsts[0].version_id)}
+        counts.append(len(statements))
+    assert counts[0] == counts[1] <= 10
+    with archive.session() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(ReportUrl)) == 8
+        version = session.get(Version, firsts[0].version_id)
+    assert (version.last_seen - version.first_seen).total_seconds() == 127 * 60
+
+
+def test_a_capture_after_a_new_version_of_its_report_in_the_same_batch_is_compared_with_that_version(
+        archive: Archive, seed) -> None:
+    data = seed(SEED_ZIBO)
+    first = archive.record(capture_of(data))
+    revised = data.replace("\t行政许可\n\t0\n\t50\n".encode(), "\t行政许可\n\t0\n\t51\n".encode(), 1)
+    # The second was the latest version's content when the batch began: no longer once the first is recorded.
+    results = archive.record_many([capture_of(revised, minutes=5), capture_of(data, minutes=9)])
+    assert [(r.outcome, r.version_no) for r in results] == [("new_version", 2), ("new_version", 3)]
+    assert results[1].version_id != first.version_id
+
+
+def test_a_page_whose_counter_and_clock_were_learned_as_chrome_is_unchanged_without_the_full_decision(
+        archive: Archive, monkeypatch) -> None:
+    body = report_body()
+    first = chrome_capture(body, 1, news(1, 2, 3, 4), again=(2, news(5, 2, 6, 7)))
+    archive.record(first)
+    later = chrome_capture(body, 3, news(8, 9, 1, 3), again=(4, news(10, 9, 1, 11)))
+    assert archive.record(later).outcome == "unchanged"  # the full decision, learning what varies
+    full_path_forbidden(monkeypatch)
+    # Each with a counter and a clock never seen: the first asks the archive what is chrome,
+    # the second is answered by what this process was told.
+    for hit in (40, 41):
+        assert archive.record_many([chrome_capture(body, hit, news(2, 8, 10, 5))])[0].outcome == "unchanged"
+
+
+def test_a_key_stored_under_less_chrome_than_is_known_now_is_compared_and_renewed_without_the_full_decision(
+        archive: Archive, seed, seeds_dir, monkeypatch) -> None:
+    site_line, footer = "本网站由开发区政务服务中心主办维护", "网站地图丨隐私声明丨联系我们"
+    names = sorted(p.name for p in seeds_dir.glob("*.txt"))
+    with_lines = lambda name, *lines: seed(name) + "".join(f"\n{line}\n" for line in lines).encode()  # noqa: E731
+    for n, name in enumerate(names[:3]):  # the site line is on three reports' pages: chrome
+        archive.record(capture_of(with_lines(name, site_line), f"http://gov.test/{n}.html"))
+    # Stored with the site line left out and the footer in: the footer is not chrome yet.
+    first = archive.record(capture_of(with_lines(names[3], site_line, footer), "http://gov.test/3.html", minutes=1))
+    for n, name in ((4, names[4]), (0, names[0])):  # now it is
+        archive.record(capture_of(with_lines(name, site_line, footer), f"http://gov.test/{n}.html", minutes=2))
+    def key() -> str:
+        with archive.session() as session:
+            return session.get(Version, first.version_id).content_key
+
+    stored = key()
+    monkeypatch.setattr(storage.unchanged, "_KNOWN", weakref.WeakKeyDictionary())  # a later crawl's writer
+    full_path_forbidden(monkeypatch)
+    again = archive.record(capture_of(with_lines(names[3], site_line, footer), "http://gov.test/3.html", minutes=3))
+    assert (again.outcome, again.version_id) == ("unchanged", first.version_id)
+    assert key() != stored  # the key under today's chrome: the next capture is found by it alone
+    monkeypatch.setattr(storage.unchanged, "_same_as_stored", full_path_forbidden)
+    assert archive.record(capture_of(with_lines(names[3], site_line, footer), "http://gov.test/3.html", minutes=4)).outcome == "unchanged"
 
 
 def test_a_revised_report_still_takes_the_full_decision(archive: Archive, seed) -> None:
