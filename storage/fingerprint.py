@@ -113,7 +113,7 @@ def content_key(content: ReportContent, is_chrome: ChromeTest = lambda _: False)
 def fixed_key(content: ReportContent) -> str:
     """sha256 of the content without its paragraphs: what no chrome can change. Two contents
     whose fixed keys differ have different content keys under any chrome."""
-    return parts_key(replace(content_parts(content, shapes=False), paragraphs=()), content.attachments)
+    return fixed_parts_key(content_parts(content, shapes=False), content.attachments)
 
 
 def content_parts(content: ReportContent, *, shapes: bool = True) -> ContentParts:
@@ -135,6 +135,11 @@ def parts_key(parts: ContentParts, attachments: Iterable[str], is_chrome: Chrome
     for sha in attachments:
         digest.update(b"\nattachment:" + sha.encode("ascii"))
     return digest.hexdigest()
+
+
+def fixed_parts_key(parts: ContentParts, attachments: Iterable[str]) -> str:
+    """The fixed key (``fixed_key``) of the parts with these attachments."""
+    return parts_key(replace(parts, paragraphs=()), attachments)
 
 
 def retired_key(salt: str) -> str:

@@ -50,6 +50,7 @@ from storage.models import Agency, Base, Blob, Capture, Report, ReportUrl, Versi
 from storage.parse_rows import attachment_hashes, held_parses, hold_parse, insert_parse_rows, parse_columns
 from storage.reparse import reparse_in_place
 from storage.unchanged import Shortcuts
+from storage.version_keys import give_fixed_key, rekey
 
 class _Failed(Exception):
     """The capture is stored but makes no version; the message says why."""
@@ -256,7 +257,7 @@ def _stored_contents(session: Session, versions: list[_Stored]) -> list[ReportCo
                                  unparsed=version.fingerprint if report is None else None)
         if version.fixed_key is None:
             version.fixed_key = fixed_key(content)
-            session.connection().execute(_FIXED_KEY, {"version_id": version.id, "fixed_key": version.fixed_key})
+            give_fixed_key(session.connection(), version.id, version.fixed_key)
         contents.append(content)
     return contents
 
@@ -293,24 +294,15 @@ def _seen_again(session: Session, version: _Stored, seen: datetime, key: str, co
     connection = session.connection()
     connection.execute(_SEEN, {"version_id": version.id, "seen": seen})
     if version.content_key != key:
-        _rekey(session, version, key)
+        rekey(connection, version.id, version.report_id, key)
     if version.fixed_key is None:
-        connection.execute(_FIXED_KEY, {"version_id": version.id, "fixed_key": fixed_key(content)})
+        give_fixed_key(connection, version.id, fixed_key(content))
     _read_again(session, Version, version.id)
 
 
 def _judged_texts(contents: list[ReportContent]) -> set[str]:
     """The paragraphs whose being chrome matters: those of contents that are a page's own text."""
     return {text for c in contents if c.page_text for text in c.texts()}
-
-
-def _rekey(session: Session, version: _Stored, key: str) -> None:
-    """Store the latest version's key as computed today, so that the next capture of the same
-    content is found unchanged by its key alone (``storage.unchanged``). A key another version
-    of the report holds (two contents alike under chrome learned since) stays as it was."""
-    others = sa.select(Version.id).where(Version.report_id == version.report_id, Version.content_key == key)
-    session.connection().execute(
-        sa.update(Version.__table__).where(Version.id == version.id, ~sa.exists(others)).values(content_key=key))
 
 
 def _revert_key(key: str, number: int) -> str:
@@ -338,8 +330,6 @@ _VERSIONS = (sa.select(Version.id, Version.version_no, Version.content_key, Vers
 _ATTACHMENTS = (sa.select(VersionAttachment.version_id, VersionAttachment.sha256)
                 .where(VersionAttachment.version_id.in_(sa.bindparam("ids", expanding=True)))
                 .order_by(VersionAttachment.version_id, VersionAttachment.position))
-_FIXED_KEY = (sa.update(Version.__table__).where(Version.id == sa.bindparam("version_id"))
-              .values(fixed_key=sa.bindparam("fixed_key")))
 _SEEN = (sa.update(Version.__table__).where(Version.id == sa.bindparam("version_id"), Version.last_seen < sa.bindparam("seen"))
          .values(last_seen=sa.bindparam("seen")))
 

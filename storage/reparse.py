@@ -86,7 +86,7 @@ def reparse_in_place(session: Session, blobs: Blobs, version: Version) -> tuple[
     apply_parse(session, version, output, error, parser_version, now)
     if changed:
         # The stored content key describes the old parse: leave one no content has, so that
-        # recording compares with the new parse (storage.unchanged, storage.record._rekey).
+        # recording compares with the new parse (storage.unchanged, storage.version_keys).
         version.content_key = retired_key(f"{version.id}:{parser_version}:{now.isoformat()}")
         _refresh_changes(session, version)
         refresh_cross_year(session, report)

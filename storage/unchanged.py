@@ -47,9 +47,10 @@ from storage.bulk import InsertMany, ManyRows
 from storage.capture import CaptureInput, ContentParts, RecordResult, Resource, capture_values
 from storage.chrome import load_chrome
 from storage.clock import as_utc
-from storage.fingerprint import capture_content, content_key, content_parts, parts_key, report_content
+from storage.fingerprint import capture_content, content_key, content_parts, fixed_parts_key, parts_key, report_content
 from storage.identity import identify
 from storage.oneof import one_of
+from storage.version_keys import give_fixed_key, rekey
 from storage.models import (Agency, AgencyAlias, Capture, Report, ReportEvent, ReportUrl, Version,
                             VersionAttachment, VolatileShape)
 
@@ -255,7 +256,7 @@ def _latest_statement() -> sa.Select:
     )
     return (
         sa.select(AgencyAlias.alias, Report.year, Report.kind, Report.id, Version.id.label("version_id"),
-                  Version.version_no, Version.content_key, Version.fingerprint,
+                  Version.version_no, Version.content_key, Version.fixed_key, Version.fingerprint,
                   (Version.document_url == Version.page_url).label("page_text"), unsure.label("unsure"))
         .select_from(AgencyAlias)
         .join(Agency, Agency.id == AgencyAlias.agency_id)
@@ -364,6 +365,9 @@ class Shortcuts:
             pages.append(values)
             attachments.append([capture_values(capture, a, shas[id(a)][0], "attachment", None) for a in capture.attachments])
             touches.seen(row.id, row.version_id, page.url, as_utc(page.fetched_at), report_too=True)
+            if row.fixed_key is None:  # recorded before revision 0010
+                give_fixed_key(self.session.connection(), row.version_id,
+                               fixed_parts_key(_parts(capture), _attachment_shas(capture, shas)))
         ids = _insert_captures(self.session, pages, attachments)
         touches.write(self.session)
         return [RecordResult("unchanged", capture_id, self.unchanged[i].id, self.unchanged[i].version_id,
@@ -375,6 +379,10 @@ def _eligible(capture: CaptureInput, stored: dict[int, tuple[str, int]]) -> bool
     """Parsed, not a confirmed fetch, fetched whole: the others need the full decision."""
     return (capture.parse is not None and capture.confirmation is None and capture.page.status not in ("blocked", "error")
             and all(id(r) in stored for r in _resources(capture)))
+
+
+def _attachment_shas(capture: CaptureInput, stored: dict[int, tuple[str, int]]) -> tuple[str, ...]:
+    return tuple(sorted({stored[id(a)][0] for a in capture.attachments}))
 
 
 def _find_unchanged(session: Session, known: dict[str, _KnownChrome], captures: list[CaptureInput],
@@ -403,8 +411,7 @@ def _find_unchanged(session: Session, known: dict[str, _KnownChrome], captures: 
             continue
         parts = _parts(capture)
         if bool(row.page_text) == parts.page_text:
-            shas = stored[i]
-            candidates[i] = _Candidate(parts, tuple(sorted({shas[id(a)][0] for a in capture.attachments})), row)
+            candidates[i] = _Candidate(parts, _attachment_shas(capture, stored[i]), row)
     found = {i: c.row for i, c in candidates.items() if c.same(known.setdefault(captures[i].site, _KnownChrome()))}
     # The others' paragraphs may be chrome this process has not been told of yet: ask, once a site.
     unsure = {i: c for i, c in candidates.items() if i not in found and c.parts.page_text}
@@ -448,14 +455,9 @@ def _same_as_stored(session: Session, known: _KnownChrome, site: str, candidates
         if content_key(stored[i], is_chrome) != key:
             continue
         if key != c.row.content_key:
-            session.connection().execute(_REKEY, {"version_id": c.row.version_id, "of_report": c.row.id, "key": key})
+            rekey(session.connection(), c.row.version_id, c.row.id, key)
         found[i] = c.row
     return found
 
 
 _STORED_PARSES = sa.select(Version.id, Version.report_json, Version.fingerprint).where(one_of(Version.id, "ids"))
-_OTHER = Version.__table__.alias("other")
-_REKEY = (sa.update(Version.__table__).values(content_key=sa.bindparam("key")).where(
-    Version.id == sa.bindparam("version_id"),
-    # A key another version of the report holds (two contents alike under chrome learned since) stays.
-    ~sa.exists().where(_OTHER.c.report_id == sa.bindparam("of_report"), _OTHER.c.content_key == sa.bindparam("key"))))
