@@ -14,7 +14,8 @@ process of its own (one Twisted reactor per process):
 3. ``harvester crawl`` again with nothing changed (conditional requests).
 
 Every process tree is watched through /proc (``proctree``): CPU seconds by stage (the crawl
-process, its parse workers, its record worker) and peak RSS of the whole tree. The JSON
+process, its parse workers, its record worker, the reader that answers the confirm
+pipeline) and peak RSS of the whole tree. The JSON
 gives each figure with its target (issue 15) and whether it is met; with ``--runs N`` the
 figures are medians, each run's own under ``runs``.
 
@@ -85,6 +86,7 @@ def run_step(cmd: list[str], env: dict[str, str], tick: Any = None) -> tuple[Ste
         "main": split.pop("main", 0.0),
         "parse_workers": split.pop("parse-worker", 0.0),
         "record_worker": split.pop("archive-writer", 0.0),
+        "confirm_reader": split.pop("archive-reader", 0.0),
     }
     stages["other"] = sum(split.values())
     return Step(elapsed, cpu, {k: round(v, 2) for k, v in stages.items()}, round(watch.peak_rss / MB, 1)), out
