@@ -17,7 +17,7 @@ from pathlib import Path
 
 from harvester.attachments import attachment_name
 from harvester.items import ParseOutcome, ReportItem, Resource
-from harvester.pipelines.bodies import read_bodies
+from harvester.pipelines.bodies import PackedReport, read_bodies
 from harvester.pipelines.storable import Storable, storable
 from harvester.pipelines.workers import describe
 from harvester.siteconfig import SiteConfig
@@ -145,8 +145,9 @@ def parse_stored(capture: ReportItem, site: SiteConfig, names: dict[str, str], s
                  inline: dict[str, bytes]) -> ParseRun:
     """``parse_capture_run`` where the bodies are: by sha256 name in the hand-off store at
     ``store`` (see ``handoff``), or ``inline``. The report comes back cleaned for the archive
-    (``record.storable``) here, beside the other workers, rather than in the crawl process."""
+    (``record.storable``) here, beside the other workers, rather than in the crawl process,
+    and packed (``bodies.PackedReport``): the crawl process only hands it on."""
     run = parse_capture_run(capture, site, {**read_bodies(names, BlobStore(store)), **inline})
     if run.outcome.report is not None:
-        run.outcome.report = Storable(storable(run.outcome.report))
+        run.outcome.report = PackedReport.pack(Storable(storable(run.outcome.report)))  # type: ignore[assignment]
     return run

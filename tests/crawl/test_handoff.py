@@ -4,11 +4,12 @@ in the hand-off store, not its bytes, and the worker reads back exactly what was
 from __future__ import annotations
 
 import pickle
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from harvester.items import ReportItem, Resource
-from harvester.pipelines.bodies import with_bodies, without_bodies
+from harvester.pipelines.bodies import PackedReport, with_bodies, with_page_body, without_bodies
 from harvester.pipelines.capture_parse import parse_capture, parse_stored
 from harvester.pipelines.storable import Storable
 from harvester.pipelines.workers import WorkerLimits, WorkerPool
@@ -59,7 +60,25 @@ def test_a_parse_worker_reads_the_body_by_name_and_parses_it_as_the_crawl_proces
 
     here = parse_capture(item, SITE, {PAGE_URL: page})
     assert not run_.crashed and run_.outcome.error is None
-    assert run_.outcome.fingerprint == here.fingerprint and run_.outcome.report == here.report
-    assert len(run_.outcome.report["sections"]) == 6
+    # packed in the worker: the crawl process hands it on without unpickling it
+    assert isinstance(run_.outcome.report, PackedReport)
+    report = run_.outcome.report.unpack()
+    assert run_.outcome.fingerprint == here.fingerprint and report == here.report
+    assert len(report["sections"]) == 6
     # cleaned for the archive in the worker, so the crawl process does not walk it again
-    assert isinstance(run_.outcome.report, Storable)
+    assert isinstance(report, Storable)
+
+
+def test_packed_reports_are_unpacked_where_the_item_is_read_back(tmp_path: Path) -> None:
+    store = BlobStore(tmp_path / "blobs")
+    item, page = fetched_capture()
+    item.stored[0] = store.put(page)
+    outcome = parse_capture(item, SITE, {PAGE_URL: page})
+    item.parse = replace(outcome, report=PackedReport.pack(outcome.report))
+    item.confirmation = replace(outcome, report=PackedReport.pack(outcome.report))
+
+    for read_back in (with_bodies, with_page_body):
+        received = read_back(pickle.loads(pickle.dumps(without_bodies(item))), store)
+        assert received.page.body == page
+        assert received.parse == outcome and received.confirmation == outcome
+    assert isinstance(item.parse.report, PackedReport)  # the crawl process's item stays as it was
