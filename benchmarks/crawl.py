@@ -20,8 +20,9 @@ gives each figure with its target (issue 15) and whether it is met; with ``--run
 figures are medians, each run's own under ``runs``.
 
 ``--memory`` runs the first crawl only, on a portal of ``--reports`` (100,000 by default),
-and prints the tree's RSS as it went (a point per tenth of the reports fetched) and
-its peak against the 1 GB target.
+and prints the tree's RSS as it went (a point per twentieth of the reports fetched, with the RSS
+of each kind of process: the crawl's, its parse workers' together, the writer's, the
+reader's) and its peak against the 1 GB target.
 """
 
 from __future__ import annotations
@@ -70,10 +71,14 @@ class Step:
 
 
 def run_step(cmd: list[str], env: dict[str, str], tick: Any = None) -> tuple[Step, str]:
+    """``tick``, if given, is called each sample with (elapsed, tree RSS, RSS by process name)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     process = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    watch = TreeWatch(process.pid, tick=tick).start()
+    watch = TreeWatch(process.pid)
+    if tick is not None:
+        watch.tick = lambda elapsed, rss: tick(elapsed, rss, watch.rss_by_name)
+    watch.start()
     out, err = process.communicate()
     elapsed = time.perf_counter() - started
     watch.stop()
@@ -214,16 +219,17 @@ def memory_run(server: Any, work: Path, reports: int, env: dict[str, str]) -> di
     lock = threading.Lock()
     next_point = [0]
 
-    def tick(elapsed: float, rss: int) -> None:
+    def tick(elapsed: float, rss: int, by_name: dict[str, int]) -> None:
         nonlocal served
         with lock:  # the log is emptied as it is read, so the server holds a second's worth
             log = server.log()
             server.clear_log()
             served += sum(1 for e in log if e["path"].startswith(REPORT_PAGES) and e["status"] == 200)
             if served >= next_point[0]:
-                trend.append({"elapsed_s": round(elapsed, 1), "report_fetches": served, "tree_rss_mb": round(rss / MB, 1)})
-                # a point per tenth of the reports: each new report page is fetched twice (confirmation)
-                next_point[0] += max(1, 2 * reports // 10)
+                trend.append({"elapsed_s": round(elapsed, 1), "report_fetches": served, "tree_rss_mb": round(rss / MB, 1),
+                              **{f"{name}_mb": round(value / MB, 1) for name, value in sorted(by_name.items())}})
+                # a point per twentieth of the reports: each new report page is fetched twice (confirmation)
+                next_point[0] += max(1, 2 * reports // 20)
 
     server.clear_log()
     step = crawl(f"sqlite:///{data / 'bench.sqlite3'}", env, tick)
