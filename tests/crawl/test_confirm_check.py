@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import sys
 from dataclasses import fields
 from functools import partial
 from pathlib import Path
@@ -64,11 +62,3 @@ def test_without_a_reader_process_the_thread_reads_the_page_body_back(tmp_path: 
         assert light.page.body is None
         assert confirmation_needed_with(archive, light, archive.blobs.root)  # a new report, read from its bytes
 
-
-def test_the_reader_process_imports_no_scrapy() -> None:
-    # A spawned worker imports the module of the function it is sent, and the offload's own.
-    modules = (confirmation_needed_in_reader.__module__, "harvester.pipelines.offload")
-    code = (f"import sys\nfor name in {modules!r}: __import__(name)\n"
-            "print(' '.join(m for m in ('scrapy', 'twisted') if m in sys.modules))")
-    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
-    assert loaded == []
