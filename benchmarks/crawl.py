@@ -14,13 +14,15 @@ process of its own (one Twisted reactor per process):
 3. ``harvester crawl`` again with nothing changed (conditional requests).
 
 Every process tree is watched through /proc (``proctree``): CPU seconds by stage (the crawl
-process, its parse workers, its record worker) and peak RSS of the whole tree. The JSON
+process, its parse workers, its record worker, the reader that answers the confirm
+pipeline) and peak RSS of the whole tree. The JSON
 gives each figure with its target (issue 15) and whether it is met; with ``--runs N`` the
 figures are medians, each run's own under ``runs``.
 
 ``--memory`` runs the first crawl only, on a portal of ``--reports`` (100,000 by default),
-and prints the tree's RSS as it went (a point per tenth of the reports fetched) and
-its peak against the 1 GB target.
+and prints the tree's RSS as it went (a point per twentieth of the reports fetched, with the RSS
+of each kind of process: the crawl's, its parse workers' together, the writer's, the
+reader's) and its peak against the 1 GB target.
 """
 
 from __future__ import annotations
@@ -69,10 +71,14 @@ class Step:
 
 
 def run_step(cmd: list[str], env: dict[str, str], tick: Any = None) -> tuple[Step, str]:
+    """``tick``, if given, is called each sample with (elapsed, tree RSS, RSS by process name)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     process = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    watch = TreeWatch(process.pid, tick=tick).start()
+    watch = TreeWatch(process.pid)
+    if tick is not None:
+        watch.tick = lambda elapsed, rss: tick(elapsed, rss, watch.rss_by_name)
+    watch.start()
     out, err = process.communicate()
     elapsed = time.perf_counter() - started
     watch.stop()
@@ -85,6 +91,7 @@ def run_step(cmd: list[str], env: dict[str, str], tick: Any = None) -> tuple[Ste
         "main": split.pop("main", 0.0),
         "parse_workers": split.pop("parse-worker", 0.0),
         "record_worker": split.pop("archive-writer", 0.0),
+        "confirm_reader": split.pop("archive-reader", 0.0),
     }
     stages["other"] = sum(split.values())
     return Step(elapsed, cpu, {k: round(v, 2) for k, v in stages.items()}, round(watch.peak_rss / MB, 1)), out
@@ -212,16 +219,17 @@ def memory_run(server: Any, work: Path, reports: int, env: dict[str, str]) -> di
     lock = threading.Lock()
     next_point = [0]
 
-    def tick(elapsed: float, rss: int) -> None:
+    def tick(elapsed: float, rss: int, by_name: dict[str, int]) -> None:
         nonlocal served
         with lock:  # the log is emptied as it is read, so the server holds a second's worth
             log = server.log()
             server.clear_log()
             served += sum(1 for e in log if e["path"].startswith(REPORT_PAGES) and e["status"] == 200)
             if served >= next_point[0]:
-                trend.append({"elapsed_s": round(elapsed, 1), "report_fetches": served, "tree_rss_mb": round(rss / MB, 1)})
-                # a point per tenth of the reports: each new report page is fetched twice (confirmation)
-                next_point[0] += max(1, 2 * reports // 10)
+                trend.append({"elapsed_s": round(elapsed, 1), "report_fetches": served, "tree_rss_mb": round(rss / MB, 1),
+                              **{f"{name}_mb": round(value / MB, 1) for name, value in sorted(by_name.items())}})
+                # a point per twentieth of the reports: each new report page is fetched twice (confirmation)
+                next_point[0] += max(1, 2 * reports // 20)
 
     server.clear_log()
     step = crawl(f"sqlite:///{data / 'bench.sqlite3'}", env, tick)

@@ -31,6 +31,7 @@ class TreeWatch:
     tick: Callable[[float, int], None] | None = None  # called with (elapsed, tree RSS) each sample
     processes: dict[int, Seen] = field(default_factory=dict)
     peak_rss: int = 0
+    rss_by_name: dict[str, int] = field(default_factory=dict)  # of the last sample, the root's under "main"
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
@@ -55,13 +56,17 @@ class TreeWatch:
     def sample(self) -> int:
         """Read every process of the tree once; return the tree's resident bytes."""
         total = 0
+        by_name: dict[str, int] = {}
         for pid in _tree(self.root):
             seen = _read(pid)
             if seen is None:
                 continue
             self.processes[pid] = seen
             total += seen.rss
+            name = "main" if pid == self.root else seen.name
+            by_name[name] = by_name.get(name, 0) + seen.rss
         self.peak_rss = max(self.peak_rss, total)
+        self.rss_by_name = by_name
         return total
 
     def cpu_by_name(self, root_name: str = "main") -> dict[str, float]:

@@ -58,6 +58,9 @@ HARVESTER_PARSE_CPU_SECONDS = 120
 HARVESTER_PARSE_DEADLINE = 300.0
 # Write to the archive from one worker process (False: from a thread of the crawl process).
 HARVESTER_RECORD_WORKER = True
+# Ask the archive whether a new report page needs its confirmation fetch from one reader
+# process (False: from a thread of the crawl process).
+HARVESTER_CONFIRM_WORKER = True
 
 HARVESTER_POLITE = True
 # What HARVESTER_POLITE = False changes (applied by harvester.crawl.site_settings).
@@ -98,8 +101,8 @@ EXTENSIONS = {
 }
 
 # Pending requests wait on disk in JOBDIR (set per site by harvester.crawl), first in first
-# out, so reports are fetched in the order their lists give them.
-SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+# out, so reports are fetched in the order their lists give them (harvester.squeues).
+SCHEDULER_DISK_QUEUE = "harvester.squeues.FifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 LOG_LEVEL = "INFO"
 

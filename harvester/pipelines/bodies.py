@@ -1,15 +1,44 @@
-"""An item's bodies left out for another process and read back there (see ``handoff``).
+"""An item's bodies left out for another process and read back there (see ``handoff``), and
+its reports packed by the parse worker that made them and unpacked where they are read.
 
-Apart from ``handoff`` because the processes that read them back (parse workers) must not
-import Scrapy.
+Apart from ``handoff`` because the processes that read them back (parse workers, the
+archive's reader and writer) must not import Scrapy.
 """
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import replace
+from typing import Any
 
-from harvester.items import ReportItem, Resource
+from harvester.items import ParseOutcome, ReportItem, Resource
 from storage.blobs import BlobStore
+
+
+class PackedReport(bytes):
+    """A report as the parse worker that made it pickled it. The crawl process reads nothing
+    of a report, only hands it on to the archive's reader and writer: unpickling it from the
+    worker and pickling it again for each of them cost it some 0.3 ms per parse."""
+
+    @classmethod
+    def pack(cls, report: dict[str, Any]) -> "PackedReport":
+        return cls(pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def unpack(self) -> dict[str, Any]:
+        report: dict[str, Any] = pickle.loads(self)
+        return report
+
+
+def _unpacked(outcome: ParseOutcome | None) -> ParseOutcome | None:
+    if outcome is not None and isinstance(outcome.report, PackedReport):
+        return replace(outcome, report=outcome.report.unpack())
+    return outcome
+
+
+def with_reports(item: ReportItem) -> ReportItem:
+    """``item`` with the reports of its parse and confirmation unpacked (see ``PackedReport``)."""
+    item.parse, item.confirmation = _unpacked(item.parse), _unpacked(item.confirmation)
+    return item
 
 
 def resources(item: ReportItem) -> list[Resource]:
@@ -26,11 +55,20 @@ def without_bodies(item: ReportItem) -> ReportItem:
 
 
 def with_bodies(item: ReportItem, store: BlobStore) -> ReportItem:
-    """``item`` with the bodies ``without_bodies`` left out read back from ``store``."""
+    """``item`` with the bodies ``without_bodies`` left out read back from ``store``, and its
+    reports unpacked."""
     for position, resource in enumerate(resources(item)):
         if position in item.stored and resource.body is None:
             resource.body = store.get(item.stored[position])
-    return item
+    return with_reports(item)
+
+
+def with_page_body(item: ReportItem, store: BlobStore) -> ReportItem:
+    """``item`` with only its page's body read back from ``store`` (what a question about the
+    page needs, without reading every attachment), and its reports unpacked."""
+    if 0 in item.stored and item.page.body is None:
+        item.page.body = store.get(item.stored[0])
+    return with_reports(item)
 
 
 def read_bodies(names: dict[str, str], store: BlobStore) -> dict[str, bytes]:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from harvester.attachments import attachment_name
 from harvester.items import ParseOutcome, ReportItem, Resource
-from harvester.pipelines.bodies import read_bodies
+from harvester.pipelines.bodies import PackedReport, read_bodies
 from harvester.pipelines.storable import Storable, storable
 from harvester.pipelines.workers import describe
 from harvester.siteconfig import SiteConfig
@@ -147,11 +147,14 @@ def parse_stored(capture: ReportItem, site: SiteConfig, names: dict[str, str], s
     """``parse_capture_run`` where the bodies are: by sha256 name in the hand-off store at
     ``store`` (see ``handoff``), or ``inline``. The report comes back cleaned for the archive
     (``record.storable``) here, beside the other workers, rather than in the crawl process,
-    with the parts of its content key (``storage.capture.ContentParts``)."""
+    with the parts of its content key (``storage.capture.ContentParts``), and packed
+    (``bodies.PackedReport``): the crawl process only hands it on."""
     run = parse_capture_run(capture, site, {**read_bodies(names, BlobStore(store)), **inline})
     if run.outcome.report is not None:
         run.outcome.report = Storable(storable(run.outcome.report))
     # The parts of its content key too, so the one archive writer does not walk the report
     # again to find an unchanged capture (``storage.unchanged``).
     run.outcome.content = content_parts(capture_content(capture, [], run.outcome))
+    if run.outcome.report is not None:
+        run.outcome.report = PackedReport.pack(run.outcome.report)  # type: ignore[assignment]
     return run

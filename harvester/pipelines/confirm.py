@@ -7,8 +7,7 @@ between the two, as Open Terms Archive asks for two identical fetches before it 
 
 from __future__ import annotations
 
-import asyncio
-from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 from scrapy import Request
 from scrapy.crawler import Crawler
@@ -16,27 +15,48 @@ from scrapy.crawler import Crawler
 from harvester.crawl import count
 from harvester.items import ReportItem
 from harvester.pipelines.archive import archive_for
+from harvester.pipelines.bodies import without_bodies
+from harvester.pipelines.confirm_check import (
+    confirmation_needed_in_reader,
+    confirmation_needed_with,
+    open_reader_archive,
+)
+from harvester.pipelines.handoff import handoff_store
+from harvester.pipelines.offload import Offload
 from harvester.pipelines.parse import parser_for
 
 
 class ConfirmPipeline:
-    def __init__(self, crawler: Crawler):
+    def __init__(self, crawler: Crawler, reader_process: bool):
         self.crawler = crawler
-        # The archive is asked from a thread: its queries then leave the reactor to the downloads.
-        self.reader = ThreadPoolExecutor(1, thread_name_prefix="confirm")
+        self.reader_process = reader_process
+        self.reader: Offload | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "ConfirmPipeline":
-        return cls(crawler)
+        return cls(crawler, crawler.settings.getbool("HARVESTER_CONFIRM_WORKER"))
+
+    def open_spider(self) -> None:
+        # The archive is asked in a process of its own (see ``confirm_check``), or with
+        # HARVESTER_CONFIRM_WORKER off from a thread, which still leaves the reactor free.
+        settings = self.crawler.settings
+        self.reader = Offload("archive-reader", 1 if self.reader_process else 0, open_reader_archive,
+                              (settings["HARVESTER_DB_URL"], settings["HARVESTER_DATA_DIR"]))
 
     def close_spider(self) -> None:
-        self.reader.shutdown()
+        if self.reader is not None:
+            self.reader.close()
+
+    async def _needed(self, item: ReportItem) -> bool:
+        assert self.reader is not None
+        return await self.reader.run(confirmation_needed_in_reader,
+                                     partial(confirmation_needed_with, archive_for(self.crawler)),
+                                     without_bodies(item), handoff_store(self.crawler).root)
 
     async def process_item(self, item: ReportItem) -> ReportItem:
         if item.parse is None:
             return item
-        archive = archive_for(self.crawler)
-        if not await asyncio.get_running_loop().run_in_executor(self.reader, archive.confirmation_needed, item):
+        if not await self._needed(item):
             return item
         # Not conditional, not filtered: the page's bytes are wanted again, now.
         request = Request(item.page.url, dont_filter=True, meta={"handle_httpstatus_all": True})

@@ -23,6 +23,7 @@ from harvester.pipelines.capture_parse import ParseRun, needs_parse, parse_store
 from harvester.pipelines.handoff import handoff_store
 from harvester.pipelines.workers import WorkerFailed, WorkerLimits, WorkerPool
 from parsers import PARSER_VERSION
+from storage.models import Capture
 
 
 class ParsePipeline:
@@ -108,10 +109,22 @@ class ParsePipeline:
             if body is not None:
                 item.stored[position] = names[resource.url] = await loop.run_in_executor(self.io, store.put, body)
             elif resource.status == "not_modified":
-                body = archive_for(self.crawler).latest_body(resource.url)
-                if body is not None:
-                    names[resource.url] = await loop.run_in_executor(self.io, store.put, body)
+                name = await loop.run_in_executor(self.io, self._stored_name, resource.url)
+                if name is not None:
+                    names[resource.url] = name
         return names
+
+    def _stored_name(self, url: str) -> str | None:
+        """The hand-off name of the newest bytes the archive holds for ``url``: when the hand-off
+        store is the archive's own blob store, the sha256 they are stored under, as it is (no
+        reading and hashing them again); else the bytes are read and put in the hand-off store."""
+        archive, store = archive_for(self.crawler), handoff_store(self.crawler)
+        if store is archive.blobs:
+            # The row ``Archive.latest_body`` reads the bytes of, so the name is of the same bytes.
+            row = archive._latest_capture(url, Capture.sha256)
+            return row.sha256 if row else None
+        body = archive.latest_body(url)
+        return store.put(body) if body is not None else None
 
 
 _ATTRIBUTE = "_harvester_parse_pipeline"

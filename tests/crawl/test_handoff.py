@@ -3,16 +3,22 @@ in the hand-off store, not its bytes, and the worker reads back exactly what was
 
 from __future__ import annotations
 
+import asyncio
 import pickle
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 
 from harvester.items import ReportItem, Resource
-from harvester.pipelines.bodies import with_bodies, without_bodies
+from harvester.pipelines.bodies import PackedReport, with_bodies, with_page_body, without_bodies
 from harvester.pipelines.capture_parse import parse_capture, parse_stored
+from harvester.pipelines.parse import ParsePipeline
 from harvester.pipelines.storable import Storable
 from harvester.pipelines.workers import WorkerLimits, WorkerPool
-from storage.blobs import BlobStore
+from storage.archive import Archive
+from storage.blobs import BlobStore, sha256_of
+from storage.capture import CaptureInput
 from tests.crawl.test_parse_pipeline import DOCUMENTS, SITE
 from tests.crawl.test_parse_workers import run
 
@@ -59,7 +65,50 @@ def test_a_parse_worker_reads_the_body_by_name_and_parses_it_as_the_crawl_proces
 
     here = parse_capture(item, SITE, {PAGE_URL: page})
     assert not run_.crashed and run_.outcome.error is None
-    assert run_.outcome.fingerprint == here.fingerprint and run_.outcome.report == here.report
-    assert len(run_.outcome.report["sections"]) == 6
+    # packed in the worker: the crawl process hands it on without unpickling it
+    assert isinstance(run_.outcome.report, PackedReport)
+    report = run_.outcome.report.unpack()
+    assert run_.outcome.fingerprint == here.fingerprint and report == here.report
+    assert len(report["sections"]) == 6
     # cleaned for the archive in the worker, so the crawl process does not walk it again
-    assert isinstance(run_.outcome.report, Storable)
+    assert isinstance(report, Storable)
+
+
+def test_packed_reports_are_unpacked_where_the_item_is_read_back(tmp_path: Path) -> None:
+    store = BlobStore(tmp_path / "blobs")
+    item, page = fetched_capture()
+    item.stored[0] = store.put(page)
+    outcome = parse_capture(item, SITE, {PAGE_URL: page})
+    item.parse = replace(outcome, report=PackedReport.pack(outcome.report))
+    item.confirmation = replace(outcome, report=PackedReport.pack(outcome.report))
+
+    for read_back in (with_bodies, with_page_body):
+        received = read_back(pickle.loads(pickle.dumps(without_bodies(item))), store)
+        assert received.page.body == page
+        assert received.parse == outcome and received.confirmation == outcome
+    assert isinstance(item.parse.report, PackedReport)  # the crawl process's item stays as it was
+
+
+def test_a_304_is_named_by_its_stored_sha256_without_reading_its_bytes(tmp_path: Path) -> None:
+    with Archive.open(f"sqlite:///{tmp_path / 'a.sqlite3'}", tmp_path / "data") as archive:
+        item, page = fetched_capture()
+        attachment_url, document = "http://gov.test/a.docx", (DOCUMENTS / "002_133ea6e3b8938548.docx").read_bytes()
+        now = datetime.now(UTC)
+        archive.record(CaptureInput(site="t", page=Resource(PAGE_URL, 200, now, page, "text/html"), parse=item.parse,
+                                    attachments=[Resource(attachment_url, 200, now, document, "application/msword")]))
+        # The page and one attachment answered 304, a new attachment was fetched.
+        new_url, new_body = "http://gov.test/b.docx", document + b"\0"
+        later = ReportItem(site="t", page=Resource(PAGE_URL, 304, now, None, status="not_modified"), attachments=[
+            Resource(attachment_url, 304, now, None, status="not_modified"), Resource(new_url, 200, now, new_body)])
+        pipeline = ParsePipeline(SimpleNamespace(_harvester_archive=archive, _harvester_handoff_store=archive.blobs),  # type: ignore[arg-type]
+                                 0, WorkerLimits(0, 0, 0))
+        read: list[str] = []
+        stored_get = archive.blobs.get
+        archive.blobs.get = lambda sha256: read.append(sha256) or stored_get(sha256)  # type: ignore[method-assign]
+        try:
+            names = asyncio.run(pipeline._store(later))
+        finally:
+            pipeline.close_spider()
+        assert names == {PAGE_URL: sha256_of(page), attachment_url: sha256_of(document), new_url: sha256_of(new_body)}
+        assert read == []  # the stored bytes were named, not read and hashed again
+        assert later.stored == {2: sha256_of(new_body)}  # only the fetched body was put in the store

@@ -1,5 +1,6 @@
-"""A parse worker process loads the parsers and what runs them, not Scrapy or the database:
-each of them would cost every worker some 80 MB (issue 15's memory target)."""
+"""A worker process loads what its job needs, not what the crawl process needs: a parse worker
+neither Scrapy nor the database, the confirm pipeline's archive reader not Scrapy. Each of
+them would cost every such process tens of MB (issue 15's memory target)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,22 @@ import subprocess
 import sys
 
 from harvester.pipelines.capture_parse import parse_stored
+from harvester.pipelines.confirm_check import confirmation_needed_in_reader
+
+
+def loaded_by(modules: tuple[str, ...], watched: tuple[str, ...]) -> list[str]:
+    """Which of ``watched`` a fresh interpreter has loaded after importing ``modules``."""
+    code = (f"import sys\nfor name in {modules!r}: __import__(name)\n"
+            f"print(' '.join(m for m in {watched!r} if m in sys.modules))")
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
 
 
 def test_a_parse_worker_imports_neither_scrapy_nor_the_database() -> None:
     # A spawned worker imports the module of the function it is sent, and the pool's own.
     modules = (parse_stored.__module__, "harvester.pipelines.workers")
-    code = (f"import sys\nfor name in {modules!r}: __import__(name)\n"
-            "print(' '.join(m for m in ('scrapy', 'twisted', 'sqlalchemy') if m in sys.modules))")
-    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
-    assert loaded == []
+    assert loaded_by(modules, ("scrapy", "twisted", "sqlalchemy")) == []
 
+
+def test_the_archive_reader_imports_no_scrapy() -> None:
+    modules = (confirmation_needed_in_reader.__module__, "harvester.pipelines.offload")
+    assert loaded_by(modules, ("scrapy", "twisted")) == []

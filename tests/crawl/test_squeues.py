@@ -1,0 +1,41 @@
+"""The scheduler's disk queue names callbacks as Scrapy's does and gives requests back whole."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scrapy import Request
+from scrapy.utils.test import get_crawler
+
+from harvester.items import ReportItem
+from harvester.spiders.reports import CAPTURE_META, ReportsSpider
+from harvester.squeues import FifoDiskQueue, spider_methods
+
+
+def _crawler_with_spider():  # type: ignore[no-untyped-def]
+    crawler = get_crawler(ReportsSpider)
+    crawler.spider = ReportsSpider.from_crawler(crawler, site="fixture-hanweb")
+    return crawler
+
+
+def test_requests_are_stored_as_scrapy_stores_them(tmp_path: Path) -> None:
+    crawler = _crawler_with_spider()
+    spider = crawler.spider
+    capture = ReportItem(site="fixture-hanweb", page=None, listing_title="2024年报", listing_date="2025-01-02")  # type: ignore[arg-type]
+    requests = [
+        Request("http://a.test/art/1.html", callback=spider.parse_report, errback=spider.report_failed,
+                dont_filter=True, meta={CAPTURE_META: capture}),
+        Request("http://a.test/list?p=2", method="POST", body=b"p=2", callback=spider.parse, errback=spider.list_failed),
+        Request("http://a.test/robots.txt"),
+    ]
+    for request in requests:
+        assert request.to_dict(spider=spider_methods(spider)) == request.to_dict(spider=spider)
+
+    queue = FifoDiskQueue.from_crawler(crawler, str(tmp_path / "queue"))
+    for request in requests:
+        queue.push(request)
+    back = [queue.pop() for _ in requests]
+    queue.close()
+    assert [(r.url, r.method, r.body, r.callback, r.errback) for r in back] == \
+        [(r.url, r.method, r.body, r.callback, r.errback) for r in requests]
+    assert back[0].meta[CAPTURE_META] == capture
