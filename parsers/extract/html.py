@@ -10,7 +10,7 @@ national page spec and the 索引号/发布机构/… info table) goes to ``Docu
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from lxml import etree
 
@@ -24,6 +24,7 @@ _META_NAMES = ("ArticleTitle", "PubDate", "ContentSource", "SiteName", "ColumnNa
 _INFO_LABELS = ("索引号", "发布机构", "发文日期", "成文日期", "发布日期", "文号", "主题分类")
 _INFO_LABEL = re.compile(r"^\s*(" + "|".join(_INFO_LABELS) + r")\s*[：:]\s*(.*?)\s*$", re.S)
 _INFO_LABEL_MAX_CHARS = 80
+_INFO_TAGS = frozenset({"td", "th", "span", "li", "div", "p", "dt", "dd", "label", "b", "strong", "em"})
 # Known body containers, most specific first: (attribute, token).
 _CONTAINERS = (
     ("id", "zoom"), ("id", "Zoom"), ("class", "TRS_Editor"), ("class", "TRS_UEDITOR"), ("id", "UCAP-CONTENT"),
@@ -223,11 +224,8 @@ def _is_container(element: etree._Element) -> bool:
 
 def _info_table(root: etree._Element, container: etree._Element) -> dict[str, str]:
     """索引号/发布机构/发文日期/… printed around the body: "label：value" in one element or the next."""
-    inside = set(container.iter())
     found: dict[str, str] = {}
-    for element in root.iter("td", "th", "span", "li", "div", "p", "dt", "dd", "label", "b", "strong", "em"):
-        if element in inside:
-            continue
+    for element in _outside(root, container, _INFO_TAGS):
         text = _text_within(element, _INFO_LABEL_MAX_CHARS)
         if text is None:
             continue
@@ -241,6 +239,19 @@ def _info_table(root: etree._Element, container: etree._Element) -> dict[str, st
         if value:
             found[match.group(1)] = " ".join(value.split())
     return found
+
+
+def _outside(root: etree._Element, container: etree._Element, tags: frozenset[str]) -> Iterator[etree._Element]:
+    """The elements named ``tags`` under ``root`` in document order, ``container``'s subtree left out.
+
+    The subtree is skipped rather than each element looked up in it: it is nearly the whole page.
+    """
+    walk = etree.iterwalk(root, events=("start",))
+    for _, element in walk:
+        if element is container:
+            walk.skip_subtree()
+        elif element.tag in tags:
+            yield element
 
 
 def _text_within(element: etree._Element, limit: int) -> str | None:

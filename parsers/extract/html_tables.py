@@ -1,4 +1,9 @@
-"""An HTML <table> as a grid: rowspan/colspan expanded into copies that name their origin."""
+"""An HTML <table> as a grid: rowspan/colspan expanded into copies that name their origin.
+
+Each printed cell gets an empty :class:`~parsers.locations.CellLocation` that its copies share;
+``parsers.extract.numbering`` fills in the table, row and column in place, so no cell is built
+twice (a page's tables hold hundreds of cells).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from lxml import etree
 
 from parsers.document import GridCell, Table
 from parsers.limits import take_table_slots
+from parsers.locations import CellLocation
 
 _MAX_SPAN = 100  # guards against colspan="9999" in hand-edited pages
 _CELL_BREAKS = frozenset({"br", "p", "div", "li"})
@@ -17,15 +23,19 @@ def read_table(element: etree._Element) -> Table:
         while len(rows) <= row_index:
             rows.append([])
         row = rows[row_index]
+        cells = [(td, _span(td.get("rowspan")), _span(td.get("colspan"))) for td in tr if td.tag in ("td", "th")]
+        take_table_slots(sum(rowspan * colspan for _, rowspan, colspan in cells))  # the row's slots, before they are made
         col = 0
-        for td in tr:
-            if td.tag not in ("td", "th"):
-                continue
+        for td, rowspan, colspan in cells:
             while col < len(row) and row[col] is not None:  # slots a rowspan from above fills
                 col += 1
-            rowspan, colspan = _span(td.get("rowspan")), _span(td.get("colspan"))
-            take_table_slots(rowspan * colspan)
-            origin = GridCell(cell_text(td))
+            origin = GridCell(cell_text(td), location=CellLocation())
+            if rowspan == colspan == 1:
+                if len(row) <= col:
+                    row.extend([None] * (col + 1 - len(row)))
+                row[col] = origin
+                col += 1
+                continue
             copy = GridCell(origin.text, span_of=(row_index, col))
             for dr in range(rowspan):
                 while len(rows) <= row_index + dr:
@@ -36,7 +46,7 @@ def read_table(element: etree._Element) -> Table:
                 for dc in range(colspan):
                     target[col + dc] = origin if dr == dc == 0 else copy
             col += colspan
-    return Table([[cell or GridCell("") for cell in row] for row in rows])
+    return Table([[cell or GridCell("", location=CellLocation()) for cell in row] for row in rows])
 
 
 def _rows(table: etree._Element) -> list[etree._Element]:
