@@ -171,27 +171,24 @@ def _has_chars(element: etree._Element, count: int) -> bool:
     return False
 
 
-def _plain_lengths(root: etree._Element) -> dict[etree._Element, int]:
-    """Characters (white space aside) of each element's text outside links, in one walk.
+def _plain_length(element: etree._Element) -> int:
+    """Characters (white space aside) of the element's text outside links.
 
-    Navigation is mostly links, a report body mostly not. The lengths add up from the
-    leaves, so the walk down from <body> need not read a subtree's text again at each level.
+    Navigation is mostly links, a report body mostly not. The text is serialised by libxml2 and the
+    links' text taken off (a link inside a link once), so no Python code runs per element.
     """
-    lengths: dict[etree._Element, int] = {}
+    length = _nonspace(_inner_text(element))
+    nested: set[etree._Element] = set()
+    for link in element.iterdescendants("a"):
+        if link not in nested:
+            length -= _nonspace(_inner_text(link))
+            nested.update(link.iterdescendants("a"))
+    return length
 
-    def measure(element: etree._Element) -> int:
-        length = _nonspace(element.text)
-        for child in element:
-            if isinstance(child.tag, str):
-                inner = measure(child)
-                if child.tag != "a":
-                    length += inner
-            length += _nonspace(child.tail)
-        lengths[element] = length
-        return length
 
-    measure(root)
-    return lengths
+def _inner_text(element: etree._Element) -> str:
+    """``"".join(element.itertext())``, serialised by libxml2 (ten times faster on a whole page)."""
+    return etree.tostring(element, method="text", encoding=str, with_tail=False)
 
 
 def _nonspace(text: str | None) -> int:
@@ -206,20 +203,23 @@ def _densest(root: etree._Element) -> etree._Element:
     """
     body = root.find("body")
     node = body if body is not None else root
-    plain = _plain_lengths(node)
+    total = _plain_length(node)
     while True:
-        total = plain[node]
-        children = [c for c in node if isinstance(c.tag, str) and _is_container(c)]
-        best = max(children, key=plain.__getitem__, default=None)
+        plain = {c: _plain_length(c) for c in node if isinstance(c.tag, str) and _is_container(c)}
+        best = max(plain, key=plain.__getitem__, default=None)
         if best is None or total == 0 or plain[best] < _DENSITY_SHARE * total:
             return node
-        node = best
+        node, total = best, plain[best]
 
 
 def _is_container(element: etree._Element) -> bool:
     if element.tag in ("table", "tbody", "tr", "td", "th"):
-        return bool(element.xpath(".//table"))  # a layout table, not the report's own
+        return _holds_table(element)  # a layout table, not the report's own
     return any(isinstance(c.tag, str) and c.tag in _BLOCK_TAGS for c in element)
+
+
+def _holds_table(element: etree._Element) -> bool:
+    return next(element.iterdescendants("table"), None) is not None
 
 
 def _info_table(root: etree._Element, container: etree._Element) -> dict[str, str]:
@@ -292,7 +292,7 @@ def _blocks(container: etree._Element, images: Mapping[str, bytes]) -> list[Bloc
 
     def walk(element: etree._Element) -> None:
         tag = element.tag if isinstance(element.tag, str) else ""
-        if tag == "table" and not element.xpath(".//table"):
+        if tag == "table" and not _holds_table(element):
             flush()
             table = read_table(element)
             if table.rows:
