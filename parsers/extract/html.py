@@ -9,6 +9,7 @@ national page spec and the 索引号/发布机构/… info table) goes to ``Docu
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping
 
@@ -53,7 +54,6 @@ _SOURCE_BREAK = re.compile(r"[ \t]*[\r\n]\s*")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # huge_tree: without it libxml2 silently cuts text nodes past 10 MB and drops everything nested
 # past 256 levels; the limits module bounds both with an error instead.
-_NAMED_DESCENDANTS = etree.XPath("descendant::*[@id or @class]")
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, huge_tree=True)
 
 
@@ -61,9 +61,9 @@ def extract_html(data: bytes, *, content_type: str | None = None, images: Mappin
     root = _page_tree(data, content_type)
     page_meta = _meta_tags(root)
     page_title = page_meta.get("ArticleTitle") or _first_text(root, "//h1") or _first_text(root, "//title")
-    container = _body_container(root)
+    container, named = _body_container(root)
     page_meta.update(_info_table(root, container))
-    _drop_named_chrome(container)
+    _drop_named_chrome(container, named)
     blocks = _blocks(container, images or {})
     if not blocks:
         raise ExtractionError("the HTML page has no text in its body")
@@ -72,8 +72,8 @@ def extract_html(data: bytes, *, content_type: str | None = None, images: Mappin
 
 def report_body(data: bytes, content_type: str | None = None) -> etree._Element:
     """The element of an HTML page that holds its report, chrome left out: what ``extract_html`` reads."""
-    container = _body_container(_page_tree(data, content_type))
-    _drop_named_chrome(container)
+    container, named = _body_container(_page_tree(data, content_type))
+    _drop_named_chrome(container, named)
     return container
 
 
@@ -92,18 +92,46 @@ def _page_tree(data: bytes, content_type: str | None) -> etree._Element:
     return root
 
 
-def _body_container(root: etree._Element) -> etree._Element:
-    """Drops the page's chrome elements (from ``root``) and returns the element holding the report."""
+# An element with an id or a class, and the two ("" when it has none): only these can be a
+# known container or name chrome.
+Named = tuple[etree._Element, str, str]
+
+
+def _body_container(root: etree._Element) -> tuple[etree._Element, list[Named]]:
+    """Drops the page's chrome elements (from ``root``); the element holding the report, and the
+    page's named elements in document order."""
     for element in list(root.iter(*_CHROME_TAGS)):
         _drop(element)
-    container = _known_container(root)
-    return _densest(root) if container is None else container
+    named = _named(root)
+    container = _known_container(named)
+    return (_densest(root) if container is None else container), named
 
 
-def _drop_named_chrome(container: etree._Element) -> None:
-    for element in _NAMED_DESCENDANTS(container):  # only an id or a class can name chrome
-        if _CHROME_NAME.search(f"{element.get('id', '')} {element.get('class', '')}"):
+def _named(root: etree._Element) -> list[Named]:
+    """Every element with an id or a class, in one walk shared by the container search and the chrome drop."""
+    named = []
+    for element in root.iter(etree.Element):
+        element_id, classes = element.get("id"), element.get("class")
+        if element_id is not None or classes is not None:
+            named.append((element, element_id or "", classes or ""))
+    return named
+
+
+def _drop_named_chrome(container: etree._Element, named: list[Named]) -> None:
+    """Drop the elements inside ``container`` whose id or class names chrome (``named``: the page's)."""
+    for element, element_id, classes in named:
+        if _names_chrome(element_id, classes) and _strictly_inside(element, container):
             _drop(element)
+
+
+@functools.lru_cache(maxsize=1024)
+def _names_chrome(element_id: str, classes: str) -> bool:
+    """Cached: a page repeats a few class names on hundreds of elements."""
+    return _CHROME_NAME.search(f"{element_id} {classes}") is not None
+
+
+def _strictly_inside(element: etree._Element, container: etree._Element) -> bool:
+    return any(ancestor is container for ancestor in element.iterancestors())
 
 
 def _meta_tags(root: etree._Element) -> dict[str, str]:
@@ -142,12 +170,11 @@ def _drop(element: etree._Element) -> None:
     parent.remove(element)
 
 
-def _known_container(root: etree._Element) -> etree._Element | None:
-    # One walk over the tree collects the candidates of every container (an XPath per
-    # container walked it a dozen times); they are then tried in _CONTAINERS order.
+def _known_container(named: list[Named]) -> etree._Element | None:
+    # One walk over the named elements collects the candidates of every container (an XPath
+    # per container walked the tree a dozen times); they are then tried in _CONTAINERS order.
     candidates: dict[tuple[str, str], list[etree._Element]] = {}
-    for element in root.iter(etree.Element):
-        element_id, classes = element.get("id"), element.get("class")
+    for element, element_id, classes in named:
         if element_id in _CONTAINER_IDS:
             candidates.setdefault(("id", element_id), []).append(element)
         if classes:
