@@ -7,6 +7,7 @@ through :func:`label_key` so the same drift is forgiven everywhere.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -20,11 +21,15 @@ _QUOTES = str.maketrans("", "", "\"'“”‘’「」《》")
 _CN_NUMBER = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
+# Cached (here and in label_key): every report prints the same few hundred labels, and the
+# results are plain strings whatever the text carried (a cell's location stays with the cell).
+@functools.lru_cache(maxsize=8192)
 def printed_label(text: str) -> str:
     """A label as output: the printed text with all white space and export artefacts removed."""
     return _SPACE.sub("", strip_artefacts(text))
 
 
+@functools.lru_cache(maxsize=8192)
 def label_key(text: str) -> str:
     """A label reduced for matching: NFKC, no white space, numbering, notes or quotes."""
     folded = unicodedata.normalize("NFKC", printed_label(text))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from parsers.cells import parse_cell
+from parsers.cells import cell_state
 from parsers.document import GridCell, PlacedText
 from parsers.locations import CellLocation
 
@@ -14,7 +14,7 @@ def printed_cells(row: list[GridCell]) -> list[str]:
 
 def is_value(text: str) -> bool:
     """True for a printed value (a number, a blank or a dash), False for a label."""
-    return parse_cell(text).state != "text"
+    return cell_state(text) != "text"
 
 
 def split_label_values(texts: list[str], width: int) -> tuple[list[str], list[str]]:
