@@ -96,7 +96,7 @@ class GridCell:
             object.__setattr__(self, "location", self.text.location)  # an extractor placed the text itself
 
     @property
-    def is_copy(self) -> bool:
+    def is_copy(self) -> bool:  # loops over every slot test ``span_of is None`` directly: a property call adds up
         return self.span_of is not None
 
 
@@ -152,7 +152,7 @@ class Document:
         for block in self.blocks:
             if block.table is not None:
                 for row in block.table.rows:
-                    line = "\t".join(_SPACE.sub("", c.text) for c in row if not c.is_copy)
+                    line = "\t".join(_SPACE.sub("", c.text) for c in row if c.span_of is None)
                     digest.update(b"R" + line.encode("utf-8") + b"\n")
             else:
                 digest.update(b"P" + _SPACE.sub("", block.text).encode("utf-8") + b"\n")

@@ -9,7 +9,7 @@ from parsers.locations import CellLocation
 
 def printed_cells(row: list[GridCell]) -> list[str]:
     """The row's printed cells: slots that merely repeat a merged cell are left out."""
-    return [cell.text for cell in row if not cell.is_copy]
+    return [cell.text for cell in row if cell.span_of is None]
 
 
 def is_value(text: str) -> bool:
