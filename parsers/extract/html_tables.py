@@ -14,10 +14,11 @@ from parsers.limits import take_table_slots
 from parsers.locations import CellLocation
 
 _MAX_SPAN = 100  # guards against colspan="9999" in hand-edited pages
-_CELL_BREAKS = frozenset({"br", "p", "div", "li"})
+_CELL_BREAKS = ("br", "p", "div", "li")
 
 
 def read_table(element: etree._Element) -> Table:
+    _mark_breaks(element)
     rows: list[list[GridCell | None]] = []
     for row_index, tr in enumerate(_rows(element)):
         while len(rows) <= row_index:
@@ -29,7 +30,7 @@ def read_table(element: etree._Element) -> Table:
         for td, rowspan, colspan in cells:
             while col < len(row) and row[col] is not None:  # slots a rowspan from above fills
                 col += 1
-            origin = GridCell(cell_text(td), location=CellLocation())
+            origin = GridCell(_cell_text(td), location=CellLocation())
             if rowspan == colspan == 1:
                 if len(row) <= col:
                     row.extend([None] * (col + 1 - len(row)))
@@ -69,21 +70,23 @@ def _span(value: str | None) -> int:
         return 1
 
 
-def cell_text(td: etree._Element) -> str:
-    """The cell's text, a <br> or block element inside it a line break."""
+def _mark_breaks(table: etree._Element) -> None:
+    """Put a line break at the start of every <br> and block element's text inside the table.
+
+    A cell's text is then libxml2's serialisation of it (``_cell_text``) rather than a Python
+    walk over its <p>, <font> and <span> elements. The page's tree is read once: nothing
+    reads the table's elements after ``read_table``.
+    """
+    for element in table.iter(*_CELL_BREAKS):
+        element.text = "\n" + (element.text or "")
+
+
+def _cell_text(td: etree._Element) -> str:
+    """The cell's text, a <br> or block element inside it a line break (marked by ``_mark_breaks``)."""
     if not len(td):
         return (td.text or "").strip()
-    parts: list[str] = []
-
-    def walk(element: etree._Element) -> None:
-        if isinstance(element.tag, str) and element.tag in _CELL_BREAKS and parts:
-            parts.append("\n")
-        parts.append(element.text or "")
-        for child in element:
-            if isinstance(child.tag, str):
-                walk(child)
-            parts.append(child.tail or "")
-
-    walk(td)
-    lines = [line.strip() for line in "".join(parts).split("\n")]
+    text = etree.tostring(td, method="text", encoding=str, with_tail=False)
+    if "\n" not in text:
+        return text.strip()
+    lines = [line.strip() for line in text.split("\n")]
     return "\n".join(line for line in lines if line)
