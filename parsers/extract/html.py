@@ -295,13 +295,11 @@ def _text_within(element: etree._Element, limit: int) -> str | None:
     return "".join(parts)
 
 
-def _source_breaks(text: str | None) -> str:
+def _source_breaks(text: str) -> str:
     """Text with the line breaks of the HTML source read as the spaces a browser shows.
 
     Writer's HTML export wraps long lines ("4．" and the heading's words on two source lines).
     """
-    if not text:
-        return ""
     return _SOURCE_BREAK.sub(" ", text) if "\n" in text or "\r" in text else text
 
 
@@ -311,14 +309,15 @@ def _blocks(container: etree._Element, images: Mapping[str, bytes]) -> list[Bloc
     kind = ["paragraph"]
 
     def flush() -> None:
-        text = "".join(line).strip()
-        if text:
-            blocks.append(Block(kind[0], text=text))
-        line.clear()
+        if line:
+            text = "".join(line).strip()
+            if text:
+                blocks.append(Block(kind[0], text=text))
+            line.clear()
         kind[0] = "paragraph"
 
     def walk(element: etree._Element) -> None:
-        tag = element.tag if isinstance(element.tag, str) else ""
+        tag = element.tag  # a comment's is a function: in none of the sets below
         if tag == "table" and not _holds_table(element):
             flush()
             table = read_table(element)
@@ -338,10 +337,12 @@ def _blocks(container: etree._Element, images: Mapping[str, bytes]) -> list[Bloc
                 flush()
                 if tag in _HEADING_TAGS:
                     kind[0] = "heading"
-            line.append(_source_breaks(element.text))
+            if element.text:
+                line.append(_source_breaks(element.text))
             for child in element:
                 walk(child)
-                line.append(_source_breaks(child.tail))
+                if child.tail:
+                    line.append(_source_breaks(child.tail))
             if block:
                 flush()
 
