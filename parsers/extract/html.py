@@ -177,15 +177,19 @@ def _known_container(named: list[Named]) -> etree._Element | None:
     for element, element_id, classes in named:
         if element_id in _CONTAINER_IDS:
             candidates.setdefault(("id", element_id), []).append(element)
-        if classes:
-            for token in _XPATH_SPACE.split(classes):
-                if token in _CONTAINER_CLASSES:
-                    candidates.setdefault(("class", token), []).append(element)
+        for token in _container_classes(classes):
+            candidates.setdefault(("class", token), []).append(element)
     for container in _CONTAINERS:
         for element in candidates.get(container, ()):
             if _has_chars(element, _MIN_CONTAINER_CHARS):
                 return element
     return None
+
+
+@functools.lru_cache(maxsize=1024)
+def _container_classes(classes: str) -> tuple[str, ...]:
+    """The class tokens of a container in ``classes``, in order; cached, a page repeats its classes."""
+    return tuple(token for token in _XPATH_SPACE.split(classes) if token in _CONTAINER_CLASSES) if classes else ()
 
 
 def _has_chars(element: etree._Element, count: int) -> bool:
@@ -231,12 +235,17 @@ def _densest(root: etree._Element) -> etree._Element:
     body = root.find("body")
     node = body if body is not None else root
     total = _plain_length(node)
-    while True:
-        plain = {c: _plain_length(c) for c in node if isinstance(c.tag, str) and _is_container(c)}
+    while total:
+        # Only a child holding the share can be gone into: one whose text, links and all, is
+        # under it (a Word page's hundreds of paragraphs) is passed over at a glance.
+        least = _DENSITY_SHARE * total
+        plain = {c: _plain_length(c) for c in node
+                 if isinstance(c.tag, str) and _nonspace(_inner_text(c)) >= least and _is_container(c)}
         best = max(plain, key=plain.__getitem__, default=None)
-        if best is None or total == 0 or plain[best] < _DENSITY_SHARE * total:
+        if best is None or plain[best] < least:
             return node
         node, total = best, plain[best]
+    return node
 
 
 def _is_container(element: etree._Element) -> bool:
