@@ -60,7 +60,7 @@ _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=Tru
 def extract_html(data: bytes, *, content_type: str | None = None, images: Mapping[str, bytes] | None = None) -> Document:
     root = _page_tree(data, content_type)
     page_meta = _meta_tags(root)
-    page_title = page_meta.get("ArticleTitle") or _first_text(root, "//h1") or _first_text(root, "//title")
+    page_title = page_meta.get("ArticleTitle") or _first_text(root, "h1") or _first_text(root, "title")
     container, named = _body_container(root)
     page_meta.update(_info_table(root, container))
     _drop_named_chrome(container, named)
@@ -147,8 +147,8 @@ def text_of(element: etree._Element) -> str:
     return "".join(element.itertext())
 
 
-def _first_text(root: etree._Element, path: str) -> str | None:
-    for element in root.xpath(path):
+def _first_text(root: etree._Element, tag: str) -> str | None:
+    for element in root.iter(tag):
         text = " ".join(text_of(element).split())
         if text:
             return text
