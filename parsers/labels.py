@@ -47,6 +47,20 @@ def starts_numbered(text: str) -> bool:
 
 def compact(text: str) -> str:
     """NFKC with white space removed, for substring tests on labels and table text."""
+    # Labels (column names, row labels) recur in every report and are cached; a whole
+    # table's text is long and never seen twice, so it is not.
+    return _compact_label(text) if len(text) <= _LABEL_MAX_CHARS else _compact(text)
+
+
+_LABEL_MAX_CHARS = 64
+
+
+@functools.lru_cache(maxsize=4096)
+def _compact_label(text: str) -> str:
+    return _compact(text)
+
+
+def _compact(text: str) -> str:
     return unicodedata.normalize("NFKC", _SPACE.sub("", text))
 
 
