@@ -205,8 +205,8 @@ def _has_chars(element: etree._Element, count: int) -> bool:
 def _plain_length(element: etree._Element) -> int:
     """Characters (white space aside) of the element's text outside links.
 
-    Navigation is mostly links, a report body mostly not. The text is serialised by libxml2 and the
-    links' text taken off (a link inside a link once), so no Python code runs per element.
+    Navigation is mostly links, a report body mostly not. The text is serialised by libxml2
+    and the links' text taken off (a link inside a link once): no Python code runs per element.
     """
     length = _nonspace(_inner_text(element))
     nested: set[etree._Element] = set()

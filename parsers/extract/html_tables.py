@@ -25,7 +25,7 @@ def read_table(element: etree._Element) -> Table:
             rows.append([])
         row = rows[row_index]
         cells = [(td, _span(td.get("rowspan")), _span(td.get("colspan"))) for td in tr if td.tag in ("td", "th")]
-        take_table_slots(sum(rowspan * colspan for _, rowspan, colspan in cells))  # the row's slots, before they are made
+        take_table_slots(sum(rowspan * colspan for _, rowspan, colspan in cells))  # before the row's slots are made
         col = 0
         for td, rowspan, colspan in cells:
             while col < len(row) and row[col] is not None:  # slots a rowspan from above fills
