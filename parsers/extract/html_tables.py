@@ -85,8 +85,8 @@ def _cell_text(td: etree._Element) -> str:
     """The cell's text, a <br> or block element inside it a line break (marked by ``_mark_breaks``)."""
     if not len(td):
         return (td.text or "").strip()
-    text = etree.tostring(td, method="text", encoding=str, with_tail=False)
-    if "\n" not in text:
-        return text.strip()
+    text = etree.tostring(td, method="text", encoding=str, with_tail=False).strip()
+    if "\n" not in text:  # one line (the marks and the source's line breaks were around it)
+        return text
     lines = [line.strip() for line in text.split("\n")]
     return "\n".join(line for line in lines if line)
