@@ -239,13 +239,18 @@ def _densest(root: etree._Element) -> etree._Element:
         # Only a child holding the share can be gone into: one whose text, links and all, is
         # under it (a Word page's hundreds of paragraphs) is passed over at a glance.
         least = _DENSITY_SHARE * total
-        plain = {c: _plain_length(c) for c in node
-                 if isinstance(c.tag, str) and _nonspace(_inner_text(c)) >= least and _is_container(c)}
+        plain = {c: _plain_length(c) for c in node if isinstance(c.tag, str) and _holds(c, least) and _is_container(c)}
         best = max(plain, key=plain.__getitem__, default=None)
         if best is None or plain[best] < least:
             return node
         node, total = best, plain[best]
     return node
+
+
+def _holds(element: etree._Element, least: float) -> bool:
+    """Whether the element's text, links and all, has ``least`` characters besides white space."""
+    text = _inner_text(element)
+    return len(text) >= least and _nonspace(text) >= least
 
 
 def _is_container(element: etree._Element) -> bool:
