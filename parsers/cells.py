@@ -53,6 +53,11 @@ def parse_cell(text: str, *, money: bool = False, header_unit: str | None = None
     return cell
 
 
+def cell_state(text: str) -> CellState:
+    """``parse_cell(text).state`` without making the cell: tables ask it of every slot."""
+    return _typed(clean_raw(text), False, None)[2]
+
+
 def _misread_shape(raw: str, state: CellState) -> bool:
     """An OCR reading shaped like a misreading, however sure the engine was: a number with
     white space inside ("0 0": two cells read as one where a ruling was lost) or text with

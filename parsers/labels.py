@@ -7,6 +7,7 @@ through :func:`label_key` so the same drift is forgiven everywhere.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -20,11 +21,15 @@ _QUOTES = str.maketrans("", "", "\"'“”‘’「」《》")
 _CN_NUMBER = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
+# Cached (here and in label_key): every report prints the same few hundred labels, and the
+# results are plain strings whatever the text carried (a cell's location stays with the cell).
+@functools.lru_cache(maxsize=8192)
 def printed_label(text: str) -> str:
     """A label as output: the printed text with all white space and export artefacts removed."""
     return _SPACE.sub("", strip_artefacts(text))
 
 
+@functools.lru_cache(maxsize=8192)
 def label_key(text: str) -> str:
     """A label reduced for matching: NFKC, no white space, numbering, notes or quotes."""
     folded = unicodedata.normalize("NFKC", printed_label(text))
@@ -42,6 +47,20 @@ def starts_numbered(text: str) -> bool:
 
 def compact(text: str) -> str:
     """NFKC with white space removed, for substring tests on labels and table text."""
+    # Labels (column names, row labels) recur in every report and are cached; a whole
+    # table's text is long and never seen twice, so it is not.
+    return _compact_label(text) if len(text) <= _LABEL_MAX_CHARS else _compact(text)
+
+
+_LABEL_MAX_CHARS = 64
+
+
+@functools.lru_cache(maxsize=4096)
+def _compact_label(text: str) -> str:
+    return _compact(text)
+
+
+def _compact(text: str) -> str:
     return unicodedata.normalize("NFKC", _SPACE.sub("", text))
 
 

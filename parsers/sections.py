@@ -7,6 +7,7 @@ and a printed number, if any, must be the canonical one: seed 001 prints
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -56,6 +57,7 @@ class Layout:
     signed_date: str | None = None
 
 
+@functools.lru_cache(maxsize=4096)  # the same short lines (headings, 附件, 联系电话 …) recur in every report
 def heading_number(text: str) -> int | None:
     """The canonical section number when ``text`` is one of the six headings, else None."""
     if len(text) > _HEADING_MAX_PRINTED:  # a paragraph, not worth normalising

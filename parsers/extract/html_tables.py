@@ -1,4 +1,9 @@
-"""An HTML <table> as a grid: rowspan/colspan expanded into copies that name their origin."""
+"""An HTML <table> as a grid: rowspan/colspan expanded into copies that name their origin.
+
+Each printed cell gets an empty :class:`~parsers.locations.CellLocation` that its copies share;
+``parsers.extract.numbering`` fills in the table, row and column in place, so no cell is built
+twice (a page's tables hold hundreds of cells).
+"""
 
 from __future__ import annotations
 
@@ -6,26 +11,32 @@ from lxml import etree
 
 from parsers.document import GridCell, Table
 from parsers.limits import take_table_slots
+from parsers.locations import CellLocation
 
 _MAX_SPAN = 100  # guards against colspan="9999" in hand-edited pages
-_CELL_BREAKS = frozenset({"br", "p", "div", "li"})
+_CELL_BREAKS = ("br", "p", "div", "li")
 
 
 def read_table(element: etree._Element) -> Table:
+    _mark_breaks(element)
     rows: list[list[GridCell | None]] = []
     for row_index, tr in enumerate(_rows(element)):
         while len(rows) <= row_index:
             rows.append([])
         row = rows[row_index]
+        cells = [(td, _span(td.get("rowspan")), _span(td.get("colspan"))) for td in tr if td.tag in ("td", "th")]
+        take_table_slots(sum(rowspan * colspan for _, rowspan, colspan in cells))  # before the row's slots are made
         col = 0
-        for td in tr:
-            if td.tag not in ("td", "th"):
-                continue
+        for td, rowspan, colspan in cells:
             while col < len(row) and row[col] is not None:  # slots a rowspan from above fills
                 col += 1
-            rowspan, colspan = _span(td.get("rowspan")), _span(td.get("colspan"))
-            take_table_slots(rowspan * colspan)
-            origin = GridCell(cell_text(td))
+            origin = GridCell(_cell_text(td), location=CellLocation())
+            if rowspan == colspan == 1:
+                if len(row) <= col:
+                    row.extend([None] * (col + 1 - len(row)))
+                row[col] = origin
+                col += 1
+                continue
             copy = GridCell(origin.text, span_of=(row_index, col))
             for dr in range(rowspan):
                 while len(rows) <= row_index + dr:
@@ -36,7 +47,7 @@ def read_table(element: etree._Element) -> Table:
                 for dc in range(colspan):
                     target[col + dc] = origin if dr == dc == 0 else copy
             col += colspan
-    return Table([[cell or GridCell("") for cell in row] for row in rows])
+    return Table([[cell or GridCell("", location=CellLocation()) for cell in row] for row in rows])
 
 
 def _rows(table: etree._Element) -> list[etree._Element]:
@@ -59,21 +70,23 @@ def _span(value: str | None) -> int:
         return 1
 
 
-def cell_text(td: etree._Element) -> str:
-    """The cell's text, a <br> or block element inside it a line break."""
+def _mark_breaks(table: etree._Element) -> None:
+    """Put a line break at the start of every <br> and block element's text inside the table.
+
+    A cell's text is then libxml2's serialisation of it (``_cell_text``) rather than a Python
+    walk over its <p>, <font> and <span> elements. The page's tree is read once: nothing
+    reads the table's elements after ``read_table``.
+    """
+    for element in table.iter(*_CELL_BREAKS):
+        element.text = "\n" + (element.text or "")
+
+
+def _cell_text(td: etree._Element) -> str:
+    """The cell's text, a <br> or block element inside it a line break (marked by ``_mark_breaks``)."""
     if not len(td):
         return (td.text or "").strip()
-    parts: list[str] = []
-
-    def walk(element: etree._Element) -> None:
-        if isinstance(element.tag, str) and element.tag in _CELL_BREAKS and parts:
-            parts.append("\n")
-        parts.append(element.text or "")
-        for child in element:
-            if isinstance(child.tag, str):
-                walk(child)
-            parts.append(child.tail or "")
-
-    walk(td)
-    lines = [line.strip() for line in "".join(parts).split("\n")]
+    text = etree.tostring(td, method="text", encoding=str, with_tail=False).strip()
+    if "\n" not in text:  # one line (the marks and the source's line breaks were around it)
+        return text
+    lines = [line.strip() for line in text.split("\n")]
     return "\n".join(line for line in lines if line)

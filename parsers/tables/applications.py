@@ -147,14 +147,15 @@ def _printed_rows(pieces: list[Table]) -> list[_PrintedRow]:
     layout: ColumnLayout | None = None
     width = 0
     for piece in pieces:
-        headers = [row for row in piece.rows if _is_header(row)]
+        is_header = [_is_header(row) for row in piece.rows]
+        headers = [row for row, header in zip(piece.rows, is_header) if header]
         if headers:
             layout = header_layout(headers, _COLUMN_NAMES)
             width = max(len(row) for row in piece.rows)
         elif layout is not None and max((len(row) for row in piece.rows), default=0) != width:
             layout = None
-        for grid_row in piece.rows:
-            if _is_header(grid_row):
+        for grid_row, header in zip(piece.rows, is_header):
+            if header:
                 continue
             if layout is not None:
                 label_cells, values = split_by_layout(grid_row, layout)

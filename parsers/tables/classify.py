@@ -22,7 +22,7 @@ class StandardTables:
 
 
 def table_kind(table: Table) -> str | None:
-    text = compact("".join(cell.text for row in table.rows for cell in row if not cell.is_copy))
+    text = compact("".join([cell.text for row in table.rows for cell in row if cell.span_of is None]))
     if "第二十条" in text:
         return "active_disclosure"
     if "勾稽" in text or "本年新收" in text or ("予以公开" in text and "不予公开" in text):

@@ -56,7 +56,7 @@ def split_by_layout(row: list[GridCell], layout: ColumnLayout) -> tuple[list[str
     no value is counted twice.
     """
     width = len(layout.starts)
-    values = [(column, cell.text) for column, cell in enumerate(row) if not cell.is_copy and column >= layout.first]
+    values = [(column, cell.text) for column, cell in enumerate(row) if cell.span_of is None and column >= layout.first]
     if len(values) == width and all(is_value(text) for _, text in values):
         return [cell.text for cell in row[: values[0][0]]], [text for _, text in values]
     by_order = split_by_printed_order(row, width)
@@ -73,7 +73,7 @@ def split_by_printed_order(row: list[GridCell], width: int) -> tuple[list[str], 
     cell Word puts after a label narrower than the header's). Slots that merely repeat a
     merged cell are not counted, so a value spanning two grid columns is one value.
     """
-    printed = [(column, cell.text) for column, cell in enumerate(row) if not cell.is_copy]
+    printed = [(column, cell.text) for column, cell in enumerate(row) if cell.span_of is None]
     run: list[tuple[int, str]] = []
     for column, text in reversed(printed):
         if not is_value(text):

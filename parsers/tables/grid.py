@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from parsers.cells import parse_cell
+from parsers.cells import cell_state
 from parsers.document import GridCell, PlacedText
 from parsers.locations import CellLocation
 
 
 def printed_cells(row: list[GridCell]) -> list[str]:
     """The row's printed cells: slots that merely repeat a merged cell are left out."""
-    return [cell.text for cell in row if not cell.is_copy]
+    return [cell.text for cell in row if cell.span_of is None]
 
 
 def is_value(text: str) -> bool:
     """True for a printed value (a number, a blank or a dash), False for a label."""
-    return parse_cell(text).state != "text"
+    return cell_state(text) != "text"
 
 
 def split_label_values(texts: list[str], width: int) -> tuple[list[str], list[str]]:

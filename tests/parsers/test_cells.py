@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from parsers.cells import DASHES, parse_cell
+from parsers.cells import DASHES, cell_state, parse_cell
 
 
 @pytest.mark.parametrize(
@@ -50,3 +50,8 @@ def test_blank_and_dash_never_get_a_value(space: str, dash: str, money: bool) ->
 def test_printed_integers_round_trip(number: int, pad: str) -> None:
     cell = parse_cell(f"{pad}{number}{pad}")
     assert cell.state == "number" and cell.value == number and isinstance(cell.value, int)
+
+
+@given(st.text(alphabet=st.sampled_from("0123456789,.+-/万元件 \u3000（）无—"), max_size=12))
+def test_cell_state_is_the_state_parse_cell_reads(text: str) -> None:
+    assert cell_state(text) == parse_cell(text).state

@@ -81,3 +81,20 @@ def test_bom_wins() -> None:
 def test_page_without_text_is_an_extraction_error() -> None:
     with pytest.raises(ExtractionError, match="no text"):
         extract(b"<html><body><div><img src=a.png></div><script>x()</script></body></html>")
+
+
+def test_link_text_does_not_make_the_body_even_in_links_inside_links() -> None:
+    menu = "".join(f'<div><a href="/c{i}">栏目{i}政府信息公开专栏<div><a href="/s{i}">子栏目{i}工作动态与通知公告</a></div></a></div>'
+                   for i in range(8))
+    page = (f'<html><body><div class="a1">{menu}</div>'
+            '<div class="a2"><p>一、总体情况</p><p>2020年，我局认真贯彻《条例》，做好政府信息公开工作。</p></div></body></html>')
+    doc = extract(page.encode("utf-8"))
+    assert [b.text for b in doc.blocks] == ["一、总体情况", "2020年，我局认真贯彻《条例》，做好政府信息公开工作。"]
+
+
+def test_cell_lines_break_at_br_and_blocks_nested_in_inline_markup() -> None:
+    page = ('<html><body><div id="zoom"><p>报告正文</p><table><tr>'
+            '<td><p><font>第一<b>行</b></font><span>续<br>第二行</span></p>\n<div>第三行</div> </td>'
+            '<td><font><span> 0 </span></font></td><td>\n<p>&nbsp;</p>\n</td></tr></table></div></body></html>')
+    table = next(b.table for b in extract(page.encode("utf-8")).blocks if b.table is not None)
+    assert [cell.text for cell in table.rows[0]] == ["第一行续\n第二行\n第三行", "0", ""]
