@@ -6,6 +6,7 @@ PostgreSQL refuses NUL in text and JSON; both become U+FFFD.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import fields, is_dataclass, replace
 from typing import Any
@@ -32,3 +33,16 @@ def storable(value: Any) -> Any:
     if is_dataclass(value) and not isinstance(value, type):
         return replace(value, **{f.name: storable(getattr(value, f.name)) for f in fields(value) if f.init})
     return value
+
+
+def storable_report(report: dict[str, Any]) -> Storable:
+    """A parse's report (JSON-like) made storable. Almost every report is clean: one pass of
+    the JSON encoder tells (it writes NUL as ``\\u0000`` and a lone surrogate as it is), and
+    only a report it finds wanting is walked and copied."""
+    try:
+        text = json.dumps(report, ensure_ascii=False)
+    except (TypeError, ValueError):  # not JSON-like after all: the walk takes anything
+        text = "\x00"
+    if "\\u0000" in text or _UNSTORABLE.search(text):
+        return Storable(storable(report))
+    return Storable(report)

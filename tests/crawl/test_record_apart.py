@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from harvester.pipelines.record import record_apart
-from harvester.pipelines.storable import storable
+from harvester.pipelines.storable import storable, storable_report
 from storage.archive import Archive
 from storage.models import Capture
 from tests.storage.conftest import SEED_ZHANGDIAN_2023, SEED_ZIBO, capture_of
@@ -59,3 +59,13 @@ def test_storable_text_keeps_everything_else(archive: Archive, seeds_dir: Path) 
     assert clean.parse.report["tables"] == bad.parse.report["tables"]
     [result] = archive.record_many([clean])
     assert result.outcome == "new_report" and result.error is None
+
+
+def test_a_clean_report_is_taken_as_it_is_and_only_an_unstorable_one_is_walked(seeds_dir: Path) -> None:
+    report = capture_of((seeds_dir / SEED_ZIBO).read_bytes()).parse.report
+    taken = storable_report(report)
+    assert taken == report and taken["sections"] is report["sections"]  # not copied
+    for poison in ("\udcb2", "\x00"):
+        bad = poisoned(capture_of((seeds_dir / SEED_ZIBO).read_bytes()), f"年度{poison}报告").parse.report
+        cleaned = storable_report(bad)
+        assert cleaned["sections"][0]["text"].endswith("年度\ufffd报告") and cleaned == storable(bad)
