@@ -126,10 +126,15 @@ class Archive:
         ).first())
         return (row.etag, row.last_modified) if row else None
 
+    def latest_sha256(self, url: str) -> str | None:
+        """The sha256 of the newest bytes stored for ``url`` (the blob ``latest_body`` reads), or None."""
+        row = self._latest_capture(url, Capture.sha256)
+        return row.sha256 if row else None
+
     def latest_body(self, url: str) -> bytes | None:
         """The newest bytes stored for ``url``, or None."""
-        row = self._latest_capture(url, Capture.sha256)
-        return self.blobs.get(row.sha256) if row else None
+        sha = self.latest_sha256(url)
+        return self.blobs.get(sha) if sha else None
 
     def known_attachments(self, page_url: str) -> list[str]:
         """Attachment URLs of the newest successful capture of a page, in the order listed."""

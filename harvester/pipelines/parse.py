@@ -23,7 +23,6 @@ from harvester.pipelines.capture_parse import ParseRun, needs_parse, parse_store
 from harvester.pipelines.handoff import handoff_store
 from harvester.pipelines.workers import WorkerFailed, WorkerLimits, WorkerPool
 from parsers import PARSER_VERSION
-from storage.models import Capture
 
 
 class ParsePipeline:
@@ -120,9 +119,7 @@ class ParsePipeline:
         reading and hashing them again); else the bytes are read and put in the hand-off store."""
         archive, store = archive_for(self.crawler), handoff_store(self.crawler)
         if store is archive.blobs:
-            # The row ``Archive.latest_body`` reads the bytes of, so the name is of the same bytes.
-            row = archive._latest_capture(url, Capture.sha256)
-            return row.sha256 if row else None
+            return archive.latest_sha256(url)
         body = archive.latest_body(url)
         return store.put(body) if body is not None else None
 

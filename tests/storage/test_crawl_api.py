@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 from storage.archive import Archive
@@ -13,12 +14,13 @@ from tests.storage.conftest import SEED_ZIBO, T0, capture_of, page
 
 def test_validators_and_latest_body_come_from_the_newest_fetch(archive: Archive, seed) -> None:
     url = "http://gov.test/art/9.html"
-    assert archive.validators(url) is None and archive.latest_body(url) is None
+    assert archive.validators(url) is None and archive.latest_body(url) is None and archive.latest_sha256(url) is None
     capture = capture_of(seed(SEED_ZIBO), url=url)
     capture.page.etag, capture.page.last_modified = '"v1"', "Mon, 05 Jan 2026 08:00:00 GMT"
     archive.record(capture)
     assert archive.validators(url) == ('"v1"', "Mon, 05 Jan 2026 08:00:00 GMT")
     assert archive.latest_body(url) == seed(SEED_ZIBO)
+    assert archive.latest_sha256(url) == hashlib.sha256(seed(SEED_ZIBO)).hexdigest()
 
 
 def test_not_modified_page_without_parse_is_unchanged(archive: Archive, seed) -> None:
