@@ -21,6 +21,7 @@ table-finding functions the table reader uses.
 from __future__ import annotations
 
 import ctypes
+import math
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -36,7 +37,8 @@ _AXIS_SLACK = 1.0  # points a ruling may lean and still count as horizontal/vert
 _LINE_TOLERANCE = 3.0  # chars whose middles are this close sit on one line, whatever their size
 _WORD_GAP = 3.0  # a gap wider than this between two chars prints as a space
 _LINE_SHARE = 0.25  # chars whose middles are this share of their height apart sit on one line
-_WHITE = 250  # a colour whose every channel is at least this paints as white
+_WHITE = 250
+_BOX_SLACK = 0.01  # points a character box's height may differ from its font's and still be pdfium's loose box  # a colour whose every channel is at least this paints as white
 
 
 @dataclass
@@ -47,6 +49,15 @@ class Char:
     top: float
     bottom: float
     size: float
+
+
+@dataclass
+class Page:
+    """What one page holds: its characters and its ruling edges (pdfplumber edge dicts)."""
+
+    chars: list[Char]
+    edges: list[dict[str, Any]]
+    mended: bool = False  # pdfium's reading with the white space its text page left out put back (``pdf_blanks``)
 
 
 @dataclass
@@ -73,42 +84,68 @@ def printed_char(text: str) -> str:
     return _RADICALS.get(text, text)
 
 
-def read_pages(data: bytes) -> list[tuple[list[Char], list[dict[str, Any]]]]:
-    """(characters, ruling edges as pdfplumber edge dicts) of every page.
+def read_pages(data: bytes) -> list[Page]:
+    """Every page's characters and ruling edges.
 
-    pdfium reads each page unless it leaves a text object empty there; such pages are read
-    with pdfminer. Both readers give positions in points from the page's top left.
+    pdfium reads each page unless it leaves a text object empty there that is not white
+    space (see ``pdf_blanks``); such pages are read with pdfminer. Both readers give
+    positions in points from the page's top left.
     """
+    from parsers.extract.pdf_blanks import ContentText
+
     document = pdfium.PdfDocument(data)
     try:
         check("pdf_pages", len(document))
-        pages: list[tuple[list[Char], list[dict[str, Any]]] | None] = []
-        for page in document:
-            height = page.get_height()
-            chars, read = _chars(page.get_textpage(), height)
-            if _drops_text(page, read):
-                pages.append(None)
-                continue
-            pages.append((chars, _edges(page, height)))
+        content = ContentText(data)
+        pages: list[Page | None] = []
+        for number, page in enumerate(document):
+            read = _page_chars(page, number, content)
+            pages.append(None if read is None else Page(read[0], _edges(page, page.get_height()), read[1]))
     finally:
         document.close()
     slow = [number for number, page in enumerate(pages) if page is None]
     if slow:
-        for number, page in zip(slow, _read_with_pdfminer(data, slow)):
+        for number, page in zip(slow, read_with_pdfminer(data, slow)):
             pages[number] = page
     return pages  # type: ignore[return-value]
 
 
 def pdfium_reads(data: bytes) -> bool:
     """True when pdfium reads every text object of the document (the fast path applies)."""
+    from parsers.extract.pdf_blanks import ContentText
+
     document = pdfium.PdfDocument(data)
     try:
-        return not any(_drops_text(page, _chars(page.get_textpage(), page.get_height())[1]) for page in document)
+        content = ContentText(data)
+        return all(_page_chars(page, number, content) is not None for number, page in enumerate(document))
     finally:
         document.close()
 
 
-def _read_with_pdfminer(data: bytes, numbers: list[int]) -> list[tuple[list[Char], list[dict[str, Any]]]]:
+def _page_chars(page: Any, number: int, content: Any) -> tuple[list[Char], bool] | None:
+    """The page's characters as pdfium reads them, the white space its text page left out
+    put back, and whether any was; None when it left out more than white space.
+
+    A page with white space put back was read by pdfminer before, which gives every
+    character the box of its advance: so do its characters whose box pdfium took from the
+    glyph's outline.
+    """
+    height = page.get_height()
+    textpage = page.get_textpage()
+    chars, read, outlined = _chars(textpage, height)
+    skipped = _skipped_text(page, read)
+    if not skipped:
+        return chars, False
+    blanks = content.blank_chars(number, skipped, height)
+    if blanks is None:
+        return None
+    for position, index, code, font in outlined:
+        left, right, top, bottom = font.advance_box(textpage.raw, index, code)
+        chars[position] = Char(chars[position].text, left, right, height - top, height - bottom, font.size)
+    return chars + blanks, True
+
+
+def read_with_pdfminer(data: bytes, numbers: list[int]) -> list[Page]:
     """The slow, right reader for pages ``numbers``: pdfminer's layout objects, no pdfplumber dicts."""
     from pdfminer.converter import PDFPageAggregator
     from pdfminer.layout import LTChar, LTCurve
@@ -132,7 +169,7 @@ def _read_with_pdfminer(data: bytes, numbers: list[int]) -> list[tuple[list[Char
                 points = [(x, height - y) for x, y in obj.pts]
                 for a, b in zip(points, points[1:] + points[:1] if len(points) > 2 else points[1:]):
                     _add_edge(edges, a, b)
-        pages.append((chars, edges))
+        pages.append(Page(chars, edges))
     return pages
 
 
@@ -145,14 +182,15 @@ def _paints(curve: Any) -> bool:
     return bool(curve.fill) and not (len(values) in (1, 3) and all(isinstance(v, (int, float)) and v >= _WHITE / 255 for v in values))
 
 
-def _drops_text(page: Any, read: set[int]) -> bool:
-    """True when pdfium has a text object it could not read any text from.
+def _skipped_text(page: Any, read: set[int]) -> list[tuple[int, int]]:
+    """(index among the page's text objects, address) of each one pdfium read no text from.
 
     ``read``: the addresses of the text objects the text page has a character of (see
     :func:`_chars`); asking pdfium for each object's text scans the text page per object.
     """
-    return any(_object_type_at(obj) == pdfium_c.FPDF_PAGEOBJ_TEXT and obj not in read
-               for obj in _children(page.raw, pdfium_c.FPDFPage_CountObjects, _page_object_address))
+    texts = (obj for obj in _children(page.raw, pdfium_c.FPDFPage_CountObjects, _page_object_address)
+             if _object_type_at(obj) == pdfium_c.FPDF_PAGEOBJ_TEXT)
+    return [(index, obj) for index, obj in enumerate(texts) if obj not in read]
 
 
 def _children(parent: Any, count: Any, get: Any) -> Iterator[Any]:
@@ -197,24 +235,65 @@ def _objects(parent: Any, kind: int, max_depth: int = 15, form: bool = False) ->
             yield from _objects(obj, kind, max_depth - 1, form=True)
 
 
-def _chars(textpage: Any, height: float) -> tuple[list[Char], set[int]]:
-    """The printed characters, and the addresses of the text objects any character comes from."""
+def _chars(textpage: Any, height: float) -> tuple[list[Char], set[int], list[tuple[int, int, int, _Font]]]:
+    """The printed characters, the addresses of the text objects any character comes from,
+    and (position in the list, text page index, code, font) of each character whose box
+    pdfium took from the glyph's outline (see :meth:`_Font.advance_box`)."""
     handle = textpage.raw
     rect = pdfium_c.FS_RECTF()
     chars = []
-    read = set()
+    fonts: dict[int, _Font] = {}  # text object address -> its font as printed
+    outlined = []
     for index in range(textpage.count_chars()):
         code = pdfium_c.FPDFText_GetUnicode(handle, index)
         if not code:
             continue
-        read.add(_text_object_address(handle, index))
+        obj = _text_object_address(handle, index)
+        font = fonts.get(obj)
+        if font is None:
+            font = fonts[obj] = _Font(obj)
         if pdfium_c.FPDFText_IsGenerated(handle, index) == 1:
             continue  # pdfium's own line breaks and spaces, not printed text
         pdfium_c.FPDFText_GetLooseCharBox(handle, index, rect)
-        # The loose box's height is the printed size; FPDFText_GetFontSize ignores the text
-        # matrix, and Word's exports scale 1-point fonts by it (sizes of 300 and more).
-        chars.append(Char(printed_char(chr(code)), rect.left, rect.right, height - rect.top, height - rect.bottom, rect.top - rect.bottom))
-    return chars, read
+        if abs(rect.top - rect.bottom - font.height) > _BOX_SLACK:
+            outlined.append((len(chars), index, code, font))
+        chars.append(Char(printed_char(chr(code)), rect.left, rect.right, height - rect.top, height - rect.bottom, font.size))
+    return chars, set(fonts), outlined
+
+
+class _Font:
+    """A text object's font as printed: its size and the height of its characters' boxes.
+
+    The printed size is the font size scaled by the text and page matrices. The font size
+    alone is not it (Word's exports print 1-point fonts scaled by the text matrix), nor is
+    the height of a character's box, which is the font's ascent and descent (11-point Noto
+    Sans CJK: 10.3 points).
+    """
+
+    def __init__(self, address: int) -> None:
+        self.handle = ctypes.cast(ctypes.c_void_p(address), pdfium_c.FPDF_PAGEOBJECT)
+        size, self.ascent, self.descent = ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+        self.matrix = pdfium_c.FS_MATRIX()
+        pdfium_c.FPDFTextObj_GetFontSize(self.handle, size)
+        pdfium_c.FPDFPageObj_GetMatrix(self.handle, self.matrix)
+        self.font = pdfium_c.FPDFTextObj_GetFont(self.handle)
+        pdfium_c.FPDFFont_GetAscent(self.font, size, self.ascent)
+        pdfium_c.FPDFFont_GetDescent(self.font, size, self.descent)
+        self.font_size = size.value
+        self.size = size.value * math.hypot(self.matrix.c, self.matrix.d)
+        self.height = (self.ascent.value - self.descent.value) * self.matrix.d
+
+    def advance_box(self, textpage: Any, index: int, code: int) -> tuple[float, float, float, float]:
+        """(left, right, top, bottom) of character ``index`` from its origin and advance, in PDF coordinates.
+
+        pdfium gives the characters of some fonts the box of their outline instead of the
+        loose one (Chromium's prints: "〈" starts 7 points right of its origin, a gap read as a space).
+        """
+        x, y, width = ctypes.c_double(), ctypes.c_double(), ctypes.c_float()
+        pdfium_c.FPDFText_GetCharOrigin(textpage, index, x, y)
+        pdfium_c.FPDFFont_GetGlyphWidth(self.font, code, self.font_size, width)
+        return (x.value, x.value + width.value * self.matrix.a,
+                y.value + self.ascent.value * self.matrix.d, y.value + self.descent.value * self.matrix.d)
 
 
 def _edges(page: Any, height: float) -> list[dict[str, Any]]:
