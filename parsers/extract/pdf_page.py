@@ -206,7 +206,7 @@ def _children(parent: Any, count: Any, get: Any) -> Iterator[Any]:
 
 
 def _by_address(function: Any, restype: Any, *argtypes: Any) -> Any:
-    """``function`` declared to take or give page objects as plain addresses (ints).
+    """``function`` declared to take or give page objects and fonts as plain addresses (ints).
 
     Comparing pypdfium2's pointer objects needs a cast each, which costs more than the call
     itself on pages holding one text object per character.
@@ -217,6 +217,13 @@ def _by_address(function: Any, restype: Any, *argtypes: Any) -> Any:
 _page_object_address = _by_address(pdfium_c.FPDFPage_GetObject, ctypes.c_void_p, pdfium_c.FPDF_PAGE, ctypes.c_int)
 _object_type_at = _by_address(pdfium_c.FPDFPageObj_GetType, ctypes.c_int, ctypes.c_void_p)
 _text_object_address = _by_address(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p, pdfium_c.FPDF_TEXTPAGE, ctypes.c_int)
+_text_font = _by_address(pdfium_c.FPDFTextObj_GetFont, ctypes.c_void_p, ctypes.c_void_p)
+_text_font_size = _by_address(pdfium_c.FPDFTextObj_GetFontSize, ctypes.c_int, ctypes.c_void_p, ctypes.POINTER(ctypes.c_float))
+_object_matrix = _by_address(pdfium_c.FPDFPageObj_GetMatrix, ctypes.c_int, ctypes.c_void_p, ctypes.POINTER(pdfium_c.FS_MATRIX))
+_font_ascent = _by_address(pdfium_c.FPDFFont_GetAscent, ctypes.c_int, ctypes.c_void_p, ctypes.c_float, ctypes.POINTER(ctypes.c_float))
+_font_descent = _by_address(pdfium_c.FPDFFont_GetDescent, ctypes.c_int, ctypes.c_void_p, ctypes.c_float, ctypes.POINTER(ctypes.c_float))
+_font_glyph_width = _by_address(pdfium_c.FPDFFont_GetGlyphWidth, ctypes.c_int, ctypes.c_void_p, ctypes.c_uint32, ctypes.c_float,
+                                ctypes.POINTER(ctypes.c_float))
 
 
 def _objects(parent: Any, kind: int, max_depth: int = 15, form: bool = False) -> Iterator[Any]:
@@ -243,6 +250,7 @@ def _chars(textpage: Any, height: float) -> tuple[list[Char], set[int], list[tup
     rect = pdfium_c.FS_RECTF()
     chars = []
     fonts: dict[int, _Font] = {}  # text object address -> its font as printed
+    metrics: dict[tuple[int, float], tuple[float, float]] = {}
     outlined = []
     for index in range(textpage.count_chars()):
         code = pdfium_c.FPDFText_GetUnicode(handle, index)
@@ -251,7 +259,7 @@ def _chars(textpage: Any, height: float) -> tuple[list[Char], set[int], list[tup
         obj = _text_object_address(handle, index)
         font = fonts.get(obj)
         if font is None:
-            font = fonts[obj] = _Font(obj)
+            font = fonts[obj] = _Font(obj, metrics)
         if pdfium_c.FPDFText_IsGenerated(handle, index) == 1:
             continue  # pdfium's own line breaks and spaces, not printed text
         pdfium_c.FPDFText_GetLooseCharBox(handle, index, rect)
@@ -270,18 +278,23 @@ class _Font:
     Sans CJK: 10.3 points).
     """
 
-    def __init__(self, address: int) -> None:
-        self.handle = ctypes.cast(ctypes.c_void_p(address), pdfium_c.FPDF_PAGEOBJECT)
-        size, self.ascent, self.descent = ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
-        self.matrix = pdfium_c.FS_MATRIX()
-        pdfium_c.FPDFTextObj_GetFontSize(self.handle, size)
-        pdfium_c.FPDFPageObj_GetMatrix(self.handle, self.matrix)
-        self.font = pdfium_c.FPDFTextObj_GetFont(self.handle)
-        pdfium_c.FPDFFont_GetAscent(self.font, size, self.ascent)
-        pdfium_c.FPDFFont_GetDescent(self.font, size, self.descent)
-        self.font_size = size.value
-        self.size = size.value * math.hypot(self.matrix.c, self.matrix.d)
-        self.height = (self.ascent.value - self.descent.value) * self.matrix.d
+    __slots__ = ("font", "font_size", "a", "d", "ascent", "descent", "size", "height")
+
+    def __init__(self, address: int, metrics: dict[tuple[int, float], tuple[float, float]]) -> None:
+        """``metrics``: (font, font size) -> (ascent, descent) of the fonts met so far on the page."""
+        size, matrix = ctypes.c_float(), pdfium_c.FS_MATRIX()
+        _text_font_size(address, size)
+        _object_matrix(address, matrix)
+        self.font, self.font_size, self.a, self.d = _text_font(address), size.value, matrix.a, matrix.d
+        key = (self.font, self.font_size)
+        if key not in metrics:
+            ascent, descent = ctypes.c_float(), ctypes.c_float()
+            _font_ascent(self.font, size, ascent)
+            _font_descent(self.font, size, descent)
+            metrics[key] = ascent.value, descent.value
+        self.ascent, self.descent = metrics[key]
+        self.size = self.font_size * math.hypot(matrix.c, matrix.d)
+        self.height = (self.ascent - self.descent) * self.d
 
     def advance_box(self, textpage: Any, index: int, code: int) -> tuple[float, float, float, float]:
         """(left, right, top, bottom) of character ``index`` from its origin and advance, in PDF coordinates.
@@ -291,9 +304,8 @@ class _Font:
         """
         x, y, width = ctypes.c_double(), ctypes.c_double(), ctypes.c_float()
         pdfium_c.FPDFText_GetCharOrigin(textpage, index, x, y)
-        pdfium_c.FPDFFont_GetGlyphWidth(self.font, code, self.font_size, width)
-        return (x.value, x.value + width.value * self.matrix.a,
-                y.value + self.ascent.value * self.matrix.d, y.value + self.descent.value * self.matrix.d)
+        _font_glyph_width(self.font, code, self.font_size, width)
+        return x.value, x.value + width.value * self.a, y.value + self.ascent * self.d, y.value + self.descent * self.d
 
 
 def _edges(page: Any, height: float) -> list[dict[str, Any]]:
