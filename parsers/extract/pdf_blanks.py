@@ -40,12 +40,12 @@ class ContentText:
         self._pdf: Any = None
         self._maps: dict[tuple[int, int], tuple[int, dict[int, str]] | None] = {}
 
-    def blank_chars(self, number: int, skipped: list[tuple[int, Any]], height: float) -> list[Char] | None:
-        """Characters of the text objects ``skipped`` ((index among the page's text objects,
-        pdfium handle)) of page ``number``, each its first white-space character at its
-        origin; None when any of them is not only white space or cannot be read."""
+    def blank_chars(self, number: int, skipped: list[tuple[int, Any]], count: int, height: float) -> list[Char] | None:
+        """Characters of the text objects ``skipped`` ((index among the page's ``count`` text
+        objects, pdfium handle)) of page ``number``, each its first white-space character at
+        its origin; None when any of them is not only white space or cannot be read."""
         shows = self._shows(number)
-        if shows is None or max(index for index, _ in skipped) >= len(shows):
+        if shows is None or len(shows) != count:  # the operators do not line up with pdfium's objects
             return None
         chars = []
         for index, handle in skipped:

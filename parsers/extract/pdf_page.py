@@ -133,10 +133,10 @@ def _page_chars(page: Any, number: int, content: Any) -> tuple[list[Char], bool]
     height = page.get_height()
     textpage = page.get_textpage()
     chars, read, outlined = _chars(textpage, height)
-    skipped = _skipped_text(page, read)
+    skipped, count = _skipped_text(page, read)
     if not skipped:
         return chars, False
-    blanks = content.blank_chars(number, skipped, height)
+    blanks = content.blank_chars(number, skipped, count, height)
     if blanks is None:
         return None
     for position, index, code, font in outlined:
@@ -182,15 +182,16 @@ def _paints(curve: Any) -> bool:
     return bool(curve.fill) and not (len(values) in (1, 3) and all(isinstance(v, (int, float)) and v >= _WHITE / 255 for v in values))
 
 
-def _skipped_text(page: Any, read: set[int]) -> list[tuple[int, int]]:
-    """(index among the page's text objects, address) of each one pdfium read no text from.
+def _skipped_text(page: Any, read: set[int]) -> tuple[list[tuple[int, int]], int]:
+    """(index among the page's text objects, address) of each one pdfium read no text from,
+    and how many text objects the page has.
 
     ``read``: the addresses of the text objects the text page has a character of (see
     :func:`_chars`); asking pdfium for each object's text scans the text page per object.
     """
-    texts = (obj for obj in _children(page.raw, pdfium_c.FPDFPage_CountObjects, _page_object_address)
-             if _object_type_at(obj) == pdfium_c.FPDF_PAGEOBJ_TEXT)
-    return [(index, obj) for index, obj in enumerate(texts) if obj not in read]
+    texts = [obj for obj in _children(page.raw, pdfium_c.FPDFPage_CountObjects, _page_object_address)
+             if _object_type_at(obj) == pdfium_c.FPDF_PAGEOBJ_TEXT]
+    return [(index, obj) for index, obj in enumerate(texts) if obj not in read], len(texts)
 
 
 def _children(parent: Any, count: Any, get: Any) -> Iterator[Any]:
