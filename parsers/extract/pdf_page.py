@@ -217,7 +217,11 @@ def _by_address(function: Any, restype: Any, *argtypes: Any) -> Any:
 
 _page_object_address = _by_address(pdfium_c.FPDFPage_GetObject, ctypes.c_void_p, pdfium_c.FPDF_PAGE, ctypes.c_int)
 _object_type_at = _by_address(pdfium_c.FPDFPageObj_GetType, ctypes.c_int, ctypes.c_void_p)
-_text_object_address = _by_address(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p, pdfium_c.FPDF_TEXTPAGE, ctypes.c_int)
+# The text page's calls, by the text page's address: pypdfium2's pointer type is converted on every call.
+_unicode_at = _by_address(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint, ctypes.c_void_p, ctypes.c_int)
+_text_object_at = _by_address(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+_generated_at = _by_address(pdfium_c.FPDFText_IsGenerated, ctypes.c_int, ctypes.c_void_p, ctypes.c_int)
+_loose_box_at = _by_address(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.POINTER(pdfium_c.FS_RECTF))
 _text_font = _by_address(pdfium_c.FPDFTextObj_GetFont, ctypes.c_void_p, ctypes.c_void_p)
 _text_font_size = _by_address(pdfium_c.FPDFTextObj_GetFontSize, ctypes.c_int, ctypes.c_void_p, ctypes.POINTER(ctypes.c_float))
 _object_matrix = _by_address(pdfium_c.FPDFPageObj_GetMatrix, ctypes.c_int, ctypes.c_void_p, ctypes.POINTER(pdfium_c.FS_MATRIX))
@@ -247,23 +251,24 @@ def _chars(textpage: Any, height: float) -> tuple[list[Char], set[int], list[tup
     """The printed characters, the addresses of the text objects any character comes from,
     and (position in the list, text page index, code, font) of each character whose box
     pdfium took from the glyph's outline (see :meth:`_Font.advance_box`)."""
-    handle = textpage.raw
+    handle = ctypes.cast(textpage.raw, ctypes.c_void_p).value
     rect = pdfium_c.FS_RECTF()
+    box = ctypes.byref(rect)
     chars = []
     fonts: dict[int, _Font] = {}  # text object address -> its font as printed
     metrics: dict[tuple[int, float], tuple[float, float]] = {}
     outlined = []
     for index in range(textpage.count_chars()):
-        code = pdfium_c.FPDFText_GetUnicode(handle, index)
-        if not code:
-            continue
-        obj = _text_object_address(handle, index)
+        code = _unicode_at(handle, index)
+        obj = _text_object_at(handle, index)
+        if not code or not obj:
+            continue  # pdfium's own line breaks and spaces have no text object (most of them)
         font = fonts.get(obj)
         if font is None:
             font = fonts[obj] = _Font(obj, metrics)
-        if pdfium_c.FPDFText_IsGenerated(handle, index) == 1:
+        if _generated_at(handle, index) == 1:
             continue  # pdfium's own line breaks and spaces, not printed text
-        pdfium_c.FPDFText_GetLooseCharBox(handle, index, rect)
+        _loose_box_at(handle, index, box)
         if abs(rect.top - rect.bottom - font.height) > _BOX_SLACK:
             outlined.append((len(chars), index, code, font))
         chars.append(Char(printed_char(chr(code)), rect.left, rect.right, height - rect.top, height - rect.bottom, font.size))
