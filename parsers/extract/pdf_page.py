@@ -4,9 +4,12 @@ pdfium (via pypdfium2, which pdfplumber already depends on) reads a page several
 faster than pdfminer, but leaves some text objects empty: with a font that carries no glyph
 boxes (a non-embedded CID font such as reportlab's STSong-Light) every text object has an
 empty rectangle, and pdfium's text page takes a one-character object near the previous
-one for a duplicate (its fake-bold check) and drops it. A page where pdfium has an empty
-text object is read again with pdfminer, which is slow and right; fonts embedded by Word
-and WPS exports carry glyph boxes and stay on the fast path.
+one for a duplicate (its fake-bold check) and drops it; it also skips a text object whose
+glyphs draw nothing, the spaces LibreOffice and Chromium print as objects of their own. A
+page where pdfium left out only white space gets it back from the content stream
+(``pdf_blanks``); a page where it left out more is read again with pdfminer, which is slow
+and right. Fonts embedded by Word, WPS, LibreOffice and Chromium carry glyph boxes and stay
+on the fast path.
 
 Given a CJK system font, pdfium substitutes it for a non-embedded CJK font, which gives
 the glyphs boxes, so such a page stays on the fast path on a machine with one and takes
