@@ -40,11 +40,11 @@ _AXIS_SLACK = 1.0  # points a ruling may lean and still count as horizontal/vert
 _LINE_TOLERANCE = 3.0  # chars whose middles are this close sit on one line, whatever their size
 _WORD_GAP = 3.0  # a gap wider than this between two chars prints as a space
 _LINE_SHARE = 0.25  # chars whose middles are this share of their height apart sit on one line
-_WHITE = 250
-_BOX_SLACK = 0.01  # points a character box's height may differ from its font's and still be pdfium's loose box  # a colour whose every channel is at least this paints as white
+_WHITE = 250  # a colour whose every channel is at least this paints as white
+_BOX_SLACK = 0.01  # points a character box's height may differ from its font's and still be pdfium's loose box
 
 
-@dataclass
+@dataclass(slots=True)
 class Char:
     text: str
     x0: float
