@@ -38,7 +38,7 @@ class ContentText:
     def __init__(self, data: bytes) -> None:
         self._data = data
         self._pdf: Any = None
-        self._maps: dict[tuple[int, int], tuple[int, dict[int, str]] | None] = {}
+        self._maps: dict[tuple[int, int], tuple[int, dict[int, str]] | None] = {}  # font object -> its ToUnicode map
 
     def blank_chars(self, number: int, skipped: list[tuple[int, Any]], count: int, height: float) -> list[Char] | None:
         """Characters of the text objects ``skipped`` ((index among the page's ``count`` text
@@ -57,7 +57,8 @@ class ContentText:
         return chars
 
     def _shows(self, number: int) -> list[tuple[Any, bytes]] | None:
-        """(font dictionary, string bytes) of every text object the page's content creates, in order."""
+        """(font dictionary, string bytes) of every text object the page's content creates, in
+        order; None for a page whose content or resources pikepdf cannot read as expected."""
         import pikepdf
 
         try:
@@ -65,37 +66,46 @@ class ContentText:
                 self._pdf = pikepdf.open(BytesIO(self._data))
             page = self._pdf.pages[number]
             fonts = page.Resources.get("/Font", {})
-            instructions = pikepdf.parse_content_stream(page, "q Q Tf " + " ".join(_SHOWS))
-        except (pikepdf.PdfError, ValueError, KeyError, AttributeError, IndexError):
+            return _text_shows(pikepdf.parse_content_stream(page, "q Q Tf " + " ".join(_SHOWS)), fonts)
+        except (pikepdf.PdfError, ValueError, KeyError, AttributeError, IndexError, TypeError):
             return None
-        shows = []
-        font: Any = None
-        saved: list[Any] = []
-        for instruction in instructions:
-            operator, operands = str(instruction.operator), instruction.operands
-            if operator == "q":
-                saved.append(font)
-            elif operator == "Q":
-                font = saved.pop() if saved else font
-            elif operator == "Tf":
-                font = fonts.get(operands[0]) if operands else None
-            else:
-                raw = b"".join(bytes(item) for item in operands[0] if isinstance(item, pikepdf.String)) \
-                    if operator == "TJ" else bytes(operands[-1])
-                if raw and font is not None:  # pdfium makes no text object of an empty string
-                    shows.append((font, raw))
-        return shows
 
     def _decode(self, font: Any, raw: bytes) -> str | None:
-        key = font.objgen
-        if key not in self._maps:
-            self._maps[key] = _unicode_map(font)
-        found = self._maps[key]
+        if not font.is_indirect:  # a font written into the resources themselves: no number to keep its map by
+            found = _unicode_map(font)
+        else:
+            if font.objgen not in self._maps:
+                self._maps[font.objgen] = _unicode_map(font)
+            found = self._maps[font.objgen]
         if found is None or len(raw) % found[0]:
             return None
         width, mapping = found
         pieces = [mapping.get(int.from_bytes(raw[i : i + width], "big")) for i in range(0, len(raw), width)]
         return None if None in pieces else "".join(pieces)  # type: ignore[arg-type]
+
+
+def _text_shows(instructions: list[Any], fonts: Any) -> list[tuple[Any, bytes]]:
+    """(font, string bytes) of the text-showing operators, the font as ``Tf`` set it and ``Q`` restored it."""
+    import pikepdf
+
+    shows = []
+    font: Any = None
+    saved: list[Any] = []
+    for instruction in instructions:
+        operator, operands = str(instruction.operator), instruction.operands
+        if operator == "q":
+            saved.append(font)
+        elif operator == "Q":
+            font = saved.pop() if saved else font
+        elif operator == "Tf":
+            found = fonts.get(operands[0]) if operands and isinstance(operands[0], pikepdf.Name) else None
+            font = found if isinstance(found, pikepdf.Dictionary) else None
+        else:
+            strings = operands[0] if operator == "TJ" else operands[-1:]
+            raw = b"".join(bytes(item) for item in strings if isinstance(item, pikepdf.String))
+            if raw and font is not None:  # pdfium makes no text object of an empty string
+                shows.append((font, raw))
+    return shows
 
 
 def _unicode_map(font: Any) -> tuple[int, dict[int, str]] | None:
@@ -112,6 +122,14 @@ def _unicode_map(font: Any) -> tuple[int, dict[int, str]] | None:
         cmap = font.ToUnicode.read_bytes()
     except Exception:  # a damaged stream: the page is read by the slow reader
         return None
+    try:
+        return width, _cmap_entries(cmap)
+    except (ValueError, OverflowError):  # a malformed hex string, a range running past its code width
+        return None
+
+
+def _cmap_entries(cmap: bytes) -> dict[int, str]:
+    """code -> text of a ToUnicode CMap's bfchar and bfrange sections."""
     mapping: dict[int, str] = {}
     for kind, body in _SECTION.findall(cmap):
         if kind == b"bfchar":
@@ -126,7 +144,7 @@ def _unicode_map(font: Any) -> tuple[int, dict[int, str]] | None:
                 first = int(target, 16)
                 for offset in range(min(int(high, 16) - int(low, 16) + 1, 256)):
                     mapping[int(low, 16) + offset] = _utf16((first + offset).to_bytes(len(target) // 2, "big").hex().encode())
-    return width, mapping
+    return mapping
 
 
 def _utf16(hex_text: bytes) -> str:
