@@ -100,3 +100,18 @@ def test_a_chromium_print_reads_its_brackets_without_spaces_around_them(tmp_path
     text = "".join(_texts(data))
     assert "关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知" in text
     assert "登录 登录 注册 注册" in text  # the spaces Chromium prints as objects of their own
+
+
+def test_text_showing_operators_take_the_font_q_and_Q_leave_them() -> None:
+    import pikepdf
+
+    from parsers.extract.pdf_blanks import _text_shows
+
+    pdf = pikepdf.new()
+    fonts = pikepdf.Dictionary(F1=pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font)),
+                               F2=pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font)))
+    content = pikepdf.Stream(pdf, b"BT /F1 12 Tf (a) Tj q /F2 12 Tf [(b) -200 (c)] TJ () Tj 5 Tj Q (d) ' ET")
+    shows = _text_shows(pikepdf.parse_content_stream(content, "q Q Tf Tj TJ ' \""), fonts)
+    # the empty string and the number make no text object, as in pdfium
+    assert [(font.objgen, raw) for font, raw in shows] == [
+        (fonts.F1.objgen, b"a"), (fonts.F2.objgen, b"bc"), (fonts.F1.objgen, b"d")]
