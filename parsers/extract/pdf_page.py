@@ -36,6 +36,7 @@ import pypdfium2.raw as pdfium_c
 
 from parsers.limits import check
 
+_FORM_DEPTH = 15  # levels of Form XObjects read for rulings, the page's own objects the first (pypdfium2's default)
 _AXIS_SLACK = 1.0  # points a ruling may lean and still count as horizontal/vertical
 _LINE_TOLERANCE = 3.0  # chars whose middles are this close sit on one line, whatever their size
 _WORD_GAP = 3.0  # a gap wider than this between two chars prints as a space
@@ -102,8 +103,9 @@ def read_pages(data: bytes) -> list[Page]:
         content = ContentText(data)
         pages: list[Page | None] = []
         for number, page in enumerate(document):
-            read = _page_chars(page, number, content)
-            pages.append(None if read is None else Page(read[0], _edges(page, page.get_height()), read[1]))
+            texts, paths = _page_objects(page.raw)
+            read = _page_chars(page, number, content, texts)
+            pages.append(None if read is None else Page(read[0], _edges(paths, page.get_height()), read[1]))
     finally:
         document.close()
     slow = [number for number, page in enumerate(pages) if page is None]
@@ -120,14 +122,16 @@ def pdfium_reads(data: bytes) -> bool:
     document = pdfium.PdfDocument(data)
     try:
         content = ContentText(data)
-        return all(_page_chars(page, number, content) is not None for number, page in enumerate(document))
+        return all(_page_chars(page, number, content, _page_objects(page.raw)[0]) is not None
+                   for number, page in enumerate(document))
     finally:
         document.close()
 
 
-def _page_chars(page: Any, number: int, content: Any) -> tuple[list[Char], bool] | None:
+def _page_chars(page: Any, number: int, content: Any, texts: list[int]) -> tuple[list[Char], bool] | None:
     """The page's characters as pdfium reads them, the white space its text page left out
     put back, and whether any was; None when it left out more than white space.
+    ``texts``: the addresses of the page's text objects (see :func:`_page_objects`).
 
     A page with white space put back was read by pdfminer before, which gives every
     character the box of its advance: so do its characters whose box pdfium took from the
@@ -136,10 +140,10 @@ def _page_chars(page: Any, number: int, content: Any) -> tuple[list[Char], bool]
     height = page.get_height()
     textpage = page.get_textpage()
     chars, read, outlined = _chars(textpage, height)
-    skipped, count = _skipped_text(page, read)
+    skipped = [(index, obj) for index, obj in enumerate(texts) if obj not in read]
     if not skipped:
         return chars, False
-    blanks = content.blank_chars(number, skipped, count, height)
+    blanks = content.blank_chars(number, skipped, len(texts), height)
     if blanks is None:
         return None
     for position, index, code, font in outlined:
@@ -185,16 +189,35 @@ def _paints(curve: Any) -> bool:
     return bool(curve.fill) and not (len(values) in (1, 3) and all(isinstance(v, (int, float)) and v >= _WHITE / 255 for v in values))
 
 
-def _skipped_text(page: Any, read: set[int]) -> tuple[list[tuple[int, int]], int]:
-    """(index among the page's text objects, address) of each one pdfium read no text from,
-    and how many text objects the page has.
+def _page_objects(page: Any) -> tuple[list[int], list[int]]:
+    """The addresses of the page's text objects and of its paths, in one walk of its objects.
 
-    ``read``: the addresses of the text objects the text page has a character of (see
-    :func:`_chars`); asking pdfium for each object's text scans the text page per object.
+    Text objects are the page's own (as many as its content's text-showing operators, see
+    ``pdf_blanks``); paths are those inside Form XObjects too, depth first as pypdfium2's
+    ``get_objects`` walks them. Pages of rulings and pages of one text object per character
+    hold thousands of objects: each is asked its type once, by address.
     """
-    texts = [obj for obj in _children(page.raw, pdfium_c.FPDFPage_CountObjects, _page_object_address)
-             if _object_type_at(obj) == pdfium_c.FPDF_PAGEOBJ_TEXT]
-    return [(index, obj) for index, obj in enumerate(texts) if obj not in read], len(texts)
+    texts: list[int] = []
+    paths: list[int] = []
+    for obj in _children(page, pdfium_c.FPDFPage_CountObjects, _page_object_address):
+        kind = _object_type_at(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+            texts.append(obj)
+        elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            paths.append(obj)
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            paths.extend(_form_paths(obj, _FORM_DEPTH - 1))
+    return texts, paths
+
+
+def _form_paths(form: int, depth: int) -> Iterator[int]:
+    """The addresses of the paths inside Form XObject ``form``, ``depth`` levels of forms down at most."""
+    for obj in _children(form, _form_object_count, _form_object_address):
+        kind = _object_type_at(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            yield obj
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth > 1:
+            yield from _form_paths(obj, depth - 1)
 
 
 def _children(parent: Any, count: Any, get: Any) -> Iterator[Any]:
@@ -220,6 +243,19 @@ def _by_address(function: Any, restype: Any, *argtypes: Any) -> Any:
 
 _page_object_address = _by_address(pdfium_c.FPDFPage_GetObject, ctypes.c_void_p, pdfium_c.FPDF_PAGE, ctypes.c_int)
 _object_type_at = _by_address(pdfium_c.FPDFPageObj_GetType, ctypes.c_int, ctypes.c_void_p)
+_form_object_count = _by_address(pdfium_c.FPDFFormObj_CountObjects, ctypes.c_int, ctypes.c_void_p)
+_form_object_address = _by_address(pdfium_c.FPDFFormObj_GetObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_ulong)
+# A path's calls (rulings), by the path's and its segments' addresses.
+_path_segment_count = _by_address(pdfium_c.FPDFPath_CountSegments, ctypes.c_int, ctypes.c_void_p)
+_path_segment = _by_address(pdfium_c.FPDFPath_GetPathSegment, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+_segment_point = _by_address(pdfium_c.FPDFPathSegment_GetPoint, ctypes.c_int, ctypes.c_void_p, ctypes.POINTER(ctypes.c_float),
+                             ctypes.POINTER(ctypes.c_float))
+_segment_type = _by_address(pdfium_c.FPDFPathSegment_GetType, ctypes.c_int, ctypes.c_void_p)
+_segment_closes = _by_address(pdfium_c.FPDFPathSegment_GetClose, ctypes.c_int, ctypes.c_void_p)
+_draw_mode = _by_address(pdfium_c.FPDFPath_GetDrawMode, ctypes.c_int, ctypes.c_void_p, ctypes.POINTER(ctypes.c_int),
+                         ctypes.POINTER(ctypes.c_int))
+_stroke_colour = _by_address(pdfium_c.FPDFPageObj_GetStrokeColor, ctypes.c_int, ctypes.c_void_p, *[ctypes.POINTER(ctypes.c_uint)] * 4)
+_fill_colour = _by_address(pdfium_c.FPDFPageObj_GetFillColor, ctypes.c_int, ctypes.c_void_p, *[ctypes.POINTER(ctypes.c_uint)] * 4)
 # The text page's calls, by the text page's address: pypdfium2's pointer type is converted on every call.
 _unicode_at = _by_address(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint, ctypes.c_void_p, ctypes.c_int)
 _text_object_at = _by_address(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
@@ -232,22 +268,6 @@ _font_ascent = _by_address(pdfium_c.FPDFFont_GetAscent, ctypes.c_int, ctypes.c_v
 _font_descent = _by_address(pdfium_c.FPDFFont_GetDescent, ctypes.c_int, ctypes.c_void_p, ctypes.c_float, ctypes.POINTER(ctypes.c_float))
 _font_glyph_width = _by_address(pdfium_c.FPDFFont_GetGlyphWidth, ctypes.c_int, ctypes.c_void_p, ctypes.c_uint32, ctypes.c_float,
                                 ctypes.POINTER(ctypes.c_float))
-
-
-def _objects(parent: Any, kind: int, max_depth: int = 15, form: bool = False) -> Iterator[Any]:
-    """Raw handles of the page objects of type ``kind``, those inside Form XObjects included.
-
-    The same walk as pypdfium2's ``get_objects``, without building a helper object (and its
-    bookkeeping) for each of the thousands of objects a page of text holds.
-    """
-    count = pdfium_c.FPDFFormObj_CountObjects if form else pdfium_c.FPDFPage_CountObjects
-    get = pdfium_c.FPDFFormObj_GetObject if form else pdfium_c.FPDFPage_GetObject
-    for obj in _children(parent, count, get):
-        obj_kind = pdfium_c.FPDFPageObj_GetType(obj)
-        if obj_kind == kind:
-            yield obj
-        if obj_kind == pdfium_c.FPDF_PAGEOBJ_FORM and max_depth > 1:
-            yield from _objects(obj, kind, max_depth - 1, form=True)
 
 
 def _chars(textpage: Any, height: float) -> tuple[list[Char], set[int], list[tuple[int, int, int, _Font]]]:
@@ -317,46 +337,47 @@ class _Font:
         return x.value, x.value + width.value * self.a, y.value + self.ascent * self.d, y.value + self.descent * self.d
 
 
-def _edges(page: Any, height: float) -> list[dict[str, Any]]:
+def _edges(paths: list[int], height: float) -> list[dict[str, Any]]:
+    """The ruling edges the visible ``paths`` (addresses) draw."""
     edges: list[dict[str, Any]] = []
     matrix = pdfium_c.FS_MATRIX()
     x, y = ctypes.c_float(), ctypes.c_float()
-    for obj in _objects(page.raw, pdfium_c.FPDF_PAGEOBJ_PATH):
+    for obj in paths:
         if not _visible(obj):
             continue
-        pdfium_c.FPDFPageObj_GetMatrix(obj, matrix)
+        _object_matrix(obj, matrix)
         start = current = None
-        for index in range(pdfium_c.FPDFPath_CountSegments(obj)):
-            segment = pdfium_c.FPDFPath_GetPathSegment(obj, index)
-            pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
+        for index in range(_path_segment_count(obj)):
+            segment = _path_segment(obj, index)
+            _segment_point(segment, x, y)
             point = (matrix.a * x.value + matrix.c * y.value + matrix.e,
                      height - (matrix.b * x.value + matrix.d * y.value + matrix.f))
-            kind = pdfium_c.FPDFPathSegment_GetType(segment)
+            kind = _segment_type(segment)
             if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
                 start = point
             elif kind == pdfium_c.FPDF_SEGMENT_LINETO and current is not None:
                 _add_edge(edges, current, point)
-            if pdfium_c.FPDFPathSegment_GetClose(segment) and start is not None:
+            if _segment_closes(segment) and start is not None:
                 _add_edge(edges, point, start)
             current = point
     return edges
 
 
-def _visible(path: Any) -> bool:
+def _visible(path: int) -> bool:
     """False for a path that paints nothing on white paper.
 
     Word's PDF export paints a white rectangle behind every shaded or framed paragraph;
     taken for rulings, those turn the paragraphs into a table.
     """
     fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
-    pdfium_c.FPDFPath_GetDrawMode(path, fill_mode, stroke)
+    _draw_mode(path, fill_mode, stroke)
     red, green, blue, alpha = (ctypes.c_uint() for _ in range(4))
     if stroke.value:
-        pdfium_c.FPDFPageObj_GetStrokeColor(path, red, green, blue, alpha)
+        _stroke_colour(path, red, green, blue, alpha)
         if alpha.value and min(red.value, green.value, blue.value) < _WHITE:
             return True
     if fill_mode.value:
-        pdfium_c.FPDFPageObj_GetFillColor(path, red, green, blue, alpha)
+        _fill_colour(path, red, green, blue, alpha)
         return bool(alpha.value) and min(red.value, green.value, blue.value) < _WHITE
     return False
 
