@@ -42,6 +42,9 @@ _LINE_TOLERANCE = 3.0  # chars whose middles are this close sit on one line, wha
 _WORD_GAP = 3.0  # a gap wider than this between two chars prints as a space
 _LINE_SHARE = 0.25  # chars whose middles are this share of their height apart sit on one line
 _WHITE = 250  # a colour whose every channel is at least this paints as white
+# The only characters pdfium's text page makes up (a space between words, a line break):
+# a character with another code is printed text without asking.
+_GENERATED_CODES = frozenset((0x20, 0x0D, 0x0A))
 _BOX_SLACK = 0.01  # points a character box's height may differ from its font's and still be pdfium's loose box
 
 
@@ -275,11 +278,10 @@ def _chars(textpage: Any, height: float) -> tuple[list[Char], set[int], list[tup
     and (position in the list, text page index, code, font) of each character whose box
     pdfium took from the glyph's outline (see :meth:`_Font.advance_box`)."""
     handle = ctypes.cast(textpage.raw, ctypes.c_void_p).value
-    rect = pdfium_c.FS_RECTF()
-    box = ctypes.byref(rect)
+    rect = pdfium_c.FS_RECTF()  # passed as is: ctypes makes the pointer faster than from a byref()
     chars = []
     fonts: dict[int, _Font] = {}  # text object address -> its font as printed
-    metrics: dict[tuple[int, float], tuple[float, float]] = {}
+    font_of = _PrintedFonts()
     outlined = []
     for index in range(textpage.count_chars()):
         code = _unicode_at(handle, index)
@@ -288,14 +290,38 @@ def _chars(textpage: Any, height: float) -> tuple[list[Char], set[int], list[tup
             continue  # pdfium's own line breaks and spaces have no text object (most of them)
         font = fonts.get(obj)
         if font is None:
-            font = fonts[obj] = _Font(obj, metrics)
-        if _generated_at(handle, index) == 1:
+            font = fonts[obj] = font_of(obj)
+        if code in _GENERATED_CODES and _generated_at(handle, index) == 1:
             continue  # pdfium's own line breaks and spaces, not printed text
-        _loose_box_at(handle, index, box)
+        _loose_box_at(handle, index, rect)
         if abs(rect.top - rect.bottom - font.height) > _BOX_SLACK:
             outlined.append((len(chars), index, code, font))
         chars.append(Char(printed_char(chr(code)), rect.left, rect.right, height - rect.top, height - rect.bottom, font.size))
     return chars, set(fonts), outlined
+
+
+class _PrintedFonts:
+    """The fonts of one page's text objects as printed, each font, size and scale measured once.
+
+    LibreOffice and Chromium print a text object per word or character: thousands a page,
+    in a handful of fonts.
+    """
+
+    __slots__ = ("_size", "_matrix", "_known")
+
+    def __init__(self) -> None:
+        self._size, self._matrix = ctypes.c_float(), pdfium_c.FS_MATRIX()
+        self._known: dict[tuple[int, float, float, float, float], _Font] = {}
+
+    def __call__(self, address: int) -> _Font:
+        """The font of the text object at ``address``."""
+        _text_font_size(address, self._size)
+        _object_matrix(address, self._matrix)
+        key = (_text_font(address), self._size.value, self._matrix.a, self._matrix.c, self._matrix.d)
+        font = self._known.get(key)
+        if font is None:
+            font = self._known[key] = _Font(*key)
+        return font
 
 
 class _Font:
@@ -309,21 +335,15 @@ class _Font:
 
     __slots__ = ("font", "font_size", "a", "d", "ascent", "descent", "size", "height")
 
-    def __init__(self, address: int, metrics: dict[tuple[int, float], tuple[float, float]]) -> None:
-        """``metrics``: (font, font size) -> (ascent, descent) of the fonts met so far on the page."""
-        size, matrix = ctypes.c_float(), pdfium_c.FS_MATRIX()
-        _text_font_size(address, size)
-        _object_matrix(address, matrix)
-        self.font, self.font_size, self.a, self.d = _text_font(address), size.value, matrix.a, matrix.d
-        key = (self.font, self.font_size)
-        if key not in metrics:
-            ascent, descent = ctypes.c_float(), ctypes.c_float()
-            _font_ascent(self.font, size, ascent)
-            _font_descent(self.font, size, descent)
-            metrics[key] = ascent.value, descent.value
-        self.ascent, self.descent = metrics[key]
-        self.size = self.font_size * math.hypot(matrix.c, matrix.d)
-        self.height = (self.ascent - self.descent) * self.d
+    def __init__(self, font: int, font_size: float, a: float, c: float, d: float) -> None:
+        """``font``: pdfium's font's address; ``a``, ``c``, ``d``: the text object's matrix."""
+        self.font, self.font_size, self.a, self.d = font, font_size, a, d
+        ascent, descent = ctypes.c_float(), ctypes.c_float()
+        _font_ascent(font, font_size, ascent)
+        _font_descent(font, font_size, descent)
+        self.ascent, self.descent = ascent.value, descent.value
+        self.size = font_size * math.hypot(c, d)
+        self.height = (self.ascent - self.descent) * d
 
     def advance_box(self, textpage: Any, index: int, code: int) -> tuple[float, float, float, float]:
         """(left, right, top, bottom) of character ``index`` from its origin and advance, in PDF coordinates.
