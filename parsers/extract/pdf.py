@@ -81,7 +81,7 @@ def _page_items(data: bytes, number: int, page: Page) -> list[_Item]:
     for _, fragment in tables:
         fragment.page = number + 1
     items = [_Item(number, box[1], fragments=[fragment]) for box, fragment in tables]
-    outside = [c for c in chars if not any(inside(c, box) for box, _ in tables)]
+    outside = [c for c in chars if not any(inside(c, box) for box, _ in tables)] if tables else chars
     for line in text_lines(outside):
         if not _PAGE_NUMBER.match(line.text):
             items.append(_Item(number, line.top, line=line))

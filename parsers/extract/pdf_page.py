@@ -26,6 +26,7 @@ from __future__ import annotations
 import ctypes
 import math
 import unicodedata
+from operator import attrgetter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from io import BytesIO
@@ -45,6 +46,8 @@ _WHITE = 250  # a colour whose every channel is at least this paints as white
 # The only characters pdfium's text page makes up (a space between words, a line break):
 # a character with another code is printed text without asking.
 _GENERATED_CODES = frozenset((0x20, 0x0D, 0x0A))
+_TOP_LEFT = attrgetter("top", "x0")
+_LEFT = attrgetter("x0")
 _BOX_SLACK = 0.01  # points a character box's height may differ from its font's and still be pdfium's loose box
 
 
@@ -415,21 +418,22 @@ def _add_edge(edges: list[dict[str, Any]], a: tuple[float, float], b: tuple[floa
                       "width": 0.0, "height": bottom - top, "orientation": "v"})
 
 
-def _middle(char: Char) -> float:
-    return (char.top + char.bottom) / 2
-
-
 def char_lines(chars: list[Char]) -> list[list[Char]]:
     """Characters grouped into lines, top to bottom, each line's characters left to right."""
     lines: list[list[Char]] = []
-    for char in sorted(chars, key=lambda c: (c.top, c.x0)):
+    line: list[Char] = []
+    anchor = 0.0  # the middle of the line's first character
+    for char in sorted(chars, key=_TOP_LEFT):
         # Middles, not tops: a bold run and digits beside CJK text have boxes of other heights.
-        if lines and abs(_middle(char) - _middle(lines[-1][0])) <= max(_LINE_TOLERANCE, _LINE_SHARE * (char.bottom - char.top)):
-            lines[-1].append(char)
+        middle = (char.top + char.bottom) / 2
+        share = _LINE_SHARE * (char.bottom - char.top)
+        if lines and abs(middle - anchor) <= (share if share > _LINE_TOLERANCE else _LINE_TOLERANCE):
+            line.append(char)
         else:
-            lines.append([char])
+            line, anchor = [char], middle
+            lines.append(line)
     for line in lines:
-        line.sort(key=lambda c: c.x0)
+        line.sort(key=_LEFT)
     return lines
 
 
@@ -441,19 +445,22 @@ def text_lines(chars: list[Char]) -> list[TextLine]:
     """
     out = []
     for line in char_lines(chars):
-        printed = [c for c in line if not c.text.isspace()]
-        if not printed:
+        start = next((index for index, char in enumerate(line) if not char.text.isspace()), None)
+        if start is None:
             continue
-        parts = [printed[0].text]
+        first = previous = line[start]
+        parts = [first.text]
+        size = first.size
         space = ""  # the first white-space character printed since the last character
-        previous = printed[0]
-        for char in line[line.index(printed[0]) + 1 :]:
+        for char in line[start + 1 :]:
             if char.text.isspace():
                 space = space or char.text
                 continue
             if space or char.x0 - previous.x1 > _WORD_GAP:
                 parts.append(space or " ")
             parts.append(char.text)
+            if char.size > size:
+                size = char.size
             space, previous = "", char
-        out.append(TextLine("".join(parts), printed[0].x0, printed[-1].x1, line[0].top, max(c.size for c in printed)))
+        out.append(TextLine("".join(parts), first.x0, previous.x1, line[0].top, size))
     return out
