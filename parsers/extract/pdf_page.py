@@ -152,8 +152,10 @@ def _page_chars(page: Any, number: int, content: Any, texts: list[int]) -> tuple
     blanks = content.blank_chars(number, skipped, len(texts), height)
     if blanks is None:
         return None
+    x, y = ctypes.c_double(), ctypes.c_double()
     for position, index, code, font in outlined:
-        left, right, top, bottom = font.advance_box(textpage.raw, index, code)
+        _char_origin(textpage.raw, index, x, y)
+        left, right, top, bottom = font.advance_box(x.value, y.value, code)
         chars[position] = Char(chars[position].text, left, right, height - top, height - bottom, font.size)
     return chars + blanks, True
 
@@ -265,6 +267,8 @@ _fill_colour = _by_address(pdfium_c.FPDFPageObj_GetFillColor, ctypes.c_int, ctyp
 # The text page's calls, by the text page's address: pypdfium2's pointer type is converted on every call.
 _unicode_at = _by_address(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint, ctypes.c_void_p, ctypes.c_int)
 _text_object_at = _by_address(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+_char_origin = _by_address(pdfium_c.FPDFText_GetCharOrigin, ctypes.c_int, pdfium_c.FPDF_TEXTPAGE, ctypes.c_int,
+                           ctypes.POINTER(ctypes.c_double), ctypes.POINTER(ctypes.c_double))
 _generated_at = _by_address(pdfium_c.FPDFText_IsGenerated, ctypes.c_int, ctypes.c_void_p, ctypes.c_int)
 _loose_box_at = _by_address(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.POINTER(pdfium_c.FS_RECTF))
 _text_font = _by_address(pdfium_c.FPDFTextObj_GetFont, ctypes.c_void_p, ctypes.c_void_p)
@@ -299,7 +303,8 @@ def _chars(textpage: Any, height: float) -> tuple[list[Char], set[int], list[tup
         _loose_box_at(handle, index, rect)
         if abs(rect.top - rect.bottom - font.height) > _BOX_SLACK:
             outlined.append((len(chars), index, code, font))
-        chars.append(Char(printed_char(chr(code)), rect.left, rect.right, height - rect.top, height - rect.bottom, font.size))
+        text = chr(code)  # printed_char's lookup written out: this loop runs for every character
+        chars.append(Char(_RADICALS.get(text, text), rect.left, rect.right, height - rect.top, height - rect.bottom, font.size))
     return chars, set(fonts), outlined
 
 
@@ -336,7 +341,7 @@ class _Font:
     Sans CJK: 10.3 points).
     """
 
-    __slots__ = ("font", "font_size", "a", "d", "ascent", "descent", "size", "height")
+    __slots__ = ("font", "font_size", "a", "d", "ascent", "descent", "size", "height", "widths")
 
     def __init__(self, font: int, font_size: float, a: float, c: float, d: float) -> None:
         """``font``: pdfium's font's address; ``a``, ``c``, ``d``: the text object's matrix."""
@@ -347,17 +352,21 @@ class _Font:
         self.ascent, self.descent = ascent.value, descent.value
         self.size = font_size * math.hypot(c, d)
         self.height = (self.ascent - self.descent) * d
+        self.widths: dict[int, float] = {}  # code -> its glyph's advance, as measured so far
 
-    def advance_box(self, textpage: Any, index: int, code: int) -> tuple[float, float, float, float]:
-        """(left, right, top, bottom) of character ``index`` from its origin and advance, in PDF coordinates.
+    def advance_box(self, x: float, y: float, code: int) -> tuple[float, float, float, float]:
+        """(left, right, top, bottom) of character ``code`` printed at origin (``x``, ``y``)
+        from its advance, in PDF coordinates.
 
         pdfium gives the characters of some fonts the box of their outline instead of the
         loose one (Chromium's prints: "〈" starts 7 points right of its origin, a gap read as a space).
         """
-        x, y, width = ctypes.c_double(), ctypes.c_double(), ctypes.c_float()
-        pdfium_c.FPDFText_GetCharOrigin(textpage, index, x, y)
-        _font_glyph_width(self.font, code, self.font_size, width)
-        return x.value, x.value + width.value * self.a, y.value + self.ascent * self.d, y.value + self.descent * self.d
+        width = self.widths.get(code)
+        if width is None:
+            measured = ctypes.c_float()
+            _font_glyph_width(self.font, code, self.font_size, measured)
+            width = self.widths[code] = measured.value
+        return x, x + width * self.a, y + self.ascent * self.d, y + self.descent * self.d
 
 
 def _edges(paths: list[int], height: float) -> list[dict[str, Any]]:

@@ -160,7 +160,8 @@ def _middle_y(char: Char) -> float:
 def _cell_text(box: tuple[float, float, float, float], by_top: list[Char], middles: list[float]) -> str:
     """The text of the chars whose middle lies in the box; ``by_top`` is sorted by ``middles``."""
     band = by_top[bisect_left(middles, box[1]) : bisect_right(middles, box[3])]
-    return "\n".join(line.text for line in text_lines([c for c in band if inside(c, box)]))
+    left, right = box[0], box[2]  # the band's middles are inside the box's top and bottom
+    return "\n".join(line.text for line in text_lines([c for c in band if left <= (c.x0 + c.x1) / 2 <= right]))
 
 
 def fragments_to_table(fragments: list[TableFragment]) -> Table:
