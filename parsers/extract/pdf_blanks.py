@@ -91,6 +91,7 @@ def _text_shows(instructions: list[Any], fonts: Any) -> list[tuple[Any, bytes]]:
     shows = []
     font: Any = None
     saved: list[Any] = []
+    named: dict[Any, Any] = {}  # font name -> its dictionary: LibreOffice and Chromium set the font for every object
     for instruction in instructions:
         operator, operands = str(instruction.operator), instruction.operands
         if operator == "q":
@@ -98,11 +99,20 @@ def _text_shows(instructions: list[Any], fonts: Any) -> list[tuple[Any, bytes]]:
         elif operator == "Q":
             font = saved.pop() if saved else font
         elif operator == "Tf":
-            found = fonts.get(operands[0]) if operands and isinstance(operands[0], pikepdf.Name) else None
-            font = found if isinstance(found, pikepdf.Dictionary) else None
+            name = operands[0] if operands else None
+            if not isinstance(name, pikepdf.Name):
+                font = None
+                continue
+            if name not in named:
+                found = fonts.get(name)
+                named[name] = found if isinstance(found, pikepdf.Dictionary) else None
+            font = named[name]
         else:
-            strings = operands[0] if operator == "TJ" else operands[-1:]
-            raw = b"".join(bytes(item) for item in strings if isinstance(item, pikepdf.String))
+            if operator == "TJ":
+                raw = b"".join(bytes(item) for item in operands[0] if isinstance(item, pikepdf.String))
+            else:  # Tj, ' and " show their last operand
+                last = operands[-1] if operands else None
+                raw = bytes(last) if isinstance(last, pikepdf.String) else b""
             if raw and font is not None:  # pdfium makes no text object of an empty string
                 shows.append((font, raw))
     return shows

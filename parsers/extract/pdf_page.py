@@ -107,11 +107,7 @@ def read_pages(data: bytes) -> list[Page]:
     try:
         check("pdf_pages", len(document))
         content = ContentText(data)
-        pages: list[Page | None] = []
-        for number, page in enumerate(document):
-            texts, paths = _page_objects(page.raw)
-            read = _page_chars(page, number, content, texts)
-            pages.append(None if read is None else Page(read[0], _edges(paths, page.get_height()), read[1]))
+        pages = [_page_chars(page, number, content) for number, page in enumerate(document)]
     finally:
         document.close()
     slow = [number for number, page in enumerate(pages) if page is None]
@@ -128,16 +124,15 @@ def pdfium_reads(data: bytes) -> bool:
     document = pdfium.PdfDocument(data)
     try:
         content = ContentText(data)
-        return all(_page_chars(page, number, content, _page_objects(page.raw)[0]) is not None
-                   for number, page in enumerate(document))
+        return all(_page_chars(page, number, content) is not None for number, page in enumerate(document))
     finally:
         document.close()
 
 
-def _page_chars(page: Any, number: int, content: Any, texts: list[int]) -> tuple[list[Char], bool] | None:
-    """The page's characters as pdfium reads them, the white space its text page left out
-    put back, and whether any was; None when it left out more than white space.
-    ``texts``: the addresses of the page's text objects (see :func:`_page_objects`).
+def _page_chars(page: Any, number: int, content: Any) -> Page | None:
+    """The page as pdfium reads it: its characters, the white space its text page left out
+    put back (``mended`` when any was), and its rulings; None when it left out more than
+    white space.
 
     A page with white space put back was read by pdfminer before, which gives every
     character the box of its advance: so do its characters whose box pdfium took from the
@@ -146,9 +141,10 @@ def _page_chars(page: Any, number: int, content: Any, texts: list[int]) -> tuple
     height = page.get_height()
     textpage = page.get_textpage()
     chars, read, outlined = _chars(textpage, height)
+    texts, paths = _page_objects(page.raw)
     skipped = [(index, obj) for index, obj in enumerate(texts) if obj not in read]
     if not skipped:
-        return chars, False
+        return Page(chars, _edges(paths, height))
     blanks = content.blank_chars(number, skipped, len(texts), height)
     if blanks is None:
         return None
@@ -157,7 +153,7 @@ def _page_chars(page: Any, number: int, content: Any, texts: list[int]) -> tuple
         _char_origin(textpage.raw, index, x, y)
         left, right, top, bottom = font.advance_box(x.value, y.value, code)
         chars[position] = Char(chars[position].text, left, right, height - top, height - bottom, font.size)
-    return chars + blanks, True
+    return Page(chars + blanks, _edges(paths, height), mended=True)
 
 
 def read_with_pdfminer(data: bytes, numbers: list[int]) -> list[Page]:
