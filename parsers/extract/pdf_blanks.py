@@ -91,7 +91,9 @@ def _text_shows(instructions: list[Any], fonts: Any) -> list[tuple[Any, bytes]]:
     shows = []
     font: Any = None
     saved: list[Any] = []
-    named: dict[Any, Any] = {}  # font name -> its dictionary: LibreOffice and Chromium set the font for every object
+    # Font name (as text: pikepdf's names hash slowly) -> its dictionary: LibreOffice and
+    # Chromium set the font anew for every text object.
+    named: dict[str, Any] = {}
     for instruction in instructions:
         operator, operands = str(instruction.operator), instruction.operands
         if operator == "q":
@@ -103,10 +105,11 @@ def _text_shows(instructions: list[Any], fonts: Any) -> list[tuple[Any, bytes]]:
             if not isinstance(name, pikepdf.Name):
                 font = None
                 continue
-            if name not in named:
+            key = str(name)
+            if key not in named:
                 found = fonts.get(name)
-                named[name] = found if isinstance(found, pikepdf.Dictionary) else None
-            font = named[name]
+                named[key] = found if isinstance(found, pikepdf.Dictionary) else None
+            font = named[key]
         else:
             if operator == "TJ":
                 raw = b"".join(bytes(item) for item in operands[0] if isinstance(item, pikepdf.String))

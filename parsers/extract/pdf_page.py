@@ -282,13 +282,16 @@ def _chars(textpage: Any, height: float) -> tuple[list[Char], set[int], list[tup
     pdfium took from the glyph's outline (see :meth:`_Font.advance_box`)."""
     handle = ctypes.cast(textpage.raw, ctypes.c_void_p).value
     rect = pdfium_c.FS_RECTF()  # passed as is: ctypes makes the pointer faster than from a byref()
-    chars = []
+    chars: list[Char] = []
     fonts: dict[int, _Font] = {}  # text object address -> its font as printed
     font_of = _PrintedFonts()
     outlined = []
+    # This loop runs for every character of every page: the functions it calls are bound
+    # to local names, and printed_char's lookup is written out.
+    unicode_at, object_at, box_at, radical, add = _unicode_at, _text_object_at, _loose_box_at, _RADICALS.get, chars.append
     for index in range(textpage.count_chars()):
-        code = _unicode_at(handle, index)
-        obj = _text_object_at(handle, index)
+        code = unicode_at(handle, index)
+        obj = object_at(handle, index)
         if not code or not obj:
             continue  # pdfium's own line breaks and spaces have no text object (most of them)
         font = fonts.get(obj)
@@ -296,11 +299,12 @@ def _chars(textpage: Any, height: float) -> tuple[list[Char], set[int], list[tup
             font = fonts[obj] = font_of(obj)
         if code in _GENERATED_CODES and _generated_at(handle, index) == 1:
             continue  # pdfium's own line breaks and spaces, not printed text
-        _loose_box_at(handle, index, rect)
-        if abs(rect.top - rect.bottom - font.height) > _BOX_SLACK:
+        box_at(handle, index, rect)
+        top, bottom = rect.top, rect.bottom
+        if abs(top - bottom - font.height) > _BOX_SLACK:
             outlined.append((len(chars), index, code, font))
-        text = chr(code)  # printed_char's lookup written out: this loop runs for every character
-        chars.append(Char(_RADICALS.get(text, text), rect.left, rect.right, height - rect.top, height - rect.bottom, font.size))
+        text = chr(code)
+        add(Char(radical(text, text), rect.left, rect.right, height - top, height - bottom, font.size))
     return chars, set(fonts), outlined
 
 
@@ -319,9 +323,10 @@ class _PrintedFonts:
 
     def __call__(self, address: int) -> _Font:
         """The font of the text object at ``address``."""
-        _text_font_size(address, self._size)
-        _object_matrix(address, self._matrix)
-        key = (_text_font(address), self._size.value, self._matrix.a, self._matrix.c, self._matrix.d)
+        size, matrix = self._size, self._matrix
+        _text_font_size(address, size)
+        _object_matrix(address, matrix)
+        key = (_text_font(address), size.value, matrix.a, matrix.c, matrix.d)
         font = self._known.get(key)
         if font is None:
             font = self._known[key] = _Font(*key)
