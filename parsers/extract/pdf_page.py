@@ -26,10 +26,10 @@ from __future__ import annotations
 import ctypes
 import math
 import unicodedata
-from operator import attrgetter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from io import BytesIO
+from operator import attrgetter
 from typing import Any
 
 import pypdfium2 as pdfium
