@@ -63,9 +63,12 @@ def find_tables(edges: list[dict[str, Any]], chars: list[Char]) -> list[tuple[tu
               if (e["width"] if e["orientation"] == "h" else e["height"]) >= _MIN_EDGE]
     merged += _page_break_rulings(merged)
     boxes = cells_to_tables(_smallest_cells(edges_to_intersections(merged, _TOLERANCE, _TOLERANCE)))
+    if not boxes:
+        return []
     found = []
-    by_top = sorted(chars, key=_middle_y)
-    middles = [_middle_y(c) for c in by_top]
+    middle_of = [(c.top + c.bottom) / 2 for c in chars]
+    order = sorted(range(len(chars)), key=middle_of.__getitem__)  # each middle computed once
+    by_top, middles = [chars[i] for i in order], [middle_of[i] for i in order]
     for cell_boxes in boxes:
         bbox = (min(b[0] for b in cell_boxes), min(b[1] for b in cell_boxes),
                 max(b[2] for b in cell_boxes), max(b[3] for b in cell_boxes))
@@ -151,10 +154,6 @@ def _ruling_across(vertical: list[dict[str, Any]], y: float) -> list[dict[str, A
 def inside(char: Char, box: tuple[float, float, float, float]) -> bool:
     x, y = (char.x0 + char.x1) / 2, (char.top + char.bottom) / 2
     return box[0] <= x <= box[2] and box[1] <= y <= box[3]
-
-
-def _middle_y(char: Char) -> float:
-    return (char.top + char.bottom) / 2
 
 
 def _cell_text(box: tuple[float, float, float, float], by_top: list[Char], middles: list[float]) -> str:
