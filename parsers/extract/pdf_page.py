@@ -185,7 +185,7 @@ def read_with_pdfminer(data: bytes, numbers: list[int]) -> list[Page]:
 
 
 def _paints(curve: Any) -> bool:
-    """pdfminer's side of :func:`_visible`: a stroke, or a fill that is not white (gray 1 or RGB 1,1,1)."""
+    """pdfminer's side of :meth:`_Paint.visible`: a stroke, or a fill that is not white (gray 1 or RGB 1,1,1)."""
     if curve.stroke:
         return True
     colour = curve.non_stroking_color
@@ -375,8 +375,9 @@ def _edges(paths: list[int], height: float) -> list[dict[str, Any]]:
     edges: list[dict[str, Any]] = []
     matrix = pdfium_c.FS_MATRIX()
     x, y = ctypes.c_float(), ctypes.c_float()
+    paint = _Paint()
     for obj in paths:
-        if not _visible(obj):
+        if not paint.visible(obj):
             continue
         _object_matrix(obj, matrix)
         start = current = None
@@ -396,23 +397,31 @@ def _edges(paths: list[int], height: float) -> list[dict[str, Any]]:
     return edges
 
 
-def _visible(path: int) -> bool:
-    """False for a path that paints nothing on white paper.
+class _Paint:
+    """What a path paints, read into buffers made once a page (Chromium's pages draw hundreds of paths)."""
 
-    Word's PDF export paints a white rectangle behind every shaded or framed paragraph;
-    taken for rulings, those turn the paragraphs into a table.
-    """
-    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
-    _draw_mode(path, fill_mode, stroke)
-    red, green, blue, alpha = (ctypes.c_uint() for _ in range(4))
-    if stroke.value:
-        _stroke_colour(path, red, green, blue, alpha)
-        if alpha.value and min(red.value, green.value, blue.value) < _WHITE:
-            return True
-    if fill_mode.value:
-        _fill_colour(path, red, green, blue, alpha)
-        return bool(alpha.value) and min(red.value, green.value, blue.value) < _WHITE
-    return False
+    __slots__ = ("_fill_mode", "_stroke", "_red", "_green", "_blue", "_alpha")
+
+    def __init__(self) -> None:
+        self._fill_mode, self._stroke = ctypes.c_int(), ctypes.c_int()
+        self._red, self._green, self._blue, self._alpha = (ctypes.c_uint() for _ in range(4))
+
+    def visible(self, path: int) -> bool:
+        """False for a path that paints nothing on white paper.
+
+        Word's PDF export paints a white rectangle behind every shaded or framed paragraph;
+        taken for rulings, those turn the paragraphs into a table.
+        """
+        red, green, blue, alpha = self._red, self._green, self._blue, self._alpha
+        _draw_mode(path, self._fill_mode, self._stroke)
+        if self._stroke.value:
+            _stroke_colour(path, red, green, blue, alpha)
+            if alpha.value and min(red.value, green.value, blue.value) < _WHITE:
+                return True
+        if self._fill_mode.value:
+            _fill_colour(path, red, green, blue, alpha)
+            return bool(alpha.value) and min(red.value, green.value, blue.value) < _WHITE
+        return False
 
 
 def _add_edge(edges: list[dict[str, Any]], a: tuple[float, float], b: tuple[float, float]) -> None:
