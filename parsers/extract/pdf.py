@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from parsers.document import Block, Document
 from parsers.errors import ExtractionError
 from parsers.extract.pdf_streams import check_stream_sizes
-from parsers.extract.pdf_page import Char, TextLine, read_pages, text_lines
+from parsers.extract.pdf_page import Page, TextLine, read_pages, read_with_pdfminer, text_lines
 from parsers.extract.pdf_borderless import find_borderless_tables
 from parsers.extract.pdf_tables import TableFragment, find_tables, fragments_to_table, inside
 
@@ -46,14 +46,13 @@ def extract_pdf(data: bytes) -> Document:
 
     check_stream_sizes(data)
     try:
-        pages = read_pages(data)
+        items = [item for number, page in enumerate(read_pages(data)) for item in _page_items(data, number, page)]
     except pypdfium2.PdfiumError as exc:
         raise ExtractionError(f"damaged or unreadable PDF: {exc}") from exc
     except Exception as exc:  # pdfminer, the fallback reader, raises many kinds of error on broken files
         if not _raised_in_pdfminer(exc):
             raise
         raise ExtractionError(f"damaged or unreadable PDF: {type(exc).__name__}: {exc}".splitlines()[0]) from exc
-    items = [item for number, (chars, edges) in enumerate(pages) for item in _page_items(number, chars, edges)]
     if not items:
         raise ExtractionError("the PDF has no text layer (a scanned image?)")
     return Document(blocks=_blocks(_join_tables(items)), source_format="pdf")
@@ -66,13 +65,23 @@ def _raised_in_pdfminer(exc: Exception) -> bool:
     )
 
 
-def _page_items(number: int, chars: list[Char], edges: list[dict]) -> list[_Item]:
+def _page_items(data: bytes, number: int, page: Page) -> list[_Item]:
     # A page without a ruled table may print one without rulings (a borderless Word table).
-    tables = find_tables(edges, chars) or find_borderless_tables(chars)
+    tables = find_tables(page.edges, page.chars)
+    if not tables:
+        tables = find_borderless_tables(page.chars)
+        if tables and page.mended:
+            # Such a table's rows are placed by where its words stand, measured on pdfminer's
+            # character boxes; pdfium's stand a point or so higher or lower by font (its
+            # ascent and descent), enough to move a wrapped label into the next row. The
+            # page pdfium could read only with white space put back is read as it was before.
+            page = read_with_pdfminer(data, [number])[0]
+            tables = find_tables(page.edges, page.chars) or find_borderless_tables(page.chars)
+    chars = page.chars
     for _, fragment in tables:
         fragment.page = number + 1
     items = [_Item(number, box[1], fragments=[fragment]) for box, fragment in tables]
-    outside = [c for c in chars if not any(inside(c, box) for box, _ in tables)]
+    outside = [c for c in chars if not any(inside(c, box) for box, _ in tables)] if tables else chars
     for line in text_lines(outside):
         if not _PAGE_NUMBER.match(line.text):
             items.append(_Item(number, line.top, line=line))

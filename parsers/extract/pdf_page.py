@@ -4,9 +4,12 @@ pdfium (via pypdfium2, which pdfplumber already depends on) reads a page several
 faster than pdfminer, but leaves some text objects empty: with a font that carries no glyph
 boxes (a non-embedded CID font such as reportlab's STSong-Light) every text object has an
 empty rectangle, and pdfium's text page takes a one-character object near the previous
-one for a duplicate (its fake-bold check) and drops it. A page where pdfium has an empty
-text object is read again with pdfminer, which is slow and right; fonts embedded by Word
-and WPS exports carry glyph boxes and stay on the fast path.
+one for a duplicate (its fake-bold check) and drops it; it also skips a text object whose
+glyphs draw nothing, the spaces LibreOffice and Chromium print as objects of their own. A
+page where pdfium left out only white space gets it back from the content stream
+(``pdf_blanks``); a page where it left out more is read again with pdfminer, which is slow
+and right. Fonts embedded by Word, WPS, LibreOffice and Chromium carry glyph boxes and stay
+on the fast path.
 
 Given a CJK system font, pdfium substitutes it for a non-embedded CJK font, which gives
 the glyphs boxes, so such a page stays on the fast path on a machine with one and takes
@@ -21,10 +24,12 @@ table-finding functions the table reader uses.
 from __future__ import annotations
 
 import ctypes
+import math
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from io import BytesIO
+from operator import attrgetter
 from typing import Any
 
 import pypdfium2 as pdfium
@@ -32,14 +37,21 @@ import pypdfium2.raw as pdfium_c
 
 from parsers.limits import check
 
+_FORM_DEPTH = 15  # levels of Form XObjects read for rulings, the page's own objects the first (pypdfium2's default)
 _AXIS_SLACK = 1.0  # points a ruling may lean and still count as horizontal/vertical
 _LINE_TOLERANCE = 3.0  # chars whose middles are this close sit on one line, whatever their size
 _WORD_GAP = 3.0  # a gap wider than this between two chars prints as a space
 _LINE_SHARE = 0.25  # chars whose middles are this share of their height apart sit on one line
 _WHITE = 250  # a colour whose every channel is at least this paints as white
+# The only characters pdfium's text page makes up (a space between words, a line break):
+# a character with another code is printed text without asking.
+_GENERATED_CODES = frozenset((0x20, 0x0D, 0x0A))
+_TOP_LEFT = attrgetter("top", "x0")
+_LEFT = attrgetter("x0")
+_BOX_SLACK = 0.01  # points a character box's height may differ from its font's and still be pdfium's loose box
 
 
-@dataclass
+@dataclass(slots=True)
 class Char:
     text: str
     x0: float
@@ -47,6 +59,15 @@ class Char:
     top: float
     bottom: float
     size: float
+
+
+@dataclass
+class Page:
+    """What one page holds: its characters and its ruling edges (pdfplumber edge dicts)."""
+
+    chars: list[Char]
+    edges: list[dict[str, Any]]
+    mended: bool = False  # pdfium's reading with the white space its text page left out put back (``pdf_blanks``)
 
 
 @dataclass
@@ -73,42 +94,69 @@ def printed_char(text: str) -> str:
     return _RADICALS.get(text, text)
 
 
-def read_pages(data: bytes) -> list[tuple[list[Char], list[dict[str, Any]]]]:
-    """(characters, ruling edges as pdfplumber edge dicts) of every page.
+def read_pages(data: bytes) -> list[Page]:
+    """Every page's characters and ruling edges.
 
-    pdfium reads each page unless it leaves a text object empty there; such pages are read
-    with pdfminer. Both readers give positions in points from the page's top left.
+    pdfium reads each page unless it leaves a text object empty there that is not white
+    space (see ``pdf_blanks``); such pages are read with pdfminer. Both readers give
+    positions in points from the page's top left.
     """
+    from parsers.extract.pdf_blanks import ContentText
+
     document = pdfium.PdfDocument(data)
     try:
         check("pdf_pages", len(document))
-        pages: list[tuple[list[Char], list[dict[str, Any]]] | None] = []
-        for page in document:
-            height = page.get_height()
-            chars, read = _chars(page.get_textpage(), height)
-            if _drops_text(page, read):
-                pages.append(None)
-                continue
-            pages.append((chars, _edges(page, height)))
+        content = ContentText(data)
+        pages = [_page_chars(page, number, content) for number, page in enumerate(document)]
     finally:
         document.close()
     slow = [number for number, page in enumerate(pages) if page is None]
     if slow:
-        for number, page in zip(slow, _read_with_pdfminer(data, slow)):
+        for number, page in zip(slow, read_with_pdfminer(data, slow)):
             pages[number] = page
     return pages  # type: ignore[return-value]
 
 
 def pdfium_reads(data: bytes) -> bool:
     """True when pdfium reads every text object of the document (the fast path applies)."""
+    from parsers.extract.pdf_blanks import ContentText
+
     document = pdfium.PdfDocument(data)
     try:
-        return not any(_drops_text(page, _chars(page.get_textpage(), page.get_height())[1]) for page in document)
+        content = ContentText(data)
+        return all(_page_chars(page, number, content) is not None for number, page in enumerate(document))
     finally:
         document.close()
 
 
-def _read_with_pdfminer(data: bytes, numbers: list[int]) -> list[tuple[list[Char], list[dict[str, Any]]]]:
+def _page_chars(page: Any, number: int, content: Any) -> Page | None:
+    """The page as pdfium reads it: its characters, the white space its text page left out
+    put back (``mended`` when any was), and its rulings; None when it left out more than
+    white space.
+
+    A page with white space put back was read by pdfminer before, which gives every
+    character the box of its advance: so do its characters whose box pdfium took from the
+    glyph's outline.
+    """
+    height = page.get_height()
+    textpage = page.get_textpage()
+    chars, read, outlined = _chars(textpage, height)
+    texts, paths = _page_objects(page.raw)
+    skipped = [(index, obj) for index, obj in enumerate(texts) if obj not in read]
+    if not skipped:
+        return Page(chars, _edges(paths, height))
+    blanks = content.blank_chars(number, skipped, len(texts), height)
+    if blanks is None:
+        return None
+    x, y = ctypes.c_double(), ctypes.c_double()
+    for position, index, code, font in outlined:
+        _char_origin(textpage.raw, index, x, y)
+        left, right, top, bottom = font.advance_box(x.value, y.value, code)
+        chars[position] = Char(chars[position].text, left, right, height - top, height - bottom, font.size)
+    return Page(chars + blanks, _edges(paths, height), mended=True)
+
+
+def read_with_pdfminer(data: bytes, numbers: list[int]) -> list[Page]:
     """The slow, right reader for pages ``numbers``: pdfminer's layout objects, no pdfplumber dicts."""
     from pdfminer.converter import PDFPageAggregator
     from pdfminer.layout import LTChar, LTCurve
@@ -132,12 +180,12 @@ def _read_with_pdfminer(data: bytes, numbers: list[int]) -> list[tuple[list[Char
                 points = [(x, height - y) for x, y in obj.pts]
                 for a, b in zip(points, points[1:] + points[:1] if len(points) > 2 else points[1:]):
                     _add_edge(edges, a, b)
-        pages.append((chars, edges))
+        pages.append(Page(chars, edges))
     return pages
 
 
 def _paints(curve: Any) -> bool:
-    """pdfminer's side of :func:`_visible`: a stroke, or a fill that is not white (gray 1 or RGB 1,1,1)."""
+    """pdfminer's side of :meth:`_Paint.visible`: a stroke, or a fill that is not white (gray 1 or RGB 1,1,1)."""
     if curve.stroke:
         return True
     colour = curve.non_stroking_color
@@ -145,14 +193,35 @@ def _paints(curve: Any) -> bool:
     return bool(curve.fill) and not (len(values) in (1, 3) and all(isinstance(v, (int, float)) and v >= _WHITE / 255 for v in values))
 
 
-def _drops_text(page: Any, read: set[int]) -> bool:
-    """True when pdfium has a text object it could not read any text from.
+def _page_objects(page: Any) -> tuple[list[int], list[int]]:
+    """The addresses of the page's text objects and of its paths, in one walk of its objects.
 
-    ``read``: the addresses of the text objects the text page has a character of (see
-    :func:`_chars`); asking pdfium for each object's text scans the text page per object.
+    Text objects are the page's own (as many as its content's text-showing operators, see
+    ``pdf_blanks``); paths are those inside Form XObjects too, depth first as pypdfium2's
+    ``get_objects`` walks them. Pages of rulings and pages of one text object per character
+    hold thousands of objects: each is asked its type once, by address.
     """
-    return any(_object_type_at(obj) == pdfium_c.FPDF_PAGEOBJ_TEXT and obj not in read
-               for obj in _children(page.raw, pdfium_c.FPDFPage_CountObjects, _page_object_address))
+    texts: list[int] = []
+    paths: list[int] = []
+    for obj in _children(page, pdfium_c.FPDFPage_CountObjects, _page_object_address):
+        kind = _object_type_at(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+            texts.append(obj)
+        elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            paths.append(obj)
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            paths.extend(_form_paths(obj, _FORM_DEPTH - 1))
+    return texts, paths
+
+
+def _form_paths(form: int, depth: int) -> Iterator[int]:
+    """The addresses of the paths inside Form XObject ``form``, ``depth`` levels of forms down at most."""
+    for obj in _children(form, _form_object_count, _form_object_address):
+        kind = _object_type_at(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            yield obj
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth > 1:
+            yield from _form_paths(obj, depth - 1)
 
 
 def _children(parent: Any, count: Any, get: Any) -> Iterator[Any]:
@@ -168,7 +237,7 @@ def _children(parent: Any, count: Any, get: Any) -> Iterator[Any]:
 
 
 def _by_address(function: Any, restype: Any, *argtypes: Any) -> Any:
-    """``function`` declared to take or give page objects as plain addresses (ints).
+    """``function`` declared to take or give page objects and fonts as plain addresses (ints).
 
     Comparing pypdfium2's pointer objects needs a cast each, which costs more than the call
     itself on pages holding one text object per character.
@@ -178,87 +247,181 @@ def _by_address(function: Any, restype: Any, *argtypes: Any) -> Any:
 
 _page_object_address = _by_address(pdfium_c.FPDFPage_GetObject, ctypes.c_void_p, pdfium_c.FPDF_PAGE, ctypes.c_int)
 _object_type_at = _by_address(pdfium_c.FPDFPageObj_GetType, ctypes.c_int, ctypes.c_void_p)
-_text_object_address = _by_address(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p, pdfium_c.FPDF_TEXTPAGE, ctypes.c_int)
+_form_object_count = _by_address(pdfium_c.FPDFFormObj_CountObjects, ctypes.c_int, ctypes.c_void_p)
+_form_object_address = _by_address(pdfium_c.FPDFFormObj_GetObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_ulong)
+# A path's calls (rulings), by the path's and its segments' addresses.
+_path_segment_count = _by_address(pdfium_c.FPDFPath_CountSegments, ctypes.c_int, ctypes.c_void_p)
+_path_segment = _by_address(pdfium_c.FPDFPath_GetPathSegment, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+_segment_point = _by_address(pdfium_c.FPDFPathSegment_GetPoint, ctypes.c_int, ctypes.c_void_p, ctypes.POINTER(ctypes.c_float),
+                             ctypes.POINTER(ctypes.c_float))
+_segment_type = _by_address(pdfium_c.FPDFPathSegment_GetType, ctypes.c_int, ctypes.c_void_p)
+_segment_closes = _by_address(pdfium_c.FPDFPathSegment_GetClose, ctypes.c_int, ctypes.c_void_p)
+_draw_mode = _by_address(pdfium_c.FPDFPath_GetDrawMode, ctypes.c_int, ctypes.c_void_p, ctypes.POINTER(ctypes.c_int),
+                         ctypes.POINTER(ctypes.c_int))
+_stroke_colour = _by_address(pdfium_c.FPDFPageObj_GetStrokeColor, ctypes.c_int, ctypes.c_void_p, *[ctypes.POINTER(ctypes.c_uint)] * 4)
+_fill_colour = _by_address(pdfium_c.FPDFPageObj_GetFillColor, ctypes.c_int, ctypes.c_void_p, *[ctypes.POINTER(ctypes.c_uint)] * 4)
+# The text page's calls, by the text page's address: pypdfium2's pointer type is converted on every call.
+_unicode_at = _by_address(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint, ctypes.c_void_p, ctypes.c_int)
+_text_object_at = _by_address(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+_char_origin = _by_address(pdfium_c.FPDFText_GetCharOrigin, ctypes.c_int, pdfium_c.FPDF_TEXTPAGE, ctypes.c_int,
+                           ctypes.POINTER(ctypes.c_double), ctypes.POINTER(ctypes.c_double))
+_generated_at = _by_address(pdfium_c.FPDFText_IsGenerated, ctypes.c_int, ctypes.c_void_p, ctypes.c_int)
+_loose_box_at = _by_address(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.POINTER(pdfium_c.FS_RECTF))
+_text_font = _by_address(pdfium_c.FPDFTextObj_GetFont, ctypes.c_void_p, ctypes.c_void_p)
+_text_font_size = _by_address(pdfium_c.FPDFTextObj_GetFontSize, ctypes.c_int, ctypes.c_void_p, ctypes.POINTER(ctypes.c_float))
+_object_matrix = _by_address(pdfium_c.FPDFPageObj_GetMatrix, ctypes.c_int, ctypes.c_void_p, ctypes.POINTER(pdfium_c.FS_MATRIX))
+_font_ascent = _by_address(pdfium_c.FPDFFont_GetAscent, ctypes.c_int, ctypes.c_void_p, ctypes.c_float, ctypes.POINTER(ctypes.c_float))
+_font_descent = _by_address(pdfium_c.FPDFFont_GetDescent, ctypes.c_int, ctypes.c_void_p, ctypes.c_float, ctypes.POINTER(ctypes.c_float))
+_font_glyph_width = _by_address(pdfium_c.FPDFFont_GetGlyphWidth, ctypes.c_int, ctypes.c_void_p, ctypes.c_uint32, ctypes.c_float,
+                                ctypes.POINTER(ctypes.c_float))
 
 
-def _objects(parent: Any, kind: int, max_depth: int = 15, form: bool = False) -> Iterator[Any]:
-    """Raw handles of the page objects of type ``kind``, those inside Form XObjects included.
-
-    The same walk as pypdfium2's ``get_objects``, without building a helper object (and its
-    bookkeeping) for each of the thousands of objects a page of text holds.
-    """
-    count = pdfium_c.FPDFFormObj_CountObjects if form else pdfium_c.FPDFPage_CountObjects
-    get = pdfium_c.FPDFFormObj_GetObject if form else pdfium_c.FPDFPage_GetObject
-    for obj in _children(parent, count, get):
-        obj_kind = pdfium_c.FPDFPageObj_GetType(obj)
-        if obj_kind == kind:
-            yield obj
-        if obj_kind == pdfium_c.FPDF_PAGEOBJ_FORM and max_depth > 1:
-            yield from _objects(obj, kind, max_depth - 1, form=True)
-
-
-def _chars(textpage: Any, height: float) -> tuple[list[Char], set[int]]:
-    """The printed characters, and the addresses of the text objects any character comes from."""
-    handle = textpage.raw
-    rect = pdfium_c.FS_RECTF()
-    chars = []
-    read = set()
+def _chars(textpage: Any, height: float) -> tuple[list[Char], set[int], list[tuple[int, int, int, _Font]]]:
+    """The printed characters, the addresses of the text objects any character comes from,
+    and (position in the list, text page index, code, font) of each character whose box
+    pdfium took from the glyph's outline (see :meth:`_Font.advance_box`)."""
+    handle = ctypes.cast(textpage.raw, ctypes.c_void_p).value
+    rect = pdfium_c.FS_RECTF()  # passed as is: ctypes makes the pointer faster than from a byref()
+    chars: list[Char] = []
+    fonts: dict[int, _Font] = {}  # text object address -> its font as printed
+    font_of = _PrintedFonts()
+    outlined = []
+    # This loop runs for every character of every page: the functions it calls are bound
+    # to local names, and printed_char's lookup is written out.
+    unicode_at, object_at, box_at, radical, add = _unicode_at, _text_object_at, _loose_box_at, _RADICALS.get, chars.append
     for index in range(textpage.count_chars()):
-        code = pdfium_c.FPDFText_GetUnicode(handle, index)
-        if not code:
-            continue
-        read.add(_text_object_address(handle, index))
-        if pdfium_c.FPDFText_IsGenerated(handle, index) == 1:
+        code = unicode_at(handle, index)
+        obj = object_at(handle, index)
+        if not code or not obj:
+            continue  # pdfium's own line breaks and spaces have no text object (most of them)
+        font = fonts.get(obj)
+        if font is None:
+            font = fonts[obj] = font_of(obj)
+        if code in _GENERATED_CODES and _generated_at(handle, index) == 1:
             continue  # pdfium's own line breaks and spaces, not printed text
-        pdfium_c.FPDFText_GetLooseCharBox(handle, index, rect)
-        # The loose box's height is the printed size; FPDFText_GetFontSize ignores the text
-        # matrix, and Word's exports scale 1-point fonts by it (sizes of 300 and more).
-        chars.append(Char(printed_char(chr(code)), rect.left, rect.right, height - rect.top, height - rect.bottom, rect.top - rect.bottom))
-    return chars, read
+        box_at(handle, index, rect)
+        top, bottom = rect.top, rect.bottom
+        if abs(top - bottom - font.height) > _BOX_SLACK:
+            outlined.append((len(chars), index, code, font))
+        text = chr(code)
+        add(Char(radical(text, text), rect.left, rect.right, height - top, height - bottom, font.size))
+    return chars, set(fonts), outlined
 
 
-def _edges(page: Any, height: float) -> list[dict[str, Any]]:
+class _PrintedFonts:
+    """The fonts of one page's text objects as printed, each font, size and scale measured once.
+
+    LibreOffice and Chromium print a text object per word or character: thousands a page,
+    in a handful of fonts.
+    """
+
+    __slots__ = ("_size", "_matrix", "_known")
+
+    def __init__(self) -> None:
+        self._size, self._matrix = ctypes.c_float(), pdfium_c.FS_MATRIX()
+        self._known: dict[tuple[int, float, float, float, float], _Font] = {}
+
+    def __call__(self, address: int) -> _Font:
+        """The font of the text object at ``address``."""
+        size, matrix = self._size, self._matrix
+        _text_font_size(address, size)
+        _object_matrix(address, matrix)
+        key = (_text_font(address), size.value, matrix.a, matrix.c, matrix.d)
+        font = self._known.get(key)
+        if font is None:
+            font = self._known[key] = _Font(*key)
+        return font
+
+
+class _Font:
+    """A text object's font as printed: its size and the height of its characters' boxes.
+
+    The printed size is the font size scaled by the text and page matrices. The font size
+    alone is not it (Word's exports print 1-point fonts scaled by the text matrix), nor is
+    the height of a character's box, which is the font's ascent and descent (11-point Noto
+    Sans CJK: 10.3 points).
+    """
+
+    __slots__ = ("font", "font_size", "a", "d", "ascent", "descent", "size", "height", "widths")
+
+    def __init__(self, font: int, font_size: float, a: float, c: float, d: float) -> None:
+        """``font``: pdfium's font's address; ``a``, ``c``, ``d``: the text object's matrix."""
+        self.font, self.font_size, self.a, self.d = font, font_size, a, d
+        ascent, descent = ctypes.c_float(), ctypes.c_float()
+        _font_ascent(font, font_size, ascent)
+        _font_descent(font, font_size, descent)
+        self.ascent, self.descent = ascent.value, descent.value
+        self.size = font_size * math.hypot(c, d)
+        self.height = (self.ascent - self.descent) * d
+        self.widths: dict[int, float] = {}  # code -> its glyph's advance, as measured so far
+
+    def advance_box(self, x: float, y: float, code: int) -> tuple[float, float, float, float]:
+        """(left, right, top, bottom) of character ``code`` printed at origin (``x``, ``y``)
+        from its advance, in PDF coordinates.
+
+        pdfium gives the characters of some fonts the box of their outline instead of the
+        loose one (Chromium's prints: "〈" starts 7 points right of its origin, a gap read as a space).
+        """
+        width = self.widths.get(code)
+        if width is None:
+            measured = ctypes.c_float()
+            _font_glyph_width(self.font, code, self.font_size, measured)
+            width = self.widths[code] = measured.value
+        return x, x + width * self.a, y + self.ascent * self.d, y + self.descent * self.d
+
+
+def _edges(paths: list[int], height: float) -> list[dict[str, Any]]:
+    """The ruling edges the visible ``paths`` (addresses) draw."""
     edges: list[dict[str, Any]] = []
     matrix = pdfium_c.FS_MATRIX()
     x, y = ctypes.c_float(), ctypes.c_float()
-    for obj in _objects(page.raw, pdfium_c.FPDF_PAGEOBJ_PATH):
-        if not _visible(obj):
+    paint = _Paint()
+    for obj in paths:
+        if not paint.visible(obj):
             continue
-        pdfium_c.FPDFPageObj_GetMatrix(obj, matrix)
+        _object_matrix(obj, matrix)
         start = current = None
-        for index in range(pdfium_c.FPDFPath_CountSegments(obj)):
-            segment = pdfium_c.FPDFPath_GetPathSegment(obj, index)
-            pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
+        for index in range(_path_segment_count(obj)):
+            segment = _path_segment(obj, index)
+            _segment_point(segment, x, y)
             point = (matrix.a * x.value + matrix.c * y.value + matrix.e,
                      height - (matrix.b * x.value + matrix.d * y.value + matrix.f))
-            kind = pdfium_c.FPDFPathSegment_GetType(segment)
+            kind = _segment_type(segment)
             if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
                 start = point
             elif kind == pdfium_c.FPDF_SEGMENT_LINETO and current is not None:
                 _add_edge(edges, current, point)
-            if pdfium_c.FPDFPathSegment_GetClose(segment) and start is not None:
+            if _segment_closes(segment) and start is not None:
                 _add_edge(edges, point, start)
             current = point
     return edges
 
 
-def _visible(path: Any) -> bool:
-    """False for a path that paints nothing on white paper.
+class _Paint:
+    """What a path paints, read into buffers made once a page (Chromium's pages draw hundreds of paths)."""
 
-    Word's PDF export paints a white rectangle behind every shaded or framed paragraph;
-    taken for rulings, those turn the paragraphs into a table.
-    """
-    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
-    pdfium_c.FPDFPath_GetDrawMode(path, fill_mode, stroke)
-    red, green, blue, alpha = (ctypes.c_uint() for _ in range(4))
-    if stroke.value:
-        pdfium_c.FPDFPageObj_GetStrokeColor(path, red, green, blue, alpha)
-        if alpha.value and min(red.value, green.value, blue.value) < _WHITE:
-            return True
-    if fill_mode.value:
-        pdfium_c.FPDFPageObj_GetFillColor(path, red, green, blue, alpha)
-        return bool(alpha.value) and min(red.value, green.value, blue.value) < _WHITE
-    return False
+    __slots__ = ("_fill_mode", "_stroke", "_red", "_green", "_blue", "_alpha")
+
+    def __init__(self) -> None:
+        self._fill_mode, self._stroke = ctypes.c_int(), ctypes.c_int()
+        self._red, self._green, self._blue, self._alpha = (ctypes.c_uint() for _ in range(4))
+
+    def visible(self, path: int) -> bool:
+        """False for a path that paints nothing on white paper.
+
+        Word's PDF export paints a white rectangle behind every shaded or framed paragraph;
+        taken for rulings, those turn the paragraphs into a table.
+        """
+        red, green, blue, alpha = self._red, self._green, self._blue, self._alpha
+        _draw_mode(path, self._fill_mode, self._stroke)
+        if self._stroke.value:
+            _stroke_colour(path, red, green, blue, alpha)
+            if alpha.value and min(red.value, green.value, blue.value) < _WHITE:
+                return True
+        if self._fill_mode.value:
+            _fill_colour(path, red, green, blue, alpha)
+            return bool(alpha.value) and min(red.value, green.value, blue.value) < _WHITE
+        return False
 
 
 def _add_edge(edges: list[dict[str, Any]], a: tuple[float, float], b: tuple[float, float]) -> None:
@@ -274,21 +437,22 @@ def _add_edge(edges: list[dict[str, Any]], a: tuple[float, float], b: tuple[floa
                       "width": 0.0, "height": bottom - top, "orientation": "v"})
 
 
-def _middle(char: Char) -> float:
-    return (char.top + char.bottom) / 2
-
-
 def char_lines(chars: list[Char]) -> list[list[Char]]:
     """Characters grouped into lines, top to bottom, each line's characters left to right."""
     lines: list[list[Char]] = []
-    for char in sorted(chars, key=lambda c: (c.top, c.x0)):
+    line: list[Char] = []
+    anchor = 0.0  # the middle of the line's first character
+    for char in sorted(chars, key=_TOP_LEFT):
         # Middles, not tops: a bold run and digits beside CJK text have boxes of other heights.
-        if lines and abs(_middle(char) - _middle(lines[-1][0])) <= max(_LINE_TOLERANCE, _LINE_SHARE * (char.bottom - char.top)):
-            lines[-1].append(char)
+        middle = (char.top + char.bottom) / 2
+        share = _LINE_SHARE * (char.bottom - char.top)
+        if lines and abs(middle - anchor) <= (share if share > _LINE_TOLERANCE else _LINE_TOLERANCE):
+            line.append(char)
         else:
-            lines.append([char])
+            line, anchor = [char], middle
+            lines.append(line)
     for line in lines:
-        line.sort(key=lambda c: c.x0)
+        line.sort(key=_LEFT)
     return lines
 
 
@@ -300,19 +464,22 @@ def text_lines(chars: list[Char]) -> list[TextLine]:
     """
     out = []
     for line in char_lines(chars):
-        printed = [c for c in line if not c.text.isspace()]
-        if not printed:
+        start = next((index for index, char in enumerate(line) if not char.text.isspace()), None)
+        if start is None:
             continue
-        parts = [printed[0].text]
+        first = previous = line[start]
+        parts = [first.text]
+        size = first.size
         space = ""  # the first white-space character printed since the last character
-        previous = printed[0]
-        for char in line[line.index(printed[0]) + 1 :]:
+        for char in line[start + 1 :]:
             if char.text.isspace():
                 space = space or char.text
                 continue
             if space or char.x0 - previous.x1 > _WORD_GAP:
                 parts.append(space or " ")
             parts.append(char.text)
+            if char.size > size:
+                size = char.size
             space, previous = "", char
-        out.append(TextLine("".join(parts), printed[0].x0, printed[-1].x1, line[0].top, max(c.size for c in printed)))
+        out.append(TextLine("".join(parts), first.x0, previous.x1, line[0].top, size))
     return out

@@ -55,23 +55,70 @@ class TableFragment:
 
 def find_tables(edges: list[dict[str, Any]], chars: list[Char]) -> list[tuple[tuple[float, float, float, float], TableFragment]]:
     """(bounding box, fragment) of every ruled table on a page, top to bottom."""
-    from pdfplumber.table import cells_to_tables, edges_to_intersections, intersections_to_cells, merge_edges
+    from pdfplumber.table import cells_to_tables, edges_to_intersections, merge_edges
 
     if not edges:
         return []
     merged = [e for e in merge_edges(edges, _TOLERANCE, _TOLERANCE, _TOLERANCE, _TOLERANCE)
               if (e["width"] if e["orientation"] == "h" else e["height"]) >= _MIN_EDGE]
     merged += _page_break_rulings(merged)
-    boxes = cells_to_tables(intersections_to_cells(edges_to_intersections(merged, _TOLERANCE, _TOLERANCE)))
+    boxes = cells_to_tables(_smallest_cells(edges_to_intersections(merged, _TOLERANCE, _TOLERANCE)))
+    if not boxes:
+        return []
     found = []
-    by_top = sorted(chars, key=_middle_y)
-    middles = [_middle_y(c) for c in by_top]
+    middle_of = [(c.top + c.bottom) / 2 for c in chars]
+    order = sorted(range(len(chars)), key=middle_of.__getitem__)  # each middle computed once
+    by_top, middles = [chars[i] for i in order], [middle_of[i] for i in order]
     for cell_boxes in boxes:
         bbox = (min(b[0] for b in cell_boxes), min(b[1] for b in cell_boxes),
                 max(b[2] for b in cell_boxes), max(b[3] for b in cell_boxes))
         cells = [(tuple(box), _cell_text(box, by_top, middles)) for box in cell_boxes]
         found.append((bbox, TableFragment(cells=cells, columns=_snap(x for box in cell_boxes for x in (box[0], box[2])))))
     return found
+
+
+def _smallest_cells(intersections: dict[tuple[float, float], dict[str, list[dict[str, Any]]]]) -> list[tuple[float, float, float, float]]:
+    """The cells pdfplumber's ``intersections_to_cells`` finds, in its order, without its cost.
+
+    For each crossing of rulings (top left first) the smallest rectangle whose sides are
+    rulings through it; pdfplumber compares the rulings of two crossings as sets built anew
+    for every pair it tries, and looks for the crossings below and right of each one through
+    all the others, which takes most of a page's reading on pages with a large table.
+    """
+    points = sorted(intersections)
+    vertical = {point: {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in found["v"]} for point, found in intersections.items()}
+    horizontal = {point: {(e["x0"], e["top"], e["x1"], e["bottom"]) for e in found["h"]} for point, found in intersections.items()}
+    by_x: dict[float, list[tuple[float, float]]] = {}
+    by_y: dict[float, list[tuple[float, float]]] = {}
+    for point in points:  # sorted by x, then y: each list in the order pdfplumber walks it
+        by_x.setdefault(point[0], []).append(point)
+        by_y.setdefault(point[1], []).append(point)
+
+    def connected(a: tuple[float, float], b: tuple[float, float]) -> bool:
+        return (a[0] == b[0] and not vertical[a].isdisjoint(vertical[b])) or (
+            a[1] == b[1] and not horizontal[a].isdisjoint(horizontal[b]))
+
+    cells = []
+    for point in points[:-1]:
+        below = [p for p in by_x[point[0]] if p > point]
+        right = [p for p in by_y[point[1]] if p > point]
+        cells.extend(_smallest_cell(point, below, right, intersections, connected))
+    return cells
+
+
+def _smallest_cell(point: tuple[float, float], below: list[tuple[float, float]], right: list[tuple[float, float]],
+                   intersections: dict, connected: Any) -> list[tuple[float, float, float, float]]:
+    """[the cell whose top left corner is ``point``], or [] where the rulings close none."""
+    for under in below:
+        if not connected(point, under):
+            continue
+        for beside in right:
+            if not connected(point, beside):
+                continue
+            corner = (beside[0], under[1])
+            if corner in intersections and connected(corner, beside) and connected(corner, under):
+                return [(point[0], point[1], corner[0], corner[1])]
+    return []
 
 
 def _page_break_rulings(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -109,14 +156,11 @@ def inside(char: Char, box: tuple[float, float, float, float]) -> bool:
     return box[0] <= x <= box[2] and box[1] <= y <= box[3]
 
 
-def _middle_y(char: Char) -> float:
-    return (char.top + char.bottom) / 2
-
-
 def _cell_text(box: tuple[float, float, float, float], by_top: list[Char], middles: list[float]) -> str:
     """The text of the chars whose middle lies in the box; ``by_top`` is sorted by ``middles``."""
     band = by_top[bisect_left(middles, box[1]) : bisect_right(middles, box[3])]
-    return "\n".join(line.text for line in text_lines([c for c in band if inside(c, box)]))
+    left, right = box[0], box[2]  # the band's middles are inside the box's top and bottom
+    return "\n".join(line.text for line in text_lines([c for c in band if left <= (c.x0 + c.x1) / 2 <= right]))
 
 
 def fragments_to_table(fragments: list[TableFragment]) -> Table:

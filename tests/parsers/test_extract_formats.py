@@ -92,7 +92,7 @@ def test_pdf_readers_agree(monkeypatch: pytest.MonkeyPatch) -> None:
     data = _pdf(paragraphs_before=8, table_rows=40)
     assert pdf_page.pdfium_reads(data)
     fast = extract(data, filename="r.pdf")
-    monkeypatch.setattr(pdf_page, "_drops_text", lambda page, textpage: True)
+    monkeypatch.setattr(pdf_page, "_page_chars", lambda page, number, content: None)
     slow = extract(data, filename="r.pdf")
     assert [(b.kind, b.text) for b in fast.blocks] == [(b.kind, b.text) for b in slow.blocks]
     assert fast.fingerprint() == slow.fingerprint()

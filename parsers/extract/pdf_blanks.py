@@ -1,0 +1,182 @@
+"""The white space pdfium's text page leaves out, read back from the page's content stream.
+
+pdfium's text page skips a text object whose glyphs draw nothing (its rectangle has no
+width): a space, a no-break space or an ideographic space that LibreOffice and Chromium
+print as a text object of its own, often in another font than the words around it. The
+words then run together ("登录 注册" reads "登录注册") or lose the no-break space they
+had. Which white space it was cannot be asked of pdfium (it reads a text object's text
+through the text page), so it is read where it is written: the page's n-th text-showing
+operator is pdfium's n-th text object, and its character codes map to text through the
+font's ToUnicode CMap.
+
+Anything that does not add up (another number of operators than text objects, a font
+without a ToUnicode map or with a code it does not map, a skipped object that prints more
+than white space) returns None, and the caller reads the page the slow, right way.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import re
+from io import BytesIO
+from typing import Any
+
+import pypdfium2.raw as pdfium_c
+
+from parsers.extract.pdf_page import Char
+
+_SHOWS = ("Tj", "'", '"', "TJ")
+_HEX = re.compile(rb"<([0-9A-Fa-f]+)>")
+_SECTION = re.compile(rb"begin(codespacerange|bfchar|bfrange)(.*?)end\1", re.S)
+_RANGE_ARRAY = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*\[([^\]]*)\]")
+_RANGE = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
+
+
+class ContentText:
+    """One document's pages as pikepdf reads them, opened on the first page that needs it."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+        self._pdf: Any = None
+        self._maps: dict[tuple[int, int], tuple[int, dict[int, str]] | None] = {}  # font object -> its ToUnicode map
+
+    def blank_chars(self, number: int, skipped: list[tuple[int, Any]], count: int, height: float) -> list[Char] | None:
+        """Characters of the text objects ``skipped`` ((index among the page's ``count`` text
+        objects, pdfium handle)) of page ``number``, each its first white-space character at
+        its origin; None when any of them is not only white space or cannot be read."""
+        shows = self._shows(number)
+        if shows is None or len(shows) != count:  # the operators do not line up with pdfium's objects
+            return None
+        chars = []
+        for index, handle in skipped:
+            font, raw = shows[index]
+            text = self._decode(font, raw)
+            if not text or not text.isspace():
+                return None
+            chars.append(_blank_char(text[0], handle, height))
+        return chars
+
+    def _shows(self, number: int) -> list[tuple[Any, bytes]] | None:
+        """(font dictionary, string bytes) of every text object the page's content creates, in
+        order; None for a page whose content or resources pikepdf cannot read as expected."""
+        import pikepdf
+
+        try:
+            if self._pdf is None:
+                self._pdf = pikepdf.open(BytesIO(self._data))
+            page = self._pdf.pages[number]
+            fonts = page.Resources.get("/Font", {})
+            return _text_shows(pikepdf.parse_content_stream(page, "q Q Tf " + " ".join(_SHOWS)), fonts)
+        except (pikepdf.PdfError, ValueError, KeyError, AttributeError, IndexError, TypeError):
+            return None
+
+    def _decode(self, font: Any, raw: bytes) -> str | None:
+        if not font.is_indirect:  # a font written into the resources themselves: no number to keep its map by
+            found = _unicode_map(font)
+        else:
+            if font.objgen not in self._maps:
+                self._maps[font.objgen] = _unicode_map(font)
+            found = self._maps[font.objgen]
+        if found is None or len(raw) % found[0]:
+            return None
+        width, mapping = found
+        pieces = [mapping.get(int.from_bytes(raw[i : i + width], "big")) for i in range(0, len(raw), width)]
+        return None if None in pieces else "".join(pieces)  # type: ignore[arg-type]
+
+
+def _text_shows(instructions: list[Any], fonts: Any) -> list[tuple[Any, bytes]]:
+    """(font, string bytes) of the text-showing operators, the font as ``Tf`` set it and ``Q`` restored it."""
+    import pikepdf
+
+    shows = []
+    font: Any = None
+    saved: list[Any] = []
+    # Font name (as text: pikepdf's names hash slowly) -> its dictionary: LibreOffice and
+    # Chromium set the font anew for every text object.
+    named: dict[str, Any] = {}
+    for instruction in instructions:
+        operator, operands = str(instruction.operator), instruction.operands
+        if operator == "q":
+            saved.append(font)
+        elif operator == "Q":
+            font = saved.pop() if saved else font
+        elif operator == "Tf":
+            name = operands[0] if operands else None
+            if not isinstance(name, pikepdf.Name):
+                font = None
+                continue
+            key = str(name)
+            if key not in named:
+                found = fonts.get(name)
+                named[key] = found if isinstance(found, pikepdf.Dictionary) else None
+            font = named[key]
+        else:
+            if operator == "TJ":
+                raw = b"".join(bytes(item) for item in operands[0] if isinstance(item, pikepdf.String))
+            else:  # Tj, ' and " show their last operand
+                last = operands[-1] if operands else None
+                raw = bytes(last) if isinstance(last, pikepdf.String) else b""
+            if raw and font is not None:  # pdfium makes no text object of an empty string
+                shows.append((font, raw))
+    return shows
+
+
+def _unicode_map(font: Any) -> tuple[int, dict[int, str]] | None:
+    """(bytes per code, code -> text) from the font's ToUnicode CMap; None where it has none."""
+    if "/ToUnicode" not in font:
+        return None
+    if font.get("/Subtype") == "/Type0":
+        if str(font.get("/Encoding")) not in ("/Identity-H", "/Identity-V"):
+            return None
+        width = 2
+    else:
+        width = 1
+    try:
+        cmap = font.ToUnicode.read_bytes()
+    except Exception:  # a damaged stream: the page is read by the slow reader
+        return None
+    try:
+        return width, _cmap_entries(cmap)
+    except (ValueError, OverflowError):  # a malformed hex string, a range running past its code width
+        return None
+
+
+def _cmap_entries(cmap: bytes) -> dict[int, str]:
+    """code -> text of a ToUnicode CMap's bfchar and bfrange sections."""
+    mapping: dict[int, str] = {}
+    for kind, body in _SECTION.findall(cmap):
+        if kind == b"bfchar":
+            codes = _HEX.findall(body)
+            for source, target in zip(codes[::2], codes[1::2]):
+                mapping[int(source, 16)] = _utf16(target)
+        elif kind == b"bfrange":
+            for low, high, targets in _RANGE_ARRAY.findall(body):
+                for offset, target in enumerate(_HEX.findall(targets)[: int(high, 16) - int(low, 16) + 1]):
+                    mapping[int(low, 16) + offset] = _utf16(target)
+            for low, high, target in _RANGE.findall(body):
+                first = int(target, 16)
+                for offset in range(min(int(high, 16) - int(low, 16) + 1, 256)):
+                    mapping[int(low, 16) + offset] = _utf16((first + offset).to_bytes(len(target) // 2, "big").hex().encode())
+    return mapping
+
+
+def _utf16(hex_text: bytes) -> str:
+    return bytes.fromhex(hex_text.decode()).decode("utf-16-be", errors="replace")
+
+
+def _blank_char(text: str, handle: Any, height: float) -> Char:
+    """A white-space character at the text object's origin, as tall as pdfium makes the font's characters."""
+    obj = ctypes.cast(ctypes.c_void_p(handle), pdfium_c.FPDF_PAGEOBJECT)
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top)  # an empty box at the origin
+    size, ascent, descent, width = (ctypes.c_float() for _ in range(4))
+    pdfium_c.FPDFTextObj_GetFontSize(obj, size)
+    matrix = pdfium_c.FS_MATRIX()
+    pdfium_c.FPDFPageObj_GetMatrix(obj, matrix)
+    font = pdfium_c.FPDFTextObj_GetFont(obj)
+    pdfium_c.FPDFFont_GetAscent(font, size, ascent)
+    pdfium_c.FPDFFont_GetDescent(font, size, descent)
+    pdfium_c.FPDFFont_GetGlyphWidth(font, ord(text), size, width)
+    baseline = height - bottom.value
+    return Char(text, left.value, left.value + width.value * matrix.a, baseline - ascent.value * matrix.d,
+                baseline - descent.value * matrix.d, (ascent.value - descent.value) * matrix.d)

@@ -1,0 +1,46 @@
+"""What the fast PDF reader takes on trust from pdfium, held against pdfium itself.
+
+The per-character loop asks pdfium whether a character is one its text page made up only
+for spaces and line breaks, and reads each page's objects in one walk; both must give
+what asking pdfium everything gives.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+import pytest
+
+from parsers.extract import pdf_page
+
+REPO = Path(__file__).resolve().parents[2]
+PDFS = sorted((REPO / "fixtures").rglob("*.pdf"))
+READABLE = [path for path in PDFS if path.parent.name != "malformed"]
+
+
+@pytest.mark.parametrize("path", READABLE, ids=lambda path: path.name)
+def test_pdfium_makes_up_only_spaces_and_line_breaks(path: Path) -> None:
+    document = pdfium.PdfDocument(path.read_bytes())
+    made_up = set()
+    for page in document:
+        textpage = page.get_textpage()
+        for index in range(textpage.count_chars()):
+            if pdfium_c.FPDFText_IsGenerated(textpage.raw, index) == 1:
+                made_up.add(pdfium_c.FPDFText_GetUnicode(textpage.raw, index))
+    document.close()
+    assert made_up, "no page here has a made-up character: the test shows nothing"
+    assert made_up <= pdf_page._GENERATED_CODES
+
+
+@pytest.mark.parametrize("path", READABLE, ids=lambda path: path.name)
+def test_one_walk_finds_the_text_objects_and_paths_pypdfium2_finds(path: Path) -> None:
+    document = pdfium.PdfDocument(path.read_bytes())
+    for page in document:
+        texts, paths = pdf_page._page_objects(page.raw)
+        address = lambda obj: ctypes.cast(obj.raw, ctypes.c_void_p).value  # noqa: E731
+        assert texts == [address(obj) for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT], max_depth=1)]
+        assert paths == [address(obj) for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH])]
+    document.close()
