@@ -3,8 +3,10 @@ finds from them the key it would compute from the report itself."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+from harvester.pipelines.bodies import PackedReport
 from harvester.pipelines.capture_parse import parse_stored
 from storage.blobs import BlobStore
 from storage.fingerprint import capture_content, content_key, parts_key
@@ -15,7 +17,9 @@ from tests.crawl.test_parse_pipeline import SITE
 def test_the_parse_comes_with_the_parts_of_its_content_key(tmp_path: Path) -> None:
     store = BlobStore(tmp_path / "blobs")
     item, page = fetched_capture()
-    outcome = parse_stored(item, SITE, {PAGE_URL: store.put(page)}, store.root, {}).outcome
+    sent = parse_stored(item, SITE, {PAGE_URL: store.put(page)}, store.root, {}).outcome
+    assert isinstance(sent.report, PackedReport)  # handed on unread; the writer unpacks it
+    outcome = replace(sent, report=sent.report.unpack())
     assert outcome.content is not None and outcome.content.page_text
     content = capture_content(item, [], outcome)
     texts = content.texts()
