@@ -53,8 +53,9 @@ def parse_cell(text: str, *, money: bool = False, header_unit: str | None = None
     return cell
 
 
+@lru_cache(maxsize=4096)
 def cell_state(text: str) -> CellState:
-    """``parse_cell(text).state`` without making the cell: tables ask it of every slot."""
+    """``parse_cell(text).state`` without making the cell; cached, tables ask it of every slot, often twice."""
     return _typed(clean_raw(text), False, None)[2]
 
 
