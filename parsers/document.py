@@ -74,7 +74,7 @@ _new_object = object.__new__
 _set_attribute = object.__setattr__  # how a frozen dataclass sets its own fields
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: no dict per grid slot
 class GridCell:
     """One slot of a table grid.
 

@@ -39,9 +39,10 @@ def read_table(element: etree._Element) -> Table:
                 col += 1
             origin = GridCell.of_placed(PlacedText(_cell_text(td), CellLocation()))
             if rowspan == colspan == 1:
-                if len(row) <= col:
-                    row.extend([None] * (col + 1 - len(row)))
-                row[col] = origin
+                if col < len(row):  # a gap left by a rowspan from above
+                    row[col] = origin
+                else:  # col is never past the row's end: the slots before it are filled
+                    row.append(origin)
                 col += 1
                 continue
             copy = GridCell.of_placed(origin.text, (row_index, col))
