@@ -44,17 +44,18 @@ def parse_cell(text: str, *, money: bool = False, header_unit: str | None = None
     """
     raw = clean_raw(text)
     value, unit, state, value_wan = _typed(raw, money, header_unit)
-    cell = Cell(raw=raw, value=value, unit=unit, state=state, value_wan=value_wan, money=money)
+    cell = Cell(raw, value, unit, state, value_wan, money)  # by position: a table parser makes hundreds
     if isinstance(text, PlacedText):
         cell.location = text.location
-    if isinstance(text, OcrText):
-        cell.ocr_confidence = text.confidence
-        cell.ocr_flagged = text.flagged or _misread_shape(raw, state)
+        if isinstance(text, OcrText):
+            cell.ocr_confidence = text.confidence
+            cell.ocr_flagged = text.flagged or _misread_shape(raw, state)
     return cell
 
 
+@lru_cache(maxsize=4096)
 def cell_state(text: str) -> CellState:
-    """``parse_cell(text).state`` without making the cell: tables ask it of every slot."""
+    """``parse_cell(text).state`` without making the cell; cached, tables ask it of every slot, often twice."""
     return _typed(clean_raw(text), False, None)[2]
 
 

@@ -70,7 +70,11 @@ class OcrText(PlacedText):
         return OcrText, (str(self), self.confidence, self.flagged, self.location)
 
 
-@dataclass(frozen=True)
+_new_object = object.__new__
+_set_attribute = object.__setattr__  # how a frozen dataclass sets its own fields
+
+
+@dataclass(frozen=True, slots=True)  # slots: no dict per grid slot
 class GridCell:
     """One slot of a table grid.
 
@@ -92,6 +96,16 @@ class GridCell:
             object.__setattr__(self, "text", placed)
         elif isinstance(self.text, PlacedText) and self.text.location is not None:
             object.__setattr__(self, "location", self.text.location)  # an extractor placed the text itself
+
+    @classmethod
+    def of_placed(cls, text: PlacedText, span_of: tuple[int, int] | None = None) -> GridCell:
+        """``GridCell(text, span_of)`` for a text that carries its location, without the dataclass's
+        __init__ and __post_init__ (half the cost): an extractor makes one for every slot of every table."""
+        cell = _new_object(cls)
+        _set_attribute(cell, "text", text)
+        _set_attribute(cell, "span_of", span_of)
+        _set_attribute(cell, "location", text.location)
+        return cell
 
     @property
     def is_copy(self) -> bool:  # loops over every slot test ``span_of is None`` directly: a property call adds up

@@ -20,6 +20,8 @@ Box = tuple[float, float, float, float]  # x0, y0, x1, y1 from the top left corn
 
 # Box origins as the JSON states them: both kinds of box are measured from the top left.
 _ORIGIN = "top-left"
+# The fields the JSON writes as they are when they are set, in its order.
+_PLAIN_FIELDS = ("table", "row", "column", "page", "sheet", "cell", "joined_row", "joined_page")
 
 
 # Not frozen: a frozen dataclass's __init__ costs several times as much, and one is made for
@@ -61,11 +63,9 @@ class CellLocation:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: only the fields this format has, the box's origin stated with it."""
-        out: dict[str, Any] = {}
-        for name in ("table", "row", "column", "page", "sheet", "cell", "joined_row", "joined_page"):
-            value = getattr(self, name)
-            if value is not None:
-                out[name] = value
+        # The fields read directly, not by name: a report writes this for every cell.
+        values = (self.table, self.row, self.column, self.page, self.sheet, self.cell, self.joined_row, self.joined_page)
+        out: dict[str, Any] = {name: value for name, value in zip(_PLAIN_FIELDS, values) if value is not None}
         if self.box is not None and all(math.isfinite(edge) for edge in self.box):  # JSON has no NaN or infinity
             out["box"] = [round(edge, 2) for edge in self.box]
             out["unit"] = self.unit

@@ -164,7 +164,7 @@ class Report:
         return {
             "metadata": asdict(self.metadata),
             "preamble": self.preamble,
-            "sections": [asdict(s) for s in self.sections],
+            "sections": [{"number": s.number, "heading": s.heading, "text": s.text} for s in self.sections],  # asdict's deep copy costs
             "tables": tables,
             "findings": [asdict(f) for f in self.findings],
             "completeness": {table: status.to_dict() for table, status in self.completeness.items()},

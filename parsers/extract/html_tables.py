@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from parsers.document import GridCell, Table
+from parsers.document import GridCell, PlacedText, Table
 from parsers.limits import take_table_slots
 from parsers.locations import CellLocation
 
@@ -24,20 +24,28 @@ def read_table(element: etree._Element) -> Table:
         while len(rows) <= row_index:
             rows.append([])
         row = rows[row_index]
-        cells = [(td, _span(td.get("rowspan")), _span(td.get("colspan"))) for td in tr if td.tag in ("td", "th")]
-        take_table_slots(sum(rowspan * colspan for _, rowspan, colspan in cells))  # before the row's slots are made
+        cells, slots = [], 0
+        for td in tr:
+            if td.tag == "td" or td.tag == "th":
+                rowspan, colspan = td.get("rowspan"), td.get("colspan")
+                rowspan = 1 if rowspan is None else _span(rowspan)
+                colspan = 1 if colspan is None else _span(colspan)
+                cells.append((td, rowspan, colspan))
+                slots += rowspan * colspan
+        take_table_slots(slots)  # before the row's slots are made
         col = 0
         for td, rowspan, colspan in cells:
             while col < len(row) and row[col] is not None:  # slots a rowspan from above fills
                 col += 1
-            origin = GridCell(_cell_text(td), location=CellLocation())
+            origin = GridCell.of_placed(PlacedText(_cell_text(td), CellLocation()))
             if rowspan == colspan == 1:
-                if len(row) <= col:
-                    row.extend([None] * (col + 1 - len(row)))
-                row[col] = origin
+                if col < len(row):  # a gap left by a rowspan from above
+                    row[col] = origin
+                else:  # col is never past the row's end: the slots before it are filled
+                    row.append(origin)
                 col += 1
                 continue
-            copy = GridCell(origin.text, span_of=(row_index, col))
+            copy = GridCell.of_placed(origin.text, (row_index, col))
             for dr in range(rowspan):
                 while len(rows) <= row_index + dr:
                     rows.append([])
@@ -47,7 +55,7 @@ def read_table(element: etree._Element) -> Table:
                 for dc in range(colspan):
                     target[col + dc] = origin if dr == dc == 0 else copy
             col += colspan
-    return Table([[cell or GridCell("", location=CellLocation()) for cell in row] for row in rows])
+    return Table([[cell or GridCell.of_placed(PlacedText("", CellLocation())) for cell in row] for row in rows])
 
 
 def _rows(table: etree._Element) -> list[etree._Element]:
@@ -61,9 +69,7 @@ def _rows(table: etree._Element) -> list[etree._Element]:
     return rows
 
 
-def _span(value: str | None) -> int:
-    if value is None:
-        return 1
+def _span(value: str) -> int:
     try:
         return max(1, min(int((value or "1").strip()), _MAX_SPAN))
     except ValueError:

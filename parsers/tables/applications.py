@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from parsers.cells import parse_cell
 from parsers.document import GridCell, Table
@@ -213,8 +214,11 @@ def _joined_labels(first: _PrintedRow, second: _PrintedRow) -> list[str] | None:
     return labels if key is not None and all(row_key(half, "") in (None, key) for half in halves) else None
 
 
+@lru_cache(maxsize=4096)
 def row_key(label: str, group: str, previous: str | None = None) -> str | None:
     """The contract's row key for a printed leaf label in its group, None for a row of the province's own.
+
+    Cached: every report prints the same two dozen labels, each tried against every row's pattern.
 
     ``previous`` is the key of the row printed before it: "3.其他" right after the other
     （六） rows is other.other even when the group label was cut by a page break.

@@ -257,12 +257,22 @@ def test_a_grid_cell_carries_its_location_on_its_text() -> None:
     assert GridCell("12") == cell  # tables compare by what they print
 
 
+def test_a_slot_made_from_a_placed_text_is_the_slot_the_dataclass_makes() -> None:
+    text = PlacedText("3", CellLocation(table=1, row=2, column=3))
+    for span_of in (None, (0, 1)):
+        made, fast = GridCell(text, span_of), GridCell.of_placed(text, span_of)
+        assert (fast.text, fast.span_of, fast.location) == (made.text, made.span_of, made.location)
+        assert fast.location is text.location and fast == made and hash(fast) == hash(made)
+
+
 def test_location_json_round_trips_and_states_its_origin() -> None:
     at = CellLocation(table=3, row=5, column=2, page=4, box=(10.0, 20.5, 30.25, 40.0), unit="pt", joined_row=6, joined_page=5)
     data = at.to_dict()
     assert data == {"table": 3, "row": 5, "column": 2, "page": 4, "joined_row": 6, "joined_page": 5,
                     "box": [10.0, 20.5, 30.25, 40.0], "unit": "pt", "origin": "top-left"}
+    assert list(data) == ["table", "row", "column", "page", "joined_row", "joined_page", "box", "unit", "origin"]
     assert CellLocation.from_dict(data) == at
+    assert list(CellLocation(sheet="表3", cell="C7", row=1).to_dict().items()) == [("row", 1), ("sheet", "表3"), ("cell", "C7")]
     assert CellLocation(lines=(7, 8)).to_dict() == {"lines": [7, 8]}
     # A box a damaged PDF drew at no real place is left out: the archive's JSON cannot hold NaN.
     assert CellLocation(page=1, box=(float("nan"), 0.0, 1.0, 1.0), unit="pt").to_dict() == {"page": 1}

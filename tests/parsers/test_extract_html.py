@@ -35,6 +35,13 @@ def test_body_without_chrome(container: str) -> None:
     assert doc.source_format == "html"
 
 
+@pytest.mark.parametrize("invisible", ["\u200b", "\ufeff", "\x0b", "\x1f"])
+def test_zero_width_and_control_characters_are_dropped(invisible: str) -> None:
+    clean = extract(_page().encode("utf-8"))
+    marked = extract(_page().replace("第二段", f"第{invisible}二段").replace("行政诉讼", f"行政{invisible}诉讼").encode("utf-8"))
+    assert [(b.text, b.table and b.table.texts()) for b in marked.blocks] == [(b.text, b.table and b.table.texts()) for b in clean.blocks]
+
+
 def test_merged_cells_expand_into_copies() -> None:
     doc = extract(_page().encode("utf-8"))
     table = next(b.table for b in doc.blocks if b.table is not None)
