@@ -151,9 +151,14 @@ def _ruling_across(vertical: list[dict[str, Any]], y: float) -> list[dict[str, A
     return [{"x0": x0, "x1": x1, "top": y, "bottom": y, "doctop": y, "width": x1 - x0, "height": 0.0, "orientation": "h"}]
 
 
-def inside(char: Char, box: tuple[float, float, float, float]) -> bool:
-    x, y = (char.x0 + char.x1) / 2, (char.top + char.bottom) / 2
-    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+def outside(chars: list[Char], boxes: list[tuple[float, float, float, float]]) -> list[Char]:
+    """The chars whose middle lies in none of ``boxes``, each middle computed once (a page's every char is tested)."""
+    out = []
+    for char in chars:
+        x, y = (char.x0 + char.x1) / 2, (char.top + char.bottom) / 2
+        if not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes):
+            out.append(char)
+    return out
 
 
 def _cell_text(box: tuple[float, float, float, float], by_top: list[Char], middles: list[float]) -> str:
