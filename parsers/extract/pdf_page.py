@@ -445,8 +445,8 @@ class _Paint:
 
 
 def _add_edge(edges: list[dict[str, Any]], a: tuple[float, float], b: tuple[float, float]) -> None:
-    x0, x1 = sorted((a[0], b[0]))
-    top, bottom = sorted((a[1], b[1]))
+    x0, x1 = (b[0], a[0]) if b[0] < a[0] else (a[0], b[0])  # as sorted() orders two: pages draw thousands of edges
+    top, bottom = (b[1], a[1]) if b[1] < a[1] else (a[1], b[1])
     if bottom - top <= _AXIS_SLACK and x1 - x0 > _AXIS_SLACK:
         middle = (top + bottom) / 2
         edges.append({"x0": x0, "x1": x1, "top": middle, "bottom": middle, "doctop": middle,
