@@ -18,7 +18,7 @@ from parsers.errors import ExtractionError
 from parsers.extract.pdf_streams import check_stream_sizes
 from parsers.extract.pdf_page import Page, TextLine, read_pages, read_with_pdfminer, text_lines
 from parsers.extract.pdf_borderless import find_borderless_tables
-from parsers.extract.pdf_tables import TableFragment, find_tables, fragments_to_table, inside
+from parsers.extract.pdf_tables import TableFragment, find_tables, fragments_to_table, outside
 
 _PAGE_NUMBER = re.compile(r"^(?:[-—–]\s*\d{1,3}\s*[-—–]|\d{1,3}|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$")
 _TOLERANCE = 2.0
@@ -81,8 +81,7 @@ def _page_items(data: bytes, number: int, page: Page) -> list[_Item]:
     for _, fragment in tables:
         fragment.page = number + 1
     items = [_Item(number, box[1], fragments=[fragment]) for box, fragment in tables]
-    outside = [c for c in chars if not any(inside(c, box) for box, _ in tables)] if tables else chars
-    for line in text_lines(outside):
+    for line in text_lines(outside(chars, [box for box, _ in tables]) if tables else chars):
         if not _PAGE_NUMBER.match(line.text):
             items.append(_Item(number, line.top, line=line))
     items.sort(key=lambda item: item.top)

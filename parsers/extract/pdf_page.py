@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import ctypes
 import math
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -49,6 +50,9 @@ _GENERATED_CODES = frozenset((0x20, 0x0D, 0x0A))
 _TOP_LEFT = attrgetter("top", "x0")
 _LEFT = attrgetter("x0")
 _BOX_SLACK = 0.01  # points a character box's height may differ from its font's and still be pdfium's loose box
+# What pdfium's page text holds where it is not one UTF-16 unit per character as the text page
+# counts them: U+FFFE for a character without Unicode, surrogates for one beyond the BMP.
+_UNALIGNED = re.compile("[\x00\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(slots=True)
@@ -262,6 +266,8 @@ _stroke_colour = _by_address(pdfium_c.FPDFPageObj_GetStrokeColor, ctypes.c_int, 
 _fill_colour = _by_address(pdfium_c.FPDFPageObj_GetFillColor, ctypes.c_int, ctypes.c_void_p, *[ctypes.POINTER(ctypes.c_uint)] * 4)
 # The text page's calls, by the text page's address: pypdfium2's pointer type is converted on every call.
 _unicode_at = _by_address(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint, ctypes.c_void_p, ctypes.c_int)
+_page_text = _by_address(pdfium_c.FPDFText_GetText, ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_int,
+                         ctypes.POINTER(ctypes.c_ushort))
 _text_object_at = _by_address(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
 _char_origin = _by_address(pdfium_c.FPDFText_GetCharOrigin, ctypes.c_int, pdfium_c.FPDF_TEXTPAGE, ctypes.c_int,
                            ctypes.POINTER(ctypes.c_double), ctypes.POINTER(ctypes.c_double))
@@ -288,9 +294,8 @@ def _chars(textpage: Any, height: float) -> tuple[list[Char], set[int], list[tup
     outlined = []
     # This loop runs for every character of every page: the functions it calls are bound
     # to local names, and printed_char's lookup is written out.
-    unicode_at, object_at, box_at, radical, add = _unicode_at, _text_object_at, _loose_box_at, _RADICALS.get, chars.append
-    for index in range(textpage.count_chars()):
-        code = unicode_at(handle, index)
+    object_at, box_at, radical, add = _text_object_at, _loose_box_at, _RADICALS.get, chars.append
+    for index, code in enumerate(_codes(handle, textpage.count_chars())):
         obj = object_at(handle, index)
         if not code or not obj:
             continue  # pdfium's own line breaks and spaces have no text object (most of them)
@@ -306,6 +311,21 @@ def _chars(textpage: Any, height: float) -> tuple[list[Char], set[int], list[tup
         text = chr(code)
         add(Char(radical(text, text), rect.left, rect.right, height - top, height - bottom, font.size))
     return chars, set(fonts), outlined
+
+
+def _codes(handle: int, count: int) -> list[int]:
+    """The code of each of the text page's ``count`` characters.
+
+    Read in one call as the page's text where that holds one UTF-16 unit per character (a
+    report's pages do), else asked character by character.
+    """
+    buffer = (ctypes.c_ushort * (count + 1))()
+    written = _page_text(handle, 0, count, buffer) - 1  # the count includes a terminating NUL
+    if written == count:
+        text = ctypes.string_at(buffer, 2 * count).decode("utf-16-le", "surrogatepass")
+        if len(text) == count and not _UNALIGNED.search(text):
+            return list(map(ord, text))
+    return [_unicode_at(handle, index) for index in range(count)]
 
 
 class _PrintedFonts:
@@ -425,8 +445,8 @@ class _Paint:
 
 
 def _add_edge(edges: list[dict[str, Any]], a: tuple[float, float], b: tuple[float, float]) -> None:
-    x0, x1 = sorted((a[0], b[0]))
-    top, bottom = sorted((a[1], b[1]))
+    x0, x1 = (b[0], a[0]) if b[0] < a[0] else (a[0], b[0])  # as sorted() orders two: pages draw thousands of edges
+    top, bottom = (b[1], a[1]) if b[1] < a[1] else (a[1], b[1])
     if bottom - top <= _AXIS_SLACK and x1 - x0 > _AXIS_SLACK:
         middle = (top + bottom) / 2
         edges.append({"x0": x0, "x1": x1, "top": middle, "bottom": middle, "doctop": middle,

@@ -69,10 +69,11 @@ def find_tables(edges: list[dict[str, Any]], chars: list[Char]) -> list[tuple[tu
     middle_of = [(c.top + c.bottom) / 2 for c in chars]
     order = sorted(range(len(chars)), key=middle_of.__getitem__)  # each middle computed once
     by_top, middles = [chars[i] for i in order], [middle_of[i] for i in order]
+    across = [(c.x0 + c.x1) / 2 for c in by_top]  # each char's middle across, for every cell of its row
     for cell_boxes in boxes:
         bbox = (min(b[0] for b in cell_boxes), min(b[1] for b in cell_boxes),
                 max(b[2] for b in cell_boxes), max(b[3] for b in cell_boxes))
-        cells = [(tuple(box), _cell_text(box, by_top, middles)) for box in cell_boxes]
+        cells = [(tuple(box), _cell_text(box, by_top, middles, across)) for box in cell_boxes]
         found.append((bbox, TableFragment(cells=cells, columns=_snap(x for box in cell_boxes for x in (box[0], box[2])))))
     return found
 
@@ -151,16 +152,22 @@ def _ruling_across(vertical: list[dict[str, Any]], y: float) -> list[dict[str, A
     return [{"x0": x0, "x1": x1, "top": y, "bottom": y, "doctop": y, "width": x1 - x0, "height": 0.0, "orientation": "h"}]
 
 
-def inside(char: Char, box: tuple[float, float, float, float]) -> bool:
-    x, y = (char.x0 + char.x1) / 2, (char.top + char.bottom) / 2
-    return box[0] <= x <= box[2] and box[1] <= y <= box[3]
+def outside(chars: list[Char], boxes: list[tuple[float, float, float, float]]) -> list[Char]:
+    """The chars whose middle lies in none of ``boxes``, each middle computed once (a page's every char is tested)."""
+    out = []
+    for char in chars:
+        x, y = (char.x0 + char.x1) / 2, (char.top + char.bottom) / 2
+        if not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes):
+            out.append(char)
+    return out
 
 
-def _cell_text(box: tuple[float, float, float, float], by_top: list[Char], middles: list[float]) -> str:
-    """The text of the chars whose middle lies in the box; ``by_top`` is sorted by ``middles``."""
-    band = by_top[bisect_left(middles, box[1]) : bisect_right(middles, box[3])]
+def _cell_text(box: tuple[float, float, float, float], by_top: list[Char], middles: list[float], across: list[float]) -> str:
+    """The text of the chars whose middle lies in the box; ``by_top`` is sorted by ``middles``,
+    ``across`` their middles across."""
     left, right = box[0], box[2]  # the band's middles are inside the box's top and bottom
-    return "\n".join(line.text for line in text_lines([c for c in band if left <= (c.x0 + c.x1) / 2 <= right]))
+    band = range(bisect_left(middles, box[1]), bisect_right(middles, box[3]))
+    return "\n".join(line.text for line in text_lines([by_top[i] for i in band if left <= across[i] <= right]))
 
 
 def fragments_to_table(fragments: list[TableFragment]) -> Table:

@@ -1,8 +1,8 @@
 """What the fast PDF reader takes on trust from pdfium, held against pdfium itself.
 
 The per-character loop asks pdfium whether a character is one its text page made up only
-for spaces and line breaks, and reads each page's objects in one walk; both must give
-what asking pdfium everything gives.
+for spaces and line breaks, reads the characters' codes as the page's text, and reads each
+page's objects in one walk; each must give what asking pdfium everything gives.
 """
 
 from __future__ import annotations
@@ -43,4 +43,18 @@ def test_one_walk_finds_the_text_objects_and_paths_pypdfium2_finds(path: Path) -
         address = lambda obj: ctypes.cast(obj.raw, ctypes.c_void_p).value  # noqa: E731
         assert texts == [address(obj) for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT], max_depth=1)]
         assert paths == [address(obj) for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH])]
+    document.close()
+
+
+@pytest.mark.parametrize("path", READABLE, ids=lambda path: path.name)
+def test_codes_read_as_the_page_text_are_those_pdfium_gives_each_character(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    document = pdfium.PdfDocument(path.read_bytes())
+    for page in document:
+        textpage = page.get_textpage()
+        handle, count = ctypes.cast(textpage.raw, ctypes.c_void_p).value, textpage.count_chars()
+        each = [pdfium_c.FPDFText_GetUnicode(textpage.raw, index) for index in range(count)]
+        assert pdf_page._codes(handle, count) == each
+        with monkeypatch.context() as patched:  # a page whose text does not line up is asked character by character
+            patched.setattr(pdf_page, "_UNALIGNED", pdf_page.re.compile("."))
+            assert pdf_page._codes(handle, count) == each
     document.close()
