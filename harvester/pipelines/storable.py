@@ -31,11 +31,23 @@ def storable(value: Any) -> Any:
     if isinstance(value, str):
         return _UNSTORABLE.sub("\ufffd", value)
     if isinstance(value, dict):
-        return {storable(key): storable(item) for key, item in value.items()}
+        pairs = [(storable(key), storable(item)) for key, item in value.items()]
+        if kind is dict and all(new is old for pair, was in zip(pairs, value.items()) for new, old in zip(pair, was)):
+            return value
+        return dict(pairs)
     if isinstance(value, list):
-        return [storable(item) for item in value]
+        items = [storable(item) for item in value]
+        return value if kind is list and all(new is old for new, old in zip(items, value)) else items
     if is_dataclass(value) and not isinstance(value, type):
-        return replace(value, **{name: storable(getattr(value, name)) for name in _init_fields(kind)})
+        changed = {}
+        for name in _init_fields(kind):
+            old = getattr(value, name)
+            new = storable(old)
+            if new is not old:
+                changed[name] = new
+        # Unchanged, the very object (so too a plain dict or list above): a confirmation that
+        # is its capture's parse stays it, and goes to the writer once in the same pickle.
+        return replace(value, **changed) if changed else value
     return value
 
 
