@@ -2,31 +2,59 @@
 ``JOBDIR``, with the callbacks of each request named more cheaply.
 
 To put a request on disk Scrapy names its callback and errback by listing every member of
-the spider (``inspect.getmembers``: its settings, crawler, logger and the rest) and looking
-for the method; per request that cost more than pickling the request itself. Here the
-search is over an object holding only the spider's methods, so the names, the file and
-resuming from it are what Scrapy's queue gives.
+the spider (``inspect.getmembers``) and looking for the method, twice a request; per request
+that cost more than pickling the request itself. Here the spider's methods are listed once,
+into a table from function to name, and each request's dict is made as ``Request.to_dict``
+makes it with the names looked up there, so the file and resuming from it are what
+Scrapy's queue gives.
 """
 
 from __future__ import annotations
 
 import inspect
-from types import SimpleNamespace
+from collections.abc import Callable
+from typing import Any
+
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.squeues import PickleFifoDiskQueue
 
 
-def spider_methods(spider: Spider) -> SimpleNamespace:
-    """An object whose attributes are the spider's bound methods, under their names."""
-    return SimpleNamespace(**dict(inspect.getmembers(spider, predicate=inspect.ismethod)))
+def method_names(spider: Spider) -> dict[Callable[..., Any], str]:
+    """The spider's methods by their functions (a bound method is made anew at each lookup,
+    its function stays the same)."""
+    return {method.__func__: name for name, method in inspect.getmembers(spider, predicate=inspect.ismethod)}
+
+
+def request_dict(request: Request, names: dict[Callable[..., Any], str]) -> dict[str, Any]:
+    """``request.to_dict(spider=...)``, its callback and errback named through ``names``."""
+    d = {
+        "url": request.url,
+        "callback": _name(request.callback, names),
+        "errback": _name(request.errback, names),
+        "headers": dict(request.headers),
+    }
+    for attr in request.attributes:
+        d.setdefault(attr, getattr(request, attr))
+    if type(request) is not Request:
+        d["_class"] = request.__module__ + "." + request.__class__.__name__
+    return d
+
+
+def _name(func: Any, names: dict[Callable[..., Any], str]) -> Any:
+    if not callable(func):
+        return func
+    name = names.get(getattr(func, "__func__", None))  # type: ignore[arg-type]
+    if name is None:  # as Scrapy says it: a request that cannot be kept on disk
+        raise ValueError(f"Function {func} is not an instance method of the spider")
+    return name
 
 
 class FifoDiskQueue(PickleFifoDiskQueue):  # type: ignore[misc,valid-type]
     def __init__(self, crawler: Crawler, key: str):
         super().__init__(crawler, key)
-        self.methods = spider_methods(crawler.spider)
+        self.names = method_names(crawler.spider)
 
     def push(self, request: Request) -> None:
-        # What Scrapy's push does, its callback search given the spider's methods only.
-        super(PickleFifoDiskQueue, self).push(request.to_dict(spider=self.methods))
+        # What Scrapy's push does, its callback search done once for the spider.
+        super(PickleFifoDiskQueue, self).push(request_dict(request, self.names))

@@ -37,7 +37,13 @@ def _unpacked(outcome: ParseOutcome | None) -> ParseOutcome | None:
 
 def with_reports(item: ReportItem) -> ReportItem:
     """``item`` with the reports of its parse and confirmation unpacked (see ``PackedReport``)."""
-    item.parse, item.confirmation = _unpacked(item.parse), _unpacked(item.confirmation)
+    parse, confirmation = item.parse, item.confirmation
+    item.parse = _unpacked(parse)
+    if confirmation is not None and parse is not None and confirmation.report is parse.report:
+        # The confirmation took the first fetch's parse (same bytes): one report, unpacked once.
+        item.confirmation = replace(confirmation, report=item.parse.report)  # type: ignore[union-attr]
+    else:
+        item.confirmation = _unpacked(confirmation)
     return item
 
 

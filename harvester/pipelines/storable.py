@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import cache
 from dataclasses import fields, is_dataclass, replace
 from typing import Any
 
@@ -22,17 +23,40 @@ class Storable(dict):  # type: ignore[type-arg]
 def storable(value: Any) -> Any:
     """``value`` (a capture and everything in it) with unstorable characters of its text
     replaced by U+FFFD; bytes, numbers and dates as they are."""
-    if isinstance(value, Storable):
+    kind = type(value)  # the common kinds by their exact type first: a capture is walked per item
+    if kind is str:
+        return value if value.isascii() and "\x00" not in value else _UNSTORABLE.sub("\ufffd", value)
+    if kind in _AS_IS or isinstance(value, Storable):
         return value
     if isinstance(value, str):
-        return value if value.isascii() and "\x00" not in value else _UNSTORABLE.sub("\ufffd", value)
+        return _UNSTORABLE.sub("\ufffd", value)
     if isinstance(value, dict):
-        return {storable(key): storable(item) for key, item in value.items()}
+        pairs = [(storable(key), storable(item)) for key, item in value.items()]
+        if kind is dict and all(new is old for pair, was in zip(pairs, value.items()) for new, old in zip(pair, was)):
+            return value
+        return dict(pairs)
     if isinstance(value, list):
-        return [storable(item) for item in value]
+        items = [storable(item) for item in value]
+        return value if kind is list and all(new is old for new, old in zip(items, value)) else items
     if is_dataclass(value) and not isinstance(value, type):
-        return replace(value, **{f.name: storable(getattr(value, f.name)) for f in fields(value) if f.init})
+        changed = {}
+        for name in _init_fields(kind):
+            old = getattr(value, name)
+            new = storable(old)
+            if new is not old:
+                changed[name] = new
+        # Unchanged, the very object (so too a plain dict or list above): a confirmation that
+        # is its capture's parse stays it, and goes to the writer once in the same pickle.
+        return replace(value, **changed) if changed else value
     return value
+
+
+_AS_IS = frozenset({bytes, int, float, bool, type(None)})
+
+
+@cache
+def _init_fields(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(kind) if f.init)
 
 
 def storable_report(report: dict[str, Any]) -> Storable:

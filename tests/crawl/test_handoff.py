@@ -14,7 +14,7 @@ from harvester.items import ReportItem, Resource
 from harvester.pipelines.bodies import PackedReport, with_bodies, with_page_body, without_bodies
 from harvester.pipelines.capture_parse import parse_capture, parse_stored
 from harvester.pipelines.parse import ParsePipeline
-from harvester.pipelines.storable import Storable
+from harvester.pipelines.storable import Storable, storable
 from harvester.pipelines.workers import WorkerLimits, WorkerPool
 from storage.archive import Archive
 from storage.blobs import BlobStore, sha256_of
@@ -87,6 +87,21 @@ def test_packed_reports_are_unpacked_where_the_item_is_read_back(tmp_path: Path)
         assert received.page.body == page
         assert received.parse == outcome and received.confirmation == outcome
     assert isinstance(item.parse.report, PackedReport)  # the crawl process's item stays as it was
+
+
+def test_a_confirmation_that_took_the_first_parse_travels_and_is_unpacked_as_one_report(tmp_path: Path) -> None:
+    store = BlobStore(tmp_path / "blobs")
+    item, page = fetched_capture()
+    item.stored[0] = store.put(page)
+    outcome = parse_capture(item, SITE, {PAGE_URL: page})
+    item.parse = replace(outcome, report=PackedReport.pack(outcome.report))
+    item.confirmation = item.parse  # what the confirm pipeline does with the same bytes
+
+    sent = storable(without_bodies(item))  # what the record pipeline sends the writer
+    assert sent.confirmation is sent.parse
+    received = with_bodies(pickle.loads(pickle.dumps(sent)), store)
+    assert received.parse == outcome and received.confirmation == outcome
+    assert received.confirmation.report is received.parse.report
 
 
 def test_a_304_is_named_by_its_stored_sha256_without_reading_its_bytes(tmp_path: Path) -> None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from scrapy import Request
 from scrapy.utils.test import get_crawler
 
 from harvester.items import ReportItem
 from harvester.spiders.reports import CAPTURE_META, ReportsSpider
-from harvester.squeues import FifoDiskQueue, spider_methods
+from harvester.squeues import FifoDiskQueue, method_names, request_dict
 
 
 def _crawler_with_spider():  # type: ignore[no-untyped-def]
@@ -28,8 +29,9 @@ def test_requests_are_stored_as_scrapy_stores_them(tmp_path: Path) -> None:
         Request("http://a.test/list?p=2", method="POST", body=b"p=2", callback=spider.parse, errback=spider.list_failed),
         Request("http://a.test/robots.txt"),
     ]
+    names = method_names(spider)
     for request in requests:
-        assert request.to_dict(spider=spider_methods(spider)) == request.to_dict(spider=spider)
+        assert request_dict(request, names) == request.to_dict(spider=spider)
 
     queue = FifoDiskQueue.from_crawler(crawler, str(tmp_path / "queue"))
     for request in requests:
@@ -39,3 +41,12 @@ def test_requests_are_stored_as_scrapy_stores_them(tmp_path: Path) -> None:
     assert [(r.url, r.method, r.body, r.callback, r.errback) for r in back] == \
         [(r.url, r.method, r.body, r.callback, r.errback) for r in requests]
     assert back[0].meta[CAPTURE_META] == capture
+
+
+def test_a_callback_that_is_no_method_of_the_spider_is_refused_as_scrapy_refuses_it() -> None:
+    spider = _crawler_with_spider().spider
+    request = Request("http://a.test/art/1.html", callback=lambda response: None)
+    with pytest.raises(ValueError):
+        request.to_dict(spider=spider)
+    with pytest.raises(ValueError):
+        request_dict(request, method_names(spider))
