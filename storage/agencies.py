@@ -83,21 +83,30 @@ def _by_suffix(session: Session, key: str) -> Agency | None:
 
 def known_agency(session: Session, printed: str, site_region: str | None = None) -> Agency | None:
     """The agency a printed name stands for, if the archive knows it (reads only)."""
-    known = session.scalars(sa.select(Agency).join(AgencyAlias, AgencyAlias.agency_id == Agency.id)
-                            .where(AgencyAlias.alias == normalise_name(printed))).first()
-    if known is not None:
-        return known
-    key = canonical(printed, site_region).key
+    return _by_alias(session, normalise_name(printed)) or _by_key(session, canonical(printed, site_region).key)
+
+
+def _by_alias(session: Session, alias: str) -> Agency | None:
+    return session.scalars(_BY_ALIAS, {"alias": alias}).first()
+
+
+def _by_key(session: Session, key: str) -> Agency | None:
     return session.scalars(sa.select(Agency).where(Agency.key == key)).first() or _by_suffix(session, key)
+
+
+# Built once: every parsed capture recorded asks it.
+_BY_ALIAS = sa.select(Agency).join(AgencyAlias, AgencyAlias.agency_id == Agency.id).where(
+    AgencyAlias.alias == sa.bindparam("alias"))
 
 
 def resolve_agency(session: Session, printed: str, site_region: str | None = None) -> Agency:
     """The canonical agency of a printed name, created when new; the name becomes an alias."""
     alias = normalise_name(printed)
-    agency = known_agency(session, printed, site_region)
-    if agency is not None and session.get(AgencyAlias, alias) is not None:
+    agency = _by_alias(session, alias)
+    if agency is not None:  # the name is an alias already
         return agency
     name = canonical(printed, site_region)
+    agency = _by_key(session, name.key)
     if agency is None:
         agency = Agency(key=name.key, name=printed.strip(), province=name.province, city=name.city, county=name.county)
         session.add(agency)
