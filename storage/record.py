@@ -44,7 +44,7 @@ from storage.chrome import learn_varying, load_chrome, note_page_paragraphs, var
 from storage.clock import as_utc, later, utcnow
 from storage.crossyear import deferred_cross_year, refresh_cross_year
 from storage.db import retrying, writer
-from storage.events import add_event, note_seen
+from storage.events import add_event, new_report, note_seen
 from storage.fingerprint import (ChromeTest, ReportContent, capture_content, content_key, content_parts, fixed_key,
                                  fixed_parts_key, only_text_differs, parts_key, report_content)
 from storage.identity import ReportIdentity, identify
@@ -458,6 +458,7 @@ def _report(session: Session, agency: Agency, identity: ReportIdentity, site: st
         report_id = connection.execute(_REPORT_INSERT, {
             "agency_key": agency.key, "agency_id": agency.id, "agency": identity.agency, "year": year, "kind": kind,
             "site": site, "first_seen": seen, "last_seen": seen}).scalar_one()
+        new_report(session, report_id)
         return _Report(report_id, agency.key, year, kind, None)
     if seen > as_utc(row.last_seen):
         connection.execute(_REPORT_SEEN, {"report_id": row.id, "seen": seen})
