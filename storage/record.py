@@ -197,10 +197,10 @@ def _decide(session: Session, blobs: Blobs, capture: CaptureInput, shas: dict[in
     seen = as_utc(page.fetched_at)
     agency = resolve_agency(session, identity.agency, _region(parse))
     report = _report(session, agency, identity, capture.site, seen)
-    _touch_url(session, report.id, page.url, seen)
+    _touch_url(session, report.id, page.url, seen, new=report.new)
     assert content is not None  # parsed, and every resource's bytes at hand (checked above)
     attachment_shas = [shas[id(a)] or "" for a in capture.attachments]
-    versions = _stored_versions(session, blobs, report.id, parse.parser_version)
+    versions = [] if report.new else _stored_versions(session, blobs, report.id, parse.parser_version)
     latest = versions[0] if versions else None
     if capture.confirmation is not None and content.page_text:
         second = capture_content(capture, attachment_shas, capture.confirmation)
@@ -448,6 +448,7 @@ class _Report:
     year: int
     kind: str
     latest_version_id: int | None
+    new: bool = False  # made by this capture: no version, URL or event of it to read
 
 
 def _report(session: Session, agency: Agency, identity: ReportIdentity, site: str, seen: datetime) -> _Report:
@@ -459,7 +460,7 @@ def _report(session: Session, agency: Agency, identity: ReportIdentity, site: st
             "agency_key": agency.key, "agency_id": agency.id, "agency": identity.agency, "year": year, "kind": kind,
             "site": site, "first_seen": seen, "last_seen": seen}).scalar_one()
         new_report(session, report_id)
-        return _Report(report_id, agency.key, year, kind, None)
+        return _Report(report_id, agency.key, year, kind, None, new=True)
     if seen > as_utc(row.last_seen):
         connection.execute(_REPORT_SEEN, {"report_id": row.id, "seen": seen})
         _read_again(session, Report, row.id)
@@ -490,11 +491,11 @@ _REPORT_LATEST = _REPORTS.update().where(_REPORTS.c.id == sa.bindparam("report_i
     latest_version_id=sa.bindparam("latest"))
 
 
-def _touch_url(session: Session, report_id: int, url: str, seen: datetime) -> None:
-    """Note that the report was seen at ``url`` (``report_urls``), through Core: its rows are never
-    written as objects, and an object an earlier capture of the session loaded is read again."""
+def _touch_url(session: Session, report_id: int, url: str, seen: datetime, *, new: bool = False) -> None:
+    """Note that the report (``new``: just made) was seen at ``url`` (``report_urls``), through Core:
+    its rows are never written as objects, and an object an earlier capture of the session loaded is read again."""
     connection = session.connection()
-    row = connection.execute(_URL_ROW, {"report_id": report_id, "url": url}).first()
+    row = None if new else connection.execute(_URL_ROW, {"report_id": report_id, "url": url}).first()
     if row is None:
         connection.execute(_URLS.insert(), {"report_id": report_id, "url": url, "first_seen": seen, "last_seen": seen})
         return
