@@ -209,6 +209,7 @@ def _decide(session: Session, blobs: Blobs, capture: CaptureInput, shas: dict[in
     same, key = _same_content(session, capture.site, content, versions)
     if same is not None and same is latest:
         _seen_again(session, same, seen, key, content)
+        _report_seen(session, report)
         note_seen(session, report.id, seen, same.id, capture.run_id)
         return RecordResult("unchanged", 0, report.id, same.id, same.version_no, parse.error)
 
@@ -449,6 +450,7 @@ class _Report:
     kind: str
     latest_version_id: int | None
     new: bool = False  # made by this capture: no version, URL or event of it to read
+    seen_later: datetime | None = None  # a later last_seen to write (with the new latest version, if any)
 
 
 def _report(session: Session, agency: Agency, identity: ReportIdentity, site: str, seen: datetime) -> _Report:
@@ -461,15 +463,24 @@ def _report(session: Session, agency: Agency, identity: ReportIdentity, site: st
             "site": site, "first_seen": seen, "last_seen": seen}).scalar_one()
         new_report(session, report_id)
         return _Report(report_id, agency.key, year, kind, None, new=True)
-    if seen > as_utc(row.last_seen):
-        connection.execute(_REPORT_SEEN, {"report_id": row.id, "seen": seen})
-        _read_again(session, Report, row.id)
-    return _Report(row.id, agency.key, year, kind, row.latest_version_id)
+    # The later last_seen is written once the capture is decided, in one statement with a new latest version.
+    return _Report(row.id, agency.key, year, kind, row.latest_version_id,
+                   seen_later=seen if seen > as_utc(row.last_seen) else None)
+
+
+def _report_seen(session: Session, report: _Report) -> None:
+    if report.seen_later is not None:
+        session.connection().execute(_REPORT_SEEN, {"report_id": report.id, "seen": report.seen_later})
+        _read_again(session, Report, report.id)
 
 
 def _new_latest(session: Session, report: _Report, version_id: int) -> None:
     report.latest_version_id = version_id
-    session.connection().execute(_REPORT_LATEST, {"report_id": report.id, "latest": version_id})
+    if report.seen_later is None:
+        session.connection().execute(_REPORT_LATEST, {"report_id": report.id, "latest": version_id})
+    else:
+        session.connection().execute(_REPORT_LATEST_SEEN, {"report_id": report.id, "latest": version_id,
+                                                           "seen": report.seen_later})
     _read_again(session, Report, report.id)
 
 
@@ -489,6 +500,8 @@ _REPORT_SEEN = _REPORTS.update().where(_REPORTS.c.id == sa.bindparam("report_id"
                                       _REPORTS.c.last_seen < sa.bindparam("seen")).values(last_seen=sa.bindparam("seen"))
 _REPORT_LATEST = _REPORTS.update().where(_REPORTS.c.id == sa.bindparam("report_id")).values(
     latest_version_id=sa.bindparam("latest"))
+_REPORT_LATEST_SEEN = _REPORT_LATEST.values(last_seen=sa.case(
+    (_REPORTS.c.last_seen < sa.bindparam("seen"), sa.bindparam("seen")), else_=_REPORTS.c.last_seen))
 
 
 def _touch_url(session: Session, report_id: int, url: str, seen: datetime, *, new: bool = False) -> None:
