@@ -19,7 +19,9 @@ connections is read from /proc and reported beside it (same machine). Targets (i
 a floor measured in the same run on the same database: one batched Core INSERT of one
 capture-sized row per capture.
 
-    .venv/bin/python benchmarks/record.py [--quick] [--db sqlite|postgresql|both] [--pg-url URL]
+    .venv/bin/python benchmarks/record.py [--quick] [--db sqlite|postgresql|both] [--pg-url URL] [--profile FILE]
+
+``--profile`` writes cProfile statistics of the recording calls, timed in CPU as the figures are.
 """
 
 from __future__ import annotations
