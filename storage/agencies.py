@@ -83,21 +83,36 @@ def _by_suffix(session: Session, key: str) -> Agency | None:
 
 def known_agency(session: Session, printed: str, site_region: str | None = None) -> Agency | None:
     """The agency a printed name stands for, if the archive knows it (reads only)."""
-    known = session.scalars(sa.select(Agency).join(AgencyAlias, AgencyAlias.agency_id == Agency.id)
-                            .where(AgencyAlias.alias == normalise_name(printed))).first()
-    if known is not None:
-        return known
-    key = canonical(printed, site_region).key
+    return _by_alias(session, normalise_name(printed)) or _by_key(session, canonical(printed, site_region).key)
+
+
+def _by_alias(session: Session, alias: str) -> Agency | None:
+    return session.scalars(_BY_ALIAS, {"alias": alias}).first()
+
+
+def _by_key(session: Session, key: str) -> Agency | None:
     return session.scalars(sa.select(Agency).where(Agency.key == key)).first() or _by_suffix(session, key)
 
 
+# Built once: every parsed capture recorded asks it.
+_BY_ALIAS = sa.select(Agency).join(AgencyAlias, AgencyAlias.agency_id == Agency.id).where(
+    AgencyAlias.alias == sa.bindparam("alias"))
+
+
 def resolve_agency(session: Session, printed: str, site_region: str | None = None) -> Agency:
-    """The canonical agency of a printed name, created when new; the name becomes an alias."""
+    """The canonical agency of a printed name, created when new; the name becomes an alias.
+
+    A session remembers the names it resolved (a site's reports print their agency's name
+    year after year): only ``add_alias`` and ``merge_agencies`` move a name, and they make it forget."""
     alias = normalise_name(printed)
-    agency = known_agency(session, printed, site_region)
-    if agency is not None and session.get(AgencyAlias, alias) is not None:
+    resolved = session.info.setdefault(_RESOLVED, {})
+    agency = session.get(Agency, resolved[alias]) if alias in resolved else None
+    agency = agency or _by_alias(session, alias)
+    if agency is not None:  # the name is an alias already
+        resolved[alias] = agency.id
         return agency
     name = canonical(printed, site_region)
+    agency = _by_key(session, name.key)
     if agency is None:
         agency = Agency(key=name.key, name=printed.strip(), province=name.province, city=name.city, county=name.county)
         session.add(agency)
@@ -110,7 +125,11 @@ def resolve_agency(session: Session, printed: str, site_region: str | None = Non
             name.province or agency.province, name.city or agency.city, name.county or agency.county)
     session.add(AgencyAlias(alias=alias, agency_id=agency.id))
     session.flush()
+    resolved[alias] = agency.id
     return agency
+
+
+_RESOLVED = "agencies_resolved"  # session.info: normalised name -> agency id
 
 
 def _rekey(session: Session, agency: Agency, key: str) -> None:
@@ -137,6 +156,7 @@ def add_alias(session: Session, agency: Agency, name: str) -> None:
     """Let ``name`` stand for ``agency`` from now on (taking it from another agency if need be)."""
     session.merge(AgencyAlias(alias=normalise_name(name), agency_id=agency.id))
     session.flush()
+    session.info.pop(_RESOLVED, None)
 
 
 def merge_agencies(session: Session, keep: Agency, gone: Agency) -> int:
@@ -149,6 +169,7 @@ def merge_agencies(session: Session, keep: Agency, gone: Agency) -> int:
     if clashes:
         raise AgencyError(f"both agencies have a report for {', '.join(clashes)}; cannot merge two reports of one year")
     session.execute(sa.update(AgencyAlias).where(AgencyAlias.agency_id == gone.id).values(agency_id=keep.id))
+    session.info.pop(_RESOLVED, None)
     for report in reports:
         report.agency_id, report.agency_key = keep.id, keep.key
     session.flush()

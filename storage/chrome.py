@@ -17,6 +17,7 @@ Paragraphs of attachments are never judged: an attachment has no chrome.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -47,26 +48,40 @@ def load_chrome(session: Session, site: str, paragraphs: Iterable[str]) -> SiteC
     """What the archive knows of the site's chrome, as far as these paragraphs go: ``is_chrome``
     answers for them only. Each paragraph costs a few index entries (is there a third report
     showing it?), where reading the site's whole chrome costs more with every report recorded.
-    Answers are kept for the session until it notes paragraphs or shapes of the site: recording
-    a capture asks twice about the same paragraphs (``storage.unchanged``, then ``storage.record``)."""
+    Answers are kept for the session: recording a capture asks twice about the same paragraphs
+    (``storage.unchanged``, then ``storage.record``), and the captures of a batch share their
+    site's chrome. A paragraph found chrome stays chrome (rows are only ever added); one found
+    not chrome is asked again once the session notes its unit on another report's page, and
+    all of the site's once it learns shapes that vary."""
     known = session.info.setdefault(_KNOWN, {}).setdefault(site, {})
     wanted = set(paragraphs)
     asked = {p: (unit_hash(p), shape_hash(p)) for p in wanted if p not in known}
     if asked:
         units = sorted({unit for unit, _ in asked.values()})
         values = {f"u{i}": unit for i, unit in enumerate(units)}
-        # A unit repeats when a third report shows it: read at most three index entries per unit.
-        repeated = set(session.execute(sa.text(
-            f"WITH asked(unit) AS (VALUES {', '.join(f'(:{name})' for name in values)}) "
-            "SELECT unit FROM asked WHERE (SELECT report_id FROM page_units "
-            "WHERE page_units.site = :site AND page_units.unit = asked.unit LIMIT 1 OFFSET :skip) IS NOT NULL"
-        ), {**values, "site": site, "skip": REPEATS_ON - 1}).scalars())
+        repeated = set(session.execute(_repeated(len(units)), {**values, "site": site, "skip": REPEATS_ON - 1}).scalars())
         volatile = set(session.scalars(_VOLATILE, {"site": site, "shapes": sorted({shape for _, shape in asked.values()})}))
-        known.update((p, unit in repeated or shape in volatile) for p, (unit, shape) in asked.items())
+        not_yet = session.info.setdefault(_NOT_YET, {}).setdefault(site, {})
+        for p, (unit, shape) in asked.items():
+            known[p] = unit in repeated or shape in volatile
+            if not known[p]:
+                not_yet.setdefault(unit, []).append(p)
     return SiteChrome(frozenset(p for p in wanted if known[p]))
 
 
+@functools.lru_cache(maxsize=256)
+def _repeated(count: int) -> sa.TextClause:
+    """Which of ``count`` units (parameters u0, u1, ...) repeat; built once per count."""
+    # A unit repeats when a third report shows it: read at most three index entries per unit.
+    return sa.text(
+        f"WITH asked(unit) AS (VALUES {', '.join(f'(:u{i})' for i in range(count))}) "
+        "SELECT unit FROM asked WHERE (SELECT report_id FROM page_units "
+        "WHERE page_units.site = :site AND page_units.unit = asked.unit LIMIT 1 OFFSET :skip) IS NOT NULL")
+
+
 _KNOWN = "chrome_known"  # session.info: site -> paragraph -> whether it is chrome
+_NOT_YET = "chrome_not_yet"  # session.info: site -> unit -> the paragraphs of it known not to be chrome
+_NOTED = "chrome_noted"  # session.info: site -> (unit, report id) written to page_units by the session
 _VOLATILE = sa.select(VolatileShape.shape).where(
     VolatileShape.site == sa.bindparam("site"), VolatileShape.shape.in_(sa.bindparam("shapes", expanding=True)))
 
@@ -75,7 +90,6 @@ def _insert_ignoring_duplicates(session: Session, site: str, model: type[Base], 
                                 keys: list[str]) -> None:
     if not rows:
         return
-    session.info.get(_KNOWN, {}).pop(site, None)  # what is chrome of the site may have changed
     connection = session.connection()
     if connection.dialect.name == "postgresql" and model is PageUnit:
         # One statement with one array, where an executemany costs the driver a round of work per row.
@@ -91,9 +105,18 @@ _UNITS_FROM_ARRAY = sa.text(
 
 
 def note_page_paragraphs(session: Session, site: str, report_id: int, paragraphs: Iterable[str]) -> None:
-    """Remember which report's page showed these paragraphs (for the repeats test)."""
-    rows = [{"site": site, "unit": u, "report_id": report_id} for u in sorted({unit_hash(p) for p in paragraphs})]
-    _insert_ignoring_duplicates(session, site, PageUnit, rows, ["site", "unit", "report_id"])
+    """Remember which report's page showed these paragraphs (for the repeats test). Units this
+    session noted on the report already are not written again."""
+    noted = session.info.setdefault(_NOTED, {}).setdefault(site, set())
+    units = sorted(u for u in {unit_hash(p) for p in paragraphs} if (u, report_id) not in noted)
+    _insert_ignoring_duplicates(session, site, PageUnit, [{"site": site, "unit": u, "report_id": report_id} for u in units],
+                                ["site", "unit", "report_id"])
+    noted.update((u, report_id) for u in units)
+    # A unit shown by one more report may be a repeat now: its paragraphs are asked again.
+    known, not_yet = session.info.get(_KNOWN, {}).get(site, {}), session.info.get(_NOT_YET, {}).get(site, {})
+    for unit in units:
+        for paragraph in not_yet.pop(unit, ()):
+            known.pop(paragraph, None)
 
 
 def _short(paragraph: str) -> bool:
@@ -126,4 +149,7 @@ def learn_varying(session: Session, site: str, paragraphs: Iterable[str]) -> int
     now = utcnow()
     _insert_ignoring_duplicates(session, site, VolatileShape, [{"site": site, "shape": s, "learned_at": now} for s in shapes],
                                 ["site", "shape"])
+    if shapes:  # any paragraph of the site not chrome so far may be of one of these shapes
+        session.info.get(_KNOWN, {}).pop(site, None)
+        session.info.get(_NOT_YET, {}).pop(site, None)
     return len(shapes)

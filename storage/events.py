@@ -31,6 +31,8 @@ def add_event(session: Session, report_id: int, kind: EventKind, at: datetime, *
     # ``is_withdrawn``, which then needs no flush.
     session.connection().execute(ReportEvent.__table__.insert(), {
         "report_id": report_id, "kind": kind, "at": at, "version_id": version_id, "run_id": run_id, "detail": detail})
+    if kind in _FATE_KINDS:
+        _fates(session)[report_id] = kind
 
 
 def _current_withdrawals() -> sa.Select:
@@ -46,13 +48,28 @@ def withdrawn_reports() -> sa.Select:
 
 
 def is_withdrawn(session: Session, report_id: int) -> bool:
-    """Whether the report's latest withdrawal or restoration is a withdrawal (one index range read)."""
-    return session.connection().execute(_LATEST_FATE, {"report_id": report_id}).scalar() == "withdrawn"
+    """Whether the report's latest withdrawal or restoration is a withdrawal (one index range read,
+    once a session: its own events keep the answer up to date)."""
+    fates = _fates(session)
+    if report_id not in fates:
+        fates[report_id] = session.connection().execute(_LATEST_FATE, {"report_id": report_id}).scalar()
+    return fates[report_id] == "withdrawn"
 
 
+def new_report(session: Session, report_id: int) -> None:
+    """The session has just made this report: it has no events to read."""
+    _fates(session)[report_id] = None
+
+
+def _fates(session: Session) -> dict[int, str | None]:
+    """session.info: report id -> the kind of its latest withdrawal or restoration (None: neither)."""
+    return session.info.setdefault("report_fates", {})
+
+
+_FATE_KINDS = ("withdrawn", "restored")
 # Built once: every capture recorded asks it.
 _LATEST_FATE = (sa.select(ReportEvent.kind)
-                .where(ReportEvent.report_id == sa.bindparam("report_id"), ReportEvent.kind.in_(("withdrawn", "restored")))
+                .where(ReportEvent.report_id == sa.bindparam("report_id"), ReportEvent.kind.in_(_FATE_KINDS))
                 .order_by(ReportEvent.id.desc()).limit(1))
 
 

@@ -25,6 +25,7 @@ version on its second attempt, so two writers of the same content make one versi
 from __future__ import annotations
 
 from collections.abc import Iterable
+import functools
 import hashlib
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
@@ -37,14 +38,15 @@ from sqlalchemy.orm.util import identity_key
 
 from storage.agencies import known_agency, resolve_agency
 from storage.blobstores import Blobs
-from storage.capture import CaptureInput, Outcome, ParseOutcome, RecordResult, Resource, capture_values
+from storage.capture import CaptureInput, ContentParts, Outcome, ParseOutcome, RecordResult, Resource, capture_values
 from storage.changes import record_new_change
 from storage.chrome import learn_varying, load_chrome, note_page_paragraphs, varying_paragraphs
 from storage.clock import as_utc, later, utcnow
 from storage.crossyear import deferred_cross_year, refresh_cross_year
 from storage.db import retrying, writer
-from storage.events import add_event, note_seen
-from storage.fingerprint import ReportContent, capture_content, content_key, fixed_key, only_text_differs, report_content
+from storage.events import add_event, new_report, note_seen
+from storage.fingerprint import (ChromeTest, ReportContent, capture_content, content_key, content_parts, fixed_key,
+                                 fixed_parts_key, only_text_differs, parts_key, report_content)
 from storage.identity import ReportIdentity, identify
 from storage.models import Agency, Base, Blob, Capture, Report, ReportUrl, Version, VersionAttachment
 from storage.parse_rows import attachment_hashes, held_parses, hold_parse, insert_parse_rows, parse_columns
@@ -127,12 +129,38 @@ def _insert_captures(session: Session, capture: CaptureInput, shas: dict[int, st
     return page_id
 
 
-def _content(capture: CaptureInput, shas: dict[int, str | None]) -> ReportContent | None:
+def _content(capture: CaptureInput, shas: dict[int, str | None]) -> _CaptureContent | None:
     """The content of a parsed capture whose bytes are all at hand (else it fails or has none)."""
     attachment_shas = [shas[id(a)] for a in capture.attachments]
-    if capture.parse is None or shas[id(capture.page)] is None or None in attachment_shas:
+    parse = capture.parse
+    if parse is None or shas[id(capture.page)] is None or None in attachment_shas:
         return None
-    return capture_content(capture, attachment_shas)  # type: ignore[arg-type]
+    # The parse worker's parts where it sent them: the report is not walked again here.
+    parts = parse.content if parse.content is not None else content_parts(capture_content(capture, []), shapes=False)
+    return _CaptureContent(parts, tuple(sorted(set(attachment_shas))))  # type: ignore[arg-type]
+
+
+@dataclass
+class _CaptureContent:
+    """A capture's content as its keys are made of it: the parts of its parse
+    (``storage.capture.ContentParts``) and its attachments' sha256s, sorted, each once."""
+
+    parts: ContentParts
+    attachments: tuple[str, ...]
+
+    @property
+    def page_text(self) -> bool:
+        return self.parts.page_text
+
+    def texts(self) -> list[str]:
+        return [text for _, text in self.parts.paragraphs]
+
+    def key(self, is_chrome: ChromeTest) -> str:
+        return parts_key(self.parts, self.attachments, is_chrome)
+
+    @functools.cached_property
+    def fixed(self) -> str:
+        return fixed_parts_key(self.parts, self.attachments)
 
 
 @dataclass
@@ -149,7 +177,7 @@ class _Stored:
 
 
 def _decide(session: Session, blobs: Blobs, capture: CaptureInput, shas: dict[int, str | None],
-            content: ReportContent | None) -> RecordResult:
+            content: _CaptureContent | None) -> RecordResult:
     """What the capture is, with the rows that makes written (but the capture's own rows)."""
     page = capture.page
     if page.status in ("blocked", "error"):
@@ -169,10 +197,10 @@ def _decide(session: Session, blobs: Blobs, capture: CaptureInput, shas: dict[in
     seen = as_utc(page.fetched_at)
     agency = resolve_agency(session, identity.agency, _region(parse))
     report = _report(session, agency, identity, capture.site, seen)
-    _touch_url(session, report.id, page.url, seen)
+    _touch_url(session, report.id, page.url, seen, new=report.new)
     assert content is not None  # parsed, and every resource's bytes at hand (checked above)
     attachment_shas = [shas[id(a)] or "" for a in capture.attachments]
-    versions = _stored_versions(session, blobs, report.id, parse.parser_version)
+    versions = [] if report.new else _stored_versions(session, blobs, report.id, parse.parser_version)
     latest = versions[0] if versions else None
     if capture.confirmation is not None and content.page_text:
         second = capture_content(capture, attachment_shas, capture.confirmation)
@@ -181,6 +209,7 @@ def _decide(session: Session, blobs: Blobs, capture: CaptureInput, shas: dict[in
     same, key = _same_content(session, capture.site, content, versions)
     if same is not None and same is latest:
         _seen_again(session, same, seen, key, content)
+        _report_seen(session, report)
         note_seen(session, report.id, seen, same.id, capture.run_id)
         return RecordResult("unchanged", 0, report.id, same.id, same.version_no, parse.error)
 
@@ -191,7 +220,7 @@ def _decide(session: Session, blobs: Blobs, capture: CaptureInput, shas: dict[in
         "version_no": number,
         # Two versions share a content only after a revert; keep the key unique all the same.
         "content_key": key if same is None else _revert_key(key, number),
-        "fixed_key": fixed_key(content),
+        "fixed_key": content.fixed,
         "fingerprint": parse.fingerprint,
         "first_seen": seen,
         "last_seen": seen,
@@ -245,6 +274,8 @@ def _stored_versions(session: Session, blobs: Blobs, report_id: int, parser_vers
 def _stored_contents(session: Session, versions: list[_Stored]) -> list[ReportContent]:
     """The contents of stored versions, read from their parses and attachments. A version
     without a fixed key (recorded before revision 0010) is given its own here."""
+    if not versions:
+        return []
     ids = {v.id for v in versions}
     parses = held_parses(session, ids)
     attachments: dict[int, list[str]] = {i: [] for i in ids}
@@ -262,7 +293,7 @@ def _stored_contents(session: Session, versions: list[_Stored]) -> list[ReportCo
     return contents
 
 
-def _same_content(session: Session, site: str, content: ReportContent, versions: list[_Stored]) -> tuple[_Stored | None, str]:
+def _same_content(session: Session, site: str, content: _CaptureContent, versions: list[_Stored]) -> tuple[_Stored | None, str]:
     """The newest version whose content is the capture's under the site's chrome, and the capture's key.
 
     Only versions whose fixed key is the capture's (or not known) can be: the others differ in
@@ -270,8 +301,7 @@ def _same_content(session: Session, site: str, content: ReportContent, versions:
     compared first, under what is known of the chrome of its paragraphs and the capture's;
     the older ones (read only when it differs) under the chrome of all.
     """
-    fixed = fixed_key(content)
-    candidates = [v for v in versions if v.fixed_key in (None, fixed)]
+    candidates = [v for v in versions if v.fixed_key in (None, content.fixed)]
     first = candidates[:1] if candidates[:1] == versions[:1] else []
     asked: set[str] = set()
     chrome: frozenset[str] = frozenset()
@@ -282,25 +312,25 @@ def _same_content(session: Session, site: str, content: ReportContent, versions:
         chrome |= load_chrome(session, site, texts).chrome
         asked |= texts
         is_chrome = chrome.__contains__
-        key = content_key(content, is_chrome)
+        key = content.key(is_chrome)
         same = next((v for v, c in zip(chunk, contents) if content_key(c, is_chrome) == key), None)
         if same is not None:
             return same, key
     return None, key
 
 
-def _seen_again(session: Session, version: _Stored, seen: datetime, key: str, content: ReportContent) -> None:
+def _seen_again(session: Session, version: _Stored, seen: datetime, key: str, content: _CaptureContent) -> None:
     """The latest version captured again: a later last_seen, and the capture's keys as computed today."""
     connection = session.connection()
     connection.execute(_SEEN, {"version_id": version.id, "seen": seen})
     if version.content_key != key:
         rekey(connection, version.id, version.report_id, key)
     if version.fixed_key is None:
-        give_fixed_key(connection, version.id, fixed_key(content))
+        give_fixed_key(connection, version.id, content.fixed)
     _read_again(session, Version, version.id)
 
 
-def _judged_texts(contents: list[ReportContent]) -> set[str]:
+def _judged_texts(contents: list[ReportContent | _CaptureContent]) -> set[str]:
     """The paragraphs whose being chrome matters: those of contents that are a page's own text."""
     return {text for c in contents if c.page_text for text in c.texts()}
 
@@ -419,6 +449,8 @@ class _Report:
     year: int
     kind: str
     latest_version_id: int | None
+    new: bool = False  # made by this capture: no version, URL or event of it to read
+    seen_later: datetime | None = None  # a later last_seen to write (with the new latest version, if any)
 
 
 def _report(session: Session, agency: Agency, identity: ReportIdentity, site: str, seen: datetime) -> _Report:
@@ -429,16 +461,26 @@ def _report(session: Session, agency: Agency, identity: ReportIdentity, site: st
         report_id = connection.execute(_REPORT_INSERT, {
             "agency_key": agency.key, "agency_id": agency.id, "agency": identity.agency, "year": year, "kind": kind,
             "site": site, "first_seen": seen, "last_seen": seen}).scalar_one()
-        return _Report(report_id, agency.key, year, kind, None)
-    if seen > as_utc(row.last_seen):
-        connection.execute(_REPORT_SEEN, {"report_id": row.id, "seen": seen})
-        _read_again(session, Report, row.id)
-    return _Report(row.id, agency.key, year, kind, row.latest_version_id)
+        new_report(session, report_id)
+        return _Report(report_id, agency.key, year, kind, None, new=True)
+    # The later last_seen is written once the capture is decided, in one statement with a new latest version.
+    return _Report(row.id, agency.key, year, kind, row.latest_version_id,
+                   seen_later=seen if seen > as_utc(row.last_seen) else None)
+
+
+def _report_seen(session: Session, report: _Report) -> None:
+    if report.seen_later is not None:
+        session.connection().execute(_REPORT_SEEN, {"report_id": report.id, "seen": report.seen_later})
+        _read_again(session, Report, report.id)
 
 
 def _new_latest(session: Session, report: _Report, version_id: int) -> None:
     report.latest_version_id = version_id
-    session.connection().execute(_REPORT_LATEST, {"report_id": report.id, "latest": version_id})
+    if report.seen_later is None:
+        session.connection().execute(_REPORT_LATEST, {"report_id": report.id, "latest": version_id})
+    else:
+        session.connection().execute(_REPORT_LATEST_SEEN, {"report_id": report.id, "latest": version_id,
+                                                           "seen": report.seen_later})
     _read_again(session, Report, report.id)
 
 
@@ -458,13 +500,15 @@ _REPORT_SEEN = _REPORTS.update().where(_REPORTS.c.id == sa.bindparam("report_id"
                                       _REPORTS.c.last_seen < sa.bindparam("seen")).values(last_seen=sa.bindparam("seen"))
 _REPORT_LATEST = _REPORTS.update().where(_REPORTS.c.id == sa.bindparam("report_id")).values(
     latest_version_id=sa.bindparam("latest"))
+_REPORT_LATEST_SEEN = _REPORT_LATEST.values(last_seen=sa.case(
+    (_REPORTS.c.last_seen < sa.bindparam("seen"), sa.bindparam("seen")), else_=_REPORTS.c.last_seen))
 
 
-def _touch_url(session: Session, report_id: int, url: str, seen: datetime) -> None:
-    """Note that the report was seen at ``url`` (``report_urls``), through Core: its rows are never
-    written as objects, and an object an earlier capture of the session loaded is read again."""
+def _touch_url(session: Session, report_id: int, url: str, seen: datetime, *, new: bool = False) -> None:
+    """Note that the report (``new``: just made) was seen at ``url`` (``report_urls``), through Core:
+    its rows are never written as objects, and an object an earlier capture of the session loaded is read again."""
     connection = session.connection()
-    row = connection.execute(_URL_ROW, {"report_id": report_id, "url": url}).first()
+    row = None if new else connection.execute(_URL_ROW, {"report_id": report_id, "url": url}).first()
     if row is None:
         connection.execute(_URLS.insert(), {"report_id": report_id, "url": url, "first_seen": seen, "last_seen": seen})
         return

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from harvester.cli.main import cli
 from parsers.hints import ReportHints
-from storage.agencies import canonical, resolve_agency
+from storage.agencies import add_alias, canonical, resolve_agency
 from storage.archive import Archive
 from storage.history import resolve_report
 from storage.models import Agency, FindingRow, Report
@@ -33,6 +33,19 @@ def test_a_shorter_name_without_region_finds_the_fuller_agency(archive: Archive)
         short_first = resolve_agency(session, "平潭综合实验区")
         assert resolve_agency(session, "平潭综合实验区管理委员会").id == short_first.id
         assert session.scalar(sa.select(sa.func.count()).select_from(Agency)) == 2
+
+
+def test_a_session_resolves_a_name_again_without_asking_until_the_name_moves(archive: Archive) -> None:
+    statements: list[str] = []
+    with archive.session() as session:
+        sa.event.listen(session.connection(), "before_cursor_execute", lambda *args: statements.append(args[2]))
+        first = resolve_agency(session, "淄博市教育局")
+        asked = len(statements)
+        assert resolve_agency(session, "淄博市 教育局").id == first.id
+        assert len(statements) == asked  # the same name, normalised: answered by the session
+        other = resolve_agency(session, "淄博市财政局")
+        add_alias(session, other, "淄博市教育局")
+        assert resolve_agency(session, "淄博市教育局").id == other.id
 
 
 def _renamed(data: bytes, old: str, new: str) -> bytes:

@@ -96,3 +96,25 @@ def test_what_a_session_knows_of_chrome_is_asked_again_once_it_notes_paragraphs(
         note_page_paragraphs(session, "bare", reports[2], [footer])
         assert load_chrome(session, "bare", [footer]).is_chrome(footer)
         assert not load_chrome(session, "other", [footer]).is_chrome(footer)
+
+
+def test_a_session_asks_again_only_about_what_it_noted_since(archive: Archive) -> None:
+    """Chrome found stays chrome for the transaction; a paragraph found not chrome is asked again
+    only once its unit is noted on another report, and a unit noted twice on one report is written once."""
+    footer, body, other = "主办单位：某某市人民政府办公室", "本年度共收到申请12件。", "本机关全年未发生行政复议。"
+    statements: list[str] = []
+    with archive.session() as session, session.begin():
+        sa.event.listen(session.connection(), "before_cursor_execute", lambda *args: statements.append(args[2]))
+        reports = [session.connection().execute(sa.insert(Report).returning(Report.id), {
+            "agency_key": f"某某局{n}", "agency": f"某某局{n}", "year": 2020, "kind": "annual", "first_seen": T0,
+            "last_seen": T0}).scalar_one() for n in range(4)]
+        for report_id in reports[:3]:
+            note_page_paragraphs(session, "bare", report_id, [footer])
+        assert load_chrome(session, "bare", [footer, body, other]).chrome == {footer}
+        statements.clear()
+        note_page_paragraphs(session, "bare", reports[3], [footer, body])
+        note_page_paragraphs(session, "bare", reports[3], [footer, body])
+        assert load_chrome(session, "bare", [footer, other]).chrome == {footer}
+        assert sum("page_units" in s for s in statements) == 1  # the first note; the rest answered as known
+        assert not load_chrome(session, "bare", [body]).is_chrome(body)
+        assert sum("page_units" in s for s in statements) == 2  # body's unit was noted: asked again

@@ -60,3 +60,24 @@ def test_revised_total_reports_cell_labels_and_new_findings(archive: Archive, se
         "applications.new_received.total", "一、本年新收政府信息公开申请数量", 4, 9)
     assert change.summary["findings_added"], "a total that does not add up is a finding"
     assert all(f["table"] == "applications" for f in change.summary["findings_added"])
+
+
+def test_a_diff_as_stored_is_its_dataclasses_as_dicts() -> None:
+    """``VersionDiff.to_dict`` is ``dataclasses.asdict``, for a diff with a change of every kind."""
+    import copy
+    from dataclasses import asdict
+
+    from benchmarks.captures import seeds
+    from storage.diff import diff_versions
+
+    _, old = seeds()[0]
+    new = copy.deepcopy(old)
+    new["metadata"]["title"] = (old["metadata"].get("title") or "") + "（修订）"
+    new["sections"][0]["text"] += "\n新增一句说明文字。"
+    new["findings"] = [{"rule": "T.sum", "severity": "warning", "table": "applications", "row": "x", "column": "y",
+                        "printed": 1, "expected": [2, 3], "message": "m"}]
+    cell = next(c for t in new["tables"].values() for c in (t.get("cells") or {}).values())
+    cell["raw"], cell["value"] = "999", 999
+    for diff in (diff_versions(old, new, ["a"], ["b"]), diff_versions(None, new)):
+        assert diff.to_dict() == asdict(diff) and list(diff.to_dict()) == list(asdict(diff))
+    assert diff_versions(old, new).cells and diff_versions(old, new).sections and diff_versions(old, new).metadata

@@ -88,3 +88,25 @@ def test_nothing_is_withdrawn_without_a_complete_crawl(archive: Archive, seed) -
     run_id = archive.start_run("othersite")
     archive.finish_run(run_id, "ok", {})
     assert archive.mark_withdrawals(run_id) == []
+
+
+def test_a_session_restores_a_withdrawn_report_once_and_reads_its_fate_once(archive: Archive) -> None:
+    """What a session knows of a report's withdrawal follows the events it adds itself."""
+    from storage.events import add_event, is_withdrawn, new_report, note_seen
+    from tests.storage.conftest import T0
+
+    with archive.session() as session, session.begin():
+        report_id = session.connection().execute(sa.insert(Report).returning(Report.id), {
+            "agency_key": "某某局", "agency": "某某局", "year": 2020, "kind": "annual", "first_seen": T0,
+            "last_seen": T0}).scalar_one()
+        new_report(session, report_id)
+        assert not is_withdrawn(session, report_id)
+        add_event(session, report_id, "withdrawn", T0, reason="test")
+        assert is_withdrawn(session, report_id)
+        note_seen(session, report_id, T0, None, None)
+        note_seen(session, report_id, T0, None, None)
+        kinds = session.scalars(sa.select(ReportEvent.kind).where(ReportEvent.report_id == report_id)
+                                .order_by(ReportEvent.id)).all()
+    assert kinds == ["withdrawn", "restored"]
+    with archive.session() as session:  # another session reads what was stored
+        assert not is_withdrawn(session, report_id)

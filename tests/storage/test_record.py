@@ -121,3 +121,17 @@ def test_recording_a_batch_gives_what_recording_one_by_one_gives(archive: Archiv
     assert results[1].report_id == results[2].report_id
     assert count(archive, Version) == 2
     assert count(archive, Capture) == 5
+
+
+def test_a_new_version_moves_its_report_on_and_an_earlier_fetch_does_not_move_it_back(archive: Archive, seed) -> None:
+    data = seed(SEED_ZIBO)
+    revised = data.replace("\t行政许可\n\t0\n\t50\n".encode(), "\t行政许可\n\t0\n\t51\n".encode(), 1)
+    first = archive.record(capture_of(data))
+    second = archive.record(capture_of(revised, minutes=5))
+    older = archive.record(capture_of(data.replace("\t行政许可\n\t0\n\t50\n".encode(), "\t行政许可\n\t0\n\t52\n".encode(), 1),
+                                      minutes=2))
+    assert (second.outcome, older.outcome) == ("new_version", "new_version")
+    with archive.session() as session:
+        report = session.get(Report, first.report_id)
+    assert report.latest_version_id == older.version_id
+    assert (report.last_seen - report.first_seen).total_seconds() == 5 * 60
