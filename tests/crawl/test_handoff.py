@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 
-from harvester.items import ReportItem, Resource
+from harvester.items import ParseOutcome, ReportItem, Resource
 from harvester.pipelines.bodies import PackedReport, with_bodies, with_page_body, without_bodies
 from harvester.pipelines.capture_parse import parse_capture, parse_stored
 from harvester.pipelines.parse import ParsePipeline
@@ -74,12 +74,18 @@ def test_a_parse_worker_reads_the_body_by_name_and_parses_it_as_the_crawl_proces
     assert isinstance(report, Storable)
 
 
-def test_packed_reports_are_unpacked_where_the_item_is_read_back(tmp_path: Path) -> None:
-    store = BlobStore(tmp_path / "blobs")
+def packed_capture(store: BlobStore) -> tuple[ReportItem, bytes, ParseOutcome]:
+    """A fetched capture whose page is in ``store`` and whose parse travels packed, and the parse."""
     item, page = fetched_capture()
     item.stored[0] = store.put(page)
     outcome = parse_capture(item, SITE, {PAGE_URL: page})
     item.parse = replace(outcome, report=PackedReport.pack(outcome.report))
+    return item, page, outcome
+
+
+def test_packed_reports_are_unpacked_where_the_item_is_read_back(tmp_path: Path) -> None:
+    store = BlobStore(tmp_path / "blobs")
+    item, page, outcome = packed_capture(store)
     item.confirmation = replace(outcome, report=PackedReport.pack(outcome.report))
 
     for read_back in (with_bodies, with_page_body):
@@ -91,10 +97,7 @@ def test_packed_reports_are_unpacked_where_the_item_is_read_back(tmp_path: Path)
 
 def test_a_confirmation_that_took_the_first_parse_travels_and_is_unpacked_as_one_report(tmp_path: Path) -> None:
     store = BlobStore(tmp_path / "blobs")
-    item, page = fetched_capture()
-    item.stored[0] = store.put(page)
-    outcome = parse_capture(item, SITE, {PAGE_URL: page})
-    item.parse = replace(outcome, report=PackedReport.pack(outcome.report))
+    item, _, outcome = packed_capture(store)
     item.confirmation = item.parse  # what the confirm pipeline does with the same bytes
 
     sent = storable(without_bodies(item))  # what the record pipeline sends the writer
