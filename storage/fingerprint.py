@@ -43,14 +43,18 @@ def fold(text: str) -> str:
 
 
 # A site's paragraphs come back with every capture of its reports (and are hashed more than
-# once a capture): remember the hashes of the recent ones.
-@lru_cache(maxsize=1 << 16)
+# once a capture): remember the hashes of the recent ones. A few thousand cover a batch and
+# a site's chrome; each entry holds its paragraph, so 65,536 of them cost a worker some 70 MB.
+_RECENT_PARAGRAPHS = 4096
+
+
+@lru_cache(maxsize=_RECENT_PARAGRAPHS)
 def unit_hash(paragraph: str) -> str:
     """Identity of a paragraph (white space folded) in the chrome tables."""
     return hashlib.sha256(fold(paragraph).encode("utf-8")).hexdigest()[:32]
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=_RECENT_PARAGRAPHS)
 def shape_hash(paragraph: str) -> str:
     """A paragraph with every run of digits masked: a visit counter or a clock keeps its shape."""
     return unit_hash(_DIGITS.sub("#", fold(paragraph)))

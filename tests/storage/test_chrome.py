@@ -12,6 +12,7 @@ from lxml import etree, html
 from storage.archive import Archive
 from storage.capture import CaptureInput
 from storage.chrome import load_chrome, note_page_paragraphs, varying_paragraphs
+from storage.fingerprint import shape_hash, unit_hash
 from storage.models import Report
 from tests.storage.conftest import T0, parse_outcome, page
 from parsers.hints import ReportHints
@@ -118,3 +119,13 @@ def test_a_session_asks_again_only_about_what_it_noted_since(archive: Archive) -
         assert sum("page_units" in s for s in statements) == 1  # the first note; the rest answered as known
         assert not load_chrome(session, "bare", [body]).is_chrome(body)
         assert sum("page_units" in s for s in statements) == 2  # body's unit was noted: asked again
+
+
+def test_the_paragraph_hashes_remembered_are_bounded_whatever_a_crawl_hashes() -> None:
+    # Every report brings paragraphs of its own; a crawl of 20,000 reports grew each worker by
+    # some 70 MB of remembered paragraphs when the bound was 65,536.
+    for n in range(12_000):
+        paragraph = f"第{n}段：本机关全年主动公开政府信息{n}条，其中通过政府网站公开{n // 2}条。"
+        assert shape_hash(paragraph) != unit_hash(paragraph)
+    for remembered in (unit_hash, shape_hash):
+        assert remembered.cache_info().currsize <= 4096
