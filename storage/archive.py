@@ -47,6 +47,7 @@ class Archive:
         self.engine = engine
         self.data_dir = data_dir
         self.blobs = blobs if blobs is not None else BlobStore(data_dir / "blobs")
+        self._sampled: dict[str, set[str]] = {}  # per site, the new pages this archive asked to fetch twice
 
     @classmethod
     def open(cls, db_url: str, data_dir: Path | str, *, migrate: bool = True, blobs_url: str | None = None) -> Archive:
@@ -96,7 +97,7 @@ class Archive:
 
     def confirmation_needed(self, capture: CaptureInput) -> bool:
         """Whether to fetch the capture's page once more and attach its parse as ``confirmation``."""
-        return self._read(lambda session: confirmation_needed(session, capture))
+        return self._read(lambda session: confirmation_needed(session, capture, self._sampled))
 
     def mark_withdrawals(self, run_id: int) -> list[int]:
         """After a crawl that read every list page of its site: the reports it found gone (ids)."""

@@ -10,7 +10,14 @@ from the report:
   (the confirmation fetch, see ``storage.record``) is a counter, a clock, a random list or a
   rotating block. It is remembered by its shape (digits masked), so tomorrow's counter
   value is known too; short paragraphs next to one that varies, and absent from the stored
-  version, belong to the same block (the titles a random list happened to repeat).
+  version, belong to the same block (the titles a random list happened to repeat), and so
+  do the short paragraphs the stored version printed in that block's place (the titles it
+  drew when the page was recorded without a second fetch).
+
+A site's first ``SAMPLED_REPORTS`` new report pages are fetched twice before they are
+recorded (``confirmation_needed``): their template's counters and clocks are learned then,
+for every page of the site. Any other page is fetched twice the first time its paragraphs
+differ from the stored version's; what a first fetch alone could not teach is learned then.
 
 Paragraphs of attachments are never judged: an attachment has no chrome.
 """
@@ -21,6 +28,7 @@ import functools
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -28,9 +36,12 @@ from sqlalchemy.orm import Session
 
 from storage.clock import utcnow
 from storage.fingerprint import shape_hash, unit_hash
-from storage.models import Base, PageUnit, VolatileShape
+from storage.models import Base, PageUnit, Report, VolatileShape
 
 REPEATS_ON = 3
+# A site's template puts the same counters and clocks on every page: a few pages fetched twice
+# teach them for all, and fetching every new page twice doubled a first crawl's requests.
+SAMPLED_REPORTS = 10
 _SHORT = 40  # a list entry, a counter or a date line, not a report's sentence
 _SENTENCE_END = ("。", "！", "？", "；")
 _MIN_LETTERS = 2  # a paragraph of digits alone has no shape worth remembering
@@ -123,9 +134,10 @@ def _short(paragraph: str) -> bool:
     return len(paragraph) <= _SHORT and not paragraph.endswith(_SENTENCE_END)
 
 
-def varying_paragraphs(first: Sequence[str], second: Sequence[str], stored: Iterable[str]) -> set[str]:
+def varying_paragraphs(first: Sequence[str], second: Sequence[str], stored: Sequence[str]) -> set[str]:
     """Paragraphs that differ between two fetches of one page, with the short paragraphs
-    next to them (in either fetch) that the stored version does not have."""
+    next to them (in either fetch) that the stored version does not have, and the short
+    paragraphs the stored version printed where a fetch now prints only varying ones."""
     a, b = Counter(first), Counter(second)
     varying = set((a - b) + (b - a))
     known = set(stored)
@@ -140,7 +152,25 @@ def varying_paragraphs(first: Sequence[str], second: Sequence[str], stored: Iter
                 if any(n in varying for n in neighbours):
                     varying.add(text)
                     grown = True
-    return varying
+    return varying | _replaced_blocks(stored, first, varying) | _replaced_blocks(stored, second, varying)
+
+
+def _replaced_blocks(stored: Sequence[str], fetched: Sequence[str], varying: set[str]) -> set[str]:
+    """The stored version's short paragraphs in the place of a run of the fetch that varies.
+
+    A random list drawn again on every fetch shares no entry with what the stored version
+    printed when its page was first recorded without a second fetch (``storage.confirmation``):
+    aligned, the old entries stand where the fetch prints only paragraphs that vary, so they
+    are the same block's. A paragraph of the report edited since stands where the fetch
+    prints its new wording, which both fetches share: it is not taken.
+    """
+    taken: set[str] = set()
+    matcher = SequenceMatcher(a=stored, b=fetched, autojunk=False)
+    for tag, old_start, old_end, new_start, new_end in matcher.get_opcodes():
+        block = stored[old_start:old_end]
+        if tag == "replace" and all(p in varying for p in fetched[new_start:new_end]) and all(map(_short, block)):
+            taken.update(block)
+    return taken
 
 
 def learn_varying(session: Session, site: str, paragraphs: Iterable[str]) -> int:
@@ -153,3 +183,21 @@ def learn_varying(session: Session, site: str, paragraphs: Iterable[str]) -> int
         session.info.get(_KNOWN, {}).pop(site, None)
         session.info.get(_NOT_YET, {}).pop(site, None)
     return len(shapes)
+
+
+def in_sample(session: Session, site: str, url: str, taken: dict[str, set[str]]) -> bool:
+    """Whether the new report page at ``url`` is one of the site's first ``SAMPLED_REPORTS``,
+    fetched twice before it is recorded. ``taken`` holds the pages this process already said
+    so of (a crawl asks about many pages before the first of them is recorded); the archive's
+    reports of the site count for earlier runs and other crawlers."""
+    sample = taken.setdefault(site, set())
+    if url in sample:
+        return True
+    if len(sample) >= SAMPLED_REPORTS or session.execute(_NTH_REPORT, {"site": site, "skip": SAMPLED_REPORTS - 1}).first():
+        return False
+    sample.add(url)
+    return True
+
+
+_NTH_REPORT = (sa.select(Report.id).where(Report.site == sa.bindparam("site"))
+               .limit(1).offset(sa.bindparam("skip")))

@@ -61,7 +61,7 @@ class Report(Base):
     agency: Mapped[str] = mapped_column(sa.String(300))  # as first printed
     year: Mapped[int]
     kind: Mapped[str] = mapped_column(sa.String(40))
-    site: Mapped[str | None] = mapped_column(sa.String(200))
+    site: Mapped[str | None] = mapped_column(sa.String(200), index=True)
     first_seen: Mapped[datetime]
     last_seen: Mapped[datetime]
     # Kept by the recorder so "latest version per report" is a join, not a max() per row.

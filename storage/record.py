@@ -40,7 +40,7 @@ from storage.agencies import known_agency, resolve_agency
 from storage.blobstores import Blobs
 from storage.capture import CaptureInput, ContentParts, Outcome, ParseOutcome, RecordResult, Resource, capture_values
 from storage.changes import record_new_change
-from storage.chrome import learn_varying, load_chrome, note_page_paragraphs, varying_paragraphs
+from storage.chrome import learn_varying, load_chrome, in_sample, note_page_paragraphs, varying_paragraphs
 from storage.clock import as_utc, later, utcnow
 from storage.crossyear import deferred_cross_year, refresh_cross_year
 from storage.db import retrying, writer
@@ -364,29 +364,29 @@ _SEEN = (sa.update(Version.__table__).where(Version.id == sa.bindparam("version_
          .values(last_seen=sa.bindparam("seen")))
 
 
-def confirmation_needed(session: Session, capture: CaptureInput) -> bool:
+def confirmation_needed(session: Session, capture: CaptureInput, sampled: dict[str, set[str]]) -> bool:
     """Should the crawler fetch the page again before this capture is recorded?
 
-    Yes when the report is the page itself and either the archive has no version of it yet
-    or its content differs from the latest version's in paragraphs only: what varies
-    between two fetches is chrome, what stays is the report.
+    Yes when the report is the page itself and either it is new to the archive and one of
+    its site's sample (``storage.chrome.in_sample``, counting in ``sampled``) or its content
+    differs from the latest version's in paragraphs only: what varies between two fetches
+    is chrome, what stays is the report.
     """
     parse = capture.parse
     if parse is None or parse.report is None or parse.error is not None or capture.page.body is None:
         return False
-    content = capture_content(capture, [])
     identity = identify(parse.report, capture.listing_title)
-    if not content.page_text or identity is None:
-        return False
+    if (parse.document_url or capture.page.url) != capture.page.url or identity is None:
+        return False  # the report is a document of its own: it has no chrome
     agency = known_agency(session, identity.agency, _region(parse))
     latest = agency and session.scalars(
         sa.select(Version).join(Report, Report.latest_version_id == Version.id)
         .where(Report.agency_id == agency.id, Report.year == identity.year, Report.kind == identity.kind)
     ).first()
     if latest is None:
-        return True
+        return in_sample(session, capture.site, capture.page.url, sampled)
     # The capture's attachments are not fetched yet: compare like with like.
-    old = replace(stored_content(session, latest), attachments=())
+    content, old = capture_content(capture, []), replace(stored_content(session, latest), attachments=())
     return only_text_differs(content, old, load_chrome(session, capture.site, _judged_texts([content, old])).is_chrome)
 
 

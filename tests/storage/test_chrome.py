@@ -4,6 +4,7 @@ pages never makes a version; a sentence of the report does."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -11,8 +12,9 @@ from lxml import etree, html
 
 from storage.archive import Archive
 from storage.capture import CaptureInput
-from storage.chrome import load_chrome, note_page_paragraphs, varying_paragraphs
+from storage.chrome import SAMPLED_REPORTS, load_chrome, note_page_paragraphs, varying_paragraphs
 from storage.fingerprint import shape_hash, unit_hash
+from storage.identity import identify
 from storage.models import Report
 from tests.storage.conftest import T0, parse_outcome, page
 from parsers.hints import ReportHints
@@ -34,10 +36,11 @@ def bare_page(body: str, hit: int, related: list[str]) -> bytes:
             f"{body}<p>本页面已被访问 {hit} 次</p><div><h3>相关文章</h3><ul>{items}</ul></div></body></html>").encode()
 
 
-def capture(body: str, hit: int, related: list[str], again: tuple[int, list[str]] | None = None) -> CaptureInput:
+def capture(body: str, hit: int, related: list[str], again: tuple[int, list[str]] | None = None,
+            title: str = TITLE) -> CaptureInput:
     data = bare_page(body, hit, related)
-    hints = ReportHints(title=TITLE, source_url=URL)
-    item = CaptureInput(site="bare", page=page(URL, data, minutes=hit), listing_title=TITLE,
+    hints = ReportHints(title=title, source_url=URL)
+    item = CaptureInput(site="bare", page=page(URL, data, minutes=hit), listing_title=title,
                         parse=parse_outcome(data, hints, filename="4398.html"))
     if again is not None:
         item.confirmation = parse_outcome(bare_page(body, *again), hints, filename="4398.html")
@@ -82,6 +85,60 @@ def test_short_entries_next_to_varying_ones_belong_to_their_block() -> None:
         "甲", "乙", "丙", "丁", "戊", "访问 1 次", "访问 2 次"}
     # A sentence of the report (it ends like one) is never taken along.
     assert "正文第二句。" not in varying_paragraphs(["正文第二句。", "甲"], ["正文第二句。", "丁"], stored=[])
+
+
+def test_a_page_recorded_after_one_fetch_is_confirmed_when_its_chrome_varies_and_stays_one_version(archive: Archive) -> None:
+    """Past the site's sample, a new page is recorded from its first fetch, random list and
+    all; the re-crawl draws other entries, and the second fetch other ones still."""
+    body = report_body()
+    first = capture(body, 1, news(1, 2, 3, 4))
+    assert archive.record(first).outcome == "new_report"
+
+    later = capture(body, 3, news(8, 9, 10, 11))
+    assert archive.confirmation_needed(later)
+    later.confirmation = capture(body, 4, news(0, 5, 6, 7)).parse
+    assert archive.record(later).outcome == "unchanged"
+    tomorrow = capture(body, 40, news(1, 2, 8, 9))
+    assert not archive.confirmation_needed(tomorrow)
+    assert archive.record(tomorrow).outcome == "unchanged"
+
+
+def test_what_the_stored_version_printed_in_a_varying_blocks_place_is_that_blocks() -> None:
+    stored = ["一、总体情况", "正文第一句。", "发布日期：2021年1月15日", "相关文章", "甲", "乙", "访问 1 次"]
+    first = ["一、总体情况", "正文第一句。", "发布日期：2021年1月18日", "相关文章", "丙", "丁", "访问 3 次"]
+    second = ["一、总体情况", "正文第一句。", "发布日期：2021年1月18日", "相关文章", "戊", "己", "访问 4 次"]
+    # The date was edited (both fetches print the new one): it stays the report's.
+    assert varying_paragraphs(first, second, stored) == {"甲", "乙", "丙", "丁", "戊", "己", "访问 1 次", "访问 3 次", "访问 4 次"}
+
+
+def test_a_sites_first_new_pages_are_fetched_twice_and_the_rest_once(archive: Archive) -> None:
+    body = report_body()
+    with archive.session() as session, session.begin():
+        for n in range(SAMPLED_REPORTS - 1):
+            session.execute(sa.insert(Report), {"agency_key": f"某某局{n}", "agency": f"某某局{n}", "year": 2020,
+                                                "kind": "annual", "site": "bare", "first_seen": T0, "last_seen": T0})
+    assert archive.confirmation_needed(capture(body, 1, news(1, 2, 3, 4)))
+    assert archive.record(capture(body, 1, news(1, 2, 3, 4), again=(2, news(5, 6, 7, 8)))).outcome == "new_report"
+    # The site has its sample: another new page of it is recorded from its first fetch,
+    title = TITLE.replace("2020", "2021")
+    another_year = capture(body.replace("2020年", "2021年"), 5, news(1, 2, 3, 4), title=title)
+    another_year.page = replace(another_year.page, url=URL.replace("4398", "4399"))
+    assert identify(another_year.parse.report, title).year == 2021  # type: ignore[union-attr]
+    assert not archive.confirmation_needed(another_year)
+    # while to a site still sampled it is new.
+    assert archive.confirmation_needed(replace(another_year, site="elsewhere"))
+    # A known page whose paragraphs differ is fetched twice whatever the sample.
+    assert archive.confirmation_needed(capture(body, 7, news(9, 10, 11, 0)))
+
+
+def test_the_sample_counts_the_pages_asked_about_before_any_is_recorded(archive: Archive) -> None:
+    """A crawl asks about many new pages before the writer records the first of them."""
+    body = report_body()
+    pages = [capture(body, n, news(1, 2, 3, 4)) for n in range(SAMPLED_REPORTS + 2)]
+    for n, item in enumerate(pages):
+        item.page = replace(item.page, url=f"{URL}?n={n}")
+    assert [archive.confirmation_needed(p) for p in pages] == [True] * SAMPLED_REPORTS + [False, False]
+    assert archive.confirmation_needed(pages[0])  # asked again (a retry): still one of the sample
 
 
 def test_what_a_session_knows_of_chrome_is_asked_again_once_it_notes_paragraphs(archive: Archive) -> None:
