@@ -1,6 +1,6 @@
 """Confirm pipeline: a report page is fetched a second time before it is recorded when the
-archive asks (``Archive.confirmation_needed``: a new report that is the page itself, or a
-report whose parse changed in paragraphs only). The second fetch is parsed like the first
+archive asks (``Archive.confirmation_needed``: a new report that is the page itself and one
+of its site's first pages, or a report whose parse changed in paragraphs only). The second fetch is parsed like the first
 (or, with the first one's bytes, takes its parse) and travels with the item as
 ``confirmation``; the archive counts as chrome what differs between the two, as Open Terms
 Archive asks for two identical fetches before it records.
