@@ -104,6 +104,11 @@ EXTENSIONS = {
 # out, so reports are fetched in the order their lists give them (harvester.squeues).
 SCHEDULER_DISK_QUEUE = "harvester.squeues.FifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+# Scrapy checks each response's callback for a generator returning a value, reading the
+# callback's source and parsing it; it remembers the answer by the bound method, which is made
+# anew for every request, so it read and parsed the source for every response. Our spiders'
+# callbacks are checked by our tests instead (tests/crawl/test_spider_callbacks.py).
+WARN_ON_GENERATOR_RETURN_VALUE = False
 LOG_LEVEL = "INFO"
 
 # Rendering, for sites whose config says `render` (harvester.crawl applies these to those

@@ -50,3 +50,14 @@ def test_a_callback_that_is_no_method_of_the_spider_is_refused_as_scrapy_refuses
         request.to_dict(spider=spider)
     with pytest.raises(ValueError):
         request_dict(request, method_names(spider))
+
+
+def test_the_queues_of_one_spider_share_one_table_of_its_methods(tmp_path: Path) -> None:
+    crawler = _crawler_with_spider()
+    queues = [FifoDiskQueue.from_crawler(crawler, str(tmp_path / f"q{n}")) for n in range(2)]
+    other = _crawler_with_spider()
+    elsewhere = FifoDiskQueue.from_crawler(other, str(tmp_path / "other"))
+    assert queues[0].names is queues[1].names and elsewhere.names is not queues[0].names
+    assert elsewhere.names == method_names(other.spider)
+    for queue in (*queues, elsewhere):
+        queue.close()
