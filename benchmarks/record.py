@@ -172,7 +172,7 @@ REFERENCES = {
     "previous_version_id": "versions", "page_capture_id": "captures",
 }
 # Columns that must stay unique (or that lookups go by): a copy's own value.
-SUFFIXED = {"agencies": ("key",), "agency_aliases": ("alias",), "reports": ("agency_key", "agency"),
+SUFFIXED = {"agencies": ("key", "tail"), "agency_aliases": ("alias",), "reports": ("agency_key", "agency"),
             "report_urls": ("url",), "versions": ("page_url", "document_url"), "captures": ("url",)}
 # What recording looks up or appends to with an index to maintain. A copy's parse rows (cells,
 # sections, findings, report JSON: some 220 rows and 20 KB a version) are left out: recording

@@ -72,13 +72,33 @@ def canonical(name: str, site_region: str | None = None) -> CanonicalName:
     return CanonicalName("".join(local) + rest, province, city, county)
 
 
+def key_tail(key: str) -> str:
+    """A key's last region and what follows it (淄博市张店区教育局 -> 张店区教育局), or the whole
+    key when it names no region: a key with more region in front has the same tail."""
+    regions, rest = split_regions(key)
+    return (regions[-1] if regions else "") + rest
+
+
 def _by_suffix(session: Session, key: str) -> Agency | None:
-    """The one agency whose key is ``key`` with more region in front, or the other way round."""
-    candidates = [
-        a for a in session.scalars(sa.select(Agency).where(sa.or_(Agency.key.endswith(key), sa.literal(key).endswith(Agency.key))))
-        if a.key != key and split_regions(key.removesuffix(a.key) if key.endswith(a.key) else a.key.removesuffix(key))[1] == ""
-    ]
+    """The one agency whose key is ``key`` with more region in front, or the other way round.
+
+    Asked for every agency new to the archive, by the reader and the writer alike: the
+    agencies with more region in front share the key's tail (``agencies.tail``, indexed),
+    the ones with less are among the key's own endings (``agencies.key``, unique), so neither
+    reads the whole table, which at 20,000 agencies cost 4 ms a name. Only a key naming no
+    region is looked for in every key.
+    """
+    endings = [key[start:] for start in range(1, len(key))]
+    longer = Agency.tail == key_tail(key) if split_regions(key)[0] else Agency.key.endswith(key)
+    candidates = [a for a in session.scalars(sa.select(Agency).where(sa.or_(longer, Agency.key.in_(endings))))
+                  if a.key != key and _differ_in_regions(a.key, key)]
     return candidates[0] if len(candidates) == 1 else None
+
+
+def _differ_in_regions(one: str, other: str) -> bool:
+    """Whether one key is the other with region names in front."""
+    longer, shorter = (one, other) if len(one) > len(other) else (other, one)
+    return longer.endswith(shorter) and split_regions(longer.removesuffix(shorter))[1] == ""
 
 
 def known_agency(session: Session, printed: str, site_region: str | None = None) -> Agency | None:
@@ -114,7 +134,8 @@ def resolve_agency(session: Session, printed: str, site_region: str | None = Non
     name = canonical(printed, site_region)
     agency = _by_key(session, name.key)
     if agency is None:
-        agency = Agency(key=name.key, name=printed.strip(), province=name.province, city=name.city, county=name.county)
+        agency = Agency(key=name.key, tail=key_tail(name.key), name=printed.strip(), province=name.province,
+                        city=name.city, county=name.county)
         session.add(agency)
         session.flush()
     elif len(name.key) > len(agency.key):
@@ -133,7 +154,7 @@ _RESOLVED = "agencies_resolved"  # session.info: normalised name -> agency id
 
 
 def _rekey(session: Session, agency: Agency, key: str) -> None:
-    agency.key = key
+    agency.key, agency.tail = key, key_tail(key)
     session.execute(sa.update(Report).where(Report.agency_id == agency.id).values(agency_key=key))
 
 

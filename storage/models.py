@@ -238,6 +238,8 @@ class Agency(Base):
     __tablename__ = "agencies"
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(sa.String(300), unique=True)  # canonical: region path + body
+    # The key's last region and body (storage.agencies.key_tail): finds a name's fuller keys by index.
+    tail: Mapped[str | None] = mapped_column(sa.String(300), index=True)
     name: Mapped[str] = mapped_column(sa.String(300))  # the fullest name printed
     province: Mapped[str | None] = mapped_column(sa.String(60))
     city: Mapped[str | None] = mapped_column(sa.String(60))

@@ -8,10 +8,13 @@ from click.testing import CliRunner
 
 from harvester.cli.main import cli
 from parsers.hints import ReportHints
-from storage.agencies import add_alias, canonical, resolve_agency
+from fixtures.portals.generator.big import agency_at
+from storage.agencies import add_alias, canonical, known_agency, resolve_agency, split_regions
 from storage.archive import Archive
 from storage.history import resolve_report
 from storage.models import Agency, FindingRow, Report
+from storage.db import create_engine
+from storage.migrate import upgrade
 from tests.storage.conftest import SEED_ZHANGDIAN_2023, capture_of
 from tests.storage.test_crossyear import previous_year
 
@@ -33,6 +36,68 @@ def test_a_shorter_name_without_region_finds_the_fuller_agency(archive: Archive)
         short_first = resolve_agency(session, "平潭综合实验区")
         assert resolve_agency(session, "平潭综合实验区管理委员会").id == short_first.id
         assert session.scalar(sa.select(sa.func.count()).select_from(Agency)) == 2
+
+
+def _by_reading_every_key(keys: list[str], key: str) -> str | None:
+    """What a fuller or shorter name's agency is by the rule itself, read off every key."""
+    def differ_in_regions(longer: str, shorter: str) -> bool:
+        return longer.endswith(shorter) and split_regions(longer.removesuffix(shorter))[1] == ""
+
+    found = [k for k in keys if k != key and (differ_in_regions(k, key) or differ_in_regions(key, k))]
+    return found[0] if len(found) == 1 else None
+
+
+NAMES = [agency_at(i).name for i in range(0, 1400, 7)] + [
+    "淮安市洪泽区人民政府", "淮安市淮阴区教育局", "淄博市张店区人民政府", "济南市历下区教育体育局", "平潭综合实验区管委会"]
+ASKED = ["洪泽区人民政府", "江苏省淮安市洪泽区人民政府", "淮阴区教育局", "张店区人民政府", "历下区教育体育局", "教育局",
+         "淄博市张店区", "张店区", "市中区财政局", "淄博市张店区公安局", "平潭综合实验区", "青岛市黄岛区商务局", "黄岛区商务局"]
+
+
+def test_a_fuller_or_shorter_key_is_found_as_reading_every_key_finds_it(archive: Archive) -> None:
+    with archive.session() as session, session.begin():
+        for name in NAMES:
+            resolve_agency(session, name)
+        keys = list(session.scalars(sa.select(Agency.key)))
+        assert len(keys) > 200
+        for name in ASKED + [n[:-3] for n in NAMES[::9]] + [n[3:] for n in NAMES[::5]]:
+            key = canonical(name).key
+            found = known_agency(session, name)
+            expected = key if key in keys else _by_reading_every_key(keys, key)
+            assert (found.key if found else None) == expected, name
+
+
+def test_an_agency_new_to_the_archive_is_looked_for_by_index(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """SQLite's plan for each statement asking after a new name: no reading of every agency."""
+    archive = Archive.open(f"sqlite:///{tmp_path / 'a.sqlite3'}", tmp_path / "data")
+    asked: list[tuple[str, object]] = []
+    try:
+        with archive.session() as session, session.begin():
+            for name in NAMES:
+                resolve_agency(session, name)
+            def note(conn, cursor, statement, parameters, *rest) -> None:  # type: ignore[no-untyped-def]
+                asked.append((statement, parameters))
+
+            sa.event.listen(session.connection(), "before_cursor_execute", note)
+            assert known_agency(session, "滨州市滨城区住房和城乡建设局") is None
+            sa.event.remove(session.connection(), "before_cursor_execute", note)
+            plans = [row[-1] for statement, parameters in asked if "agencies" in statement
+                     for row in session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)]
+        assert plans and not [p for p in plans if p.startswith("SCAN agencies")], plans
+    finally:
+        archive.close()
+
+
+def test_revision_0012_gives_existing_agencies_their_key_tail(db_url: str) -> None:
+    engine = create_engine(db_url)
+    try:
+        upgrade(engine, "0011")
+        with engine.begin() as connection:
+            connection.execute(sa.text("INSERT INTO agencies (key, name) VALUES ('淮安市洪泽区', '淮安市洪泽区人民政府')"))
+        upgrade(engine)
+        with engine.connect() as connection:
+            assert connection.execute(sa.text("SELECT tail FROM agencies")).scalar_one() == "洪泽区"
+    finally:
+        engine.dispose()
 
 
 def test_a_session_resolves_a_name_again_without_asking_until_the_name_moves(archive: Archive) -> None:
