@@ -152,7 +152,7 @@ def one_run(server: Any, work: Path, reports: int, env: dict[str, str]) -> dict[
     log = server.log()
     seen: set[tuple[str, str, str | None]] = set()
     requests = []
-    for entry in log:  # each once: the crawl fetches a new report page twice (see ConfirmPipeline)
+    for entry in log:  # each once: the crawl fetches some report pages twice (see ConfirmPipeline)
         key = (entry["method"], entry["path"], entry["form"])
         if entry["path"] != "/robots.txt" and key not in seen:
             seen.add(key)
@@ -228,8 +228,10 @@ def memory_run(server: Any, work: Path, reports: int, env: dict[str, str]) -> di
             if served >= next_point[0]:
                 trend.append({"elapsed_s": round(elapsed, 1), "report_fetches": served, "tree_rss_mb": round(rss / MB, 1),
                               **{f"{name}_mb": round(value / MB, 1) for name, value in sorted(by_name.items())}})
-                # a point per twentieth of the reports: each new report page is fetched twice (confirmation)
-                next_point[0] += max(1, 2 * reports // 20)
+                # each point as it is taken, so a run cut short still says how memory went
+                print(json.dumps({"point": trend[-1]}, ensure_ascii=False), file=sys.stderr, flush=True)
+                # a point per twentieth of the reports (a site's sample of pages is fetched twice)
+                next_point[0] += max(1, reports // 20)
 
     server.clear_log()
     step = crawl(f"sqlite:///{data / 'bench.sqlite3'}", env, tick)
