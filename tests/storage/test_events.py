@@ -7,9 +7,9 @@ import sqlalchemy as sa
 from storage.archive import Archive
 from storage.capture import CaptureInput
 from storage.events import events
-from storage.models import Report, ReportEvent, Version
+from storage.models import Capture, Report, ReportEvent, ReportUrl, Version
 from storage.query import QueryFilters, run_query
-from tests.storage.conftest import SEED_ZHANGDIAN_2023, SEED_ZIBO, capture_of, page
+from tests.storage.conftest import SEED_ZHANGDIAN_2023, SEED_ZIBO, T0, capture_of, page
 
 REVISED = ("\t行政许可\n\t0\n\t50\n", "\t行政许可\n\t0\n\t51\n")
 
@@ -110,3 +110,34 @@ def test_a_session_restores_a_withdrawn_report_once_and_reads_its_fate_once(arch
     assert kinds == ["withdrawn", "restored"]
     with archive.session() as session:  # another session reads what was stored
         assert not is_withdrawn(session, report_id)
+
+
+def _listed_site(archive: Archive, site: str, reports: int) -> int:
+    """A run of ``site`` that found each of its ``reports`` reports listed (rows written as recording writes them)."""
+    run_id = archive.start_run(site)
+    with archive.session() as session, session.begin():
+        for n in range(reports):
+            report_id = session.execute(sa.insert(Report).returning(Report.id), {
+                "agency_key": f"{site}某某局{n}", "agency": f"某某局{n}", "year": 2020, "kind": "annual", "site": site,
+                "first_seen": T0, "last_seen": T0}).scalar_one()
+            url = f"http://{site}.test/{n}.html"
+            session.execute(sa.insert(ReportUrl), {"report_id": report_id, "url": url, "first_seen": T0, "last_seen": T0})
+            session.execute(sa.insert(Capture), {"run_id": run_id, "site": site, "role": "page", "url": url,
+                                                 "fetched_at": T0, "http_status": 200, "status": "ok", "report_id": report_id})
+    archive.finish_run(run_id, "ok", {})
+    return run_id
+
+
+def test_withdrawals_are_looked_for_in_as_many_statements_for_a_big_site_as_for_a_small_one(archive: Archive) -> None:
+    counts = []
+    for reports in (3, 30):
+        run_id = _listed_site(archive, f"site{reports}", reports)
+        statements: list[str] = []
+        listener = lambda conn, cursor, statement, *rest: statements.append(statement)  # noqa: E731
+        sa.event.listen(archive.engine, "before_cursor_execute", listener)
+        try:
+            assert archive.mark_withdrawals(run_id) == []
+        finally:
+            sa.event.remove(archive.engine, "before_cursor_execute", listener)
+        counts.append(len(statements))
+    assert counts[0] == counts[1]
