@@ -373,8 +373,8 @@ def confirmation_needed(session: Session, capture: CaptureInput, sampled: dict[s
     is chrome, what stays is the report.
     """
     parse = capture.parse
-    if parse is None or parse.report is None or parse.error is not None or capture.page.body is None:
-        return False
+    if parse is None or parse.report is None or parse.error is not None or capture.page.status == "not_modified":
+        return False  # nothing parsed, or the stored bytes parsed again: nothing new to confirm
     identity = identify(parse.report, capture.listing_title)
     if (parse.document_url or capture.page.url) != capture.page.url or identity is None:
         return False  # the report is a document of its own: it has no chrome

@@ -69,14 +69,6 @@ def with_bodies(item: ReportItem, store: BlobStore) -> ReportItem:
     return with_reports(item)
 
 
-def with_page_body(item: ReportItem, store: BlobStore) -> ReportItem:
-    """``item`` with only its page's body read back from ``store`` (what a question about the
-    page needs, without reading every attachment), and its reports unpacked."""
-    if 0 in item.stored and item.page.body is None:
-        item.page.body = store.get(item.stored[0])
-    return with_reports(item)
-
-
 def read_bodies(names: dict[str, str], store: BlobStore) -> dict[str, bytes]:
     """URL -> bytes for URL -> sha256 names."""
     return {url: store.get(sha256) for url, sha256 in names.items()}

@@ -22,7 +22,6 @@ from harvester.pipelines.confirm_check import (
     confirmation_needed_with,
     open_reader_archive,
 )
-from harvester.pipelines.handoff import handoff_store
 from harvester.pipelines.offload import Offload
 from harvester.pipelines.parse import parser_for
 
@@ -51,8 +50,7 @@ class ConfirmPipeline:
     async def _needed(self, item: ReportItem) -> bool:
         assert self.reader is not None
         return await self.reader.run(confirmation_needed_in_reader,
-                                     partial(confirmation_needed_with, archive_for(self.crawler)),
-                                     without_bodies(item), handoff_store(self.crawler).root)
+                                     partial(confirmation_needed_with, archive_for(self.crawler)), without_bodies(item))
 
     async def process_item(self, item: ReportItem) -> ReportItem:
         if item.parse is None:

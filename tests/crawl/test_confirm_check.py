@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import fields
+from dataclasses import fields, replace
 from functools import partial
 from pathlib import Path
 
@@ -35,9 +35,8 @@ def test_the_reader_process_answers_as_the_archive(tmp_path: Path) -> None:
 
     async def ask(item: ReportItem) -> bool:
         light = without_bodies(item)
-        assert light.page.body is None  # sent by reference, read back there
-        return await reader.run(confirmation_needed_in_reader, partial(confirmation_needed_with, archive), light,
-                                archive.blobs.root)
+        assert light.page.body is None  # sent by reference, and not needed there
+        return await reader.run(confirmation_needed_in_reader, partial(confirmation_needed_with, archive), light)
 
     try:
         body = report_body()
@@ -56,9 +55,15 @@ def test_the_reader_process_answers_as_the_archive(tmp_path: Path) -> None:
         archive.close()
 
 
-def test_without_a_reader_process_the_thread_reads_the_page_body_back(tmp_path: Path) -> None:
+def test_without_a_reader_process_the_thread_answers_without_reading_a_body(tmp_path: Path) -> None:
     with Archive.open(f"sqlite:///{tmp_path / 'a.sqlite3'}", tmp_path / "data") as archive:
         light = without_bodies(_item(archive, capture(report_body(), 1, news(1, 2, 3, 4))))
         assert light.page.body is None
-        assert confirmation_needed_with(archive, light, archive.blobs.root)  # a new report, read from its bytes
+        assert confirmation_needed_with(archive, light)  # a new report, told from its parse alone
 
+
+def test_a_page_answered_304_and_parsed_again_is_not_confirmed(tmp_path: Path) -> None:
+    with Archive.open(f"sqlite:///{tmp_path / 'a.sqlite3'}", tmp_path / "data") as archive:
+        item = _item(archive, capture(report_body(), 1, news(1, 2, 3, 4)))
+        item.page = replace(item.page, status="not_modified", http_status=304, body=None)
+        assert not confirmation_needed_with(archive, item)
