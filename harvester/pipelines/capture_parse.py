@@ -18,7 +18,7 @@ from pathlib import Path
 from harvester.attachments import attachment_name
 from harvester.items import ParseOutcome, ReportItem, Resource
 from harvester.pipelines.bodies import PackedReport, read_bodies
-from harvester.pipelines.storable import storable_report
+from harvester.pipelines.storable import storable
 from harvester.pipelines.workers import describe
 from harvester.siteconfig import SiteConfig
 from parsers import PARSER_VERSION
@@ -151,7 +151,7 @@ def parse_stored(capture: ReportItem, site: SiteConfig, names: dict[str, str], s
     (``bodies.PackedReport``): the crawl process only hands it on."""
     run = parse_capture_run(capture, site, {**read_bodies(names, BlobStore(store)), **inline})
     if run.outcome.report is not None:
-        run.outcome.report = storable_report(run.outcome.report)
+        run.outcome.report = storable(run.outcome.report)
     # The parts of its content key too, so the one archive writer does not walk the report
     # again to find an unchanged capture (``storage.unchanged``).
     run.outcome.content = content_parts(capture_content(capture, [], run.outcome))
