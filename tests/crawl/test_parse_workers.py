@@ -83,11 +83,13 @@ def test_workers_leave_by_themselves_when_the_pool_closes() -> None:
 
 @pytest.mark.parametrize("exc", [ValueError("bad cell"), RecursionError("maximum recursion depth exceeded"),
                                  UnicodeEncodeError("utf-8", "\udcff", 0, 1, "surrogates not allowed"), MemoryError()])
-def test_any_parser_exception_keeps_the_capture_with_its_error(exc: BaseException, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("step", ["extract", "parse_document"])
+def test_any_parser_exception_keeps_the_capture_with_its_error(exc: BaseException, step: str,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     def explode(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise exc
 
-    monkeypatch.setattr(parse_module, "parse_bytes", explode)
+    monkeypatch.setattr(parse_module, step, explode)
     page = Resource(url="http://gov.test/a.html", http_status=200, fetched_at=datetime.now(UTC), body=LINK_PAGE)
     item = ReportItem(site="t", page=page, listing_title="淄博市张店区机关事务服务中心2020年政府信息公开工作年度报告")
     result = parse_capture_run(item, SITE, {page.url: LINK_PAGE})
