@@ -8,10 +8,8 @@ needs only a new extractor.
 from __future__ import annotations
 
 import hashlib
-import pickle
-from dataclasses import dataclass, field, fields
-from operator import attrgetter
-from typing import Any, Literal
+from dataclasses import dataclass, field
+from typing import Literal
 
 from parsers.locations import CellLocation
 
@@ -173,41 +171,3 @@ class Document:
             else:
                 digest.update(b"P" + "".join(block.text.split()).encode("utf-8") + b"\n")
         return digest.hexdigest()
-
-    def identity(self) -> str:
-        """sha256 of everything the parser reads of the document: every text as it is, block
-        kind, cell span and place, and the page's metadata, title and notes.
-
-        Unlike ``fingerprint`` nothing is folded or left out, so two documents with the same
-        identity are the same to the parser and, given the same hints, parse the same (a
-        second fetch of a page whose counter changed in the footer reads so).
-        """
-        parts: list[Any] = [self.source_format, self.page_title, self.page_meta, self.notes]
-        for block in self.blocks:
-            parts.append((block.kind, _text_identity(block.text)))
-            if block.table is not None:
-                for row in block.table.rows:
-                    texts = [cell.text for cell in row]
-                    parts.append(list(map(str, texts)))
-                    parts.append([cell.span_of for cell in row])
-                    parts.append([location and _location_values(location) for location in map(_location, row)])
-                    parts.extend(_text_identity(text) for text in texts if type(text) not in _PLACED)
-        # Plain values only, which pickle writes in C (a placed text would cost a call of its
-        # __reduce__); equal bytes are equal values, and equal values almost always equal bytes.
-        return hashlib.sha256(pickle.dumps(parts, protocol=pickle.HIGHEST_PROTOCOL)).hexdigest()
-
-
-_location_values = attrgetter(*(f.name for f in fields(CellLocation)))
-_location = attrgetter("location")
-# A grid cell's placed text carries the cell's own location (``GridCell`` keeps them one), so
-# in a table only texts that carry more than that (OCR's) are spelled out again.
-_PLACED = frozenset({str, PlacedText})
-
-
-def _text_identity(text: str) -> Any:
-    """A text with what it carries (a place, OCR's confidence), as plain values."""
-    if type(text) is str:
-        return text
-    carried = [(name, _location_values(value) if isinstance(value, CellLocation) else value)
-               for name, value in vars(text).items()]
-    return type(text).__name__, str(text), carried

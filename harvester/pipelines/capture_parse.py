@@ -4,8 +4,8 @@ worker process runs (``ParsePipeline`` in ``parse`` sends the work).
 The page is parsed first; when its body holds no report (no section, no table: the page is
 only a link to the file) the first attachment that parses is the primary document, read with
 the page's metadata as hints. A document that cannot be parsed keeps its error. A second
-fetch of a page (the confirm pipeline's) whose document is the first one's, its chrome aside,
-takes the first parse: only the extraction is done again.
+fetch of a page (the confirm pipeline's) whose report body, metadata and title are the first
+one's takes the first parse: the page is read only as far as its body.
 
 Nothing here imports Scrapy or the database: a parse worker imports only this and the
 parsers, which keeps each worker some 80 MB smaller (a test holds this).
@@ -27,7 +27,7 @@ from parsers import PARSER_VERSION
 from parsers.api import parse_document
 from parsers.document import Document
 from parsers.errors import ParseError
-from parsers.extract import extract
+from parsers.extract import read_source
 from parsers.extract.page_images import fetched_pictures, images_by_src
 from parsers.hints import ReportHints
 from parsers.report import Report
@@ -69,21 +69,21 @@ class _Parsed:
     report: Report | None
     error: str | None = None
     crashed: bool = False
-    identity: str | None = None  # the document's (``Document.identity``), when asked for
-    known: bool = False  # the document had the identity given as known: it was not parsed
+    identity: str | None = None  # of what the document is made of (``Source.identity``), when asked for
+    known: bool = False  # the document had the identity given as known: it was not read further
 
 
 def _parse(resource: Resource, body: bytes, hints: ReportHints, images: dict[str, bytes] | None = None, *,
            identify: bool = False, known: str | None = None) -> _Parsed:
-    """``identify``: with the document's identity; ``known``: the identity of a document parsed
-    with these hints already, which is not parsed again."""
+    """``identify``: with the identity of what the document is made of; ``known``: the identity
+    of a document parsed with these hints already, which is not read further nor parsed."""
     try:
-        doc = extract(body, filename=attachment_name(resource.url) or resource.url,
-                      content_type=resource.content_type, images=images)
-        # Before the parse, which must leave the document as it is but need not be trusted to.
-        identity = doc.identity() if identify else None
+        source = read_source(body, filename=attachment_name(resource.url) or resource.url,
+                             content_type=resource.content_type, images=images)
+        identity = source.identity() if identify else None
         if known is not None and identity == known:
-            return _Parsed(doc, None, identity=identity, known=True)
+            return _Parsed(None, None, identity=identity, known=True)
+        doc = source.document()
         report = parse_document(doc, hints)
     except ParseError as exc:
         return _Parsed(None, None, str(exc))
@@ -101,7 +101,7 @@ def parse_capture(capture: ReportItem, site: SiteConfig, bodies: dict[str, bytes
 def parse_capture_run(capture: ReportItem, site: SiteConfig, bodies: dict[str, bytes]) -> ParseRun:
     """``parse_capture``, also telling whether the parser crashed on the way. A capture parsed
     already (``capture.parse``: a page fetched again to confirm it) takes that parse when its
-    page reads the very document the parse was made of (``ParseOutcome.document_identity``)."""
+    page is made of what the parse was made of (``ParseOutcome.document_identity``)."""
     page = capture.page
     page_body = bodies[page.url]
     hints = hints_for(capture, site)

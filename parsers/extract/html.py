@@ -10,8 +10,10 @@ national page spec and the 索引号/发布机构/… info table) goes to ``Docu
 from __future__ import annotations
 
 import functools
+import pickle
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 
 from lxml import etree
 
@@ -59,23 +61,46 @@ _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=Tru
 
 
 def extract_html(data: bytes, *, content_type: str | None = None, images: Mapping[str, bytes] | None = None) -> Document:
+    return page_document(read_page(data, content_type), images or {})
+
+
+@dataclass
+class HtmlPage:
+    """An HTML page read as far as what its document is made of: the element holding the
+    report (chrome dropped) and what the page says about itself around it."""
+
+    body: etree._Element
+    page_meta: dict[str, str]
+    page_title: str | None
+
+    def made_of(self) -> bytes:
+        """All ``page_document`` reads, serialised: pages that differ only in chrome (a visit
+        counter, a clock, a list of news) give the same bytes."""
+        return pickle.dumps((etree.tostring(self.body, with_tail=False), list(self.page_meta.items()), self.page_title))
+
+
+def read_page(data: bytes, content_type: str | None = None) -> HtmlPage:
     root = _page_tree(data, content_type)
     page_meta = _meta_tags(root)
     page_title = page_meta.get("ArticleTitle") or _first_text(root, "h1") or _first_text(root, "title")
     container, named = _body_container(root)
     page_meta.update(_info_table(root, container))
     _drop_named_chrome(container, named)
-    blocks = _blocks(container, images or {})
+    return HtmlPage(container, page_meta, page_title)
+
+
+def page_document(page: HtmlPage, images: Mapping[str, bytes]) -> Document:
+    """The page's document; ``images``: the pictures its body shows, by ``src``. Reads the
+    body once: its tables' cells are changed as they are read."""
+    blocks = _blocks(page.body, images)
     if not blocks:
         raise ExtractionError("the HTML page has no text in its body")
-    return Document(blocks=blocks, source_format="html", page_meta=page_meta, page_title=page_title)
+    return Document(blocks=blocks, source_format="html", page_meta=page.page_meta, page_title=page.page_title)
 
 
 def report_body(data: bytes, content_type: str | None = None) -> etree._Element:
     """The element of an HTML page that holds its report, chrome left out: what ``extract_html`` reads."""
-    container, named = _body_container(_page_tree(data, content_type))
-    _drop_named_chrome(container, named)
-    return container
+    return read_page(data, content_type).body
 
 
 def _page_tree(data: bytes, content_type: str | None) -> etree._Element:

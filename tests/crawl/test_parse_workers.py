@@ -91,7 +91,7 @@ def test_workers_leave_by_themselves_when_the_pool_closes() -> None:
 
 @pytest.mark.parametrize("exc", [ValueError("bad cell"), RecursionError("maximum recursion depth exceeded"),
                                  UnicodeEncodeError("utf-8", "\udcff", 0, 1, "surrogates not allowed"), MemoryError()])
-@pytest.mark.parametrize("step", ["extract", "parse_document"])
+@pytest.mark.parametrize("step", ["read_source", "parse_document"])
 def test_any_parser_exception_keeps_the_capture_with_its_error(exc: BaseException, step: str,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     def explode(*args, **kwargs):  # type: ignore[no-untyped-def]
