@@ -76,7 +76,8 @@ class HtmlPage:
     def made_of(self) -> bytes:
         """All ``page_document`` reads, serialised: pages that differ only in chrome (a visit
         counter, a clock, a list of news) give the same bytes."""
-        return pickle.dumps((etree.tostring(self.body, with_tail=False), list(self.page_meta.items()), self.page_title))
+        return pickle.dumps((etree.tostring(self.body, encoding="utf-8", with_tail=False), list(self.page_meta.items()),
+                             self.page_title))
 
 
 def read_page(data: bytes, content_type: str | None = None) -> HtmlPage:
