@@ -58,8 +58,9 @@ def _has_report(report: Report | None) -> bool:
 class ParseRun:
     outcome: ParseOutcome
     crashed: bool = False  # the parser raised something other than ParseError
-    # The outcome is the capture's earlier parse (``capture.parse``), whose page read the same
-    # document with the same hints: a confirmation fetch that differs in chrome only.
+    # The outcome is the capture's earlier parse (``capture.parse``), whose page was made of the
+    # same (``Source.identity``) and read with the same hints: a confirmation fetch that
+    # differs in chrome only.
     earlier: bool = False
 
 
