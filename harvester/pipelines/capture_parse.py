@@ -3,7 +3,9 @@ worker process runs (``ParsePipeline`` in ``parse`` sends the work).
 
 The page is parsed first; when its body holds no report (no section, no table: the page is
 only a link to the file) the first attachment that parses is the primary document, read with
-the page's metadata as hints. A document that cannot be parsed keeps its error.
+the page's metadata as hints. A document that cannot be parsed keeps its error. A second
+fetch of a page (the confirm pipeline's) whose report body, metadata and title are the first
+one's takes the first parse: the page is read only as far as its body.
 
 Nothing here imports Scrapy or the database: a parse worker imports only this and the
 parsers, which keeps each worker some 80 MB smaller (a test holds this).
@@ -18,13 +20,14 @@ from pathlib import Path
 from harvester.attachments import attachment_name
 from harvester.items import ParseOutcome, ReportItem, Resource
 from harvester.pipelines.bodies import PackedReport, read_bodies
-from harvester.pipelines.storable import storable_report
+from harvester.pipelines.storable import storable
 from harvester.pipelines.workers import describe
 from harvester.siteconfig import SiteConfig
 from parsers import PARSER_VERSION
-from parsers.api import parse_bytes
+from parsers.api import parse_document
 from parsers.document import Document
 from parsers.errors import ParseError
+from parsers.extract import read_source
 from parsers.extract.page_images import fetched_pictures, images_by_src
 from parsers.hints import ReportHints
 from parsers.report import Report
@@ -55,6 +58,10 @@ def _has_report(report: Report | None) -> bool:
 class ParseRun:
     outcome: ParseOutcome
     crashed: bool = False  # the parser raised something other than ParseError
+    # The outcome is the capture's earlier parse (``capture.parse``), whose page was made of the
+    # same (``Source.identity``) and read with the same hints: a confirmation fetch that
+    # differs in chrome only.
+    earlier: bool = False
 
 
 @dataclass
@@ -63,17 +70,27 @@ class _Parsed:
     report: Report | None
     error: str | None = None
     crashed: bool = False
+    identity: str | None = None  # of what the document is made of (``Source.identity``), when asked for
+    known: bool = False  # the document had the identity given as known: it was not read further
 
 
-def _parse(resource: Resource, body: bytes, hints: ReportHints, images: dict[str, bytes] | None = None) -> _Parsed:
+def _parse(resource: Resource, body: bytes, hints: ReportHints, images: dict[str, bytes] | None = None, *,
+           identify: bool = False, known: str | None = None) -> _Parsed:
+    """``identify``: with the identity of what the document is made of; ``known``: the identity
+    of a document parsed with these hints already, which is not read further nor parsed."""
     try:
-        doc, report = parse_bytes(body, filename=attachment_name(resource.url) or resource.url,
-                                  content_type=resource.content_type, hints=hints, images=images)
+        source = read_source(body, filename=attachment_name(resource.url) or resource.url,
+                             content_type=resource.content_type, images=images)
+        identity = source.identity() if identify else None
+        if known is not None and identity == known:
+            return _Parsed(None, None, identity=identity, known=True)
+        doc = source.document()
+        report = parse_document(doc, hints)
     except ParseError as exc:
         return _Parsed(None, None, str(exc))
     except Exception as exc:  # a parser bug or a limit (RecursionError, MemoryError): the capture stays
         return _Parsed(None, None, f"parser failed: {describe(exc)}", crashed=True)
-    return _Parsed(doc, report)
+    return _Parsed(doc, report, identity=identity)
 
 
 def parse_capture(capture: ReportItem, site: SiteConfig, bodies: dict[str, bytes]) -> ParseOutcome:
@@ -83,7 +100,9 @@ def parse_capture(capture: ReportItem, site: SiteConfig, bodies: dict[str, bytes
 
 
 def parse_capture_run(capture: ReportItem, site: SiteConfig, bodies: dict[str, bytes]) -> ParseRun:
-    """``parse_capture``, also telling whether the parser crashed on the way."""
+    """``parse_capture``, also telling whether the parser crashed on the way. A capture parsed
+    already (``capture.parse``: a page fetched again to confirm it) takes that parse when its
+    page is made of what the parse was made of (``ParseOutcome.document_identity``)."""
     page = capture.page
     page_body = bodies[page.url]
     hints = hints_for(capture, site)
@@ -92,9 +111,16 @@ def parse_capture_run(capture: ReportItem, site: SiteConfig, bodies: dict[str, b
     pictures = fetched_pictures(page_body, page.url, {a.url: bodies[a.url] for a in capture.attachments if a.url in bodies},
                                 page.content_type)
     picture_urls = {picture.url for picture in pictures}
-    parsed = _parse(page, page_body, hints, images_by_src(pictures))
+    earlier = capture.parse
+    known = earlier.document_identity if earlier is not None and earlier.hints == hints else None
+    parsed = _parse(page, page_body, hints, images_by_src(pictures), identify=True, known=known)
+    if parsed.known:
+        assert earlier is not None
+        return ParseRun(earlier, earlier=True)
     crashed = parsed.crashed
     page_doc, report, error = parsed.doc, parsed.report, parsed.error
+    # Only a report of the page's own is the page document's alone: without one, attachments decide.
+    identity = parsed.identity if _has_report(report) else None
     fingerprint = page_doc.fingerprint() if page_doc else hashlib.sha256(page_body).hexdigest()
     document_url, used_hints = page.url, hints
     if not _has_report(report):
@@ -130,6 +156,7 @@ def parse_capture_run(capture: ReportItem, site: SiteConfig, bodies: dict[str, b
         fingerprint=fingerprint,
         document_url=document_url,
         hints=used_hints,
+        document_identity=identity,
     )
     return ParseRun(outcome, crashed)
 
@@ -150,8 +177,10 @@ def parse_stored(capture: ReportItem, site: SiteConfig, names: dict[str, str], s
     with the parts of its content key (``storage.capture.ContentParts``), and packed
     (``bodies.PackedReport``): the crawl process only hands it on."""
     run = parse_capture_run(capture, site, {**read_bodies(names, BlobStore(store)), **inline})
+    if run.earlier:
+        return run  # made storable, given its content parts and packed where it was made
     if run.outcome.report is not None:
-        run.outcome.report = storable_report(run.outcome.report)
+        run.outcome.report = storable(run.outcome.report)
     # The parts of its content key too, so the one archive writer does not walk the report
     # again to find an unchanged capture (``storage.unchanged``).
     run.outcome.content = content_parts(capture_content(capture, [], run.outcome))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 from scrapy.crawler import Crawler
 
@@ -88,13 +89,17 @@ class ParsePipeline:
         args = (without_bodies(item), site, names, handoff_store(self.crawler).root, inline or {})
         try:
             if self.pool is not None:
-                return await self.pool.run(parse_stored, *args)
-            return await asyncio.get_running_loop().run_in_executor(self.thread, parse_stored, *args)
+                run = await self.pool.run(parse_stored, *args)
+            else:
+                run = await asyncio.get_running_loop().run_in_executor(self.thread, parse_stored, *args)
         except WorkerFailed as exc:
             # Not tried again here: the document that killed a worker would kill the crawl.
             page = inline[item.page.url] if inline and item.page.url in inline else None
             fingerprint = hashlib.sha256(page).hexdigest() if page is not None else names[item.page.url]
             return ParseRun(ParseOutcome(None, f"parse worker failed: {exc}", PARSER_VERSION, fingerprint), crashed=True)
+        # The item's own parse, not the worker's copy of it: one object, which the record
+        # pipeline and the writer then send and unpack once.
+        return replace(run, outcome=item.parse) if run.earlier and item.parse is not None else run
 
     async def _store(self, item: ReportItem) -> dict[str, str]:
         """Put the item's bodies in the hand-off store (noting them in ``item.stored``) and

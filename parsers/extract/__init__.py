@@ -7,12 +7,16 @@ application/octet-stream and name DOCX files .doc.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import pickle
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from parsers import limits
 from parsers.document import Document
+from parsers.extract.html import HtmlPage, page_document, read_page
 from parsers.extract.numbering import number_tables
 from parsers.extract.sniff import sniff_format
 from parsers.extract.surrogates import mend_document
@@ -47,12 +51,50 @@ def extract(
     ``images`` maps the ``src`` of an HTML page's ``<img>`` tags, as the page writes them,
     to the image bytes the crawler fetched: tables published as pictures are read by OCR.
     """
+    return read_source(data, filename=filename, content_type=content_type, images=images).document()
+
+
+@dataclass
+class Source:
+    """A file read as far as what its document is made of (``read_source``): its bytes, or for
+    an HTML page its report body, metadata and title (``html.HtmlPage``)."""
+
+    fmt: str
+    data: bytes
+    content_type: str | None
+    images: Mapping[str, bytes]
+    page: HtmlPage | None = None
+
+    def identity(self) -> str:
+        """sha256 of what the document is made of: two sources with one identity make the same
+        document, so a page fetched again whose chrome alone changed (a visit counter) need
+        not be read further, nor parsed. Asked before ``document``, which changes the page."""
+        made_of = self.page.made_of() if self.page is not None else self.data
+        pictures = sorted((src, hashlib.sha256(picture).hexdigest()) for src, picture in self.images.items())
+        return hashlib.sha256(pickle.dumps((self.fmt, made_of, pictures))).hexdigest()
+
+    def document(self) -> Document:
+        if self.page is None:
+            return extract_as(self.fmt, self.data, content_type=self.content_type, images=self.images)
+        page = self.page
+        return _within_limits(lambda: page_document(page, self.images))
+
+
+def read_source(
+    data: bytes,
+    *,
+    filename: str | None = None,
+    content_type: str | None = None,
+    images: Mapping[str, bytes] | None = None,
+) -> Source:
+    """``data`` read as far as ``Source`` says (as ``extract`` takes them); raises ExtractionError."""
     if not data or not data.strip():
         raise ExtractionError("the file is empty")
     limits.check("input_bytes", len(data))
     suffix = PurePosixPath(filename).suffix.lower().lstrip(".") if filename else None
     fmt = sniff_format(data, suffix=suffix, content_type=content_type)
-    return extract_as(fmt, data, content_type=content_type, images=images)
+    page = read_page(data, content_type) if fmt == "html" else None
+    return Source(fmt, data, content_type, images or {}, page)
 
 
 def extract_as(
@@ -62,13 +104,17 @@ def extract_as(
     limits of one document."""
     module_name, function_name = _EXTRACTORS[fmt].split(":")
     extractor = getattr(importlib.import_module(module_name), function_name)
+    if fmt == "html":  # only HTML has a charset the HTTP header may declare
+        return _within_limits(lambda: extractor(data, content_type=content_type, images=images))
+    if fmt == "pdf":
+        return _within_limits(lambda: _pdf(extractor, data))
+    return _within_limits(lambda: extractor(data))
+
+
+def _within_limits(read: Callable[[], Document]) -> Document:
+    """``read()`` within the limits of one document, its tables numbered and its text mended."""
     with limits.extraction():
-        if fmt == "html":  # only HTML has a charset the HTTP header may declare
-            doc = extractor(data, content_type=content_type, images=images)
-        elif fmt == "pdf":
-            doc = _pdf(extractor, data)
-        else:
-            doc = extractor(data)
+        doc = read()
     return number_tables(mend_document(doc))
 
 

@@ -10,8 +10,10 @@ national page spec and the 索引号/发布机构/… info table) goes to ``Docu
 from __future__ import annotations
 
 import functools
+import pickle
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 
 from lxml import etree
 
@@ -59,23 +61,47 @@ _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=Tru
 
 
 def extract_html(data: bytes, *, content_type: str | None = None, images: Mapping[str, bytes] | None = None) -> Document:
+    return page_document(read_page(data, content_type), images or {})
+
+
+@dataclass
+class HtmlPage:
+    """An HTML page read as far as what its document is made of: the element holding the
+    report (chrome dropped) and what the page says about itself around it."""
+
+    body: etree._Element
+    page_meta: dict[str, str]
+    page_title: str | None
+
+    def made_of(self) -> bytes:
+        """All ``page_document`` reads, serialised: pages that differ only in chrome (a visit
+        counter, a clock, a list of news) give the same bytes."""
+        return pickle.dumps((etree.tostring(self.body, encoding="utf-8", with_tail=False), list(self.page_meta.items()),
+                             self.page_title))
+
+
+def read_page(data: bytes, content_type: str | None = None) -> HtmlPage:
     root = _page_tree(data, content_type)
     page_meta = _meta_tags(root)
     page_title = page_meta.get("ArticleTitle") or _first_text(root, "h1") or _first_text(root, "title")
     container, named = _body_container(root)
     page_meta.update(_info_table(root, container))
     _drop_named_chrome(container, named)
-    blocks = _blocks(container, images or {})
+    return HtmlPage(container, page_meta, page_title)
+
+
+def page_document(page: HtmlPage, images: Mapping[str, bytes]) -> Document:
+    """The page's document; ``images``: the pictures its body shows, by ``src``. Reads the
+    body once: its tables' cells are changed as they are read."""
+    blocks = _blocks(page.body, images)
     if not blocks:
         raise ExtractionError("the HTML page has no text in its body")
-    return Document(blocks=blocks, source_format="html", page_meta=page_meta, page_title=page_title)
+    return Document(blocks=blocks, source_format="html", page_meta=page.page_meta, page_title=page.page_title)
 
 
 def report_body(data: bytes, content_type: str | None = None) -> etree._Element:
     """The element of an HTML page that holds its report, chrome left out: what ``extract_html`` reads."""
-    container, named = _body_container(_page_tree(data, content_type))
-    _drop_named_chrome(container, named)
-    return container
+    return read_page(data, content_type).body
 
 
 def _page_tree(data: bytes, content_type: str | None) -> etree._Element:
@@ -323,48 +349,59 @@ def _source_breaks(text: str) -> str:
 
 
 def _blocks(container: etree._Element, images: Mapping[str, bytes]) -> list[Block]:
-    blocks: list[Block] = []
-    line: list[str] = []
-    kind = ["paragraph"]
+    reader = _BlockReader(images)
+    reader.walk(container)
+    reader.flush()
+    return reader.blocks
 
-    def flush() -> None:
-        if line:
-            text = "".join(line).strip()
+
+class _BlockReader:
+    """The blocks of a container, read in one walk. A class rather than nested functions: a
+    nested function that calls itself is a reference cycle, which kept every block (and each
+    table's cells) of every page alive until the garbage collector came round, and fed it
+    some 1,300 objects a page to trace."""
+
+    def __init__(self, images: Mapping[str, bytes]) -> None:
+        self.images = images
+        self.blocks: list[Block] = []
+        self.line: list[str] = []
+        self.kind = "paragraph"
+
+    def flush(self) -> None:
+        if self.line:
+            text = "".join(self.line).strip()
             if text:
-                blocks.append(Block(kind[0], text=text))
-            line.clear()
-        kind[0] = "paragraph"
+                self.blocks.append(Block(self.kind, text=text))
+            self.line.clear()
+        self.kind = "paragraph"
 
-    def walk(element: etree._Element) -> None:
+    def walk(self, element: etree._Element) -> None:
         tag = element.tag  # a comment's is a function: in none of the sets below
         if tag == "table" and not _holds_table(element):
-            flush()
+            self.flush()
             table = read_table(element)
             if table.rows:
-                blocks.append(Block("table", table=table))
+                self.blocks.append(Block("table", table=table))
         elif tag == "br":
-            flush()
+            self.flush()
         elif tag == "img":
-            if element.get("src") in images:  # a table published as a picture
+            if element.get("src") in self.images:  # a table published as a picture
                 from parsers.extract.ocr_scan import image_blocks
 
-                flush()
-                blocks.extend(image_blocks(images[element.get("src")]))
+                self.flush()
+                self.blocks.extend(image_blocks(self.images[element.get("src")]))
         else:
             block = tag in _BLOCK_TAGS or tag == "table"
             if block:
-                flush()
+                self.flush()
                 if tag in _HEADING_TAGS:
-                    kind[0] = "heading"
+                    self.kind = "heading"
+            line = self.line
             if element.text:
                 line.append(_source_breaks(element.text))
             for child in element:
-                walk(child)
+                self.walk(child)
                 if child.tail:
                     line.append(_source_breaks(child.tail))
             if block:
-                flush()
-
-    walk(container)
-    flush()
-    return blocks
+                self.flush()

@@ -11,10 +11,11 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from harvester.items import ParseOutcome, ReportItem, Resource
+from harvester.pipelines import capture_parse
 from harvester.pipelines.bodies import PackedReport, with_bodies, without_bodies
-from harvester.pipelines.capture_parse import parse_capture, parse_stored
+from harvester.pipelines.capture_parse import ParseRun, parse_capture, parse_stored
 from harvester.pipelines.parse import ParsePipeline
-from harvester.pipelines.storable import Storable, storable
+from harvester.pipelines.storable import storable
 from harvester.pipelines.workers import WorkerLimits, WorkerPool
 from storage.archive import Archive
 from storage.blobs import BlobStore, sha256_of
@@ -70,8 +71,47 @@ def test_a_parse_worker_reads_the_body_by_name_and_parses_it_as_the_crawl_proces
     report = run_.outcome.report.unpack()
     assert run_.outcome.fingerprint == here.fingerprint and report == here.report
     assert len(report["sections"]) == 6
-    # cleaned for the archive in the worker, so the crawl process does not walk it again
-    assert isinstance(report, Storable)
+
+
+def test_a_parse_worker_sends_its_report_back_cleaned_for_the_archive(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    store = BlobStore(tmp_path / "blobs")
+    item, page = fetched_capture()
+    parse_run = capture_parse.parse_capture_run
+
+    def poisoning(*args):  # type: ignore[no-untyped-def]
+        run_ = parse_run(*args)  # the parsers never let such text out: a decoder that one day does
+        run_.outcome.report["sections"][0]["text"] += "\udcb2\x00"
+        return run_
+
+    monkeypatch.setattr(capture_parse, "parse_capture_run", poisoning)
+    run_ = parse_stored(without_bodies(item), SITE, {PAGE_URL: store.put(page)}, store.root, {})
+
+    report = run_.outcome.report.unpack()
+    assert report["sections"][0]["text"].endswith("\ufffd\ufffd")
+    # the content key's parts are made of the cleaned text, as the archive will read it
+    first = report["sections"][0]["number"]
+    assert [text for number, text in run_.outcome.content.paragraphs if number == first][-1].endswith("\ufffd\ufffd")
+
+
+def test_a_second_fetch_reading_as_the_same_document_comes_back_as_the_items_own_parse(tmp_path: Path) -> None:
+    store = BlobStore(tmp_path / "blobs")
+    item, page = fetched_capture()
+    crawler = SimpleNamespace(spider=SimpleNamespace(site=SITE), _harvester_handoff_store=store)
+    pipeline = ParsePipeline(crawler, 1, WorkerLimits(memory_mb=2048, cpu_seconds=60, deadline=120))  # type: ignore[arg-type]
+    second = page.replace(b"</body>", '<div class="footer"><p>您是本站第1042位访问者</p></div></body>'.encode())
+
+    async def fetched_twice() -> ParseRun:
+        await pipeline.process_item(item)
+        return await pipeline.parse(item, {}, {PAGE_URL: second})
+
+    pipeline.open_spider()
+    try:
+        confirmation = asyncio.run(fetched_twice())
+    finally:
+        pipeline.close_spider()
+    assert isinstance(item.parse.report, PackedReport)
+    # one object: the record pipeline and the writer send and unpack one report
+    assert confirmation.earlier and confirmation.outcome is item.parse
 
 
 def packed_capture(store: BlobStore) -> tuple[ReportItem, bytes, ParseOutcome]:

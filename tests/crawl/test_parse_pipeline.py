@@ -3,11 +3,12 @@ and what an unreadable document leaves behind."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from harvester.items import ReportItem, Resource
-from harvester.pipelines.capture_parse import needs_parse, parse_capture
+from harvester.pipelines.capture_parse import needs_parse, parse_capture, parse_capture_run
 from harvester.siteconfig import SiteConfig
 
 DOCUMENTS = Path(__file__).resolve().parents[2] / "fixtures" / "documents"
@@ -87,3 +88,42 @@ def test_a_wrapper_page_whose_header_prints_the_time_keeps_one_fingerprint() -> 
                                                    "http://gov.test/uploadfile/a.docx": docx}))
     assert outcomes[0].fingerprint == outcomes[1].fingerprint
     assert outcomes[0].report["metadata"]["agency"] == "淄博市张店区机关事务服务中心"
+
+
+def visited(count: int) -> bytes:
+    """A report page as its portal serves it, the footer counting visits."""
+    page = (DOCUMENTS / "001_edb62deb526a149a.html").read_bytes()
+    return page.replace(b"</body>", f'<div class="footer"><p>您是本站第{count}位访问者</p></div></body>'.encode())
+
+
+def test_a_second_fetch_whose_page_reads_as_the_same_document_takes_the_first_parse() -> None:
+    url = "http://gov.test/b.html"
+    item = capture(resource(url, visited(1041), content_type="text/html; charset=utf-8"))
+    item.parse = parse_capture(item, SITE, {url: visited(1041)})
+    assert item.parse.document_identity is not None
+
+    again = parse_capture_run(item, SITE, {url: visited(1042)})
+    assert again.earlier and again.outcome is item.parse
+    # what it stands for: parsed anew, the second fetch says the same
+    assert parse_capture(capture(item.page), SITE, {url: visited(1042)}) == item.parse
+
+
+def test_a_second_fetch_whose_report_changed_or_read_with_other_hints_is_parsed_again() -> None:
+    url = "http://gov.test/b.html"
+    item = capture(resource(url, visited(1041), content_type="text/html; charset=utf-8"))
+    item.parse = parse_capture(item, SITE, {url: visited(1041)})
+
+    changed = parse_capture_run(item, SITE, {url: visited(1042).replace("无。".encode(), "有。".encode(), 1)})
+    assert not changed.earlier and changed.outcome != item.parse
+    retitled = replace(item, listing_title="淄博市张店区机关事务服务中心2021年政府信息公开工作年度报告")
+    other_hints = parse_capture_run(retitled, SITE, {url: visited(1042)})
+    assert not other_hints.earlier and other_hints.outcome.hints != item.parse.hints
+
+
+def test_a_report_read_from_an_attachment_is_not_taken_for_a_second_fetch_of_the_page() -> None:
+    # the page's document does not decide the parse alone: the attachments it links do
+    docx = (DOCUMENTS / "002_133ea6e3b8938548.docx").read_bytes()
+    item = capture(resource("http://gov.test/a.html", LINK_PAGE, content_type="text/html"),
+                   resource("http://gov.test/P0202103.docx", docx))
+    outcome = parse_capture(item, SITE, {"http://gov.test/a.html": LINK_PAGE, "http://gov.test/P0202103.docx": docx})
+    assert outcome.document_url == "http://gov.test/P0202103.docx" and outcome.document_identity is None
