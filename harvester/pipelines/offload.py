@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
-from harvester.pipelines.workers import die_with_parent, name_process
+from harvester.pipelines.workers import collect_seldom, die_with_parent, name_process
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -29,6 +29,7 @@ def _start_worker(parent: int, name: str, initializer: Callable[..., None] | Non
     # A worker outliving a killed crawl would keep its database connection open.
     die_with_parent(parent)
     name_process(name)
+    collect_seldom()  # the writer's batches and the reader's questions are jobs as parses are
     if initializer is not None:
         initializer(*initargs)
 

@@ -96,9 +96,9 @@ def _allow_cpu(seconds: int) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
 
 
-def _collect_seldom() -> None:
-    """A job (a parse) builds tens of thousands of objects that live until it ends and are then
-    freed by their reference counts. At the collector's default, a pass every 700 objects more
+def collect_seldom() -> None:
+    """A job (a parse, a batch recorded) builds tens of thousands of objects that live until it
+    ends and are then freed by their reference counts. At the collector's default, a pass every 700 objects more
     made than freed, it traced them all again and again while they were being built, for
     nothing: some 1 ms of the 9 ms a portal's report cost its parse and confirmation.
     Reference cycles are rare enough in a job to wait for a pass every 20,000."""
@@ -115,7 +115,7 @@ def _serve(conn: Connection, limits: WorkerLimits, parent: int, name: str) -> No
     name_process(name)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the crawl's to handle
     _limit_memory(limits.memory_mb)
-    _collect_seldom()
+    collect_seldom()
     while True:
         try:
             function, args = conn.recv()

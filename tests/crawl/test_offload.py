@@ -1,0 +1,32 @@
+"""Work handed off the reactor: a worker process answers with its own state; without one, the thread does."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import os
+
+from harvester.pipelines.offload import Offload
+
+
+def _ask(offload: Offload, remote, local):  # type: ignore[no-untyped-def]
+    try:
+        return asyncio.run(offload.run(remote, local))
+    finally:
+        offload.close()
+
+
+def test_a_worker_process_answers_and_lets_a_job_build_its_objects_before_the_collector_looks() -> None:
+    # the writer's batches and the reader's questions build objects freed by reference count
+    # when they end, as a parse's are (harvester.pipelines.workers.collect_seldom)
+    pid, (young, older, oldest) = _ask(Offload("t", 1), _state, _state)
+    assert pid != os.getpid()
+    assert young > 10 * gc.get_threshold()[0] and (older, oldest) == gc.get_threshold()[1:]
+
+
+def test_without_a_worker_process_the_thread_of_this_process_answers() -> None:
+    assert _ask(Offload("t", 0), _state, _state) == (os.getpid(), gc.get_threshold())
+
+
+def _state() -> tuple[int, tuple[int, int, int]]:
+    return os.getpid(), gc.get_threshold()
