@@ -24,8 +24,8 @@ from typing import Any
 import pypdfium2.raw as pdfium_c
 
 from parsers.extract.pdf_page import Char
+from parsers.extract.pdf_text_operators import text_shows
 
-_SHOWS = ("Tj", "'", '"', "TJ")
 _HEX = re.compile(rb"<([0-9A-Fa-f]+)>")
 _SECTION = re.compile(rb"begin(codespacerange|bfchar|bfrange)(.*?)end\1", re.S)
 _RANGE_ARRAY = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*\[([^\]]*)\]")
@@ -58,7 +58,7 @@ class ContentText:
 
     def _shows(self, number: int) -> list[tuple[Any, bytes]] | None:
         """(font dictionary, string bytes) of every text object the page's content creates, in
-        order; None for a page whose content or resources pikepdf cannot read as expected."""
+        order; None for a page whose content or resources cannot be read as expected."""
         import pikepdf
 
         try:
@@ -66,7 +66,12 @@ class ContentText:
                 self._pdf = pikepdf.open(BytesIO(self._data))
             page = self._pdf.pages[number]
             fonts = page.Resources.get("/Font", {})
-            return _text_shows(pikepdf.parse_content_stream(page, "q Q Tf " + " ".join(_SHOWS)), fonts)
+            shows = text_shows(_content(page.obj))
+            if shows is None:
+                return None
+            # LibreOffice and Chromium set the font anew for every text object, from a handful.
+            named = {name: _font(fonts, name) for name in {name for name, _ in shows}}
+            return [(named[name], raw) for name, raw in shows if named[name] is not None]
         except (pikepdf.PdfError, ValueError, KeyError, AttributeError, IndexError, TypeError):
             return None
 
@@ -84,41 +89,25 @@ class ContentText:
         return None if None in pieces else "".join(pieces)  # type: ignore[arg-type]
 
 
-def _text_shows(instructions: list[Any], fonts: Any) -> list[tuple[Any, bytes]]:
-    """(font, string bytes) of the text-showing operators, the font as ``Tf`` set it and ``Q`` restored it."""
+def _content(page: Any) -> bytes:
+    """The page's content: its content streams read one after the other, as pikepdf parses
+    them (a line end between two, so no token runs from one into the next)."""
     import pikepdf
 
-    shows = []
-    font: Any = None
-    saved: list[Any] = []
-    # Font name (as text: pikepdf's names hash slowly) -> its dictionary: LibreOffice and
-    # Chromium set the font anew for every text object.
-    named: dict[str, Any] = {}
-    for instruction in instructions:
-        operator, operands = str(instruction.operator), instruction.operands
-        if operator == "q":
-            saved.append(font)
-        elif operator == "Q":
-            font = saved.pop() if saved else font
-        elif operator == "Tf":
-            name = operands[0] if operands else None
-            if not isinstance(name, pikepdf.Name):
-                font = None
-                continue
-            key = str(name)
-            if key not in named:
-                found = fonts.get(name)
-                named[key] = found if isinstance(found, pikepdf.Dictionary) else None
-            font = named[key]
-        else:
-            if operator == "TJ":
-                raw = b"".join(bytes(item) for item in operands[0] if isinstance(item, pikepdf.String))
-            else:  # Tj, ' and " show their last operand
-                last = operands[-1] if operands else None
-                raw = bytes(last) if isinstance(last, pikepdf.String) else b""
-            if raw and font is not None:  # pdfium makes no text object of an empty string
-                shows.append((font, raw))
-    return shows
+    contents = page.get("/Contents")
+    if contents is None:
+        return b""
+    if isinstance(contents, pikepdf.Array):
+        return b"\n".join(stream.read_bytes() for stream in contents)
+    return contents.read_bytes()
+
+
+def _font(fonts: Any, name: str | None) -> Any:
+    """The font dictionary ``Tf`` names; None where it names none."""
+    import pikepdf
+
+    found = None if name is None else fonts.get(name)
+    return found if isinstance(found, pikepdf.Dictionary) else None
 
 
 def _unicode_map(font: Any) -> tuple[int, dict[int, str]] | None:

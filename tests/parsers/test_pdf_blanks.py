@@ -105,13 +105,21 @@ def test_a_chromium_print_reads_its_brackets_without_spaces_around_them(tmp_path
 def test_text_showing_operators_take_the_font_q_and_Q_leave_them() -> None:
     import pikepdf
 
-    from parsers.extract.pdf_blanks import _text_shows
+    from parsers.extract.pdf_blanks import ContentText
 
     pdf = pikepdf.new()
-    fonts = pikepdf.Dictionary(F1=pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font)),
-                               F2=pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font)))
-    content = pikepdf.Stream(pdf, b"BT /F1 12 Tf (a) Tj q /F2 12 Tf [(b) -200 (c)] TJ () Tj 5 Tj Q (d) ' ET")
-    shows = _text_shows(pikepdf.parse_content_stream(content, "q Q Tf Tj TJ ' \""), fonts)
-    # the empty string and the number make no text object, as in pdfium
-    assert [(font.objgen, raw) for font, raw in shows] == [
-        (fonts.F1.objgen, b"a"), (fonts.F2.objgen, b"bc"), (fonts.F1.objgen, b"d")]
+    pdf.add_blank_page()
+    page = pdf.pages[0].obj
+    page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(
+        F1=pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, BaseFont=pikepdf.Name.One)),
+        F2=pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, BaseFont=pikepdf.Name.Two))))
+    # The content in two streams, as a page may have it; /F3 is not among the resources.
+    page.Contents = pikepdf.Array([pdf.make_stream(b"BT /F1 12 Tf (a) Tj q /F2 12 Tf [(b) -200 (c)] TJ"),
+                                   pdf.make_stream(b"() Tj 5 Tj Q (d) ' /F3 12 Tf (e) Tj ET")])
+    saved = io.BytesIO()
+    pdf.save(saved)
+    content = ContentText(saved.getvalue())  # kept: the font dictionaries are its document's
+    shows = content._shows(0)
+    assert shows is not None
+    # the empty string and the number make no text object, as in pdfium; nor does a font it cannot find
+    assert [(str(font.BaseFont), raw) for font, raw in shows] == [("/One", b"a"), ("/Two", b"bc"), ("/One", b"d")]
