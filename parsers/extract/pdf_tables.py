@@ -94,16 +94,17 @@ def _smallest_cells(intersections: dict[tuple[float, float], dict[str, list[dict
     for point in points:  # sorted by x, then y: each list in the order pdfplumber walks it
         by_x.setdefault(point[0], []).append(point)
         by_y.setdefault(point[1], []).append(point)
+    across = {point: index for row in by_y.values() for index, point in enumerate(row)}  # where each stands in its row
 
     def connected(a: tuple[float, float], b: tuple[float, float]) -> bool:
         return (a[0] == b[0] and not vertical[a].isdisjoint(vertical[b])) or (
             a[1] == b[1] and not horizontal[a].isdisjoint(horizontal[b]))
 
     cells = []
-    for point in points[:-1]:
-        below = [p for p in by_x[point[0]] if p > point]
-        right = [p for p in by_y[point[1]] if p > point]
-        cells.extend(_smallest_cell(point, below, right, intersections, connected))
+    for column in by_x.values():  # the points in their sorted order: column by column, each top down
+        for index, point in enumerate(column):
+            row = by_y[point[1]]
+            cells.extend(_smallest_cell(point, column[index + 1 :], row[across[point] + 1 :], intersections, connected))
     return cells
 
 
@@ -167,7 +168,10 @@ def _cell_text(box: tuple[float, float, float, float], by_top: list[Char], middl
     ``across`` their middles across."""
     left, right = box[0], box[2]  # the band's middles are inside the box's top and bottom
     band = range(bisect_left(middles, box[1]), bisect_right(middles, box[3]))
-    return "\n".join(line.text for line in text_lines([by_top[i] for i in band if left <= across[i] <= right]))
+    inside = [by_top[i] for i in band if left <= across[i] <= right]
+    if len(inside) < 2:  # most cells print one digit or nothing: no lines to group
+        return "".join(char.text for char in inside if not char.text.isspace())
+    return "\n".join(line.text for line in text_lines(inside))
 
 
 def fragments_to_table(fragments: list[TableFragment]) -> Table:
