@@ -29,15 +29,17 @@ _MOST_INFLATION = 1032
 def check_stream_sizes(data: bytes) -> None:
     """Raise LimitExceeded when the Flate streams of ``data`` inflate past pdf_stream_bytes.
 
-    Streams too small together to reach the limit however they inflate (a report's few
-    hundred kilobytes are) are not inflated to be counted.
+    Counting stops where the streams left are too small to reach the limit however they
+    inflate (a report's few hundred kilobytes are, from the start).
     """
     spans = list(_stream_spans(data))
     budget = limits.LIMITS.pdf_stream_bytes
-    if sum(_MOST_INFLATION * (end - start + 1) for start, end in spans) <= budget:
-        return
+    most_left = sum(_MOST_INFLATION * (end - start + 1) for start, end in spans)  # what the streams not counted may inflate to
     total = 0
     for start, end in spans:
+        if total + most_left <= budget:
+            return
+        most_left -= _MOST_INFLATION * (end - start + 1)
         total += _inflated_size(data[start:end], budget - total + 1)
         check("pdf_stream_bytes", total)
 

@@ -51,3 +51,14 @@ def test_streams_that_could_pass_the_limit_are_counted(monkeypatch: pytest.Monke
     monkeypatch.setattr(limits, "LIMITS", dataclasses.replace(limits.LIMITS, pdf_stream_bytes=len(data)))
     with pytest.raises(LimitExceeded):
         pdf_streams.check_stream_sizes(data)
+
+
+def test_counting_stops_where_the_streams_left_cannot_reach_the_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = REAL.read_bytes()
+    spans = list(pdf_streams._stream_spans(data))
+    most = sum(pdf_streams._MOST_INFLATION * (end - start + 1) for start, end in spans)
+    counted = _inflations(monkeypatch)
+    # One byte short of what all may inflate to: the first stream, counted, falls short of its bound.
+    monkeypatch.setattr(limits, "LIMITS", dataclasses.replace(limits.LIMITS, pdf_stream_bytes=most - 1))
+    pdf_streams.check_stream_sizes(data)
+    assert counted == [spans[0][1] - spans[0][0]]
