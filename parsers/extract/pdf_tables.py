@@ -1,8 +1,9 @@
 """Ruled PDF tables as grids: cells found from the ruling lines, placed against the column rulings.
 
 The cells are the smallest ruled rectangles (pdfplumber's table-finding functions, fed
-with the rulings pdfium read); the grid is rebuilt from the cell boxes, so a merged cell
-covers several slots and fragments of one table on two pages share one set of columns.
+with the rulings pdfium read, merged by ``pdf_rulings``); the grid is rebuilt from the cell
+boxes, so a merged cell covers several slots and fragments of one table on two pages share
+one set of columns.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from parsers.document import GridCell, Table
 from parsers.extract.pdf_page import Char, text_lines
+from parsers.extract.pdf_rulings import merge_edges
 from parsers.limits import take_table_slots
 from parsers.locations import CellLocation
 
@@ -55,12 +57,11 @@ class TableFragment:
 
 def find_tables(edges: list[dict[str, Any]], chars: list[Char]) -> list[tuple[tuple[float, float, float, float], TableFragment]]:
     """(bounding box, fragment) of every ruled table on a page, top to bottom."""
-    from pdfplumber.table import cells_to_tables, edges_to_intersections, merge_edges
+    from pdfplumber.table import cells_to_tables, edges_to_intersections
 
     if not edges:
         return []
-    merged = [e for e in merge_edges(edges, _TOLERANCE, _TOLERANCE, _TOLERANCE, _TOLERANCE)
-              if (e["width"] if e["orientation"] == "h" else e["height"]) >= _MIN_EDGE]
+    merged = [e for e in merge_edges(edges, _TOLERANCE) if (e["width"] if e["orientation"] == "h" else e["height"]) >= _MIN_EDGE]
     merged += _page_break_rulings(merged)
     boxes = cells_to_tables(_smallest_cells(edges_to_intersections(merged, _TOLERANCE, _TOLERANCE)))
     if not boxes:
