@@ -230,16 +230,15 @@ def _form_paths(form: Any, depth: int) -> Iterator[int]:
             yield from _form_paths(obj, depth - 1)
 
 
-def _children(parent: Any, count: Any, get: Any) -> Iterator[Any]:
+def _children(parent: Any, count: Any, get: Any) -> list[Any]:
     """The objects of a page or form, by pdfium's ``count`` and ``get`` calls for it."""
     total = count(parent)
     if total < 0:
         raise pdfium.PdfiumError("Failed to get number of pageobjects.")
-    for index in range(total):
-        obj = get(parent, index)
-        if not obj:
-            raise pdfium.PdfiumError("Failed to get pageobject.")
-        yield obj
+    children = [get(parent, index) for index in range(total)]
+    if not all(children):
+        raise pdfium.PdfiumError("Failed to get pageobject.")
+    return children
 
 
 class _Pointer(ctypes.c_void_p):

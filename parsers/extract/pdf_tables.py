@@ -12,7 +12,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Any
 
-from parsers.document import GridCell, Table
+from parsers.document import GridCell, PlacedText, Table
 from parsers.extract.pdf_page import Char, text_lines
 from parsers.extract.pdf_rulings import merge_edges
 from parsers.limits import take_table_slots
@@ -159,7 +159,10 @@ def outside(chars: list[Char], boxes: list[tuple[float, float, float, float]]) -
     out = []
     for char in chars:
         x, y = (char.x0 + char.x1) / 2, (char.top + char.bottom) / 2
-        if not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes):
+        for x0, top, x1, bottom in boxes:  # a loop, not any(): a generator made for every char costs more than the test
+            if x0 <= x <= x1 and top <= y <= bottom:
+                break
+        else:
             out.append(char)
     return out
 
@@ -207,7 +210,7 @@ def _grid(fragment: TableFragment, columns: list[float], first_row: int) -> list
         for r in range(r0, max(r1, r0 + 1)):
             for c in range(c0, max(c1, c0 + 1)):
                 if r < height and c < width and grid[r][c] is None:
-                    grid[r][c] = GridCell(text, None if (r, c) == (r0, c0) else (first_row + r0, c0), location)
+                    grid[r][c] = GridCell.of_placed(PlacedText(text, location), None if (r, c) == (r0, c0) else (first_row + r0, c0))
     return [[cell or GridCell("") for cell in row] for row in grid]
 
 
