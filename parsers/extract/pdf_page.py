@@ -212,20 +212,20 @@ def _page_objects(page: Any) -> tuple[list[int], list[int]]:
     for obj in _children(page, pdfium_c.FPDFPage_CountObjects, _page_object):
         kind = _object_type(obj)
         if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
-            texts.append(obj.value)
+            texts.append(obj)
         elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-            paths.append(obj.value)
+            paths.append(obj)
         elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
             paths.extend(_form_paths(obj, _FORM_DEPTH - 1))
     return texts, paths
 
 
-def _form_paths(form: Any, depth: int) -> Iterator[int]:
+def _form_paths(form: int, depth: int) -> Iterator[int]:
     """The addresses of the paths inside Form XObject ``form``, ``depth`` levels of forms down at most."""
     for obj in _children(form, _form_object_count, _form_object):
         kind = _object_type(obj)
         if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-            yield obj.value
+            yield obj
         elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth > 1:
             yield from _form_paths(obj, depth - 1)
 
@@ -256,11 +256,7 @@ def _bare(function: Any, restype: Any) -> Any:
     return ctypes.CFUNCTYPE(restype)(ctypes.cast(function, ctypes.c_void_p).value)
 
 
-# The page's objects and a form's, as pointers to pass back and addresses to compare.
-_page_object = _bare(pdfium_c.FPDFPage_GetObject, _Pointer)
-_object_type = _bare(pdfium_c.FPDFPageObj_GetType, ctypes.c_int)
-_form_object_count = _bare(pdfium_c.FPDFFormObj_CountObjects, ctypes.c_int)
-_form_object = _bare(pdfium_c.FPDFFormObj_GetObject, _Pointer)
+_page_object = _bare(pdfium_c.FPDFPage_GetObject, ctypes.c_void_p)  # by pypdfium2's page pointer, as addresses (ints)
 # A path's calls (rulings).
 _path_segment_count = _bare(pdfium_c.FPDFPath_CountSegments, ctypes.c_int)
 _path_segment = _bare(pdfium_c.FPDFPath_GetPathSegment, _Pointer)
@@ -281,11 +277,16 @@ _text_font_size = _bare(pdfium_c.FPDFTextObj_GetFontSize, ctypes.c_int)
 
 
 def _by_address(function: Any, restype: Any, *argtypes: Any) -> Any:
-    """``function`` declared to take or give the text page and fonts as plain addresses (ints),
-    for calls made once a page or once a font: pypdfium2's pointer types are converted on every call."""
+    """``function`` declared to take or give pdfium's objects as plain addresses (ints), to
+    compare and keep: pypdfium2's pointer types are converted on every call."""
     return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
 
 
+# A page object's and a form's calls, by the objects' addresses.
+_object_type = _by_address(pdfium_c.FPDFPageObj_GetType, ctypes.c_int, ctypes.c_void_p)
+_form_object_count = _by_address(pdfium_c.FPDFFormObj_CountObjects, ctypes.c_int, ctypes.c_void_p)
+_form_object = _by_address(pdfium_c.FPDFFormObj_GetObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_ulong)
+# The text page's calls made once a page, by its address; a font's, by the font's.
 _unicode_at = _by_address(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint, ctypes.c_void_p, ctypes.c_int)
 _page_text = _by_address(pdfium_c.FPDFText_GetText, ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_int,
                          ctypes.POINTER(ctypes.c_ushort))
