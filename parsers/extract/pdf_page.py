@@ -111,7 +111,7 @@ def read_pages(data: bytes) -> list[Page]:
     try:
         check("pdf_pages", len(document))
         content = ContentText(data)
-        pages = [_page_chars(page, number, content) for number, page in enumerate(document)]
+        pages = [_read_page(document, number, content) for number in range(len(document))]
     finally:
         document.close()
     slow = [number for number, page in enumerate(pages) if page is None]
@@ -128,9 +128,22 @@ def pdfium_reads(data: bytes) -> bool:
     document = pdfium.PdfDocument(data)
     try:
         content = ContentText(data)
-        return all(_page_chars(page, number, content) is not None for number, page in enumerate(document))
+        return all(_read_page(document, number, content) is not None for number in range(len(document)))
     finally:
         document.close()
+
+
+def _read_page(document: Any, number: int, content: Any) -> Page | None:
+    """Page ``number`` of ``document`` read by :func:`_page_chars`, loaded and closed by
+    pdfium's own calls (pypdfium2's page and text page objects cost more than reading a
+    short page)."""
+    page = pdfium_c.FPDF_LoadPage(document.raw, number)
+    if not page:
+        raise pdfium.PdfiumError("Failed to load page.")
+    try:
+        return _page_chars(page, number, content)
+    finally:
+        pdfium_c.FPDF_ClosePage(page)
 
 
 def _page_chars(page: Any, number: int, content: Any) -> Page | None:
@@ -142,17 +155,27 @@ def _page_chars(page: Any, number: int, content: Any) -> Page | None:
     character the box of its advance: so do its characters whose box pdfium took from the
     glyph's outline.
     """
-    height = page.get_height()
-    textpage = page.get_textpage()
-    chars, read, outlined = _chars(textpage, height)
-    texts, paths = _page_objects(page.raw)
+    height = pdfium_c.FPDF_GetPageHeightF(page)
+    textpage = pdfium_c.FPDFText_LoadPage(page)
+    if not textpage:
+        raise pdfium.PdfiumError("Failed to load text page.")
+    try:
+        return _read_chars(page, textpage, height, number, content)
+    finally:
+        pdfium_c.FPDFText_ClosePage(textpage)
+
+
+def _read_chars(page: Any, textpage: Any, height: float, number: int, content: Any) -> Page | None:
+    """:func:`_page_chars` of pdfium's ``page`` and its ``textpage``."""
+    handle = ctypes.cast(textpage, ctypes.c_void_p)
+    chars, read, outlined = _chars(handle, pdfium_c.FPDFText_CountChars(textpage), height)
+    texts, paths = _page_objects(page)
     skipped = [(index, obj) for index, obj in enumerate(texts) if obj not in read]
     if not skipped:
         return Page(chars, _edges(paths, height))
     blanks = content.blank_chars(number, skipped, len(texts), height)
     if blanks is None:
         return None
-    handle = ctypes.cast(textpage.raw, ctypes.c_void_p)
     x, y = ctypes.c_double(), ctypes.c_double()
     x_out, y_out = ctypes.byref(x), ctypes.byref(y)
     for position, index, code, font in outlined:
@@ -296,11 +319,11 @@ _font_glyph_width = _by_address(pdfium_c.FPDFFont_GetGlyphWidth, ctypes.c_int, c
                                 ctypes.POINTER(ctypes.c_float))
 
 
-def _chars(textpage: Any, height: float) -> tuple[list[Char], set[int], list[tuple[int, int, int, _Font]]]:
-    """The printed characters, the addresses of the text objects any character comes from,
-    and (position in the list, text page index, code, font) of each character whose box
-    pdfium took from the glyph's outline (see :meth:`_Font.advance_box`)."""
-    handle = ctypes.cast(textpage.raw, ctypes.c_void_p)
+def _chars(handle: ctypes.c_void_p, count: int, height: float) -> tuple[list[Char], set[int], list[tuple[int, int, int, _Font]]]:
+    """The printed characters of the text page at ``handle`` (``count`` of them), the
+    addresses of the text objects any character comes from, and (position in the list, text
+    page index, code, font) of each character whose box pdfium took from the glyph's
+    outline (see :meth:`_Font.advance_box`)."""
     rect = pdfium_c.FS_RECTF()
     box = ctypes.byref(rect)
     chars: list[Char] = []
@@ -311,7 +334,7 @@ def _chars(textpage: Any, height: float) -> tuple[list[Char], set[int], list[tup
     # to local names, and printed_char's lookup is written out.
     object_at, box_at, radical, add = _text_object_at, _loose_box_at, _RADICALS.get, chars.append
     last = None
-    for index, code in enumerate(_codes(handle.value, textpage.count_chars())):
+    for index, code in enumerate(_codes(handle.value, count)):
         obj = object_at(handle, index)
         if not code or not obj:
             continue  # pdfium's own line breaks and spaces have no text object (most of them)
