@@ -524,13 +524,18 @@ def char_lines(chars: list[Char]) -> list[list[Char]]:
 
 
 def text_lines(chars: list[Char]) -> list[TextLine]:
-    """Characters grouped into lines, top to bottom, each line's text left to right.
+    """Characters grouped into lines, top to bottom, each line's text left to right (see :func:`line_texts`)."""
+    return line_texts(char_lines(chars))
+
+
+def line_texts(lines: list[list[Char]]) -> list[TextLine]:
+    """The text of each of ``lines`` (:func:`char_lines`) that prints any.
 
     A run of white-space characters prints as its first one (a no-break space stays one),
     a gap wider than a narrow space as a space; white space at either end is dropped.
     """
     out = []
-    for line in char_lines(chars):
+    for line in lines:
         start = next((index for index, char in enumerate(line) if not char.text.isspace()), None)
         if start is None:
             continue
