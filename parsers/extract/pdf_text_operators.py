@@ -109,8 +109,11 @@ def _unescape(escape: re.Match[bytes]) -> bytes:
 
 
 def _hex(body: bytes) -> bytes:
-    digits = b"".join(body.split())
-    return bytes.fromhex((digits + b"0" if len(digits) % 2 else digits).decode())
+    try:
+        return bytes.fromhex(body.decode())  # white space between two pairs of digits is skipped
+    except ValueError:  # white space inside a pair, or an odd last digit (which stands for itself and 0)
+        digits = b"".join(body.split())
+        return bytes.fromhex((digits + b"0" if len(digits) % 2 else digits).decode())
 
 
 def _name(raw: bytes) -> str:

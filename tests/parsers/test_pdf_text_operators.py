@@ -50,7 +50,7 @@ CASES = {
     "escapes": rb"BT /F1 9 Tf (a\(b\)c\\d\n\r\t\b\f\101\1x\8\q) Tj ET",
     "line ends inside a string": b"BT /F1 9 Tf (one\rtwo\r\nthree\nfour\\\r\nfive\\\nsix) Tj ET",
     "a string nested one level": b"BT /F1 9 Tf (outer (inner) outer) Tj ET",
-    "hex strings with white space and an odd digit": b"BT /F1 9 Tf <41 42\n43> Tj <414> Tj < > Tj <>Tj ET",
+    "hex strings with white space and an odd digit": b"BT /F1 9 Tf <41 42\n43> Tj <4 1> Tj <414> Tj < > Tj <>Tj ET",
     "the operators of the quote kinds": b"BT /F1 9 Tf 14 TL (first) ' 1 2 (second) \" ET",
     "strings, comments and names that read like operators": (
         b"% a comment ) Tj q (\n/Span <</ActualText (Q Tj) /Alt <0041>>> BDC BT /F1 9 Tf (x) Tj ET EMC "
