@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from parsers.document import Block, Document
 from parsers.errors import ExtractionError
 from parsers.extract.pdf_streams import check_stream_sizes
-from parsers.extract.pdf_page import Page, TextLine, read_pages, read_with_pdfminer, text_lines
+from parsers.extract.pdf_page import Page, TextLine, char_lines, line_texts, read_pages, read_with_pdfminer
 from parsers.extract.pdf_borderless import find_borderless_tables
 from parsers.extract.pdf_tables import TableFragment, find_tables, fragments_to_table, outside
 
@@ -68,20 +68,24 @@ def _raised_in_pdfminer(exc: Exception) -> bool:
 def _page_items(data: bytes, number: int, page: Page) -> list[_Item]:
     # A page without a ruled table may print one without rulings (a borderless Word table).
     tables = find_tables(page.edges, page.chars)
-    if not tables:
-        tables = find_borderless_tables(page.chars)
+    lines = None if tables else char_lines(page.chars)  # read for such a table, kept for the text if none is found
+    if lines is not None:
+        tables = find_borderless_tables(lines)
         if tables and page.mended:
             # Such a table's rows are placed by where its words stand, measured on pdfminer's
             # character boxes; pdfium's stand a point or so higher or lower by font (its
             # ascent and descent), enough to move a wrapped label into the next row. The
             # page pdfium could read only with white space put back is read as it was before.
             page = read_with_pdfminer(data, [number])[0]
-            tables = find_tables(page.edges, page.chars) or find_borderless_tables(page.chars)
-    chars = page.chars
+            lines = char_lines(page.chars)
+            tables = find_tables(page.edges, page.chars) or find_borderless_tables(lines)
+    if tables:
+        lines = char_lines(outside(page.chars, [box for box, _ in tables]))
     for _, fragment in tables:
         fragment.page = number + 1
     items = [_Item(number, box[1], fragments=[fragment]) for box, fragment in tables]
-    for line in text_lines(outside(chars, [box for box, _ in tables]) if tables else chars):
+    assert lines is not None
+    for line in line_texts(lines):
         if not _PAGE_NUMBER.match(line.text):
             items.append(_Item(number, line.top, line=line))
     items.sort(key=lambda item: item.top)

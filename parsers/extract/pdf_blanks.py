@@ -24,8 +24,8 @@ from typing import Any
 import pypdfium2.raw as pdfium_c
 
 from parsers.extract.pdf_page import Char
+from parsers.extract.pdf_text_operators import text_shows
 
-_SHOWS = ("Tj", "'", '"', "TJ")
 _HEX = re.compile(rb"<([0-9A-Fa-f]+)>")
 _SECTION = re.compile(rb"begin(codespacerange|bfchar|bfrange)(.*?)end\1", re.S)
 _RANGE_ARRAY = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*\[([^\]]*)\]")
@@ -44,31 +44,43 @@ class ContentText:
         """Characters of the text objects ``skipped`` ((index among the page's ``count`` text
         objects, pdfium handle)) of page ``number``, each its first white-space character at
         its origin; None when any of them is not only white space or cannot be read."""
-        shows = self._shows(number)
-        if shows is None or len(shows) != count:  # the operators do not line up with pdfium's objects
-            return None
-        chars = []
-        for index, handle in skipped:
-            font, raw = shows[index]
-            text = self._decode(font, raw)
-            if not text or not text.isspace():
-                return None
-            chars.append(_blank_char(text[0], handle, height))
-        return chars
-
-    def _shows(self, number: int) -> list[tuple[Any, bytes]] | None:
-        """(font dictionary, string bytes) of every text object the page's content creates, in
-        order; None for a page whose content or resources pikepdf cannot read as expected."""
         import pikepdf
 
         try:
-            if self._pdf is None:
-                self._pdf = pikepdf.open(BytesIO(self._data))
-            page = self._pdf.pages[number]
-            fonts = page.Resources.get("/Font", {})
-            return _text_shows(pikepdf.parse_content_stream(page, "q Q Tf " + " ".join(_SHOWS)), fonts)
+            texts = self._texts(number, [index for index, _ in skipped], count)
         except (pikepdf.PdfError, ValueError, KeyError, AttributeError, IndexError, TypeError):
+            return None  # a page whose content or resources cannot be read as expected
+        if texts is None or not all(text and text.isspace() for text in texts):
             return None
+        return [_blank_char(text[0], handle, height) for text, (_, handle) in zip(texts, skipped)]  # type: ignore[index]
+
+    def _texts(self, number: int, indexes: list[int], count: int) -> list[str | None] | None:
+        """The text of the page's text objects ``indexes`` (None where it cannot be read); None
+        when its text-showing operators do not line up with its ``count`` text objects.
+
+        pdfium makes a text object of every string shown once a ``Tf`` named a font, whatever
+        the resources hold under that name (one it cannot find is drawn in its stock font), so
+        every such operator is counted and only the fonts of the objects asked for are looked
+        up: Chromium's pages name some sixty fonts, each parsed when first looked up.
+        """
+        import pikepdf
+
+        if self._pdf is None:
+            self._pdf = pikepdf.open(BytesIO(self._data))
+        page = self._pdf.pages[number]
+        shows = text_shows(_content(page.obj))
+        if shows is None:
+            return None
+        shows = [(name, raw) for name, raw in shows if name is not None]  # before any font, pdfium draws nothing
+        if len(shows) != count:
+            return None
+        fonts = page.Resources.get("/Font", {})
+        texts = []
+        for index in indexes:
+            name, raw = shows[index]
+            font = fonts.get(name)
+            texts.append(self._decode(font, raw) if isinstance(font, pikepdf.Dictionary) else None)
+        return texts
 
     def _decode(self, font: Any, raw: bytes) -> str | None:
         if not font.is_indirect:  # a font written into the resources themselves: no number to keep its map by
@@ -84,41 +96,17 @@ class ContentText:
         return None if None in pieces else "".join(pieces)  # type: ignore[arg-type]
 
 
-def _text_shows(instructions: list[Any], fonts: Any) -> list[tuple[Any, bytes]]:
-    """(font, string bytes) of the text-showing operators, the font as ``Tf`` set it and ``Q`` restored it."""
+def _content(page: Any) -> bytes:
+    """The page's content: its content streams read one after the other, as pikepdf parses
+    them (a line end between two, so no token runs from one into the next)."""
     import pikepdf
 
-    shows = []
-    font: Any = None
-    saved: list[Any] = []
-    # Font name (as text: pikepdf's names hash slowly) -> its dictionary: LibreOffice and
-    # Chromium set the font anew for every text object.
-    named: dict[str, Any] = {}
-    for instruction in instructions:
-        operator, operands = str(instruction.operator), instruction.operands
-        if operator == "q":
-            saved.append(font)
-        elif operator == "Q":
-            font = saved.pop() if saved else font
-        elif operator == "Tf":
-            name = operands[0] if operands else None
-            if not isinstance(name, pikepdf.Name):
-                font = None
-                continue
-            key = str(name)
-            if key not in named:
-                found = fonts.get(name)
-                named[key] = found if isinstance(found, pikepdf.Dictionary) else None
-            font = named[key]
-        else:
-            if operator == "TJ":
-                raw = b"".join(bytes(item) for item in operands[0] if isinstance(item, pikepdf.String))
-            else:  # Tj, ' and " show their last operand
-                last = operands[-1] if operands else None
-                raw = bytes(last) if isinstance(last, pikepdf.String) else b""
-            if raw and font is not None:  # pdfium makes no text object of an empty string
-                shows.append((font, raw))
-    return shows
+    contents = page.get("/Contents")
+    if contents is None:
+        return b""
+    if isinstance(contents, pikepdf.Array):
+        return b"\n".join(stream.read_bytes() for stream in contents)
+    return contents.read_bytes()
 
 
 def _unicode_map(font: Any) -> tuple[int, dict[int, str]] | None:

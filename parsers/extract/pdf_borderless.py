@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from parsers.cells import parse_cell
-from parsers.extract.pdf_page import Char, char_lines
+from parsers.extract.pdf_page import Char
 from parsers.extract.pdf_tables import TableFragment
 
 # Character sizes: a wider gap between two characters of a line separates cells. Narrow number
@@ -69,9 +69,10 @@ class _Row:
     lines: list[_Line] = field(default_factory=list)
 
 
-def find_borderless_tables(chars: list[Char]) -> list[tuple[tuple[float, float, float, float], TableFragment]]:
-    """(bounding box, fragment) of every table a page prints without rulings, top to bottom."""
-    lines = [_Line(words) for line in char_lines(chars) if (words := _words(line))]
+def find_borderless_tables(page_lines: list[list[Char]]) -> list[tuple[tuple[float, float, float, float], TableFragment]]:
+    """(bounding box, fragment) of every table a page prints without rulings, top to bottom,
+    from its characters in lines (``pdf_page.char_lines``)."""
+    lines = [_Line(words) for line in page_lines if (words := _words(line))]
     found = []
     for run in _runs(lines):
         for part in _split(run, lines):

@@ -111,7 +111,7 @@ def read_pages(data: bytes) -> list[Page]:
     try:
         check("pdf_pages", len(document))
         content = ContentText(data)
-        pages = [_page_chars(page, number, content) for number, page in enumerate(document)]
+        pages = [_read_page(document, number, content) for number in range(len(document))]
     finally:
         document.close()
     slow = [number for number, page in enumerate(pages) if page is None]
@@ -128,13 +128,26 @@ def pdfium_reads(data: bytes) -> bool:
     document = pdfium.PdfDocument(data)
     try:
         content = ContentText(data)
-        return all(_page_chars(page, number, content) is not None for number, page in enumerate(document))
+        return all(_read_page(document, number, content) is not None for number in range(len(document)))
     finally:
         document.close()
 
 
+def _read_page(document: Any, number: int, content: Any) -> Page | None:
+    """Page ``number`` of ``document`` read by :func:`_page_chars`, loaded and closed by
+    pdfium's own calls (pypdfium2's page and text page objects cost more than reading a
+    short page)."""
+    page = pdfium_c.FPDF_LoadPage(document.raw, number)
+    if not page:
+        raise pdfium.PdfiumError("Failed to load page.")
+    try:
+        return _page_chars(page, number, content)
+    finally:
+        pdfium_c.FPDF_ClosePage(page)
+
+
 def _page_chars(page: Any, number: int, content: Any) -> Page | None:
-    """The page as pdfium reads it: its characters, the white space its text page left out
+    """The page (pdfium's ``FPDF_PAGE``) as pdfium reads it: its characters, the white space its text page left out
     put back (``mended`` when any was), and its rulings; None when it left out more than
     white space.
 
@@ -142,10 +155,21 @@ def _page_chars(page: Any, number: int, content: Any) -> Page | None:
     character the box of its advance: so do its characters whose box pdfium took from the
     glyph's outline.
     """
-    height = page.get_height()
-    textpage = page.get_textpage()
-    chars, read, outlined = _chars(textpage, height)
-    texts, paths = _page_objects(page.raw)
+    height = pdfium_c.FPDF_GetPageHeightF(page)
+    textpage = pdfium_c.FPDFText_LoadPage(page)
+    if not textpage:
+        raise pdfium.PdfiumError("Failed to load text page.")
+    try:
+        return _read_chars(page, textpage, height, number, content)
+    finally:
+        pdfium_c.FPDFText_ClosePage(textpage)
+
+
+def _read_chars(page: Any, textpage: Any, height: float, number: int, content: Any) -> Page | None:
+    """:func:`_page_chars` of pdfium's ``page`` and its ``textpage``."""
+    handle = ctypes.cast(textpage, ctypes.c_void_p)
+    chars, read, outlined = _chars(handle, pdfium_c.FPDFText_CountChars(textpage), height)
+    texts, paths = _page_objects(page)
     skipped = [(index, obj) for index, obj in enumerate(texts) if obj not in read]
     if not skipped:
         return Page(chars, _edges(paths, height))
@@ -153,8 +177,9 @@ def _page_chars(page: Any, number: int, content: Any) -> Page | None:
     if blanks is None:
         return None
     x, y = ctypes.c_double(), ctypes.c_double()
+    x_out, y_out = ctypes.byref(x), ctypes.byref(y)
     for position, index, code, font in outlined:
-        _char_origin(textpage.raw, index, x, y)
+        _char_origin(handle, index, x_out, y_out)
         left, right, top, bottom = font.advance_box(x.value, y.value, code)
         chars[position] = Char(chars[position].text, left, right, height - top, height - bottom, font.size)
     return Page(chars + blanks, _edges(paths, height), mended=True)
@@ -207,8 +232,8 @@ def _page_objects(page: Any) -> tuple[list[int], list[int]]:
     """
     texts: list[int] = []
     paths: list[int] = []
-    for obj in _children(page, pdfium_c.FPDFPage_CountObjects, _page_object_address):
-        kind = _object_type_at(obj)
+    for obj in _children(page, pdfium_c.FPDFPage_CountObjects, _page_object):
+        kind = _object_type(obj)
         if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
             texts.append(obj)
         elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
@@ -220,74 +245,87 @@ def _page_objects(page: Any) -> tuple[list[int], list[int]]:
 
 def _form_paths(form: int, depth: int) -> Iterator[int]:
     """The addresses of the paths inside Form XObject ``form``, ``depth`` levels of forms down at most."""
-    for obj in _children(form, _form_object_count, _form_object_address):
-        kind = _object_type_at(obj)
+    for obj in _children(form, _form_object_count, _form_object):
+        kind = _object_type(obj)
         if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
             yield obj
         elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth > 1:
             yield from _form_paths(obj, depth - 1)
 
 
-def _children(parent: Any, count: Any, get: Any) -> Iterator[Any]:
+def _children(parent: Any, count: Any, get: Any) -> list[Any]:
     """The objects of a page or form, by pdfium's ``count`` and ``get`` calls for it."""
     total = count(parent)
     if total < 0:
         raise pdfium.PdfiumError("Failed to get number of pageobjects.")
-    for index in range(total):
-        obj = get(parent, index)
-        if not obj:
-            raise pdfium.PdfiumError("Failed to get pageobject.")
-        yield obj
+    children = [get(parent, index) for index in range(total)]
+    if not all(children):
+        raise pdfium.PdfiumError("Failed to get pageobject.")
+    return children
+
+
+class _Pointer(ctypes.c_void_p):
+    """A pointer pdfium gives, kept as a ctypes object to be passed back as it is (ctypes
+    turns a ``c_void_p`` result into an int, which would have to be made a pointer again)."""
+
+
+def _bare(function: Any, restype: Any) -> Any:
+    """``function`` without declared argument types, for the calls made for every character,
+    page object and path segment: ctypes then passes each argument as it is, and a call
+    costs some 40% less than one converting them to declared types. An int goes as a C int
+    and a ctypes object or ``byref()`` as its pointer, so a pointer must be given as a ctypes
+    object (an int would be cut to 32 bits); a float must be given as a ``c_float``.
+    """
+    return ctypes.CFUNCTYPE(restype)(ctypes.cast(function, ctypes.c_void_p).value)
+
+
+_page_object = _bare(pdfium_c.FPDFPage_GetObject, ctypes.c_void_p)  # by the page's pointer, as addresses (ints)
+# A path's calls (rulings).
+_path_segment_count = _bare(pdfium_c.FPDFPath_CountSegments, ctypes.c_int)
+_path_segment = _bare(pdfium_c.FPDFPath_GetPathSegment, _Pointer)
+_segment_point = _bare(pdfium_c.FPDFPathSegment_GetPoint, ctypes.c_int)
+_segment_type = _bare(pdfium_c.FPDFPathSegment_GetType, ctypes.c_int)
+_segment_closes = _bare(pdfium_c.FPDFPathSegment_GetClose, ctypes.c_int)
+_draw_mode = _bare(pdfium_c.FPDFPath_GetDrawMode, ctypes.c_int)
+_stroke_colour = _bare(pdfium_c.FPDFPageObj_GetStrokeColor, ctypes.c_int)
+_fill_colour = _bare(pdfium_c.FPDFPageObj_GetFillColor, ctypes.c_int)
+_object_matrix = _bare(pdfium_c.FPDFPageObj_GetMatrix, ctypes.c_int)
+# The text page's calls: text objects come back as addresses (ints), to compare and count.
+_text_object_at = _bare(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p)
+_char_origin = _bare(pdfium_c.FPDFText_GetCharOrigin, ctypes.c_int)
+_generated_at = _bare(pdfium_c.FPDFText_IsGenerated, ctypes.c_int)
+_loose_box_at = _bare(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int)
+_text_font = _bare(pdfium_c.FPDFTextObj_GetFont, ctypes.c_void_p)
+_text_font_size = _bare(pdfium_c.FPDFTextObj_GetFontSize, ctypes.c_int)
 
 
 def _by_address(function: Any, restype: Any, *argtypes: Any) -> Any:
-    """``function`` declared to take or give page objects and fonts as plain addresses (ints).
-
-    Comparing pypdfium2's pointer objects needs a cast each, which costs more than the call
-    itself on pages holding one text object per character.
-    """
+    """``function`` declared to take or give pdfium's objects as plain addresses (ints), to
+    compare and keep: pypdfium2's pointer types are converted on every call."""
     return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
 
 
-_page_object_address = _by_address(pdfium_c.FPDFPage_GetObject, ctypes.c_void_p, pdfium_c.FPDF_PAGE, ctypes.c_int)
-_object_type_at = _by_address(pdfium_c.FPDFPageObj_GetType, ctypes.c_int, ctypes.c_void_p)
+# A page object's and a form's calls, by the objects' addresses.
+_object_type = _by_address(pdfium_c.FPDFPageObj_GetType, ctypes.c_int, ctypes.c_void_p)
 _form_object_count = _by_address(pdfium_c.FPDFFormObj_CountObjects, ctypes.c_int, ctypes.c_void_p)
-_form_object_address = _by_address(pdfium_c.FPDFFormObj_GetObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_ulong)
-# A path's calls (rulings), by the path's and its segments' addresses.
-_path_segment_count = _by_address(pdfium_c.FPDFPath_CountSegments, ctypes.c_int, ctypes.c_void_p)
-_path_segment = _by_address(pdfium_c.FPDFPath_GetPathSegment, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
-_segment_point = _by_address(pdfium_c.FPDFPathSegment_GetPoint, ctypes.c_int, ctypes.c_void_p, ctypes.POINTER(ctypes.c_float),
-                             ctypes.POINTER(ctypes.c_float))
-_segment_type = _by_address(pdfium_c.FPDFPathSegment_GetType, ctypes.c_int, ctypes.c_void_p)
-_segment_closes = _by_address(pdfium_c.FPDFPathSegment_GetClose, ctypes.c_int, ctypes.c_void_p)
-_draw_mode = _by_address(pdfium_c.FPDFPath_GetDrawMode, ctypes.c_int, ctypes.c_void_p, ctypes.POINTER(ctypes.c_int),
-                         ctypes.POINTER(ctypes.c_int))
-_stroke_colour = _by_address(pdfium_c.FPDFPageObj_GetStrokeColor, ctypes.c_int, ctypes.c_void_p, *[ctypes.POINTER(ctypes.c_uint)] * 4)
-_fill_colour = _by_address(pdfium_c.FPDFPageObj_GetFillColor, ctypes.c_int, ctypes.c_void_p, *[ctypes.POINTER(ctypes.c_uint)] * 4)
-# The text page's calls, by the text page's address: pypdfium2's pointer type is converted on every call.
+_form_object = _by_address(pdfium_c.FPDFFormObj_GetObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_ulong)
+# The text page's calls made once a page, by its address; a font's, by the font's.
 _unicode_at = _by_address(pdfium_c.FPDFText_GetUnicode, ctypes.c_uint, ctypes.c_void_p, ctypes.c_int)
 _page_text = _by_address(pdfium_c.FPDFText_GetText, ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_int,
                          ctypes.POINTER(ctypes.c_ushort))
-_text_object_at = _by_address(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
-_char_origin = _by_address(pdfium_c.FPDFText_GetCharOrigin, ctypes.c_int, pdfium_c.FPDF_TEXTPAGE, ctypes.c_int,
-                           ctypes.POINTER(ctypes.c_double), ctypes.POINTER(ctypes.c_double))
-_generated_at = _by_address(pdfium_c.FPDFText_IsGenerated, ctypes.c_int, ctypes.c_void_p, ctypes.c_int)
-_loose_box_at = _by_address(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.POINTER(pdfium_c.FS_RECTF))
-_text_font = _by_address(pdfium_c.FPDFTextObj_GetFont, ctypes.c_void_p, ctypes.c_void_p)
-_text_font_size = _by_address(pdfium_c.FPDFTextObj_GetFontSize, ctypes.c_int, ctypes.c_void_p, ctypes.POINTER(ctypes.c_float))
-_object_matrix = _by_address(pdfium_c.FPDFPageObj_GetMatrix, ctypes.c_int, ctypes.c_void_p, ctypes.POINTER(pdfium_c.FS_MATRIX))
 _font_ascent = _by_address(pdfium_c.FPDFFont_GetAscent, ctypes.c_int, ctypes.c_void_p, ctypes.c_float, ctypes.POINTER(ctypes.c_float))
 _font_descent = _by_address(pdfium_c.FPDFFont_GetDescent, ctypes.c_int, ctypes.c_void_p, ctypes.c_float, ctypes.POINTER(ctypes.c_float))
 _font_glyph_width = _by_address(pdfium_c.FPDFFont_GetGlyphWidth, ctypes.c_int, ctypes.c_void_p, ctypes.c_uint32, ctypes.c_float,
                                 ctypes.POINTER(ctypes.c_float))
 
 
-def _chars(textpage: Any, height: float) -> tuple[list[Char], set[int], list[tuple[int, int, int, _Font]]]:
-    """The printed characters, the addresses of the text objects any character comes from,
-    and (position in the list, text page index, code, font) of each character whose box
-    pdfium took from the glyph's outline (see :meth:`_Font.advance_box`)."""
-    handle = ctypes.cast(textpage.raw, ctypes.c_void_p).value
-    rect = pdfium_c.FS_RECTF()  # passed as is: ctypes makes the pointer faster than from a byref()
+def _chars(handle: ctypes.c_void_p, count: int, height: float) -> tuple[list[Char], set[int], list[tuple[int, int, int, _Font]]]:
+    """The printed characters of the text page at ``handle`` (``count`` of them), the
+    addresses of the text objects any character comes from, and (position in the list, text
+    page index, code, font) of each character whose box pdfium took from the glyph's
+    outline (see :meth:`_Font.advance_box`)."""
+    rect = pdfium_c.FS_RECTF()
+    box = ctypes.byref(rect)
     chars: list[Char] = []
     fonts: dict[int, _Font] = {}  # text object address -> its font as printed
     font_of = _PrintedFonts()
@@ -295,21 +333,24 @@ def _chars(textpage: Any, height: float) -> tuple[list[Char], set[int], list[tup
     # This loop runs for every character of every page: the functions it calls are bound
     # to local names, and printed_char's lookup is written out.
     object_at, box_at, radical, add = _text_object_at, _loose_box_at, _RADICALS.get, chars.append
-    for index, code in enumerate(_codes(handle, textpage.count_chars())):
+    last = None
+    for index, code in enumerate(_codes(handle.value, count)):
         obj = object_at(handle, index)
         if not code or not obj:
             continue  # pdfium's own line breaks and spaces have no text object (most of them)
-        font = fonts.get(obj)
-        if font is None:
-            font = fonts[obj] = font_of(obj)
+        if obj != last:  # a text object's characters come one after another
+            font = fonts.get(obj)
+            if font is None:
+                font = fonts[obj] = font_of(obj)
+            last, font_height, font_size = obj, font.height, font.size
         if code in _GENERATED_CODES and _generated_at(handle, index) == 1:
             continue  # pdfium's own line breaks and spaces, not printed text
-        box_at(handle, index, rect)
+        box_at(handle, index, box)
         top, bottom = rect.top, rect.bottom
-        if abs(top - bottom - font.height) > _BOX_SLACK:
+        if abs(top - bottom - font_height) > _BOX_SLACK:
             outlined.append((len(chars), index, code, font))
         text = chr(code)
-        add(Char(radical(text, text), rect.left, rect.right, height - top, height - bottom, font.size))
+        add(Char(radical(text, text), rect.left, rect.right, height - top, height - bottom, font_size))
     return chars, set(fonts), outlined
 
 
@@ -335,18 +376,19 @@ class _PrintedFonts:
     in a handful of fonts.
     """
 
-    __slots__ = ("_size", "_matrix", "_known")
+    __slots__ = ("_size", "_matrix", "_size_out", "_matrix_out", "_known")
 
     def __init__(self) -> None:
         self._size, self._matrix = ctypes.c_float(), pdfium_c.FS_MATRIX()
+        self._size_out, self._matrix_out = ctypes.byref(self._size), ctypes.byref(self._matrix)
         self._known: dict[tuple[int, float, float, float, float], _Font] = {}
 
     def __call__(self, address: int) -> _Font:
         """The font of the text object at ``address``."""
-        size, matrix = self._size, self._matrix
-        _text_font_size(address, size)
-        _object_matrix(address, matrix)
-        key = (_text_font(address), size.value, matrix.a, matrix.c, matrix.d)
+        obj, matrix = ctypes.c_void_p(address), self._matrix
+        _text_font_size(obj, self._size_out)
+        _object_matrix(obj, self._matrix_out)
+        key = (_text_font(obj), self._size.value, matrix.a, matrix.c, matrix.d)
         font = self._known.get(key)
         if font is None:
             font = self._known[key] = _Font(*key)
@@ -394,16 +436,19 @@ def _edges(paths: list[int], height: float) -> list[dict[str, Any]]:
     """The ruling edges the visible ``paths`` (addresses) draw."""
     edges: list[dict[str, Any]] = []
     matrix = pdfium_c.FS_MATRIX()
+    matrix_out = ctypes.byref(matrix)
     x, y = ctypes.c_float(), ctypes.c_float()
+    x_out, y_out = ctypes.byref(x), ctypes.byref(y)
     paint = _Paint()
-    for obj in paths:
+    for address in paths:
+        obj = ctypes.c_void_p(address)
         if not paint.visible(obj):
             continue
-        _object_matrix(obj, matrix)
+        _object_matrix(obj, matrix_out)
         start = current = None
         for index in range(_path_segment_count(obj)):
             segment = _path_segment(obj, index)
-            _segment_point(segment, x, y)
+            _segment_point(segment, x_out, y_out)
             point = (matrix.a * x.value + matrix.c * y.value + matrix.e,
                      height - (matrix.b * x.value + matrix.d * y.value + matrix.f))
             kind = _segment_type(segment)
@@ -420,26 +465,28 @@ def _edges(paths: list[int], height: float) -> list[dict[str, Any]]:
 class _Paint:
     """What a path paints, read into buffers made once a page (Chromium's pages draw hundreds of paths)."""
 
-    __slots__ = ("_fill_mode", "_stroke", "_red", "_green", "_blue", "_alpha")
+    __slots__ = ("_fill_mode", "_stroke", "_red", "_green", "_blue", "_alpha", "_mode_out", "_colour_out")
 
     def __init__(self) -> None:
         self._fill_mode, self._stroke = ctypes.c_int(), ctypes.c_int()
         self._red, self._green, self._blue, self._alpha = (ctypes.c_uint() for _ in range(4))
+        self._mode_out = (ctypes.byref(self._fill_mode), ctypes.byref(self._stroke))
+        self._colour_out = tuple(ctypes.byref(channel) for channel in (self._red, self._green, self._blue, self._alpha))
 
-    def visible(self, path: int) -> bool:
+    def visible(self, path: Any) -> bool:
         """False for a path that paints nothing on white paper.
 
         Word's PDF export paints a white rectangle behind every shaded or framed paragraph;
         taken for rulings, those turn the paragraphs into a table.
         """
         red, green, blue, alpha = self._red, self._green, self._blue, self._alpha
-        _draw_mode(path, self._fill_mode, self._stroke)
+        _draw_mode(path, *self._mode_out)
         if self._stroke.value:
-            _stroke_colour(path, red, green, blue, alpha)
+            _stroke_colour(path, *self._colour_out)
             if alpha.value and min(red.value, green.value, blue.value) < _WHITE:
                 return True
         if self._fill_mode.value:
-            _fill_colour(path, red, green, blue, alpha)
+            _fill_colour(path, *self._colour_out)
             return bool(alpha.value) and min(red.value, green.value, blue.value) < _WHITE
         return False
 
@@ -477,13 +524,18 @@ def char_lines(chars: list[Char]) -> list[list[Char]]:
 
 
 def text_lines(chars: list[Char]) -> list[TextLine]:
-    """Characters grouped into lines, top to bottom, each line's text left to right.
+    """Characters grouped into lines, top to bottom, each line's text left to right (see :func:`line_texts`)."""
+    return line_texts(char_lines(chars))
+
+
+def line_texts(lines: list[list[Char]]) -> list[TextLine]:
+    """The text of each of ``lines`` (:func:`char_lines`) that prints any.
 
     A run of white-space characters prints as its first one (a no-break space stays one),
     a gap wider than a narrow space as a space; white space at either end is dropped.
     """
     out = []
-    for line in char_lines(chars):
+    for line in lines:
         start = next((index for index, char in enumerate(line) if not char.text.isspace()), None)
         if start is None:
             continue

@@ -1,8 +1,9 @@
 """Ruled PDF tables as grids: cells found from the ruling lines, placed against the column rulings.
 
 The cells are the smallest ruled rectangles (pdfplumber's table-finding functions, fed
-with the rulings pdfium read); the grid is rebuilt from the cell boxes, so a merged cell
-covers several slots and fragments of one table on two pages share one set of columns.
+with the rulings pdfium read, merged by ``pdf_rulings``); the grid is rebuilt from the cell
+boxes, so a merged cell covers several slots and fragments of one table on two pages share
+one set of columns.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Any
 
-from parsers.document import GridCell, Table
+from parsers.document import GridCell, PlacedText, Table
 from parsers.extract.pdf_page import Char, text_lines
+from parsers.extract.pdf_rulings import merge_edges
 from parsers.limits import take_table_slots
 from parsers.locations import CellLocation
 
@@ -55,12 +57,11 @@ class TableFragment:
 
 def find_tables(edges: list[dict[str, Any]], chars: list[Char]) -> list[tuple[tuple[float, float, float, float], TableFragment]]:
     """(bounding box, fragment) of every ruled table on a page, top to bottom."""
-    from pdfplumber.table import cells_to_tables, edges_to_intersections, merge_edges
+    from pdfplumber.table import cells_to_tables, edges_to_intersections
 
     if not edges:
         return []
-    merged = [e for e in merge_edges(edges, _TOLERANCE, _TOLERANCE, _TOLERANCE, _TOLERANCE)
-              if (e["width"] if e["orientation"] == "h" else e["height"]) >= _MIN_EDGE]
+    merged = [e for e in merge_edges(edges, _TOLERANCE) if (e["width"] if e["orientation"] == "h" else e["height"]) >= _MIN_EDGE]
     merged += _page_break_rulings(merged)
     boxes = cells_to_tables(_smallest_cells(edges_to_intersections(merged, _TOLERANCE, _TOLERANCE)))
     if not boxes:
@@ -94,16 +95,17 @@ def _smallest_cells(intersections: dict[tuple[float, float], dict[str, list[dict
     for point in points:  # sorted by x, then y: each list in the order pdfplumber walks it
         by_x.setdefault(point[0], []).append(point)
         by_y.setdefault(point[1], []).append(point)
+    across = {point: index for row in by_y.values() for index, point in enumerate(row)}  # where each stands in its row
 
     def connected(a: tuple[float, float], b: tuple[float, float]) -> bool:
         return (a[0] == b[0] and not vertical[a].isdisjoint(vertical[b])) or (
             a[1] == b[1] and not horizontal[a].isdisjoint(horizontal[b]))
 
     cells = []
-    for point in points[:-1]:
-        below = [p for p in by_x[point[0]] if p > point]
-        right = [p for p in by_y[point[1]] if p > point]
-        cells.extend(_smallest_cell(point, below, right, intersections, connected))
+    for column in by_x.values():  # the points in their sorted order: column by column, each top down
+        for index, point in enumerate(column):
+            row = by_y[point[1]]
+            cells.extend(_smallest_cell(point, column[index + 1 :], row[across[point] + 1 :], intersections, connected))
     return cells
 
 
@@ -157,7 +159,10 @@ def outside(chars: list[Char], boxes: list[tuple[float, float, float, float]]) -
     out = []
     for char in chars:
         x, y = (char.x0 + char.x1) / 2, (char.top + char.bottom) / 2
-        if not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes):
+        for x0, top, x1, bottom in boxes:  # a loop, not any(): a generator made for every char costs more than the test
+            if x0 <= x <= x1 and top <= y <= bottom:
+                break
+        else:
             out.append(char)
     return out
 
@@ -167,7 +172,10 @@ def _cell_text(box: tuple[float, float, float, float], by_top: list[Char], middl
     ``across`` their middles across."""
     left, right = box[0], box[2]  # the band's middles are inside the box's top and bottom
     band = range(bisect_left(middles, box[1]), bisect_right(middles, box[3]))
-    return "\n".join(line.text for line in text_lines([by_top[i] for i in band if left <= across[i] <= right]))
+    inside = [by_top[i] for i in band if left <= across[i] <= right]
+    if len(inside) < 2:  # most cells print one digit or nothing: no lines to group
+        return "".join(char.text for char in inside if not char.text.isspace())
+    return "\n".join(line.text for line in text_lines(inside))
 
 
 def fragments_to_table(fragments: list[TableFragment]) -> Table:
@@ -202,7 +210,7 @@ def _grid(fragment: TableFragment, columns: list[float], first_row: int) -> list
         for r in range(r0, max(r1, r0 + 1)):
             for c in range(c0, max(c1, c0 + 1)):
                 if r < height and c < width and grid[r][c] is None:
-                    grid[r][c] = GridCell(text, None if (r, c) == (r0, c0) else (first_row + r0, c0), location)
+                    grid[r][c] = GridCell.of_placed(PlacedText(text, location), None if (r, c) == (r0, c0) else (first_row + r0, c0))
     return [[cell or GridCell("") for cell in row] for row in grid]
 
 

@@ -105,13 +105,26 @@ def test_a_chromium_print_reads_its_brackets_without_spaces_around_them(tmp_path
 def test_text_showing_operators_take_the_font_q_and_Q_leave_them() -> None:
     import pikepdf
 
-    from parsers.extract.pdf_blanks import _text_shows
+    from parsers.extract.pdf_blanks import ContentText
 
     pdf = pikepdf.new()
-    fonts = pikepdf.Dictionary(F1=pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font)),
-                               F2=pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font)))
-    content = pikepdf.Stream(pdf, b"BT /F1 12 Tf (a) Tj q /F2 12 Tf [(b) -200 (c)] TJ () Tj 5 Tj Q (d) ' ET")
-    shows = _text_shows(pikepdf.parse_content_stream(content, "q Q Tf Tj TJ ' \""), fonts)
-    # the empty string and the number make no text object, as in pdfium
-    assert [(font.objgen, raw) for font, raw in shows] == [
-        (fonts.F1.objgen, b"a"), (fonts.F2.objgen, b"bc"), (fonts.F1.objgen, b"d")]
+    pdf.add_blank_page()
+
+    def font(first_target: str) -> pikepdf.Object:
+        """A font whose ToUnicode map reads codes a-z from ``first_target`` on."""
+        cmap = f"begincmap 1 beginbfrange <61> <7A> <{ord(first_target):04X}> endbfrange endcmap".encode()
+        return pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                    ToUnicode=pdf.make_stream(cmap)))
+
+    page = pdf.pages[0].obj
+    page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font("a"), F2=font("A")))
+    # The content in two streams, as a page may have it; /F3 is not among the resources.
+    page.Contents = pikepdf.Array([pdf.make_stream(b"(z) Tj BT /F1 12 Tf (a) Tj q /F2 12 Tf [(b) -200 (c)] TJ"),
+                                   pdf.make_stream(b"() Tj 5 Tj Q (d) ' /F3 12 Tf (e) Tj ET")])
+    saved = io.BytesIO()
+    pdf.save(saved)
+    content = ContentText(saved.getvalue())
+    # Nothing is drawn before a font is named, nor of the empty string or the number, as in
+    # pdfium; a font it cannot find it draws in its own, so that object counts, unread.
+    assert content._texts(0, [0, 1, 2, 3], 4) == ["a", "BC", "d", None]
+    assert content._texts(0, [0], 5) is None
