@@ -9,15 +9,18 @@ A parse is derived from the stored bytes: recording a version writes it with the
 from __future__ import annotations
 
 import json
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from storage.cellnames import named_cells
-from storage.fingerprint import fixed_key, report_content
+from storage.fingerprint import ReportContent, fixed_key, report_content
 from storage.models import CellRow, FindingRow, SectionRow, Version, VersionAttachment
+from storage.oneof import one_of
 
 
 def apply_parse(
@@ -142,6 +145,50 @@ def held_parses(session: Session, version_ids: set[int]) -> dict[int, dict[str, 
     if missing:
         found.update(session.execute(sa.select(Version.id, Version.report_json).where(Version.id.in_(missing))).all())
     return found
+
+
+class VersionRow(Protocol):
+    """What reading a stored version's content takes of its row."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def page_text(self) -> bool: ...  # the report is the page itself (document URL = page URL)
+
+    @property
+    def fingerprint(self) -> str: ...
+
+
+class StoredVersion(NamedTuple):
+    id: int
+    page_text: bool
+    fingerprint: str
+
+
+def stored_contents(session: Session, versions: Iterable[VersionRow]) -> dict[int, ReportContent]:
+    """The contents of stored versions (by id), from their parses (``held_parses``) and attachments."""
+    rows = {v.id: v for v in versions}
+    if not rows:
+        return {}
+    parses = held_parses(session, set(rows))
+    attachments = attachments_of(session.connection(), rows)
+    return {i: report_content(parses[i], attachments[i], page_text=bool(v.page_text),
+                              unparsed=v.fingerprint if parses[i] is None else None)
+            for i, v in rows.items()}
+
+
+def attachments_of(connection: sa.Connection, version_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The sha256s of these versions' attachments, in their order (a version without any: an empty list)."""
+    found: dict[int, list[str]] = defaultdict(list)
+    for version_id, sha in connection.execute(_ATTACHMENTS, {"ids": sorted(version_ids)}):
+        found[version_id].append(sha)
+    return found
+
+
+_ATTACHMENTS = (sa.select(VersionAttachment.version_id, VersionAttachment.sha256)
+                .where(one_of(VersionAttachment.version_id, "ids"))
+                .order_by(VersionAttachment.version_id, VersionAttachment.position))
 
 
 def completeness_of(report: dict[str, Any] | None) -> str | None:

@@ -49,7 +49,7 @@ from storage.fingerprint import (ChromeTest, ReportContent, capture_content, con
                                  fixed_parts_key, only_text_differs, parts_key, report_content)
 from storage.identity import ReportIdentity, identify
 from storage.models import Agency, Base, Blob, Capture, Report, ReportUrl, Version, VersionAttachment
-from storage.parse_rows import attachment_hashes, held_parses, hold_parse, insert_parse_rows, parse_columns
+from storage.parse_rows import attachment_hashes, hold_parse, insert_parse_rows, parse_columns, stored_contents
 from storage.reparse import reparse_in_place
 from storage.unchanged import Shortcuts
 from storage.version_keys import give_fixed_key, rekey
@@ -272,25 +272,14 @@ def _stored_versions(session: Session, blobs: Blobs, report_id: int, parser_vers
 
 
 def _stored_contents(session: Session, versions: list[_Stored]) -> list[ReportContent]:
-    """The contents of stored versions, read from their parses and attachments. A version
-    without a fixed key (recorded before revision 0010) is given its own here."""
-    if not versions:
-        return []
-    ids = {v.id for v in versions}
-    parses = held_parses(session, ids)
-    attachments: dict[int, list[str]] = {i: [] for i in ids}
-    for version_id, sha in session.connection().execute(_ATTACHMENTS, {"ids": sorted(ids)}):
-        attachments[version_id].append(sha)
-    contents = []
+    """The contents of stored versions. A version without a fixed key (recorded before
+    revision 0010) is given its own here."""
+    contents = stored_contents(session, versions)
     for version in versions:
-        report = parses[version.id]
-        content = report_content(report, attachments[version.id], page_text=version.page_text,
-                                 unparsed=version.fingerprint if report is None else None)
         if version.fixed_key is None:
-            version.fixed_key = fixed_key(content)
+            version.fixed_key = fixed_key(contents[version.id])
             give_fixed_key(session.connection(), version.id, version.fixed_key)
-        contents.append(content)
-    return contents
+    return [contents[v.id] for v in versions]
 
 
 def _same_content(session: Session, site: str, content: _CaptureContent, versions: list[_Stored]) -> tuple[_Stored | None, str]:
@@ -357,9 +346,6 @@ _VERSION_INSERT = Version.__table__.insert().returning(Version.__table__.c.id)
 _VERSIONS = (sa.select(Version.id, Version.version_no, Version.content_key, Version.fixed_key, Version.parser_version,
                        Version.document_url, Version.page_url, Version.fingerprint)
              .where(Version.report_id == sa.bindparam("report_id")).order_by(Version.version_no.desc()))
-_ATTACHMENTS = (sa.select(VersionAttachment.version_id, VersionAttachment.sha256)
-                .where(VersionAttachment.version_id.in_(sa.bindparam("ids", expanding=True)))
-                .order_by(VersionAttachment.version_id, VersionAttachment.position))
 _SEEN = (sa.update(Version.__table__).where(Version.id == sa.bindparam("version_id"), Version.last_seen < sa.bindparam("seen"))
          .values(last_seen=sa.bindparam("seen")))
 

@@ -47,12 +47,12 @@ from storage.bulk import InsertMany, ManyRows
 from storage.capture import CaptureInput, ContentParts, RecordResult, Resource, capture_values
 from storage.chrome import load_chrome
 from storage.clock import as_utc
-from storage.fingerprint import capture_content, content_key, content_parts, fixed_parts_key, parts_key, report_content
+from storage.fingerprint import capture_content, content_key, content_parts, fixed_parts_key, parts_key
 from storage.identity import identify
 from storage.oneof import one_of
+from storage.parse_rows import StoredVersion, attachments_of, stored_contents
 from storage.version_keys import give_fixed_key, rekey
-from storage.models import (Agency, AgencyAlias, Capture, Report, ReportEvent, ReportUrl, Version,
-                            VersionAttachment, VolatileShape)
+from storage.models import Agency, AgencyAlias, Capture, Report, ReportEvent, ReportUrl, Version, VolatileShape
 
 NO_MATCH = "capture has no parse outcome and its bytes match no stored version"
 
@@ -163,8 +163,6 @@ _LATEST_SHAS = sa.select(_LATEST_SHA.c.url, _LATEST_SHA.c.sha256).where(_LATEST_
 _EARLIER_VERSIONS = sa.select(_EARLIER.c.url, _EARLIER.c.sha256, _EARLIER.c.version_id).where(_EARLIER.c.rank == 1)
 _VERSIONS = sa.select(Version.id, Version.report_id, Version.version_no, Version.page_url, Version.page_sha256).where(
     sa.or_(one_of(Version.id, "ids"), one_of(Version.page_url, "urls")))
-_ATTACHMENTS = sa.select(VersionAttachment.version_id, VersionAttachment.sha256).where(
-    one_of(VersionAttachment.version_id, "ids"))
 
 
 def _latest_shas(session: Session, urls: set[str]) -> dict[str, str]:
@@ -180,9 +178,7 @@ def _stored_versions(session: Session, pages: dict[str, str]) -> dict[str, list[
     earlier = {url: version_id for url, sha, version_id in connection.execute(_EARLIER_VERSIONS, {"urls": urls})
                if pages[url] == sha}
     rows = connection.execute(_VERSIONS, {"ids": sorted(set(earlier.values())), "urls": urls}).all()
-    attachments: dict[int, list[str]] = defaultdict(list)
-    for version_id, sha in connection.execute(_ATTACHMENTS, {"ids": [r.id for r in rows]}):
-        attachments[version_id].append(sha)
+    attachments = attachments_of(connection, (r.id for r in rows))
     by_id = {r.id: r for r in rows}
     first_seen_here: dict[tuple[str, str | None], list[sa.Row[Any]]] = defaultdict(list)
     for row in rows:
@@ -435,16 +431,9 @@ def _same_as_stored(session: Session, known: _KnownChrome, site: str, candidates
     """Those whose content is their version's under the chrome of both their paragraphs, as
     ``storage.record`` compares them; their versions' keys become the ones computed today (as
     that path stores them), so that the next capture is found by its key alone."""
-    ids = [c.row.version_id for c in candidates.values()]
-    parses = {row.id: row for row in session.execute(_STORED_PARSES, {"ids": ids})}
-    attachments: dict[int, list[str]] = defaultdict(list)
-    for version_id, sha in session.execute(_ATTACHMENTS, {"ids": ids}):
-        attachments[version_id].append(sha)
-    stored = {}
-    for i, c in candidates.items():
-        parse = parses[c.row.version_id]
-        stored[i] = report_content(parse.report_json, attachments[c.row.version_id], page_text=bool(c.row.page_text),
-                                   unparsed=parse.fingerprint if parse.report_json is None else None)
+    contents = stored_contents(session, [StoredVersion(c.row.version_id, bool(c.row.page_text), c.row.fingerprint)
+                                         for c in candidates.values()])
+    stored = {i: contents[c.row.version_id] for i, c in candidates.items()}
     texts = {text for i, c in candidates.items() if c.parts.page_text
              for text in [*(t for _, t in c.parts.paragraphs), *stored[i].texts()]}
     known.texts.update(load_chrome(session, site, texts - known.texts).chrome)
@@ -459,5 +448,3 @@ def _same_as_stored(session: Session, known: _KnownChrome, site: str, candidates
         found[i] = c.row
     return found
 
-
-_STORED_PARSES = sa.select(Version.id, Version.report_json, Version.fingerprint).where(one_of(Version.id, "ids"))
