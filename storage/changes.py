@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from storage.diff import diff_versions
+from storage.later_rows import insert_rows
 from storage.models import Change, Version, VersionAttachment
 from storage.parse_rows import attachment_hashes, held_parses
 
@@ -36,6 +37,6 @@ def record_new_change(session: Session, previous_id: int, version_id: int, repor
     # Attachment rows are written through Core only: nothing of them waits in the session.
     previous_attachments = session.connection().execute(_ATTACHMENTS, {"version_id": previous_id}).scalars().all()
     diff = diff_versions(previous, report, previous_attachments, attachments)
-    session.connection().execute(Change.__table__.insert(), [{"version_id": version_id, "previous_version_id": previous_id,
-                                         "significance": diff.significance, "summary": diff.to_dict()}])
+    insert_rows(session, Change.__table__, [{"version_id": version_id, "previous_version_id": previous_id,
+                                             "significance": diff.significance, "summary": diff.to_dict()}])
     return diff.significance

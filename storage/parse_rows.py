@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from storage.cellnames import named_cells
 from storage.fingerprint import ReportContent, fixed_key, report_content
+from storage.later_rows import insert_rows, insert_tuples, write_waiting
 from storage.models import CellRow, FindingRow, SectionRow, Version, VersionAttachment
 from storage.oneof import one_of
 
@@ -33,6 +34,9 @@ def apply_parse(
 ) -> None:
     """Set a stored version's parse fields (its fixed key too, which the parse is part of) and
     replace its sections, cells and parser findings."""
+    # Rows waiting in a recording batch (``storage.later_rows``) may be this version's, or its
+    # change summary's that a re-parse replaces: written before they are replaced.
+    write_waiting(session)
     for name, value in parse_columns(report, error, parser_version, parsed_at).items():
         setattr(version, name, value)
     version.fixed_key = fixed_key(report_content(
@@ -74,38 +78,19 @@ def insert_parse_rows(session: Session, version_id: int, report: dict[str, Any] 
         {"version_id": version_id, "position": i, "number": s["number"], "heading": s["heading"], "text": s["text"]}
         for i, s in enumerate(report.get("sections") or [])
     ]
-    findings = [finding_row(version_id, "parser", f) for f in report.get("findings") or []]
-    connection = session.connection()
-    for model, rows in ((SectionRow, sections), (FindingRow, findings)):
-        if rows:  # Core executemany: these rows are never loaded back as objects in this session
-            connection.execute(model.__table__.insert(), rows)
-    _insert_cells(connection, version_id, report)
+    insert_rows(session, SectionRow.__table__, sections)
+    insert_rows(session, FindingRow.__table__, [finding_row(version_id, "parser", f) for f in report.get("findings") or []])
+    insert_tuples(session, "cells", _CELL_COLUMNS, _cell_tuples(version_id, report))
 
 
-def _insert_cells(connection: sa.Connection, version_id: int, report: dict[str, Any]) -> None:
-    """The typed cells, some 200 a report, handed to the driver as they are (PostgreSQL: as a COPY):
-    SQLAlchemy's work on each row's parameters, and the driver's on each row of an executemany,
-    cost more than the insert."""
-    rows = [
+def _cell_tuples(version_id: int, report: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """The typed cells (some 200 a report) as tuples in the order of ``_CELL_COLUMNS``."""
+    return [
         (version_id, i, c.table, c.item, c.row, c.column, c.row_label, c.cell.get("raw", ""), c.cell.get("value"),
          c.cell.get("unit"), c.cell.get("state", "text"), c.cell.get("value_wan"),
          None if (location := c.cell.get("location")) is None else _json(location))
         for i, c in enumerate(named_cells(report))
     ]
-    if not rows:
-        return
-    columns = ", ".join(_CELL_COLUMNS)
-    if connection.dialect.name != "postgresql":
-        connection.exec_driver_sql(f"INSERT INTO cells ({columns}) VALUES ({', '.join(['?'] * len(_CELL_COLUMNS))})", rows)
-        return
-    dbapi = connection.dialect.loaded_dbapi
-    statement = f"COPY cells ({columns}) FROM STDIN"
-    try:
-        with connection.connection.cursor() as cursor, cursor.copy(statement) as copy:
-            for row in rows:
-                copy.write_row(row)
-    except dbapi.Error as exc:  # as SQLAlchemy's own statements fail: a race or a lost server is retried
-        raise sa.exc.DBAPIError.instance(statement, None, exc, dbapi.Error) from exc
 
 
 # The order of each cell's tuple; locations as storage.db writes JSON (Chinese as itself).

@@ -48,6 +48,7 @@ from storage.events import add_event, new_report, note_seen
 from storage.fingerprint import (ChromeTest, ReportContent, capture_content, content_key, content_parts, fixed_key,
                                  fixed_parts_key, only_text_differs, parts_key, report_content)
 from storage.identity import ReportIdentity, identify
+from storage.later_rows import rows_later
 from storage.models import Agency, Base, Blob, Capture, Report, ReportUrl, Version, VersionAttachment
 from storage.parse_rows import attachment_hashes, hold_parse, insert_parse_rows, parse_columns, stored_contents
 from storage.reparse import reparse_in_place
@@ -82,7 +83,8 @@ def record_captures(engine: Engine, blobs: Blobs, captures: list[CaptureInput]) 
 
 
 def _record(engine: Engine, blobs: Blobs, captures: list[CaptureInput], stored: list[dict[int, tuple[str, int]]]) -> list[RecordResult]:
-    with Session(writer(engine), expire_on_commit=False) as session, session.begin(), deferred_cross_year(session):
+    with (Session(writer(engine), expire_on_commit=False) as session, session.begin(), deferred_cross_year(session),
+          rows_later(session)):
         _insert_blobs(session, dict(blob for resources in stored for blob in resources.values()).items())
         shortcuts = Shortcuts(session, engine, captures, stored)
         results: list[RecordResult] = []
