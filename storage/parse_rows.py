@@ -157,20 +157,32 @@ def stored_contents(session: Session, versions: Iterable[VersionRow]) -> dict[in
     if not rows:
         return {}
     parses = held_parses(session, set(rows))
-    attachments = attachments_of(session.connection(), rows)
+    attachments = attachments_of(session, rows)
     return {i: report_content(parses[i], attachments[i], page_text=bool(v.page_text),
                               unparsed=v.fingerprint if parses[i] is None else None)
             for i, v in rows.items()}
 
 
-def attachments_of(connection: sa.Connection, version_ids: Iterable[int]) -> dict[int, list[str]]:
-    """The sha256s of these versions' attachments, in their order (a version without any: an empty list)."""
-    found: dict[int, list[str]] = defaultdict(list)
-    for version_id, sha in connection.execute(_ATTACHMENTS, {"ids": sorted(version_ids)}):
-        found[version_id].append(sha)
-    return found
+def attachments_of(session: Session, version_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The sha256s of these versions' attachments, in their order. A version's attachments are
+    written with it and never change: those read or written in this session are kept for it."""
+    known: dict[int, list[str]] = session.info.setdefault(_HELD_ATTACHMENTS, {})
+    wanted = set(version_ids)
+    missing = sorted(wanted - set(known))
+    if missing:
+        found: dict[int, list[str]] = defaultdict(list)
+        for version_id, sha in session.connection().execute(_ATTACHMENTS, {"ids": missing}):
+            found[version_id].append(sha)
+        known.update((i, found[i]) for i in missing)
+    return {i: known[i] for i in wanted}
 
 
+def hold_attachments(session: Session, version_id: int, shas: list[str]) -> None:
+    """The sha256s of the attachments of a version just written, in their order (``attachments_of``)."""
+    session.info.setdefault(_HELD_ATTACHMENTS, {})[version_id] = shas
+
+
+_HELD_ATTACHMENTS = "held_attachments"
 _ATTACHMENTS = (sa.select(VersionAttachment.version_id, VersionAttachment.sha256)
                 .where(one_of(VersionAttachment.version_id, "ids"))
                 .order_by(VersionAttachment.version_id, VersionAttachment.position))

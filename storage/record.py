@@ -50,7 +50,8 @@ from storage.fingerprint import (ChromeTest, ReportContent, capture_content, con
 from storage.identity import ReportIdentity, identify
 from storage.later_rows import rows_later
 from storage.models import Agency, Base, Blob, Capture, Report, ReportUrl, Version, VersionAttachment
-from storage.parse_rows import attachment_hashes, hold_parse, insert_parse_rows, parse_columns, stored_contents
+from storage.parse_rows import (attachment_hashes, hold_attachments, hold_parse, insert_parse_rows, parse_columns,
+                                stored_contents)
 from storage.reparse import reparse_in_place
 from storage.unchanged import Shortcuts
 from storage.version_keys import give_fixed_key, rekey
@@ -238,6 +239,7 @@ def _decide(session: Session, blobs: Blobs, capture: CaptureInput, shas: dict[in
     }).scalar_one()
     insert_parse_rows(session, version_id, parsed)
     hold_parse(session, version_id, parsed)
+    hold_attachments(session, version_id, attachment_shas)
     if capture.attachments:
         session.connection().execute(VersionAttachment.__table__.insert(), [
             {"version_id": version_id, "position": position, "url": attachment.url, "sha256": shas[id(attachment)],

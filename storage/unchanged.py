@@ -178,7 +178,7 @@ def _stored_versions(session: Session, pages: dict[str, str]) -> dict[str, list[
     earlier = {url: version_id for url, sha, version_id in connection.execute(_EARLIER_VERSIONS, {"urls": urls})
                if pages[url] == sha}
     rows = connection.execute(_VERSIONS, {"ids": sorted(set(earlier.values())), "urls": urls}).all()
-    attachments = attachments_of(connection, (r.id for r in rows))
+    attachments = attachments_of(session, (r.id for r in rows))
     by_id = {r.id: r for r in rows}
     first_seen_here: dict[tuple[str, str | None], list[sa.Row[Any]]] = defaultdict(list)
     for row in rows:
