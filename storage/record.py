@@ -44,7 +44,7 @@ from storage.chrome import learn_varying, load_chrome, note_page_paragraphs, var
 from storage.clock import as_utc, later, utcnow
 from storage.crossyear import deferred_cross_year, refresh_cross_year
 from storage.db import retrying, writer
-from storage.events import add_event, new_report, note_seen
+from storage.events import add_event, fate_read, latest_fate, new_report, note_seen
 from storage.fingerprint import (ChromeTest, ReportContent, capture_content, content_key, content_parts, fixed_key,
                                  fixed_parts_key, only_text_differs, parts_key, report_content)
 from storage.identity import ReportIdentity, identify
@@ -453,6 +453,7 @@ def _report(session: Session, agency: Agency, identity: ReportIdentity, site: st
             "site": site, "first_seen": seen, "last_seen": seen}).scalar_one()
         new_report(session, report_id)
         return _Report(report_id, agency.key, year, kind, None, new=True)
+    fate_read(session, row.id, row.fate)
     # The later last_seen is written once the capture is decided, in one statement with a new latest version.
     return _Report(row.id, agency.key, year, kind, row.latest_version_id,
                    seen_later=seen if seen > as_utc(row.last_seen) else None)
@@ -482,7 +483,8 @@ def _read_again(session: Session, model: type[Base], row_id: int) -> None:
 
 
 _REPORTS = Report.__table__
-_REPORT_ROW = sa.select(_REPORTS.c.id, _REPORTS.c.last_seen, _REPORTS.c.latest_version_id).where(
+_REPORT_ROW = sa.select(_REPORTS.c.id, _REPORTS.c.last_seen, _REPORTS.c.latest_version_id,
+                        latest_fate(_REPORTS.c.id).label("fate")).where(
     _REPORTS.c.agency_key == sa.bindparam("agency_key"), _REPORTS.c.year == sa.bindparam("year"),
     _REPORTS.c.kind == sa.bindparam("kind"))
 _REPORT_INSERT = _REPORTS.insert().returning(_REPORTS.c.id)
