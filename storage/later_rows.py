@@ -10,77 +10,80 @@ a block may hold (``storage.reparse``) writes them first (``write_waiting``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import functools
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+T = TypeVar("T")
+Writer = Callable[[sa.Connection, list[T]], None]  # writes a list of rows in one statement (or a few)
+
 _WAITING = "later_rows"
 
 
-class _Waiting:
-    """Rows waiting, per table in the order they came: as dicts (SQLAlchemy's types apply) or
-    as tuples for the driver (per table and column list)."""
-
-    def __init__(self) -> None:
-        self.dicts: dict[sa.Table, list[dict[str, Any]]] = {}
-        self.tuples: dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]] = {}
-
-    def write(self, connection: sa.Connection) -> None:
-        dicts, tuples = self.dicts, self.tuples
-        self.dicts, self.tuples = {}, {}
-        for table, rows in dicts.items():
-            connection.execute(table.insert(), rows)
-        for (table_name, columns), values in tuples.items():
-            _insert_tuples(connection, table_name, columns, values)
+def insert_later(session: Session, writer: Writer[T], rows: list[T]) -> None:
+    """Have ``writer`` write ``rows``: now, or, inside ``rows_later``, with all the rows given to
+    the same writer when the block ends (writers in the order they first came)."""
+    if not rows:
+        return
+    waiting: dict[Writer[Any], list[Any]] | None = session.info.get(_WAITING)
+    if waiting is None:
+        writer(session.connection(), rows)
+    else:
+        waiting.setdefault(writer, []).extend(rows)
 
 
 def insert_rows(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -> None:
-    """Insert ``rows`` into ``table``: now, or when the ``rows_later`` block ends."""
-    if not rows:
-        return
-    waiting: _Waiting | None = session.info.get(_WAITING)
-    if waiting is None:
-        session.connection().execute(table.insert(), rows)
-    else:
-        waiting.dicts.setdefault(table, []).extend(rows)
+    """Insert ``rows`` (dicts: SQLAlchemy's types apply) into ``table``, now or when ``rows_later`` ends."""
+    insert_later(session, _inserter(table), rows)
 
 
 def insert_tuples(session: Session, table_name: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
     """Insert rows given as tuples of driver values (JSON already a string), handed to the driver
     as they are: SQLAlchemy's work on each row's parameters costs more than the insert."""
-    if not rows:
-        return
-    waiting: _Waiting | None = session.info.get(_WAITING)
-    if waiting is None:
-        _insert_tuples(session.connection(), table_name, columns, rows)
-    else:
-        waiting.tuples.setdefault((table_name, columns), []).extend(rows)
+    insert_later(session, _tuple_inserter(table_name, columns), rows)
 
 
 @contextmanager
 def rows_later(session: Session) -> Iterator[None]:
     """Keep the rows inserted through this module while the block runs; write them when it ends
     (not when it fails: the transaction is then rolled back)."""
-    waiting = _Waiting()
-    session.info[_WAITING] = waiting
+    session.info[_WAITING] = {}
     try:
         yield
+        write_waiting(session)
     finally:
         del session.info[_WAITING]
-    waiting.write(session.connection())
 
 
 def write_waiting(session: Session) -> None:
     """Write the rows waiting in a ``rows_later`` block now (before replacing or reading some)."""
-    waiting: _Waiting | None = session.info.get(_WAITING)
-    if waiting is not None:
-        waiting.write(session.connection())
+    waiting: dict[Writer[Any], list[Any]] | None = session.info.get(_WAITING)
+    while waiting:
+        writer, rows = next(iter(waiting.items()))
+        del waiting[writer]
+        writer(session.connection(), rows)
 
 
-def _insert_tuples(connection: sa.Connection, table_name: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+@functools.cache
+def _inserter(table: sa.Table) -> Writer[dict[str, Any]]:
+    insert = table.insert()
+
+    def write(connection: sa.Connection, rows: list[dict[str, Any]]) -> None:
+        connection.execute(insert, rows)
+
+    return write
+
+
+@functools.cache
+def _tuple_inserter(table_name: str, columns: tuple[str, ...]) -> Writer[tuple[Any, ...]]:
+    return functools.partial(_insert_tuples, table_name=table_name, columns=columns)
+
+
+def _insert_tuples(connection: sa.Connection, rows: list[tuple[Any, ...]], *, table_name: str, columns: Sequence[str]) -> None:
     names = ", ".join(columns)
     if connection.dialect.name != "postgresql":
         connection.exec_driver_sql(f"INSERT INTO {table_name} ({names}) VALUES ({', '.join(['?'] * len(columns))})", rows)

@@ -38,7 +38,8 @@ from sqlalchemy.orm.util import identity_key
 
 from storage.agencies import known_agency, resolve_agency
 from storage.blobstores import Blobs
-from storage.capture import CaptureInput, ContentParts, Outcome, ParseOutcome, RecordResult, Resource, capture_values
+from storage.capture import CaptureInput, ContentParts, Outcome, ParseOutcome, RecordResult, Resource
+from storage.capture_rows import record_rows
 from storage.changes import record_new_change
 from storage.chrome import learn_varying, load_chrome, note_page_paragraphs, varying_paragraphs
 from storage.clock import as_utc, later, utcnow
@@ -48,7 +49,7 @@ from storage.events import add_event, fate_read, latest_fate, new_report, note_s
 from storage.fingerprint import (ChromeTest, ReportContent, capture_content, content_key, content_parts, fixed_key,
                                  fixed_parts_key, only_text_differs, parts_key, report_content)
 from storage.identity import ReportIdentity, identify
-from storage.later_rows import rows_later
+from storage.later_rows import rows_later, write_waiting
 from storage.models import Agency, Base, Blob, Capture, Report, ReportUrl, Version, VersionAttachment
 from storage.parse_rows import (attachment_hashes, hold_attachments, hold_parse, insert_parse_rows, parse_columns,
                                 stored_contents)
@@ -115,21 +116,8 @@ def _record_in(session: Session, blobs: Blobs, capture: CaptureInput, stored: di
     except _Failed as failure:
         result = RecordResult("failed", 0, error=str(failure))
     # Decided first, so that the capture's rows are written once, with what came of it.
-    result.capture_id = _insert_captures(session, capture, shas, result)
+    record_rows(session, capture, shas, result)
     return result
-
-
-def _insert_captures(session: Session, capture: CaptureInput, shas: dict[int, str | None], result: RecordResult) -> int:
-    """Write the capture's page row (with the outcome) and its attachments' rows; the page row's id."""
-    page = capture_values(capture, capture.page, shas[id(capture.page)], "page", None)
-    page.update(outcome=result.outcome, report_id=result.report_id, version_id=result.version_id,
-                error=capture.page.error or (result.error if result.outcome == "failed" else None))
-    connection = session.connection()
-    page_id = connection.execute(_PAGE_INSERT, page).scalar_one()
-    if capture.attachments:
-        connection.execute(_CAPTURES.insert(), [capture_values(capture, a, shas[id(a)], "attachment", page_id)
-                                                for a in capture.attachments])
-    return page_id
 
 
 def _content(capture: CaptureInput, shas: dict[int, str | None]) -> _CaptureContent | None:
@@ -344,8 +332,6 @@ def stored_content(session: Session, version: Version) -> ReportContent:
 
 
 # Statements built once: building one costs more than running it.
-_CAPTURES = Capture.__table__
-_PAGE_INSERT = _CAPTURES.insert().returning(_CAPTURES.c.id)
 _VERSION_INSERT = Version.__table__.insert().returning(Version.__table__.c.id)
 _VERSIONS = (sa.select(Version.id, Version.version_no, Version.content_key, Version.fixed_key, Version.parser_version,
                        Version.document_url, Version.page_url, Version.fingerprint)
@@ -383,6 +369,7 @@ def confirmation_needed(session: Session, capture: CaptureInput) -> bool:
 def _unchanged_by_bytes(session: Session, capture: CaptureInput, shas: dict[int, str | None]) -> RecordResult:
     """A capture without a parse (a 304 the crawler did not re-parse) is unchanged if its bytes are a known version's."""
     page = capture.page
+    write_waiting(session)  # the rows of the batch's captures recorded before this one
     # What these bytes at this URL were recorded as last time: a version first seen at
     # another URL (a report re-posted elsewhere) is found through its captures here.
     earlier = (
@@ -424,6 +411,7 @@ def _earlier_sha(session: Session, resource: Resource) -> str | None:
     """The bytes we already hold for a URL that answered 304 Not Modified."""
     if resource.status != "not_modified":
         return None
+    write_waiting(session)  # the rows of the batch's captures recorded before this one
     return session.scalars(
         sa.select(Capture.sha256).where(Capture.url == resource.url, Capture.sha256.is_not(None))
         .order_by(Capture.fetched_at.desc(), Capture.id.desc()).limit(1)

@@ -10,12 +10,13 @@ from sqlalchemy.orm import Session
 
 from parsers import PARSER_VERSION
 from storage.archive import Archive
+from storage.capture import CaptureInput
 from storage.clock import utcnow
 from storage.db import writer
 from storage.later_rows import rows_later
-from storage.models import CellRow, Change, FindingRow, SectionRow, Version
+from storage.models import Capture, CellRow, Change, FindingRow, SectionRow, Version
 from storage.parse_rows import apply_parse, insert_parse_rows
-from tests.storage.conftest import REVISED_TOTAL, SEED_ZHANGDIAN_2023, SEED_ZIBO, capture_of
+from tests.storage.conftest import REVISED_TOTAL, SEED_ZHANGDIAN_2023, SEED_ZIBO, capture_of, page
 
 APPENDED = (CellRow, SectionRow, FindingRow, Change)
 
@@ -80,3 +81,19 @@ def test_a_block_that_fails_writes_nothing(archive: Archive, seed) -> None:
             raise RuntimeError("the capture failed")
         assert session.scalar(sa.select(sa.func.count()).select_from(CellRow)) == stored
         session.rollback()
+
+
+def test_captures_of_a_batch_are_found_by_the_captures_after_them(archive: Archive, seed) -> None:
+    """The captures rows wait for the end of the batch, but what a URL answered is read from them in it."""
+    data = seed(SEED_ZIBO)
+    url = "http://gov.test/art/1.html"
+    unparsed = CaptureInput(site="testsite", page=page(url, data, minutes=1))  # fetched again, not parsed again
+    not_modified = CaptureInput(site="testsite", page=page(url, None, minutes=2, http_status=304, status="not_modified"))
+    results = archive.record_many([capture_of(data, url), unparsed, not_modified])
+    assert [r.outcome for r in results] == ["new_report", "unchanged", "unchanged"]
+    assert len({r.version_id for r in results}) == 1
+    with archive.session() as session:
+        rows = [session.get(Capture, r.capture_id) for r in results]
+    assert [(row.url, row.outcome, row.version_id) for row in rows] == [(url, r.outcome, r.version_id) for r in results]
+    assert rows[0].id < rows[1].id < rows[2].id
+    assert rows[2].sha256 == rows[0].sha256
