@@ -126,9 +126,13 @@ def _content(capture: CaptureInput, shas: dict[int, str | None]) -> _CaptureCont
     parse = capture.parse
     if parse is None or shas[id(capture.page)] is None or None in attachment_shas:
         return None
-    # The parse worker's parts where it sent them: the report is not walked again here.
-    parts = parse.content if parse.content is not None else content_parts(capture_content(capture, []), shapes=False)
-    return _CaptureContent(parts, tuple(sorted(set(attachment_shas))))  # type: ignore[arg-type]
+    return _CaptureContent(_parts(capture, parse), tuple(sorted(set(attachment_shas))))  # type: ignore[arg-type]
+
+
+def _parts(capture: CaptureInput, parse: ParseOutcome) -> ContentParts:
+    """The parts of the content key of a parse of the capture (its own, or its confirmation's):
+    the parse worker's where it sent them, so that the report is not walked again here."""
+    return parse.content if parse.content is not None else content_parts(capture_content(capture, [], parse), shapes=False)
 
 
 @dataclass
@@ -194,9 +198,10 @@ def _decide(session: Session, blobs: Blobs, capture: CaptureInput, shas: dict[in
     versions = [] if report.new else _stored_versions(session, blobs, report.id, parse.parser_version)
     latest = versions[0] if versions else None
     if capture.confirmation is not None and content.page_text:
-        second = capture_content(capture, attachment_shas, capture.confirmation)
-        stored = _stored_contents(session, [latest])[0].texts() if latest else []
-        learn_varying(session, capture.site, varying_paragraphs(content.texts(), second.texts(), stored))
+        first, second = content.texts(), [text for _, text in _parts(capture, capture.confirmation).paragraphs]
+        if second != first:  # (most pages: nothing varied between the two fetches)
+            stored = _stored_contents(session, [latest])[0].texts() if latest else []
+            learn_varying(session, capture.site, varying_paragraphs(first, second, stored))
     same, key = _same_content(session, capture.site, content, versions)
     if same is not None and same is latest:
         _seen_again(session, same, seen, key, content)
