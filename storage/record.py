@@ -493,6 +493,11 @@ def _touch_url(session: Session, report_id: int, url: str, seen: datetime, *, ne
     """Note that the report (``new``: just made) was seen at ``url`` (``report_urls``), through Core:
     its rows are never written as objects, and an object an earlier capture of the session loaded is read again."""
     connection = session.connection()
+    # Mostly the report is seen at its URL again, later: one statement moves last_seen on.
+    moved = None if new else connection.execute(_URL_LATER, {"of_report": report_id, "at_url": url, "seen": seen}).first()
+    if moved is not None:
+        _read_again(session, ReportUrl, moved.id)
+        return
     row = None if new else connection.execute(_URL_ROW, {"report_id": report_id, "url": url}).first()
     if row is None:
         connection.execute(_URLS.insert(), {"report_id": report_id, "url": url, "first_seen": seen, "last_seen": seen})
@@ -508,3 +513,6 @@ _URL_ROW = sa.select(_URLS.c.id, _URLS.c.first_seen, _URLS.c.last_seen).where(
     _URLS.c.report_id == sa.bindparam("report_id"), _URLS.c.url == sa.bindparam("url"))
 _URL_SEEN = _URLS.update().where(_URLS.c.id == sa.bindparam("row_id")).values(
     first_seen=sa.bindparam("first"), last_seen=sa.bindparam("last"))
+_URL_LATER = (_URLS.update().where(_URLS.c.report_id == sa.bindparam("of_report"), _URLS.c.url == sa.bindparam("at_url"),
+                                   _URLS.c.last_seen < sa.bindparam("seen"))
+              .values(last_seen=sa.bindparam("seen")).returning(_URLS.c.id))
