@@ -15,18 +15,16 @@ latest version and recomputed whenever either year gets a new version or a new p
 from __future__ import annotations
 
 import re
-from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from storage.cellnames import named_cells
-from storage.models import FindingRow, Report, Version
+from storage.models import FindingRow, Report
 from storage.oneof import one_of
 from storage.parse_rows import finding_row, held_parses
 
@@ -191,52 +189,26 @@ def deferred_cross_year(session: Session) -> Iterator[None]:
 def _write(session: Session, pairs: dict[int, _Pair]) -> None:
     if not pairs:
         return
-    facts = _facts(session, {i for p in pairs.values() if p.earlier is not None for i in (p.later, p.earlier)})
+    ids = set(pairs) | {p.earlier for p in pairs.values() if p.earlier is not None}
+    reports = held_parses(session, ids)
+    facts: dict[int, YearFacts] = {}
+
+    def facts_of(version_id: int) -> YearFacts:
+        if version_id not in facts:
+            facts[version_id] = year_facts(reports[version_id])
+        return facts[version_id]
+
     connection = session.connection()
     connection.execute(_DELETE, {"ids": sorted(pairs)})
     rows = [
         finding_row(pair.later, "crossyear", finding)
         for pair in pairs.values()
-        if pair.earlier is not None and (later := facts.get(pair.later)) and (earlier := facts.get(pair.earlier))
-        for finding in compare_years(later, earlier, pair.earlier_year)
+        if pair.earlier is not None and reports.get(pair.later) is not None and reports.get(pair.earlier) is not None
+        for finding in compare_years(facts_of(pair.later), facts_of(pair.earlier), pair.earlier_year)
     ]
     if rows:
         connection.execute(FindingRow.__table__.insert(), rows)
 
 
+# Built once: every batch of new versions runs them.
 _DELETE = sa.delete(FindingRow.__table__).where(one_of(FindingRow.version_id, "ids"), FindingRow.source == "crossyear")
-_PARSED_AT = sa.select(Version.id, Version.parsed_at).where(one_of(Version.id, "ids"))
-
-
-def _facts(session: Session, version_ids: set[int]) -> dict[int, YearFacts | None]:
-    """The year facts of these versions (None: no parse). A crawl's writer records an agency's
-    years one after another and compares each with its neighbours: the facts of versions
-    compared lately are kept (``_KEPT``) under their parse's time, and their parses read and
-    walked again only when that moved (a re-parse)."""
-    if not version_ids:
-        return {}
-    stamps: dict[int, datetime] = dict(session.connection().execute(_PARSED_AT, {"ids": sorted(version_ids)}).all())
-    kept = _KEPT.setdefault(session.get_bind().engine.url.render_as_string(), OrderedDict())
-    facts: dict[int, YearFacts | None] = {}
-    for version_id in version_ids:
-        found = kept.get((version_id, stamps.get(version_id)))
-        if found is not None:
-            facts[version_id] = found
-    reports = held_parses(session, version_ids - set(facts))
-    made = {(i, stamps.get(i)): year_facts(report) for i, report in reports.items() if report is not None}
-    facts.update({i: None if report is None else made[(i, stamps.get(i))] for i, report in reports.items()})
-    if made:
-        # Kept once the transaction that read or wrote these parses commits: never a parse it rolled back.
-        sa.event.listen(session, "after_commit", lambda _: _keep(kept, made), once=True)
-    return facts
-
-
-def _keep(kept: OrderedDict[tuple[int, datetime | None], YearFacts], made: dict[tuple[int, datetime | None], YearFacts]) -> None:
-    kept.update(made)
-    while len(kept) > _KEEP:
-        kept.popitem(last=False)
-
-
-# Per database (URL): the year facts of versions lately compared, by (version id, parsed_at), oldest first.
-_KEPT: dict[str, OrderedDict[tuple[int, datetime | None], YearFacts]] = {}
-_KEEP = 256

@@ -128,8 +128,12 @@ def held_parses(session: Session, version_ids: set[int]) -> dict[int, dict[str, 
     found = {i: held[i] for i in version_ids if i in held}
     missing = version_ids - set(found)
     if missing:
-        found.update(session.execute(sa.select(Version.id, Version.report_json).where(Version.id.in_(missing))).all())
+        session.flush()
+        found.update(session.connection().execute(_PARSES, {"ids": sorted(missing)}).all())
     return found
+
+
+_PARSES = sa.select(Version.id, Version.report_json).where(one_of(Version.id, "ids"))
 
 
 class VersionRow(Protocol):
