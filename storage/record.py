@@ -12,8 +12,9 @@ never a version.
 Most captures that reach this module are new versions, and a stored parse is some 40 KB of
 JSON: a version's content is compared only with the versions whose fixed key (the content
 but its paragraphs, ``storage.fingerprint.fixed_key``) is the capture's, since no chrome can
-make the others alike. Rows are written through Core statements built once (cells, on
-PostgreSQL, as a COPY); the ORM keeps only the report and agency objects.
+make the others alike. Rows are written through Core statements built once; those the batch
+does not read back wait for its end, to go one statement per table (``storage.later_rows``);
+the ORM keeps only the report and agency objects.
 
 Everything one capture writes (capture rows, report, URL, version with its sections,
 cells, findings, change summary, cross-year findings) is one transaction, run again from
