@@ -123,13 +123,14 @@ def resolve_agency(session: Session, printed: str, site_region: str | None = Non
     """The canonical agency of a printed name, created when new; the name becomes an alias.
 
     A session remembers the names it resolved (a site's reports print their agency's name
-    year after year): only ``add_alias`` and ``merge_agencies`` move a name, and they make it forget."""
+    year after year): only ``add_alias`` and ``merge_agencies`` move a name, and they make it forget.
+    It holds the agencies themselves: the session's identity map does not keep an object
+    nothing refers to, and ``session.get`` would read it again."""
     alias = normalise_name(printed)
-    resolved = session.info.setdefault(_RESOLVED, {})
-    agency = session.get(Agency, resolved[alias]) if alias in resolved else None
-    agency = agency or _by_alias(session, alias)
+    resolved: dict[str, Agency] = session.info.setdefault(_RESOLVED, {})
+    agency = resolved.get(alias) or _by_alias(session, alias)
     if agency is not None:  # the name is an alias already
-        resolved[alias] = agency.id
+        resolved[alias] = agency
         return agency
     name = canonical(printed, site_region)
     agency = _by_key(session, name.key)
@@ -146,11 +147,11 @@ def resolve_agency(session: Session, printed: str, site_region: str | None = Non
             name.province or agency.province, name.city or agency.city, name.county or agency.county)
     session.add(AgencyAlias(alias=alias, agency_id=agency.id))
     session.flush()
-    resolved[alias] = agency.id
+    resolved[alias] = agency
     return agency
 
 
-_RESOLVED = "agencies_resolved"  # session.info: normalised name -> agency id
+_RESOLVED = "agencies_resolved"  # session.info: normalised name -> agency
 
 
 def _rekey(session: Session, agency: Agency, key: str) -> None:

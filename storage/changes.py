@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from storage.diff import diff_versions
-from storage.models import Change, Version, VersionAttachment
-from storage.parse_rows import attachment_hashes, held_parses
+from storage.later_rows import insert_rows
+from storage.models import Change, Version
+from storage.parse_rows import attachment_hashes, attachments_of, held_parses
 
 
 def record_change(session: Session, previous: Version, version: Version) -> str:
@@ -24,18 +24,14 @@ def record_change(session: Session, previous: Version, version: Version) -> str:
     return diff.significance
 
 
-_ATTACHMENTS = sa.select(VersionAttachment.sha256).where(VersionAttachment.version_id == sa.bindparam("version_id"))
-
-
 def record_new_change(session: Session, previous_id: int, version_id: int, report: dict[str, Any] | None,
                       attachments: Sequence[str]) -> str:
     """Store what a version just recorded (``report``, ``attachments``) changed relative to the
     stored version ``previous_id``; return the grade. The new version's parse is the one at hand,
     the previous one's is read only when this transaction did not write it."""
     previous = held_parses(session, {previous_id})[previous_id]
-    # Attachment rows are written through Core only: nothing of them waits in the session.
-    previous_attachments = session.connection().execute(_ATTACHMENTS, {"version_id": previous_id}).scalars().all()
+    previous_attachments = attachments_of(session, [previous_id])[previous_id]
     diff = diff_versions(previous, report, previous_attachments, attachments)
-    session.connection().execute(Change.__table__.insert(), [{"version_id": version_id, "previous_version_id": previous_id,
-                                         "significance": diff.significance, "summary": diff.to_dict()}])
+    insert_rows(session, Change.__table__, [{"version_id": version_id, "previous_version_id": previous_id,
+                                             "significance": diff.significance, "summary": diff.to_dict()}])
     return diff.significance

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from storage.cellnames import named_cells
 from storage.models import FindingRow, Report
+from storage.oneof import one_of
 from storage.parse_rows import finding_row, held_parses
 
 CARRY_OVER, CARRIED_FORWARD = "carried_over", "carried_forward"
@@ -197,7 +198,8 @@ def _write(session: Session, pairs: dict[int, _Pair]) -> None:
             facts[version_id] = year_facts(reports[version_id])
         return facts[version_id]
 
-    session.execute(sa.delete(FindingRow).where(FindingRow.version_id.in_(pairs), FindingRow.source == "crossyear"))
+    connection = session.connection()
+    connection.execute(_DELETE, {"ids": sorted(pairs)})
     rows = [
         finding_row(pair.later, "crossyear", finding)
         for pair in pairs.values()
@@ -205,4 +207,8 @@ def _write(session: Session, pairs: dict[int, _Pair]) -> None:
         for finding in compare_years(facts_of(pair.later), facts_of(pair.earlier), pair.earlier_year)
     ]
     if rows:
-        session.execute(sa.insert(FindingRow), rows)
+        connection.execute(FindingRow.__table__.insert(), rows)
+
+
+# Built once: every batch of new versions runs them.
+_DELETE = sa.delete(FindingRow.__table__).where(one_of(FindingRow.version_id, "ids"), FindingRow.source == "crossyear")

@@ -173,12 +173,7 @@ def diff_versions(
         elif old_text != new_text or old_heading != new_heading:
             grades.add("formatting")
 
-    old_cells = {c.address: c for c in named_cells(old)}
-    new_cells = {c.address: c for c in named_cells(new)}
-    for address in list(old_cells) + [a for a in new_cells if a not in old_cells]:
-        before, after = old_cells.get(address), new_cells.get(address)
-        if before is not None and after is not None and before.cell == after.cell:
-            continue  # most cells of a revised report are as they were: one comparison in C
+    for address, before, after in _changed_cells(old, new):
         kind = _cell_kind(before.cell if before else None, after.cell if after else None)
         if kind is None:
             continue
@@ -194,6 +189,27 @@ def diff_versions(
     result.attachments_removed = sorted(set(old_attachments) - set(new_attachments))
     result.significance = max(grades, key=_GRADES.index) if grades else "formatting"
     return result
+
+
+def _changed_cells(old: dict[str, Any] | None, new: dict[str, Any] | None
+                   ) -> list[tuple[str, NamedCell | None, NamedCell | None]]:
+    """The cells whose dicts differ, by address (the old report's order, then the new cells),
+    with the cell before and after (None where the report has no such cell)."""
+    old_list, new_list = list(named_cells(old)), list(named_cells(new))
+    # Most revisions keep every cell where it was: the two lists then pair up in order, and
+    # only the cells that differ need an address (most are as they were: one comparison in C).
+    # (An address is its table, row and column: columns hold no dot, see storage.cellnames.)
+    if (len(old_list) == len(new_list) and all(a[:3] == b[:3] for a, b in zip(old_list, new_list))
+            and len({c[:3] for c in old_list}) == len(old_list)):
+        return [(a.address, a, b) for a, b in zip(old_list, new_list) if a.cell != b.cell]
+    old_cells = {c.address: c for c in old_list}
+    new_cells = {c.address: c for c in new_list}
+    changed = []
+    for address in list(old_cells) + [a for a in new_cells if a not in old_cells]:
+        before, after = old_cells.get(address), new_cells.get(address)
+        if before is None or after is None or before.cell != after.cell:
+            changed.append((address, before, after))
+    return changed
 
 
 def _cell_change(address: str, before: NamedCell | None, after: NamedCell | None, kind: Significance) -> CellChange:

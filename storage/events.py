@@ -61,6 +61,16 @@ def new_report(session: Session, report_id: int) -> None:
     _fates(session)[report_id] = None
 
 
+def latest_fate(report_id: sa.ColumnElement[int]) -> sa.ScalarSelect[str]:
+    """The kind of a report's latest withdrawal or restoration (NULL: neither), to read with the report."""
+    return _latest_fate_of(report_id).scalar_subquery()
+
+
+def fate_read(session: Session, report_id: int, kind: str | None) -> None:
+    """The report's ``latest_fate`` as read with it: ``is_withdrawn`` need not ask again."""
+    _fates(session).setdefault(report_id, kind)
+
+
 def _fates(session: Session) -> dict[int, str | None]:
     """session.info: report id -> the kind of its latest withdrawal or restoration (None: neither)."""
     return session.info.setdefault("report_fates", {})
@@ -68,9 +78,12 @@ def _fates(session: Session) -> dict[int, str | None]:
 
 _FATE_KINDS = ("withdrawn", "restored")
 # Built once: every capture recorded asks it.
-_LATEST_FATE = (sa.select(ReportEvent.kind)
-                .where(ReportEvent.report_id == sa.bindparam("report_id"), ReportEvent.kind.in_(_FATE_KINDS))
-                .order_by(ReportEvent.id.desc()).limit(1))
+def _latest_fate_of(report_id: sa.ColumnElement[int]) -> sa.Select[tuple[str]]:
+    return (sa.select(ReportEvent.kind).where(ReportEvent.report_id == report_id, ReportEvent.kind.in_(_FATE_KINDS))
+            .order_by(ReportEvent.id.desc()).limit(1))
+
+
+_LATEST_FATE = _latest_fate_of(sa.bindparam("report_id"))
 
 
 def note_seen(session: Session, report_id: int, at: datetime, version_id: int | None, run_id: int | None) -> None:

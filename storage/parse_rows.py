@@ -9,15 +9,19 @@ A parse is derived from the stored bytes: recording a version writes it with the
 from __future__ import annotations
 
 import json
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from storage.cellnames import named_cells
-from storage.fingerprint import fixed_key, report_content
+from storage.fingerprint import ReportContent, fixed_key, report_content
+from storage.later_rows import insert_rows, insert_tuples, write_waiting
 from storage.models import CellRow, FindingRow, SectionRow, Version, VersionAttachment
+from storage.oneof import one_of
 
 
 def apply_parse(
@@ -30,6 +34,9 @@ def apply_parse(
 ) -> None:
     """Set a stored version's parse fields (its fixed key too, which the parse is part of) and
     replace its sections, cells and parser findings."""
+    # Rows waiting in a recording batch (``storage.later_rows``) may be this version's, or its
+    # change summary's that a re-parse replaces: written before they are replaced.
+    write_waiting(session)
     for name, value in parse_columns(report, error, parser_version, parsed_at).items():
         setattr(version, name, value)
     version.fixed_key = fixed_key(report_content(
@@ -71,38 +78,19 @@ def insert_parse_rows(session: Session, version_id: int, report: dict[str, Any] 
         {"version_id": version_id, "position": i, "number": s["number"], "heading": s["heading"], "text": s["text"]}
         for i, s in enumerate(report.get("sections") or [])
     ]
-    findings = [finding_row(version_id, "parser", f) for f in report.get("findings") or []]
-    connection = session.connection()
-    for model, rows in ((SectionRow, sections), (FindingRow, findings)):
-        if rows:  # Core executemany: these rows are never loaded back as objects in this session
-            connection.execute(model.__table__.insert(), rows)
-    _insert_cells(connection, version_id, report)
+    insert_rows(session, SectionRow.__table__, sections)
+    insert_rows(session, FindingRow.__table__, [finding_row(version_id, "parser", f) for f in report.get("findings") or []])
+    insert_tuples(session, "cells", _CELL_COLUMNS, _cell_tuples(version_id, report))
 
 
-def _insert_cells(connection: sa.Connection, version_id: int, report: dict[str, Any]) -> None:
-    """The typed cells, some 200 a report, handed to the driver as they are (PostgreSQL: as a COPY):
-    SQLAlchemy's work on each row's parameters, and the driver's on each row of an executemany,
-    cost more than the insert."""
-    rows = [
+def _cell_tuples(version_id: int, report: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """The typed cells (some 200 a report) as tuples in the order of ``_CELL_COLUMNS``."""
+    return [
         (version_id, i, c.table, c.item, c.row, c.column, c.row_label, c.cell.get("raw", ""), c.cell.get("value"),
          c.cell.get("unit"), c.cell.get("state", "text"), c.cell.get("value_wan"),
          None if (location := c.cell.get("location")) is None else _json(location))
         for i, c in enumerate(named_cells(report))
     ]
-    if not rows:
-        return
-    columns = ", ".join(_CELL_COLUMNS)
-    if connection.dialect.name != "postgresql":
-        connection.exec_driver_sql(f"INSERT INTO cells ({columns}) VALUES ({', '.join(['?'] * len(_CELL_COLUMNS))})", rows)
-        return
-    dbapi = connection.dialect.loaded_dbapi
-    statement = f"COPY cells ({columns}) FROM STDIN"
-    try:
-        with connection.connection.cursor() as cursor, cursor.copy(statement) as copy:
-            for row in rows:
-                copy.write_row(row)
-    except dbapi.Error as exc:  # as SQLAlchemy's own statements fail: a race or a lost server is retried
-        raise sa.exc.DBAPIError.instance(statement, None, exc, dbapi.Error) from exc
 
 
 # The order of each cell's tuple; locations as storage.db writes JSON (Chinese as itself).
@@ -140,8 +128,68 @@ def held_parses(session: Session, version_ids: set[int]) -> dict[int, dict[str, 
     found = {i: held[i] for i in version_ids if i in held}
     missing = version_ids - set(found)
     if missing:
-        found.update(session.execute(sa.select(Version.id, Version.report_json).where(Version.id.in_(missing))).all())
+        session.flush()
+        found.update(session.connection().execute(_PARSES, {"ids": sorted(missing)}).all())
     return found
+
+
+_PARSES = sa.select(Version.id, Version.report_json).where(one_of(Version.id, "ids"))
+
+
+class VersionRow(Protocol):
+    """What reading a stored version's content takes of its row."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def page_text(self) -> bool: ...  # the report is the page itself (document URL = page URL)
+
+    @property
+    def fingerprint(self) -> str: ...
+
+
+class StoredVersion(NamedTuple):
+    id: int
+    page_text: bool
+    fingerprint: str
+
+
+def stored_contents(session: Session, versions: Iterable[VersionRow]) -> dict[int, ReportContent]:
+    """The contents of stored versions (by id), from their parses (``held_parses``) and attachments."""
+    rows = {v.id: v for v in versions}
+    if not rows:
+        return {}
+    parses = held_parses(session, set(rows))
+    attachments = attachments_of(session, rows)
+    return {i: report_content(parses[i], attachments[i], page_text=bool(v.page_text),
+                              unparsed=v.fingerprint if parses[i] is None else None)
+            for i, v in rows.items()}
+
+
+def attachments_of(session: Session, version_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The sha256s of these versions' attachments, in their order. A version's attachments are
+    written with it and never change: those read or written in this session are kept for it."""
+    known: dict[int, list[str]] = session.info.setdefault(_HELD_ATTACHMENTS, {})
+    wanted = set(version_ids)
+    missing = sorted(wanted - set(known))
+    if missing:
+        found: dict[int, list[str]] = defaultdict(list)
+        for version_id, sha in session.connection().execute(_ATTACHMENTS, {"ids": missing}):
+            found[version_id].append(sha)
+        known.update((i, found[i]) for i in missing)
+    return {i: known[i] for i in wanted}
+
+
+def hold_attachments(session: Session, version_id: int, shas: list[str]) -> None:
+    """The sha256s of the attachments of a version just written, in their order (``attachments_of``)."""
+    session.info.setdefault(_HELD_ATTACHMENTS, {})[version_id] = shas
+
+
+_HELD_ATTACHMENTS = "held_attachments"
+_ATTACHMENTS = (sa.select(VersionAttachment.version_id, VersionAttachment.sha256)
+                .where(one_of(VersionAttachment.version_id, "ids"))
+                .order_by(VersionAttachment.version_id, VersionAttachment.position))
 
 
 def completeness_of(report: dict[str, Any] | None) -> str | None:

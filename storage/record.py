@@ -12,8 +12,9 @@ never a version.
 Most captures that reach this module are new versions, and a stored parse is some 40 KB of
 JSON: a version's content is compared only with the versions whose fixed key (the content
 but its paragraphs, ``storage.fingerprint.fixed_key``) is the capture's, since no chrome can
-make the others alike. Rows are written through Core statements built once (cells, on
-PostgreSQL, as a COPY); the ORM keeps only the report and agency objects.
+make the others alike. Rows are written through Core statements built once; those the batch
+does not read back wait for its end, to go one statement per table (``storage.later_rows``);
+the ORM keeps only the report and agency objects.
 
 Everything one capture writes (capture rows, report, URL, version with its sections,
 cells, findings, change summary, cross-year findings) is one transaction, run again from
@@ -38,18 +39,21 @@ from sqlalchemy.orm.util import identity_key
 
 from storage.agencies import known_agency, resolve_agency
 from storage.blobstores import Blobs
-from storage.capture import CaptureInput, ContentParts, Outcome, ParseOutcome, RecordResult, Resource, capture_values
+from storage.capture import CaptureInput, ContentParts, Outcome, ParseOutcome, RecordResult, Resource
+from storage.capture_rows import record_rows
 from storage.changes import record_new_change
-from storage.chrome import learn_varying, load_chrome, in_sample, note_page_paragraphs, varying_paragraphs
+from storage.chrome import in_sample, learn_varying, load_chrome, note_page_paragraphs, varying_paragraphs
 from storage.clock import as_utc, later, utcnow
 from storage.crossyear import deferred_cross_year, refresh_cross_year
 from storage.db import retrying, writer
-from storage.events import add_event, new_report, note_seen
+from storage.events import add_event, fate_read, latest_fate, new_report, note_seen
 from storage.fingerprint import (ChromeTest, ReportContent, capture_content, content_key, content_parts, fixed_key,
                                  fixed_parts_key, only_text_differs, parts_key, report_content)
 from storage.identity import ReportIdentity, identify
+from storage.later_rows import rows_later, write_waiting
 from storage.models import Agency, Base, Blob, Capture, Report, ReportUrl, Version, VersionAttachment
-from storage.parse_rows import attachment_hashes, held_parses, hold_parse, insert_parse_rows, parse_columns
+from storage.parse_rows import (attachment_hashes, hold_attachments, hold_parse, insert_parse_rows, parse_columns,
+                                stored_contents)
 from storage.reparse import reparse_in_place
 from storage.unchanged import Shortcuts
 from storage.version_keys import give_fixed_key, rekey
@@ -82,7 +86,8 @@ def record_captures(engine: Engine, blobs: Blobs, captures: list[CaptureInput]) 
 
 
 def _record(engine: Engine, blobs: Blobs, captures: list[CaptureInput], stored: list[dict[int, tuple[str, int]]]) -> list[RecordResult]:
-    with Session(writer(engine), expire_on_commit=False) as session, session.begin(), deferred_cross_year(session):
+    with (Session(writer(engine), expire_on_commit=False) as session, session.begin(), deferred_cross_year(session),
+          rows_later(session)):
         _insert_blobs(session, dict(blob for resources in stored for blob in resources.values()).items())
         shortcuts = Shortcuts(session, engine, captures, stored)
         results: list[RecordResult] = []
@@ -112,21 +117,8 @@ def _record_in(session: Session, blobs: Blobs, capture: CaptureInput, stored: di
     except _Failed as failure:
         result = RecordResult("failed", 0, error=str(failure))
     # Decided first, so that the capture's rows are written once, with what came of it.
-    result.capture_id = _insert_captures(session, capture, shas, result)
+    record_rows(session, capture, shas, result)
     return result
-
-
-def _insert_captures(session: Session, capture: CaptureInput, shas: dict[int, str | None], result: RecordResult) -> int:
-    """Write the capture's page row (with the outcome) and its attachments' rows; the page row's id."""
-    page = capture_values(capture, capture.page, shas[id(capture.page)], "page", None)
-    page.update(outcome=result.outcome, report_id=result.report_id, version_id=result.version_id,
-                error=capture.page.error or (result.error if result.outcome == "failed" else None))
-    connection = session.connection()
-    page_id = connection.execute(_PAGE_INSERT, page).scalar_one()
-    if capture.attachments:
-        connection.execute(_CAPTURES.insert(), [capture_values(capture, a, shas[id(a)], "attachment", page_id)
-                                                for a in capture.attachments])
-    return page_id
 
 
 def _content(capture: CaptureInput, shas: dict[int, str | None]) -> _CaptureContent | None:
@@ -135,9 +127,13 @@ def _content(capture: CaptureInput, shas: dict[int, str | None]) -> _CaptureCont
     parse = capture.parse
     if parse is None or shas[id(capture.page)] is None or None in attachment_shas:
         return None
-    # The parse worker's parts where it sent them: the report is not walked again here.
-    parts = parse.content if parse.content is not None else content_parts(capture_content(capture, []), shapes=False)
-    return _CaptureContent(parts, tuple(sorted(set(attachment_shas))))  # type: ignore[arg-type]
+    return _CaptureContent(_parts(capture, parse), tuple(sorted(set(attachment_shas))))  # type: ignore[arg-type]
+
+
+def _parts(capture: CaptureInput, parse: ParseOutcome) -> ContentParts:
+    """The parts of the content key of a parse of the capture (its own, or its confirmation's):
+    the parse worker's where it sent them, so that the report is not walked again here."""
+    return parse.content if parse.content is not None else content_parts(capture_content(capture, [], parse), shapes=False)
 
 
 @dataclass
@@ -203,9 +199,10 @@ def _decide(session: Session, blobs: Blobs, capture: CaptureInput, shas: dict[in
     versions = [] if report.new else _stored_versions(session, blobs, report.id, parse.parser_version)
     latest = versions[0] if versions else None
     if capture.confirmation is not None and content.page_text:
-        second = capture_content(capture, attachment_shas, capture.confirmation)
-        stored = _stored_contents(session, [latest])[0].texts() if latest else []
-        learn_varying(session, capture.site, varying_paragraphs(content.texts(), second.texts(), stored))
+        first, second = content.texts(), [text for _, text in _parts(capture, capture.confirmation).paragraphs]
+        if second != first:  # (most pages: nothing varied between the two fetches)
+            stored = _stored_contents(session, [latest])[0].texts() if latest else []
+            learn_varying(session, capture.site, varying_paragraphs(first, second, stored))
     same, key = _same_content(session, capture.site, content, versions)
     if same is not None and same is latest:
         _seen_again(session, same, seen, key, content)
@@ -236,6 +233,7 @@ def _decide(session: Session, blobs: Blobs, capture: CaptureInput, shas: dict[in
     }).scalar_one()
     insert_parse_rows(session, version_id, parsed)
     hold_parse(session, version_id, parsed)
+    hold_attachments(session, version_id, attachment_shas)
     if capture.attachments:
         session.connection().execute(VersionAttachment.__table__.insert(), [
             {"version_id": version_id, "position": position, "url": attachment.url, "sha256": shas[id(attachment)],
@@ -272,25 +270,14 @@ def _stored_versions(session: Session, blobs: Blobs, report_id: int, parser_vers
 
 
 def _stored_contents(session: Session, versions: list[_Stored]) -> list[ReportContent]:
-    """The contents of stored versions, read from their parses and attachments. A version
-    without a fixed key (recorded before revision 0010) is given its own here."""
-    if not versions:
-        return []
-    ids = {v.id for v in versions}
-    parses = held_parses(session, ids)
-    attachments: dict[int, list[str]] = {i: [] for i in ids}
-    for version_id, sha in session.connection().execute(_ATTACHMENTS, {"ids": sorted(ids)}):
-        attachments[version_id].append(sha)
-    contents = []
+    """The contents of stored versions. A version without a fixed key (recorded before
+    revision 0010) is given its own here."""
+    contents = stored_contents(session, versions)
     for version in versions:
-        report = parses[version.id]
-        content = report_content(report, attachments[version.id], page_text=version.page_text,
-                                 unparsed=version.fingerprint if report is None else None)
         if version.fixed_key is None:
-            version.fixed_key = fixed_key(content)
+            version.fixed_key = fixed_key(contents[version.id])
             give_fixed_key(session.connection(), version.id, version.fixed_key)
-        contents.append(content)
-    return contents
+    return [contents[v.id] for v in versions]
 
 
 def _same_content(session: Session, site: str, content: _CaptureContent, versions: list[_Stored]) -> tuple[_Stored | None, str]:
@@ -351,15 +338,10 @@ def stored_content(session: Session, version: Version) -> ReportContent:
 
 
 # Statements built once: building one costs more than running it.
-_CAPTURES = Capture.__table__
-_PAGE_INSERT = _CAPTURES.insert().returning(_CAPTURES.c.id)
 _VERSION_INSERT = Version.__table__.insert().returning(Version.__table__.c.id)
 _VERSIONS = (sa.select(Version.id, Version.version_no, Version.content_key, Version.fixed_key, Version.parser_version,
                        Version.document_url, Version.page_url, Version.fingerprint)
              .where(Version.report_id == sa.bindparam("report_id")).order_by(Version.version_no.desc()))
-_ATTACHMENTS = (sa.select(VersionAttachment.version_id, VersionAttachment.sha256)
-                .where(VersionAttachment.version_id.in_(sa.bindparam("ids", expanding=True)))
-                .order_by(VersionAttachment.version_id, VersionAttachment.position))
 _SEEN = (sa.update(Version.__table__).where(Version.id == sa.bindparam("version_id"), Version.last_seen < sa.bindparam("seen"))
          .values(last_seen=sa.bindparam("seen")))
 
@@ -393,6 +375,7 @@ def confirmation_needed(session: Session, capture: CaptureInput, sampled: dict[s
 def _unchanged_by_bytes(session: Session, capture: CaptureInput, shas: dict[int, str | None]) -> RecordResult:
     """A capture without a parse (a 304 the crawler did not re-parse) is unchanged if its bytes are a known version's."""
     page = capture.page
+    write_waiting(session)  # the rows of the batch's captures recorded before this one
     # What these bytes at this URL were recorded as last time: a version first seen at
     # another URL (a report re-posted elsewhere) is found through its captures here.
     earlier = (
@@ -434,6 +417,7 @@ def _earlier_sha(session: Session, resource: Resource) -> str | None:
     """The bytes we already hold for a URL that answered 304 Not Modified."""
     if resource.status != "not_modified":
         return None
+    write_waiting(session)  # the rows of the batch's captures recorded before this one
     return session.scalars(
         sa.select(Capture.sha256).where(Capture.url == resource.url, Capture.sha256.is_not(None))
         .order_by(Capture.fetched_at.desc(), Capture.id.desc()).limit(1)
@@ -463,6 +447,7 @@ def _report(session: Session, agency: Agency, identity: ReportIdentity, site: st
             "site": site, "first_seen": seen, "last_seen": seen}).scalar_one()
         new_report(session, report_id)
         return _Report(report_id, agency.key, year, kind, None, new=True)
+    fate_read(session, row.id, row.fate)
     # The later last_seen is written once the capture is decided, in one statement with a new latest version.
     return _Report(row.id, agency.key, year, kind, row.latest_version_id,
                    seen_later=seen if seen > as_utc(row.last_seen) else None)
@@ -492,7 +477,8 @@ def _read_again(session: Session, model: type[Base], row_id: int) -> None:
 
 
 _REPORTS = Report.__table__
-_REPORT_ROW = sa.select(_REPORTS.c.id, _REPORTS.c.last_seen, _REPORTS.c.latest_version_id).where(
+_REPORT_ROW = sa.select(_REPORTS.c.id, _REPORTS.c.last_seen, _REPORTS.c.latest_version_id,
+                        latest_fate(_REPORTS.c.id).label("fate")).where(
     _REPORTS.c.agency_key == sa.bindparam("agency_key"), _REPORTS.c.year == sa.bindparam("year"),
     _REPORTS.c.kind == sa.bindparam("kind"))
 _REPORT_INSERT = _REPORTS.insert().returning(_REPORTS.c.id)
@@ -508,6 +494,11 @@ def _touch_url(session: Session, report_id: int, url: str, seen: datetime, *, ne
     """Note that the report (``new``: just made) was seen at ``url`` (``report_urls``), through Core:
     its rows are never written as objects, and an object an earlier capture of the session loaded is read again."""
     connection = session.connection()
+    # Mostly the report is seen at its URL again, later: one statement moves last_seen on.
+    moved = None if new else connection.execute(_URL_LATER, {"of_report": report_id, "at_url": url, "seen": seen}).first()
+    if moved is not None:
+        _read_again(session, ReportUrl, moved.id)
+        return
     row = None if new else connection.execute(_URL_ROW, {"report_id": report_id, "url": url}).first()
     if row is None:
         connection.execute(_URLS.insert(), {"report_id": report_id, "url": url, "first_seen": seen, "last_seen": seen})
@@ -523,3 +514,6 @@ _URL_ROW = sa.select(_URLS.c.id, _URLS.c.first_seen, _URLS.c.last_seen).where(
     _URLS.c.report_id == sa.bindparam("report_id"), _URLS.c.url == sa.bindparam("url"))
 _URL_SEEN = _URLS.update().where(_URLS.c.id == sa.bindparam("row_id")).values(
     first_seen=sa.bindparam("first"), last_seen=sa.bindparam("last"))
+_URL_LATER = (_URLS.update().where(_URLS.c.report_id == sa.bindparam("of_report"), _URLS.c.url == sa.bindparam("at_url"),
+                                   _URLS.c.last_seen < sa.bindparam("seen"))
+              .values(last_seen=sa.bindparam("seen")).returning(_URLS.c.id))

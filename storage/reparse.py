@@ -28,6 +28,7 @@ from storage.clock import utcnow
 from storage.crossyear import refresh_cross_year
 from storage.db import retrying, writer
 from storage.models import Capture, Report, Version, VersionAttachment
+from storage.later_rows import write_waiting
 from storage.parse_rows import apply_parse
 from storage.events import add_event
 from storage.fingerprint import retired_key
@@ -66,6 +67,7 @@ def _reparse_version(engine: Engine, blobs: Blobs, version_id: int) -> tuple[boo
 
 def reparse_in_place(session: Session, blobs: Blobs, version: Version) -> tuple[bool, str | None]:
     """Re-parse one version's bytes with the current parser; (whether its parse changed, error line)."""
+    write_waiting(session)  # a version a recording batch has just written: its rows, and its page's capture row
     report = session.get(Report, version.report_id)
     assert report is not None
     sha, content_type = _document_bytes(session, version)

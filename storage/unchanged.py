@@ -44,15 +44,17 @@ from sqlalchemy.orm.util import identity_key
 
 from storage.agencies import normalise_name
 from storage.bulk import InsertMany, ManyRows
-from storage.capture import CaptureInput, ContentParts, RecordResult, Resource, capture_values
+from storage.capture import CaptureInput, ContentParts, RecordResult, Resource
+from storage.capture_rows import record_rows
 from storage.chrome import load_chrome
 from storage.clock import as_utc
-from storage.fingerprint import capture_content, content_key, content_parts, fixed_parts_key, parts_key, report_content
+from storage.fingerprint import capture_content, content_key, content_parts, fixed_parts_key, parts_key
 from storage.identity import identify
+from storage.later_rows import write_waiting
 from storage.oneof import one_of
+from storage.parse_rows import StoredVersion, attachments_of, stored_contents
 from storage.version_keys import give_fixed_key, rekey
-from storage.models import (Agency, AgencyAlias, Capture, Report, ReportEvent, ReportUrl, Version,
-                            VersionAttachment, VolatileShape)
+from storage.models import Agency, AgencyAlias, Capture, Report, ReportEvent, ReportUrl, Version, VolatileShape
 
 NO_MATCH = "capture has no parse outcome and its bytes match no stored version"
 
@@ -123,15 +125,6 @@ def _touch_urls(session: Session, seen: dict[tuple[int, str], tuple[datetime, da
         _forget(session, ReportUrl, (u["row_id"] for u in updates))
 
 
-def _insert_captures(session: Session, pages: list[dict[str, Any]], attachments: list[list[dict[str, Any]]]) -> list[int]:
-    """Insert page rows (ids back, in order) and each page's attachment rows."""
-    connection = session.connection()
-    ids = _PAGE_INSERT.execute(connection, [{**_NO_CAPTURE_VALUES, **row} for row in pages])
-    _ATTACHMENT_INSERT.execute(connection, [{**_NO_CAPTURE_VALUES, **row, "page_capture_id": page_id}
-                                         for page_id, rows in zip(ids, attachments) for row in rows])
-    return ids
-
-
 # Statements built once: building one costs more than running it.
 _SEEN = {Version: _seen_statement(Version.__table__), Report: _seen_statement(Report.__table__)}
 _URLS = ReportUrl.__table__
@@ -141,10 +134,6 @@ _URL_INSERT = InsertMany(_URLS, ["report_id", "url", "first_seen", "last_seen"])
 _URL_UPDATE = ManyRows({"row_id": sa.Integer(), "first": _URLS.c.first_seen.type, "last": _URLS.c.last_seen.type},
                        lambda row: _URLS.update().where(_URLS.c.id == row("row_id"))
                        .values(first_seen=row("first"), last_seen=row("last")))
-# A captures row as written here: every column but the id, those a capture does not set NULL.
-_NO_CAPTURE_VALUES: dict[str, Any] = {column.name: None for column in Capture.__table__.columns if column.name != "id"}
-_PAGE_INSERT = InsertMany(Capture.__table__, list(_NO_CAPTURE_VALUES), ids=True)
-_ATTACHMENT_INSERT = InsertMany(Capture.__table__, list(_NO_CAPTURE_VALUES))
 
 
 def _ranked(partition: tuple[Any, ...], condition: sa.ColumnElement[bool], *columns: Any) -> sa.Subquery:
@@ -163,8 +152,6 @@ _LATEST_SHAS = sa.select(_LATEST_SHA.c.url, _LATEST_SHA.c.sha256).where(_LATEST_
 _EARLIER_VERSIONS = sa.select(_EARLIER.c.url, _EARLIER.c.sha256, _EARLIER.c.version_id).where(_EARLIER.c.rank == 1)
 _VERSIONS = sa.select(Version.id, Version.report_id, Version.version_no, Version.page_url, Version.page_sha256).where(
     sa.or_(one_of(Version.id, "ids"), one_of(Version.page_url, "urls")))
-_ATTACHMENTS = sa.select(VersionAttachment.version_id, VersionAttachment.sha256).where(
-    one_of(VersionAttachment.version_id, "ids"))
 
 
 def _latest_shas(session: Session, urls: set[str]) -> dict[str, str]:
@@ -180,9 +167,7 @@ def _stored_versions(session: Session, pages: dict[str, str]) -> dict[str, list[
     earlier = {url: version_id for url, sha, version_id in connection.execute(_EARLIER_VERSIONS, {"urls": urls})
                if pages[url] == sha}
     rows = connection.execute(_VERSIONS, {"ids": sorted(set(earlier.values())), "urls": urls}).all()
-    attachments: dict[int, list[str]] = defaultdict(list)
-    for version_id, sha in connection.execute(_ATTACHMENTS, {"ids": [r.id for r in rows]}):
-        attachments[version_id].append(sha)
+    attachments = attachments_of(session, (r.id for r in rows))
     by_id = {r.id: r for r in rows}
     first_seen_here: dict[tuple[str, str | None], list[sa.Row[Any]]] = defaultdict(list)
     for row in rows:
@@ -215,6 +200,7 @@ def record_not_modified(session: Session, captures: list[CaptureInput]) -> list[
     """Record captures answered 304 throughout (no bytes, no parse): each is unchanged when the
     bytes its URLs answered last are a stored version's, else failed."""
     session.flush()
+    write_waiting(session)  # captures of the batch recorded before these: what their URLs answered
     shas = _latest_shas(session, {r.url for c in captures for r in _resources(c)})
     stored = _stored_versions(session, {c.page.url: shas[c.page.url] for c in captures if c.page.url in shas})
     touches = _Touches()
@@ -229,20 +215,15 @@ def record_not_modified(session: Session, captures: list[CaptureInput]) -> list[
         if version is not None:
             touches.seen(version.report_id, version.id, capture.page.url, as_utc(capture.page.fetched_at))
         decided.append((version, error))
-    pages, attachments = [], []
-    for capture, (version, error) in zip(captures, decided):
-        row = capture_values(capture, capture.page, shas.get(capture.page.url), "page", None)
-        row.update(outcome="failed" if version is None else "unchanged", report_id=version and version.report_id,
-                   version_id=version and version.id, error=capture.page.error or error)
-        pages.append(row)
-        attachments.append([capture_values(capture, a, shas.get(a.url), "attachment", None) for a in capture.attachments])
-    ids = _insert_captures(session, pages, attachments)
-    touches.write(session)
-    return [
-        RecordResult("failed", capture_id, error=error) if version is None
-        else RecordResult("unchanged", capture_id, version.report_id, version.id, version.version_no)
-        for capture_id, (version, error) in zip(ids, decided)
+    results = [
+        RecordResult("failed", 0, error=error) if version is None
+        else RecordResult("unchanged", 0, version.report_id, version.id, version.version_no)
+        for version, error in decided
     ]
+    for capture, result in zip(captures, results):
+        record_rows(session, capture, {id(r): shas.get(r.url) for r in _resources(capture)}, result)
+    touches.write(session)
+    return results
 
 
 def _latest_statement() -> sa.Select:
@@ -355,24 +336,20 @@ class Shortcuts:
             self.unchanged = {i: row for i, row in self.unchanged.items() if row.id != result.report_id}
 
     def _record_unchanged(self, indices: range) -> list[RecordResult]:
-        pages, attachments = [], []
+        results = []
         touches = _Touches()
         for i in indices:
             capture, shas, row = self.captures[i], self.stored[i], self.unchanged[i]
             page = capture.page
-            values = capture_values(capture, page, shas[id(page)][0], "page", None)
-            values.update(outcome="unchanged", report_id=row.id, version_id=row.version_id)
-            pages.append(values)
-            attachments.append([capture_values(capture, a, shas[id(a)][0], "attachment", None) for a in capture.attachments])
+            result = RecordResult("unchanged", 0, row.id, row.version_id, row.version_no, capture.parse.error)  # type: ignore[union-attr]
+            record_rows(self.session, capture, {id(r): shas[id(r)][0] for r in _resources(capture)}, result)
+            results.append(result)
             touches.seen(row.id, row.version_id, page.url, as_utc(page.fetched_at), report_too=True)
             if row.fixed_key is None:  # recorded before revision 0010
                 give_fixed_key(self.session.connection(), row.version_id,
                                fixed_parts_key(_parts(capture), _attachment_shas(capture, shas)))
-        ids = _insert_captures(self.session, pages, attachments)
         touches.write(self.session)
-        return [RecordResult("unchanged", capture_id, self.unchanged[i].id, self.unchanged[i].version_id,
-                             self.unchanged[i].version_no, self.captures[i].parse.error)  # type: ignore[union-attr]
-                for capture_id, i in zip(ids, indices)]
+        return results
 
 
 def _eligible(capture: CaptureInput, stored: dict[int, tuple[str, int]]) -> bool:
@@ -435,16 +412,9 @@ def _same_as_stored(session: Session, known: _KnownChrome, site: str, candidates
     """Those whose content is their version's under the chrome of both their paragraphs, as
     ``storage.record`` compares them; their versions' keys become the ones computed today (as
     that path stores them), so that the next capture is found by its key alone."""
-    ids = [c.row.version_id for c in candidates.values()]
-    parses = {row.id: row for row in session.execute(_STORED_PARSES, {"ids": ids})}
-    attachments: dict[int, list[str]] = defaultdict(list)
-    for version_id, sha in session.execute(_ATTACHMENTS, {"ids": ids}):
-        attachments[version_id].append(sha)
-    stored = {}
-    for i, c in candidates.items():
-        parse = parses[c.row.version_id]
-        stored[i] = report_content(parse.report_json, attachments[c.row.version_id], page_text=bool(c.row.page_text),
-                                   unparsed=parse.fingerprint if parse.report_json is None else None)
+    contents = stored_contents(session, [StoredVersion(c.row.version_id, bool(c.row.page_text), c.row.fingerprint)
+                                         for c in candidates.values()])
+    stored = {i: contents[c.row.version_id] for i, c in candidates.items()}
     texts = {text for i, c in candidates.items() if c.parts.page_text
              for text in [*(t for _, t in c.parts.paragraphs), *stored[i].texts()]}
     known.texts.update(load_chrome(session, site, texts - known.texts).chrome)
@@ -459,5 +429,3 @@ def _same_as_stored(session: Session, known: _KnownChrome, site: str, candidates
         found[i] = c.row
     return found
 
-
-_STORED_PARSES = sa.select(Version.id, Version.report_json, Version.fingerprint).where(one_of(Version.id, "ids"))

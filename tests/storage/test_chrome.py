@@ -7,13 +7,14 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from lxml import etree, html
 
 from storage.archive import Archive
 from storage.capture import CaptureInput
 from storage.chrome import SAMPLED_REPORTS, load_chrome, note_page_paragraphs, varying_paragraphs
-from storage.fingerprint import shape_hash, unit_hash
+from storage.fingerprint import capture_content, content_parts, shape_hash, unit_hash
 from storage.identity import identify
 from storage.models import Report
 from tests.storage.conftest import T0, parse_outcome, page
@@ -56,25 +57,34 @@ def news(*numbers: int) -> list[str]:
     return [POOL[n] for n in numbers]
 
 
-def test_chrome_that_varies_between_two_fetches_is_learned_and_a_sentence_still_counts(archive: Archive) -> None:
+def with_parts(item: CaptureInput) -> CaptureInput:
+    """The capture as a crawl's parse workers send it: each parse with the parts of its content key."""
+    for outcome in (item.parse, item.confirmation):
+        if outcome is not None:
+            outcome.content = content_parts(capture_content(item, [], outcome))
+    return item
+
+
+@pytest.mark.parametrize("sent", [lambda item: item, with_parts], ids=["parsed_here", "parts_sent"])
+def test_chrome_that_varies_between_two_fetches_is_learned_and_a_sentence_still_counts(archive: Archive, sent) -> None:
     body = report_body()
     first = capture(body, 1, news(1, 2, 3, 4), again=(2, news(5, 2, 6, 7)))
     assert archive.confirmation_needed(first)
-    assert archive.record(first).outcome == "new_report"
+    assert archive.record(sent(first)).outcome == "new_report"
 
     later = capture(body, 3, news(8, 9, 1, 3))
     assert archive.confirmation_needed(later)  # paragraphs differ: ask for a second fetch
     later.confirmation = capture(body, 4, news(10, 9, 1, 11)).parse
-    assert archive.record(later).outcome == "unchanged"
+    assert archive.record(sent(later)).outcome == "unchanged"
     # Learned: tomorrow's counter and clock, and the list entries seen, are chrome now.
     tomorrow = capture(body, 40, news(2, 8, 10, 5))
     assert not archive.confirmation_needed(tomorrow)
-    assert archive.record(tomorrow).outcome == "unchanged"
+    assert archive.record(sent(tomorrow)).outcome == "unchanged"
 
     revised = body.replace("主动公开政府信息514条", "主动公开政府信息541条", 1)
     assert revised != body
     changed = capture(revised, 50, news(1, 2, 3, 4), again=(51, news(9, 8, 7, 6)))
-    result = archive.record(changed)
+    result = archive.record(sent(changed))
     assert (result.outcome, result.significance) == ("new_version", "text")
 
 

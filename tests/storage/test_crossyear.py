@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from storage.archive import Archive
-from storage.models import FindingRow
+from storage.clock import utcnow
+from storage.db import writer
+from storage.models import FindingRow, Version
 from tests.storage.conftest import SEED_ZHANGDIAN_2023, capture_of
 
 FORWARD_ROW = "\t四、结转下年度继续办理\n\t0\n"
@@ -71,3 +74,23 @@ def test_a_rewritten_report_is_not_a_copy(archive: Archive, seed) -> None:
     archive.record(capture_of(rewritten.encode(), url="http://gov.test/2022.html"))
     archive.record(capture_of(this_year, url="http://gov.test/2023.html", minutes=1))
     assert cross_year(archive, numbers_only=False) == []
+
+
+def test_last_year_parsed_again_elsewhere_is_compared_as_parsed_now(archive: Archive, seed) -> None:
+    """Another process re-parses last year's version between two recordings of this year: the
+    comparison reads the new parse (what this process kept of the old one is not used)."""
+    this_year = seed(SEED_ZHANGDIAN_2023)
+    last = archive.record(capture_of(previous_year(this_year, carried_forward="2"), url="http://gov.test/2022.html"))
+    archive.record(capture_of(this_year, url="http://gov.test/2023.html", minutes=1))
+    assert [f[0] for f in cross_year(archive)] == ["X.carry_over"]
+
+    reparsed = capture_of(previous_year(this_year), url="http://gov.test/2022.html").parse.report
+    with Session(writer(archive.engine)) as session, session.begin():
+        session.execute(sa.update(Version).where(Version.id == last.version_id)
+                        .values(report_json=reparsed, parsed_at=utcnow()))
+    revised = this_year.replace("\t四、结转下年度继续办理\n\t0\n".encode(), "\t四、结转下年度继续办理\n\t1\n".encode(), 1)
+    result = archive.record(capture_of(revised, url="http://gov.test/2023.html", minutes=2))
+    assert result.outcome == "new_version"
+    with archive.session() as session:
+        assert session.scalars(sa.select(FindingRow.rule).where(FindingRow.version_id == result.version_id,
+                                                                FindingRow.source == "crossyear")).all() == ["X.copied_text"]

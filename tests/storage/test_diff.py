@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import copy
+
+from parsers.hints import ReportHints
 from storage.archive import Archive
+from storage.diff import diff_versions
 from storage.models import Change
-from tests.storage.conftest import SEED_ZIBO, capture_of
+from tests.storage.conftest import SEED_ZIBO, capture_of, parse_outcome
 
 SENTENCE = "在管委会门户网站主动公开政府信息514条。"
 
@@ -81,3 +85,20 @@ def test_a_diff_as_stored_is_its_dataclasses_as_dicts() -> None:
     for diff in (diff_versions(old, new, ["a"], ["b"]), diff_versions(None, new)):
         assert diff.to_dict() == asdict(diff) and list(diff.to_dict()) == list(asdict(diff))
     assert diff_versions(old, new).cells and diff_versions(old, new).sections and diff_versions(old, new).metadata
+
+
+def test_cells_a_revision_drops_or_moves_are_named_in_the_old_order_then_the_new(seed) -> None:
+    report = parse_outcome(seed(SEED_ZIBO), ReportHints()).report
+    revised = copy.deepcopy(report)
+    rows = revised["tables"]["active_disclosure"]["rows"]
+    dropped, moved = rows[0], rows[1]
+    # The first row is no longer printed, the second moves to the end and one of its cells is revised.
+    revised["tables"]["active_disclosure"]["rows"] = [*rows[2:], moved]
+    column = next(iter(moved["cells"]))
+    moved["cells"][column] = {**moved["cells"][column], "raw": "77", "value": 77, "state": "number"}
+    diff = diff_versions(report, revised)
+    assert [(c.address, c.new_raw) for c in diff.cells] == [
+        *((f"active_disclosure.{dropped['label']}.{name}", None) for name in dropped["cells"]),
+        (f"active_disclosure.{moved['label']}.{column}", "77")]
+    assert diff.significance == "numbers"
+    assert diff_versions(report, copy.deepcopy(report)).cells == []

@@ -6,8 +6,9 @@ import sqlalchemy as sa
 
 from storage.archive import Archive
 from storage.capture import CaptureInput
-from storage.models import Capture, CellRow, Change, Report, SectionRow, Version
-from tests.storage.conftest import SEED_ZHANGDIAN_2023, SEED_ZIBO, capture_of, count, page
+from storage.clock import as_utc
+from storage.models import Capture, CellRow, Change, Report, ReportUrl, SectionRow, Version
+from tests.storage.conftest import SEED_ZHANGDIAN_2023, SEED_ZIBO, T0, capture_of, count, page
 
 
 def test_same_content_twice_is_one_version(archive: Archive, seed) -> None:
@@ -135,3 +136,20 @@ def test_a_new_version_moves_its_report_on_and_an_earlier_fetch_does_not_move_it
         report = session.get(Report, first.report_id)
     assert report.latest_version_id == older.version_id
     assert (report.last_seen - report.first_seen).total_seconds() == 5 * 60
+
+
+def test_the_times_a_report_was_seen_at_its_url_move_out_only(archive: Archive, seed) -> None:
+    data = seed(SEED_ZIBO)
+
+    def seen_at_url() -> tuple[float, float]:
+        with archive.session() as session:
+            [row] = session.scalars(sa.select(ReportUrl)).all()
+            return tuple((as_utc(moment) - T0).total_seconds() / 60 for moment in (row.first_seen, row.last_seen))
+
+    archive.record(capture_of(data, minutes=10))
+    archive.record(capture_of(data.replace(b"\t50\n", b"\t51\n", 1), minutes=20))
+    assert seen_at_url() == (10, 20)
+    archive.record(capture_of(data.replace(b"\t50\n", b"\t52\n", 1), minutes=5))  # fetched before the others
+    assert seen_at_url() == (5, 20)
+    archive.record(capture_of(data.replace(b"\t50\n", b"\t53\n", 1), minutes=15))
+    assert seen_at_url() == (5, 20)
