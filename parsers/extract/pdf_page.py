@@ -36,6 +36,7 @@ from typing import Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from parsers.errors import ExtractionError
 from parsers.limits import check
 
 _FORM_DEPTH = 15  # levels of Form XObjects read for rulings, the page's own objects the first (pypdfium2's default)
@@ -210,6 +211,10 @@ def read_with_pdfminer(data: bytes, numbers: list[int]) -> list[Page]:
                 for a, b in zip(points, points[1:] + points[:1] if len(points) > 2 else points[1:]):
                     _add_edge(edges, a, b)
         pages.append(Page(chars, edges))
+    if len(pages) < len(set(numbers)):
+        # A damaged page tree that pdfium reads past and pdfminer does not: the pages pdfium
+        # could not read itself are read by neither.
+        raise ExtractionError(f"damaged PDF: {len(set(numbers)) - len(pages)} of its pages cannot be read")
     return pages
 
 
