@@ -2,7 +2,10 @@
 
 The archive writer records a batch in one transaction; an item pipeline sees one item at
 a time. A batch goes when it is full or when ``delay`` has passed since its first item, so
-a slow trickle of items is not held back.
+a slow trickle of items is not held back; but while a batch is on its way, one that is not
+full waits for it to come back. The writer records one batch at a time: what arrives
+meanwhile joins the next batch instead of queueing behind as batches of one or two, each
+paying a transaction of its own.
 """
 
 from __future__ import annotations
@@ -26,25 +29,39 @@ class Batcher(Generic[Item, Result]):
         self._pending: list[tuple[Item, asyncio.Future[Result]]] = []
         self._timer: asyncio.TimerHandle | None = None
         self._running: set[asyncio.Task[None]] = set()
+        self._due = False  # the pending items' delay has passed: they go when no batch is on its way
 
     async def submit(self, item: Item) -> Result:
         future: asyncio.Future[Result] = asyncio.get_running_loop().create_future()
         self._pending.append((item, future))
         if len(self._pending) >= self.size:
             self.flush()
-        elif self._timer is None:
-            self._timer = asyncio.get_running_loop().call_later(self.delay, self.flush)
+        elif self._timer is None and not self._due:
+            self._timer = asyncio.get_running_loop().call_later(self.delay, self._delay_passed)
         return await future
+
+    def _delay_passed(self) -> None:
+        self._timer = None
+        if self._running:
+            self._due = True
+        else:
+            self.flush()
 
     def flush(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
+        self._due = False
         batch, self._pending = self._pending, []
         if batch:
             task = asyncio.ensure_future(self._deliver(batch))
             self._running.add(task)  # a task nobody holds may be collected before it ends
-            task.add_done_callback(self._running.discard)
+            task.add_done_callback(self._delivered)
+
+    def _delivered(self, task: asyncio.Task[None]) -> None:
+        self._running.discard(task)
+        if self._due and not self._running:
+            self.flush()
 
     async def _deliver(self, batch: list[tuple[Item, asyncio.Future[Result]]]) -> None:
         try:

@@ -58,3 +58,29 @@ def test_order_of_results_follows_submission(size: int) -> None:
         return await asyncio.gather(*(batcher.submit(i) for i in range(9)))
 
     assert asyncio.run(main()) == list(range(9))
+
+
+def test_while_a_batch_is_on_its_way_the_items_after_it_wait_and_go_together() -> None:
+    # The writer records one batch at a time: a batch of one every delay would each pay a
+    # transaction of its own while they queued behind the one being recorded.
+    calls: list[list[int]] = []
+    release = asyncio.Event()
+
+    async def run(items: list[int]) -> list[int]:
+        calls.append(items)
+        if len(calls) == 1:
+            await release.wait()
+        return items
+
+    async def main() -> list[int]:
+        batcher: Batcher[int, int] = Batcher(run, size=10, delay=0.01)
+        first = asyncio.ensure_future(batcher.submit(0))
+        await asyncio.sleep(0.03)  # the first batch has gone and is being recorded
+        later = [asyncio.ensure_future(batcher.submit(i)) for i in (1, 2)]
+        await asyncio.sleep(0.06)  # six times the delay: held while the first is on its way
+        assert calls == [[0]]
+        release.set()
+        return await asyncio.gather(first, *later)
+
+    assert asyncio.run(main()) == [0, 1, 2]
+    assert calls == [[0], [1, 2]]
