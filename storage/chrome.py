@@ -159,7 +159,7 @@ def _replaced_blocks(stored: Sequence[str], fetched: Sequence[str], varying: set
     """The stored version's short paragraphs in the place of a run of the fetch that varies.
 
     A random list drawn again on every fetch shares no entry with what the stored version
-    printed when its page was first recorded without a second fetch (``storage.confirmation``):
+    printed when its page was first recorded without a second fetch (``in_sample``):
     aligned, the old entries stand where the fetch prints only paragraphs that vary, so they
     are the same block's. A paragraph of the report edited since stands where the fetch
     prints its new wording, which both fetches share: it is not taken.

@@ -77,12 +77,14 @@ def _fates(session: Session) -> dict[int, str | None]:
 
 
 _FATE_KINDS = ("withdrawn", "restored")
-# Built once: every capture recorded asks it.
+
+
 def _latest_fate_of(report_id: sa.ColumnElement[int]) -> sa.Select[tuple[str]]:
     return (sa.select(ReportEvent.kind).where(ReportEvent.report_id == report_id, ReportEvent.kind.in_(_FATE_KINDS))
             .order_by(ReportEvent.id.desc()).limit(1))
 
 
+# Built once: every capture recorded asks it.
 _LATEST_FATE = _latest_fate_of(sa.bindparam("report_id"))
 
 

@@ -99,8 +99,13 @@ def capture_content(capture: CaptureInput, attachment_shas: list[str], parse: Pa
     parse = parse or capture.parse
     assert parse is not None
     report = parse.report if parse.error is None else None
-    page_text = (parse.document_url or capture.page.url) == capture.page.url
-    return report_content(report, attachment_shas, page_text=page_text, unparsed=parse.fingerprint if report is None else None)
+    return report_content(report, attachment_shas, page_text=is_page_text(capture, parse),
+                          unparsed=parse.fingerprint if report is None else None)
+
+
+def is_page_text(capture: CaptureInput, parse: ParseOutcome) -> bool:
+    """Whether the parse read the page itself (not an attachment): only then can it hold chrome."""
+    return (parse.document_url or capture.page.url) == capture.page.url
 
 
 def _kept(content: ReportContent, is_chrome: ChromeTest) -> list[tuple[int, str]]:

@@ -48,7 +48,7 @@ from storage.crossyear import deferred_cross_year, refresh_cross_year
 from storage.db import retrying, writer
 from storage.events import add_event, fate_read, latest_fate, new_report, note_seen
 from storage.fingerprint import (ChromeTest, ReportContent, capture_content, content_key, content_parts, fixed_key,
-                                 fixed_parts_key, only_text_differs, parts_key, report_content)
+                                 fixed_parts_key, is_page_text, only_text_differs, parts_key, report_content)
 from storage.identity import ReportIdentity, identify
 from storage.later_rows import rows_later, write_waiting
 from storage.models import Agency, Base, Blob, Capture, Report, ReportUrl, Version, VersionAttachment
@@ -358,7 +358,7 @@ def confirmation_needed(session: Session, capture: CaptureInput, sampled: dict[s
     if parse is None or parse.report is None or parse.error is not None or capture.page.status == "not_modified":
         return False  # nothing parsed, or the stored bytes parsed again: nothing new to confirm
     identity = identify(parse.report, capture.listing_title)
-    if (parse.document_url or capture.page.url) != capture.page.url or identity is None:
+    if not is_page_text(capture, parse) or identity is None:
         return False  # the report is a document of its own: it has no chrome
     agency = known_agency(session, identity.agency, _region(parse))
     latest = agency and session.scalars(
