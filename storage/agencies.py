@@ -111,12 +111,13 @@ def _by_alias(session: Session, alias: str) -> Agency | None:
 
 
 def _by_key(session: Session, key: str) -> Agency | None:
-    return session.scalars(sa.select(Agency).where(Agency.key == key)).first() or _by_suffix(session, key)
+    return session.scalars(_BY_KEY, {"key": key}).first() or _by_suffix(session, key)
 
 
-# Built once: every parsed capture recorded asks it.
+# Built once: every parsed capture recorded, and every report page a crawl asks about, asks them.
 _BY_ALIAS = sa.select(Agency).join(AgencyAlias, AgencyAlias.agency_id == Agency.id).where(
     AgencyAlias.alias == sa.bindparam("alias"))
+_BY_KEY = sa.select(Agency).where(Agency.key == sa.bindparam("key"))
 
 
 def resolve_agency(session: Session, printed: str, site_region: str | None = None) -> Agency:

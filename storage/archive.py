@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -21,7 +21,6 @@ from storage.blobstores import Blobs, open_blob_store
 from storage.capture import CaptureInput
 from storage.clock import utcnow
 from storage.db import check_reachable, create_engine, retrying, writer
-from storage.migrate import ensure_current
 from storage.models import Capture, Run
 from storage.events import mark_withdrawals
 from storage.record import RecordResult, confirmation_needed, record_capture, record_captures
@@ -59,6 +58,10 @@ class Archive:
         engine = create_engine(db_url)
         check_reachable(engine)
         if migrate:
+            # Imported here: Alembic is a fifth of what the archive's worker processes, which
+            # open it without migrating, would load at start-up.
+            from storage.migrate import ensure_current
+
             ensure_current(engine)
         return cls(engine, Path(data_dir), open_blob_store(blobs_url, Path(data_dir)))
 
@@ -97,7 +100,14 @@ class Archive:
 
     def confirmation_needed(self, capture: CaptureInput) -> bool:
         """Whether to fetch the capture's page once more and attach its parse as ``confirmation``."""
-        return self._read(lambda session: confirmation_needed(session, capture, self._sampled))
+        [needed] = self.confirmations_needed([capture])
+        return needed
+
+    def confirmations_needed(self, captures: Sequence[CaptureInput]) -> list[bool]:
+        """``confirmation_needed`` of each capture, asked in one session: a crawl asks about
+        every report page it parses, and a session (and its retry guard) per question cost
+        as much as the question."""
+        return self._read(lambda session: [confirmation_needed(session, c, self._sampled) for c in captures])
 
     def mark_withdrawals(self, run_id: int) -> list[int]:
         """After a crawl that read every list page of its site: the reports it found gone (ids)."""

@@ -344,6 +344,9 @@ _VERSIONS = (sa.select(Version.id, Version.version_no, Version.content_key, Vers
              .where(Version.report_id == sa.bindparam("report_id")).order_by(Version.version_no.desc()))
 _SEEN = (sa.update(Version.__table__).where(Version.id == sa.bindparam("version_id"), Version.last_seen < sa.bindparam("seen"))
          .values(last_seen=sa.bindparam("seen")))
+_LATEST_OF_YEAR = (sa.select(Version).join(Report, Report.latest_version_id == Version.id)
+                   .where(Report.agency_id == sa.bindparam("agency_id"), Report.year == sa.bindparam("year"),
+                          Report.kind == sa.bindparam("kind")))
 
 
 def confirmation_needed(session: Session, capture: CaptureInput, sampled: dict[str, set[str]]) -> bool:
@@ -362,9 +365,7 @@ def confirmation_needed(session: Session, capture: CaptureInput, sampled: dict[s
         return False  # the report is a document of its own: it has no chrome
     agency = known_agency(session, identity.agency, _region(parse))
     latest = agency and session.scalars(
-        sa.select(Version).join(Report, Report.latest_version_id == Version.id)
-        .where(Report.agency_id == agency.id, Report.year == identity.year, Report.kind == identity.kind)
-    ).first()
+        _LATEST_OF_YEAR, {"agency_id": agency.id, "year": identity.year, "kind": identity.kind}).first()
     if latest is None:
         return in_sample(session, capture.site, capture.page.url, sampled)
     # The capture's attachments are not fetched yet: compare like with like.

@@ -18,6 +18,16 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 
+async def each_apart_on_failure(run: Callable[[list[Item]], Awaitable[list[Result]]], items: list[Item],
+                                alone: Callable[[Item], Awaitable[Result | BaseException]]) -> list[Result | BaseException]:
+    """``run`` the batch; should it fail, each item ``alone``, so that what one item holds
+    (or a failure of the moment) never costs the others their result."""
+    try:
+        return list(await run(items))
+    except Exception:  # noqa: S110 - one of them, or a race the batch lost: each on its own
+        return [await alone(item) for item in items]
+
+
 class Batcher(Generic[Item, Result]):
     """``run`` answers a batch with one result per item, or an exception for an item that failed."""
 

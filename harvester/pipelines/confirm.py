@@ -17,13 +17,20 @@ from harvester.crawl import count
 from harvester.items import ReportItem
 from harvester.pipelines.archive import archive_for
 from harvester.pipelines.bodies import without_bodies
+from harvester.pipelines.batching import Batcher, each_apart_on_failure
 from harvester.pipelines.confirm_check import (
-    confirmation_needed_in_reader,
-    confirmation_needed_with,
+    confirmations_needed_in_reader,
+    confirmations_needed_with,
     open_reader_archive,
 )
 from harvester.pipelines.offload import Offload
 from harvester.pipelines.parse import parser_for
+from harvester.pipelines.workers import describe
+
+# Questions asked of the reader at once, and how long the first may wait for others: a
+# question alone cost the reader and the hand-off between processes three times its answer.
+BATCH_SIZE = 32
+BATCH_DELAY = 0.02
 
 
 class ConfirmPipeline:
@@ -31,6 +38,7 @@ class ConfirmPipeline:
         self.crawler = crawler
         self.reader_process = reader_process
         self.reader: Offload | None = None
+        self.questions: Batcher[ReportItem, bool] = Batcher(self._ask_apart, BATCH_SIZE, BATCH_DELAY)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "ConfirmPipeline":
@@ -47,10 +55,31 @@ class ConfirmPipeline:
         if self.reader is not None:
             self.reader.close()
 
-    async def _needed(self, item: ReportItem) -> bool:
+    async def _ask(self, items: list[ReportItem]) -> list[bool]:
         assert self.reader is not None
-        return await self.reader.run(confirmation_needed_in_reader,
-                                     partial(confirmation_needed_with, archive_for(self.crawler)), without_bodies(item))
+        return await self.reader.run(confirmations_needed_in_reader,
+                                     partial(confirmations_needed_with, archive_for(self.crawler)),
+                                     [without_bodies(item) for item in items])
+
+    async def _ask_alone(self, item: ReportItem) -> bool | BaseException:
+        try:
+            [needed] = await self._ask([item])
+            return needed
+        except Exception as exc:
+            return exc
+
+    async def _ask_apart(self, items: list[ReportItem]) -> list[bool | BaseException]:
+        return await each_apart_on_failure(self._ask, items, self._ask_alone)
+
+    async def _needed(self, item: ReportItem) -> bool:
+        try:
+            return await self.questions.submit(item)
+        except Exception as exc:
+            # Unconfirmed, the capture is still recorded; lost, it would be a gap in the archive.
+            count(self.crawler, "errors")
+            self.crawler.spider.logger.error("could not ask the archive whether to fetch %s again (%s); recorded as fetched",
+                                             item.page.url, describe(exc))
+            return False
 
     async def process_item(self, item: ReportItem) -> ReportItem:
         if item.parse is None:

@@ -1,5 +1,5 @@
-"""The confirm pipeline's question to the archive (``Archive.confirmation_needed``), asked in
-a reader process of its own (``archive-reader`` in ps and top).
+"""The confirm pipeline's question to the archive (``Archive.confirmations_needed``), asked in
+a reader process of its own (``archive-reader`` in ps and top), for a batch of items at a time.
 
 Answering it reads the site's agencies and latest versions, and for a report the archive
 holds folds every cell and paragraph of both: in a thread of the crawl process that came out
@@ -26,13 +26,13 @@ def open_reader_archive(db_url: str, data_dir: str) -> None:
     _reader_archive = Archive.open(db_url, Path(data_dir), migrate=False)
 
 
-def confirmation_needed_in_reader(capture: ReportItem) -> bool:
-    """``confirmation_needed_with`` the reader process's archive."""
+def confirmations_needed_in_reader(captures: list[ReportItem]) -> list[bool]:
+    """``confirmations_needed_with`` the reader process's archive."""
     assert _reader_archive is not None
-    return confirmation_needed_with(_reader_archive, capture)
+    return confirmations_needed_with(_reader_archive, captures)
 
 
-def confirmation_needed_with(archive: Archive, capture: ReportItem) -> bool:
-    """Whether ``archive`` wants the page of ``capture`` (sent without its bodies, its reports
+def confirmations_needed_with(archive: Archive, captures: list[ReportItem]) -> list[bool]:
+    """Whether ``archive`` wants the page of each capture (sent without its bodies, its reports
     packed) fetched once more."""
-    return archive.confirmation_needed(with_reports(capture))
+    return archive.confirmations_needed([with_reports(capture) for capture in captures])

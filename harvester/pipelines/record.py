@@ -23,7 +23,7 @@ from harvester.crawl import RUN_ID_STAT, STAT_PREFIX, count, health_stats, run_s
 from harvester.distributed.runs import current_run
 from harvester.items import ParseOutcome, ReportItem
 from harvester.pipelines.archive import archive_for
-from harvester.pipelines.batching import Batcher
+from harvester.pipelines.batching import Batcher, each_apart_on_failure
 from harvester.pipelines.bodies import without_bodies
 from harvester.pipelines.handoff import handoff_store
 from harvester.pipelines.offload import Offload
@@ -48,14 +48,10 @@ async def record_apart(write: Write, captures: list[ReportItem], stripped: Strip
     """Record a batch with ``write``; if the batch fails, each capture on its own, and a capture
     that fails alone once more without its parse (the error says why), so what one capture
     holds never costs the others their record. An item still failing gets its exception."""
-    try:
-        return list(await write(captures))
-    except Exception:  # noqa: S110 - one of them, or a race the batch lost: each on its own
-        pass
-    return [await _record_alone(write, capture, stripped) for capture in captures]
+    return await each_apart_on_failure(write, captures, partial(_record_alone, write, stripped=stripped))
 
 
-async def _record_alone(write: Write, capture: ReportItem, stripped: Stripped) -> RecordResult | BaseException:
+async def _record_alone(write: Write, capture: ReportItem, *, stripped: Stripped) -> RecordResult | BaseException:
     try:
         [result] = await write([capture])
         return result
