@@ -23,7 +23,7 @@ from storage.clock import utcnow
 from storage.db import check_reachable, create_engine, retrying, writer
 from storage.models import Capture, Run
 from storage.events import mark_withdrawals
-from storage.record import RecordResult, confirmation_needed, record_capture, record_captures
+from storage.record import RecordResult, confirmation_known, confirmation_needed, record_capture, record_captures
 
 T = TypeVar("T")
 
@@ -108,6 +108,11 @@ class Archive:
         every report page it parses, and a session (and its retry guard) per question cost
         as much as the question."""
         return self._read(lambda session: [confirmation_needed(session, c, self._sampled) for c in captures])
+
+    def confirmations_known(self, captures: Sequence[CaptureInput]) -> list[bool | None]:
+        """``confirmation_known`` of each capture: None where only folding the capture's report
+        with the archive's (``confirmations_needed``) can tell."""
+        return self._read(lambda session: [confirmation_known(session, c, self._sampled) for c in captures])
 
     def mark_withdrawals(self, run_id: int) -> list[int]:
         """After a crawl that read every list page of its site: the reports it found gone (ids)."""

@@ -357,6 +357,24 @@ def confirmation_needed(session: Session, capture: CaptureInput, sampled: dict[s
     differs from the latest version's in paragraphs only: what varies between two fetches
     is chrome, what stays is the report.
     """
+    answer = _unfolded_answer(session, capture, sampled)
+    if isinstance(answer, bool):
+        return answer
+    # The capture's attachments are not fetched yet: compare like with like.
+    content, old = capture_content(capture, []), replace(stored_content(session, answer), attachments=())
+    return only_text_differs(content, old, load_chrome(session, capture.site, _judged_texts([content, old])).is_chrome)
+
+
+def confirmation_known(session: Session, capture: CaptureInput, sampled: dict[str, set[str]]) -> bool | None:
+    """``confirmation_needed`` where it is told without reading the capture's report beyond its
+    metadata; None where the archive holds the report and only folding both can tell. A
+    crawl's new reports are all told so, cheaply enough to ask where the crawl runs."""
+    answer = _unfolded_answer(session, capture, sampled)
+    return answer if isinstance(answer, bool) else None
+
+
+def _unfolded_answer(session: Session, capture: CaptureInput, sampled: dict[str, set[str]]) -> bool | Version:
+    """The answer to ``confirmation_needed``, or the latest version to fold with the capture."""
     parse = capture.parse
     if parse is None or parse.report is None or parse.error is not None or capture.page.status == "not_modified":
         return False  # nothing parsed, or the stored bytes parsed again: nothing new to confirm
@@ -364,13 +382,11 @@ def confirmation_needed(session: Session, capture: CaptureInput, sampled: dict[s
     if not is_page_text(capture, parse) or identity is None:
         return False  # the report is a document of its own: it has no chrome
     agency = known_agency(session, identity.agency, _region(parse))
-    latest = agency and session.scalars(
+    latest: Version | None = agency and session.scalars(
         _LATEST_OF_YEAR, {"agency_id": agency.id, "year": identity.year, "kind": identity.kind}).first()
     if latest is None:
         return in_sample(session, capture.site, capture.page.url, sampled)
-    # The capture's attachments are not fetched yet: compare like with like.
-    content, old = capture_content(capture, []), replace(stored_content(session, latest), attachments=())
-    return only_text_differs(content, old, load_chrome(session, capture.site, _judged_texts([content, old])).is_chrome)
+    return latest
 
 
 def _unchanged_by_bytes(session: Session, capture: CaptureInput, shas: dict[int, str | None]) -> RecordResult:

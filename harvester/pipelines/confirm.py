@@ -19,6 +19,7 @@ from harvester.pipelines.archive import archive_for
 from harvester.pipelines.bodies import without_bodies
 from harvester.pipelines.batching import Batcher, each_apart_on_failure
 from harvester.pipelines.confirm_check import (
+    confirmations_known_with,
     confirmations_needed_in_reader,
     confirmations_needed_with,
     open_reader_archive,
@@ -45,8 +46,8 @@ class ConfirmPipeline:
         return cls(crawler, crawler.settings.getbool("HARVESTER_CONFIRM_WORKER"))
 
     def open_spider(self) -> None:
-        # The archive is asked in a process of its own (see ``confirm_check``), or with
-        # HARVESTER_CONFIRM_WORKER off from a thread, which still leaves the reactor free.
+        # The archive is asked from a thread, and what takes folding reports in a process of
+        # its own (see ``confirm_check``), or with HARVESTER_CONFIRM_WORKER off in the thread too.
         settings = self.crawler.settings
         self.reader = Offload("archive-reader", 1 if self.reader_process else 0, open_reader_archive,
                               (settings["HARVESTER_DB_URL"], settings["HARVESTER_DATA_DIR"]))
@@ -57,9 +58,13 @@ class ConfirmPipeline:
 
     async def _ask(self, items: list[ReportItem]) -> list[bool]:
         assert self.reader is not None
-        return await self.reader.run(confirmations_needed_in_reader,
-                                     partial(confirmations_needed_with, archive_for(self.crawler)),
-                                     [without_bodies(item) for item in items])
+        archive = archive_for(self.crawler)
+        light = [without_bodies(item) for item in items]
+        known = await self.reader.run_here(confirmations_known_with, archive, light)
+        folded = [item for item, answer in zip(light, known) if answer is None]
+        answers = iter(await self.reader.run(confirmations_needed_in_reader, partial(confirmations_needed_with, archive),
+                                             folded) if folded else [])
+        return [next(answers) if answer is None else answer for answer in known]
 
     async def _ask_alone(self, item: ReportItem) -> bool | BaseException:
         try:

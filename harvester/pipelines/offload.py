@@ -54,7 +54,12 @@ class Offload:
             except BrokenProcessPool as exc:
                 logger.warning("%s workers failed (%s); working in the crawl process from now on", self.name, exc)
                 self.pool = None
-        return await loop.run_in_executor(self.thread, local, *args)
+        return await self.run_here(local, *args)
+
+    async def run_here(self, local: Callable[..., T], *args: Any) -> T:
+        """``local(*args)`` in the thread whatever the workers: for the work too light to be
+        worth a hand-off to a process. The worker processes start when first given work."""
+        return await asyncio.get_running_loop().run_in_executor(self.thread, local, *args)
 
     def close(self) -> None:
         if self.pool is not None:

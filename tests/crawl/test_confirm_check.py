@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import multiprocessing
 from dataclasses import fields, replace
 from functools import partial
 from pathlib import Path
@@ -83,34 +84,66 @@ def test_a_page_answered_304_and_parsed_again_is_not_confirmed(tmp_path: Path) -
         assert confirmations_needed_with(archive, [item]) == [False]
 
 
+def _pipeline(archive: Archive, reader_process: bool) -> tuple[ConfirmPipeline, MemoryStatsCollector, list[str]]:
+    """A confirm pipeline over ``archive`` whose second fetches are answered 404 (listed in the third)."""
+    stats = MemoryStatsCollector(SimpleNamespace(settings=Settings()))  # type: ignore[arg-type]
+    fetched: list[str] = []
+
+    async def download_async(request: Any) -> Any:
+        fetched.append(request.url)
+        return SimpleNamespace(status=404, body=b"")
+
+    settings = Settings({"HARVESTER_DB_URL": archive.engine.url.render_as_string(hide_password=False),
+                         "HARVESTER_DATA_DIR": str(archive.data_dir)})
+    crawler = SimpleNamespace(stats=stats, settings=settings, spider=SimpleNamespace(logger=logging.getLogger("test")),
+                              engine=SimpleNamespace(download_async=download_async))
+    setattr(crawler, archive_attribute, archive)
+    pipeline = ConfirmPipeline(crawler, reader_process=reader_process)  # type: ignore[arg-type]
+    pipeline.open_spider()
+    return pipeline, stats, fetched
+
+
+def _readers() -> list[multiprocessing.process.BaseProcess]:
+    """The reader processes running, by the name they give themselves (``workers.name_process``)."""
+    return [p for p in multiprocessing.active_children() if Path(f"/proc/{p.pid}/comm").read_text().strip() == "archive-reader"]
+
+
+def test_new_reports_are_told_in_the_crawl_process_and_only_folding_starts_the_reader(tmp_path: Path) -> None:
+    archive = Archive.open(f"sqlite:///{tmp_path / 'a.sqlite3'}", tmp_path / "data")
+    pipeline, _, fetched = _pipeline(archive, reader_process=True)
+    body = report_body()
+    try:
+        first = _item(archive, capture(body, 1, news(1, 2, 3, 4)))
+        asyncio.run(pipeline.process_item(first))
+        assert fetched == [first.page.url]  # a new report, one of the site's sample
+        assert _readers() == []  # told from its metadata, in a thread
+        first.confirmation = capture(body, 2, news(5, 2, 6, 7)).parse
+        archive.record(first)
+        later = _item(archive, capture(body, 3, news(8, 9, 1, 3)))
+        asyncio.run(pipeline.process_item(later))
+        assert fetched == [first.page.url, later.page.url]  # its paragraphs differ from the stored version's
+        assert len(_readers()) == 1  # folding both reports took the reader
+    finally:
+        pipeline.close_spider()
+        archive.close()
+
+
 def test_a_question_that_fails_costs_the_rest_of_its_batch_nothing_and_loses_no_item(tmp_path: Path) -> None:
     archive = Archive.open(f"sqlite:///{tmp_path / 'a.sqlite3'}", tmp_path / "data")
     body = report_body()
     items = [_item(archive, capture(body, n, news(n, 2, 3, 4))) for n in (1, 2)]
     poisoned = replace(items[1], page=replace(items[1].page, url="http://portal.test/poisoned.html"))
     asked: list[int] = []
-    answer_alone = archive.confirmations_needed
+    answer = archive.confirmations_known
 
-    def confirmations_needed(captures: list[CaptureInput]) -> list[bool]:
+    def confirmations_known(captures: list[CaptureInput]) -> list[bool | None]:
         asked.append(len(captures))
         if any(c.page.url == poisoned.page.url for c in captures):
             raise RuntimeError("the archive could not answer")
-        return answer_alone(captures)
+        return answer(captures)
 
-    archive.confirmations_needed = confirmations_needed  # type: ignore[method-assign]
-    stats = MemoryStatsCollector(SimpleNamespace(settings=Settings()))  # type: ignore[arg-type]
-    spider = SimpleNamespace(logger=logging.getLogger("test"))
-    crawler = SimpleNamespace(stats=stats, settings=Settings(), spider=spider)
-    setattr(crawler, archive_attribute, archive)
-    pipeline = ConfirmPipeline(crawler, reader_process=False)  # type: ignore[arg-type]
-    pipeline.open_spider()
-    asked_fetch: list[str] = []
-
-    async def download_async(request: Any) -> Any:
-        asked_fetch.append(request.url)
-        return SimpleNamespace(status=404, body=b"")
-
-    crawler.engine = SimpleNamespace(download_async=download_async)  # type: ignore[attr-defined]
+    archive.confirmations_known = confirmations_known  # type: ignore[method-assign]
+    pipeline, stats, fetched = _pipeline(archive, reader_process=False)
 
     async def both() -> list[ReportItem]:
         return list(await asyncio.gather(*(pipeline.process_item(i) for i in (items[0], poisoned))))
@@ -122,5 +155,5 @@ def test_a_question_that_fails_costs_the_rest_of_its_batch_nothing_and_loses_no_
         archive.close()
     assert done == [items[0], poisoned]  # both go on to be recorded
     assert asked == [2, 1, 1]  # together, then each alone
-    assert asked_fetch == [items[0].page.url]  # the healthy one got its answer: a new report, fetched again
+    assert fetched == [items[0].page.url]  # the healthy one got its answer: a new report, fetched again
     assert stats.get_value("harvester/errors") == 1
