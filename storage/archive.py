@@ -23,7 +23,8 @@ from storage.clock import utcnow
 from storage.db import check_reachable, create_engine, retrying, writer
 from storage.models import Capture, Run
 from storage.events import mark_withdrawals
-from storage.record import RecordResult, confirmation_known, confirmation_needed, record_capture, record_captures
+from storage.record import (RecordResult, confirmation_known, confirmation_needed, record_capture, record_captures,
+                            version_by_bytes)
 
 T = TypeVar("T")
 
@@ -141,6 +142,11 @@ class Archive:
             .limit(1)
         ).first())
         return (row.etag, row.last_modified) if row else None
+
+    def recorded_as_version(self, url: str, page_sha: str, attachment_shas: list[str | None]) -> bool:
+        """Whether a capture of the page at ``url`` with these bytes (see ``version_by_bytes``)
+        is a version the archive holds: recording it needs no parse."""
+        return self._read(lambda session: version_by_bytes(session, url, page_sha, attachment_shas) is not None)
 
     def latest_sha256(self, url: str) -> str | None:
         """The sha256 of the newest bytes stored for ``url`` (the blob ``latest_body`` reads), or None."""

@@ -1,7 +1,8 @@
-"""What a crawl needs to know of earlier crawls of its site, read in two queries.
+"""What a crawl needs to know of earlier crawls of its site, read in three queries.
 
 A re-crawl asks, for every report page and attachment, which validators to send and which
-attachments a page had last time. Asking the database once per request costs more than the
+attachments a page had last time, and for every page fetched in full whether its bytes are
+the ones recorded last time. Asking the database once per request costs more than the
 304 it saves on a loopback portal, so a crawl reads a snapshot of its site at start.
 The snapshot cannot go stale within a crawl: each URL is fetched once per crawl, and what
 the crawl itself records is never asked for again.
@@ -24,6 +25,9 @@ Validators = tuple[str | None, str | None]
 class CrawlState:
     validators: dict[str, Validators] = field(default_factory=dict)  # url -> (etag, last_modified)
     attachments: dict[str, list[str]] = field(default_factory=dict)  # page url -> attachment urls, in order
+    # page url -> sha256 of the page's newest capture recorded as a version: a page fetched
+    # again with these bytes (a portal sending no validators) may need no parse
+    recorded_pages: dict[str, str] = field(default_factory=dict)
 
 
 def _newest_per_url(*conditions: sa.ColumnElement[bool]) -> sa.Subquery:
@@ -61,4 +65,9 @@ def load_crawl_state(session: Session, site: str) -> CrawlState:
     ):
         attachments[page_url].append(url)
     state.attachments = dict(attachments)
+
+    recorded = _newest_per_url(Capture.site == site, Capture.role == "page", Capture.version_id.is_not(None),
+                               Capture.sha256.is_not(None))
+    state.recorded_pages = {row.url: row.sha256 for row in session.execute(
+        sa.select(Capture.url, Capture.sha256).join(recorded, recorded.c.id == Capture.id).where(recorded.c.rank == 1))}
     return state

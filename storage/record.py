@@ -390,30 +390,36 @@ def _unfolded_answer(session: Session, capture: CaptureInput, sampled: dict[str,
 
 
 def _unchanged_by_bytes(session: Session, capture: CaptureInput, shas: dict[int, str | None]) -> RecordResult:
-    """A capture without a parse (a 304 the crawler did not re-parse) is unchanged if its bytes are a known version's."""
+    """A capture without a parse (a 304 the crawler did not re-parse, or bytes it found recorded
+    already) is unchanged if its bytes are a known version's."""
     page = capture.page
     write_waiting(session)  # the rows of the batch's captures recorded before this one
+    page_sha = shas[id(page)]
+    version = page_sha and version_by_bytes(session, page.url, page_sha, [shas[id(a)] for a in capture.attachments])
+    if not version:
+        raise _Failed("capture has no parse outcome and its bytes match no stored version")
+    version.last_seen = later(version.last_seen, page.fetched_at)
+    _touch_url(session, version.report_id, page.url, as_utc(page.fetched_at))
+    return RecordResult("unchanged", 0, version.report_id, version.id, version.version_no)
+
+
+def version_by_bytes(session: Session, url: str, page_sha: str, attachment_shas: Iterable[str | None]) -> Version | None:
+    """The version a page at ``url`` with these bytes, and attachments with these (None: not
+    fetched), was recorded as, if any: a capture of it needs no parse."""
     # What these bytes at this URL were recorded as last time: a version first seen at
     # another URL (a report re-posted elsewhere) is found through its captures here.
     earlier = (
         sa.select(Capture.version_id)
-        .where(Capture.url == page.url, Capture.role == "page", Capture.sha256 == shas[id(page)],
-               Capture.version_id.is_not(None))
+        .where(Capture.url == url, Capture.role == "page", Capture.sha256 == page_sha, Capture.version_id.is_not(None))
         .order_by(Capture.fetched_at.desc(), Capture.id.desc()).limit(1)
         .scalar_subquery()
     )
     candidates = session.scalars(
-        sa.select(Version).where(
-            sa.or_(Version.id == earlier, sa.and_(Version.page_url == page.url, Version.page_sha256 == shas[id(page)]))
-        ).order_by(Version.id.desc())
+        sa.select(Version).where(sa.or_(Version.id == earlier, sa.and_(Version.page_url == url, Version.page_sha256 == page_sha)))
+        .order_by(Version.id.desc())
     )
-    wanted = sorted(s for a in capture.attachments if (s := shas[id(a)]))
-    for version in candidates:
-        if sorted(attachment_hashes(session, version.id)) == wanted:
-            version.last_seen = later(version.last_seen, page.fetched_at)
-            _touch_url(session, version.report_id, page.url, as_utc(page.fetched_at))
-            return RecordResult("unchanged", 0, version.report_id, version.id, version.version_no)
-    raise _Failed("capture has no parse outcome and its bytes match no stored version")
+    wanted = sorted(s for s in attachment_shas if s)
+    return next((v for v in candidates if sorted(attachment_hashes(session, v.id)) == wanted), None)
 
 
 def _insert_blobs(session: Session, blobs: Iterable[tuple[str, int]]) -> None:

@@ -18,7 +18,7 @@ from scrapy.crawler import Crawler
 
 from harvester.crawl import count
 from harvester.items import ParseOutcome, ReportItem
-from harvester.pipelines.archive import archive_for
+from harvester.pipelines.archive import archive_for, crawl_state_for
 from harvester.pipelines.bodies import resources, without_bodies
 from harvester.pipelines.capture_parse import ParseRun, needs_parse, parse_stored
 from harvester.pipelines.handoff import handoff_store
@@ -75,6 +75,8 @@ class ParsePipeline:
             item.parse = ParseOutcome(None, "page body missing: 304 for a page the archive has no bytes of",
                                       PARSER_VERSION, "")
             return item
+        if await self._recorded_already(item, names):
+            return item  # recorded as it is, by its bytes (``Archive.record``), with the parse it had
         run = await self.parse(item, names)
         if run.crashed:
             count(self.crawler, "errors")
@@ -117,6 +119,17 @@ class ParsePipeline:
                 if name is not None:
                     names[resource.url] = name
         return names
+
+    async def _recorded_already(self, item: ReportItem, names: dict[str, str]) -> bool:
+        """Whether the page came with the bytes its last recorded version has, and so do its
+        attachments: a portal sending no validators answers every re-crawl in full, and each
+        parse of an unchanged report cost as much as the first crawl's."""
+        page_sha = names[item.page.url]
+        if item.page.status != "ok" or crawl_state_for(self.crawler).recorded_pages.get(item.page.url) != page_sha:
+            return False
+        attachment_shas = [names.get(a.url) for a in item.attachments]
+        return await asyncio.get_running_loop().run_in_executor(
+            self.io, archive_for(self.crawler).recorded_as_version, item.page.url, page_sha, attachment_shas)
 
     def _stored_name(self, url: str) -> str | None:
         """The hand-off name of the newest bytes the archive holds for ``url``: when the hand-off

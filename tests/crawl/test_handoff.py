@@ -19,6 +19,7 @@ from harvester.pipelines.storable import storable
 from harvester.pipelines.workers import WorkerLimits, WorkerPool
 from storage.archive import Archive
 from storage.blobs import BlobStore, sha256_of
+from storage.crawlstate import CrawlState
 from storage.capture import CaptureInput
 from tests.crawl.test_parse_pipeline import DOCUMENTS, SITE
 from tests.crawl.test_parse_workers import run
@@ -96,7 +97,9 @@ def test_a_parse_worker_sends_its_report_back_cleaned_for_the_archive(tmp_path: 
 def test_a_second_fetch_reading_as_the_same_document_comes_back_as_the_items_own_parse(tmp_path: Path) -> None:
     store = BlobStore(tmp_path / "blobs")
     item, page = fetched_capture()
-    crawler = SimpleNamespace(spider=SimpleNamespace(site=SITE), _harvester_handoff_store=store)
+    # The site's snapshot of an empty archive: nothing was recorded before.
+    crawler = SimpleNamespace(spider=SimpleNamespace(site=SITE), _harvester_handoff_store=store,
+                              _harvester_crawl_state=CrawlState())
     pipeline = ParsePipeline(crawler, 1, WorkerLimits(memory_mb=2048, cpu_seconds=60, deadline=120))  # type: ignore[arg-type]
     second = page.replace(b"</body>", '<div class="footer"><p>您是本站第1042位访问者</p></div></body>'.encode())
 

@@ -35,3 +35,19 @@ def test_snapshot_agrees_with_the_per_url_lookups(db_url: str, data_dir: Path, s
         assert state.attachments == {"http://gov.test/b.html": ["http://gov.test/r.docx"]}
         assert archive.known_attachments("http://gov.test/b.html") == ["http://gov.test/r.docx"]
         assert "http://other.test/c.html" not in state.validators
+        # the bytes of each page's newest capture recorded as a version, and what they were recorded as
+        assert set(state.recorded_pages) == {"http://gov.test/a.html", "http://gov.test/b.html"}
+        assert archive.recorded_as_version("http://gov.test/a.html", state.recorded_pages["http://gov.test/a.html"], [])
+        b_sha, docx_sha = state.recorded_pages["http://gov.test/b.html"], archive.latest_sha256("http://gov.test/r.docx")
+        assert archive.recorded_as_version("http://gov.test/b.html", b_sha, [docx_sha])
+        assert not archive.recorded_as_version("http://gov.test/b.html", b_sha, [])  # its attachment is missing
+
+
+def test_a_page_whose_capture_failed_is_not_taken_for_recorded(db_url: str, data_dir: Path) -> None:
+    with Archive.open(db_url, data_dir) as archive:
+        # bytes without a parse that match no version: stored, and recorded as failed
+        failed = capture_of(b"<html><body>no report</body></html>", "http://gov.test/f.html")
+        failed.parse = None
+        assert archive.record(failed).outcome == "failed"
+        with archive.session() as session:
+            assert load_crawl_state(session, "testsite").recorded_pages == {}
