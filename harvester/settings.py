@@ -58,8 +58,9 @@ HARVESTER_PARSE_CPU_SECONDS = 120
 HARVESTER_PARSE_DEADLINE = 300.0
 # Write to the archive from one worker process (False: from a thread of the crawl process).
 HARVESTER_RECORD_WORKER = True
-# Ask the archive whether a new report page needs its confirmation fetch from one reader
-# process (False: from a thread of the crawl process).
+# Whether a report page needs its confirmation fetch is asked from a thread of the crawl
+# process; folding a report the archive holds with the page's goes to one reader process,
+# started when first needed (False: folded in that thread too).
 HARVESTER_CONFIRM_WORKER = True
 
 HARVESTER_POLITE = True
