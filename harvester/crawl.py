@@ -16,6 +16,7 @@ from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.settings import Settings
+from scrapy.statscollectors import MemoryStatsCollector
 
 from harvester.config import database_url
 from harvester.siteconfig import SELECTOR_KEYS, SiteConfig, SiteConfigError, check_site_name, load_site
@@ -75,6 +76,18 @@ class CrawlSummary:
 
 class CrawlLocked(RuntimeError):
     """Another process is crawling the site."""
+
+
+class StatsCollector(MemoryStatsCollector):
+    """Scrapy's stats collector (``STATS_CLASS``) with attributes looked up as on any object.
+
+    Scrapy's looks up every attribute, its own ``_stats`` inside each method too, through a
+    ``__getattribute__`` that first tries a cached wrapper (raising and catching an
+    AttributeError each time) to warn callers still passing ``spider=``; Scrapy and our
+    spider count some fifteen stats per request. No caller here passes ``spider=``.
+    """
+
+    __getattribute__ = object.__getattribute__
 
 
 def count(crawler: Crawler, name: str, value: int = 1) -> None:

@@ -110,6 +110,7 @@ SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 # callbacks are checked by our tests instead (tests/crawl/test_spider_callbacks.py).
 WARN_ON_GENERATOR_RETURN_VALUE = False
 LOG_LEVEL = "INFO"
+STATS_CLASS = "harvester.crawl.StatsCollector"
 
 # Rendering, for sites whose config says `render` (harvester.crawl applies these to those
 # sites' crawlers only, so no other crawl starts a browser): scrapy-playwright driving the
