@@ -8,6 +8,8 @@ that is a rule of the site, not a speed setting.
 
 import os as _os
 
+from scrapy.settings import default_settings as _scrapy
+
 from harvester import USER_AGENT as _USER_AGENT
 
 BOT_NAME = "govreport-harvester"
@@ -95,9 +97,18 @@ ITEM_PIPELINES = {
     "harvester.pipelines.confirm.ConfirmPipeline": 350,
     "harvester.pipelines.record.RecordPipeline": 400,
 }
-EXTENSIONS = {
-    "scrapy.extensions.telnet.TelnetConsole": None,
-    "scrapy.extensions.remote_control.RemoteControl": None,
+# Components a crawl never runs are left out of Scrapy's base lists rather than set to None:
+# Scrapy imports every component a setting names, a disabled one too, and these modules bring
+# in aiohttp (the remote control), tldextract and requests (cookies) and twisted.conch (telnet),
+# some tenths of a second of every crawl's start. Cookies stay off (COOKIES_ENABLED).
+_NEVER_RUN = frozenset({
+    "scrapy.extensions.telnet.TelnetConsole",
+    "scrapy.extensions.remote_control.RemoteControl",
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware",
+})
+EXTENSIONS_BASE = {path: order for path, order in _scrapy.EXTENSIONS_BASE.items() if path not in _NEVER_RUN}
+DOWNLOADER_MIDDLEWARES_BASE = {
+    path: order for path, order in _scrapy.DOWNLOADER_MIDDLEWARES_BASE.items() if path not in _NEVER_RUN
 }
 
 # Pending requests wait on disk in JOBDIR (set per site by harvester.crawl), first in first
