@@ -20,6 +20,7 @@ from scrapy.settings import Settings
 from scrapy.statscollectors import MemoryStatsCollector
 
 from harvester.config import database_url
+from harvester.notify import ENV_VAR as NOTIFY_ENV_VAR
 from harvester.siteconfig import SELECTOR_KEYS, SiteConfig, SiteConfigError, check_site_name, load_site
 
 STAT_PREFIX = "harvester/"
@@ -219,7 +220,6 @@ def run_crawl(
     """
     from scrapy.crawler import AsyncCrawlerProcess
 
-    from harvester.notify.deliver import notify_after_crawl
     from harvester.scheduling.locks import SiteLock
     from harvester.spiders.reports import ReportsSpider
     from storage.archive import Archive
@@ -267,7 +267,10 @@ def run_crawl(
             if stats.finish_reason == "finished":
                 # A finished crawl leaves no job behind: the next one starts from the lists.
                 forget_job(data_dir, config.name)
-        notify_after_crawl(url, data_dir, summary.run_ids)
+        if os.environ.get(NOTIFY_ENV_VAR):  # what sending needs is imported only then
+            from harvester.notify.deliver import notify_after_crawl
+
+            notify_after_crawl(url, data_dir, summary.run_ids)
         return summary
     finally:
         for lock in locks:
