@@ -29,8 +29,9 @@ AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 30
 COOKIES_ENABLED = False
-# Each response yields at most one item; Scrapy starts this many item tasks per response.
-CONCURRENT_ITEMS = 8
+# Each response yields at most one item, or requests (handed on without waiting); Scrapy
+# starts this many asyncio tasks per response to take them, each costing some 10 us.
+CONCURRENT_ITEMS = 1
 # Reports are small; scanned PDFs reach tens of MB, nothing bigger is a report.
 DOWNLOAD_MAXSIZE = 100 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 20 * 1024 * 1024
@@ -91,6 +92,13 @@ DOWNLOADER_MIDDLEWARES = {
     # Nearer the downloader than redirects (600) and retries (550), so a challenge (a WZWS
     # 307, a 412/521) is seen first and is neither followed nor retried.
     "harvester.middlewares.challenge.ChallengeMiddleware": 610,
+}
+# Two of Scrapy's spider middlewares do nothing for this spider yet wrap every response's
+# output in one more asynchronous generator: depth (no DEPTH_LIMIT or DEPTH_PRIORITY is set,
+# nothing reads the depth) and the meta-copy warning (the spider builds each request's meta).
+SPIDER_MIDDLEWARES = {
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
 }
 ITEM_PIPELINES = {
     "harvester.pipelines.parse.ParsePipeline": 300,
