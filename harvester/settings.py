@@ -8,6 +8,8 @@ that is a rule of the site, not a speed setting.
 
 import os as _os
 
+from scrapy.settings import default_settings as _scrapy
+
 from harvester import USER_AGENT as _USER_AGENT
 
 BOT_NAME = "govreport-harvester"
@@ -27,8 +29,9 @@ AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 30
 COOKIES_ENABLED = False
-# Each response yields at most one item; Scrapy starts this many item tasks per response.
-CONCURRENT_ITEMS = 8
+# Each response yields at most one item, or requests (handed on without waiting); Scrapy
+# starts this many asyncio tasks per response to take them, each costing some 10 us.
+CONCURRENT_ITEMS = 1
 # Reports are small; scanned PDFs reach tens of MB, nothing bigger is a report.
 DOWNLOAD_MAXSIZE = 100 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 20 * 1024 * 1024
@@ -91,14 +94,30 @@ DOWNLOADER_MIDDLEWARES = {
     # 307, a 412/521) is seen first and is neither followed nor retried.
     "harvester.middlewares.challenge.ChallengeMiddleware": 610,
 }
+# Two of Scrapy's spider middlewares do nothing for this spider yet wrap every response's
+# output in one more asynchronous generator: depth (no DEPTH_LIMIT or DEPTH_PRIORITY is set,
+# nothing reads the depth) and the meta-copy warning (the spider builds each request's meta).
+SPIDER_MIDDLEWARES = {
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
+}
 ITEM_PIPELINES = {
     "harvester.pipelines.parse.ParsePipeline": 300,
     "harvester.pipelines.confirm.ConfirmPipeline": 350,
     "harvester.pipelines.record.RecordPipeline": 400,
 }
-EXTENSIONS = {
-    "scrapy.extensions.telnet.TelnetConsole": None,
-    "scrapy.extensions.remote_control.RemoteControl": None,
+# Components a crawl never runs are left out of Scrapy's base lists rather than set to None:
+# Scrapy imports every component a setting names, a disabled one too, and these modules bring
+# in aiohttp (the remote control), tldextract and requests (cookies) and twisted.conch (telnet),
+# some tenths of a second of every crawl's start. Cookies stay off (COOKIES_ENABLED).
+_NEVER_RUN = frozenset({
+    "scrapy.extensions.telnet.TelnetConsole",
+    "scrapy.extensions.remote_control.RemoteControl",
+    "scrapy.downloadermiddlewares.cookies.CookiesMiddleware",
+})
+EXTENSIONS_BASE = {path: order for path, order in _scrapy.EXTENSIONS_BASE.items() if path not in _NEVER_RUN}
+DOWNLOADER_MIDDLEWARES_BASE = {
+    path: order for path, order in _scrapy.DOWNLOADER_MIDDLEWARES_BASE.items() if path not in _NEVER_RUN
 }
 
 # Pending requests wait on disk in JOBDIR (set per site by harvester.crawl), first in first
@@ -111,6 +130,7 @@ SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 # callbacks are checked by our tests instead (tests/crawl/test_spider_callbacks.py).
 WARN_ON_GENERATOR_RETURN_VALUE = False
 LOG_LEVEL = "INFO"
+STATS_CLASS = "harvester.crawl.StatsCollector"
 
 # Rendering, for sites whose config says `render` (harvester.crawl applies these to those
 # sites' crawlers only, so no other crawl starts a browser): scrapy-playwright driving the

@@ -37,6 +37,8 @@ def host_in_scope(host: str, domains: Iterable[str]) -> bool:
 class ScopeMiddleware:
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
+        # The answer for each host met: a crawl asks about one or two hosts thousands of times.
+        self.in_scope: dict[str, bool] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "ScopeMiddleware":
@@ -47,7 +49,10 @@ class ScopeMiddleware:
         if parts.scheme in ("data", "file"):
             raise OutOfScope(request.url, "")
         host = parts.hostname or ""
-        if not host_in_scope(host, self.crawler.spider.allowed_domains):
+        in_scope = self.in_scope.get(host)
+        if in_scope is None:
+            in_scope = self.in_scope[host] = host_in_scope(host, self.crawler.spider.allowed_domains)
+        if not in_scope:
             count(self.crawler, "offsite")
             self.crawler.spider.logger.warning("%s", OutOfScope(request.url, host))
             raise OutOfScope(request.url, host)

@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from harvester.notify import ENV_VAR
 from harvester.userfiles import UserFileError, read_yaml, user_file
 from storage.watch import EVENT_KINDS, WatchEvent
 
-ENV_VAR = "HARVESTER_NOTIFY"
 DEFAULT_TITLE = "政府信息公开年报：{count} 条动态 / {count} report event(s)"
 _SIGNIFICANCE = ("numbers", "text", "formatting")
 _RULE_NAME = re.compile(r"^[\w.-]{1,200}$")

@@ -30,15 +30,28 @@ _QUOTED = re.compile(r"""(['"])((?:https?://|\.{0,2}/)[^'"\s<>{}]*|[^'"\s<>{}/]+
 # Preview wrappers: PDF.js (viewer.html?file=), Office Online (view.aspx?src=), kkFileView
 # (onlinePreview?url=BASE64), ow365 (?furl=/?i=) and the CMSes' own preview pages.
 _WRAPPER = re.compile(r"viewer\.html?$|/op/view\.aspx$|onlinepreview|/preview|ow365\.|fileview|docview|pdfview", re.I)
+# The same names anywhere in a URL: a URL without any is no wrapper, known without splitting it
+# (a wrapper's host and path are a part of its URL), unless it has what urlsplit takes out
+# (tabs, line breaks) or may refuse (brackets of an IPv6 host).
+_WRAPPER_NAMES = re.compile(_WRAPPER.pattern.replace("$", ""), re.I)
+_SPLIT_FIRST = re.compile(r"[\t\r\n\[\]]")
 _WRAPPED_KEYS = ("file", "src", "url", "furl", "fileurl", "filepath")
 _DOCUMENT_EXTENSION = re.compile(r"\.(pdf|docx?|wps|xlsx?|rtf|ofd)$", re.I)
 # An opening tag and its attributes, for scanning raw HTML without building a tree.
 _TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)([^<>]*)>")
 _ATTRIBUTE = re.compile(r"""([^\s=/>"']+)\s*(?:=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
-_LINK_TAG = re.compile(r"<(?:a|area|i?frame|embed|object)[\s>]", re.I)
-# Script attributes as portals spell them (HTML is case-blind; these are the spellings seen).
-_SCRIPT_NEEDLES = ("onclick", "onClick", "ONCLICK", "ondblclick", "onDblClick", "data-href", "data-url")
-_SCRIPT_BLOCK = re.compile(r"<script\b[^>]*>(.*?)</script\s*>", re.I | re.S)
+# The lookahead turns most tags (p, span, td, o:p…) away at their first letter: trying the
+# whole case-blind alternation at every "<" of a page made this scan the page's dearest.
+_LINK_TAG = re.compile(r"<(?=[aAiIfFeEoO])(?:a|area|i?frame|embed|object)[\s>]", re.I)
+# Script attributes as portals spell them (HTML is case-blind; these are the spellings seen),
+# by a piece of them the page is searched for and where each spelling starts before it: one
+# search of the page per piece rather than per spelling.
+_SCRIPT_NEEDLES = {
+    "lick": (("onclick", 3), ("onClick", 3), ("ondblclick", 6), ("onDblClick", 6)),
+    "LICK": (("ONCLICK", 3),),
+    "data-": (("data-href", 0), ("data-url", 0)),
+}
+_SCRIPT_BLOCK = re.compile(r"<(?=[sS])script\b[^>]*>(.*?)</script\s*>", re.I | re.S)
 
 
 @dataclass(frozen=True)
@@ -66,6 +79,8 @@ def unwrap_viewer(url: str) -> str:
     ``?file=a.pdf`` is the way to the file, not a wrapper around it. kkFileView's
     base64-encoded ``url`` is decoded.
     """
+    if not _WRAPPER_NAMES.search(url) and not _SPLIT_FIRST.search(url):
+        return url
     parts = urlsplit(url)
     if not _WRAPPER.search(parts.netloc + parts.path):
         return url
@@ -128,11 +143,13 @@ def tags(html: str) -> Iterator[tuple[str, dict[str, str]]]:
     of a 100 KB portal page cost tens of milliseconds, a hundred times these.
     """
     starts = {match.start() for match in _LINK_TAG.finditer(html)}
-    for needle in _SCRIPT_NEEDLES:
-        found = html.find(needle)
+    for piece, spellings in _SCRIPT_NEEDLES.items():
+        found = html.find(piece)
         while found != -1:
-            starts.add(html.rfind("<", 0, found))
-            found = html.find(needle, found + 1)
+            for spelling, before in spellings:
+                if found >= before and html.startswith(spelling, found - before):
+                    starts.add(html.rfind("<", 0, found - before))
+            found = html.find(piece, found + 1)
     for start in sorted(starts - {-1}):
         match = _TAG.match(html, start)
         if match is None:
@@ -146,15 +163,28 @@ def tags(html: str) -> Iterator[tuple[str, dict[str, str]]]:
 def html_links(html: str, base_url: str) -> list[Link]:
     """Every link of a piece of HTML, each URL once, in page order; inline scripts add the
     document URLs they name (``var fileUrl = "/uploadfile/….pdf"``)."""
+    blocks = list(_SCRIPT_BLOCK.finditer(html))
     links: list[Link] = []
-    for tag, attributes in tags(_SCRIPT_BLOCK.sub("", html)):
+    for tag, attributes in tags(_without(html, blocks)):
         links.extend(element_links(tag, attributes, base_url))
-    for code in _SCRIPT_BLOCK.findall(html):
+    for code in (block.group(1) for block in blocks):
         for target in script_targets(code):
             url = unwrap_viewer(urljoin(base_url, target))
             if _DOCUMENT_EXTENSION.search(urlsplit(url).path):
                 links.append(Link(url, "script"))
     return unique(links)
+
+
+def _without(html: str, blocks: list[re.Match[str]]) -> str:
+    """``html`` with ``blocks`` (in page order, not overlapping) cut out."""
+    if not blocks:
+        return html
+    kept, end = [], 0
+    for block in blocks:
+        kept.append(html[end:block.start()])
+        end = block.end()
+    kept.append(html[end:])
+    return "".join(kept)
 
 
 def unique(links: list[Link]) -> list[Link]:

@@ -57,6 +57,7 @@ class ReportsSpider(scrapy.Spider):
         self.seen: set[str] | None = set()
         self.render = RenderPolicy(self.site.render, self.site.render_budget)
         self.pictures_per_page, self.picture_bytes = 0, 0  # set from the settings in from_crawler
+        self.site_hosts: dict[str, bool] = {}  # _on_site's answer for each host met
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> "ReportsSpider":
@@ -97,7 +98,11 @@ class ReportsSpider(scrapy.Spider):
 
     def _on_site(self, url: str) -> bool:
         host = urlsplit(url).hostname or ""
-        return any(host == domain or host.endswith("." + domain) for domain in self.allowed_domains)
+        on_site = self.site_hosts.get(host)
+        if on_site is None:
+            on_site = self.site_hosts[host] = any(host == domain or host.endswith("." + domain)
+                                                  for domain in self.allowed_domains)
+        return on_site
 
     # -- list pages -------------------------------------------------------------------------
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Request]:

@@ -92,3 +92,42 @@ def test_list_element_links_keep_href_first_then_onclick() -> None:
     assert [l.url for l in links] == ["http://www.xx.gov.cn/c100413/202301/202301/t1.shtml",
                                       "http://www.xx.gov.cn/stat/count.jsp?id=1"]
     assert element_links("a", {"href": "javascript:void(0)", "onclick": "goPage(2)"}, PAGE) == []
+
+
+# A report body as Word saves it and portals paste it: <o:p> and mso styles on every paragraph,
+# upper-case tags, links through script attributes in several spellings, a script block.
+WORD_BODY = """<div class=WordSection1 style='layout-grid:15.6pt'>
+<p class=MsoNormal align=center style='text-align:center;mso-line-height-rule:exactly'><b><span
+style='font-size:16.0pt;font-family:方正小标宋简体;mso-font-kerning:0pt'>平潭综合实验区2024年政府信息公开工作年度报告<span
+lang=EN-US><o:p></o:p></span></span></b></p>
+<p class=MsoNormal style='text-indent:32.0pt;mso-char-indent-count:2.0'><span style='font-family:仿宋_GB2312'>本报告中所列数据的统计期限自2024年1月1日起至2024年12月31日止。如对本报告有疑问，请点击<A
+HREF="/zwgk/zfxxgk/nb/202501/P020250120.pdf" TARGET=_blank>附件</A>或<span class=MsoHyperlink
+onClick="downloadFile('/uploadfile/2025/0120/nb2024.docx','年度报告.docx')">下载</span>。<o:p></o:p></span></p>
+<table class=MsoNormalTable border=1 style='border-collapse:collapse;mso-yfti-tbllook:1184'><tr><td
+style='border:solid windowtext 1.0pt;mso-border-alt:solid windowtext .5pt'><p class=MsoNormal><span
+ONCLICK="window.open('/uploadfile/2025/0120/table1.xls')">表一<o:p></o:p></span></p></td>
+<td><p class=MsoNormal>请点击 onclick 查看<o:p></o:p></p></td></tr></table>
+<IFRAME SRC="/static/pdfjs/web/viewer.html?file=/uploadfile/2025/0120/nb2024.pdf" WIDTH="100%"></IFRAME>
+<p class=MsoNormal><span data-href="javascript:down('/uploadfile/2025/0120/fj2.wps')">附件2</span><span
+ondblclick="open('/uploadfile/2025/0120/fj3.pdf')">附件3</span><o:p></o:p></p>
+<SCRIPT type="text/javascript">var file = "/uploadfile/2025/0120/inline.pdf"; var cur = "index.shtml";</SCRIPT>
+</div>"""
+
+
+def test_word_html_links_in_every_spelling() -> None:
+    links = html_links(WORD_BODY, PAGE)
+    assert [(l.url, l.via) for l in links] == [
+        ("http://www.xx.gov.cn/zwgk/zfxxgk/nb/202501/P020250120.pdf", "href"),
+        ("http://www.xx.gov.cn/uploadfile/2025/0120/nb2024.docx", "script"),
+        ("http://www.xx.gov.cn/uploadfile/2025/0120/table1.xls", "script"),
+        ("http://www.xx.gov.cn/uploadfile/2025/0120/nb2024.pdf", "frame"),
+        ("http://www.xx.gov.cn/uploadfile/2025/0120/fj2.wps", "script"),
+        ("http://www.xx.gov.cn/uploadfile/2025/0120/fj3.pdf", "script"),
+        ("http://www.xx.gov.cn/uploadfile/2025/0120/inline.pdf", "script"),
+    ]
+
+
+def test_wrapper_names_are_read_after_urlsplit_cleans_the_url() -> None:
+    # urlsplit drops tabs and line breaks, so a viewer's name broken by one is still a viewer
+    assert unwrap_viewer("http://x.gov.cn/pdfjs/web/view\ter.html?file=/files/a.pdf") == "http://x.gov.cn/files/a.pdf"
+    assert unwrap_viewer("http://x.gov.cn/files/a.pdf") == "http://x.gov.cn/files/a.pdf"
