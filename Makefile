@@ -15,7 +15,11 @@ DEBIAN_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui python3-uno c
 
 .PHONY: demo test bench install system-deps services clean
 
+# The project's own modules compiled once here: where PYTHONDONTWRITEBYTECODE is set (as on
+# some CI machines) every process of a crawl compiled them again at start-up. Up-to-date
+# files are skipped, so this costs a stat per module.
 install: $(VENV)/.installed
+	@$(BIN)/python -m compileall -q harvester parsers storage >/dev/null
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -14,13 +14,11 @@ import hashlib
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from functools import partial
-from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
 from harvester.crawl import RUN_ID_STAT, STAT_PREFIX, count, health_stats, run_stats, site_stats
-from harvester.distributed.runs import current_run
 from harvester.items import ParseOutcome, ReportItem
 from harvester.pipelines.archive import archive_for
 from harvester.pipelines.batching import Batcher, each_apart_on_failure
@@ -72,7 +70,7 @@ class RecordPipeline:
         self.crawler = crawler
         self.run_kind = run_kind
         self.run_id: int | None = None
-        self.fleet: Any = None  # the Redis of a distributed crawl
+        self.fleet_run: Callable[[], int | None] | None = None  # a distributed crawl's current run, from its Redis
         self.writer: Offload | None = None
         self.batcher: Batcher[ReportItem, RecordResult] = Batcher(self._record_batch, BATCH_SIZE, BATCH_DELAY)
 
@@ -87,9 +85,11 @@ class RecordPipeline:
         settings = self.crawler.settings
         if settings.get("HARVESTER_DISTRIBUTED"):
             # The run belongs to the fleet: the seeder opened it, the last worker closes it.
+            # Imported here: Redis's client is for fleets only, no single-machine crawl loads it.
             from harvester.distributed.connection import connect
+            from harvester.distributed.runs import current_run
 
-            self.fleet = connect(settings["HARVESTER_REDIS_URL"])
+            self.fleet_run = partial(current_run, connect(settings["HARVESTER_REDIS_URL"]), self.crawler.spider.site.name)
         else:
             self.run_id = archive_for(self.crawler).start_run(self.crawler.spider.site.name, self.run_kind)
             self.crawler.stats.set_value(RUN_ID_STAT, self.run_id)
@@ -130,7 +130,7 @@ class RecordPipeline:
 
     async def process_item(self, item: ReportItem) -> ReportItem:
         item = storable(item)
-        item.run_id = self.run_id if self.fleet is None else current_run(self.fleet, self.crawler.spider.site.name)
+        item.run_id = self.run_id if self.fleet_run is None else self.fleet_run()
         try:
             result = await self.batcher.submit(item)
         except Exception:

@@ -42,3 +42,10 @@ def test_the_crawl_does_not_import_components_it_never_runs() -> None:
     # set) and the meta-copy warning only wrapped each response's output once more
     assert spider_middlewares.split() == ["StartSpiderMiddleware", "HttpErrorMiddleware", "RefererMiddleware",
                                           "UrlLengthMiddleware"]
+
+
+def test_a_crawl_on_one_machine_does_not_load_the_fleets_redis_client() -> None:
+    code = ("import sys\nimport harvester.crawl, harvester.spiders.reports, harvester.pipelines.parse, "
+            "harvester.pipelines.confirm, harvester.pipelines.record\n"
+            "print(' '.join(m for m in ('redis', 'opentelemetry') if m in sys.modules))")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split() == []
