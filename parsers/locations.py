@@ -20,8 +20,6 @@ Box = tuple[float, float, float, float]  # x0, y0, x1, y1 from the top left corn
 
 # Box origins as the JSON states them: both kinds of box are measured from the top left.
 _ORIGIN = "top-left"
-# The fields the JSON writes as they are when they are set, in its order.
-_PLAIN_FIELDS = ("table", "row", "column", "page", "sheet", "cell", "joined_row", "joined_page")
 
 
 # Not frozen: a frozen dataclass's __init__ costs several times as much, and one is made for
@@ -63,9 +61,24 @@ class CellLocation:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: only the fields this format has, the box's origin stated with it."""
-        # The fields read directly, not by name: a report writes this for every cell.
-        values = (self.table, self.row, self.column, self.page, self.sheet, self.cell, self.joined_row, self.joined_page)
-        out: dict[str, Any] = {name: value for name, value in zip(_PLAIN_FIELDS, values) if value is not None}
+        # Field by field, not by a loop over their names: a report writes this for every cell.
+        out: dict[str, Any] = {}
+        if self.table is not None:
+            out["table"] = self.table
+        if self.row is not None:
+            out["row"] = self.row
+        if self.column is not None:
+            out["column"] = self.column
+        if self.page is not None:
+            out["page"] = self.page
+        if self.sheet is not None:
+            out["sheet"] = self.sheet
+        if self.cell is not None:
+            out["cell"] = self.cell
+        if self.joined_row is not None:
+            out["joined_row"] = self.joined_row
+        if self.joined_page is not None:
+            out["joined_page"] = self.joined_page
         if self.box is not None and all(math.isfinite(edge) for edge in self.box):  # JSON has no NaN or infinity
             out["box"] = [round(edge, 2) for edge in self.box]
             out["unit"] = self.unit

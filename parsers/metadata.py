@@ -7,6 +7,7 @@ the order is written down in docs/TEAM_CONTRACTS.md, "Parser decisions".
 from __future__ import annotations
 
 import re
+from itertools import chain
 
 from parsers.agency import clean_agency
 from parsers.dates import find_date
@@ -40,14 +41,17 @@ def read_metadata(doc: Document, layout: Layout, hints: ReportHints) -> Metadata
     hinted = [found for found in (parse_report_title(hints.title or ""), parse_report_title(doc.page_title or "")) if found]
     body_paragraphs = layout.preamble + [p for s in layout.sections for p in s.paragraphs]
     # The first source that holds a name; one holding page chrome or an artefact is passed over.
-    candidates = (
-        info.agency if info else None,
-        hints.agency,
-        *(found.agency for found in hinted),
-        *_values(doc.page_meta, hints.page_meta, keys=_PAGE_AGENCY_KEYS),
-        layout.signature_agency,
-        _agency_in_text(body_paragraphs),
-        _agency_of_titled_paragraph(body_paragraphs),
+    # The body is searched only when no source before it names one: the search for a titled
+    # paragraph reads every short paragraph as a title.
+    candidates = chain(
+        (
+            info.agency if info else None,
+            hints.agency,
+            *(found.agency for found in hinted),
+            *_values(doc.page_meta, hints.page_meta, keys=_PAGE_AGENCY_KEYS),
+            layout.signature_agency,
+        ),
+        (search(body_paragraphs) for search in (_agency_in_text, _agency_of_titled_paragraph)),
     )
     agency = next((name for name in map(clean_agency, candidates) if name), None)
     contacts = read_contacts("".join(body_paragraphs))

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
 from parsers.locations import CellLocation
@@ -124,6 +124,9 @@ class Metadata:
     source_url: str | None = None
 
 
+_METADATA_FIELDS = tuple(f.name for f in fields(Metadata))  # each a str, an int or None
+
+
 @dataclass
 class Report:
     metadata: Metadata
@@ -162,7 +165,7 @@ class Report:
                 "cells": {k: c.to_dict() for k, c in self.appeals.cells.items()},
             }
         return {
-            "metadata": asdict(self.metadata),
+            "metadata": {name: getattr(self.metadata, name) for name in _METADATA_FIELDS},  # asdict deep-copies each value
             "preamble": self.preamble,
             "sections": [{"number": s.number, "heading": s.heading, "text": s.text} for s in self.sections],  # asdict's deep copy costs
             "tables": tables,

@@ -128,11 +128,12 @@ def fixed_key(content: ReportContent) -> str:
 def content_parts(content: ReportContent, *, shapes: bool = True) -> ContentParts:
     """The content's key in parts (``storage.capture.ContentParts``), its attachments left out;
     ``shapes``: with the shape of each of the page's own paragraphs."""
-    head = [b"unparsed:" + content.unparsed.encode("ascii")] if content.unparsed is not None else []
-    head += [f"\nmeta:{name}={value}".encode() for name, value in content.metadata]
-    head += [f"\ncell:{address}={raw}".encode() for address, raw in content.cells]
+    unparsed = b"unparsed:" + content.unparsed.encode("ascii") if content.unparsed is not None else b""
+    # Encoded once, not a piece per cell: the same bytes.
+    printed = "".join([f"\nmeta:{name}={value}" for name, value in content.metadata]
+                      + [f"\ncell:{address}={raw}" for address, raw in content.cells])
     page_shapes = tuple(shape_hash(text) for text in content.texts()) if shapes and content.page_text else ()
-    return ContentParts(b"".join(head), content.paragraphs, page_shapes, content.page_text)
+    return ContentParts(unparsed + printed.encode(), content.paragraphs, page_shapes, content.page_text)
 
 
 def parts_key(parts: ContentParts, attachments: Iterable[str], is_chrome: ChromeTest = lambda _: False) -> str:

@@ -15,6 +15,7 @@ from parsers.locations import CellLocation
 
 _MAX_SPAN = 100  # guards against colspan="9999" in hand-edited pages
 _CELL_BREAKS = ("br", "p", "div", "li")
+_CELL_TAGS = frozenset({"td", "th"})
 
 
 def read_table(element: etree._Element) -> Table:
@@ -26,7 +27,7 @@ def read_table(element: etree._Element) -> Table:
         row = rows[row_index]
         cells, slots = [], 0
         for td in tr:
-            if td.tag == "td" or td.tag == "th":
+            if td.tag in _CELL_TAGS:  # lxml makes a new string each time a tag is asked for
                 rowspan, colspan = td.get("rowspan"), td.get("colspan")
                 rowspan = 1 if rowspan is None else _span(rowspan)
                 colspan = 1 if colspan is None else _span(colspan)

@@ -41,7 +41,9 @@ PROSE_RULES = (
     ProseRule("P.carried_forward", "applications", ("carried_forward.total",),
               re.compile(rf"结转(?:至)?下一?年度?{_CLAUSE}{{0,20}}?{_COUNT}"), None, "结转下年度"),
     ProseRule("P.total_processed", "applications", ("total_processed.total",),
-              re.compile(rf"(?<!协助)办结{_CLAUSE}{{0,20}}?{_COUNT}"), None, "（七）总计"),
+              # 协助 looked behind once 办结 is found: a pattern that starts with a literal is
+              # searched for it, one that starts by looking behind is tried at every character.
+              re.compile(rf"办结(?<!协助办结){_CLAUSE}{{0,20}}?{_COUNT}"), None, "（七）总计"),
     ProseRule("P.review", "appeals", ("review.total",),
               re.compile(rf"行政复议(?:案件)?[^。；;，,\d、]{{0,8}}?{_COUNT}"),
               re.compile(r"(?:未发生|没有发生|未出现|无)[^。；;，,\d]{0,25}行政复议"), "行政复议"),
