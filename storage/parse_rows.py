@@ -124,13 +124,18 @@ def hold_parse(session: Session, version_id: int, report: dict[str, Any] | None)
 def held_parses(session: Session, version_ids: set[int]) -> dict[int, dict[str, Any] | None]:
     """The parses of these versions: those written in this session as they are, the others read
     (a stored parse is some 40 KB of JSON; the diff and the cross-year rules need it again)."""
-    held = session.info.get(_HELD, {})
-    found = {i: held[i] for i in version_ids if i in held}
+    found = parses_held(session, version_ids)
     missing = version_ids - set(found)
     if missing:
         session.flush()
         found.update(session.connection().execute(_PARSES, {"ids": sorted(missing)}).all())
     return found
+
+
+def parses_held(session: Session, version_ids: set[int]) -> dict[int, dict[str, Any] | None]:
+    """The parses of these versions that were written in this session (``hold_parse``); no others."""
+    held = session.info.get(_HELD, {})
+    return {i: held[i] for i in version_ids if i in held}
 
 
 _PARSES = sa.select(Version.id, Version.report_json).where(one_of(Version.id, "ids"))
