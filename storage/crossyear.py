@@ -28,7 +28,6 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import Pool
 
-from storage.cellnames import named_cells
 from storage.models import FindingRow, Report, Version
 from storage.oneof import one_of
 from storage.parse_rows import finding_row, held_parses, parses_held
@@ -38,7 +37,7 @@ ISSUED, REPEALED, IN_FORCE = "本年制发件数", "本年废止件数", "现行
 _NOTE = re.compile(r"[（(].*?[)）]")
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 _DIGITS = re.compile(r"\d+")
-_SPACE = re.compile(r"\s+")
+_BLANKS = re.compile(r"[^\S\n]+")
 _MIN_SENTENCE_CHARS = 10
 _MIN_SENTENCES = 8
 _COPIED_SHARE = 0.8
@@ -59,19 +58,18 @@ class YearFacts:
 
 
 def year_facts(report: dict[str, Any]) -> YearFacts:
-    applications: dict[tuple[str, str], float] = {}
+    # The rows and columns the rules compare, read where storage.cellnames finds them (the
+    # other cells, some 200, are not walked).
+    tables = report.get("tables") or {}
+    rows = (tables.get("applications") or {}).get("rows") or {}
+    applications = {(key, column): cell["value"] for key in (CARRY_OVER, CARRIED_FORWARD) if key in rows
+                    for column, cell in rows[key]["cells"].items() if cell.get("state") == "number"}
     doc_rows: dict[str, dict[str, float]] = {}
-    for c in named_cells(report):
-        if c.cell.get("state") != "number":
-            continue
-        if c.table == "applications":
-            if c.row in _CARRY_ROWS:
-                applications[(c.row, c.column)] = c.cell["value"]
-        elif c.table == "active_disclosure":
-            # A label takes its place at its first number, as all of its columns did (the findings' order).
-            cells = doc_rows.setdefault(_NOTE.sub("", c.row), {})
-            if c.column in _DOC_COLUMNS:
-                cells[c.column] = c.cell["value"]
+    for row in (tables.get("active_disclosure") or {}).get("rows") or []:
+        numbers = {column: cell["value"] for column, cell in row["cells"].items() if cell.get("state") == "number"}
+        if numbers:  # a label takes its place at its first number, as it did when all its columns were kept
+            cells = doc_rows.setdefault(_NOTE.sub("", row["label"]), {})
+            cells.update((column, numbers[column]) for column in _DOC_COLUMNS if column in numbers)
     return YearFacts(applications, {label: cells for label, cells in doc_rows.items() if cells},
                      array("q", map(hash, _sentences(report))))
 
@@ -110,7 +108,9 @@ def compare_years(this: YearFacts, last: YearFacts, last_year: int) -> list[dict
 def _sentences(report: dict[str, Any]) -> set[str]:
     """The report's sentences with numbers masked: a copied report changes its years and counts, not its words."""
     text = "\n".join([report.get("preamble") or "", *(s.get("text") or "" for s in report.get("sections") or [])])
-    sentences = (_DIGITS.sub("#", _SPACE.sub("", part)) for part in _SENTENCE_END.split(text))
+    # Blanks out and numbers masked before the text is cut, in two passes over it rather than
+    # two per sentence: a newline, the one blank that ends a sentence, stays for the cut.
+    sentences = _SENTENCE_END.split(_DIGITS.sub("#", _BLANKS.sub("", text)))
     return {s for s in sentences if len(s) >= _MIN_SENTENCE_CHARS}
 
 
