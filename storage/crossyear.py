@@ -157,7 +157,7 @@ def _latest_ids(session: Session, report: ReportYear) -> dict[int, int]:
     latest = None if known is None else known.get((report.agency_key, report.kind))
     if latest is None:
         session.flush()
-        latest = dict(session.execute(_LATEST_IDS, {"agency_key": report.agency_key, "kind": report.kind}).all())
+        latest = dict(session.connection().execute(_LATEST_IDS, {"agency_key": report.agency_key, "kind": report.kind}).all())
         if known is not None:
             known[(report.agency_key, report.kind)] = latest
     if report.latest_version_id is not None:
