@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import weakref
+from sys import intern
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -43,7 +44,6 @@ _MIN_SENTENCES = 8
 _COPIED_SHARE = 0.8
 
 
-_CARRY_ROWS = frozenset((CARRY_OVER, CARRIED_FORWARD))
 _DOC_COLUMNS = frozenset((ISSUED, REPEALED, IN_FORCE))
 
 
@@ -52,25 +52,28 @@ class YearFacts:
     """What the cross-year rules read of one report, taken from it once. Only what the rules
     compare is kept, and sentences as hashes: a writer keeps thousands (``_cache``)."""
 
-    applications: dict[tuple[str, str], float]  # (carried_over | carried_forward, column) -> printed number
+    carried_over: dict[str, float]  # 二、上年结转 by applicant column
+    carried_forward: dict[str, float]  # 四、结转下年度 by applicant column
     doc_rows: dict[str, dict[str, float]]  # table 2 (2021 template): issued, repealed, in force by row label, notes dropped
     sentences: array[int]  # hash() of each sentence (``_sentences``): 64 bits, so two sentences collide about never
 
 
 def year_facts(report: dict[str, Any]) -> YearFacts:
     # The rows and columns the rules compare, read where storage.cellnames finds them (the
-    # other cells, some 200, are not walked).
+    # other cells, some 200, are not walked). Names are interned: the facts outlive the
+    # report, and every report has the same names.
     tables = report.get("tables") or {}
     rows = (tables.get("applications") or {}).get("rows") or {}
-    applications = {(key, column): cell["value"] for key in (CARRY_OVER, CARRIED_FORWARD) if key in rows
-                    for column, cell in rows[key]["cells"].items() if cell.get("state") == "number"}
+    carried_over, carried_forward = ({intern(column): cell["value"] for column, cell in rows[key]["cells"].items()
+                                      if cell.get("state") == "number"} if key in rows else {}
+                                     for key in (CARRY_OVER, CARRIED_FORWARD))
     doc_rows: dict[str, dict[str, float]] = {}
     for row in (tables.get("active_disclosure") or {}).get("rows") or []:
         numbers = {column: cell["value"] for column, cell in row["cells"].items() if cell.get("state") == "number"}
         if numbers:  # a label takes its place at its first number, as it did when all its columns were kept
-            cells = doc_rows.setdefault(_NOTE.sub("", row["label"]), {})
-            cells.update((column, numbers[column]) for column in _DOC_COLUMNS if column in numbers)
-    return YearFacts(applications, {label: cells for label, cells in doc_rows.items() if cells},
+            cells = doc_rows.setdefault(intern(_NOTE.sub("", row["label"])), {})
+            cells.update((intern(column), numbers[column]) for column in _DOC_COLUMNS if column in numbers)
+    return YearFacts(carried_over, carried_forward, {label: cells for label, cells in doc_rows.items() if cells},
                      array("q", map(hash, _sentences(report))))
 
 
@@ -81,12 +84,12 @@ def cross_year_findings(this: dict[str, Any], last: dict[str, Any], last_year: i
 
 def compare_years(this: YearFacts, last: YearFacts, last_year: int) -> list[dict[str, Any]]:
     findings: list[dict[str, Any]] = []
-    now, before = this.applications, last.applications
-    for (row, column), value in now.items():
-        previous = before.get((CARRIED_FORWARD, column))
-        if row == CARRY_OVER and previous is not None and value != previous:
+    before = last.carried_forward
+    for column, value in this.carried_over.items():
+        previous = before.get(column)
+        if previous is not None and value != previous:
             findings.append({
-                "rule": "X.carry_over", "severity": "warning", "table": "applications", "row": row,
+                "rule": "X.carry_over", "severity": "warning", "table": "applications", "row": CARRY_OVER,
                 "column": column, "printed": value, "expected": previous,
                 "message": f"上年结转 {value:g} ≠ {last_year}年报告的结转下年度 {previous:g}（{column}）",
             })
@@ -252,7 +255,7 @@ def _facts(session: Session, compared: set[int], later: set[int]) -> dict[int, Y
 
 
 # Facts of committed parses, by (version id, parsed_at), least recently used first; one cache
-# per database (the pool an engine and its option engines share). Some 1.4 KB each: 11 MB at most.
+# per database (the pool an engine and its option engines share). Some 2 KB each: 16 MB at most.
 _CACHED_FACTS = 8192
 _caches: weakref.WeakKeyDictionary[Pool, OrderedDict[tuple[int, Any], YearFacts]] = weakref.WeakKeyDictionary()
 _WRITTEN = "cross_year_written"  # session.info: (the cache, facts of parses written in the transaction)
