@@ -89,8 +89,8 @@ def _by_suffix(session: Session, key: str) -> Agency | None:
     region is looked for in every key.
     """
     endings = [key[start:] for start in range(1, len(key))]
-    longer = Agency.tail == key_tail(key) if split_regions(key)[0] else Agency.key.endswith(key)
-    candidates = [a for a in session.scalars(sa.select(Agency).where(sa.or_(longer, Agency.key.in_(endings))))
+    query, values = ((_BY_TAIL, {"tail": key_tail(key)}) if split_regions(key)[0] else (_BY_ENDING, {"key": key}))
+    candidates = [a for a in session.scalars(query, {**values, "endings": endings})
                   if a.key != key and _differ_in_regions(a.key, key)]
     return candidates[0] if len(candidates) == 1 else None
 
@@ -114,10 +114,13 @@ def _by_key(session: Session, key: str) -> Agency | None:
     return session.scalars(_BY_KEY, {"key": key}).first() or _by_suffix(session, key)
 
 
-# Built once: every parsed capture recorded, and every report page a crawl asks about, asks them.
+# Built once: every parsed capture recorded asks the first, and every new agency the others.
 _BY_ALIAS = sa.select(Agency).join(AgencyAlias, AgencyAlias.agency_id == Agency.id).where(
     AgencyAlias.alias == sa.bindparam("alias"))
 _BY_KEY = sa.select(Agency).where(Agency.key == sa.bindparam("key"))
+_ENDINGS = Agency.key.in_(sa.bindparam("endings", expanding=True))
+_BY_TAIL = sa.select(Agency).where(sa.or_(Agency.tail == sa.bindparam("tail"), _ENDINGS))
+_BY_ENDING = sa.select(Agency).where(sa.or_(Agency.key.endswith(sa.bindparam("key")), _ENDINGS))
 
 
 def resolve_agency(session: Session, printed: str, site_region: str | None = None) -> Agency:

@@ -15,50 +15,66 @@ latest version and recomputed whenever either year gets a new version or a new p
 from __future__ import annotations
 
 import re
+import weakref
+from sys import intern
+from array import array
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import sqlalchemy as sa
+from sqlalchemy import event
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import Pool
 
-from storage.cellnames import named_cells
-from storage.models import FindingRow, Report
+from storage.models import FindingRow, Report, Version
 from storage.oneof import one_of
-from storage.parse_rows import finding_row, held_parses
+from storage.parse_rows import finding_row, held_parses, parses_held
 
 CARRY_OVER, CARRIED_FORWARD = "carried_over", "carried_forward"
 ISSUED, REPEALED, IN_FORCE = "本年制发件数", "本年废止件数", "现行有效件数"
 _NOTE = re.compile(r"[（(].*?[)）]")
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 _DIGITS = re.compile(r"\d+")
-_SPACE = re.compile(r"\s+")
+_BLANKS = re.compile(r"[^\S\n]+")
 _MIN_SENTENCE_CHARS = 10
 _MIN_SENTENCES = 8
 _COPIED_SHARE = 0.8
 
 
+_DOC_COLUMNS = frozenset((ISSUED, REPEALED, IN_FORCE))
+
+
 @dataclass(frozen=True)
 class YearFacts:
-    """What the cross-year rules read of one report, taken from it once."""
+    """What the cross-year rules read of one report, taken from it once. Only what the rules
+    compare is kept, and sentences as hashes: a writer keeps thousands (``_cache``)."""
 
-    applications: dict[tuple[str, str], float]  # (row, column) -> printed number
-    doc_rows: dict[str, dict[str, float]]  # table 2 (2021 template) by row label, printed notes dropped
-    sentences: set[str]
+    carried_over: dict[str, float]  # 二、上年结转 by applicant column
+    carried_forward: dict[str, float]  # 四、结转下年度 by applicant column
+    doc_rows: dict[str, dict[str, float]]  # table 2 (2021 template): issued, repealed, in force by row label, notes dropped
+    sentences: array[int]  # hash() of each sentence (``_sentences``): 64 bits, so two sentences collide about never
 
 
 def year_facts(report: dict[str, Any]) -> YearFacts:
-    applications: dict[tuple[str, str], float] = {}
+    # The rows and columns the rules compare, read where storage.cellnames finds them (the
+    # other cells, some 200, are not walked). Names are interned: the facts outlive the
+    # report, and every report has the same names.
+    tables = report.get("tables") or {}
+    rows = (tables.get("applications") or {}).get("rows") or {}
+    carried_over, carried_forward = ({intern(column): cell["value"] for column, cell in rows[key]["cells"].items()
+                                      if cell.get("state") == "number"} if key in rows else {}
+                                     for key in (CARRY_OVER, CARRIED_FORWARD))
     doc_rows: dict[str, dict[str, float]] = {}
-    for c in named_cells(report):
-        if c.cell.get("state") != "number":
-            continue
-        if c.table == "applications":
-            applications[(c.row, c.column)] = c.cell["value"]
-        elif c.table == "active_disclosure":
-            doc_rows.setdefault(_NOTE.sub("", c.row), {})[c.column] = c.cell["value"]
-    return YearFacts(applications, doc_rows, _sentences(report))
+    for row in (tables.get("active_disclosure") or {}).get("rows") or []:
+        numbers = {column: cell["value"] for column, cell in row["cells"].items() if cell.get("state") == "number"}
+        if numbers:  # a label takes its place at its first number, as it did when all its columns were kept
+            cells = doc_rows.setdefault(intern(_NOTE.sub("", row["label"])), {})
+            cells.update((intern(column), numbers[column]) for column in _DOC_COLUMNS if column in numbers)
+    return YearFacts(carried_over, carried_forward, {label: cells for label, cells in doc_rows.items() if cells},
+                     array("q", map(hash, _sentences(report))))
 
 
 def cross_year_findings(this: dict[str, Any], last: dict[str, Any], last_year: int) -> list[dict[str, Any]]:
@@ -68,12 +84,12 @@ def cross_year_findings(this: dict[str, Any], last: dict[str, Any], last_year: i
 
 def compare_years(this: YearFacts, last: YearFacts, last_year: int) -> list[dict[str, Any]]:
     findings: list[dict[str, Any]] = []
-    now, before = this.applications, last.applications
-    for (row, column), value in now.items():
-        previous = before.get((CARRIED_FORWARD, column))
-        if row == CARRY_OVER and previous is not None and value != previous:
+    before = last.carried_forward
+    for column, value in this.carried_over.items():
+        previous = before.get(column)
+        if previous is not None and value != previous:
             findings.append({
-                "rule": "X.carry_over", "severity": "warning", "table": "applications", "row": row,
+                "rule": "X.carry_over", "severity": "warning", "table": "applications", "row": CARRY_OVER,
                 "column": column, "printed": value, "expected": previous,
                 "message": f"上年结转 {value:g} ≠ {last_year}年报告的结转下年度 {previous:g}（{column}）",
             })
@@ -95,21 +111,24 @@ def compare_years(this: YearFacts, last: YearFacts, last_year: int) -> list[dict
 def _sentences(report: dict[str, Any]) -> set[str]:
     """The report's sentences with numbers masked: a copied report changes its years and counts, not its words."""
     text = "\n".join([report.get("preamble") or "", *(s.get("text") or "" for s in report.get("sections") or [])])
-    sentences = (_DIGITS.sub("#", _SPACE.sub("", part)) for part in _SENTENCE_END.split(text))
+    # Blanks out and numbers masked before the text is cut, in two passes over it rather than
+    # two per sentence: a newline, the one blank that ends a sentence, stays for the cut.
+    sentences = _SENTENCE_END.split(_DIGITS.sub("#", _BLANKS.sub("", text)))
     return {s for s in sentences if len(s) >= _MIN_SENTENCE_CHARS}
 
 
-def _copied_text(now: set[str], before: set[str], last_year: int) -> list[dict[str, Any]]:
+def _copied_text(now: array[int], before: array[int], last_year: int) -> list[dict[str, Any]]:
     if len(now) < _MIN_SENTENCES:
         return []
-    share = len(now & before) / len(now)
+    common = len(set(now).intersection(before))
+    share = common / len(now)
     if share < _COPIED_SHARE:
         return []
     return [{
         "rule": "X.copied_text", "severity": "warning", "table": None, "row": None, "column": None,
         "printed": round(share, 2), "expected": None,
-        "message": f"{len(now & before)} of {len(now)} sentences repeat the {last_year} report word for word (numbers aside)",
-        "message_zh": f"{len(now)}句中有{len(now & before)}句与{last_year}年报告相同（数字除外），疑似照抄",
+        "message": f"{common} of {len(now)} sentences repeat the {last_year} report word for word (numbers aside)",
+        "message_zh": f"{len(now)}句中有{common}句与{last_year}年报告相同（数字除外），疑似照抄",
     }]
 
 
@@ -141,7 +160,7 @@ def _latest_ids(session: Session, report: ReportYear) -> dict[int, int]:
     latest = None if known is None else known.get((report.agency_key, report.kind))
     if latest is None:
         session.flush()
-        latest = dict(session.execute(_LATEST_IDS, {"agency_key": report.agency_key, "kind": report.kind}).all())
+        latest = dict(session.connection().execute(_LATEST_IDS, {"agency_key": report.agency_key, "kind": report.kind}).all())
         if known is not None:
             known[(report.agency_key, report.kind)] = latest
     if report.latest_version_id is not None:
@@ -189,26 +208,84 @@ def deferred_cross_year(session: Session) -> Iterator[None]:
 def _write(session: Session, pairs: dict[int, _Pair]) -> None:
     if not pairs:
         return
-    ids = set(pairs) | {p.earlier for p in pairs.values() if p.earlier is not None}
-    reports = held_parses(session, ids)
-    facts: dict[int, YearFacts] = {}
-
-    def facts_of(version_id: int) -> YearFacts:
-        if version_id not in facts:
-            facts[version_id] = year_facts(reports[version_id])
-        return facts[version_id]
-
+    compared = {i for p in pairs.values() if p.earlier is not None for i in (p.later, p.earlier)}
+    facts = _facts(session, compared, set(pairs))
     connection = session.connection()
     connection.execute(_DELETE, {"ids": sorted(pairs)})
     rows = [
         finding_row(pair.later, "crossyear", finding)
         for pair in pairs.values()
-        if pair.earlier is not None and reports.get(pair.later) is not None and reports.get(pair.earlier) is not None
-        for finding in compare_years(facts_of(pair.later), facts_of(pair.earlier), pair.earlier_year)
+        if pair.earlier is not None and (later := facts.get(pair.later)) and (earlier := facts.get(pair.earlier))
+        for finding in compare_years(later, earlier, pair.earlier_year)
     ]
     if rows:
         connection.execute(FindingRow.__table__.insert(), rows)
 
 
+def _facts(session: Session, compared: set[int], later: set[int]) -> dict[int, YearFacts | None]:
+    """The facts of the versions in ``compared`` (None: no parse), and of those in ``later`` whose
+    parse the session holds.
+
+    In a first crawl an agency's years come in different batches: each version's facts are
+    taken from its parse once, when it is recorded (the parse at hand), and kept by the
+    process, for the pairs its neighbour years make later. They are kept under the version's
+    parsed_at, which every new parse of it moves on (in any process), and only once the
+    transaction that wrote the parse commits."""
+    held = parses_held(session, compared | later)
+    session.flush()
+    parsed_at = dict(session.connection().execute(_PARSED_AT, {"ids": sorted(compared | held.keys())}).all())
+    kept = _cache(session)
+    facts: dict[int, YearFacts | None] = {i: None if report is None else year_facts(report) for i, report in held.items()}
+    unknown: set[int] = set()
+    for version_id in compared - held.keys():
+        found = kept.get((version_id, parsed_at.get(version_id)))
+        if found is None:
+            unknown.add(version_id)
+        else:
+            kept.move_to_end((version_id, parsed_at[version_id]))
+            facts[version_id] = found
+    for version_id, report in held_parses(session, unknown).items():
+        facts[version_id] = read = None if report is None else year_facts(report)
+        if read is not None:  # the parse another transaction committed
+            _keep(kept, (version_id, parsed_at[version_id]), read)
+    written = {(i, parsed_at[i]): f for i, f in facts.items() if i in held and f is not None}
+    if written:
+        session.info.setdefault(_WRITTEN, (kept, {}))[1].update(written)
+    return facts
+
+
+# Facts of committed parses, by (version id, parsed_at), least recently used first; one cache
+# per database (the pool an engine and its option engines share). Some 2 KB each: 16 MB at most.
+_CACHED_FACTS = 8192
+_caches: weakref.WeakKeyDictionary[Pool, OrderedDict[tuple[int, Any], YearFacts]] = weakref.WeakKeyDictionary()
+_WRITTEN = "cross_year_written"  # session.info: (the cache, facts of parses written in the transaction)
+
+
+def _cache(session: Session) -> OrderedDict[tuple[int, Any], YearFacts]:
+    return _caches.setdefault(session.connection().engine.pool, OrderedDict())
+
+
+def _keep(kept: OrderedDict[tuple[int, Any], YearFacts], key: tuple[int, Any], facts: YearFacts) -> None:
+    kept[key] = facts
+    kept.move_to_end(key)
+    while len(kept) > _CACHED_FACTS:
+        kept.popitem(last=False)
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session: Session) -> None:
+    written = session.info.pop(_WRITTEN, None)
+    if written is not None:
+        kept, facts = written
+        for key, value in facts.items():
+            _keep(kept, key, value)
+
+
+@event.listens_for(Session, "after_rollback")
+def _rolled_back(session: Session) -> None:
+    session.info.pop(_WRITTEN, None)
+
+
 # Built once: every batch of new versions runs them.
 _DELETE = sa.delete(FindingRow.__table__).where(one_of(FindingRow.version_id, "ids"), FindingRow.source == "crossyear")
+_PARSED_AT = sa.select(Version.id, Version.parsed_at).where(one_of(Version.id, "ids"))

@@ -8,7 +8,6 @@ A parse is derived from the stored bytes: recording a version writes it with the
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
@@ -18,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from storage.cellnames import named_cells
+from storage.db import to_json
 from storage.fingerprint import ReportContent, fixed_key, report_content
 from storage.later_rows import insert_rows, insert_tuples, write_waiting
 from storage.models import CellRow, FindingRow, SectionRow, Version, VersionAttachment
@@ -88,24 +88,14 @@ def _cell_tuples(version_id: int, report: dict[str, Any]) -> list[tuple[Any, ...
     return [
         (version_id, i, c.table, c.item, c.row, c.column, c.row_label, c.cell.get("raw", ""), c.cell.get("value"),
          c.cell.get("unit"), c.cell.get("state", "text"), c.cell.get("value_wan"),
-         None if (location := c.cell.get("location")) is None else _json(location))
+         None if (location := c.cell.get("location")) is None else to_json(location))
         for i, c in enumerate(named_cells(report))
     ]
 
 
-# The order of each cell's tuple; locations as storage.db writes JSON (Chinese as itself).
+# The order of each cell's tuple (locations as JSON text, ``storage.db.to_json``).
 _CELL_COLUMNS = ("version_id", "position", "table_name", "item", "row_key", "column_key", "row_label", "raw", "value",
                  "unit", "state", "value_wan", "location")
-_ENCODER = json.JSONEncoder(ensure_ascii=False)
-# A cell's location is a small dict, and ``JSONEncoder.encode`` makes its C encoder anew on
-# every call (half the cost of encoding one): this one is made once, with the same settings.
-_C_ENCODER = json.encoder.c_make_encoder and json.encoder.c_make_encoder(
-    None, _ENCODER.default, json.encoder.encode_basestring, None, _ENCODER.key_separator, _ENCODER.item_separator,
-    False, False, True)
-
-
-def _json(value: Any) -> str:
-    return "".join(_C_ENCODER(value, 0)) if _C_ENCODER else _ENCODER.encode(value)
 
 
 def attachment_hashes(session: Session, version_id: int) -> list[str]:
@@ -124,13 +114,18 @@ def hold_parse(session: Session, version_id: int, report: dict[str, Any] | None)
 def held_parses(session: Session, version_ids: set[int]) -> dict[int, dict[str, Any] | None]:
     """The parses of these versions: those written in this session as they are, the others read
     (a stored parse is some 40 KB of JSON; the diff and the cross-year rules need it again)."""
-    held = session.info.get(_HELD, {})
-    found = {i: held[i] for i in version_ids if i in held}
+    found = parses_held(session, version_ids)
     missing = version_ids - set(found)
     if missing:
         session.flush()
         found.update(session.connection().execute(_PARSES, {"ids": sorted(missing)}).all())
     return found
+
+
+def parses_held(session: Session, version_ids: set[int]) -> dict[int, dict[str, Any] | None]:
+    """The parses of these versions that were written in this session (``hold_parse``); no others."""
+    held = session.info.get(_HELD, {})
+    return {i: held[i] for i in version_ids if i in held}
 
 
 _PARSES = sa.select(Version.id, Version.report_json).where(one_of(Version.id, "ids"))

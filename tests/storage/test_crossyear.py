@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
@@ -94,3 +95,25 @@ def test_last_year_parsed_again_elsewhere_is_compared_as_parsed_now(archive: Arc
     with archive.session() as session:
         assert session.scalars(sa.select(FindingRow.rule).where(FindingRow.version_id == result.version_id,
                                                                 FindingRow.source == "crossyear")).all() == ["X.copied_text"]
+
+
+def test_a_parse_rolled_back_is_not_compared_with_later(db_url: str, data_dir, seed) -> None:
+    """A process keeps the facts of the parses it writes, but only once they are committed: on
+    SQLite a rolled-back version's id is given again, here to another process's version of the
+    same year with the same parse time, which is the one this process must compare with."""
+    this_year = seed(SEED_ZHANGDIAN_2023)
+    with Archive.open(db_url, data_dir) as one, Archive.open(db_url, data_dir) as other:
+
+        def fail(session: Session) -> None:
+            if session.get_bind().pool is one.engine.pool:
+                raise RuntimeError("commit refused")
+
+        sa.event.listen(Session, "before_commit", fail)
+        try:
+            with pytest.raises(RuntimeError):
+                one.record(capture_of(previous_year(this_year, carried_forward="2"), url="http://gov.test/2022.html"))
+        finally:
+            sa.event.remove(Session, "before_commit", fail)
+        other.record(capture_of(previous_year(this_year), url="http://gov.test/2022.html"))
+        one.record(capture_of(this_year, url="http://gov.test/2023.html", minutes=1))
+        assert cross_year(one) == []
