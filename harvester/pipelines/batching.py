@@ -18,14 +18,24 @@ Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 
+async def run_alone(run: Callable[[list[Item]], Awaitable[list[Result]]], item: Item) -> Result | BaseException:
+    """``run`` on a batch of ``item`` alone: its result, or the exception it failed with."""
+    try:
+        [result] = await run([item])
+        return result
+    except Exception as exc:
+        return exc
+
+
 async def each_apart_on_failure(run: Callable[[list[Item]], Awaitable[list[Result]]], items: list[Item],
-                                alone: Callable[[Item], Awaitable[Result | BaseException]]) -> list[Result | BaseException]:
-    """``run`` the batch; should it fail, each item ``alone``, so that what one item holds
-    (or a failure of the moment) never costs the others their result."""
+                                alone: Callable[[Item], Awaitable[Result | BaseException]] | None = None
+                                ) -> list[Result | BaseException]:
+    """``run`` the batch; should it fail, each item ``alone`` (by default ``run`` on it alone),
+    so that what one item holds (or a failure of the moment) never costs the others their result."""
     try:
         return list(await run(items))
     except Exception:  # noqa: S110 - one of them, or a race the batch lost: each on its own
-        return [await alone(item) for item in items]
+        return [await (alone(item) if alone is not None else run_alone(run, item)) for item in items]
 
 
 class Batcher(Generic[Item, Result]):

@@ -66,15 +66,8 @@ class ConfirmPipeline:
                                              folded) if folded else [])
         return [next(answers) if answer is None else answer for answer in known]
 
-    async def _ask_alone(self, item: ReportItem) -> bool | BaseException:
-        try:
-            [needed] = await self._ask([item])
-            return needed
-        except Exception as exc:
-            return exc
-
     async def _ask_apart(self, items: list[ReportItem]) -> list[bool | BaseException]:
-        return await each_apart_on_failure(self._ask, items, self._ask_alone)
+        return await each_apart_on_failure(self._ask, items)
 
     async def _needed(self, item: ReportItem) -> bool:
         try:

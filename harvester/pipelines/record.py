@@ -21,7 +21,7 @@ from scrapy.crawler import Crawler
 from harvester.crawl import RUN_ID_STAT, STAT_PREFIX, count, health_stats, run_stats, site_stats
 from harvester.items import ParseOutcome, ReportItem
 from harvester.pipelines.archive import archive_for
-from harvester.pipelines.batching import Batcher, each_apart_on_failure
+from harvester.pipelines.batching import Batcher, each_apart_on_failure, run_alone
 from harvester.pipelines.bodies import without_bodies
 from harvester.pipelines.handoff import handoff_store
 from harvester.pipelines.offload import Offload
@@ -50,19 +50,14 @@ async def record_apart(write: Write, captures: list[ReportItem], stripped: Strip
 
 
 async def _record_alone(write: Write, capture: ReportItem, *, stripped: Stripped) -> RecordResult | BaseException:
-    try:
-        [result] = await write([capture])
+    result = await run_alone(write, capture)
+    if not isinstance(result, BaseException):
         return result
-    except Exception as exc:
-        stripped(capture, describe(exc))
-        fingerprint = capture.parse.fingerprint if capture.parse else hashlib.sha256(capture.page.body or b"").hexdigest()
-        bare = replace(capture, parse=ParseOutcome(None, f"the parse could not be stored: {describe(exc)}",
-                                                   PARSER_VERSION, fingerprint))
-    try:
-        [result] = await write([bare])
-        return result
-    except Exception as exc:
-        return exc
+    stripped(capture, describe(result))
+    fingerprint = capture.parse.fingerprint if capture.parse else hashlib.sha256(capture.page.body or b"").hexdigest()
+    bare = replace(capture, parse=ParseOutcome(None, f"the parse could not be stored: {describe(result)}",
+                                               PARSER_VERSION, fingerprint))
+    return await run_alone(write, bare)
 
 
 class RecordPipeline:

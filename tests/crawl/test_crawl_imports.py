@@ -8,6 +8,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+from tests.crawl.test_parse_worker_imports import loaded_by
+
 CODE = """
 import sys
 from scrapy.crawler import Crawler
@@ -45,7 +47,6 @@ def test_the_crawl_does_not_import_components_it_never_runs() -> None:
 
 
 def test_a_crawl_on_one_machine_does_not_load_the_fleets_redis_client() -> None:
-    code = ("import sys\nimport harvester.crawl, harvester.spiders.reports, harvester.pipelines.parse, "
-            "harvester.pipelines.confirm, harvester.pipelines.record\n"
-            "print(' '.join(m for m in ('redis', 'opentelemetry') if m in sys.modules))")
-    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split() == []
+    modules = ("harvester.crawl", "harvester.spiders.reports", "harvester.pipelines.parse", "harvester.pipelines.confirm",
+               "harvester.pipelines.record")
+    assert loaded_by(modules, ("redis", "opentelemetry")) == []
