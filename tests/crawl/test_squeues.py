@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from scrapy import Request
+from scrapy import Request, signals
 from scrapy.utils.test import get_crawler
 
 from harvester.items import ReportItem
@@ -61,3 +61,41 @@ def test_the_queues_of_one_spider_share_one_table_of_its_methods(tmp_path: Path)
     assert elsewhere.names == method_names(other.spider)
     for queue in (*queues, elsewhere):
         queue.close()
+
+
+def _report_request(spider, n: int) -> Request:  # type: ignore[no-untyped-def]
+    return Request(f"http://a.test/art/{n}.html", callback=spider.parse_report, errback=spider.report_failed)
+
+
+def test_a_queue_run_empty_is_handed_back_for_its_path_with_its_file_cut_back(tmp_path: Path) -> None:
+    crawler = _crawler_with_spider()
+    path = str(tmp_path / "slot" / "0")
+    queue = FifoDiskQueue.from_crawler(crawler, path)
+    for n in range(3):
+        queue.push(_report_request(crawler.spider, n))
+    assert [queue.pop().url for _ in range(3)] == [f"http://a.test/art/{n}.html" for n in range(3)]
+    queue.close()  # as the scheduler closes a queue that ran empty
+    assert Path(path, "q00000").stat().st_size == 0
+    again = FifoDiskQueue.from_crawler(crawler, path)
+    assert again is queue
+    again.push(_report_request(crawler.spider, 7))
+    assert len(again) == 1 and again.pop().url == "http://a.test/art/7.html" and again.pop() is None
+    assert FifoDiskQueue.from_crawler(crawler, path) is not queue  # handed back once
+
+
+def test_kept_queues_are_closed_as_scrapy_closes_them_when_the_spider_closes(tmp_path: Path) -> None:
+    crawler = _crawler_with_spider()
+    emptied, pending = tmp_path / "slot" / "0", tmp_path / "slot" / "1"
+    queue = FifoDiskQueue.from_crawler(crawler, str(emptied))
+    queue.push(_report_request(crawler.spider, 1))
+    queue.pop()
+    queue.close()
+    waiting = FifoDiskQueue.from_crawler(crawler, str(pending))
+    waiting.push(_report_request(crawler.spider, 2))
+    waiting.close()  # a queue closed holding requests keeps them for the next run, as Scrapy's
+    assert emptied.exists()
+    crawler.signals.send_catch_log(signals.spider_closed, spider=crawler.spider, reason="finished")
+    assert not emptied.exists()
+    resumed = FifoDiskQueue.from_crawler(crawler, str(pending))
+    assert resumed is not waiting and resumed.pop().url == "http://a.test/art/2.html"
+    resumed.close()
