@@ -45,6 +45,13 @@ class Offload:
             initargs=(os.getpid(), name, initializer, initargs),
         ) if workers > 0 else None
 
+    def start(self) -> None:
+        """Start the worker processes now rather than at the first job: their start-up
+        (imports, the initializer) then runs beside the crawl's own instead of delaying the
+        first job. A worker that fails to start fails that job, as it would have anyway."""
+        if self.pool is not None:
+            self.pool.submit(os.getpid)
+
     async def run(self, remote: Callable[..., T], local: Callable[..., T], *args: Any) -> T:
         """``remote(*args)`` in a worker process, or ``local(*args)`` in the thread."""
         loop = asyncio.get_running_loop()

@@ -92,6 +92,9 @@ class RecordPipeline:
         # HARVESTER_RECORD_WORKER is on, so writing does not take the reactor's CPU.
         self.writer = Offload("archive-writer", 1 if settings.getbool("HARVESTER_RECORD_WORKER") else 0,
                               open_worker_archive, (settings["HARVESTER_DB_URL"], settings["HARVESTER_DATA_DIR"]))
+        # Every crawl records (a re-crawl its 304s): the writer's second of imports and opening
+        # the archive runs while the spider reads its first lists.
+        self.writer.start()
 
     async def _record_batch(self, captures: list[ReportItem]) -> list[RecordResult | BaseException]:
         return await record_apart(self._write, captures, self._stripped)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import multiprocessing
 import os
 
 from harvester.pipelines.offload import Offload
@@ -30,3 +31,22 @@ def test_without_a_worker_process_the_thread_of_this_process_answers() -> None:
 
 def _state() -> tuple[int, tuple[int, int, int]]:
     return os.getpid(), gc.get_threshold()
+
+
+def test_started_workers_are_running_before_any_job_and_answer_it() -> None:
+    offload = Offload("t", 1)
+    try:
+        before = {p.pid for p in multiprocessing.active_children()}
+        offload.start()
+        started = {p.pid for p in multiprocessing.active_children()} - before  # at start, not at a job
+        assert len(started) == 1
+        pid, _ = asyncio.run(offload.run(_state, _state))
+        assert {pid} == started
+    finally:
+        offload.close()
+
+
+def test_starting_without_worker_processes_starts_nothing() -> None:
+    offload = Offload("t", 0)
+    offload.start()
+    assert _ask(offload, _state, _state)[0] == os.getpid()
