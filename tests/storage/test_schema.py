@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -10,7 +12,7 @@ from alembic.runtime.migration import MigrationContext
 
 from storage.archive import Archive
 from storage.db import create_engine
-from storage.migrate import current_revision, head_revision, upgrade
+from storage.migrate import current_revision, head_by_file_name, head_revision, upgrade
 from storage.models import Base
 from tests.storage.conftest import REVISED_TOTAL, SEED_ZIBO, capture_of
 
@@ -23,6 +25,27 @@ def test_fresh_database_is_migrated_to_head_on_first_use(db_url: str, data_dir: 
             assert differences == []
             views = set(sa.inspect(conn).get_view_names())
         assert {"latest_versions", "table3_totals", "findings_by_report"} <= views
+
+
+def test_the_head_named_by_the_migration_files_is_alembics_head() -> None:
+    # Archive.open checks a database against the file names, so a migration named out of
+    # step with its revision would never be run.
+    assert head_by_file_name() == head_revision()
+
+
+def test_opening_a_current_archive_does_not_load_alembic(sqlite_url: str, data_dir: Path) -> None:
+    Archive.open(sqlite_url, data_dir).close()
+    code = ("import sys\nfrom storage.archive import Archive\n"
+            f"Archive.open({sqlite_url!r}, {str(data_dir)!r}).close()\nprint('alembic' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+
+
+def test_an_archive_one_revision_behind_is_migrated_when_opened(db_url: str, data_dir: Path) -> None:
+    engine = create_engine(db_url)
+    upgrade(engine, "0011")
+    engine.dispose()
+    with Archive.open(db_url, data_dir) as archive:
+        assert current_revision(archive.engine) == head_revision()
 
 
 def test_upgrade_is_idempotent(db_url: str) -> None:
