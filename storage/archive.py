@@ -2,6 +2,9 @@
 
 ``Archive.open(db_url, data_dir)`` opens (and on first use creates) the database and the
 blob store; the methods below are thin, the work is done in the modules they name.
+``storage.record`` (both SQL dialects and the recording code behind it, an eighth of a second)
+is imported by the methods that record or ask about recording: a crawl process whose
+writer records for it, re-crawling pages that answer 304, never needs it.
 """
 
 from __future__ import annotations
@@ -18,13 +21,11 @@ from sqlalchemy.orm import Session
 
 from storage.blobs import BlobStore
 from storage.blobstores import Blobs, open_blob_store
-from storage.capture import CaptureInput
+from storage.capture import CaptureInput, RecordResult
 from storage.clock import utcnow
 from storage.db import check_reachable, create_engine, retrying, writer
 from storage.models import Capture, Run
 from storage.events import mark_withdrawals
-from storage.record import (RecordResult, confirmation_known, confirmation_needed, record_capture, record_captures,
-                            version_by_bytes)
 
 T = TypeVar("T")
 
@@ -83,10 +84,14 @@ class Archive:
 
     def record(self, capture: CaptureInput) -> RecordResult:
         """Store one capture; returns new_report | new_version | unchanged | failed."""
+        from storage.record import record_capture
+
         return record_capture(self.engine, self.blobs, capture)
 
     def record_many(self, captures: list[CaptureInput]) -> list[RecordResult]:
         """Record captures in order, in one transaction where possible (see ``record_captures``)."""
+        from storage.record import record_captures
+
         return record_captures(self.engine, self.blobs, captures)
 
     def _read(self, query: Callable[[Session], T]) -> T:
@@ -108,11 +113,15 @@ class Archive:
         """``confirmation_needed`` of each capture, asked in one session: a crawl asks about
         every report page it parses, and a session (and its retry guard) per question cost
         as much as the question."""
+        from storage.record import confirmation_needed
+
         return self._read(lambda session: [confirmation_needed(session, c, self._sampled) for c in captures])
 
     def confirmations_known(self, captures: Sequence[CaptureInput]) -> list[bool | None]:
         """``confirmation_known`` of each capture: None where only folding the capture's report
         with the archive's (``confirmations_needed``) can tell."""
+        from storage.record import confirmation_known
+
         return self._read(lambda session: [confirmation_known(session, c, self._sampled) for c in captures])
 
     def mark_withdrawals(self, run_id: int) -> list[int]:
@@ -146,6 +155,8 @@ class Archive:
     def recorded_as_version(self, url: str, page_sha: str, attachment_shas: list[str | None]) -> bool:
         """Whether a capture of the page at ``url`` with these bytes (see ``version_by_bytes``)
         is a version the archive holds: recording it needs no parse."""
+        from storage.record import version_by_bytes
+
         return self._read(lambda session: version_by_bytes(session, url, page_sha, attachment_shas) is not None)
 
     def latest_sha256(self, url: str) -> str | None:

@@ -50,3 +50,12 @@ def test_a_crawl_on_one_machine_does_not_load_the_fleets_redis_client() -> None:
     modules = ("harvester.crawl", "harvester.spiders.reports", "harvester.pipelines.parse", "harvester.pipelines.confirm",
                "harvester.pipelines.record")
     assert loaded_by(modules, ("redis", "opentelemetry")) == []
+
+
+def test_the_crawl_process_loads_the_recording_code_only_when_it_records_or_asks() -> None:
+    # The writer process records; an unchanged re-crawl (all 304) never asks the confirmation
+    # question, and storage.record brings both SQL dialects and the archive's whole recording
+    # code (an eighth of a second of every start). Alembic only where an archive is migrated.
+    modules = ("harvester.crawl", "harvester.spiders.reports", "harvester.pipelines.parse", "harvester.pipelines.confirm",
+               "harvester.pipelines.record", "harvester.pipelines.archive", "harvester.middlewares.conditional")
+    assert loaded_by(modules, ("storage.record", "alembic")) == []
