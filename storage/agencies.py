@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from storage.crossyear import refresh_cross_year
 from storage.models import Agency, AgencyAlias, Report
+from storage.oneof import one_of
 
 _REGION_NAME = re.compile(r"^(.{1,4}?(?:自治区|自治州|自治县|地区|省|市|州|盟|县|区|旗))")
 _GOVERNMENT = re.compile(r"(人民政府|政府|管委会)$")
@@ -80,19 +82,33 @@ def key_tail(key: str) -> str:
 
 
 def _by_suffix(session: Session, key: str) -> Agency | None:
-    """The one agency whose key is ``key`` with more region in front, or the other way round.
+    return _by_suffixes(session, {key}).get(key)
 
-    Asked for every agency new to the archive, by the reader and the writer alike: the
+
+def _by_suffixes(session: Session, keys: set[str]) -> dict[str, Agency | None]:
+    """For each key, the one agency whose key is it with more region in front, or the other
+    way round.
+
+    Asked for every agency new to the archive, by the crawl and the writer alike: the
     agencies with more region in front share the key's tail (``agencies.tail``, indexed),
     the ones with less are among the key's own endings (``agencies.key``, unique), so neither
-    reads the whole table, which at 20,000 agencies cost 4 ms a name. Only a key naming no
-    region is looked for in every key.
+    reads the whole table, which at 20,000 agencies cost 4 ms a name; the keys naming a
+    region are looked for together. Only a key naming no region is looked for in every key.
     """
-    endings = [key[start:] for start in range(1, len(key))]
-    query, values = ((_BY_TAIL, {"tail": key_tail(key)}) if split_regions(key)[0] else (_BY_ENDING, {"key": key}))
-    candidates = [a for a in session.scalars(query, {**values, "endings": endings})
-                  if a.key != key and _differ_in_regions(a.key, key)]
-    return candidates[0] if len(candidates) == 1 else None
+    endings = {key: [key[start:] for start in range(1, len(key))] for key in keys}
+    regional = sorted(key for key in keys if split_regions(key)[0])
+    candidates: dict[str, list[Agency]] = {}
+    if regional:
+        found = session.scalars(_BY_TAILS, {"tails": sorted({key_tail(key) for key in regional}),
+                                            "endings": sorted({e for key in regional for e in endings[key]})}).all()
+        for key in regional:
+            tail, own = key_tail(key), set(endings[key])
+            candidates[key] = [a for a in found if a.tail == tail or a.key in own]
+    for key in keys.difference(regional):
+        candidates[key] = list(session.scalars(_BY_ENDING, {"key": key, "endings": endings[key]}))
+    chosen = {key: [a for a in found if a.key != key and _differ_in_regions(a.key, key)]
+              for key, found in candidates.items()}
+    return {key: found[0] if len(found) == 1 else None for key, found in chosen.items()}
 
 
 def _differ_in_regions(one: str, other: str) -> bool:
@@ -103,7 +119,21 @@ def _differ_in_regions(one: str, other: str) -> bool:
 
 def known_agency(session: Session, printed: str, site_region: str | None = None) -> Agency | None:
     """The agency a printed name stands for, if the archive knows it (reads only)."""
-    return _by_alias(session, normalise_name(printed)) or _by_key(session, canonical(printed, site_region).key)
+    [agency] = known_agencies(session, [(printed, site_region)])
+    return agency
+
+
+def known_agencies(session: Session, names: Sequence[tuple[str, str | None]]) -> list[Agency | None]:
+    """``known_agency`` of each (printed name, site region), in three queries whatever their
+    number (and one more per new name that names no region): a crawl asks about a batch of
+    pages at a time, and in a first crawl every name is new, which took three queries each."""
+    aliases = [normalise_name(printed) for printed, _ in names]
+    by_alias = {alias: agency for alias, agency in session.execute(_BY_ALIASES, {"aliases": sorted(set(aliases))})}
+    keys = {canonical(printed, region).key for (printed, region), alias in zip(names, aliases) if alias not in by_alias}
+    by_key = {agency.key: agency for agency in session.scalars(_BY_KEYS, {"keys": sorted(keys)})} if keys else {}
+    by_suffix = _by_suffixes(session, keys - set(by_key))
+    return [by_alias.get(alias) or by_key.get(key := canonical(printed, region).key) or by_suffix.get(key)
+            for (printed, region), alias in zip(names, aliases)]
 
 
 def _by_alias(session: Session, alias: str) -> Agency | None:
@@ -119,7 +149,10 @@ _BY_ALIAS = sa.select(Agency).join(AgencyAlias, AgencyAlias.agency_id == Agency.
     AgencyAlias.alias == sa.bindparam("alias"))
 _BY_KEY = sa.select(Agency).where(Agency.key == sa.bindparam("key"))
 _ENDINGS = Agency.key.in_(sa.bindparam("endings", expanding=True))
-_BY_TAIL = sa.select(Agency).where(sa.or_(Agency.tail == sa.bindparam("tail"), _ENDINGS))
+_BY_ALIASES = sa.select(AgencyAlias.alias, Agency).join_from(AgencyAlias, Agency, AgencyAlias.agency_id == Agency.id).where(
+    one_of(AgencyAlias.alias, "aliases"))
+_BY_KEYS = sa.select(Agency).where(one_of(Agency.key, "keys"))
+_BY_TAILS = sa.select(Agency).where(sa.or_(one_of(Agency.tail, "tails"), one_of(Agency.key, "endings")))
 _BY_ENDING = sa.select(Agency).where(sa.or_(Agency.key.endswith(sa.bindparam("key")), _ENDINGS))
 
 

@@ -118,11 +118,11 @@ class Archive:
         return self._read(lambda session: [confirmation_needed(session, c, self._sampled) for c in captures])
 
     def confirmations_known(self, captures: Sequence[CaptureInput]) -> list[bool | None]:
-        """``confirmation_known`` of each capture: None where only folding the capture's report
-        with the archive's (``confirmations_needed``) can tell."""
-        from storage.record import confirmation_known
+        """``confirmation_needed`` of each capture where the report's metadata tells it; None
+        where only folding the capture's report with the archive's (``confirmations_needed``) can."""
+        from storage.record import confirmations_known
 
-        return self._read(lambda session: [confirmation_known(session, c, self._sampled) for c in captures])
+        return self._read(lambda session: confirmations_known(session, captures, self._sampled))
 
     def mark_withdrawals(self, run_id: int) -> list[int]:
         """After a crawl that read every list page of its site: the reports it found gone (ids)."""

@@ -25,7 +25,7 @@ version on its second attempt, so two writers of the same content make one versi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 import functools
 import hashlib
 from dataclasses import asdict, dataclass, replace
@@ -37,7 +37,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from storage.agencies import known_agency, resolve_agency
+from storage.agencies import known_agencies, resolve_agency
 from storage.blobstores import Blobs
 from storage.capture import CaptureInput, ContentParts, Outcome, ParseOutcome, RecordResult, Resource
 from storage.capture_rows import record_rows
@@ -365,28 +365,45 @@ def confirmation_needed(session: Session, capture: CaptureInput, sampled: dict[s
     return only_text_differs(content, old, load_chrome(session, capture.site, _judged_texts([content, old])).is_chrome)
 
 
-def confirmation_known(session: Session, capture: CaptureInput, sampled: dict[str, set[str]]) -> bool | None:
-    """``confirmation_needed`` where it is told without reading the capture's report beyond its
-    metadata; None where the archive holds the report and only folding both can tell. A
-    crawl's new reports are all told so, cheaply enough to ask where the crawl runs."""
-    answer = _unfolded_answer(session, capture, sampled)
-    return answer if isinstance(answer, bool) else None
+def confirmations_known(session: Session, captures: Sequence[CaptureInput], sampled: dict[str, set[str]]) -> list[bool | None]:
+    """``confirmation_needed`` of each capture where it is told without reading the capture's
+    report beyond its metadata; None where the archive holds the report and only folding both
+    can tell. A crawl's new reports are all told so, cheaply enough to ask where the crawl runs."""
+    return [answer if isinstance(answer, bool) else None for answer in _unfolded_answers(session, captures, sampled)]
 
 
 def _unfolded_answer(session: Session, capture: CaptureInput, sampled: dict[str, set[str]]) -> bool | Version:
-    """The answer to ``confirmation_needed``, or the latest version to fold with the capture."""
+    [answer] = _unfolded_answers(session, [capture], sampled)
+    return answer
+
+
+def _unfolded_answers(session: Session, captures: Sequence[CaptureInput], sampled: dict[str, set[str]]) -> list[bool | Version]:
+    """Of each capture, the answer to ``confirmation_needed`` or the latest version to fold it
+    with; the agencies the reports name are looked up together (``known_agencies``)."""
+    reports = [_page_report(capture) for capture in captures]
+    agencies = iter(known_agencies(session, [(identity.agency, region) for identity, region in filter(None, reports)]))
+    answers: list[bool | Version] = []
+    for capture, report in zip(captures, reports):
+        if report is None:
+            answers.append(False)
+            continue
+        identity, agency = report[0], next(agencies)
+        latest: Version | None = agency and session.scalars(
+            _LATEST_OF_YEAR, {"agency_id": agency.id, "year": identity.year, "kind": identity.kind}).first()
+        answers.append(in_sample(session, capture.site, capture.page.url, sampled) if latest is None else latest)
+    return answers
+
+
+def _page_report(capture: CaptureInput) -> tuple[ReportIdentity, str | None] | None:
+    """Which report a capture's page holds, and the region its parse gives, when the page
+    holds one newly parsed as its own text; None when nothing about it is new to confirm (no
+    parse, the stored bytes parsed again, or a report in a document of its own, which has no
+    chrome)."""
     parse = capture.parse
     if parse is None or parse.report is None or parse.error is not None or capture.page.status == "not_modified":
-        return False  # nothing parsed, or the stored bytes parsed again: nothing new to confirm
+        return None
     identity = identify(parse.report, capture.listing_title)
-    if not is_page_text(capture, parse) or identity is None:
-        return False  # the report is a document of its own: it has no chrome
-    agency = known_agency(session, identity.agency, _region(parse))
-    latest: Version | None = agency and session.scalars(
-        _LATEST_OF_YEAR, {"agency_id": agency.id, "year": identity.year, "kind": identity.kind}).first()
-    if latest is None:
-        return in_sample(session, capture.site, capture.page.url, sampled)
-    return latest
+    return (identity, _region(parse)) if identity is not None and is_page_text(capture, parse) else None
 
 
 def _unchanged_by_bytes(session: Session, capture: CaptureInput, shas: dict[int, str | None]) -> RecordResult:

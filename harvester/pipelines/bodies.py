@@ -60,7 +60,7 @@ def _head(outcome: ParseOutcome | None) -> ParseOutcome | None:
 
 def with_report_heads(item: ReportItem) -> ReportItem:
     """``item`` (a copy) whose packed reports stand as their metadata alone: enough to tell
-    which report it is (``storage.record.confirmation_known``), without unpacking it."""
+    which report it is (``storage.record.confirmations_known``), without unpacking it."""
     return replace(item, parse=_head(item.parse), confirmation=_head(item.confirmation))
 
 

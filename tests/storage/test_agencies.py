@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from harvester.cli.main import cli
 from parsers.hints import ReportHints
 from fixtures.portals.generator.big import agency_at
-from storage.agencies import add_alias, canonical, known_agency, resolve_agency, split_regions
+from storage.agencies import add_alias, canonical, known_agencies, known_agency, resolve_agency, split_regions
 from storage.archive import Archive
 from storage.history import resolve_report
 from storage.models import Agency, FindingRow, Report
@@ -66,6 +66,22 @@ def test_a_fuller_or_shorter_key_is_found_as_reading_every_key_finds_it(archive:
             found = known_agency(session, name)
             expected = key if key in keys else _by_reading_every_key(keys, key)
             assert (found.key if found else None) == expected, name
+
+
+def test_a_batch_of_names_is_answered_as_each_name_alone_in_three_statements(archive: Archive) -> None:
+    asked = [(name, region) for name in ASKED + [n[3:] for n in NAMES[::5]] for region in (None, "山东省淄博市")]
+    with archive.session() as session, session.begin():
+        for name in NAMES:
+            resolve_agency(session, name)
+        alone = [known_agency(session, name, region) for name, region in asked]
+        assert {a is None for a in alone} == {True, False}  # known and new names both asked
+        statements: list[str] = []
+        sa.event.listen(session.connection(), "before_cursor_execute", lambda *args: statements.append(args[2]))
+        together = known_agencies(session, asked)
+    assert [a and a.id for a in together] == [a and a.id for a in alone]
+    # by alias, by key, by tail or ending; then one each for new keys that name no region
+    unregional = {key for key in (canonical(name, region).key for name, region in asked) if not split_regions(key)[0]}
+    assert len(statements) <= 3 + len(unregional) < len(asked)
 
 
 def test_an_agency_new_to_the_archive_is_looked_for_by_index(tmp_path) -> None:  # type: ignore[no-untyped-def]
