@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 
 from storage.clock import utcnow
 from storage.fingerprint import shape_hash, unit_hash
-from storage.models import Base, PageUnit, Report, VolatileShape
+from storage.models import Base, Report, VolatileShape
 
 REPEATS_ON = 3
 # A site's template puts the same counters and clocks on every page: a few pages fetched twice
@@ -97,22 +97,31 @@ _VOLATILE = sa.select(VolatileShape.shape).where(
     VolatileShape.site == sa.bindparam("site"), VolatileShape.shape.in_(sa.bindparam("shapes", expanding=True)))
 
 
-def _insert_ignoring_duplicates(session: Session, site: str, model: type[Base], rows: list[dict[str, object]],
-                                keys: list[str]) -> None:
+def _insert_ignoring_duplicates(session: Session, model: type[Base], rows: list[dict[str, object]], keys: list[str]) -> None:
     if not rows:
         return
     connection = session.connection()
-    if connection.dialect.name == "postgresql" and model is PageUnit:
-        # One statement with one array, where an executemany costs the driver a round of work per row.
-        connection.execute(_UNITS_FROM_ARRAY, {"site": site, "units": [r["unit"] for r in rows], "report_id": rows[0]["report_id"]})
-        return
     insert = (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)(model.__table__)
     connection.execute(insert.on_conflict_do_nothing(index_elements=keys), rows)  # Core: no ORM bulk insert
+
+
+def _insert_units(session: Session, site: str, report_id: int, units: list[str]) -> None:
+    """The page units of one report's page, not already there: some 50 rows for each page
+    recorded, so handed to the driver as they are, without SQLAlchemy's work on each row's
+    parameters (on PostgreSQL as one array, where an executemany costs a round of work per row)."""
+    if not units:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(_UNITS_FROM_ARRAY, {"site": site, "units": units, "report_id": report_id})
+    else:
+        connection.exec_driver_sql(_UNITS_FROM_ROWS, [(site, unit, report_id) for unit in units])
 
 
 _UNITS_FROM_ARRAY = sa.text(
     "INSERT INTO page_units (site, unit, report_id) SELECT :site, unit, :report_id FROM unnest(CAST(:units AS TEXT[])) AS unit "
     "ON CONFLICT (site, unit, report_id) DO NOTHING")
+_UNITS_FROM_ROWS = "INSERT INTO page_units (site, unit, report_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
 
 
 def note_page_paragraphs(session: Session, site: str, report_id: int, paragraphs: Iterable[str]) -> None:
@@ -120,8 +129,7 @@ def note_page_paragraphs(session: Session, site: str, report_id: int, paragraphs
     session noted on the report already are not written again."""
     noted = session.info.setdefault(_NOTED, {}).setdefault(site, set())
     units = sorted(u for u in {unit_hash(p) for p in paragraphs} if (u, report_id) not in noted)
-    _insert_ignoring_duplicates(session, site, PageUnit, [{"site": site, "unit": u, "report_id": report_id} for u in units],
-                                ["site", "unit", "report_id"])
+    _insert_units(session, site, report_id, units)
     noted.update((u, report_id) for u in units)
     # A unit shown by one more report may be a repeat now: its paragraphs are asked again.
     known, not_yet = session.info.get(_KNOWN, {}).get(site, {}), session.info.get(_NOT_YET, {}).get(site, {})
@@ -177,7 +185,7 @@ def learn_varying(session: Session, site: str, paragraphs: Iterable[str]) -> int
     """Remember the shapes of paragraphs seen to vary; returns how many there were."""
     shapes = sorted({shape_hash(p) for p in paragraphs if sum(not ch.isdigit() for ch in p) >= _MIN_LETTERS})
     now = utcnow()
-    _insert_ignoring_duplicates(session, site, VolatileShape, [{"site": site, "shape": s, "learned_at": now} for s in shapes],
+    _insert_ignoring_duplicates(session, VolatileShape, [{"site": site, "shape": s, "learned_at": now} for s in shapes],
                                 ["site", "shape"])
     if shapes:  # any paragraph of the site not chrome so far may be of one of these shapes
         session.info.get(_KNOWN, {}).pop(site, None)
