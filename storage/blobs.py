@@ -47,5 +47,8 @@ class BlobStore:
     def get(self, sha256: str) -> bytes:
         return self.path(sha256).read_bytes()
 
+    def size(self, sha256: str) -> int:
+        return self.path(sha256).stat().st_size
+
     def __contains__(self, sha256: str) -> bool:
         return self.path(sha256).exists()

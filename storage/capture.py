@@ -34,6 +34,9 @@ class Resource:
     last_modified: str | None = None
     status: CaptureStatus = "ok"
     error: str | None = None  # why a fetch failed or was blocked
+    # (sha256, size) of a body already in the archive's blob store, put there by the process
+    # that fetched it; ``body`` is then None and the bytes are not read or hashed again.
+    in_store: tuple[str, int] | None = None
 
 
 @dataclass(frozen=True)

@@ -102,7 +102,8 @@ def _record(engine: Engine, blobs: Blobs, captures: list[CaptureInput], stored: 
 
 
 def _store_bytes(blobs: Blobs, capture: CaptureInput) -> dict[int, tuple[str, int]]:
-    return {id(r): (blobs.put(r.body), len(r.body)) for r in _resources(capture) if r.body is not None}
+    stored = {id(r): r.in_store for r in _resources(capture) if r.in_store is not None}
+    return {**stored, **{id(r): (blobs.put(r.body), len(r.body)) for r in _resources(capture) if r.body is not None}}
 
 
 def _resources(capture: CaptureInput) -> list[Resource]:

@@ -77,12 +77,18 @@ def without_bodies(item: ReportItem) -> ReportItem:
     return replace(item, page=page, attachments=attachments)
 
 
-def with_bodies(item: ReportItem, store: BlobStore) -> ReportItem:
+def with_bodies(item: ReportItem, store: BlobStore, *, archived: bool = False) -> ReportItem:
     """``item`` with the bodies ``without_bodies`` left out read back from ``store``, and its
-    reports unpacked."""
+    reports unpacked. Where ``store`` is the archive's own blob store (``archived``), a body is
+    named there instead (``Resource.in_store``): the archive writer would only read a page of
+    some 300 KB to hash it again and find it stored."""
     for position, resource in enumerate(resources(item)):
         if position in item.stored and resource.body is None:
-            resource.body = store.get(item.stored[position])
+            sha256 = item.stored[position]
+            if archived:
+                resource.in_store = (sha256, store.size(sha256))
+            else:
+                resource.body = store.get(sha256)
     return with_reports(item)
 
 

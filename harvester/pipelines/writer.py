@@ -30,6 +30,8 @@ def record_in_worker(captures: list[ReportItem], store: Path) -> list[RecordResu
 
 
 def record_with(archive: Archive, captures: list[ReportItem], store: Path) -> list[RecordResult]:
-    """Record a batch in ``archive``, the bodies read from the hand-off store at ``store``."""
+    """Record a batch in ``archive``, the bodies read from the hand-off store at ``store``, or
+    only named there when that store is the archive's own."""
     blobs = BlobStore(store)
-    return archive.record_many([with_bodies(capture, blobs) for capture in captures])
+    archived = isinstance(archive.blobs, BlobStore) and archive.blobs.root.resolve() == store.resolve()
+    return archive.record_many([with_bodies(capture, blobs, archived=archived) for capture in captures])

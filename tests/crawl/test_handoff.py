@@ -172,3 +172,31 @@ def test_a_304_is_named_by_its_stored_sha256_without_reading_its_bytes(tmp_path:
         assert names == {PAGE_URL: sha256_of(page), attachment_url: sha256_of(document), new_url: sha256_of(new_body)}
         assert read == []  # the stored bytes were named, not read and hashed again
         assert later.stored == {2: sha256_of(new_body)}  # only the fetched body was put in the store
+
+
+def test_the_writer_names_bodies_in_the_archives_own_store_and_records_them_as_if_read(tmp_path: Path) -> None:
+    from harvester.pipelines.writer import record_with
+    from storage.models import Blob, Version
+
+    with Archive.open(f"sqlite:///{tmp_path / 'a.sqlite3'}", tmp_path / "data") as archive:
+        item, page, outcome = packed_capture(archive.blobs)
+        sha256 = item.stored[0]
+        named = with_bodies(pickle.loads(pickle.dumps(without_bodies(item))), archive.blobs, archived=True)
+        assert named.page.body is None and named.page.in_store == (sha256, len(page))
+        assert named.attachments[0].body == b"<html>challenge</html>"  # not in the store: it came with the item
+
+        put, read = archive.blobs.put, archive.blobs.get
+        archive.blobs.put = archive.blobs.get = None  # type: ignore[assignment,method-assign]  # neither is needed
+        try:
+            [result] = record_with(archive, [without_bodies(item)], archive.blobs.root)
+        finally:
+            archive.blobs.put, archive.blobs.get = put, read  # type: ignore[method-assign]
+        assert result.outcome == "failed" and "challenge" in (result.error or "") or result.outcome == "new_report"
+        with archive.session() as session:
+            assert session.get(Blob, sha256).size == len(page)
+
+    # Another store (a private one beside an S3 archive): bodies are read back and put as before.
+    other = BlobStore(tmp_path / "handoff")
+    item, page = fetched_capture()
+    item.stored[0] = other.put(page)
+    assert with_bodies(without_bodies(item), other).page.body == page
