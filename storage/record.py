@@ -102,8 +102,14 @@ def _record(engine: Engine, blobs: Blobs, captures: list[CaptureInput], stored: 
 
 
 def _store_bytes(blobs: Blobs, capture: CaptureInput) -> dict[int, tuple[str, int]]:
-    stored = {id(r): r.in_store for r in _resources(capture) if r.in_store is not None}
-    return {**stored, **{id(r): (blobs.put(r.body), len(r.body)) for r in _resources(capture) if r.body is not None}}
+    """(sha256, size) of each resource with bytes, by ``id``: those in the store already named."""
+    stored: dict[int, tuple[str, int]] = {}
+    for resource in _resources(capture):
+        if resource.in_store is not None:
+            stored[id(resource)] = resource.in_store
+        elif resource.body is not None:
+            stored[id(resource)] = (blobs.put(resource.body), len(resource.body))
+    return stored
 
 
 def _resources(capture: CaptureInput) -> list[Resource]:
