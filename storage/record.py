@@ -351,9 +351,9 @@ _VERSIONS = (sa.select(Version.id, Version.version_no, Version.content_key, Vers
              .where(Version.report_id == sa.bindparam("report_id")).order_by(Version.version_no.desc()))
 _SEEN = (sa.update(Version.__table__).where(Version.id == sa.bindparam("version_id"), Version.last_seen < sa.bindparam("seen"))
          .values(last_seen=sa.bindparam("seen")))
-_LATEST_OF_YEAR = (sa.select(Version).join(Report, Report.latest_version_id == Version.id)
-                   .where(Report.agency_id == sa.bindparam("agency_id"), Report.year == sa.bindparam("year"),
-                          Report.kind == sa.bindparam("kind")))
+_LATEST_OF_YEARS = (sa.select(Report.agency_id, Report.year, Report.kind, Version)
+                    .join(Version, Report.latest_version_id == Version.id)
+                    .where(sa.tuple_(Report.agency_id, Report.year, Report.kind).in_(sa.bindparam("keys", expanding=True))))
 
 
 def confirmation_needed(session: Session, capture: CaptureInput, sampled: dict[str, set[str]]) -> bool:
@@ -386,19 +386,35 @@ def _unfolded_answer(session: Session, capture: CaptureInput, sampled: dict[str,
 
 def _unfolded_answers(session: Session, captures: Sequence[CaptureInput], sampled: dict[str, set[str]]) -> list[bool | Version]:
     """Of each capture, the answer to ``confirmation_needed`` or the latest version to fold it
-    with; the agencies the reports name are looked up together (``known_agencies``)."""
+    with; the agencies the reports name, and those agencies' reports of the years, are looked
+    up together (``known_agencies``, ``_latest_of_years``)."""
     reports = [_page_report(capture) for capture in captures]
     agencies = iter(known_agencies(session, [(identity.agency, region) for identity, region in filter(None, reports)]))
+    keys = [None if report is None else _year_of(next(agencies), report[0]) for report in reports]
+    latest = _latest_of_years(session, {key for key in keys if key is not None})
     answers: list[bool | Version] = []
-    for capture, report in zip(captures, reports):
+    for capture, report, key in zip(captures, reports, keys):
+        version = latest.get(key) if key is not None else None
         if report is None:
             answers.append(False)
-            continue
-        identity, agency = report[0], next(agencies)
-        latest: Version | None = agency and session.scalars(
-            _LATEST_OF_YEAR, {"agency_id": agency.id, "year": identity.year, "kind": identity.kind}).first()
-        answers.append(in_sample(session, capture.site, capture.page.url, sampled) if latest is None else latest)
+        elif version is None:
+            answers.append(in_sample(session, capture.site, capture.page.url, sampled))
+        else:
+            answers.append(version)
     return answers
+
+
+def _year_of(agency: Agency | None, identity: ReportIdentity) -> tuple[int, int, str] | None:
+    """Which report of a known agency a page holds (agency, year, kind); None for a new agency."""
+    return None if agency is None else (agency.id, identity.year, identity.kind)
+
+
+def _latest_of_years(session: Session, keys: set[tuple[int, int, str]]) -> dict[tuple[int, int, str], Version]:
+    """The latest version of each (agency, year, kind) the archive has a report of, in one query."""
+    if not keys:
+        return {}
+    rows = session.execute(_LATEST_OF_YEARS, {"keys": sorted(keys)})
+    return {(agency_id, year, kind): version for agency_id, year, kind, version in rows}
 
 
 def _page_report(capture: CaptureInput) -> tuple[ReportIdentity, str | None] | None:
