@@ -129,11 +129,13 @@ def known_agencies(session: Session, names: Sequence[tuple[str, str | None]]) ->
     pages at a time, and in a first crawl every name is new, which took three queries each."""
     aliases = [normalise_name(printed) for printed, _ in names]
     by_alias = {alias: agency for alias, agency in session.execute(_BY_ALIASES, {"aliases": sorted(set(aliases))})}
-    keys = {canonical(printed, region).key for (printed, region), alias in zip(names, aliases) if alias not in by_alias}
-    by_key = {agency.key: agency for agency in session.scalars(_BY_KEYS, {"keys": sorted(keys)})} if keys else {}
-    by_suffix = _by_suffixes(session, keys - set(by_key))
-    return [by_alias.get(alias) or by_key.get(key := canonical(printed, region).key) or by_suffix.get(key)
+    # The canonical key of each name no alias answers (None for the others), made once.
+    keys = [None if alias in by_alias else canonical(printed, region).key
             for (printed, region), alias in zip(names, aliases)]
+    missing = {key for key in keys if key is not None}
+    by_key = {agency.key: agency for agency in session.scalars(_BY_KEYS, {"keys": sorted(missing)})} if missing else {}
+    by_suffix = _by_suffixes(session, missing - set(by_key))
+    return [by_alias.get(alias) or by_key.get(key) or by_suffix.get(key) for alias, key in zip(aliases, keys)]
 
 
 def _by_alias(session: Session, alias: str) -> Agency | None:

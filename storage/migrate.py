@@ -50,13 +50,6 @@ def head_by_file_name() -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
-    from alembic.runtime.migration import MigrationContext
-
-    with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
-
-
-def _stamped_revision(engine: Engine) -> str | None:
     """The revision in Alembic's table, read without Alembic; None for a database without one."""
     with engine.connect() as conn:
         if not sa.inspect(conn).has_table("alembic_version"):
@@ -79,5 +72,5 @@ def upgrade(engine: Engine, revision: str = "head") -> str | None:
 
 
 def ensure_current(engine: Engine) -> None:
-    if _stamped_revision(engine) != head_by_file_name():
+    if current_revision(engine) != head_by_file_name():
         upgrade(engine)

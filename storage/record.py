@@ -394,13 +394,12 @@ def _unfolded_answers(session: Session, captures: Sequence[CaptureInput], sample
     latest = _latest_of_years(session, {key for key in keys if key is not None})
     answers: list[bool | Version] = []
     for capture, report, key in zip(captures, reports, keys):
-        version = latest.get(key) if key is not None else None
         if report is None:
             answers.append(False)
-        elif version is None:
+        elif key in latest:
+            answers.append(latest[key])
+        else:  # a new agency, or a report of the year the archive does not hold
             answers.append(in_sample(session, capture.site, capture.page.url, sampled))
-        else:
-            answers.append(version)
     return answers
 
 
