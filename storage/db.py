@@ -8,7 +8,6 @@ the lock up front instead of both reading and then failing to upgrade their lock
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from pathlib import Path
@@ -18,6 +17,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from tenacity import RetryCallState, retry, retry_if_exception, wait_random_exponential
+
+from storage.json_text import from_json, to_json
 
 T = TypeVar("T")
 
@@ -43,31 +44,17 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-# Chinese text as itself, not \uXXXX escapes: half the bytes, and readable in sqlite3.
-_ENCODER = json.JSONEncoder(ensure_ascii=False)
-# ``json.dumps`` makes an encoder and its C encoder anew on every call, which costs more than
-# encoding most values written (a cell's location, a finding's number): this one is made once,
-# with the same settings but the check for cycles (a value read from JSON has none).
-_C_ENCODER = json.encoder.c_make_encoder and json.encoder.c_make_encoder(  # type: ignore[attr-defined]
-    None, _ENCODER.default, json.encoder.encode_basestring, None, _ENCODER.key_separator, _ENCODER.item_separator,
-    False, False, True)
-
-
-def to_json(value: Any) -> str:
-    """``value`` as the archive writes JSON: ``json.dumps(value, ensure_ascii=False)``."""
-    return "".join(_C_ENCODER(value, 0)) if _C_ENCODER else _ENCODER.encode(value)
-
-
 def create_engine(url: str) -> Engine:
     parsed = sa.engine.make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return sa.create_engine(url, pool_pre_ping=True, json_serializer=to_json)
+        return sa.create_engine(url, pool_pre_ping=True, json_serializer=to_json, json_deserializer=from_json)
     if parsed.database and parsed.database != ":memory:":
         try:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise DatabaseUnavailable(f"cannot open database {parsed.database}: {exc.strerror or exc}") from exc
-    engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, json_serializer=to_json)
+    engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, json_serializer=to_json,
+                              json_deserializer=from_json)
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: Any, _record: Any) -> None:

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from storage.cellnames import named_cells
-from storage.db import to_json
+from storage.json_text import to_json
 from storage.fingerprint import ReportContent, fixed_key, report_content
 from storage.later_rows import insert_rows, insert_tuples, write_waiting
 from storage.models import CellRow, FindingRow, SectionRow, Version, VersionAttachment
@@ -93,7 +93,7 @@ def _cell_tuples(version_id: int, report: dict[str, Any]) -> list[tuple[Any, ...
     ]
 
 
-# The order of each cell's tuple (locations as JSON text, ``storage.db.to_json``).
+# The order of each cell's tuple (locations as JSON text, ``storage.json_text``).
 _CELL_COLUMNS = ("version_id", "position", "table_name", "item", "row_key", "column_key", "row_label", "raw", "value",
                  "unit", "state", "value_wan", "location")
 

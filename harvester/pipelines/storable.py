@@ -6,12 +6,12 @@ PostgreSQL refuses NUL in text and JSON; both become U+FFFD.
 
 from __future__ import annotations
 
-import gc
 import re
-from functools import cache
-from itertools import chain
 from dataclasses import fields, is_dataclass, replace
+from functools import cache
 from typing import Any
+
+import orjson
 
 _UNSTORABLE = re.compile("[\ud800-\udfff\x00]")
 
@@ -55,38 +55,22 @@ def _encodes_clean(value: dict[Any, Any]) -> bool:
     and no unstorable character in any text (keys included). What it cannot tell is left to
     the walk.
 
-    Read a level of the tree at a time, the containers' contents listed by the garbage
-    collector's traversal (a dict's values, a list's items; a dict of text keys leaves its
-    keys out, so they are read from the dict) and all the text joined into one string
-    checked once: half the cost of the JSON encoder, which made a string of every number
-    and key and a piece of output for each, and a fraction of walking a report's every cell.
+    orjson encodes a report several times faster than walking it (a fifth of the cost of the
+    garbage collector's traversal that read it before, a level at a time), and refuses what
+    the walk must see: a lone surrogate, a key that is not text, a type that is not JSON's
+    (subclasses, dataclasses and dates included, which it would otherwise encode), a number
+    beyond 64 bits, a dict that holds itself (a tuple it encodes as a list: the walk leaves
+    tuples as they are either way). NUL it writes as an escape, looked for in its
+    output (a text holding a backslash and "u0000" is then walked too, and found clean).
     """
-    level: list[Any] = [value]
-    texts: list[Any] = []
-    for _ in range(_MAX_DEPTH):  # a dict that holds itself is left to the walk
-        found = _referents(*level)
-        if not _JSON_KINDS.issuperset(map(type, found)):
-            return False
-        texts += _chain([item for item in level if type(item) is dict])  # its keys
-        texts += [item for item in found if type(item) is str]
-        if not found:
-            break
-        level = found  # text and numbers have no referents: only the containers count
-    else:
-        return False
     try:
-        text = "".join(texts)  # a key that is not text (an int) leaves the dict to the walk
-        text.encode("utf-8")  # refuses a lone surrogate
-    except (TypeError, UnicodeEncodeError):
+        encoded = orjson.dumps(value, option=_PLAIN_JSON_ONLY)
+    except orjson.JSONEncodeError:
         return False
-    return "\x00" not in text
+    return b"\\u0000" not in encoded
 
 
-# The kinds the traversal above knows the contents of (or that have none): exact types only.
-_JSON_KINDS = frozenset({dict, list, str, int, float, bool, type(None)})
-_MAX_DEPTH = 100
-_referents = gc.get_referents
-_chain = chain.from_iterable
+_PLAIN_JSON_ONLY = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS
 
 _AS_IS = frozenset({bytes, int, float, bool, type(None)})
 

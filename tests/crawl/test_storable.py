@@ -4,6 +4,8 @@ found and replaced, and what it does not know is walked, never taken as clean.""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -22,6 +24,11 @@ def report(poison: str = "") -> dict[str, Any]:
         "findings": [],
         "completeness": {"applications": {"complete": True, "ratio": 1.0, "missing": [[["a", "b"]]]}},
     }
+
+
+@dataclass
+class Cell:
+    raw: str
 
 
 POISONS = ("\udcb2", "\x00", "\ud83d")
@@ -56,9 +63,16 @@ def test_poison_anywhere_is_found_and_replaced(poison: str, place: str) -> None:
     assert not any(char in repr(cleaned) for char in POISONS) and "\ufffd" in repr(cleaned)
 
 
-@pytest.mark.parametrize("odd", [("a", "\x00"), [b"\x00"], {1.5: 2}, {None: True}, {(1, 2): "x"}])
+@pytest.mark.parametrize("odd", [("a", "\x00"), [b"\x00"], {1.5: 2}, {None: True}, {(1, 2): "x"}, 2**70,
+                                 datetime(2024, 1, 1), Cell("12")])
 def test_what_is_not_plain_json_is_left_to_the_walk(odd: Any) -> None:
     assert not _encodes_clean({"odd": odd})
+
+
+def test_a_text_that_spells_an_escaped_nul_is_clean_and_kept() -> None:
+    spelled = report("\\u0000")  # a backslash and "u0000" as printed, not NUL
+    assert storable(spelled) is spelled
+    assert spelled["sections"][0]["text"] == "本机关\\u0000认真落实"
 
 
 def test_a_text_of_a_str_subclass_is_left_to_the_walk() -> None:
