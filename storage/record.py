@@ -90,6 +90,7 @@ def _record(engine: Engine, blobs: Blobs, captures: list[CaptureInput], stored: 
           rows_later(session)):
         _insert_blobs(session, dict(blob for resources in stored for blob in resources.values()).items())
         shortcuts = Shortcuts(session, engine, captures, stored)
+        _ask_chrome_together(session, captures)
         results: list[RecordResult] = []
         while len(results) < len(captures):
             done = shortcuts.record_from(len(results))
@@ -99,6 +100,21 @@ def _record(engine: Engine, blobs: Blobs, captures: list[CaptureInput], stored: 
                 shortcuts.recorded(done[0])
             results.extend(done)
         return results
+
+
+def _ask_chrome_together(session: Session, captures: list[CaptureInput]) -> None:
+    """Whether the batch's page paragraphs are chrome, asked once a site (two statements)
+    where each capture's full decision asked of its own (``_same_content``). The answers are
+    kept for the session, and a paragraph that a capture recorded meanwhile shows on one more
+    report's page is asked again (``load_chrome``): each capture gets the answer it would have
+    had alone."""
+    texts: dict[str, set[str]] = {}
+    for capture in captures:
+        parts = capture.parse.content if capture.parse is not None else None
+        if parts is not None and parts.page_text:  # parts the parse worker made: not made twice here
+            texts.setdefault(capture.site, set()).update(text for _, text in parts.paragraphs)
+    for site, paragraphs in texts.items():
+        load_chrome(session, site, paragraphs)
 
 
 def _store_bytes(blobs: Blobs, capture: CaptureInput) -> dict[int, tuple[str, int]]:

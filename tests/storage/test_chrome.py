@@ -16,8 +16,8 @@ from storage.capture import CaptureInput
 from storage.chrome import SAMPLED_REPORTS, load_chrome, note_page_paragraphs, varying_paragraphs
 from storage.fingerprint import capture_content, content_parts, shape_hash, unit_hash
 from storage.identity import identify
-from storage.models import Report
-from tests.storage.conftest import T0, parse_outcome, page
+from storage.models import Report, Version
+from tests.storage.conftest import T0, capture_of, parse_outcome, page
 from parsers.hints import ReportHints
 
 DOCUMENT = Path(__file__).resolve().parents[2] / "fixtures" / "documents" / "000_9d093eecd5b1c4d3.html"
@@ -196,3 +196,25 @@ def test_the_paragraph_hashes_remembered_are_bounded_whatever_a_crawl_hashes() -
         assert shape_hash(paragraph) != unit_hash(paragraph)
     for remembered in (unit_hash, shape_hash):
         assert remembered.cache_info().currsize <= 4096
+
+
+def test_a_batch_keys_reports_that_share_paragraphs_as_each_recorded_alone(tmp_path: Path, seeds_dir: Path) -> None:
+    """A site's footer on every report page is chrome from the third report that shows it:
+    recorded in one batch (whose chrome is asked for all its pages at once), each report gets
+    the content key it gets recorded alone."""
+    footer = "\n本网站由某某区人民政府办公室主办\n联系电话：0533-12345678\n"
+    seeds = sorted(seeds_dir.glob("00?_*.txt"))
+
+    def captures() -> list[CaptureInput]:
+        return [with_parts(capture_of(path.read_bytes() + footer.encode(), f"http://gov.test/{i}.html", minutes=i))
+                for i, path in enumerate(seeds)]
+
+    keys = []
+    for together in (False, True):
+        with Archive.open(f"sqlite:///{tmp_path}/{together}.sqlite3", tmp_path / str(together)) as archive:
+            results = archive.record_many(captures()) if together else [archive.record(c) for c in captures()]
+            with archive.session() as session:
+                keys.append([(r.outcome, session.get(Version, r.version_id).content_key) for r in results])
+                assert load_chrome(session, "testsite", ["联系电话：0533-12345678"]).chrome  # the footer is chrome
+    assert [outcome for outcome, _ in keys[0]] == ["new_report"] * len(seeds)
+    assert keys[1] == keys[0]
