@@ -138,12 +138,43 @@ def known_agencies(session: Session, names: Sequence[tuple[str, str | None]]) ->
     return [by_alias.get(alias) or by_key.get(key) or by_suffix.get(key) for alias, key in zip(aliases, keys)]
 
 
+def read_ahead(session: Session, names: Sequence[tuple[str, str | None]]) -> None:
+    """Read the aliases and canonical keys of these (printed name, site region) in two
+    statements, ahead of ``resolve_agency`` for each in this session: recording a batch asked
+    for each new report's agency by its alias and then by its key, one statement each. What
+    was found is kept, and so is what was not: in a session only ``resolve_agency`` gives a
+    name an alias or an agency a key, and it notes what it gives (``add_alias`` and
+    ``merge_agencies`` forget it all)."""
+    resolved: dict[str, Agency] = session.info.setdefault(_RESOLVED, {})
+    aliases = {normalise_name(printed) for printed, _ in names} - resolved.keys()
+    if not aliases:
+        return
+    found = {alias: agency for alias, agency in session.execute(_BY_ALIASES, {"aliases": sorted(aliases)})}
+    resolved.update(found)
+    session.info.setdefault(_NO_ALIAS, set()).update(aliases - found.keys())
+    keys = {canonical(printed, region).key for printed, region in names if normalise_name(printed) not in found}
+    by_key: dict[str, Agency | None] = session.info.setdefault(_BY_KEY_READ, {})
+    by_key.update(dict.fromkeys(keys - by_key.keys()))
+    by_key.update((agency.key, agency) for agency in session.scalars(_BY_KEYS, {"keys": sorted(keys)}))
+
+
 def _by_alias(session: Session, alias: str) -> Agency | None:
+    if alias in session.info.get(_NO_ALIAS, ()):
+        return None
     return session.scalars(_BY_ALIAS, {"alias": alias}).first()
 
 
 def _by_key(session: Session, key: str) -> Agency | None:
+    read = session.info.get(_BY_KEY_READ, {})
+    if key in read and (read[key] is None or read[key].key == key):  # (not given a longer key since)
+        return read[key] or _by_suffix(session, key)
     return session.scalars(_BY_KEY, {"key": key}).first() or _by_suffix(session, key)
+
+
+def _keyed(session: Session, agency: Agency) -> None:
+    """Note an agency's key given in this session for ``_by_key``."""
+    if _BY_KEY_READ in session.info:
+        session.info[_BY_KEY_READ][agency.key] = agency
 
 
 # Built once: every parsed capture recorded asks the first, and every new agency the others.
@@ -178,6 +209,7 @@ def resolve_agency(session: Session, printed: str, site_region: str | None = Non
                         city=name.city, county=name.county)
         session.add(agency)
         session.flush()
+        _keyed(session, agency)
     elif len(name.key) > len(agency.key):
         # A fuller name of a known agency: the key and the region grow, its reports follow.
         _rekey(session, agency, name.key)
@@ -191,10 +223,18 @@ def resolve_agency(session: Session, printed: str, site_region: str | None = Non
 
 
 _RESOLVED = "agencies_resolved"  # session.info: normalised name -> agency
+_NO_ALIAS = "agencies_no_alias"  # session.info: normalised names read ahead and found no one's alias
+_BY_KEY_READ = "agencies_by_key"  # session.info: canonical keys read ahead -> the agency (None: no agency's key)
+
+
+def _forget_resolved(session: Session) -> None:
+    for name in (_RESOLVED, _NO_ALIAS, _BY_KEY_READ):
+        session.info.pop(name, None)
 
 
 def _rekey(session: Session, agency: Agency, key: str) -> None:
     agency.key, agency.tail = key, key_tail(key)
+    _keyed(session, agency)
     session.execute(sa.update(Report).where(Report.agency_id == agency.id).values(agency_key=key))
 
 
@@ -217,7 +257,7 @@ def add_alias(session: Session, agency: Agency, name: str) -> None:
     """Let ``name`` stand for ``agency`` from now on (taking it from another agency if need be)."""
     session.merge(AgencyAlias(alias=normalise_name(name), agency_id=agency.id))
     session.flush()
-    session.info.pop(_RESOLVED, None)
+    _forget_resolved(session)
 
 
 def merge_agencies(session: Session, keep: Agency, gone: Agency) -> int:
@@ -230,7 +270,7 @@ def merge_agencies(session: Session, keep: Agency, gone: Agency) -> int:
     if clashes:
         raise AgencyError(f"both agencies have a report for {', '.join(clashes)}; cannot merge two reports of one year")
     session.execute(sa.update(AgencyAlias).where(AgencyAlias.agency_id == gone.id).values(agency_id=keep.id))
-    session.info.pop(_RESOLVED, None)
+    _forget_resolved(session)
     for report in reports:
         report.agency_id, report.agency_key = keep.id, keep.key
     session.flush()

@@ -37,7 +37,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from storage.agencies import known_agencies, resolve_agency
+from storage.agencies import known_agencies, read_ahead, resolve_agency
 from storage.blobstores import Blobs
 from storage.capture import CaptureInput, ContentParts, Outcome, ParseOutcome, RecordResult, Resource
 from storage.capture_rows import record_rows
@@ -90,7 +90,7 @@ def _record(engine: Engine, blobs: Blobs, captures: list[CaptureInput], stored: 
           rows_later(session)):
         _insert_blobs(session, dict(blob for resources in stored for blob in resources.values()).items())
         shortcuts = Shortcuts(session, engine, captures, stored)
-        _ask_chrome_together(session, captures)
+        _read_ahead(session, [c for i, c in enumerate(captures) if i not in shortcuts.unchanged and c.parse is not None])
         results: list[RecordResult] = []
         while len(results) < len(captures):
             done = shortcuts.record_from(len(results))
@@ -102,19 +102,27 @@ def _record(engine: Engine, blobs: Blobs, captures: list[CaptureInput], stored: 
         return results
 
 
-def _ask_chrome_together(session: Session, captures: list[CaptureInput]) -> None:
-    """Whether the batch's page paragraphs are chrome, asked once a site (two statements)
-    where each capture's full decision asked of its own (``_same_content``). The answers are
-    kept for the session, and a paragraph that a capture recorded meanwhile shows on one more
-    report's page is asked again (``load_chrome``): each capture gets the answer it would have
-    had alone."""
+def _read_ahead(session: Session, captures: list[CaptureInput]) -> None:
+    """What the full decision of each of these parsed captures asks of its own, asked for all
+    at once: whether their page paragraphs are chrome (two statements a site, see
+    ``load_chrome``) and their agencies (two statements, see ``read_ahead``). The answers are
+    kept for the session and stay true while the batch is recorded (a paragraph a capture
+    recorded meanwhile shows on one more report's page is asked again, an agency a capture
+    created is known): each capture gets the answers it would have had alone."""
     texts: dict[str, set[str]] = {}
+    names = []
     for capture in captures:
-        parts = capture.parse.content if capture.parse is not None else None
+        parse = capture.parse
+        assert parse is not None
+        parts = parse.content
         if parts is not None and parts.page_text:  # parts the parse worker made: not made twice here
             texts.setdefault(capture.site, set()).update(text for _, text in parts.paragraphs)
+        identity = identify(parse.report, capture.listing_title)
+        if identity is not None:
+            names.append((identity.agency, _region(parse)))
     for site, paragraphs in texts.items():
         load_chrome(session, site, paragraphs)
+    read_ahead(session, names)
 
 
 def _store_bytes(blobs: Blobs, capture: CaptureInput) -> dict[int, tuple[str, int]]:

@@ -11,10 +11,10 @@ from click.testing import CliRunner
 from harvester.cli.main import cli
 from parsers.hints import ReportHints
 from fixtures.portals.generator.big import agency_at
-from storage.agencies import add_alias, canonical, known_agencies, known_agency, resolve_agency, split_regions
+from storage.agencies import add_alias, canonical, known_agencies, known_agency, read_ahead, resolve_agency, split_regions
 from storage.archive import Archive
 from storage.history import resolve_report
-from storage.models import Agency, FindingRow, Report
+from storage.models import Agency, AgencyAlias, FindingRow, Report
 from storage.db import create_engine
 from storage.migrate import upgrade
 from tests.storage.conftest import SEED_ZHANGDIAN_2023, capture_of
@@ -82,6 +82,48 @@ def test_a_batch_of_names_is_answered_as_each_name_alone_in_three_statements(arc
     # by alias, by key, by tail or ending; then one each for new keys that name no region
     unregional = {key for key in (canonical(name, region).key for name, region in asked) if not split_regions(key)[0]}
     assert len(statements) <= 3 + len(unregional) < len(asked)
+
+
+# In turn: an agency known before the batch given a longer key, another agency of the same
+# tail, then the old key asked for under a new name (two agencies have it as their tail now:
+# neither is its agency); an agency the batch makes, asked for under another name of its key;
+# one the batch makes with a short key, then a fuller one; names known before, as they were.
+BATCH = [("淮安市洪泽区人民政府", None), ("宿迁市洪泽区人民政府", None), ("洪泽区政府", None), ("洪泽区管委会", "江苏省淮安市"),
+         ("济宁市任城区人民政府", None), ("济宁市任城区政府", None), ("梁山县", None), ("济宁市梁山县", None),
+         ("梁山县政府", "山东省济宁市"), *((name, None) for name in NAMES[:40:3]), ("淄博市 教育局", None)]
+
+
+def test_names_read_ahead_resolve_as_each_name_alone(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A batch's names read ahead (``read_ahead``: two statements) resolve to the agencies,
+    keys and aliases they resolve to one by one, as the batch's own names make and rename
+    agencies, and with fewer statements."""
+    outcomes, counts = [], []
+    for ahead in (False, True):
+        with Archive.open(f"sqlite:///{tmp_path / f'{ahead}.sqlite3'}", tmp_path / str(ahead)) as archive:
+            with archive.session() as session, session.begin():
+                for name in [*NAMES[:40], "洪泽区人民政府", "淄博市教育局"]:
+                    resolve_agency(session, name)
+            with archive.session() as session, session.begin():
+                statements: list[str] = []
+                sa.event.listen(session.connection(), "before_cursor_execute", lambda *args: statements.append(args[2]))
+                if ahead:
+                    read_ahead(session, BATCH)
+                resolved = [resolve_agency(session, name, region) for name, region in BATCH]
+                counts.append(len(statements))
+                outcomes.append(([(a.id, a.key) for a in resolved],
+                                 sorted(tuple(row) for row in session.execute(sa.select(AgencyAlias.alias, AgencyAlias.agency_id))),
+                                 sorted(tuple(row) for row in session.execute(sa.select(Agency.id, Agency.key, Agency.tail)))))
+    assert outcomes[1] == outcomes[0]
+    assert {key for _, key in outcomes[0][0]} >= {"淮安市洪泽区", "济宁市任城区", "济宁市梁山县"}
+    assert counts[1] < counts[0]
+
+
+def test_a_name_read_ahead_as_no_ones_follows_an_alias_added_since(archive: Archive) -> None:
+    with archive.session() as session:
+        read_ahead(session, [("淄博市财政局", None)])
+        other = resolve_agency(session, "淄博市教育局")
+        add_alias(session, other, "淄博市财政局")
+        assert resolve_agency(session, "淄博市财政局").id == other.id
 
 
 def test_an_agency_new_to_the_archive_is_looked_for_by_index(tmp_path) -> None:  # type: ignore[no-untyped-def]
