@@ -9,8 +9,8 @@ same name, which is harmless.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
-import tempfile
 from pathlib import Path
 
 
@@ -18,31 +18,58 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# Temporary names: this process's id and a number, taken again if a file of a process that had
+# the same id before is still there.
+_NUMBERS = itertools.count()
+_WRITE_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC
+
+
 class BlobStore:
     def __init__(self, root: Path) -> None:
         self.root = root
+        # Directories (the first two hex digits of a name) known to exist: a crawl stores a
+        # body for every page, and asking for a directory each time cost as much as the file.
+        self._directories: set[str] = set()
 
     def path(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256[2:]
 
     def put(self, data: bytes) -> str:
-        """Store ``data`` unless it is already there; return its sha256."""
+        """Store ``data`` unless it is already there; return its sha256. The file is synced
+        before it takes its name: a row naming it may be committed next."""
         digest = sha256_of(data)
-        target = self.path(digest)
-        if target.exists():
+        directory = os.path.join(self.root, digest[:2])
+        target = os.path.join(directory, digest[2:])
+        if os.path.exists(target):
             return digest
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+        temp, fd = self._incoming(directory)
         try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp_name, target)
+            try:
+                rest = memoryview(data)
+                while rest:  # a write may take less than it is given
+                    rest = rest[os.write(fd, rest):]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(temp, target)
         except BaseException:
-            Path(temp_name).unlink(missing_ok=True)
+            Path(temp).unlink(missing_ok=True)
             raise
         return digest
+
+    def _incoming(self, directory: str) -> tuple[str, int]:
+        """A new file of a temporary name in ``directory`` (made if need be), open for writing."""
+        if directory not in self._directories:
+            os.makedirs(directory, exist_ok=True)
+            self._directories.add(directory)
+        while True:
+            temp = os.path.join(directory, f".incoming-{os.getpid()}-{next(_NUMBERS)}")
+            try:
+                return temp, os.open(temp, _WRITE_NEW, 0o600)
+            except FileExistsError:
+                continue
+            except FileNotFoundError:  # the directory was removed since it was made
+                os.makedirs(directory, exist_ok=True)
 
     def get(self, sha256: str) -> bytes:
         return self.path(sha256).read_bytes()
