@@ -195,7 +195,7 @@ def _changed_cells(old: dict[str, Any] | None, new: dict[str, Any] | None
                    ) -> list[tuple[str, NamedCell | None, NamedCell | None]]:
     """The cells whose dicts differ, by address (the old report's order, then the new cells),
     with the cell before and after (None where the report has no such cell)."""
-    old_list, new_list = list(named_cells(old)), list(named_cells(new))
+    old_list, new_list = named_cells(old), named_cells(new)
     # Most revisions keep every cell where it was: the two lists then pair up in order, and
     # only the cells that differ need an address (most are as they were: one comparison in C).
     # (An address is its table, row and column: columns hold no dot, see storage.cellnames.)
