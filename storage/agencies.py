@@ -127,14 +127,8 @@ def known_agencies(session: Session, names: Sequence[tuple[str, str | None]]) ->
     """``known_agency`` of each (printed name, site region), in three queries whatever their
     number (and one more per new name that names no region): a crawl asks about a batch of
     pages at a time, and in a first crawl every name is new, which took three queries each."""
-    aliases = [normalise_name(printed) for printed, _ in names]
-    by_alias = {alias: agency for alias, agency in session.execute(_BY_ALIASES, {"aliases": sorted(set(aliases))})}
-    # The canonical key of each name no alias answers (None for the others), made once.
-    keys = [None if alias in by_alias else canonical(printed, region).key
-            for (printed, region), alias in zip(names, aliases)]
-    missing = {key for key in keys if key is not None}
-    by_key = {agency.key: agency for agency in session.scalars(_BY_KEYS, {"keys": sorted(missing)})} if missing else {}
-    by_suffix = _by_suffixes(session, missing - set(by_key))
+    aliases, by_alias, keys, by_key = _aliases_and_keys(session, names)
+    by_suffix = _by_suffixes(session, {key for key in keys if key is not None} - set(by_key))
     return [by_alias.get(alias) or by_key.get(key) or by_suffix.get(key) for alias, key in zip(aliases, keys)]
 
 
@@ -146,16 +140,29 @@ def read_ahead(session: Session, names: Sequence[tuple[str, str | None]]) -> Non
     name an alias or an agency a key, and it notes what it gives (``add_alias`` and
     ``merge_agencies`` forget it all)."""
     resolved: dict[str, Agency] = session.info.setdefault(_RESOLVED, {})
-    aliases = {normalise_name(printed) for printed, _ in names} - resolved.keys()
-    if not aliases:
+    names = [(printed, region) for printed, region in names if normalise_name(printed) not in resolved]
+    if not names:
         return
-    found = {alias: agency for alias, agency in session.execute(_BY_ALIASES, {"aliases": sorted(aliases)})}
-    resolved.update(found)
-    session.info.setdefault(_NO_ALIAS, set()).update(aliases - found.keys())
-    keys = {canonical(printed, region).key for printed, region in names if normalise_name(printed) not in found}
-    by_key: dict[str, Agency | None] = session.info.setdefault(_BY_KEY_READ, {})
-    by_key.update(dict.fromkeys(keys - by_key.keys()))
-    by_key.update((agency.key, agency) for agency in session.scalars(_BY_KEYS, {"keys": sorted(keys)}))
+    aliases, by_alias, keys, by_key = _aliases_and_keys(session, names)
+    resolved.update(by_alias)
+    session.info.setdefault(_NO_ALIAS, set()).update(set(aliases) - by_alias.keys())
+    read: dict[str, Agency | None] = session.info.setdefault(_BY_KEY_READ, {})
+    read.update((key, None) for key in keys if key is not None and key not in read)
+    read.update(by_key)
+
+
+def _aliases_and_keys(session: Session, names: Sequence[tuple[str, str | None]]
+                      ) -> tuple[list[str], dict[str, Agency], list[str | None], dict[str, Agency]]:
+    """Each name's alias, and the agencies of those that are some agency's; the canonical key
+    of each name no alias answers (None for the others, each made once), and the agencies of
+    those that are some agency's key. Two statements."""
+    aliases = [normalise_name(printed) for printed, _ in names]
+    by_alias = {alias: agency for alias, agency in session.execute(_BY_ALIASES, {"aliases": sorted(set(aliases))})}
+    keys = [None if alias in by_alias else canonical(printed, region).key
+            for (printed, region), alias in zip(names, aliases)]
+    missing = {key for key in keys if key is not None}
+    by_key = {agency.key: agency for agency in session.scalars(_BY_KEYS, {"keys": sorted(missing)})} if missing else {}
+    return aliases, by_alias, keys, by_key
 
 
 def _by_alias(session: Session, alias: str) -> Agency | None:

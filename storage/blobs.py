@@ -32,14 +32,18 @@ class BlobStore:
         self._directories: set[str] = set()
 
     def path(self, sha256: str) -> Path:
-        return self.root / sha256[:2] / sha256[2:]
+        return Path(self._place(sha256)[1])
+
+    def _place(self, sha256: str) -> tuple[str, str]:
+        """The directory and the file of a name, as text (cheaper than paths on every put)."""
+        directory = os.path.join(self.root, sha256[:2])
+        return directory, os.path.join(directory, sha256[2:])
 
     def put(self, data: bytes) -> str:
         """Store ``data`` unless it is already there; return its sha256. The file is synced
         before it takes its name: a row naming it may be committed next."""
         digest = sha256_of(data)
-        directory = os.path.join(self.root, digest[:2])
-        target = os.path.join(directory, digest[2:])
+        directory, target = self._place(digest)
         if os.path.exists(target):
             return digest
         temp, fd = self._incoming(directory)
