@@ -128,7 +128,7 @@ def baseline_lookup_ms(archive: Archive) -> float:
 
 # Tables hanging off a version, with the columns a copy carries over.
 VERSION_CHILDREN = {
-    "cells": "position, table_name, item, row_key, column_key, row_label, raw, value, unit, state, value_wan",
+    "cells": "position, table_name, item, row_key, column_key, row_label, raw, value, unit, state, value_wan, address_id",
     "sections": "position, number, heading, text",
     "findings": "source, rule, severity, table_name, row_key, column_key, printed, expected, message",
 }

@@ -41,12 +41,6 @@ def insert_rows(session: Session, table: sa.Table, rows: list[dict[str, Any]]) -
     insert_later(session, _inserter(table), rows)
 
 
-def insert_tuples(session: Session, table_name: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    """Insert rows given as tuples of driver values (JSON already a string), handed to the driver
-    as they are: SQLAlchemy's work on each row's parameters costs more than the insert."""
-    insert_later(session, _tuple_inserter(table_name, columns), rows)
-
-
 @contextmanager
 def rows_later(session: Session) -> Iterator[None]:
     """Keep the rows inserted through this module while the block runs; write them when it ends
@@ -78,12 +72,9 @@ def _inserter(table: sa.Table) -> Writer[dict[str, Any]]:
     return write
 
 
-@functools.cache
-def _tuple_inserter(table_name: str, columns: tuple[str, ...]) -> Writer[tuple[Any, ...]]:
-    return functools.partial(_insert_tuples, table_name=table_name, columns=columns)
-
-
-def _insert_tuples(connection: sa.Connection, rows: list[tuple[Any, ...]], *, table_name: str, columns: Sequence[str]) -> None:
+def write_tuples(connection: sa.Connection, table_name: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    """Insert rows given as tuples of driver values (JSON already a string), handed to the driver
+    as they are: SQLAlchemy's work on each row's parameters costs more than the insert."""
     names = ", ".join(columns)
     if connection.dialect.name != "postgresql":
         connection.exec_driver_sql(f"INSERT INTO {table_name} ({names}) VALUES ({', '.join(['?'] * len(columns))})", rows)

@@ -166,12 +166,28 @@ class SectionRow(Base):
     text: Mapped[str] = mapped_column(sa.Text)
 
 
+class CellAddress(Base):
+    """A cell address (``table.row.column``, see storage.cellnames), numbered once for the
+    archive: the cells of one address across all versions are found by this number (see
+    ``CellRow.address_id``). Rows are only ever added (``storage.cell_addresses``)."""
+
+    __tablename__ = "cell_addresses"
+    __table_args__ = (sa.UniqueConstraint("table_name", "row_key", "column_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    table_name: Mapped[str] = mapped_column(sa.String(40))
+    row_key: Mapped[str] = mapped_column(sa.String(200))
+    column_key: Mapped[str] = mapped_column(sa.String(200))
+
+
 class CellRow(Base):
     """One typed table cell, addressed as ``table.row.column`` (see storage.cellnames)."""
 
     __tablename__ = "cells"
     __table_args__ = (
-        sa.Index("ix_cells_address", "table_name", "row_key", "column_key", "value"),
+        # Cells of one address and their values across the archive (``harvester query``'s cell
+        # conditions): indexed by the address's number, not its three texts, whose long keys
+        # made this index cost as much to write as the cells themselves (revision 0013).
+        sa.Index("ix_cells_address_value", "address_id", "value"),
         # One table's cells of one version without reading the other ~200 (views, wide exports).
         sa.Index("ix_cells_version_table", "version_id", "table_name", "column_key"),
     )
@@ -190,6 +206,9 @@ class CellRow(Base):
     # Where the cell is printed in the source (parsers.locations.CellLocation.to_dict()); NULL for
     # parses made before revision 0009 and for values not read from one printed cell.
     location: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    # cell_addresses.id of (table_name, row_key, column_key); no foreign key, which would cost a
+    # lookup for each of the ~200 cells a version writes. NULL only in a migration's midst.
+    address_id: Mapped[int | None]
 
 
 class FindingRow(Base):

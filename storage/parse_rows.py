@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 from storage.cellnames import named_cells
 from storage.json_text import to_json
 from storage.fingerprint import ReportContent, fixed_key, report_content
-from storage.later_rows import insert_rows, insert_tuples, write_waiting
+from storage.cell_addresses import address_ids
+from storage.later_rows import insert_later, insert_rows, write_tuples, write_waiting
 from storage.models import CellRow, FindingRow, SectionRow, Version, VersionAttachment
 from storage.oneof import one_of
 
@@ -80,11 +81,19 @@ def insert_parse_rows(session: Session, version_id: int, report: dict[str, Any] 
     ]
     insert_rows(session, SectionRow.__table__, sections)
     insert_rows(session, FindingRow.__table__, [finding_row(version_id, "parser", f) for f in report.get("findings") or []])
-    insert_tuples(session, "cells", _CELL_COLUMNS, _cell_tuples(version_id, report))
+    insert_later(session, _write_cells, _cell_tuples(version_id, report))
+
+
+def _write_cells(connection: sa.Connection, rows: list[tuple[Any, ...]]) -> None:
+    """Cell tuples (a batch's, see ``rows_later``) written with their addresses' numbers, asked
+    for all of them at once."""
+    ids = address_ids(connection, {(row[2], row[4], row[5]) for row in rows})
+    write_tuples(connection, "cells", _CELL_COLUMNS, [(*row, ids[row[2], row[4], row[5]]) for row in rows])
 
 
 def _cell_tuples(version_id: int, report: dict[str, Any]) -> list[tuple[Any, ...]]:
-    """The typed cells (some 200 a report) as tuples in the order of ``_CELL_COLUMNS``."""
+    """The typed cells (some 200 a report) as tuples in the order of ``_CELL_COLUMNS``, but for
+    the address's number."""
     return [
         (version_id, i, c.table, c.item, c.row, c.column, c.row_label, c.cell.get("raw", ""), c.cell.get("value"),
          c.cell.get("unit"), c.cell.get("state", "text"), c.cell.get("value_wan"),
@@ -93,9 +102,10 @@ def _cell_tuples(version_id: int, report: dict[str, Any]) -> list[tuple[Any, ...
     ]
 
 
-# The order of each cell's tuple (locations as JSON text, ``storage.json_text``).
+# The order of each cell's tuple (locations as JSON text, ``storage.json_text``); the address's
+# number is added when the rows are written.
 _CELL_COLUMNS = ("version_id", "position", "table_name", "item", "row_key", "column_key", "row_label", "raw", "value",
-                 "unit", "state", "value_wan", "location")
+                 "unit", "state", "value_wan", "location", "address_id")
 
 
 def attachment_hashes(session: Session, version_id: int) -> list[str]:

@@ -19,7 +19,7 @@ from storage.cellnames import split_address
 from storage.agencies import normalise_name
 from storage.events import withdrawn_reports
 from storage.identity import normalise_agency
-from storage.models import AgencyAlias, CellRow, FindingRow, Report, Version
+from storage.models import AgencyAlias, CellAddress, CellRow, FindingRow, Report, Version
 
 OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
     ">=": operator.ge, "<=": operator.le, "!=": operator.ne, ">": operator.gt, "<": operator.lt, "=": operator.eq,
@@ -108,9 +108,11 @@ def _like(text: str) -> str:
 
 
 def _cell_match(condition: CellCondition) -> sa.ColumnElement[bool]:
-    cells = sa.select(CellRow.version_id).where(
-        CellRow.table_name == condition.table, CellRow.row_key == condition.row, CellRow.column_key == condition.column
-    )
+    address = sa.select(CellAddress.id).where(
+        CellAddress.table_name == condition.table, CellAddress.row_key == condition.row,
+        CellAddress.column_key == condition.column,
+    ).scalar_subquery()
+    cells = sa.select(CellRow.version_id).where(CellRow.address_id == address)
     if condition.number is not None:
         cells = cells.where(CellRow.state == "number", OPERATORS[condition.op](CellRow.value, condition.number))
     else:
