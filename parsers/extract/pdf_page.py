@@ -381,22 +381,28 @@ class _PrintedFonts:
     in a handful of fonts.
     """
 
-    __slots__ = ("_size", "_matrix", "_size_out", "_matrix_out", "_known")
+    __slots__ = ("_measures", "_size_out", "_matrix_out", "_key_bytes", "_known")
 
     def __init__(self) -> None:
-        self._size, self._matrix = ctypes.c_float(), pdfium_c.FS_MATRIX()
-        self._size_out, self._matrix_out = ctypes.byref(self._size), ctypes.byref(self._matrix)
-        self._known: dict[tuple[int, float, float, float, float], _Font] = {}
+        # The font size and the object's matrix (a, b, c, d, e, f) side by side, so that the
+        # key is one copy of their bytes, not five ctypes fields made Python floats.
+        measures = bytearray(7 * 4)
+        floats = (ctypes.c_float * 7).from_buffer(measures)
+        self._measures = memoryview(measures).cast("f")
+        self._size_out, self._matrix_out = ctypes.byref(floats), ctypes.byref(floats, 4)
+        self._key_bytes = memoryview(measures)[: 5 * 4]  # size, a, b, c, d: where a text object stands is no part of its font
+        self._known: dict[tuple[int, bytes], _Font] = {}
 
     def __call__(self, address: int) -> _Font:
         """The font of the text object at ``address``."""
-        obj, matrix = ctypes.c_void_p(address), self._matrix
+        obj = ctypes.c_void_p(address)
         _text_font_size(obj, self._size_out)
         _object_matrix(obj, self._matrix_out)
-        key = (_text_font(obj), self._size.value, matrix.a, matrix.c, matrix.d)
+        key = (_text_font(obj), self._key_bytes.tobytes())
         font = self._known.get(key)
         if font is None:
-            font = self._known[key] = _Font(*key)
+            size, a, _, c, d = self._measures[:5]
+            font = self._known[key] = _Font(key[0], size, a, c, d)
         return font
 
 
