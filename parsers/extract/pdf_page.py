@@ -381,22 +381,26 @@ class _PrintedFonts:
     in a handful of fonts.
     """
 
-    __slots__ = ("_size", "_matrix", "_size_out", "_matrix_out", "_known")
+    __slots__ = ("_measures", "_size_out", "_matrix_out", "_key_bytes", "_known")
 
     def __init__(self) -> None:
-        self._size, self._matrix = ctypes.c_float(), pdfium_c.FS_MATRIX()
-        self._size_out, self._matrix_out = ctypes.byref(self._size), ctypes.byref(self._matrix)
-        self._known: dict[tuple[int, float, float, float, float], _Font] = {}
+        # The font size and the object's matrix (a, b, c, d, e, f) side by side, so that the
+        # key is one copy of their bytes, not five ctypes fields made Python floats.
+        floats, self._measures = _floats(7)
+        self._size_out, self._matrix_out = ctypes.byref(floats), ctypes.byref(floats, 4)
+        self._key_bytes = self._measures[:5]  # size, a, b, c, d: where a text object stands is no part of its font
+        self._known: dict[tuple[int, bytes], _Font] = {}
 
     def __call__(self, address: int) -> _Font:
         """The font of the text object at ``address``."""
-        obj, matrix = ctypes.c_void_p(address), self._matrix
+        obj = ctypes.c_void_p(address)
         _text_font_size(obj, self._size_out)
         _object_matrix(obj, self._matrix_out)
-        key = (_text_font(obj), self._size.value, matrix.a, matrix.c, matrix.d)
+        key = (_text_font(obj), self._key_bytes.tobytes())
         font = self._known.get(key)
         if font is None:
-            font = self._known[key] = _Font(*key)
+            size, a, _, c, d = self._measures[:5]
+            font = self._known[key] = _Font(key[0], size, a, c, d)
         return font
 
 
@@ -440,31 +444,41 @@ class _Font:
 def _edges(paths: list[int], height: float) -> list[dict[str, Any]]:
     """The ruling edges the visible ``paths`` (addresses) draw."""
     edges: list[dict[str, Any]] = []
-    matrix = pdfium_c.FS_MATRIX()
-    matrix_out = ctypes.byref(matrix)
-    x, y = ctypes.c_float(), ctypes.c_float()
-    x_out, y_out = ctypes.byref(x), ctypes.byref(y)
+    # A path's matrix and each of its points, read as Python floats in one step each:
+    # Chromium's pages draw thousands of points.
+    matrix, matrix_floats = _floats(6)
+    point_xy, point_floats = _floats(2)
+    matrix_out, x_out, y_out = ctypes.byref(matrix), ctypes.byref(point_xy), ctypes.byref(point_xy, 4)
+    move_to, line_to = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO
     paint = _Paint()
     for address in paths:
         obj = ctypes.c_void_p(address)
         if not paint.visible(obj):
             continue
         _object_matrix(obj, matrix_out)
+        a, b, c, d, e, f = matrix_floats
         start = current = None
         for index in range(_path_segment_count(obj)):
             segment = _path_segment(obj, index)
             _segment_point(segment, x_out, y_out)
-            point = (matrix.a * x.value + matrix.c * y.value + matrix.e,
-                     height - (matrix.b * x.value + matrix.d * y.value + matrix.f))
+            x, y = point_floats
+            point = (a * x + c * y + e, height - (b * x + d * y + f))
             kind = _segment_type(segment)
-            if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+            if kind == move_to:
                 start = point
-            elif kind == pdfium_c.FPDF_SEGMENT_LINETO and current is not None:
+            elif kind == line_to and current is not None:
                 _add_edge(edges, current, point)
             if _segment_closes(segment) and start is not None:
                 _add_edge(edges, point, start)
             current = point
     return edges
+
+
+def _floats(count: int) -> tuple[Any, memoryview]:
+    """``count`` C floats for pdfium to write, and a view reading them as Python floats all at
+    once (a ctypes field is made a Python float by a call of its own)."""
+    memory = bytearray(4 * count)
+    return (ctypes.c_float * count).from_buffer(memory), memoryview(memory).cast("f")
 
 
 class _Paint:

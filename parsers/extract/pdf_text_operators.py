@@ -15,17 +15,22 @@ import re
 
 _BEFORE_DELIMITER = rb"(?![^\s()<>\[\]{}/%])"  # a token ends at white space or a delimiter
 _NAME = rb"[^\s()<>\[\]{}/%]+"
-# Every alternative starts with a character of its own, so the engine skips in C to where
-# one may start. An operator starts after white space or the end of a string or an array
-# (the lookbehinds, placed after its first character for that reason).
+# Every alternative starts with a literal character, not a group or a class: re then knows
+# the characters a token may start with and skips in C to the next of them, where otherwise
+# it tries the whole pattern at every byte of the content (half the time of text_shows).
+# An operator starts after white space or the end of a string or an array (the lookbehinds,
+# placed after its first character for that reason); operators are the tokens without a
+# group, each its own alternative (a group's name cannot be given twice).
 _TOKENS = re.compile(
     rb"\((?P<literal>(?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*)\)(?P<literal_tj>\s*Tj" + _BEFORE_DELIMITER + rb")?"
     rb"|\((?P<unbalanced>)"  # nested deeper than one level: where the string ends is not worth finding here
     rb"|<(?<!<<)(?!<)(?P<hex>[0-9A-Fa-f\s]*)>(?P<hex_tj>\s*Tj" + _BEFORE_DELIMITER + rb")?"  # not a dictionary's << or >>
     rb"|\[(?P<array>)"
-    rb"|%[^\r\n]*"
+    rb"|%(?P<comment>[^\r\n]*)"
     rb"|/(?P<font>" + _NAME + rb")\s+[-+]?(?:\d+\.?\d*|\.\d+)\s+Tf" + _BEFORE_DELIMITER
-    + rb"|(?P<operator>T[jJf](?<=[\s)>\]]..)|BI(?<=\sBI)|['\"qQ](?<=[\s)>\]].))" + _BEFORE_DELIMITER,
+    + rb"|T[jJf](?<=[\s)>\]]..)" + _BEFORE_DELIMITER
+    + rb"|BI(?<=\sBI)" + _BEFORE_DELIMITER
+    + b"".join(rb"|" + operator + rb"(?<=[\s)>\]].)" + _BEFORE_DELIMITER for operator in (b"'", b'"', b"q", b"Q")),
     re.S,
 )
 # An inline image's data runs from the white space after ID to EI: it is not tokens.
@@ -65,7 +70,7 @@ def text_shows(content: bytes) -> list[Show] | None:
                 font, strings = _name(token["font"]), []
             elif kind == "array":
                 strings = []
-            elif kind == "operator":
+            elif kind is None:  # an operator
                 operator = token[0]
                 if operator == b"q":
                     saved.append(font)
