@@ -13,16 +13,24 @@ from collections.abc import Collection
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from storage.json_text import to_json
 from storage.models import CellAddress
 
 Address = tuple[str, str, str]  # table, row key, column key
 
-# Addresses asked per statement: three parameters each, well under every driver's limit.
-_CHUNK = 1000
-
-_KNOWN = sa.select(CellAddress.id, CellAddress.table_name, CellAddress.row_key, CellAddress.column_key).where(
-    sa.tuple_(CellAddress.table_name, CellAddress.row_key, CellAddress.column_key).in_(
-        sa.bindparam("addresses", expanding=True)))
+# The addresses asked go as one parameter (SQLite: a JSON array; PostgreSQL: an array of each
+# part), so the statement's text is the same whatever their number: as an IN list of a few
+# hundred tuples they cost SQLAlchemy and the driver three times the lookup.
+_KNOWN = {
+    "sqlite": sa.text(
+        "SELECT a.id, a.table_name, a.row_key, a.column_key FROM json_each(:addresses) AS w "
+        "JOIN cell_addresses AS a ON a.table_name = json_extract(w.value, '$[0]') "
+        "AND a.row_key = json_extract(w.value, '$[1]') AND a.column_key = json_extract(w.value, '$[2]')"),
+    "postgresql": sa.text(
+        "SELECT a.id, a.table_name, a.row_key, a.column_key FROM cell_addresses AS a "
+        "JOIN unnest(CAST(:tables AS text[]), CAST(:rows AS text[]), CAST(:columns AS text[])) AS w (t, r, c) "
+        "ON a.table_name = w.t AND a.row_key = w.r AND a.column_key = w.c"),
+}
 # Another writer (a fleet's, on PostgreSQL) may number the same address meanwhile: both keep one.
 _NEW = {name: dialect.insert(CellAddress.__table__).on_conflict_do_nothing(
             index_elements=["table_name", "row_key", "column_key"])
@@ -30,7 +38,8 @@ _NEW = {name: dialect.insert(CellAddress.__table__).on_conflict_do_nothing(
 
 
 def address_ids(connection: sa.Connection, addresses: Collection[Address]) -> dict[Address, int]:
-    """The number of each address, numbering those that have none."""
+    """The number of each address, numbering those that have none (one statement to ask, and
+    two more when some are new)."""
     ids = _known(connection, list(addresses))
     missing = [address for address in addresses if address not in ids]
     if missing:
@@ -41,8 +50,10 @@ def address_ids(connection: sa.Connection, addresses: Collection[Address]) -> di
 
 
 def _known(connection: sa.Connection, addresses: list[Address]) -> dict[Address, int]:
-    ids: dict[Address, int] = {}
-    for start in range(0, len(addresses), _CHUNK):
-        rows = connection.execute(_KNOWN, {"addresses": addresses[start:start + _CHUNK]})
-        ids.update(((table, row, column), id_) for id_, table, row, column in rows)
-    return ids
+    dialect = connection.dialect.name
+    if dialect == "postgresql":
+        parameters: dict[str, object] = {"tables": [a[0] for a in addresses], "rows": [a[1] for a in addresses],
+                                         "columns": [a[2] for a in addresses]}
+    else:
+        parameters = {"addresses": to_json(addresses)}
+    return {(table, row, column): id_ for id_, table, row, column in connection.execute(_KNOWN[dialect], parameters)}

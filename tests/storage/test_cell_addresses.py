@@ -89,3 +89,17 @@ def test_revision_0013_numbers_the_cells_an_archive_holds(db_url: str, data_dir:
         assert "ix_cells_address_value" in indexes and "ix_cells_address" not in indexes
     finally:
         engine.dispose()
+
+
+def test_addresses_of_any_text_are_found_again_by_their_number(archive: Archive) -> None:
+    # Printed row labels go into the lookup as JSON (SQLite) or arrays (PostgreSQL): quotes,
+    # backslashes and full-width text must come back as the same address.
+    addresses = [("active_disclosure", 'say "行政处罚"', "本年处理决定数量"), ("active_disclosure", "a\\b", "100%"),
+                 ("applications", "other.it's", "total"), ("appeals", "review", "total")]
+    with archive.engine.begin() as connection:
+        made = address_ids(connection, addresses)
+    with archive.engine.begin() as connection:
+        assert address_ids(connection, list(reversed(addresses))) == made
+        stored = {tuple(row[1:]): row[0] for row in connection.execute(
+            sa.text("SELECT id, table_name, row_key, column_key FROM cell_addresses"))}
+    assert stored == made and len(set(made.values())) == len(addresses)
