@@ -16,7 +16,7 @@ from typing import Any, NamedTuple, Protocol
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from storage.cellnames import named_cells
+from storage.cellnames import NamedCell, named_cells
 from storage.json_text import to_json
 from storage.fingerprint import ReportContent, fixed_key, report_content
 from storage.cell_addresses import address_ids
@@ -81,29 +81,24 @@ def insert_parse_rows(session: Session, version_id: int, report: dict[str, Any] 
     ]
     insert_rows(session, SectionRow.__table__, sections)
     insert_rows(session, FindingRow.__table__, [finding_row(version_id, "parser", f) for f in report.get("findings") or []])
-    insert_later(session, _write_cells, _cell_tuples(version_id, report))
+    cells = named_cells(report)
+    if cells:
+        insert_later(session, _write_cells, [(version_id, cells)])
 
 
-def _write_cells(connection: sa.Connection, rows: list[tuple[Any, ...]]) -> None:
-    """Cell tuples (a batch's, see ``rows_later``) written with their addresses' numbers, asked
-    for all of them at once."""
-    ids = address_ids(connection, {(row[2], row[4], row[5]) for row in rows})
-    write_tuples(connection, "cells", _CELL_COLUMNS, [(*row, ids[row[2], row[4], row[5]]) for row in rows])
-
-
-def _cell_tuples(version_id: int, report: dict[str, Any]) -> list[tuple[Any, ...]]:
-    """The typed cells (some 200 a report) as tuples in the order of ``_CELL_COLUMNS``, but for
-    the address's number."""
-    return [
+def _write_cells(connection: sa.Connection, versions: list[tuple[int, list[NamedCell]]]) -> None:
+    """The typed cells of versions (a batch's, see ``rows_later``; some 200 a version) written as
+    tuples in the order of ``_CELL_COLUMNS``, with their addresses' numbers, asked for all at once."""
+    ids = address_ids(connection, {(c.table, c.row, c.column) for _, cells in versions for c in cells})
+    write_tuples(connection, "cells", _CELL_COLUMNS, [
         (version_id, i, c.table, c.item, c.row, c.column, c.row_label, c.cell.get("raw", ""), c.cell.get("value"),
          c.cell.get("unit"), c.cell.get("state", "text"), c.cell.get("value_wan"),
-         None if (location := c.cell.get("location")) is None else to_json(location))
-        for i, c in enumerate(named_cells(report))
-    ]
+         None if (location := c.cell.get("location")) is None else to_json(location), ids[c.table, c.row, c.column])
+        for version_id, cells in versions for i, c in enumerate(cells)
+    ])
 
 
-# The order of each cell's tuple (locations as JSON text, ``storage.json_text``); the address's
-# number is added when the rows are written.
+# The order of each cell's tuple (locations as JSON text, ``storage.json_text``).
 _CELL_COLUMNS = ("version_id", "position", "table_name", "item", "row_key", "column_key", "row_label", "raw", "value",
                  "unit", "state", "value_wan", "location", "address_id")
 
