@@ -41,7 +41,9 @@ def address_ids(connection: sa.Connection, addresses: Collection[Address]) -> di
     """The number of each address, numbering those that have none (one statement to ask, and
     two more when some are new)."""
     ids = _known(connection, list(addresses))
-    missing = [address for address in addresses if address not in ids]
+    # In one order for every writer: two of a fleet's writers numbering the same new addresses
+    # in their sets' orders could each wait on a row the other inserted first (a deadlock).
+    missing = sorted(address for address in addresses if address not in ids)
     if missing:
         connection.execute(_NEW[connection.dialect.name],
                            [{"table_name": t, "row_key": r, "column_key": c} for t, r, c in missing])

@@ -103,3 +103,22 @@ def test_addresses_of_any_text_are_found_again_by_their_number(archive: Archive)
         stored = {tuple(row[1:]): row[0] for row in connection.execute(
             sa.text("SELECT id, table_name, row_key, column_key FROM cell_addresses"))}
     assert stored == made and len(set(made.values())) == len(addresses)
+
+
+def test_new_addresses_are_inserted_in_one_order_whatever_order_they_come_in(archive: Archive) -> None:
+    # Two writers of a fleet inserting the same new addresses in different orders could each
+    # hold a row the other waits for; inserted in one order, the second waits for the first.
+    addresses = [("applications", f"row{n}", column) for n in range(5) for column in ("total", "natural_person")]
+    inserted: list[list[tuple[str, str, str]]] = []
+
+    def note(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        if statement.startswith("INSERT INTO cell_addresses"):
+            inserted.append([tuple(p.values()) if isinstance(p, dict) else tuple(p) for p in parameters])
+
+    sa.event.listen(archive.engine, "before_cursor_execute", note)
+    try:
+        with archive.engine.begin() as connection:
+            address_ids(connection, set(reversed(addresses)))
+    finally:
+        sa.event.remove(archive.engine, "before_cursor_execute", note)
+    assert inserted == [sorted(addresses)]
