@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Collection
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 
+from storage.ignoring_duplicates import inserts_ignoring_duplicates
 from storage.json_text import to_json
 from storage.models import CellAddress
 
@@ -32,9 +32,7 @@ _KNOWN = {
         "ON a.table_name = w.t AND a.row_key = w.r AND a.column_key = w.c"),
 }
 # Another writer (a fleet's, on PostgreSQL) may number the same address meanwhile: both keep one.
-_NEW = {name: dialect.insert(CellAddress.__table__).on_conflict_do_nothing(
-            index_elements=["table_name", "row_key", "column_key"])
-        for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
+_NEW = inserts_ignoring_duplicates(CellAddress.__table__, ["table_name", "row_key", "column_key"])
 
 
 def address_ids(connection: sa.Connection, addresses: Collection[Address]) -> dict[Address, int]:

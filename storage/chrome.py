@@ -31,12 +31,12 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storage.clock import utcnow
 from storage.fingerprint import shape_hash, unit_hash
-from storage.models import Base, Report, VolatileShape
+from storage.ignoring_duplicates import inserts_ignoring_duplicates
+from storage.models import Report, VolatileShape
 
 REPEATS_ON = 3
 # A site's template puts the same counters and clocks on every page: a few pages fetched twice
@@ -97,12 +97,7 @@ _VOLATILE = sa.select(VolatileShape.shape).where(
     VolatileShape.site == sa.bindparam("site"), VolatileShape.shape.in_(sa.bindparam("shapes", expanding=True)))
 
 
-def _insert_ignoring_duplicates(session: Session, model: type[Base], rows: list[dict[str, object]], keys: list[str]) -> None:
-    if not rows:
-        return
-    connection = session.connection()
-    insert = (postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert)(model.__table__)
-    connection.execute(insert.on_conflict_do_nothing(index_elements=keys), rows)  # Core: no ORM bulk insert
+_NEW_SHAPES = inserts_ignoring_duplicates(VolatileShape.__table__, ["site", "shape"])
 
 
 def _insert_units(session: Session, site: str, report_id: int, units: list[str]) -> None:
@@ -185,9 +180,10 @@ def learn_varying(session: Session, site: str, paragraphs: Iterable[str]) -> int
     """Remember the shapes of paragraphs seen to vary; returns how many there were."""
     shapes = sorted({shape_hash(p) for p in paragraphs if sum(not ch.isdigit() for ch in p) >= _MIN_LETTERS})
     now = utcnow()
-    _insert_ignoring_duplicates(session, VolatileShape, [{"site": site, "shape": s, "learned_at": now} for s in shapes],
-                                ["site", "shape"])
-    if shapes:  # any paragraph of the site not chrome so far may be of one of these shapes
+    if shapes:
+        connection = session.connection()
+        connection.execute(_NEW_SHAPES[connection.dialect.name], [{"site": site, "shape": s, "learned_at": now} for s in shapes])
+        # any paragraph of the site not chrome so far may be of one of these shapes
         session.info.get(_KNOWN, {}).pop(site, None)
         session.info.get(_NOT_YET, {}).pop(site, None)
     return len(shapes)

@@ -32,7 +32,6 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
@@ -50,6 +49,7 @@ from storage.events import add_event, fate_read, latest_fate, new_report, note_s
 from storage.fingerprint import (ChromeTest, ReportContent, capture_content, content_key, content_parts, fixed_key,
                                  fixed_parts_key, is_page_text, only_text_differs, parts_key, report_content)
 from storage.identity import ReportIdentity, identify
+from storage.ignoring_duplicates import inserts_ignoring_duplicates
 from storage.later_rows import rows_later, write_waiting
 from storage.models import Agency, Base, Blob, Capture, Report, ReportUrl, Version, VersionAttachment
 from storage.parse_rows import (attachment_hashes, hold_attachments, hold_parse, insert_parse_rows, parse_columns,
@@ -495,8 +495,7 @@ def _insert_blobs(session: Session, blobs: Iterable[tuple[str, int]]) -> None:
 
 
 # Built once (Core, not the ORM's bulk insert): every capture with bytes runs one.
-_NEW_BLOBS = {name: dialect.insert(Blob.__table__).on_conflict_do_nothing(index_elements=["sha256"])
-              for name, dialect in (("postgresql", postgresql), ("sqlite", sqlite))}
+_NEW_BLOBS = inserts_ignoring_duplicates(Blob.__table__, ["sha256"])
 
 
 def _earlier_sha(session: Session, resource: Resource) -> str | None:
