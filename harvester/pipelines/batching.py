@@ -5,7 +5,9 @@ a time. A batch goes when it is full or when ``delay`` has passed since its firs
 a slow trickle of items is not held back; but while a batch is on its way, one that is not
 full waits for it to come back. The writer records one batch at a time: what arrives
 meanwhile joins the next batch instead of queueing behind as batches of one or two, each
-paying a transaction of its own.
+paying a transaction of its own. Whoever knows that no more items are on their way (a crawl
+whose downloads are done) says so through ``more_coming``; the pending items then go without
+waiting out the delay.
 """
 
 from __future__ import annotations
@@ -42,10 +44,11 @@ class Batcher(Generic[Item, Result]):
     """``run`` answers a batch with one result per item, or an exception for an item that failed."""
 
     def __init__(self, run: Callable[[list[Item]], Awaitable[list[Result | BaseException]]], size: int,
-                 delay: float) -> None:
+                 delay: float, more_coming: Callable[[], bool] = lambda: True) -> None:
         self.run = run
         self.size = size
         self.delay = delay
+        self.more_coming = more_coming
         self._pending: list[tuple[Item, asyncio.Future[Result]]] = []
         self._timer: asyncio.TimerHandle | None = None
         self._running: set[asyncio.Task[None]] = set()
@@ -56,12 +59,16 @@ class Batcher(Generic[Item, Result]):
         self._pending.append((item, future))
         if len(self._pending) >= self.size:
             self.flush()
+        elif not self.more_coming():
+            self._delay_passed()
         elif self._timer is None and not self._due:
             self._timer = asyncio.get_running_loop().call_later(self.delay, self._delay_passed)
         return await future
 
     def _delay_passed(self) -> None:
-        self._timer = None
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         if self._running:
             self._due = True
         else:

@@ -84,3 +84,47 @@ def test_while_a_batch_is_on_its_way_the_items_after_it_wait_and_go_together() -
 
     assert asyncio.run(main()) == [0, 1, 2]
     assert calls == [[0], [1, 2]]
+
+
+def test_nothing_more_coming_sends_the_batch_without_waiting_out_the_delay() -> None:
+    calls: list[list[int]] = []
+    coming = [True]
+
+    async def run(items: list[int]) -> list[int]:
+        calls.append(items)
+        return items
+
+    async def main() -> list[int]:
+        batcher: Batcher[int, int] = Batcher(run, size=100, delay=60, more_coming=lambda: coming[0])
+        first = [asyncio.ensure_future(batcher.submit(i)) for i in range(3)]
+        await asyncio.sleep(0.05)
+        assert calls == []  # held for more while more may come
+        coming[0] = False  # the downloads are done: the last one goes, and those held with it
+        return await asyncio.wait_for(asyncio.gather(*first, batcher.submit(3)), timeout=5)
+
+    assert asyncio.run(main()) == [0, 1, 2, 3]
+    assert calls == [[0, 1, 2, 3]]
+
+
+def test_nothing_more_coming_while_a_batch_is_out_joins_the_next_batch() -> None:
+    calls: list[list[int]] = []
+
+    async def main() -> list[int]:
+        back = asyncio.Event()
+
+        async def run(items: list[int]) -> list[int]:
+            calls.append(items)
+            await back.wait()
+            return items
+
+        batcher: Batcher[int, int] = Batcher(run, size=100, delay=60, more_coming=lambda: False)
+        out = asyncio.ensure_future(batcher.submit(0))
+        await asyncio.sleep(0.01)
+        later = [asyncio.ensure_future(batcher.submit(i)) for i in (1, 2)]
+        await asyncio.sleep(0.01)
+        assert calls == [[0]]  # the writer is busy: 1 and 2 wait for it together
+        back.set()
+        return await asyncio.wait_for(asyncio.gather(out, *later), timeout=5)
+
+    assert asyncio.run(main()) == [0, 1, 2]
+    assert calls == [[0], [1, 2]]
