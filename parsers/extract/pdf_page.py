@@ -280,8 +280,12 @@ def _bare(function: Any, restype: Any) -> Any:
     costs some 40% less than one converting them to declared types. An int goes as a C int
     and a ctypes object or ``byref()`` as its pointer, so a pointer must be given as a ctypes
     object (an int would be cut to 32 bits); a float must be given as a ``c_float``.
+
+    Such a call returns at once, so it keeps the GIL (``PYFUNCTYPE``): letting it go and
+    taking it back cost a sixth of the call. pdfium's slow calls (loading a page or its
+    text) go through pypdfium2's functions, which let it go.
     """
-    return ctypes.CFUNCTYPE(restype)(ctypes.cast(function, ctypes.c_void_p).value)
+    return ctypes.PYFUNCTYPE(restype)(ctypes.cast(function, ctypes.c_void_p).value)
 
 
 _page_object = _bare(pdfium_c.FPDFPage_GetObject, ctypes.c_void_p)  # by the page's pointer, as addresses (ints)
@@ -306,8 +310,9 @@ _text_font_size = _bare(pdfium_c.FPDFTextObj_GetFontSize, ctypes.c_int)
 
 def _by_address(function: Any, restype: Any, *argtypes: Any) -> Any:
     """``function`` declared to take or give pdfium's objects as plain addresses (ints), to
-    compare and keep: pypdfium2's pointer types are converted on every call."""
-    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
+    compare and keep: pypdfium2's pointer types are converted on every call. It keeps the
+    GIL, as :func:`_bare`'s calls do."""
+    return ctypes.PYFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
 
 
 # A page object's and a form's calls, by the objects' addresses.
