@@ -269,17 +269,18 @@ def _children(parent: Any, count: Any, get: Any) -> list[Any]:
     return children
 
 
-class _Pointer(ctypes.c_void_p):
-    """A pointer pdfium gives, kept as a ctypes object to be passed back as it is (ctypes
-    turns a ``c_void_p`` result into an int, which would have to be made a pointer again)."""
+# An address as the argument ctypes passes on as it is: a ``c_void_p`` given instead is
+# converted again at every call (its type's format looked up among all of ctypes' types).
+_argument = ctypes.c_void_p.from_param
 
 
 def _bare(function: Any, restype: Any) -> Any:
     """``function`` without declared argument types, for the calls made for every character,
     page object and path segment: ctypes then passes each argument as it is, and a call
     costs some 40% less than one converting them to declared types. An int goes as a C int
-    and a ctypes object or ``byref()`` as its pointer, so a pointer must be given as a ctypes
-    object (an int would be cut to 32 bits); a float must be given as a ``c_float``.
+    and a ctypes object or ``byref()`` as its pointer, so a pointer must be given as an
+    :data:`_argument` or a ctypes object (an int would be cut to 32 bits); a float must be
+    given as a ``c_float``.
 
     Such a call returns at once, so it keeps the GIL (``PYFUNCTYPE``): letting it go and
     taking it back cost a sixth of the call. pdfium's slow calls (loading a page or its
@@ -291,7 +292,7 @@ def _bare(function: Any, restype: Any) -> Any:
 _page_object = _bare(pdfium_c.FPDFPage_GetObject, ctypes.c_void_p)  # by the page's pointer, as addresses (ints)
 # A path's calls (rulings).
 _path_segment_count = _bare(pdfium_c.FPDFPath_CountSegments, ctypes.c_int)
-_path_segment = _bare(pdfium_c.FPDFPath_GetPathSegment, _Pointer)
+_path_segment = _bare(pdfium_c.FPDFPath_GetPathSegment, ctypes.c_void_p)
 _segment_point = _bare(pdfium_c.FPDFPathSegment_GetPoint, ctypes.c_int)
 _segment_type = _bare(pdfium_c.FPDFPathSegment_GetType, ctypes.c_int)
 _segment_closes = _bare(pdfium_c.FPDFPathSegment_GetClose, ctypes.c_int)
@@ -344,8 +345,9 @@ def _chars(handle: ctypes.c_void_p, count: int, height: float) -> tuple[list[Cha
     # to local names, and printed_char's lookup is written out.
     object_at, box_at, radical, add = _text_object_at, _loose_box_at, _RADICALS.get, chars.append
     last = None
+    page = _argument(handle.value)
     for index, code in enumerate(_codes(handle.value, count)):
-        obj = object_at(handle, index)
+        obj = object_at(page, index)
         if not code or not obj:
             continue  # pdfium's own line breaks and spaces have no text object (most of them)
         if obj != last:  # a text object's characters come one after another
@@ -353,9 +355,9 @@ def _chars(handle: ctypes.c_void_p, count: int, height: float) -> tuple[list[Cha
             if font is None:
                 font = fonts[obj] = font_of(obj)
             last, font_height, font_size = obj, font.height, font.size
-        if code in _GENERATED_CODES and _generated_at(handle, index) == 1:
+        if code in _GENERATED_CODES and _generated_at(page, index) == 1:
             continue  # pdfium's own line breaks and spaces, not printed text
-        box_at(handle, index, box)
+        box_at(page, index, box)
         top, bottom = rect.top, rect.bottom
         if abs(top - bottom - font_height) > _BOX_SLACK:
             outlined.append((len(chars), index, code, font))
@@ -398,7 +400,7 @@ class _PrintedFonts:
 
     def __call__(self, address: int) -> _Font:
         """The font of the text object at ``address``."""
-        obj = ctypes.c_void_p(address)
+        obj = _argument(address)
         _text_font_size(obj, self._size_out)
         _object_matrix(obj, self._matrix_out)
         key = (_text_font(obj), self._key_bytes.tobytes())
@@ -457,14 +459,14 @@ def _edges(paths: list[int], height: float) -> list[dict[str, Any]]:
     move_to, line_to = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO
     paint = _Paint()
     for address in paths:
-        obj = ctypes.c_void_p(address)
+        obj = _argument(address)
         if not paint.visible(obj):
             continue
         _object_matrix(obj, matrix_out)
         a, b, c, d, e, f = matrix_floats
         start = current = None
         for index in range(_path_segment_count(obj)):
-            segment = _path_segment(obj, index)
+            segment = _argument(_path_segment(obj, index))
             _segment_point(segment, x_out, y_out)
             x, y = point_floats
             point = (a * x + c * y + e, height - (b * x + d * y + f))
