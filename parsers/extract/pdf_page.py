@@ -335,7 +335,7 @@ def _chars(handle: ctypes.c_void_p, count: int, height: float) -> tuple[list[Cha
     addresses of the text objects any character comes from, and (position in the list, text
     page index, code, font) of each character whose box pdfium took from the glyph's
     outline (see :meth:`_Font.advance_box`)."""
-    rect = pdfium_c.FS_RECTF()
+    rect, corners = _floats(4)  # an FS_RECTF: left, top, right, bottom, read as Python floats in one step
     box = ctypes.byref(rect)
     chars: list[Char] = []
     fonts: dict[int, _Font] = {}  # text object address -> its font as printed
@@ -358,11 +358,11 @@ def _chars(handle: ctypes.c_void_p, count: int, height: float) -> tuple[list[Cha
         if code in _GENERATED_CODES and _generated_at(page, index) == 1:
             continue  # pdfium's own line breaks and spaces, not printed text
         box_at(page, index, box)
-        top, bottom = rect.top, rect.bottom
+        left, top, right, bottom = corners
         if abs(top - bottom - font_height) > _BOX_SLACK:
             outlined.append((len(chars), index, code, font))
         text = chr(code)
-        add(Char(radical(text, text), rect.left, rect.right, height - top, height - bottom, font_size))
+        add(Char(radical(text, text), left, right, height - top, height - bottom, font_size))
     return chars, set(fonts), outlined
 
 
