@@ -345,9 +345,9 @@ def _chars(handle: ctypes.c_void_p, count: int, height: float) -> tuple[list[Cha
     # to local names, and printed_char's lookup is written out.
     object_at, box_at, radical, add = _text_object_at, _loose_box_at, _RADICALS.get, chars.append
     last = None
-    page = _argument(handle.value)
+    text_page = _argument(handle.value)
     for index, code in enumerate(_codes(handle.value, count)):
-        obj = object_at(page, index)
+        obj = object_at(text_page, index)
         if not code or not obj:
             continue  # pdfium's own line breaks and spaces have no text object (most of them)
         if obj != last:  # a text object's characters come one after another
@@ -355,9 +355,9 @@ def _chars(handle: ctypes.c_void_p, count: int, height: float) -> tuple[list[Cha
             if font is None:
                 font = fonts[obj] = font_of(obj)
             last, font_height, font_size = obj, font.height, font.size
-        if code in _GENERATED_CODES and _generated_at(page, index) == 1:
+        if code in _GENERATED_CODES and _generated_at(text_page, index) == 1:
             continue  # pdfium's own line breaks and spaces, not printed text
-        box_at(page, index, box)
+        box_at(text_page, index, box)
         left, top, right, bottom = corners
         if abs(top - bottom - font_height) > _BOX_SLACK:
             outlined.append((len(chars), index, code, font))
