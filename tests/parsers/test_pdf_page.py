@@ -77,3 +77,13 @@ def test_characters_stand_in_the_loose_boxes_pypdfium2_gives_them(path: Path) ->
         chars, _, _ = pdf_page._chars(handle, textpage.count_chars(), height)
         assert [(c.text, c.x0, c.x1, c.top, c.bottom) for c in chars] == want
     document.close()
+
+
+def test_the_per_character_and_per_object_calls_keep_the_gil_and_loading_a_page_lets_it_go() -> None:
+    # The per-item calls return at once: letting the GIL go costs a sixth of such a call.
+    # Loading a page parses its content, long enough for other threads to run meanwhile.
+    own = [value for value in vars(pdf_page).values() if isinstance(value, ctypes._CFuncPtr)]
+    assert len(own) > 20
+    assert all(function._flags_ & ctypes._FUNCFLAG_PYTHONAPI for function in own)
+    assert not pdfium_c.FPDF_LoadPage._flags_ & ctypes._FUNCFLAG_PYTHONAPI
+    assert not pdfium_c.FPDFText_LoadPage._flags_ & ctypes._FUNCFLAG_PYTHONAPI
