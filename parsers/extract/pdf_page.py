@@ -269,25 +269,30 @@ def _children(parent: Any, count: Any, get: Any) -> list[Any]:
     return children
 
 
-class _Pointer(ctypes.c_void_p):
-    """A pointer pdfium gives, kept as a ctypes object to be passed back as it is (ctypes
-    turns a ``c_void_p`` result into an int, which would have to be made a pointer again)."""
+# An address as the argument ctypes passes on as it is: a ``c_void_p`` given instead is
+# converted again at every call (its type's format looked up among all of ctypes' types).
+_argument = ctypes.c_void_p.from_param
 
 
 def _bare(function: Any, restype: Any) -> Any:
     """``function`` without declared argument types, for the calls made for every character,
     page object and path segment: ctypes then passes each argument as it is, and a call
     costs some 40% less than one converting them to declared types. An int goes as a C int
-    and a ctypes object or ``byref()`` as its pointer, so a pointer must be given as a ctypes
-    object (an int would be cut to 32 bits); a float must be given as a ``c_float``.
+    and a ctypes object or ``byref()`` as its pointer, so a pointer must be given as an
+    :data:`_argument` or a ctypes object (an int would be cut to 32 bits); a float must be
+    given as a ``c_float``.
+
+    Such a call returns at once, so it keeps the GIL (``PYFUNCTYPE``): letting it go and
+    taking it back cost a sixth of the call. pdfium's slow calls (loading a page or its
+    text) go through pypdfium2's functions, which let it go.
     """
-    return ctypes.CFUNCTYPE(restype)(ctypes.cast(function, ctypes.c_void_p).value)
+    return ctypes.PYFUNCTYPE(restype)(ctypes.cast(function, ctypes.c_void_p).value)
 
 
 _page_object = _bare(pdfium_c.FPDFPage_GetObject, ctypes.c_void_p)  # by the page's pointer, as addresses (ints)
 # A path's calls (rulings).
 _path_segment_count = _bare(pdfium_c.FPDFPath_CountSegments, ctypes.c_int)
-_path_segment = _bare(pdfium_c.FPDFPath_GetPathSegment, _Pointer)
+_path_segment = _bare(pdfium_c.FPDFPath_GetPathSegment, ctypes.c_void_p)
 _segment_point = _bare(pdfium_c.FPDFPathSegment_GetPoint, ctypes.c_int)
 _segment_type = _bare(pdfium_c.FPDFPathSegment_GetType, ctypes.c_int)
 _segment_closes = _bare(pdfium_c.FPDFPathSegment_GetClose, ctypes.c_int)
@@ -306,8 +311,9 @@ _text_font_size = _bare(pdfium_c.FPDFTextObj_GetFontSize, ctypes.c_int)
 
 def _by_address(function: Any, restype: Any, *argtypes: Any) -> Any:
     """``function`` declared to take or give pdfium's objects as plain addresses (ints), to
-    compare and keep: pypdfium2's pointer types are converted on every call."""
-    return ctypes.CFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
+    compare and keep: pypdfium2's pointer types are converted on every call. It keeps the
+    GIL, as :func:`_bare`'s calls do."""
+    return ctypes.PYFUNCTYPE(restype, *argtypes)(ctypes.cast(function, ctypes.c_void_p).value)
 
 
 # A page object's and a form's calls, by the objects' addresses.
@@ -329,7 +335,7 @@ def _chars(handle: ctypes.c_void_p, count: int, height: float) -> tuple[list[Cha
     addresses of the text objects any character comes from, and (position in the list, text
     page index, code, font) of each character whose box pdfium took from the glyph's
     outline (see :meth:`_Font.advance_box`)."""
-    rect = pdfium_c.FS_RECTF()
+    rect, corners = _floats(4)  # an FS_RECTF: left, top, right, bottom, read as Python floats in one step
     box = ctypes.byref(rect)
     chars: list[Char] = []
     fonts: dict[int, _Font] = {}  # text object address -> its font as printed
@@ -339,8 +345,9 @@ def _chars(handle: ctypes.c_void_p, count: int, height: float) -> tuple[list[Cha
     # to local names, and printed_char's lookup is written out.
     object_at, box_at, radical, add = _text_object_at, _loose_box_at, _RADICALS.get, chars.append
     last = None
+    text_page = _argument(handle.value)
     for index, code in enumerate(_codes(handle.value, count)):
-        obj = object_at(handle, index)
+        obj = object_at(text_page, index)
         if not code or not obj:
             continue  # pdfium's own line breaks and spaces have no text object (most of them)
         if obj != last:  # a text object's characters come one after another
@@ -348,14 +355,14 @@ def _chars(handle: ctypes.c_void_p, count: int, height: float) -> tuple[list[Cha
             if font is None:
                 font = fonts[obj] = font_of(obj)
             last, font_height, font_size = obj, font.height, font.size
-        if code in _GENERATED_CODES and _generated_at(handle, index) == 1:
+        if code in _GENERATED_CODES and _generated_at(text_page, index) == 1:
             continue  # pdfium's own line breaks and spaces, not printed text
-        box_at(handle, index, box)
-        top, bottom = rect.top, rect.bottom
+        box_at(text_page, index, box)
+        left, top, right, bottom = corners
         if abs(top - bottom - font_height) > _BOX_SLACK:
             outlined.append((len(chars), index, code, font))
         text = chr(code)
-        add(Char(radical(text, text), rect.left, rect.right, height - top, height - bottom, font_size))
+        add(Char(radical(text, text), left, right, height - top, height - bottom, font_size))
     return chars, set(fonts), outlined
 
 
@@ -393,7 +400,7 @@ class _PrintedFonts:
 
     def __call__(self, address: int) -> _Font:
         """The font of the text object at ``address``."""
-        obj = ctypes.c_void_p(address)
+        obj = _argument(address)
         _text_font_size(obj, self._size_out)
         _object_matrix(obj, self._matrix_out)
         key = (_text_font(obj), self._key_bytes.tobytes())
@@ -452,14 +459,14 @@ def _edges(paths: list[int], height: float) -> list[dict[str, Any]]:
     move_to, line_to = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_LINETO
     paint = _Paint()
     for address in paths:
-        obj = ctypes.c_void_p(address)
+        obj = _argument(address)
         if not paint.visible(obj):
             continue
         _object_matrix(obj, matrix_out)
         a, b, c, d, e, f = matrix_floats
         start = current = None
         for index in range(_path_segment_count(obj)):
-            segment = _path_segment(obj, index)
+            segment = _argument(_path_segment(obj, index))
             _segment_point(segment, x_out, y_out)
             x, y = point_floats
             point = (a * x + c * y + e, height - (b * x + d * y + f))

@@ -58,3 +58,32 @@ def test_codes_read_as_the_page_text_are_those_pdfium_gives_each_character(path:
             patched.setattr(pdf_page, "_UNALIGNED", pdf_page.re.compile("."))
             assert pdf_page._codes(handle, count) == each
     document.close()
+
+
+@pytest.mark.parametrize("path", READABLE, ids=lambda path: path.name)
+def test_characters_stand_in_the_loose_boxes_pypdfium2_gives_them(path: Path) -> None:
+    # The loop reads each box through one float buffer and passes pointers as ctypes
+    # arguments made once; pypdfium2's own calls convert everything every time.
+    document = pdfium.PdfDocument(path.read_bytes())
+    for page in document:
+        textpage, height = page.get_textpage(), page.get_height()
+        want = []
+        for index in range(textpage.count_chars()):
+            code = pdfium_c.FPDFText_GetUnicode(textpage.raw, index)
+            if code and pdfium_c.FPDFText_GetTextObject(textpage.raw, index) and pdfium_c.FPDFText_IsGenerated(textpage.raw, index) != 1:
+                left, bottom, right, top = textpage.get_charbox(index, loose=True)
+                want.append((pdf_page.printed_char(chr(code)), left, right, height - top, height - bottom))
+        handle = ctypes.cast(textpage.raw, ctypes.c_void_p)
+        chars, _, _ = pdf_page._chars(handle, textpage.count_chars(), height)
+        assert [(c.text, c.x0, c.x1, c.top, c.bottom) for c in chars] == want
+    document.close()
+
+
+def test_the_per_character_and_per_object_calls_keep_the_gil_and_loading_a_page_lets_it_go() -> None:
+    # The per-item calls return at once: letting the GIL go costs a sixth of such a call.
+    # Loading a page parses its content, long enough for other threads to run meanwhile.
+    own = [value for value in vars(pdf_page).values() if isinstance(value, ctypes._CFuncPtr)]
+    assert len(own) > 20
+    assert all(function._flags_ & ctypes._FUNCFLAG_PYTHONAPI for function in own)
+    assert not pdfium_c.FPDF_LoadPage._flags_ & ctypes._FUNCFLAG_PYTHONAPI
+    assert not pdfium_c.FPDFText_LoadPage._flags_ & ctypes._FUNCFLAG_PYTHONAPI
