@@ -60,12 +60,14 @@ class Batcher(Generic[Item, Result]):
         if len(self._pending) >= self.size:
             self.flush()
         elif not self.more_coming():
-            self._delay_passed()
+            self._go_when_free()
         elif self._timer is None and not self._due:
-            self._timer = asyncio.get_running_loop().call_later(self.delay, self._delay_passed)
+            self._timer = asyncio.get_running_loop().call_later(self.delay, self._go_when_free)
         return await future
 
-    def _delay_passed(self) -> None:
+    def _go_when_free(self) -> None:
+        """The pending items wait no longer (their delay passed, or nothing more is coming): they
+        go now, or when the batch on its way is back."""
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
