@@ -11,6 +11,7 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -94,6 +95,13 @@ class StatsCollector(MemoryStatsCollector):
 
 def count(crawler: Crawler, name: str, value: int = 1) -> None:
     crawler.stats.inc_value(STAT_PREFIX + name, value)
+
+
+def downloading(crawler: Crawler) -> Callable[[], bool]:
+    """Whether more items may be on their way to a pipeline: a request is in the crawler's
+    downloader. A pipeline gathering items into batches holds the first for others only
+    then; the crawl's last items, and a slow crawl's, go at once."""
+    return lambda: bool(crawler.engine.downloader.active)
 
 
 def run_stats(stats: dict[str, Any]) -> dict[str, int]:

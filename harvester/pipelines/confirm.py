@@ -13,7 +13,7 @@ from functools import partial
 from scrapy import Request
 from scrapy.crawler import Crawler
 
-from harvester.crawl import count
+from harvester.crawl import count, downloading
 from harvester.items import ReportItem
 from harvester.pipelines.archive import archive_for
 from harvester.pipelines.bodies import without_bodies
@@ -28,10 +28,11 @@ from harvester.pipelines.offload import Offload
 from harvester.pipelines.parse import parser_for
 from harvester.pipelines.workers import describe
 
-# Questions asked of the reader at once, and how long the first may wait for others: a
-# question alone cost the reader and the hand-off between processes three times its answer.
-# Each batch costs four statements or so whatever its size (agencies, latest versions); at the
-# 50-60 pages a second of a fast first crawl, 20 ms gathered 2.2 pages a batch, 100 ms 7.3.
+# Questions asked of the reader at once, and how long the first may wait for others while
+# pages are being downloaded: a question alone cost the reader and the hand-off between
+# processes three times its answer. Each batch costs four statements or so whatever its size
+# (agencies, latest versions); at the 50-60 pages a second of a fast first crawl, 20 ms
+# gathered 2.2 pages a batch, 100 ms 7.3. The crawl's last pages are asked about at once.
 BATCH_SIZE = 32
 BATCH_DELAY = 0.1
 
@@ -41,7 +42,8 @@ class ConfirmPipeline:
         self.crawler = crawler
         self.reader_process = reader_process
         self.reader: Offload | None = None
-        self.questions: Batcher[ReportItem, bool] = Batcher(self._ask_apart, BATCH_SIZE, BATCH_DELAY)
+        self.questions: Batcher[ReportItem, bool] = Batcher(self._ask_apart, BATCH_SIZE, BATCH_DELAY,
+                                                                 downloading(crawler))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "ConfirmPipeline":

@@ -18,7 +18,7 @@ from functools import partial
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
-from harvester.crawl import RUN_ID_STAT, STAT_PREFIX, count, health_stats, run_stats, site_stats
+from harvester.crawl import RUN_ID_STAT, STAT_PREFIX, count, downloading, health_stats, run_stats, site_stats
 from harvester.items import ParseOutcome, ReportItem
 from harvester.pipelines.archive import archive_for
 from harvester.pipelines.batching import Batcher, each_apart_on_failure, run_alone
@@ -73,7 +73,7 @@ class RecordPipeline:
         self.fleet_run: Callable[[], int | None] | None = None  # a distributed crawl's current run, from its Redis
         self.writer: Offload | None = None
         self.batcher: Batcher[ReportItem, RecordResult] = Batcher(self._record_batch, BATCH_SIZE, BATCH_DELAY,
-                                                                  self._downloading)
+                                                                  downloading(crawler))
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> "RecordPipeline":
@@ -101,11 +101,6 @@ class RecordPipeline:
         # Every crawl records (a re-crawl its 304s): the writer's second of imports and opening
         # the archive runs while the spider reads its first lists.
         self.writer.start()
-
-    def _downloading(self) -> bool:
-        """Whether more captures may be on their way: a request is in the downloader (a capture
-        that comes when it is done waits for them; the crawl's last ones, and a slow crawl's, do not)."""
-        return bool(self.crawler.engine.downloader.active)
 
     async def _record_batch(self, captures: list[ReportItem]) -> list[RecordResult | BaseException]:
         return await record_apart(self._write, captures, self._stripped)

@@ -84,8 +84,10 @@ def test_a_page_answered_304_and_parsed_again_is_not_confirmed(tmp_path: Path) -
         assert confirmations_needed_with(archive, [item]) == [False]
 
 
-def _pipeline(archive: Archive, reader_process: bool) -> tuple[ConfirmPipeline, MemoryStatsCollector, list[str]]:
-    """A confirm pipeline over ``archive`` whose second fetches are answered 404 (listed in the third)."""
+def _pipeline(archive: Archive, reader_process: bool, downloading: bool = False
+              ) -> tuple[ConfirmPipeline, MemoryStatsCollector, list[str]]:
+    """A confirm pipeline over ``archive`` whose second fetches are answered 404 (listed in the
+    third); ``downloading``: a page is being downloaded, so its questions wait for others."""
     stats = MemoryStatsCollector(SimpleNamespace(settings=Settings()))  # type: ignore[arg-type]
     fetched: list[str] = []
 
@@ -96,7 +98,8 @@ def _pipeline(archive: Archive, reader_process: bool) -> tuple[ConfirmPipeline, 
     settings = Settings({"HARVESTER_DB_URL": archive.engine.url.render_as_string(hide_password=False),
                          "HARVESTER_DATA_DIR": str(archive.data_dir)})
     crawler = SimpleNamespace(stats=stats, settings=settings, spider=SimpleNamespace(logger=logging.getLogger("test")),
-                              engine=SimpleNamespace(download_async=download_async))
+                              engine=SimpleNamespace(download_async=download_async,
+                                                     downloader=SimpleNamespace(active={"a page"} if downloading else set())))
     setattr(crawler, archive_attribute, archive)
     pipeline = ConfirmPipeline(crawler, reader_process=reader_process)  # type: ignore[arg-type]
     pipeline.open_spider()
@@ -143,7 +146,7 @@ def test_a_question_that_fails_costs_the_rest_of_its_batch_nothing_and_loses_no_
         return answer(captures)
 
     archive.confirmations_known = confirmations_known  # type: ignore[method-assign]
-    pipeline, stats, fetched = _pipeline(archive, reader_process=False)
+    pipeline, stats, fetched = _pipeline(archive, reader_process=False, downloading=True)
 
     async def both() -> list[ReportItem]:
         return list(await asyncio.gather(*(pipeline.process_item(i) for i in (items[0], poisoned))))
