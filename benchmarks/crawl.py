@@ -71,6 +71,7 @@ class Step:
     peak_rss_mb: float
     rss_trend: list[dict[str, float]] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
+    most_processes: dict[str, int] = field(default_factory=dict)  # of each name at once; the crawl's own is "main"
 
 
 def run_step(cmd: list[str], env: dict[str, str], tick: Any = None) -> tuple[Step, str]:
@@ -97,7 +98,8 @@ def run_step(cmd: list[str], env: dict[str, str], tick: Any = None) -> tuple[Ste
         "confirm_reader": split.pop("archive-reader", 0.0),
     }
     stages["other"] = sum(split.values())
-    return Step(elapsed, cpu, {k: round(v, 2) for k, v in stages.items()}, round(watch.peak_rss / MB, 1)), out
+    return Step(elapsed, cpu, {k: round(v, 2) for k, v in stages.items()}, round(watch.peak_rss / MB, 1),
+                most_processes=dict(watch.most_by_name)), out
 
 
 def crawl(db_url: str, env: dict[str, str], tick: Any = None) -> Step:

@@ -32,6 +32,7 @@ class TreeWatch:
     processes: dict[int, Seen] = field(default_factory=dict)
     peak_rss: int = 0
     rss_by_name: dict[str, int] = field(default_factory=dict)  # of the last sample, the root's under "main"
+    most_by_name: dict[str, int] = field(default_factory=dict)  # the most processes of each name in one sample
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
@@ -57,6 +58,7 @@ class TreeWatch:
         """Read every process of the tree once; return the tree's resident bytes."""
         total = 0
         by_name: dict[str, int] = {}
+        count: dict[str, int] = {}
         for pid in _tree(self.root):
             seen = _read(pid)
             if seen is None:
@@ -65,7 +67,10 @@ class TreeWatch:
             total += seen.rss
             name = "main" if pid == self.root else seen.name
             by_name[name] = by_name.get(name, 0) + seen.rss
+            count[name] = count.get(name, 0) + 1
         self.peak_rss = max(self.peak_rss, total)
+        for name, number in count.items():
+            self.most_by_name[name] = max(self.most_by_name.get(name, 0), number)
         self.rss_by_name = by_name
         return total
 

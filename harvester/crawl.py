@@ -20,6 +20,7 @@ from scrapy.crawler import Crawler
 from scrapy.settings import Settings
 from scrapy.statscollectors import MemoryStatsCollector
 
+from harvester.concurrency import SITES_AT_ONCE
 from harvester.config import database_url
 from harvester.notify import ENV_VAR as NOTIFY_ENV_VAR
 from harvester.siteconfig import SELECTOR_KEYS, SiteConfig, SiteConfigError, check_site_name, load_site
@@ -50,6 +51,8 @@ class SiteStats:
     @property
     def problem(self) -> str | None:
         """Why the crawl did not do its job, in one line, or None."""
+        if self.finish_reason is None:
+            return "did not run (the crawl was stopped before its turn, or it could not start); run it again"
         if self.finish_reason != "finished":
             return f"did not finish ({self.finish_reason}); run it again to resume"
         if self.list_pages == 0 and self.list_pages_failed:
@@ -64,9 +67,11 @@ STAT_NAMES = tuple(f.name for f in fields(SiteStats) if f.type == "int")
 class CrawlSummary:
     sites: dict[str, SiteStats] = field(default_factory=dict)
     elapsed: float = 0.0
+    busy: list[str] = field(default_factory=list)  # why a site asked for was not crawled: another process crawls it
 
     def to_dict(self) -> dict[str, Any]:
-        return {"elapsed": round(self.elapsed, 3), "sites": {name: asdict(s) for name, s in self.sites.items()}}
+        summary = {"elapsed": round(self.elapsed, 3), "sites": {name: asdict(s) for name, s in self.sites.items()}}
+        return {**summary, "busy": self.busy} if self.busy else summary
 
     @property
     def run_ids(self) -> list[int]:
@@ -219,12 +224,15 @@ def run_crawl(
     settings: dict[str, Any] | None = None,
     progress: bool | None = None,
     resume: bool = True,
+    sites_at_once: int = SITES_AT_ONCE,
 ) -> CrawlSummary:
     """Crawl ``sites`` into the archive and return each site's statistics.
 
-    ``resume=False`` forgets the job state a killed or interrupted crawl left behind. Raises
+    ``resume=False`` forgets the job state a killed or interrupted crawl left behind; at most
+    ``sites_at_once`` sites are crawled at a time, the others as those end. Raises
     SiteConfigError for an unknown or broken site, CrawlLocked when another process is
-    crawling one of them and storage.db.DatabaseUnavailable when the archive cannot be opened.
+    crawling every one of them (the sites it crawls are left out, and said in
+    ``CrawlSummary.busy``) and storage.db.DatabaseUnavailable when the archive cannot be opened.
     """
     from scrapy.crawler import AsyncCrawlerProcess
 
@@ -241,13 +249,19 @@ def run_crawl(
     # line), and bring its schema up to date once rather than from each crawler at once.
     Archive.open(url, data_dir).close()
     live = _want_progress(progress)
-    locks = []
+    locks, free, busy = [], [], []
     try:
         for config in configs:
             lock = SiteLock(data_dir / "locks", config.name)
-            if not lock.acquire():
-                raise CrawlLocked(f"site {config.name} is being crawled by another process ({lock.path})")
-            locks.append(lock)
+            if lock.acquire():
+                locks.append(lock)
+                free.append(config)
+            else:
+                busy.append(f"site {config.name} is being crawled by another process ({lock.path})")
+        if not free:
+            raise CrawlLocked("; ".join(busy))
+        # A crawl of several sites (a scheduled group, --all) crawls those no other process holds.
+        configs = free
         overrides = {**(settings or {}), **({"LOG_LEVEL": "WARNING"} if live else {})}
         # The process's settings are merged into every crawler's: no site-specific value there.
         process = AsyncCrawlerProcess(project_settings(overrides))
@@ -257,7 +271,7 @@ def run_crawl(
                 forget_job(data_dir, config.name)
             crawler = Crawler(ReportsSpider, site_settings(config, db_url=url, data_dir=data_dir, overrides=overrides))
             crawlers.append((config, crawler))
-            process.crawl(crawler, site=config)
+        _crawl_in_turn(process, crawlers, sites_at_once)
         # What start-up made (modules, classes, settings: over 100,000 objects) lives as long as
         # the process: frozen, it is left out of each full collection the crawl makes (each
         # walked all of it) and of the one at exit, some tenths of a second of a re-crawl.
@@ -268,7 +282,7 @@ def run_crawl(
                 process.start()
         else:
             process.start()
-        summary = CrawlSummary(elapsed=time.monotonic() - started)
+        summary = CrawlSummary(elapsed=time.monotonic() - started, busy=busy)
         for config, crawler in crawlers:
             stats = site_stats(scrapy_stats(crawler))
             summary.sites[config.name] = stats
@@ -283,6 +297,25 @@ def run_crawl(
     finally:
         for lock in locks:
             lock.release()
+
+
+def _crawl_in_turn(process: Any, crawlers: list[tuple[SiteConfig, Crawler]], at_once: int) -> None:
+    """Crawl at most ``at_once`` sites at a time in ``process``: the first ones now, each
+    further one when a crawl ends, and none once a crawl was shut down (Ctrl-C, SIGTERM; the
+    sites not begun are reported as not run). Every crawler holds its own engine, queues and
+    archive connection in the process (some 4 MB): a national list of sites crawled at once
+    would hold gigabytes, where crawled in turn it holds what ``at_once`` sites hold."""
+    waiting = list(reversed(crawlers))
+
+    def start_next(ended: Crawler | None = None) -> None:
+        if ended is not None and scrapy_stats(ended).get("finish_reason") == "shutdown":
+            waiting.clear()
+        if waiting:
+            config, crawler = waiting.pop()
+            process.crawl(crawler, site=config).add_done_callback(lambda _: start_next(crawler))
+
+    for _ in range(min(at_once, len(crawlers))):
+        start_next()
 
 
 def _want_progress(progress: bool | None) -> bool:

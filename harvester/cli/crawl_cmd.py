@@ -11,6 +11,7 @@ import click
 from harvester.cli.common import (db_option, exit_if_broken, fail, json_option, missing_sqlite_file, print_json,
                                   require_site_choice)
 from harvester.cli.worker_cmd import redis_option
+from harvester.concurrency import SITES_AT_ONCE
 from harvester.config import data_dir
 
 SUMMARY_COLUMNS = ("pages_fetched", "reports_found", "new_reports", "new_versions", "unchanged",
@@ -24,12 +25,15 @@ SUMMARY_COLUMNS = ("pages_fetched", "reports_found", "new_reports", "new_version
               help="Continue an interrupted crawl's job, or start the site's job afresh.")
 @click.option("--distributed", is_flag=True,
               help="Seed the sites into Redis ($HARVESTER_REDIS_URL) for `harvester worker`s and return.")
+@click.option("--sites-at-once", type=click.IntRange(min=1), default=SITES_AT_ONCE, show_default=True,
+              help="Sites crawled at a time; the others start as those end.")
 @redis_option
 @db_option
 @json_option
-def crawl(sites: tuple[str, ...], all_sites: bool, resume: bool, distributed: bool, redis_url: str | None,
-          db: str | None, as_json: bool) -> None:
-    """Crawl sites into the archive: report pages, their attachments, parsed and versioned."""
+def crawl(sites: tuple[str, ...], all_sites: bool, resume: bool, distributed: bool, sites_at_once: int,
+          redis_url: str | None, db: str | None, as_json: bool) -> None:
+    """Crawl sites into the archive: report pages, their attachments, parsed and versioned.
+    The sites are crawled in one process, sharing its parse workers and archive writer."""
     from harvester.crawl import CrawlLocked, run_crawl
     from harvester.siteconfig import SiteConfigError, load_sites_apart
     from storage.db import DatabaseUnavailable
@@ -46,7 +50,8 @@ def crawl(sites: tuple[str, ...], all_sites: bool, resume: bool, distributed: bo
         exit_if_broken(broken)
         return
     try:  # run_crawl checks every site, the lock and the database before it starts crawling
-        summary = run_crawl(names, db_url=db, data_dir=data_dir(), progress=False if as_json else None, resume=resume)
+        summary = run_crawl(names, db_url=db, data_dir=data_dir(), progress=False if as_json else None, resume=resume,
+                            sites_at_once=sites_at_once)
     except (SiteConfigError, CrawlLocked, DatabaseUnavailable) as exc:
         fail(str(exc))
     if as_json:
@@ -57,7 +62,7 @@ def crawl(sites: tuple[str, ...], all_sites: bool, resume: bool, distributed: bo
     for name, stats in summary.sites.items():
         for warning in stats.warnings:
             click.echo(f"warning: {name}: {warning}", err=True)
-    problems = [f"{name} {stats.problem}" for name, stats in summary.sites.items() if stats.problem]
+    problems = [f"{name} {stats.problem}" for name, stats in summary.sites.items() if stats.problem] + summary.busy
     if problems:
         fail(f"crawl failed: {'; '.join(problems)}")
     exit_if_broken(broken)

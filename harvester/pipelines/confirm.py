@@ -15,6 +15,7 @@ from scrapy.crawler import Crawler
 
 from harvester.crawl import count, downloading
 from harvester.items import ReportItem
+from harvester.pipelines import shared
 from harvester.pipelines.archive import archive_for
 from harvester.pipelines.bodies import without_bodies
 from harvester.pipelines.batching import Batcher, each_apart_on_failure
@@ -51,14 +52,20 @@ class ConfirmPipeline:
 
     def open_spider(self) -> None:
         # The archive is asked from a thread, and what takes folding reports in a process of
-        # its own (see ``confirm_check``), or with HARVESTER_CONFIRM_WORKER off in the thread too.
-        settings = self.crawler.settings
-        self.reader = Offload("archive-reader", 1 if self.reader_process else 0, open_reader_archive,
-                              (settings["HARVESTER_DB_URL"], settings["HARVESTER_DATA_DIR"]))
+        # its own (see ``confirm_check``), or with HARVESTER_CONFIRM_WORKER off in the thread
+        # too; the process's other crawlers (sites) ask the same reader (``shared``).
+        _, db_url, data_dir, in_process = self._reader_key
+        self.reader = shared.workers.take(self._reader_key, lambda: Offload(
+            "archive-reader", 1 if in_process else 0, open_reader_archive, (db_url, data_dir)))
 
     def close_spider(self) -> None:
         if self.reader is not None:
-            self.reader.close()
+            shared.workers.let_go(self._reader_key)
+
+    @property
+    def _reader_key(self) -> tuple[str, str, str, bool]:
+        settings = self.crawler.settings
+        return ("archive-reader", settings["HARVESTER_DB_URL"], settings["HARVESTER_DATA_DIR"], self.reader_process)
 
     async def _ask(self, items: list[ReportItem]) -> list[bool]:
         assert self.reader is not None

@@ -18,6 +18,7 @@ from scrapy.crawler import Crawler
 
 from harvester.crawl import count
 from harvester.items import ParseOutcome, ReportItem
+from harvester.pipelines import shared
 from harvester.pipelines.archive import archive_for, crawl_state_for
 from harvester.pipelines.bodies import resources, without_bodies
 from harvester.pipelines.capture_parse import ParseRun, needs_parse, parse_stored
@@ -56,16 +57,21 @@ class ParsePipeline:
 
     def open_spider(self) -> None:
         if self.workers > 0:
-            self.pool = WorkerPool("parse", self.workers, self.limits)
+            # The process's other crawlers (sites) parse in the same workers (``shared``).
+            self.pool = shared.workers.take(self._pool_key, lambda: WorkerPool("parse", self.workers, self.limits))
         else:
             self.thread = ThreadPoolExecutor(1, thread_name_prefix="parse")
 
     def close_spider(self) -> None:
         if self.pool is not None:
-            self.pool.close()
+            shared.workers.let_go(self._pool_key)
         if self.thread is not None:
             self.thread.shutdown()
         self.io.shutdown()
+
+    @property
+    def _pool_key(self) -> tuple[str, int, WorkerLimits]:
+        return ("parse", self.workers, self.limits)
 
     async def process_item(self, item: ReportItem) -> ReportItem:
         if not needs_parse(item):

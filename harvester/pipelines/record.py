@@ -20,6 +20,7 @@ from scrapy.crawler import Crawler
 
 from harvester.crawl import RUN_ID_STAT, STAT_PREFIX, count, downloading, health_stats, run_stats, site_stats
 from harvester.items import ParseOutcome, ReportItem
+from harvester.pipelines import shared
 from harvester.pipelines.archive import archive_for
 from harvester.pipelines.batching import Batcher, each_apart_on_failure, run_alone
 from harvester.pipelines.bodies import without_bodies
@@ -95,12 +96,23 @@ class RecordPipeline:
             self.run_id = archive_for(self.crawler).start_run(self.crawler.spider.site.name, self.run_kind)
             self.crawler.stats.set_value(RUN_ID_STAT, self.run_id)
         # One writer (SQLite has one; records stay in order), in its own process when
-        # HARVESTER_RECORD_WORKER is on, so writing does not take the reactor's CPU.
-        self.writer = Offload("archive-writer", 1 if settings.getbool("HARVESTER_RECORD_WORKER") else 0,
-                              open_worker_archive, (settings["HARVESTER_DB_URL"], settings["HARVESTER_DATA_DIR"]))
+        # HARVESTER_RECORD_WORKER is on, so writing does not take the reactor's CPU; the
+        # process's other crawlers (sites) record through the same one (``shared``).
+        self.writer = shared.workers.take(self._writer_key, self._start_writer)
+
+    @property
+    def _writer_key(self) -> tuple[str, str, str, bool]:
+        settings = self.crawler.settings
+        return ("archive-writer", settings["HARVESTER_DB_URL"], settings["HARVESTER_DATA_DIR"],
+                settings.getbool("HARVESTER_RECORD_WORKER"))
+
+    def _start_writer(self) -> Offload:
+        _, db_url, data_dir, in_process = self._writer_key
+        writer = Offload("archive-writer", 1 if in_process else 0, open_worker_archive, (db_url, data_dir))
         # Every crawl records (a re-crawl its 304s): the writer's second of imports and opening
         # the archive runs while the spider reads its first lists.
-        self.writer.start()
+        writer.start()
+        return writer
 
     async def _record_batch(self, captures: list[ReportItem]) -> list[RecordResult | BaseException]:
         return await record_apart(self._write, captures, self._stripped)
@@ -117,7 +129,7 @@ class RecordPipeline:
 
     def close_spider(self) -> None:
         if self.writer is not None:
-            self.writer.close()
+            shared.workers.let_go(self._writer_key)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.run_id is None:

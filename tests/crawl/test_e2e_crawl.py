@@ -7,6 +7,7 @@ which also checks that Crawl-delay spaced the requests.
 
 from __future__ import annotations
 
+import json
 import shutil
 import signal
 import subprocess
@@ -220,6 +221,25 @@ def test_crawl_usage_errors(data_dir: Path) -> None:
     assert busy.returncode == 1
     [line] = busy.stderr.strip().splitlines()
     assert line.startswith("Error: site fixture-trs is being crawled by another process")
+
+
+def test_a_crawl_of_several_sites_crawls_those_no_other_process_is_crawling(
+        portal, sqlite_url: str, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    from harvester.scheduling.locks import SiteLock
+
+    lock = SiteLock(data_dir / "locks", "fixture-trs")
+    assert lock.acquire()
+    try:
+        result = subprocess.run(harvester_cmd("crawl", "fixture-trs", "fixture-shandong", "--db", sqlite_url, "--json"),
+                                capture_output=True, text=True, env=crawl_env(data_dir), timeout=180)
+    finally:
+        lock.release()
+    assert result.returncode == 1  # one site was not crawled: said, and the exit status says so
+    summary = json.loads(result.stdout)
+    assert list(summary["sites"]) == ["fixture-shandong"] and summary["sites"]["fixture-shandong"]["new_reports"] > 0
+    [busy] = summary["busy"]
+    assert busy.startswith("site fixture-trs is being crawled by another process")
+    assert result.stderr.strip().splitlines()[-1].startswith("Error: crawl failed: site fixture-trs is being crawled")
 
 
 def test_on_a_terminal_the_crawl_shows_progress_and_a_summary_table(fixture_server, sqlite_url: str, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
