@@ -10,6 +10,7 @@ import click
 
 from harvester.cli.common import db_option, exit_if_broken, fail, json_option, print_json, printable_url
 from harvester.config import data_dir, database_url
+from harvester.concurrency import MAX_CRAWLS, SITES_AT_ONCE
 from harvester.scheduling.runner import Event, Scheduler, SubprocessLauncher, SystemClock
 from harvester.scheduling.state import SchedulerState
 from harvester.scheduling.triggers import ScheduleError, SiteSchedule, schedule_timezone
@@ -22,12 +23,18 @@ def _format(moment: Any) -> str:
 @click.command()
 @click.option("--site", "sites", multiple=True, metavar="SITE", help="Schedule only these sites (default: all).")
 @click.option("--list", "list_only", is_flag=True, help="Show each site's schedule and next run, then exit.")
+@click.option("--max-crawls", type=click.IntRange(min=1), default=MAX_CRAWLS, show_default=True,
+              help="Crawl processes running at once; other due sites wait their turn.")
+@click.option("--sites-per-crawl", type=click.IntRange(min=1), default=SITES_AT_ONCE, show_default=True,
+              help="Due sites crawled together in one process (sharing its parse workers and writer).")
 @db_option
 @json_option
-def schedule(sites: tuple[str, ...], list_only: bool, db: str | None, as_json: bool) -> None:
+def schedule(sites: tuple[str, ...], list_only: bool, max_crawls: int, sites_per_crawl: int, db: str | None,
+             as_json: bool) -> None:
     """Run crawls on each site's schedule (cron in the site config; default weekly,
-    daily from January to March). Each crawl runs in its own process; a site never runs
-    twice at once; runs missed while the scheduler was down run once when it returns."""
+    daily from January to March). Sites due together are crawled together, a few processes
+    at a time; a site never runs twice at once; runs missed while the scheduler was down run
+    once when it returns."""
     from harvester.siteconfig import load_sites_apart
 
     loaded, broken = load_sites_apart()
@@ -49,7 +56,8 @@ def schedule(sites: tuple[str, ...], list_only: bool, db: str | None, as_json: b
     url = database_url(db, data)
     state = SchedulerState(data / "scheduler-state.json")
     clock = SystemClock(tz)
-    scheduler = Scheduler(schedules, state, SubprocessLauncher(url, data), clock, on_event=_log_event)
+    scheduler = Scheduler(schedules, state, SubprocessLauncher(url, data), clock, on_event=_log_event,
+                          max_crawls=max_crawls, sites_per_crawl=sites_per_crawl)
 
     if list_only:
         rows = scheduler.upcoming()
@@ -57,7 +65,7 @@ def schedule(sites: tuple[str, ...], list_only: bool, db: str | None, as_json: b
             print_json(
                 [
                     {"site": r.site, "schedule": list(r.expressions), "last_fire": r.last_fire,
-                     "next_fire": r.next_fire, "running": r.running}
+                     "next_fire": r.next_fire, "running": r.running, "waiting": r.waiting}
                     for r in rows
                 ]
             )
@@ -84,14 +92,18 @@ def schedule(sites: tuple[str, ...], list_only: bool, db: str | None, as_json: b
     signal.signal(signal.SIGTERM, stop)
     for problem in problems:  # the scheduler runs for the sites that are fine
         click.echo(f"Error: {problem}; not scheduled", err=True)
-    click.echo(f"scheduling {len(schedules)} site(s) in {tz}; archive {printable_url(url)}; Ctrl-C to stop")
+    click.echo(f"scheduling {len(schedules)} site(s) in {tz}, at most {max_crawls} crawl(s) of at most "
+               f"{sites_per_crawl} site(s) at once; archive {printable_url(url)}; Ctrl-C to stop")
     for row in scheduler.upcoming():
         click.echo(f"  {row.site}: next run {_format(row.next_fire)}")
     scheduler.run_forever(should_stop=lambda: stopping)
+    crawls: dict[int, tuple[Any, list[str]]] = {}  # a crawl process, and the sites it crawls
     for site, handle in scheduler.running.items():
+        crawls.setdefault(id(handle), (handle, []))[1].append(site)
+    for handle, names in crawls.values():
         # Crawls keep their job state, so a terminated one resumes on its next run.
-        handle.terminate()  # type: ignore[attr-defined]
-        click.echo(f"stopped running crawl of {site}")
+        handle.terminate()
+        click.echo(f"stopped running crawl of {', '.join(names)}")
 
 
 def _log_event(event: Event) -> None:
@@ -100,5 +112,7 @@ def _log_event(event: Event) -> None:
         logger.info("started crawl of %s (slot %s)", event.site, _format(event.scheduled_for))
     elif event.kind == "finished":
         logger.info("crawl of %s finished with exit status %s", event.site, event.exit_code)
+    elif event.kind == "waiting":
+        logger.info("slot %s of %s waits for a crawl to end", _format(event.scheduled_for), event.site)
     else:
         logger.info("slot %s of %s skipped: previous crawl still running", _format(event.scheduled_for), event.site)

@@ -111,7 +111,7 @@ def test_bad_types_in_a_site_config_are_one_line(tmp_path: Path, text: str, mess
 def test_a_scheduled_crawl_gets_the_database_url_from_the_environment_not_its_command_line(tmp_path: Path) -> None:
     secret = "s3cret-pa55"
     url = f"postgresql+psycopg://harvester:{secret}@127.0.0.1:1/archive"
-    handle = SubprocessLauncher(url, tmp_path).start("fixture-trs", datetime(2026, 1, 5, 2, tzinfo=ZoneInfo("Asia/Shanghai")))
+    handle = SubprocessLauncher(url, tmp_path).start(["fixture-trs"], datetime(2026, 1, 5, 2, tzinfo=ZoneInfo("Asia/Shanghai")))
     assert secret not in " ".join(handle.args)
     assert handle.wait(timeout=120) == 1
     [log] = (tmp_path / "logs").glob("fixture-trs-*.log")
