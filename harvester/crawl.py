@@ -271,7 +271,7 @@ def run_crawl(
                 forget_job(data_dir, config.name)
             crawler = Crawler(ReportsSpider, site_settings(config, db_url=url, data_dir=data_dir, overrides=overrides))
             crawlers.append((config, crawler))
-        _crawl_in_turn(process, crawlers, sites_at_once)
+        crawl_in_turn(process, crawlers, sites_at_once)
         # What start-up made (modules, classes, settings: over 100,000 objects) lives as long as
         # the process: frozen, it is left out of each full collection the crawl makes (each
         # walked all of it) and of the one at exit, some tenths of a second of a re-crawl.
@@ -299,7 +299,7 @@ def run_crawl(
             lock.release()
 
 
-def _crawl_in_turn(process: Any, crawlers: list[tuple[SiteConfig, Crawler]], at_once: int) -> None:
+def crawl_in_turn(process: Any, crawlers: list[tuple[SiteConfig, Crawler]], at_once: int) -> None:
     """Crawl at most ``at_once`` sites at a time in ``process``: the first ones now, each
     further one when a crawl ends, and none once a crawl was shut down (Ctrl-C, SIGTERM; the
     sites not begun are reported as not run). Every crawler holds its own engine, queues and

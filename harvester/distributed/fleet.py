@@ -9,7 +9,8 @@ from typing import Any, Literal
 
 from scrapy.settings import Settings
 
-from harvester.crawl import CrawlSummary, project_settings, scrapy_stats, site_settings, site_stats
+from harvester.concurrency import SITES_AT_ONCE
+from harvester.crawl import CrawlSummary, crawl_in_turn, project_settings, scrapy_stats, site_settings, site_stats
 from harvester.distributed import keys
 from harvester.distributed.connection import connect
 from harvester.distributed.runs import open_run
@@ -100,9 +101,10 @@ def _crawl(configs: list[SiteConfig], mode: Mode, *, db_url: str, data_dir: Path
     for config in configs:
         settings = distributed_settings(config, mode, db_url=db_url, data_dir=data_dir, redis_url=redis_url,
                                         overrides=overrides)
-        crawler = Crawler(ReportsSpider, settings)
-        crawlers.append((config, crawler))
-        process.crawl(crawler, site=config)
+        crawlers.append((config, Crawler(ReportsSpider, settings)))
+    # Seeding crawls end once their start requests are in Redis: they take turns. A worker
+    # serves every site's queue at once, since work may come to any of them.
+    crawl_in_turn(process, crawlers, SITES_AT_ONCE if mode == "seed" else len(crawlers))
     started = time.monotonic()
     process.start()
     summary = CrawlSummary(elapsed=time.monotonic() - started)

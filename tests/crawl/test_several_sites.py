@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from conftest import SITE_OF_PORTAL, crawl_cli, crawl_env, harvester_cmd
 
-from harvester.crawl import _crawl_in_turn
+from harvester.crawl import crawl_in_turn
 from harvester.pipelines.shared import Shared
 from harvester.settings import HARVESTER_PARSE_WORKERS
 from storage.archive import Archive
@@ -129,7 +129,7 @@ def _crawlers(names: str, reason: dict[str, str]) -> list[tuple[Any, Any]]:
 
 def test_sites_beyond_the_limit_are_crawled_as_others_end() -> None:
     process = Process()
-    _crawl_in_turn(process, _crawlers("abcde", {}), at_once=2)
+    crawl_in_turn(process, _crawlers("abcde", {}), at_once=2)
     assert [site for site, _ in process.begun] == ["a", "b"]
     process.begun[1][1].end()  # b ends: c begins
     assert [site for site, _ in process.begun] == ["a", "b", "c"]
@@ -143,7 +143,7 @@ def test_sites_beyond_the_limit_are_crawled_as_others_end() -> None:
 
 def test_no_site_begins_once_a_crawl_was_shut_down() -> None:
     process = Process()
-    _crawl_in_turn(process, _crawlers("abcd", {"a": "shutdown"}), at_once=2)
+    crawl_in_turn(process, _crawlers("abcd", {"a": "shutdown"}), at_once=2)
     process.begun[0][1].end()  # Ctrl-C: the crawls running close as "shutdown"
     process.begun[1][1].end()
     assert [site for site, _ in process.begun] == ["a", "b"]
