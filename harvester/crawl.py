@@ -230,8 +230,8 @@ def run_crawl(
 
     ``resume=False`` forgets the job state a killed or interrupted crawl left behind; at most
     ``sites_at_once`` sites are crawled at a time, the others as those end. Raises
-    SiteConfigError for an unknown or broken site, CrawlLocked when another process is
-    crawling every one of them (the sites it crawls are left out, and said in
+    SiteConfigError for an unknown or broken site, CrawlLocked when other processes are
+    crawling every one of them (when only some, those are left out and named in
     ``CrawlSummary.busy``) and storage.db.DatabaseUnavailable when the archive cannot be opened.
     """
     from scrapy.crawler import AsyncCrawlerProcess
