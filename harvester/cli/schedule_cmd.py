@@ -97,12 +97,9 @@ def schedule(sites: tuple[str, ...], list_only: bool, max_crawls: int, sites_per
     for row in scheduler.upcoming():
         click.echo(f"  {row.site}: next run {_format(row.next_fire)}")
     scheduler.run_forever(should_stop=lambda: stopping)
-    crawls: dict[int, tuple[Any, list[str]]] = {}  # a crawl process, and the sites it crawls
-    for site, handle in scheduler.running.items():
-        crawls.setdefault(id(handle), (handle, []))[1].append(site)
-    for handle, names in crawls.values():
+    for handle, names in scheduler.crawls():
         # Crawls keep their job state, so a terminated one resumes on its next run.
-        handle.terminate()
+        handle.terminate()  # type: ignore[attr-defined]
         click.echo(f"stopped running crawl of {', '.join(names)}")
 
 

@@ -8,6 +8,7 @@ Archive asks for two identical fetches before it records.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from functools import partial
 
 from scrapy import Request
@@ -25,7 +26,7 @@ from harvester.pipelines.confirm_check import (
     confirmations_needed_with,
     open_reader_archive,
 )
-from harvester.pipelines.offload import Offload
+from harvester.pipelines.offload import Offload, archive_offload
 from harvester.pipelines.parse import parser_for
 from harvester.pipelines.workers import describe
 
@@ -43,6 +44,7 @@ class ConfirmPipeline:
         self.crawler = crawler
         self.reader_process = reader_process
         self.reader: Offload | None = None
+        self.reader_key: Hashable = None
         self.questions: Batcher[ReportItem, bool] = Batcher(self._ask_apart, BATCH_SIZE, BATCH_DELAY,
                                                                  downloading(crawler))
 
@@ -53,19 +55,13 @@ class ConfirmPipeline:
     def open_spider(self) -> None:
         # The archive is asked from a thread, and what takes folding reports in a process of
         # its own (see ``confirm_check``), or with HARVESTER_CONFIRM_WORKER off in the thread
-        # too; the process's other crawlers (sites) ask the same reader (``shared``).
-        _, db_url, data_dir, in_process = self._reader_key
-        self.reader = shared.workers.take(self._reader_key, lambda: Offload(
-            "archive-reader", 1 if in_process else 0, open_reader_archive, (db_url, data_dir)))
+        # too; the process's other crawlers (sites) ask the same reader.
+        self.reader_key, self.reader = archive_offload("archive-reader", self.crawler.settings, self.reader_process,
+                                                       open_reader_archive)
 
     def close_spider(self) -> None:
         if self.reader is not None:
-            shared.workers.let_go(self._reader_key)
-
-    @property
-    def _reader_key(self) -> tuple[str, str, str, bool]:
-        settings = self.crawler.settings
-        return ("archive-reader", settings["HARVESTER_DB_URL"], settings["HARVESTER_DATA_DIR"], self.reader_process)
+            shared.workers.let_go(self.reader_key)
 
     async def _ask(self, items: list[ReportItem]) -> list[bool]:
         assert self.reader is not None

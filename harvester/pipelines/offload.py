@@ -14,11 +14,12 @@ import asyncio
 import logging
 import multiprocessing
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Hashable, Mapping
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
+from harvester.pipelines import shared
 from harvester.pipelines.workers import collect_seldom, die_with_parent, name_process
 
 logger = logging.getLogger(__name__)
@@ -72,3 +73,21 @@ class Offload:
         if self.pool is not None:
             self.pool.shutdown()
         self.thread.shutdown()
+
+
+def archive_offload(name: str, settings: Mapping[str, Any], in_process: bool,
+                    initializer: Callable[[str, str], None], *, start: bool = False) -> tuple[Hashable, Offload]:
+    """The crawl process's offload ``name`` of the archive the settings name (its own process
+    when ``in_process``, ``initializer`` opening the archive there), shared with the process's
+    other crawlers of that archive (``shared``); ``start``: its process starts now. Returns the
+    key to let it go by."""
+    db_url, data_dir = settings["HARVESTER_DB_URL"], settings["HARVESTER_DATA_DIR"]
+
+    def make() -> Offload:
+        offload = Offload(name, 1 if in_process else 0, initializer, (db_url, data_dir))
+        if start:
+            offload.start()
+        return offload
+
+    key = (name, db_url, data_dir, in_process)
+    return key, shared.workers.take(key, make)

@@ -11,7 +11,7 @@ one, a capture that fails on its own being recorded again without its parse, wit
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import replace
 from functools import partial
 
@@ -25,7 +25,7 @@ from harvester.pipelines.archive import archive_for
 from harvester.pipelines.batching import Batcher, each_apart_on_failure, run_alone
 from harvester.pipelines.bodies import without_bodies
 from harvester.pipelines.handoff import handoff_store
-from harvester.pipelines.offload import Offload
+from harvester.pipelines.offload import Offload, archive_offload
 from harvester.pipelines.storable import storable
 from harvester.pipelines.workers import describe
 from harvester.pipelines.writer import open_worker_archive, record_in_worker, record_with
@@ -73,6 +73,7 @@ class RecordPipeline:
         self.run_id: int | None = None
         self.fleet_run: Callable[[], int | None] | None = None  # a distributed crawl's current run, from its Redis
         self.writer: Offload | None = None
+        self.writer_key: Hashable = None
         self.batcher: Batcher[ReportItem, RecordResult] = Batcher(self._record_batch, BATCH_SIZE, BATCH_DELAY,
                                                                   downloading(crawler))
 
@@ -97,22 +98,12 @@ class RecordPipeline:
             self.crawler.stats.set_value(RUN_ID_STAT, self.run_id)
         # One writer (SQLite has one; records stay in order), in its own process when
         # HARVESTER_RECORD_WORKER is on, so writing does not take the reactor's CPU; the
-        # process's other crawlers (sites) record through the same one (``shared``).
-        self.writer = shared.workers.take(self._writer_key, self._start_writer)
-
-    @property
-    def _writer_key(self) -> tuple[str, str, str, bool]:
-        settings = self.crawler.settings
-        return ("archive-writer", settings["HARVESTER_DB_URL"], settings["HARVESTER_DATA_DIR"],
-                settings.getbool("HARVESTER_RECORD_WORKER"))
-
-    def _start_writer(self) -> Offload:
-        _, db_url, data_dir, in_process = self._writer_key
-        writer = Offload("archive-writer", 1 if in_process else 0, open_worker_archive, (db_url, data_dir))
-        # Every crawl records (a re-crawl its 304s): the writer's second of imports and opening
-        # the archive runs while the spider reads its first lists.
-        writer.start()
-        return writer
+        # process's other crawlers (sites) record through the same one. Every crawl records
+        # (a re-crawl its 304s): the writer's second of imports and opening the archive runs
+        # while the spider reads its first lists.
+        self.writer_key, self.writer = archive_offload("archive-writer", settings,
+                                                       settings.getbool("HARVESTER_RECORD_WORKER"),
+                                                       open_worker_archive, start=True)
 
     async def _record_batch(self, captures: list[ReportItem]) -> list[RecordResult | BaseException]:
         return await record_apart(self._write, captures, self._stripped)
@@ -129,7 +120,7 @@ class RecordPipeline:
 
     def close_spider(self) -> None:
         if self.writer is not None:
-            shared.workers.let_go(self._writer_key)
+            shared.workers.let_go(self.writer_key)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.run_id is None:

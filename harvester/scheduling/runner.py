@@ -183,7 +183,7 @@ class Scheduler:
         """Start the waiting sites, the longest waiting first, ``sites_per_crawl`` to a process,
         as long as fewer than ``max_crawls`` processes run."""
         started = []
-        while self.waiting and len({id(handle) for handle in self.running.values()}) < self.max_crawls:
+        while self.waiting and len(self.crawls()) < self.max_crawls:
             group = list(self.waiting)[: self.sites_per_crawl]
             slots = {site: self.waiting.pop(site) for site in group}
             handle = self.launcher.start(group, min(slots.values()))
@@ -192,6 +192,13 @@ class Scheduler:
                 self.running[site] = handle
                 started.append(Event("started", site, now, scheduled_for=slot))
         return started
+
+    def crawls(self) -> list[tuple[RunHandle, list[str]]]:
+        """The crawl processes running, each with the sites it crawls."""
+        by_process: dict[int, tuple[RunHandle, list[str]]] = {}
+        for site, handle in self.running.items():
+            by_process.setdefault(id(handle), (handle, []))[1].append(site)
+        return list(by_process.values())
 
     def seconds_until_next(self) -> float:
         now = self.clock.now()
