@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -41,6 +42,9 @@ def test_serve_runs_until_interrupted(repo_root: Path) -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "harvester.fixtureserver", "--port", "0"],
         cwd=repo_root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        # As from a terminal: a suite started in the background has SIGINT ignored, which its
+        # children inherit, and Python then never turns Ctrl-C into KeyboardInterrupt.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         line = proc.stdout.readline() if proc.stdout else ""
@@ -48,7 +52,7 @@ def test_serve_runs_until_interrupted(repo_root: Path) -> None:
         url = line.split()[3].rstrip("/")
         assert request(url, "/robots.txt").status == 200
     finally:
-        proc.send_signal(2)  # SIGINT, as Ctrl-C
+        proc.send_signal(signal.SIGINT)  # as Ctrl-C
         proc.wait(timeout=10)
     assert proc.returncode == 0
 
