@@ -36,6 +36,17 @@ def sites_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
+def slowed_site(sites_dir: Path, site: str, name: str, **politeness: Any) -> None:
+    """The bundled fixture site ``site`` as ``name`` in ``sites_dir``, with ``politeness`` in
+    place of its own: a crawl slow enough to be cut in the middle, or to show its delays."""
+    import yaml
+
+    config = yaml.safe_load((Path(__file__).resolve().parents[2] / "harvester" / "sites" / f"{site}.yaml")
+                            .read_text(encoding="utf-8"))
+    config["politeness"] = politeness
+    (sites_dir / f"{name}.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+
+
 # -- end-to-end helpers: fixture server, off-site listener, `harvester crawl` in a subprocess --
 
 REPO = Path(__file__).resolve().parents[2]

@@ -15,9 +15,7 @@ import sqlalchemy as sa
 
 from tests.conftest import POSTGRES_ADMIN_URL
 from tests.crawl.archive_view import runs
-from tests.crawl.conftest import crawl_cli, crawl_env, harvester_cmd
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.crawl.conftest import crawl_cli, crawl_env, harvester_cmd, slowed_site
 
 
 def processes_marked(mark: str) -> list[int]:
@@ -67,9 +65,7 @@ def wait_for(condition, seconds: float = 60.0) -> bool:  # type: ignore[no-untyp
 def test_after_kill_9_nothing_of_the_crawl_survives(portal, postgres_url: str, data_dir: Path, sites_dir: Path) -> None:  # type: ignore[no-untyped-def]
     mark = uuid.uuid4().hex[:16]
     db_url = f"{postgres_url}&application_name=crawl-{mark}"
-    source = REPO / "harvester" / "sites" / "fixture-trs.yaml"
-    (sites_dir / "slow-trs.yaml").write_text(
-        source.read_text(encoding="utf-8") + "politeness: {download_delay: 0.2, autothrottle: false}\n", encoding="utf-8")
+    slowed_site(sites_dir, "fixture-trs", "slow-trs", download_delay=0.2, autothrottle=False)
     env = {**crawl_env(data_dir, polite=True), "HARVESTER_TEST_MARK": mark}
     process = subprocess.Popen(harvester_cmd("crawl", "slow-trs", "--db", db_url), env=env,
                                stdout=subprocess.DEVNULL, stderr=open(data_dir / "crawl.log", "wb"))

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from archive_view import captures, runs, stored_reports
-from conftest import SITE_OF_PORTAL, crawl_cli, crawl_env, harvester_cmd
+from conftest import SITE_OF_PORTAL, crawl_cli, crawl_env, harvester_cmd, slowed_site
 
 from harvester import USER_AGENT
 
@@ -163,9 +163,7 @@ def test_a_killed_crawl_resumes_with_nothing_lost_or_doubled(fixture_server, man
     # Polite for real, so the crawl is slow enough to kill: slower than the writer's batches
     # on a loaded machine, which may otherwise record every report before the kill lands.
     delay = 0.25
-    source = Path(__file__).resolve().parents[2] / "harvester" / "sites" / "fixture-trs.yaml"
-    (sites_dir / "slow-trs.yaml").write_text(
-        source.read_text(encoding="utf-8") + f"politeness: {{download_delay: {delay}, autothrottle: false}}\n", encoding="utf-8")
+    slowed_site(sites_dir, "fixture-trs", "slow-trs", download_delay=delay, autothrottle=False)
     process = subprocess.Popen(harvester_cmd("crawl", "slow-trs", "--db", sqlite_url), env=crawl_env(data_dir, polite=True),
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60

@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterator
 import pytest
 import sqlalchemy as sa
 from archive_view import runs
+from conftest import slowed_site
 from fleet import assert_every_report_once, finish, reports_stored, seed, start_worker, worker_log
 
 from fixtures.killable import PostgresCluster, RedisServer
@@ -27,9 +28,7 @@ OUTAGE_SECONDS = 3.0
 def slow_site(portal, sites_dir: Path) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """The Shandong fixture portal with a delay between requests, so that a crawl lasts long
     enough to be cut in the middle; the environment its crawls need."""
-    config = (Path(__file__).parents[2] / "harvester/sites/fixture-shandong.yaml").read_text(encoding="utf-8")
-    (sites_dir / f"{SITE}.yaml").write_text(config + "\npoliteness:\n  download_delay: 0.4\n  concurrency: 2\n",
-                                            encoding="utf-8")
+    slowed_site(sites_dir, "fixture-shandong", SITE, download_delay=0.4, concurrency=2)
     return {"HARVESTER_POLITE": "1", "HARVESTER_SITES_DIR": str(sites_dir), "HARVESTER_LEASE_SECONDS": "6"}
 
 
@@ -94,7 +93,8 @@ def test_workers_wait_through_a_redis_restart_that_keeps_its_data(slow_site, man
 
 
 def test_a_redis_restart_without_persistence_loses_the_queue_and_a_new_seed_completes_it(
-        slow_site, manifest, postgres_url: str, data_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+        slow_site, manifest, postgres_url: str, data_dir: Path, tmp_path: Path,
+        sites_dir: Path) -> None:  # type: ignore[no-untyped-def]
     server = redis_server(tmp_path, persist=False)
     try:
         seed([SITE], postgres_url, data_dir, server.url, **slow_site)
@@ -109,7 +109,9 @@ def test_a_redis_restart_without_persistence_loses_the_queue_and_a_new_seed_comp
         finish(workers)
         assert site_run(postgres_url)[0] == "running"
         # Seeding again starts a new run (closing the lost one as interrupted) that fetches
-        # everything again and records only what the lost run had not.
+        # everything again and records only what the lost run had not; no outage is to come,
+        # so it need not be slow.
+        slowed_site(sites_dir, "fixture-shandong", SITE, download_delay=0.05, concurrency=2)
         seed([SITE], postgres_url, data_dir, server.url, **slow_site)
         finish([start_worker([SITE], postgres_url, data_dir, server.url, "w-again", **slow_site)])
     finally:
