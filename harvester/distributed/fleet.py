@@ -13,7 +13,7 @@ from harvester.concurrency import SITES_AT_ONCE
 from harvester.crawl import CrawlSummary, crawl_in_turn, project_settings, scrapy_stats, site_settings, site_stats
 from harvester.distributed import keys
 from harvester.distributed.connection import connect
-from harvester.distributed.runs import open_run
+from harvester.distributed.runs import open_run, seeded
 from harvester.siteconfig import SiteConfig, SiteConfigError, load_site
 
 Mode = Literal["seed", "worker"]
@@ -65,7 +65,11 @@ def seed(sites: list[str], *, db_url: str, data_dir: Path, redis_url: str, kind:
         runs = {config.name: archive.start_run(config.name, kind) for config in configs}
     for name, run_id in runs.items():
         open_run(server, name, run_id)
-    _crawl(configs, "seed", db_url=db_url, data_dir=data_dir, redis_url=redis_url, overrides=overrides)
+    try:
+        _crawl(configs, "seed", db_url=db_url, data_dir=data_dir, redis_url=redis_url, overrides=overrides)
+    finally:
+        for run_id in runs.values():
+            seeded(server, run_id)
     return runs
 
 

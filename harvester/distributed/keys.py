@@ -27,6 +27,11 @@ def stats_applied(run_id: int) -> str:
     return f"{PREFIX}:runapplied:{run_id}"
 
 
+def run_seeding(run_id: int) -> str:
+    """Present while the seeder puts the run's start requests in the queue."""
+    return f"{PREFIX}:runseeding:{run_id}"
+
+
 def run_finished(run_id: int) -> str:
     return f"{PREFIX}:runfinished:{run_id}"
 

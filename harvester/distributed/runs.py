@@ -18,9 +18,13 @@ from scrapy.statscollectors import MemoryStatsCollector
 from harvester.distributed import keys
 from harvester.spiders.reports import LIST_FAILED_STAT
 from harvester.distributed.queue import work_left
+from harvester.pipelines.archive import forget_crawl_state
 
 STAT_PREFIX = "harvester/"
 RUN_TTL_SECONDS = 30 * 24 * 3600
+# A seeder that died before its start requests were queued leaves a run its workers close
+# after this long, with whatever work they found.
+SEEDING_TTL_SECONDS = 600
 # This process among the fleet's, even when an operator gives two workers one name or a
 # restarted worker takes its old name.
 INSTANCE = uuid.uuid4().hex
@@ -51,8 +55,15 @@ def current_run(server: Any, site: str) -> int | None:
 
 
 def open_run(server: Any, site: str, run_id: int) -> None:
-    """The seeder's part: from now on the site's work belongs to ``run_id``."""
+    """The seeder's part: from now on the site's work belongs to ``run_id``, which no worker
+    closes before ``seeded`` says its start requests are in the queue (an idle worker would
+    otherwise find the new run without work and close it while the seeder starts up)."""
+    server.set(keys.run_seeding(run_id), 1, ex=SEEDING_TTL_SECONDS)
     server.set(keys.run(site), run_id, ex=RUN_TTL_SECONDS)
+
+
+def seeded(server: Any, run_id: int) -> None:
+    server.delete(keys.run_seeding(run_id))
 
 
 def fleet_stats(server: Any, run_id: int) -> dict[str, Any]:
@@ -112,8 +123,9 @@ class FleetRun:
     def spider_idle(self, spider: Spider) -> None:
         if work_left(self.server, keys.queue(self.site)) > 0:
             raise DontCloseSpider  # requests leased by others may come back when their leases expire
+        forget_crawl_state(self.crawler)
         run_id = current_run(self.server, self.site)
-        if run_id is not None:
+        if run_id is not None and not self.server.exists(keys.run_seeding(run_id)):
             self.finish(run_id)
         if not self.exit_when_idle:
             raise DontCloseSpider

@@ -1,6 +1,7 @@
 """The archive a crawl reads validators from and records into: opened once per crawler from
 the ``HARVESTER_DB_URL``/``HARVESTER_DATA_DIR`` settings, closed when the engine stops; and
-the snapshot of the site's earlier crawls that conditional requests are built from."""
+the snapshot of the site's earlier crawls that conditional requests are built from, read once
+per crawl (in a fleet worker, once per run)."""
 
 from __future__ import annotations
 
@@ -39,3 +40,10 @@ def crawl_state_for(crawler: Crawler) -> CrawlState:
             state = load_crawl_state(session, crawler.spider.site.name)
         setattr(crawler, _STATE_ATTRIBUTE, state)
     return state
+
+
+def forget_crawl_state(crawler: Crawler) -> None:
+    """Read the snapshot afresh when next asked: a fleet worker serves one run after another,
+    and the next run must see what this one recorded."""
+    if hasattr(crawler, _STATE_ATTRIBUTE):
+        delattr(crawler, _STATE_ATTRIBUTE)

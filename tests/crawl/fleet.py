@@ -30,12 +30,12 @@ def seed(sites: list[str], db_url: str, data_dir: Path, redis_url: str, **extra:
 
 
 def start_worker(sites: list[str], db_url: str, data_dir: Path, redis_url: str, name: str,
-                 **extra: str) -> subprocess.Popen[str]:
+                 exit_when_idle: bool = True, **extra: str) -> subprocess.Popen[str]:
     # Its log goes to a file, not a pipe: Scrapy logs a failed item whole, and a worker whose
     # log outgrew a pipe nobody reads before the end would block on writing it and look hung.
     log = tempfile.TemporaryFile("w+", encoding="utf-8")
     worker = subprocess.Popen(
-        harvester_cmd("worker", *sites, "--exit-when-idle", "--db", db_url),
+        harvester_cmd("worker", *sites, *(["--exit-when-idle"] if exit_when_idle else []), "--db", db_url),
         env=fleet_env(data_dir, redis_url, HARVESTER_WORKER_NAME=name, **extra),
         stdout=subprocess.DEVNULL, stderr=log, text=True,
     )

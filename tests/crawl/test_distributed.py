@@ -92,3 +92,49 @@ def test_a_runs_seen_set_expires(portal, sqlite_url: str, data_dir: Path, redis_
     ttl = server.ttl(keys.seen(run_id))
     assert 0 < ttl <= SEEN_TTL_SECONDS
     assert server.scard(keys.seen(run_id)) == 1  # the start URL, asked for by the seeder
+
+
+def test_a_worker_serving_run_after_run_asks_with_what_the_last_run_recorded(  # type: ignore[no-untyped-def]
+        portal, manifest, sqlite_url: str, data_dir: Path, redis_url: str) -> None:
+    worker = start_worker(["fixture-trs"], sqlite_url, data_dir, redis_url, "steady", exit_when_idle=False)
+    try:
+        for number in (1, 2):
+            portal.clear_log()
+            seed(["fixture-trs"], sqlite_url, data_dir, redis_url)
+            deadline = time.monotonic() + 120
+            while [status for _, _, _, status, _ in runs(sqlite_url)].count("ok") < number:
+                assert time.monotonic() < deadline and worker.poll() is None
+                time.sleep(0.2)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
+    # The second run's conditional requests carry the validators the first run recorded.
+    pages = {r["page"] for r in manifest["portals"]["trs"]["reports"]}
+    answers = [e["status"] for e in portal.log() if e["path"] in pages]
+    assert len(answers) == len(pages) and set(answers) == {304}
+
+
+def test_an_idle_worker_does_not_close_a_run_whose_start_requests_are_still_being_queued(
+        sqlite_url: str, data_dir: Path, redis_url: str) -> None:
+    from scrapy.exceptions import DontCloseSpider
+    from scrapy.utils.test import get_crawler
+
+    from harvester.distributed.runs import FleetRun, open_run, seeded
+    from storage.archive import Archive
+
+    with Archive.open(sqlite_url, data_dir) as archive:
+        run_id = archive.start_run("fixture-trs")
+    server = redis.Redis.from_url(redis_url)
+    crawler = get_crawler(settings_dict={"HARVESTER_REDIS_URL": redis_url, "HARVESTER_SITE": "fixture-trs",
+                                         "HARVESTER_DISTRIBUTED": "worker", "HARVESTER_DB_URL": sqlite_url,
+                                         "HARVESTER_DATA_DIR": str(data_dir)})
+    idle = FleetRun.from_crawler(crawler)
+    open_run(server, "fixture-trs", run_id)  # the seeder's crawl is starting: nothing queued yet
+    with pytest.raises(DontCloseSpider):
+        idle.spider_idle(None)  # type: ignore[arg-type]
+    assert not server.exists(keys.run_finished(run_id))
+    seeded(server, run_id)  # its start requests were queued, and done with by the fleet
+    with pytest.raises(DontCloseSpider):
+        idle.spider_idle(None)  # type: ignore[arg-type]
+    assert server.exists(keys.run_finished(run_id))
+    assert [status for _, _, _, status, _ in runs(sqlite_url)] == ["ok"]
