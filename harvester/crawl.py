@@ -37,6 +37,7 @@ class SiteStats:
     new_versions: int = 0
     unchanged: int = 0
     not_modified: int = 0
+    not_due: int = 0  # listed report pages left for a later crawl (the site's recheck)
     failed: int = 0
     blocked: int = 0
     errors: int = 0

@@ -19,6 +19,7 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from harvester.items import ReportItem
+from harvester.recheck import RecheckPolicy
 from harvester.siteconfig import SiteConfig, load_site
 from harvester.spiders.reports import ReportsSpider
 from harvester.spiders.walkers import ListPage
@@ -98,6 +99,7 @@ class CheckSpider(ReportsSpider):
         self.max_list_pages = max_list_pages
         self.max_reports = max_reports
         self.list_requests = len(site.start_urls)
+        self.recheck = RecheckPolicy()  # a check looks at the site's reports, whatever the archive holds
 
     def parse(self, response: Response, **kwargs: Any):  # type: ignore[no-untyped-def]
         for request in super().parse(response, **kwargs):

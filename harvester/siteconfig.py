@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from harvester.recheck import RecheckPolicy
+
 FAMILIES = ("hanweb", "trs", "shandong", "generic")
 BUILTIN_DIR = Path(__file__).resolve().parent / "sites"
 SITES_DIR_ENV = "HARVESTER_SITES_DIR"
@@ -75,6 +77,7 @@ class SiteConfig:
     path: Path | None = None
     render: str = "off"  # off | auto | always
     render_budget: int = DEFAULT_RENDER_BUDGET  # pages rendered per crawl at most
+    recheck: RecheckPolicy = field(default_factory=RecheckPolicy)  # known report pages: every crawl, or in turns
 
     @property
     def allowed_domains(self) -> list[str]:
@@ -100,6 +103,8 @@ class SiteConfig:
             "verified": self.verified,
             "render": self.render,
             "render_budget": self.render_budget,
+            "recheck": ({"every_days": self.recheck.every_days, "fresh_days": self.recheck.fresh_days}
+                        if self.recheck.in_turns else None),
         }
 
 
@@ -203,6 +208,23 @@ def _check_selectors(name: str, selectors: dict[str, Any]) -> None:
             raise SiteConfigError(f"site {name}: selectors.{key} {css!r} is not valid CSS: {exc}") from exc
 
 
+def _recheck(name: str, data: dict[str, Any]) -> RecheckPolicy:
+    recheck = _mapping(name, data, "recheck")
+    unknown = set(recheck) - {"every_days", "fresh_days"}
+    if unknown:
+        raise SiteConfigError(f"site {name}: unknown recheck keys: {', '.join(sorted(unknown))}")
+    if not recheck:
+        return RecheckPolicy()
+    if "every_days" not in recheck:
+        raise SiteConfigError(f"site {name}: recheck needs every_days, the days between re-checks of a known page")
+    for key, zero_allowed in (("every_days", False), ("fresh_days", True)):
+        value = recheck.get(key, 0 if zero_allowed else None)
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0 or (value == 0 and not zero_allowed):
+            wanted = "a number of days >= 0" if zero_allowed else "a number of days > 0"
+            raise SiteConfigError(f"site {name}: recheck.{key} must be {wanted}, not {value!r}")
+    return RecheckPolicy(**{key: float(value) for key, value in recheck.items()})
+
+
 def _text_list(name: str, data: dict[str, Any], key: str) -> list[str]:
     value = data.get(key) or []
     if isinstance(value, str):
@@ -253,6 +275,7 @@ def _build(name: str, data: dict[str, Any], path: Path) -> SiteConfig:
         path=path,
         render=RENDER_MODES[render],
         render_budget=budget,
+        recheck=_recheck(name, data),
     )
 
 

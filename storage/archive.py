@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -124,12 +124,13 @@ class Archive:
 
         return self._read(lambda session: confirmations_known(session, captures, self._sampled))
 
-    def mark_withdrawals(self, run_id: int) -> list[int]:
-        """After a crawl that read every list page of its site: the reports it found gone (ids)."""
+    def mark_withdrawals(self, run_id: int, listed: Collection[str] = ()) -> list[int]:
+        """After a crawl that read every list page of its site: the reports it found gone (ids).
+        ``listed``: report pages the crawl found listed but did not ask for."""
 
         def mark() -> list[int]:
             with Session(writer(self.engine)) as session, session.begin():
-                return mark_withdrawals(session, run_id)
+                return mark_withdrawals(session, run_id, listed)
 
         return retrying(mark)
 

@@ -1,4 +1,5 @@
-"""What a crawl needs to know of earlier crawls of its site, read in three queries.
+"""What a crawl needs to know of earlier crawls of its site, read in three queries (four
+when the site re-checks its known pages in turns, see ``harvester.recheck``).
 
 A re-crawl asks, for every report page and attachment, which validators to send and which
 attachments a page had last time, and for every page fetched in full whether its bytes are
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -19,6 +21,17 @@ from sqlalchemy.orm import Session
 from storage.models import Capture
 
 Validators = tuple[str | None, str | None]
+# A page capture that answered and was recorded: a failed one leaves its page to be asked again.
+_ANSWERED = sa.and_(Capture.status.in_(("ok", "not_modified")), Capture.outcome.in_(("new_report", "new_version", "unchanged")))
+
+
+@dataclass(frozen=True)
+class PageHistory:
+    """When a report page was last answered, and when its report last changed after it was
+    first recorded (None: never); UTC, as the archive keeps them."""
+
+    checked_at: datetime | None
+    changed_at: datetime | None
 
 
 @dataclass
@@ -28,6 +41,7 @@ class CrawlState:
     # page url -> sha256 of the page's newest capture recorded as a version: a page fetched
     # again with these bytes (a portal sending no validators) may need no parse
     recorded_pages: dict[str, str] = field(default_factory=dict)
+    pages: dict[str, PageHistory] = field(default_factory=dict)  # report page url -> its history, when asked for
 
 
 def _newest_per_url(*conditions: sa.ColumnElement[bool]) -> sa.Subquery:
@@ -37,8 +51,9 @@ def _newest_per_url(*conditions: sa.ColumnElement[bool]) -> sa.Subquery:
     return sa.select(Capture.id, Capture.url, rank.label("rank")).where(*conditions).subquery()
 
 
-def load_crawl_state(session: Session, site: str) -> CrawlState:
-    """The newest validators of every URL, and the newest attachments of every page, of ``site``.
+def load_crawl_state(session: Session, site: str, *, page_history: bool = False) -> CrawlState:
+    """The newest validators of every URL, and the newest attachments of every page, of ``site``;
+    with ``page_history``, when each report page was last answered and last changed.
 
     Same rules as ``Archive.validators`` and ``Archive.known_attachments``, for all URLs at once.
     """
@@ -70,4 +85,14 @@ def load_crawl_state(session: Session, site: str) -> CrawlState:
                                Capture.sha256.is_not(None))
     state.recorded_pages = {row.url: row.sha256 for row in session.execute(
         sa.select(Capture.url, Capture.sha256).join(recorded, recorded.c.id == Capture.id).where(recorded.c.rank == 1))}
+    if page_history:
+        state.pages = _page_history(session, site)
     return state
+
+
+def _page_history(session: Session, site: str) -> dict[str, PageHistory]:
+    checked = sa.func.max(sa.case((_ANSWERED, Capture.fetched_at)))
+    changed = sa.func.max(sa.case((Capture.outcome == "new_version", Capture.fetched_at)))
+    rows = session.execute(sa.select(Capture.url, checked, changed)
+                           .where(Capture.site == site, Capture.role == "page").group_by(Capture.url))
+    return {url: PageHistory(checked_at, changed_at) for url, checked_at, changed_at in rows}

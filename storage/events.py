@@ -11,6 +11,7 @@ caller says so); a list page that failed could be the one that lists the report.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -94,16 +95,19 @@ def note_seen(session: Session, report_id: int, at: datetime, version_id: int | 
         add_event(session, report_id, "restored", at, version_id=version_id, run_id=run_id)
 
 
-def mark_withdrawals(session: Session, run_id: int) -> list[int]:
+def mark_withdrawals(session: Session, run_id: int, listed: Collection[str] = ()) -> list[int]:
     """After a crawl that read all its list pages: withdraw the site's reports it did not find
-    listed, and those whose page answered 404/410 in this crawl and the one before."""
+    listed, and those whose page answered 404/410 in this crawl and the one before.
+    ``listed``: report pages the crawl found listed but left unasked (``harvester.recheck``)."""
     run = session.get(Run, run_id)
     if run is None:
         raise KeyError(f"no crawl run {run_id}")
     at = run.finished_at or run.started_at
     already = set(session.scalars(withdrawn_reports()))
-    captured: dict[str, int] = dict(session.execute(
+    captured: dict[str, int | None] = dict(session.execute(
         sa.select(Capture.url, Capture.http_status).where(Capture.run_id == run_id, Capture.role == "page")).all())
+    for url in listed:  # listed, so not gone; not asked, so no status
+        captured.setdefault(url, None)
     withdrawn: list[int] = []
     if not captured:  # a column that lists nothing was not read, whatever the crawl says
         return withdrawn

@@ -15,7 +15,7 @@ from harvester.concurrency import SITES_AT_ONCE
 from harvester.config import data_dir
 
 SUMMARY_COLUMNS = ("pages_fetched", "reports_found", "new_reports", "new_versions", "unchanged",
-                   "not_modified", "failed", "blocked", "errors", "elapsed")
+                   "not_modified", "not_due", "failed", "blocked", "errors", "elapsed")
 
 
 @click.command()
@@ -27,14 +27,17 @@ SUMMARY_COLUMNS = ("pages_fetched", "reports_found", "new_reports", "new_version
               help="Seed the sites into Redis ($HARVESTER_REDIS_URL) for `harvester worker`s and return.")
 @click.option("--sites-at-once", type=click.IntRange(min=1), default=SITES_AT_ONCE, show_default=True,
               help="Sites crawled at a time; the others start as those end.")
+@click.option("--recheck-all", is_flag=True,
+              help="Ask for every listed report page, even where the site's recheck leaves known pages for later.")
 @redis_option
 @db_option
 @json_option
 def crawl(sites: tuple[str, ...], all_sites: bool, resume: bool, distributed: bool, sites_at_once: int,
-          redis_url: str | None, db: str | None, as_json: bool) -> None:
+          recheck_all: bool, redis_url: str | None, db: str | None, as_json: bool) -> None:
     """Crawl sites into the archive: report pages, their attachments, parsed and versioned.
     The sites are crawled in one process, sharing its parse workers and archive writer."""
     from harvester.crawl import CrawlLocked, run_crawl
+    from harvester.spiders.reports import RECHECK_ALL_SETTING
     from harvester.siteconfig import SiteConfigError, load_sites_apart
     from storage.db import DatabaseUnavailable
 
@@ -51,7 +54,7 @@ def crawl(sites: tuple[str, ...], all_sites: bool, resume: bool, distributed: bo
         return
     try:  # run_crawl checks every site, the lock and the database before it starts crawling
         summary = run_crawl(names, db_url=db, data_dir=data_dir(), progress=False if as_json else None, resume=resume,
-                            sites_at_once=sites_at_once)
+                            sites_at_once=sites_at_once, settings={RECHECK_ALL_SETTING: True} if recheck_all else None)
     except (SiteConfigError, CrawlLocked, DatabaseUnavailable) as exc:
         fail(str(exc))
     if as_json:

@@ -7,7 +7,7 @@ import click
 from harvester.cli.common import open_archive, print_table, when
 from harvester.cli.common import db_option, json_option, print_json
 
-COLUMNS = ("pages_fetched", "reports_found", "new_reports", "new_versions", "unchanged", "not_modified", "failed",
+COLUMNS = ("pages_fetched", "reports_found", "new_reports", "new_versions", "unchanged", "not_modified", "not_due", "failed",
            "blocked", "errors")
 
 

@@ -36,6 +36,11 @@ def run_finished(run_id: int) -> str:
     return f"{PREFIX}:runfinished:{run_id}"
 
 
+def run_not_due(run_id: int) -> str:
+    """Report pages the run's workers found listed and left for a later run (harvester.recheck)."""
+    return f"{PREFIX}:runnotdue:{run_id}"
+
+
 def seen(run_id: int) -> str:
     return f"{PREFIX}:seen:{run_id}"
 

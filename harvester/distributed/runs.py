@@ -16,7 +16,7 @@ from scrapy.exceptions import DontCloseSpider
 from scrapy.statscollectors import MemoryStatsCollector
 
 from harvester.distributed import keys
-from harvester.spiders.reports import LIST_FAILED_STAT
+from harvester.spiders.reports import LIST_FAILED_STAT, not_due_listed
 from harvester.distributed.queue import work_left
 from harvester.pipelines.archive import forget_crawl_state
 
@@ -118,7 +118,20 @@ class FleetRun:
         extension = cls(crawler, crawler.settings.getbool("HARVESTER_EXIT_WHEN_IDLE"))
         if crawler.settings.get("HARVESTER_DISTRIBUTED") == "worker":
             crawler.signals.connect(extension.spider_idle, signal=signals.spider_idle)
+            crawler.signals.connect(extension.not_due, signal=not_due_listed)
         return extension
+
+    def not_due(self, urls: list[str]) -> None:
+        """Keep for the run the report pages a list page listed and this worker left for later:
+        whichever worker closes the run must not take them for withdrawn."""
+        run_id = current_run(self.server, self.site)
+        if run_id is None:
+            return
+        key = keys.run_not_due(run_id)
+        pipe = self.server.pipeline()
+        pipe.sadd(key, *urls)
+        pipe.expire(key, RUN_TTL_SECONDS)
+        pipe.execute()
 
     def spider_idle(self, spider: Spider) -> None:
         if work_left(self.server, keys.queue(self.site)) > 0:
@@ -145,5 +158,6 @@ class FleetRun:
         archive = archive_for(self.crawler)
         archive.finish_run(run_id, "ok", stats)
         if not stats.get(LIST_FAILED_STAT):
-            archive.mark_withdrawals(run_id)
+            listed = {url.decode() for url in self.server.smembers(keys.run_not_due(run_id))}
+            archive.mark_withdrawals(run_id, listed)
         self.finished.add(run_id)

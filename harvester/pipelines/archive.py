@@ -37,7 +37,8 @@ def crawl_state_for(crawler: Crawler) -> CrawlState:
     if state is None:
         archive = archive_for(crawler)
         with archive.session() as session:
-            state = load_crawl_state(session, crawler.spider.site.name)
+            spider = crawler.spider
+            state = load_crawl_state(session, spider.site.name, page_history=spider.recheck.in_turns)
         setattr(crawler, _STATE_ATTRIBUTE, state)
     return state
 

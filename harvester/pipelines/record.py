@@ -133,7 +133,7 @@ class RecordPipeline:
         archive = archive_for(self.crawler)
         archive.finish_run(self.run_id, status, {**run_stats(stats), **health_stats(stats), "warnings": summary.warnings})
         if status == "ok" and not stats.get(STAT_PREFIX + LIST_FAILED_STAT):
-            archive.mark_withdrawals(self.run_id)
+            archive.mark_withdrawals(self.run_id, listed=getattr(spider, "not_due", ()))
 
     async def process_item(self, item: ReportItem) -> ReportItem:
         item = storable(item)

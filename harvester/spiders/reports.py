@@ -31,14 +31,20 @@ from harvester.middlewares.conditional import CONDITIONAL_META
 from harvester.middlewares.robots import ForbiddenByRobots
 from harvester.middlewares.scope import OutOfScope
 from harvester.pipelines.archive import crawl_state_for
+from harvester.recheck import RecheckPolicy
 from harvester.siteconfig import SiteConfig, load_site
 from harvester.spiders.pictures import is_picture, left_out, picture_meta, picture_urls, worth_keeping
 from harvester.spiders.reportpage import attachment_urls, failed_resource, resource_from_response
 from harvester.spiders.render import RENDER_META, RenderPolicy
 from harvester.spiders.walkers import ListPage, walker_for
 from parsers.title import is_annual_report_title
+from storage.clock import utcnow
 
 CAPTURE_META = "capture"
+RECHECK_ALL_SETTING = "HARVESTER_RECHECK_ALL"  # ask for every listed page whatever the site's recheck says
+# Sent with the report pages a list page listed that the crawl leaves for later (``urls``): a
+# fleet gathers them for the worker that concludes the run's withdrawals (harvester.distributed.runs).
+not_due_listed = object()
 LIST_FAILED_STAT = "list_pages_failed"
 PENDING_META = "pending_attachments"
 PICTURES_META = "table_pictures"  # which of the pending URLs are pictures of the page's body
@@ -58,12 +64,16 @@ class ReportsSpider(scrapy.Spider):
         self.render = RenderPolicy(self.site.render, self.site.render_budget)
         self.pictures_per_page, self.picture_bytes = 0, 0  # set from the settings in from_crawler
         self.site_hosts: dict[str, bool] = {}  # _on_site's answer for each host met
+        self.recheck = self.site.recheck
+        self.not_due: set[str] = set()  # listed report pages left for a later crawl (harvester.recheck)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> "ReportsSpider":
         spider = super().from_crawler(crawler, *args, **kwargs)
         if crawler.settings.get("HARVESTER_DISTRIBUTED"):
             spider.seen = None
+        if crawler.settings.getbool(RECHECK_ALL_SETTING):
+            spider.recheck = RecheckPolicy()
         spider.pictures_per_page = crawler.settings.getint("HARVESTER_TABLE_PICTURES")
         spider.picture_bytes = crawler.settings.getint("HARVESTER_TABLE_PICTURE_BYTES")
         return spider
@@ -116,13 +126,29 @@ class ReportsSpider(scrapy.Spider):
             yield rendered
             return
         self.list_read(response, page)
+        later = []
         for link in reports:
-            if self._first_time(link.url):
+            if not self._first_time(link.url):
+                continue
+            if self._due(link.url, link.date):
                 yield self._report_request(link.url, link.title, link.date)
+            else:
+                later.append(link.url)
+        if later:
+            self.not_due.update(later)
+            count(self.crawler, "reports_found", len(later))
+            count(self.crawler, "not_due", len(later))
+            self.crawler.signals.send_catch_log(signal=not_due_listed, urls=later)
         for request in page.next_requests:
             if self._first_time(request.url + request.body.decode("latin-1")):
                 yield request.replace(callback=self.parse, errback=self.list_failed, dont_filter=True,
                                       meta={**request.meta, **self.render.page_meta(request.url)})
+
+    def _due(self, url: str, listed_on: str | None) -> bool:
+        if not self.recheck.in_turns:
+            return True
+        known = crawl_state_for(self.crawler).pages.get(url)
+        return self.recheck.due(url, listed_on, known, utcnow())
 
     def list_read(self, response: Response, page: ListPage) -> None:
         """Called with each list page as read (``harvester sites check`` looks here)."""

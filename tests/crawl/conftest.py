@@ -36,15 +36,21 @@ def sites_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
-def slowed_site(sites_dir: Path, site: str, name: str, **politeness: Any) -> None:
-    """The bundled fixture site ``site`` as ``name`` in ``sites_dir``, with ``politeness`` in
-    place of its own: a crawl slow enough to be cut in the middle, or to show its delays."""
+def site_variant(sites_dir: Path, site: str, name: str, **keys: Any) -> None:
+    """The bundled fixture site ``site`` as ``name`` in ``sites_dir``, with ``keys`` in place of
+    its own (a politeness slow enough to cut a crawl in the middle, a recheck policy)."""
     import yaml
 
     config = yaml.safe_load((Path(__file__).resolve().parents[2] / "harvester" / "sites" / f"{site}.yaml")
                             .read_text(encoding="utf-8"))
-    config["politeness"] = politeness
+    config.update(keys)
     (sites_dir / f"{name}.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+
+
+def slowed_site(sites_dir: Path, site: str, name: str, **politeness: Any) -> None:
+    """``site`` as ``name`` with ``politeness`` in place of its own: a crawl slow enough to be
+    cut in the middle, or to show its delays."""
+    site_variant(sites_dir, site, name, politeness=politeness)
 
 
 # -- end-to-end helpers: fixture server, off-site listener, `harvester crawl` in a subprocess --

@@ -13,8 +13,9 @@ from typing import Iterator
 
 import pytest
 import redis
+import sqlalchemy as sa
 from archive_view import runs
-from conftest import SITE_OF_PORTAL, harvester_cmd, slowed_site
+from conftest import SITE_OF_PORTAL, harvester_cmd, site_variant, slowed_site
 from fleet import REDIS_BASE, assert_every_report_once, finish, seed, start_worker
 
 from harvester.distributed import keys
@@ -92,6 +93,25 @@ def test_a_runs_seen_set_expires(portal, sqlite_url: str, data_dir: Path, redis_
     ttl = server.ttl(keys.seen(run_id))
     assert 0 < ttl <= SEEN_TTL_SECONDS
     assert server.scard(keys.seen(run_id)) == 1  # the start URL, asked for by the seeder
+
+
+def test_pages_a_worker_leaves_for_later_are_not_withdrawn_by_the_worker_closing_the_run(  # type: ignore[no-untyped-def]
+        portal, manifest, sqlite_url: str, data_dir: Path, redis_url: str, sites_dir: Path) -> None:
+    site_variant(sites_dir, "fixture-trs", "trs-weekly", recheck={"every_days": 7})
+    extra = {"HARVESTER_SITES_DIR": str(sites_dir)}
+    seed(["trs-weekly"], sqlite_url, data_dir, redis_url, **extra)
+    finish([start_worker(["trs-weekly"], sqlite_url, data_dir, redis_url, f"w{i}", **extra) for i in range(2)])
+    portal.clear_log()
+    seed(["trs-weekly"], sqlite_url, data_dir, redis_url, **extra)
+    finish([start_worker(["trs-weekly"], sqlite_url, data_dir, redis_url, f"w{i}", **extra) for i in range(2)])
+    known = {r["page"] for r in manifest["portals"]["trs"]["reports"]}
+    assert not known & {e["path"] for e in portal.log()}  # recorded a moment ago: not due
+    [_, (status, stats)] = [(status, stats) for _, _, _, status, stats in runs(sqlite_url)]
+    assert status == "ok" and stats["not_due"] == len(known)
+    engine = sa.create_engine(sqlite_url)
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("select count(*) from report_events where kind = 'withdrawn'")).scalar() == 0
+    engine.dispose()
 
 
 def test_a_worker_serving_run_after_run_asks_with_what_the_last_run_recorded(  # type: ignore[no-untyped-def]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from harvester.recheck import RecheckPolicy
 from harvester.siteconfig import SiteConfigError, expand_env, load_site, load_sites
 
 
@@ -31,7 +32,8 @@ def test_a_config_file_becomes_a_site(sites_dir: Path, monkeypatch: pytest.Monke
         "title: 演示\nfamily: trs\nagency: 某局\nregion: 山东省\n"
         "start_urls: ['${DEMO_URL:-http://127.0.0.1:8765}/xxgk/index.html']\n"
         "schedule: ['0 2 * * 1', '0 3 * 1-3 *']\npoliteness: {download_delay: 5, concurrency: 1}\n"
-        "selectors: {body: '.TRS_Editor'}\nverified: false\nextra_domains: [files.gov.test]\n",
+        "selectors: {body: '.TRS_Editor'}\nverified: false\nextra_domains: [files.gov.test]\n"
+        "recheck: {every_days: 7}\n",
         encoding="utf-8",
     )
     monkeypatch.setenv("DEMO_URL", "http://127.0.0.1:4321")
@@ -41,6 +43,8 @@ def test_a_config_file_becomes_a_site(sites_dir: Path, monkeypatch: pytest.Monke
     assert (site.family, site.agency, site.region, site.verified) == ("trs", "某局", "山东省", False)
     assert site.schedule == ["0 2 * * 1", "0 3 * 1-3 *"]
     assert site.scrapy_settings() == {"DOWNLOAD_DELAY": 5, "CONCURRENT_REQUESTS_PER_DOMAIN": 1}
+    assert site.recheck == RecheckPolicy(every_days=7.0, fresh_days=30.0)
+    assert site.to_dict()["recheck"] == {"every_days": 7.0, "fresh_days": 30.0}
 
 
 @pytest.mark.parametrize(
@@ -51,6 +55,11 @@ def test_a_config_file_becomes_a_site(sites_dir: Path, monkeypatch: pytest.Monke
         ("family: trs\nstart_urls: [ftp://x.test/]\n", "start_urls must be"),
         ("start_urls: [http://x.test/]\npoliteness: {speed: 9}\n", "unknown politeness keys: speed"),
         ("start_urls: [http://x.test/]\nselectors: {title: h1}\n", "unknown selector keys: title"),
+        ("start_urls: [http://x.test/]\nrecheck: {fresh_days: 3}\n", "recheck needs every_days"),
+        ("start_urls: [http://x.test/]\nrecheck: {every_days: 0}\n", "recheck.every_days must be a number of days > 0, not 0"),
+        ("start_urls: [http://x.test/]\nrecheck: {every_days: 7, fresh_days: -1}\n", "recheck.fresh_days must be a number of days >= 0"),
+        ("start_urls: [http://x.test/]\nrecheck: {every_days: weekly}\n", "recheck.every_days must be"),
+        ("start_urls: [http://x.test/]\nrecheck: {every: 7}\n", "unknown recheck keys: every"),
         ("- just\n- a list\n", "is not a mapping"),
         ("start_urls: [http://x.test/\n", "cannot read"),
     ],

@@ -20,7 +20,7 @@ STATS = {
 
 def test_the_statistics_a_run_records() -> None:
     assert STAT_NAMES == ("pages_fetched", "reports_found", "new_reports", "new_versions", "unchanged",
-                          "not_modified", "failed", "blocked", "errors", "list_pages", "list_pages_failed", "offsite")
+                          "not_modified", "not_due", "failed", "blocked", "errors", "list_pages", "list_pages_failed", "offsite")
     stats = run_stats(STATS)
     assert stats["pages_fetched"] == 40 and stats["new_versions"] == 0 and "downloader/request_count" not in stats
     site = site_stats(STATS)

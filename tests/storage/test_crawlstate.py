@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Callable
 
 from storage.archive import Archive
+from storage.clock import as_utc
 from storage.crawlstate import load_crawl_state
-from tests.storage.conftest import SEED_ZHANGDIAN_2023, SEED_ZIBO, capture_of, page
+from tests.storage.conftest import SEED_ZHANGDIAN_2023, SEED_ZIBO, T0, capture_of, page
 
 
 def test_snapshot_agrees_with_the_per_url_lookups(db_url: str, data_dir: Path, seed: Callable[[str], bytes]) -> None:
@@ -51,3 +52,33 @@ def test_a_page_whose_capture_failed_is_not_taken_for_recorded(db_url: str, data
         assert archive.record(failed).outcome == "failed"
         with archive.session() as session:
             assert load_crawl_state(session, "testsite").recorded_pages == {}
+
+
+def test_page_history_says_when_each_page_last_answered_and_last_changed(db_url: str, data_dir: Path,
+                                                                          seed: Callable[[str], bytes]) -> None:
+    zibo, zhangdian = seed(SEED_ZIBO), seed(SEED_ZHANGDIAN_2023)
+    revised = zibo.replace("\t行政许可\n\t0\n\t50\n".encode(), "\t行政许可\n\t0\n\t51\n".encode(), 1)
+    with Archive.open(db_url, data_dir) as archive:
+        archive.record(capture_of(zibo, "http://gov.test/a.html"))  # new report: not a change
+        archive.record(capture_of(revised, "http://gov.test/a.html", minutes=5))  # new version
+        archive.record(capture_of(revised, "http://gov.test/a.html", minutes=9))  # unchanged
+        archive.record(capture_of(zhangdian, "http://gov.test/b.html", minutes=1))
+        not_modified = capture_of(zhangdian, "http://gov.test/b.html", minutes=7)
+        not_modified.page.status, not_modified.page.http_status, not_modified.page.body = "not_modified", 304, None
+        not_modified.parse = None
+        archive.record(not_modified)
+        failed = capture_of(b"<html><body>no report</body></html>", "http://gov.test/f.html", minutes=3)
+        failed.parse = None
+        archive.record(failed)
+        with archive.session() as session:
+            assert load_crawl_state(session, "testsite").pages == {}  # only when asked for
+            pages = load_crawl_state(session, "testsite", page_history=True).pages
+
+    def minutes(moment) -> int | None:  # type: ignore[no-untyped-def]
+        return None if moment is None else round((as_utc(moment) - T0).total_seconds() / 60)
+
+    assert {url: (minutes(h.checked_at), minutes(h.changed_at)) for url, h in pages.items()} == {
+        "http://gov.test/a.html": (9, 5),
+        "http://gov.test/b.html": (7, None),
+        "http://gov.test/f.html": (None, None),  # its only fetch failed: never answered
+    }

@@ -141,3 +141,18 @@ def test_withdrawals_are_looked_for_in_as_many_statements_for_a_big_site_as_for_
             sa.event.remove(archive.engine, "before_cursor_execute", listener)
         counts.append(len(statements))
     assert counts[0] == counts[1]
+
+
+def test_a_page_listed_but_left_for_a_later_crawl_is_not_withdrawn(archive: Archive, seed) -> None:
+    # A site re-checking its known pages in turns (harvester.recheck) lists pages it does not ask for.
+    zibo, zhangdian = seed(SEED_ZIBO), seed(SEED_ZHANGDIAN_2023)
+    _crawl(archive, [capture_of(zibo, "http://gov.test/a.html"), capture_of(zhangdian, "http://gov.test/b.html")])
+    run_id = archive.start_run("testsite")
+    archive.finish_run(run_id, "ok", {})
+    assert archive.mark_withdrawals(run_id, listed=["http://gov.test/a.html"]) != []  # b.html left its column
+    with archive.session() as session:
+        [gone] = events(session, ("withdrawn",), current_withdrawals=True)
+        assert session.get(Report, gone.report_id).year == 2023
+    run_id = archive.start_run("testsite")
+    archive.finish_run(run_id, "ok", {})
+    assert archive.mark_withdrawals(run_id, listed=["http://gov.test/a.html"]) == []  # a.html is still listed
