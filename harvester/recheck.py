@@ -23,9 +23,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from storage.clock import as_utc
-from storage.crawlstate import PageHistory
+
+if TYPE_CHECKING:  # a parse worker loads the site config, hence this module, but never the database
+    from storage.crawlstate import PageHistory
 
 DEFAULT_FRESH_DAYS = 30.0
 

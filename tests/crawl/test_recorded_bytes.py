@@ -35,7 +35,7 @@ class Pipeline(ParsePipeline):
     """The parse pipeline in a thread of this process, counting the parses it sends."""
 
     def __init__(self, archive: Archive) -> None:
-        crawler = SimpleNamespace(settings=Settings(), spider=SimpleNamespace(site=SITE),
+        crawler = SimpleNamespace(settings=Settings(), spider=SimpleNamespace(site=SITE, recheck=SITE.recheck),
                                   stats=MemoryStatsCollector(SimpleNamespace(settings=Settings())))  # type: ignore[arg-type]
         setattr(crawler, crawl_archive._ATTRIBUTE, archive)
         super().__init__(crawler, 0, WorkerLimits(0, 0, 0))  # type: ignore[arg-type]
