@@ -11,7 +11,9 @@ copying the first size's reports with the rows recording looks up (reports, vers
 captures, URLs, agencies, page paragraphs) through INSERT ... SELECT under shifted ids, so
 recording 100,000 versions one by one is not what the benchmark spends its time on. The
 copies carry no parse rows (cells, sections, findings, report JSON), which recording only
-appends to.
+appends to. Last, the largest size's reports are given a year of daily re-checks (each page's
+304 capture copied a day apart, 365 times) and fetched once more, unchanged and then answering
+304: a page's captures grow by one a fetch, and recording must not grow with them.
 
 CPU is this process's (``time.process_time``), its garbage collector set as the writer's
 (``collect_seldom``); on PostgreSQL the server's CPU for our connections is read from /proc
@@ -41,7 +43,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -50,12 +52,13 @@ sys.path.insert(0, str(REPO))
 
 import sqlalchemy as sa  # noqa: E402
 
-from benchmarks.captures import VERSIONS_PER_REPORT, Seed, analyze, not_modified, seeds, variation  # noqa: E402
+from benchmarks.captures import VERSIONS_PER_REPORT, Seed, analyze, not_modified, page_url, seeds, variation  # noqa: E402
 from harvester.pipelines.record import BATCH_SIZE  # noqa: E402
 from harvester.pipelines.workers import collect_seldom  # noqa: E402
 from storage.archive import Archive  # noqa: E402
 from storage.capture import CaptureInput  # noqa: E402
 from storage.fingerprint import capture_content, content_parts  # noqa: E402
+from storage.models import Capture  # noqa: E402
 
 SIZES = (0, 10_000, 100_000)
 QUICK_SIZES = (0, 1_000, 5_000)
@@ -63,6 +66,7 @@ TARGET_NEW_MS = 3.0
 TARGET_UNCHANGED_MS = 0.3
 PG_URL = os.environ.get("HARVESTER_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 DAY = 24 * 60
+HISTORY_DAYS = 365  # the daily re-checks behind each page in the last phase
 # Each size records reports of its own: far apart ranges of capture numbers.
 RANGE = 10_000_000
 
@@ -138,22 +142,19 @@ def judged(figures: dict[str, Any], target: float, floor: float) -> dict[str, An
             "ratio_to_floor": round((cpu + figures.get("server_cpu_ms", 0.0)) / floor, 1) if floor else None}
 
 
-def record_phase(archive: Archive, meter: Meter, bases: list[Seed], first: int, versions: int, floor: float,
-                 profile: cProfile.Profile | None = None) -> dict[str, Any]:
-    """New versions of fresh reports, then the latest of each again unchanged, then answering 304."""
-    run_id = archive.start_run("bench")
-    new = [variation(bases, n) for n in range(first, first + versions)]
-    latest = [n for n in range(first, first + versions) if n % VERSIONS_PER_REPORT == VERSIONS_PER_REPORT - 1]
-    again = [variation(bases, n, minutes=DAY) for n in latest]
-    unmodified = [not_modified(capture, minutes=2 * DAY) for capture in again]
-    for capture in (*new, *again, *unmodified):
+def _prepared(captures: list[CaptureInput], run_id: int) -> list[CaptureInput]:
+    for capture in captures:
         capture.run_id = run_id
         if capture.parse is not None:  # what the crawl's parse worker adds to its parse
             capture.parse.content = content_parts(capture_content(capture, [], capture.parse))
+    return captures
+
+
+def measured(archive: Archive, meter: Meter, kinds: list[tuple[str, list[CaptureInput], set[str], float]], floor: float,
+             profile: cProfile.Profile | None = None) -> dict[str, Any]:
+    """Each kind's captures recorded in batches, timed: (name, captures, outcomes expected, target ms)."""
     result: dict[str, Any] = {}
-    for name, captures, expected, target in (("new_version", new, {"new_report", "new_version"}, TARGET_NEW_MS),
-                                             ("unchanged", again, {"unchanged"}, TARGET_UNCHANGED_MS),
-                                             ("not_modified", unmodified, {"unchanged"}, TARGET_UNCHANGED_MS)):
+    for name, captures, expected, target in kinds:
         figures: dict[str, Any] = {}
         with meter.measure(len(captures), figures):
             if profile is not None:
@@ -164,6 +165,51 @@ def record_phase(archive: Archive, meter: Meter, bases: list[Seed], first: int, 
         if set(outcomes) != expected:
             raise SystemExit(f"{name}: expected only {sorted(expected)}, recorded {dict(outcomes)}")
         result[name] = judged({**figures, "outcomes": dict(outcomes)}, target, floor)
+    return result
+
+
+def _latest(first: int, versions: int) -> list[int]:
+    """The capture numbers of the last version of each report in the range."""
+    return [n for n in range(first, first + versions) if n % VERSIONS_PER_REPORT == VERSIONS_PER_REPORT - 1]
+
+
+def record_phase(archive: Archive, meter: Meter, bases: list[Seed], first: int, versions: int, floor: float,
+                 profile: cProfile.Profile | None = None) -> dict[str, Any]:
+    """New versions of fresh reports, then the latest of each again unchanged, then answering 304."""
+    run_id = archive.start_run("bench")
+    new = _prepared([variation(bases, n) for n in range(first, first + versions)], run_id)
+    again = _prepared([variation(bases, n, minutes=DAY) for n in _latest(first, versions)], run_id)
+    unmodified = _prepared([not_modified(capture, minutes=2 * DAY) for capture in again], run_id)
+    result = measured(archive, meter, [("new_version", new, {"new_report", "new_version"}, TARGET_NEW_MS),
+                                       ("unchanged", again, {"unchanged"}, TARGET_UNCHANGED_MS),
+                                       ("not_modified", unmodified, {"unchanged"}, TARGET_UNCHANGED_MS)], floor, profile)
+    archive.finish_run(run_id, "ok", {})
+    return result
+
+
+def a_year_later(archive: Archive, meter: Meter, bases: list[Seed], first: int, versions: int, floor: float,
+                 profile: cProfile.Profile | None = None) -> dict[str, Any]:
+    """The reports of ``record_phase(first, versions)`` after a year of daily re-checks (each
+    page's 304 capture copied a day apart, ``HISTORY_DAYS`` times), fetched once more unchanged
+    and then answering 304: what recording costs once each page has a long history of captures."""
+    started = time.perf_counter()
+    latest = _latest(first, versions)
+    table = Capture.__table__
+    with archive.engine.begin() as conn:
+        answered = conn.execute(sa.select(table).where(table.c.url.in_([page_url(n // VERSIONS_PER_REPORT) for n in latest]),
+                                                       table.c.status == "not_modified")).mappings().all()
+        copies = [{**{k: v for k, v in row.items() if k != "id"}, "fetched_at": row["fetched_at"] - timedelta(days=day)}
+                  for row in answered for day in range(1, HISTORY_DAYS + 1)]
+        conn.execute(table.insert(), copies)
+    analyze(archive)
+    run_id = archive.start_run("bench")
+    again = _prepared([variation(bases, n, minutes=3 * DAY) for n in latest], run_id)
+    unmodified = _prepared([not_modified(capture, minutes=DAY) for capture in again], run_id)
+    result = {"history": {"captures_added": len(copies), "days": HISTORY_DAYS,
+                          "seconds": round(time.perf_counter() - started, 1)}}
+    result.update(measured(archive, meter, [("unchanged", again, {"unchanged"}, TARGET_UNCHANGED_MS),
+                                            ("not_modified", unmodified, {"unchanged"}, TARGET_UNCHANGED_MS)],
+                           floor, profile))
     archive.finish_run(run_id, "ok", {})
     return result
 
@@ -282,6 +328,8 @@ def run_backend(kind: str, sizes: tuple[int, ...], versions: int, bases: list[Se
                 result[f"at_{size}_versions"] = phase
                 if base is None:
                     base = base_ids(archive)
+            last = (len(sizes) - 1) * RANGE
+            result[f"at_{sizes[-1]}_versions_a_year_later"] = a_year_later(archive, meter, bases, last, versions, floor, profile)
             archive.close()
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

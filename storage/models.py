@@ -142,7 +142,7 @@ class Capture(Base):
     site: Mapped[str] = mapped_column(sa.String(200))
     role: Mapped[str] = mapped_column(sa.String(12))  # page | attachment
     page_capture_id: Mapped[int | None] = mapped_column(sa.ForeignKey("captures.id", ondelete="CASCADE"), index=True)
-    url: Mapped[str] = mapped_column(sa.Text, index=True)
+    url: Mapped[str] = mapped_column(sa.Text)
     fetched_at: Mapped[datetime]
     http_status: Mapped[int]
     status: Mapped[str] = mapped_column(sa.String(14))  # ok | not_modified | blocked | error
@@ -155,6 +155,10 @@ class Capture(Base):
     outcome: Mapped[str | None] = mapped_column(sa.String(12))  # page rows: what recording it decided
     report_id: Mapped[int | None] = mapped_column(sa.ForeignKey("reports.id", ondelete="SET NULL"), index=True)
     version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("versions.id", ondelete="SET NULL"))
+
+    # A URL's captures newest first, read from the newest down (``storage.newest``): what it
+    # answered last is found in a few steps however often it was fetched.
+    __table_args__ = (sa.Index("ix_captures_url_fetched_at", "url", "fetched_at", "id"),)
 
 
 class SectionRow(Base):

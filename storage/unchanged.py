@@ -51,10 +51,11 @@ from storage.clock import as_utc
 from storage.fingerprint import capture_content, content_key, content_parts, fixed_parts_key, parts_key
 from storage.identity import identify
 from storage.later_rows import write_waiting
+from storage.newest import NewestCaptures
 from storage.oneof import one_of
 from storage.parse_rows import StoredVersion, attachments_of, stored_contents
 from storage.version_keys import give_fixed_key, rekey
-from storage.models import Agency, AgencyAlias, Capture, Report, ReportEvent, ReportUrl, Version, VolatileShape
+from storage.models import Agency, AgencyAlias, Report, ReportEvent, ReportUrl, Version, VolatileShape
 
 NO_MATCH = "capture has no parse outcome and its bytes match no stored version"
 
@@ -136,27 +137,21 @@ _URL_UPDATE = ManyRows({"row_id": sa.Integer(), "first": _URLS.c.first_seen.type
                        .values(first_seen=row("first"), last_seen=row("last")))
 
 
-def _ranked(partition: tuple[Any, ...], condition: sa.ColumnElement[bool], *columns: Any) -> sa.Subquery:
-    """The captures of the URLs asked (``urls``) that meet ``condition``, ranked newest first
-    within each ``partition``."""
-    rank = sa.func.row_number().over(partition_by=partition, order_by=(Capture.fetched_at.desc(), Capture.id.desc()))
-    return (sa.select(*columns, rank.label("rank"))
-            .where(one_of(Capture.url, "urls"), condition).subquery())
-
-
-_LATEST_SHA = _ranked((Capture.url,), Capture.sha256.is_not(None), Capture.url, Capture.sha256)
-_EARLIER = _ranked((Capture.url, Capture.sha256), sa.and_(Capture.role == "page", Capture.version_id.is_not(None)),
-                   Capture.url, Capture.sha256, Capture.version_id)
-# Statements built once: building one costs more than running it.
-_LATEST_SHAS = sa.select(_LATEST_SHA.c.url, _LATEST_SHA.c.sha256).where(_LATEST_SHA.c.rank == 1)
-_EARLIER_VERSIONS = sa.select(_EARLIER.c.url, _EARLIER.c.sha256, _EARLIER.c.version_id).where(_EARLIER.c.rank == 1)
+# Built once: building a statement costs more than running it.
+_LATEST_SHAS = NewestCaptures(("url",), lambda capture, asked: capture.c.sha256.is_not(None), ("url", "sha256"))
+# The newest page capture of each URL with the bytes asked that was recorded as a version.
+_EARLIER_VERSIONS = NewestCaptures(
+    ("url", "sha256"),
+    lambda capture, asked: sa.and_(capture.c.sha256 == asked.c.sha256, capture.c.role == "page",
+                                   capture.c.version_id.is_not(None)),
+    ("url", "version_id"))
 _VERSIONS = sa.select(Version.id, Version.report_id, Version.version_no, Version.page_url, Version.page_sha256).where(
     sa.or_(one_of(Version.id, "ids"), one_of(Version.page_url, "urls")))
 
 
 def _latest_shas(session: Session, urls: set[str]) -> dict[str, str]:
     """The bytes each URL answered last (what a 304 stands for), as ``record._earlier_sha`` reads them."""
-    return dict(session.connection().execute(_LATEST_SHAS, {"urls": sorted(urls)}).all())
+    return dict(_LATEST_SHAS.execute(session.connection(), [(url,) for url in sorted(urls)]))
 
 
 def _stored_versions(session: Session, pages: dict[str, str]) -> dict[str, list[_Stored]]:
@@ -164,8 +159,7 @@ def _stored_versions(session: Session, pages: dict[str, str]) -> dict[str, list[
     were recorded as last time, and those first seen at this URL with these bytes."""
     connection = session.connection()
     urls = sorted(pages)
-    earlier = {url: version_id for url, sha, version_id in connection.execute(_EARLIER_VERSIONS, {"urls": urls})
-               if pages[url] == sha}
+    earlier = dict(_EARLIER_VERSIONS.execute(connection, [(url, pages[url]) for url in urls]))
     rows = connection.execute(_VERSIONS, {"ids": sorted(set(earlier.values())), "urls": urls}).all()
     attachments = attachments_of(session, (r.id for r in rows))
     by_id = {r.id: r for r in rows}
