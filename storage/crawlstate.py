@@ -14,11 +14,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from storage.models import Capture
+from storage.oneof import one_of
 
 Validators = tuple[str | None, str | None]
 # A page capture that answered and was recorded: a failed one leaves its page to be asked again.
@@ -42,6 +44,10 @@ class CrawlState:
     # again with these bytes (a portal sending no validators) may need no parse
     recorded_pages: dict[str, str] = field(default_factory=dict)
     pages: dict[str, PageHistory] = field(default_factory=dict)  # report page url -> its history, when asked for
+
+
+_IDS_PER_STATEMENT = 5000  # well under SQLite's limit on bound parameters
+_ATTACHMENTS_OF = sa.select(Capture.id, Capture.page_capture_id, Capture.url).where(one_of(Capture.page_capture_id, "ids"))
 
 
 def _newest_per_url(*conditions: sa.ColumnElement[bool]) -> sa.Subquery:
@@ -71,14 +77,16 @@ def load_crawl_state(session: Session, site: str, *, page_history: bool = False)
     state = CrawlState(validators={row.url: (row.etag, row.last_modified) for row in rows})
 
     pages = _newest_per_url(Capture.site == site, Capture.role == "page", Capture.outcome != "failed")
-    newest_pages = sa.select(pages.c.id, pages.c.url).where(pages.c.rank == 1).subquery()
+    newest_pages = dict(session.execute(sa.select(pages.c.id, pages.c.url).where(pages.c.rank == 1)).all())
+    # The pages' attachments asked for by the pages' ids, through their index: joined to the
+    # ranked pages instead, the planner could read the whole captures table, every site's.
+    found: list[Any] = []
+    ids = sorted(newest_pages)
+    for start in range(0, len(ids), _IDS_PER_STATEMENT):
+        found += session.execute(_ATTACHMENTS_OF, {"ids": ids[start:start + _IDS_PER_STATEMENT]}).all()
     attachments: dict[str, list[str]] = defaultdict(list)
-    for page_url, url in session.execute(
-        sa.select(newest_pages.c.url, Capture.url)
-        .join(Capture, Capture.page_capture_id == newest_pages.c.id)
-        .order_by(Capture.id)
-    ):
-        attachments[page_url].append(url)
+    for _, page_id, url in sorted(found):  # in the order they were fetched
+        attachments[newest_pages[page_id]].append(url)
     state.attachments = dict(attachments)
 
     recorded = _newest_per_url(Capture.site == site, Capture.role == "page", Capture.version_id.is_not(None),

@@ -157,8 +157,10 @@ class Capture(Base):
     version_id: Mapped[int | None] = mapped_column(sa.ForeignKey("versions.id", ondelete="SET NULL"))
 
     # A URL's captures newest first, read from the newest down (``storage.newest``): what it
-    # answered last is found in a few steps however often it was fetched.
-    __table_args__ = (sa.Index("ix_captures_url_fetched_at", "url", "fetched_at", "id"),)
+    # answered last is found in a few steps however often it was fetched. A crawl's snapshot
+    # of its site (``storage.crawlstate``) reads the site's captures, not every site's.
+    __table_args__ = (sa.Index("ix_captures_url_fetched_at", "url", "fetched_at", "id"),
+                      sa.Index("ix_captures_site_url", "site", "url", "fetched_at", "id"))
 
 
 class SectionRow(Base):

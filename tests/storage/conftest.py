@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
 
 import pytest
 import sqlalchemy as sa
@@ -77,3 +78,28 @@ def check_revision_adds_nullable_column(db_url: str, before: str, table: str, co
         assert columns[column]["nullable"]
     finally:
         engine.dispose()
+
+
+def capture_row(url: str, day: float, sha: str | None, status: str = "not_modified",
+                site: str = "testsite") -> dict[str, Any]:
+    """A captures row as recording writes one (a 304 by default), ``day`` days after T0."""
+    return {"site": site, "role": "page", "url": url, "fetched_at": T0 + timedelta(days=day),
+            "http_status": 304 if status == "not_modified" else 200, "status": status, "sha256": sha}
+
+
+@contextmanager
+def counting_steps(conn: sa.Connection) -> Iterator[list[int]]:
+    """SQLite's virtual machine steps while the block runs (by hundreds): a measure of the rows
+    statements read that does not depend on the machine's speed."""
+    steps = [0]
+    raw = conn.connection.dbapi_connection
+
+    def step() -> int:
+        steps[0] += 1
+        return 0
+
+    raw.set_progress_handler(step, 100)  # type: ignore[union-attr]
+    try:
+        yield steps
+    finally:
+        raw.set_progress_handler(None, 0)  # type: ignore[union-attr]

@@ -8,7 +8,8 @@ from typing import Callable
 from storage.archive import Archive
 from storage.clock import as_utc
 from storage.crawlstate import load_crawl_state
-from tests.storage.conftest import SEED_ZHANGDIAN_2023, SEED_ZIBO, T0, capture_of, page
+from storage.models import Blob, Capture
+from tests.storage.conftest import SEED_ZHANGDIAN_2023, SEED_ZIBO, T0, capture_of, capture_row, counting_steps, page
 
 
 def test_snapshot_agrees_with_the_per_url_lookups(db_url: str, data_dir: Path, seed: Callable[[str], bytes]) -> None:
@@ -82,3 +83,37 @@ def test_page_history_says_when_each_page_last_answered_and_last_changed(db_url:
         "http://gov.test/b.html": (7, None),
         "http://gov.test/f.html": (None, None),  # its only fetch failed: never answered
     }
+
+
+def _pages_with_attachments(site: str, host: str, pages: int, fetches: int, first_id: int) -> list[dict[str, object]]:
+    """Rows of ``pages`` report pages of a site, each fetched ``fetches`` times with one attachment."""
+    rows: list[dict[str, object]] = []
+    for page_no in range(pages):
+        for day in range(fetches):
+            page_id = first_id + len(rows)
+            rows.append({**capture_row(f"http://{host}/{page_no}.html", day, "a" * 64, "ok", site=site),
+                         "id": page_id, "outcome": "unchanged", "page_capture_id": None})
+            rows.append({**capture_row(f"http://{host}/{page_no}.pdf", day, "a" * 64, "ok", site=site),
+                         "id": page_id + 1, "role": "attachment", "page_capture_id": page_id, "outcome": None})
+    return rows
+
+
+def test_a_sites_snapshot_reads_its_own_captures_not_every_sites(tmp_path: Path) -> None:
+    with Archive.open(f"sqlite:///{tmp_path / 'a.sqlite3'}", tmp_path / "data") as archive:
+        with archive.engine.begin() as conn:
+            conn.execute(Blob.__table__.insert(), [{"sha256": "a" * 64, "size": 1, "stored_at": T0}])
+            conn.execute(Capture.__table__.insert(), _pages_with_attachments("testsite", "gov.test", 20, 3, 1))
+
+        def steps() -> int:
+            with archive.session() as session, counting_steps(session.connection()) as counted:
+                state = load_crawl_state(session, "testsite", page_history=True)
+            assert state.attachments == {f"http://gov.test/{n}.html": [f"http://gov.test/{n}.pdf"] for n in range(20)}
+            return counted[0]
+
+        steps()
+        alone = steps()
+        with archive.engine.begin() as conn:  # a national archive: other sites' captures, many more
+            for n in range(7):
+                conn.execute(Capture.__table__.insert(), _pages_with_attachments(f"s{n}", f"s{n}.test", 60, 10, 10_000 * (n + 1)))
+            conn.exec_driver_sql("ANALYZE")
+        assert steps() <= alone * 1.5 + 5

@@ -5,9 +5,6 @@ capture a day)."""
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +13,7 @@ import sqlalchemy as sa
 from storage.archive import Archive
 from storage.models import Blob, Capture
 from storage.newest import NewestCaptures
-from tests.storage.conftest import T0
+from tests.storage.conftest import T0, capture_row, counting_steps
 
 CAPTURES = Capture.__table__
 SHAS = ["a" * 64, "b" * 64, "c" * 64]
@@ -27,16 +24,11 @@ RECORDED_WITH = NewestCaptures(
     ("url", "id"))
 
 
-def _row(url: str, day: float, sha: str | None, status: str = "not_modified") -> dict[str, Any]:
-    return {"site": "testsite", "role": "page", "url": url, "fetched_at": T0 + timedelta(days=day),
-            "http_status": 304 if status == "not_modified" else 200, "status": status, "sha256": sha}
-
-
 def test_the_newest_capture_meeting_the_condition_is_found_for_each_url(archive: Archive) -> None:
     with archive.engine.begin() as conn:
         conn.execute(Blob.__table__.insert(), [{"sha256": sha, "size": 1, "stored_at": T0} for sha in SHAS])
     shuffle = random.Random(7)
-    rows = [_row(f"http://gov.test/{u}.html", shuffle.choice([1, 2, 3, 3.5]), shuffle.choice([*SHAS, None]))
+    rows = [capture_row(f"http://gov.test/{u}.html", shuffle.choice([1, 2, 3, 3.5]), shuffle.choice([*SHAS, None]))
             for u in range(12) for _ in range(15)]
     shuffle.shuffle(rows)  # ids out of the order of the fetches; equal fetch times are told apart by id
     with archive.engine.begin() as conn:
@@ -61,33 +53,15 @@ def test_the_newest_capture_meeting_the_condition_is_found_for_each_url(archive:
         assert LATEST_BYTES.execute(conn, []) == []
 
 
-@contextmanager
-def _counting_steps(conn: sa.Connection) -> Iterator[list[int]]:
-    """SQLite's virtual machine steps while the block runs (by hundreds): a measure of the rows
-    a statement reads that does not depend on the machine's speed."""
-    steps = [0]
-    raw = conn.connection.dbapi_connection
-
-    def step() -> int:
-        steps[0] += 1
-        return 0
-
-    raw.set_progress_handler(step, 100)  # type: ignore[union-attr]
-    try:
-        yield steps
-    finally:
-        raw.set_progress_handler(None, 0)  # type: ignore[union-attr]
-
-
 def test_finding_what_a_page_answered_last_does_not_read_its_whole_history(tmp_path: Path) -> None:
     urls = [f"http://gov.test/art/{u}.html" for u in range(32)]
     with Archive.open(f"sqlite:///{tmp_path / 'a.sqlite3'}", tmp_path / "data") as archive:
         with archive.engine.begin() as conn:
             conn.execute(Blob.__table__.insert(), [{"sha256": sha, "size": 1, "stored_at": T0} for sha in SHAS])
-            conn.execute(CAPTURES.insert(), [_row(url, 400 + day, SHAS[0]) for url in urls for day in range(10)])
+            conn.execute(CAPTURES.insert(), [capture_row(url, 400 + day, SHAS[0]) for url in urls for day in range(10)])
 
         def steps() -> int:
-            with archive.engine.begin() as conn, _counting_steps(conn) as counted:
+            with archive.engine.begin() as conn, counting_steps(conn) as counted:
                 assert len(LATEST_BYTES.execute(conn, [(url,) for url in urls])) == len(urls)
                 assert len(RECORDED_WITH.execute(conn, [(url, SHAS[0]) for url in urls])) == len(urls)
             return counted[0]
@@ -95,6 +69,6 @@ def test_finding_what_a_page_answered_last_does_not_read_its_whole_history(tmp_p
         steps()  # the statements compiled and the pages read once
         recent = steps()
         with archive.engine.begin() as conn:  # a year of daily 304s before them
-            conn.execute(CAPTURES.insert(), [_row(url, day, SHAS[0]) for url in urls for day in range(400)])
+            conn.execute(CAPTURES.insert(), [capture_row(url, day, SHAS[0]) for url in urls for day in range(400)])
             conn.exec_driver_sql("ANALYZE")
         assert steps() <= recent * 1.5 + 5
