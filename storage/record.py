@@ -55,7 +55,7 @@ from storage.models import Agency, Base, Blob, Capture, Report, ReportUrl, Versi
 from storage.parse_rows import (attachment_hashes, hold_attachments, hold_parse, insert_parse_rows, parse_columns,
                                 stored_contents)
 from storage.reparse import reparse_in_place
-from storage.unchanged import Shortcuts
+from storage.unchanged import Shortcuts, latest_shas
 from storage.version_keys import give_fixed_key, rekey
 
 class _Failed(Exception):
@@ -503,10 +503,7 @@ def _earlier_sha(session: Session, resource: Resource) -> str | None:
     if resource.status != "not_modified":
         return None
     write_waiting(session)  # the rows of the batch's captures recorded before this one
-    return session.scalars(
-        sa.select(Capture.sha256).where(Capture.url == resource.url, Capture.sha256.is_not(None))
-        .order_by(Capture.fetched_at.desc(), Capture.id.desc()).limit(1)
-    ).first()
+    return latest_shas(session, {resource.url}).get(resource.url)
 
 
 @dataclass

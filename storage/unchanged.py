@@ -149,8 +149,8 @@ _VERSIONS = sa.select(Version.id, Version.report_id, Version.version_no, Version
     sa.or_(one_of(Version.id, "ids"), one_of(Version.page_url, "urls")))
 
 
-def _latest_shas(session: Session, urls: set[str]) -> dict[str, str]:
-    """The bytes each URL answered last (what a 304 stands for), as ``record._earlier_sha`` reads them."""
+def latest_shas(session: Session, urls: set[str]) -> dict[str, str]:
+    """The bytes each URL answered last (what a 304 stands for); a URL with none is left out."""
     return dict(_LATEST_SHAS.execute(session.connection(), [(url,) for url in sorted(urls)]))
 
 
@@ -195,7 +195,7 @@ def record_not_modified(session: Session, captures: list[CaptureInput]) -> list[
     bytes its URLs answered last are a stored version's, else failed."""
     session.flush()
     write_waiting(session)  # captures of the batch recorded before these: what their URLs answered
-    shas = _latest_shas(session, {r.url for c in captures for r in _resources(c)})
+    shas = latest_shas(session, {r.url for c in captures for r in _resources(c)})
     stored = _stored_versions(session, {c.page.url: shas[c.page.url] for c in captures if c.page.url in shas})
     touches = _Touches()
     decided: list[tuple[_Stored | None, str | None]] = []
