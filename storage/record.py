@@ -51,11 +51,11 @@ from storage.fingerprint import (ChromeTest, ReportContent, capture_content, con
 from storage.identity import ReportIdentity, identify
 from storage.ignoring_duplicates import inserts_ignoring_duplicates
 from storage.later_rows import rows_later, write_waiting
-from storage.models import Agency, Base, Blob, Capture, Report, ReportUrl, Version, VersionAttachment
+from storage.models import Agency, Base, Blob, Report, ReportUrl, Version, VersionAttachment
 from storage.parse_rows import (attachment_hashes, hold_attachments, hold_parse, insert_parse_rows, parse_columns,
                                 stored_contents)
 from storage.reparse import reparse_in_place
-from storage.unchanged import Shortcuts, latest_shas
+from storage.unchanged import NO_MATCH, Shortcuts, latest_shas, stored_versions
 from storage.version_keys import give_fixed_key, rekey
 
 class _Failed(Exception):
@@ -460,7 +460,7 @@ def _unchanged_by_bytes(session: Session, capture: CaptureInput, shas: dict[int,
     page_sha = shas[id(page)]
     version = page_sha and version_by_bytes(session, page.url, page_sha, [shas[id(a)] for a in capture.attachments])
     if not version:
-        raise _Failed("capture has no parse outcome and its bytes match no stored version")
+        raise _Failed(NO_MATCH)
     version.last_seen = later(version.last_seen, page.fetched_at)
     _touch_url(session, version.report_id, page.url, as_utc(page.fetched_at))
     return RecordResult("unchanged", 0, version.report_id, version.id, version.version_no)
@@ -469,20 +469,10 @@ def _unchanged_by_bytes(session: Session, capture: CaptureInput, shas: dict[int,
 def version_by_bytes(session: Session, url: str, page_sha: str, attachment_shas: Iterable[str | None]) -> Version | None:
     """The version a page at ``url`` with these bytes, and attachments with these (None: not
     fetched), was recorded as, if any: a capture of it needs no parse."""
-    # What these bytes at this URL were recorded as last time: a version first seen at
-    # another URL (a report re-posted elsewhere) is found through its captures here.
-    earlier = (
-        sa.select(Capture.version_id)
-        .where(Capture.url == url, Capture.role == "page", Capture.sha256 == page_sha, Capture.version_id.is_not(None))
-        .order_by(Capture.fetched_at.desc(), Capture.id.desc()).limit(1)
-        .scalar_subquery()
-    )
-    candidates = session.scalars(
-        sa.select(Version).where(sa.or_(Version.id == earlier, sa.and_(Version.page_url == url, Version.page_sha256 == page_sha)))
-        .order_by(Version.id.desc())
-    )
     wanted = sorted(s for s in attachment_shas if s)
-    return next((v for v in candidates if sorted(attachment_hashes(session, v.id)) == wanted), None)
+    stored = stored_versions(session, {url: page_sha}).get(url, [])
+    found = next((version for version in stored if version.attachments == wanted), None)
+    return None if found is None else session.get(Version, found.id)
 
 
 def _insert_blobs(session: Session, blobs: Iterable[tuple[str, int]]) -> None:

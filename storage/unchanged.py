@@ -61,7 +61,7 @@ NO_MATCH = "capture has no parse outcome and its bytes match no stored version"
 
 
 @dataclass
-class _Stored:
+class KnownVersion:
     """A version as far as a capture without a parse is compared with it."""
 
     id: int
@@ -154,7 +154,7 @@ def latest_shas(session: Session, urls: set[str]) -> dict[str, str]:
     return dict(_LATEST_SHAS.execute(session.connection(), [(url,) for url in sorted(urls)]))
 
 
-def _stored_versions(session: Session, pages: dict[str, str]) -> dict[str, list[_Stored]]:
+def stored_versions(session: Session, pages: dict[str, str]) -> dict[str, list[KnownVersion]]:
     """Per page URL, the versions its bytes may be, newest first: the one these bytes at this URL
     were recorded as last time, and those first seen at this URL with these bytes."""
     connection = session.connection()
@@ -166,12 +166,12 @@ def _stored_versions(session: Session, pages: dict[str, str]) -> dict[str, list[
     first_seen_here: dict[tuple[str, str | None], list[sa.Row[Any]]] = defaultdict(list)
     for row in rows:
         first_seen_here[(row.page_url, row.page_sha256)].append(row)
-    found: dict[str, list[_Stored]] = {}
+    found: dict[str, list[KnownVersion]] = {}
     for url, sha in pages.items():
         matching = {r.id: r for r in first_seen_here[(url, sha)]}
         if url in earlier:
             matching[earlier[url]] = by_id[earlier[url]]
-        found[url] = [_Stored(r.id, r.report_id, r.version_no, sorted(attachments[r.id]))
+        found[url] = [KnownVersion(r.id, r.report_id, r.version_no, sorted(attachments[r.id]))
                       for r in sorted(matching.values(), key=lambda r: r.id, reverse=True)]
     return found
 
@@ -196,9 +196,9 @@ def record_not_modified(session: Session, captures: list[CaptureInput]) -> list[
     session.flush()
     write_waiting(session)  # captures of the batch recorded before these: what their URLs answered
     shas = latest_shas(session, {r.url for c in captures for r in _resources(c)})
-    stored = _stored_versions(session, {c.page.url: shas[c.page.url] for c in captures if c.page.url in shas})
+    stored = stored_versions(session, {c.page.url: shas[c.page.url] for c in captures if c.page.url in shas})
     touches = _Touches()
-    decided: list[tuple[_Stored | None, str | None]] = []
+    decided: list[tuple[KnownVersion | None, str | None]] = []
     for capture in captures:
         error = _failure(capture, shas)
         version = None

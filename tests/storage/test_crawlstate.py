@@ -43,6 +43,11 @@ def test_snapshot_agrees_with_the_per_url_lookups(db_url: str, data_dir: Path, s
         b_sha, docx_sha = state.recorded_pages["http://gov.test/b.html"], archive.latest_sha256("http://gov.test/r.docx")
         assert archive.recorded_as_version("http://gov.test/b.html", b_sha, [docx_sha])
         assert not archive.recorded_as_version("http://gov.test/b.html", b_sha, [])  # its attachment is missing
+        assert archive.recorded_as_version("http://gov.test/b.html", b_sha, [docx_sha, None])  # None: not fetched
+        # the same report's bytes at another site's URL: its version was first seen elsewhere,
+        # and is found through what these bytes at this URL were recorded as
+        assert archive.recorded_as_version("http://other.test/c.html", state.recorded_pages["http://gov.test/a.html"], [])
+        assert not archive.recorded_as_version("http://other.test/c.html", b_sha, [docx_sha])
 
 
 def test_a_page_whose_capture_failed_is_not_taken_for_recorded(db_url: str, data_dir: Path) -> None:
