@@ -76,18 +76,15 @@ class Offload:
 
 
 def archive_offload(name: str, settings: Mapping[str, Any], in_process: bool,
-                    initializer: Callable[[str, str], None], *, start: bool = False) -> tuple[Hashable, Offload]:
+                    initializer: Callable[[str, str], None]) -> tuple[Hashable, Offload]:
     """The crawl process's offload ``name`` of the archive the settings name (its own process
     when ``in_process``, ``initializer`` opening the archive there), shared with the process's
-    other crawlers of that archive (``shared``); ``start``: its process starts now. Returns the
-    key to let it go by."""
+    other crawlers of that archive (``shared``); its process starts at ``Offload.start`` or its
+    first job. Returns the key to let it go by."""
     db_url, data_dir = settings["HARVESTER_DB_URL"], settings["HARVESTER_DATA_DIR"]
 
     def make() -> Offload:
-        offload = Offload(name, 1 if in_process else 0, initializer, (db_url, data_dir))
-        if start:
-            offload.start()
-        return offload
+        return Offload(name, 1 if in_process else 0, initializer, (db_url, data_dir))
 
     key = (name, db_url, data_dir, in_process)
     return key, shared.workers.take(key, make)

@@ -29,7 +29,7 @@ from harvester.pipelines.offload import Offload, archive_offload
 from harvester.pipelines.storable import storable
 from harvester.pipelines.workers import describe
 from harvester.pipelines.writer import open_worker_archive, record_in_worker, record_with
-from harvester.spiders.reports import LIST_FAILED_STAT
+from harvester.spiders.reports import LIST_FAILED_STAT, reports_requested
 from parsers import PARSER_VERSION
 from storage.capture import RecordResult
 
@@ -82,6 +82,7 @@ class RecordPipeline:
         pipeline = cls(crawler, crawler.settings.get("HARVESTER_RUN_KIND", "crawl"))
         # The close reason is known only from this signal, after the pipelines have closed.
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.start_writer, signal=reports_requested)
         return pipeline
 
     def open_spider(self) -> None:
@@ -98,12 +99,18 @@ class RecordPipeline:
             self.crawler.stats.set_value(RUN_ID_STAT, self.run_id)
         # One writer (SQLite has one; records stay in order), in its own process when
         # HARVESTER_RECORD_WORKER is on, so writing does not take the reactor's CPU; the
-        # process's other crawlers (sites) record through the same one. Every crawl records
-        # (a re-crawl its 304s): the writer's second of imports and opening the archive runs
-        # while the spider reads its first lists.
+        # process's other crawlers (sites) record through the same one. Its process starts
+        # with the first report page asked for (``start_writer``), or else at its first batch.
         self.writer_key, self.writer = archive_offload("archive-writer", settings,
                                                        settings.getbool("HARVESTER_RECORD_WORKER"),
-                                                       open_worker_archive, start=True)
+                                                       open_worker_archive)
+
+    def start_writer(self) -> None:
+        """The spider asks for its first report page: the writer's second of imports and opening
+        the archive runs while the page downloads. A crawl that asks for none (a day of
+        ``recheck`` with no page due) never starts it; that second was a third of such a day's CPU."""
+        if self.writer is not None:
+            self.writer.start()
 
     async def _record_batch(self, captures: list[ReportItem]) -> list[RecordResult | BaseException]:
         return await record_apart(self._write, captures, self._stripped)

@@ -45,6 +45,9 @@ RECHECK_ALL_SETTING = "HARVESTER_RECHECK_ALL"  # ask for every listed page whate
 # Sent with the report pages a list page listed that the crawl leaves for later (``urls``): a
 # fleet gathers them for the worker that concludes the run's withdrawals (harvester.distributed.runs).
 not_due_listed = object()
+# Sent once, with the crawl's first request of a report page: what it fetches will be recorded
+# (the record pipeline starts its writer then, not for a crawl that asks for no report).
+reports_requested = object()
 LIST_FAILED_STAT = "list_pages_failed"
 PENDING_META = "pending_attachments"
 PICTURES_META = "table_pictures"  # which of the pending URLs are pictures of the page's body
@@ -66,6 +69,7 @@ class ReportsSpider(scrapy.Spider):
         self.site_hosts: dict[str, bool] = {}  # _on_site's answer for each host met
         self.recheck = self.site.recheck
         self.not_due: set[str] = set()  # listed report pages left for a later crawl (harvester.recheck)
+        self.asked_for_reports = False  # whether reports_requested was sent
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> "ReportsSpider":
@@ -167,6 +171,9 @@ class ReportsSpider(scrapy.Spider):
 
     # -- report pages and attachments -------------------------------------------------------
     def _report_request(self, url: str, title: str, date: str | None) -> Request:
+        if not self.asked_for_reports:
+            self.asked_for_reports = True
+            self.crawler.signals.send_catch_log(signal=reports_requested)
         capture = ReportItem(site=self.site.name, page=None, listing_title=title, listing_date=date)  # type: ignore[arg-type]
         # A rendered page is never asked for conditionally: a browser's 304 leaves nothing to read.
         rendered = self.render.page_meta(url)
