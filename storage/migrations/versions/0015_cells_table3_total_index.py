@@ -2,7 +2,7 @@
 
 Revision ID: 0015
 Revises: 0014
-Create Date: 2026-12-03
+Create Date: 2026-12-02
 
 ``ix_cells_version_table`` (revision 0005) held all ~200 cells of every version, and keeping it
 was a fifth of what writing a version's cells cost the archive writer, and a fifth of the
