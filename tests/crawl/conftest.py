@@ -4,6 +4,7 @@ and for the end-to-end tests the fixture server, an off-site listener and `harve
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import socket
 import subprocess
@@ -159,3 +160,9 @@ def county_portal():  # type: ignore[no-untyped-def]
     server = GenericPortal()
     yield server
     server.stop()
+
+
+def worker_processes(name: str) -> list[multiprocessing.process.BaseProcess]:
+    """This process's worker processes of one kind, by the name they give themselves
+    (``harvester.pipelines.workers.name_process``: archive-writer, archive-reader, parse-worker)."""
+    return [p for p in multiprocessing.active_children() if Path(f"/proc/{p.pid}/comm").read_text().strip() == name]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import multiprocessing
 from dataclasses import fields, replace
 from functools import partial
 from pathlib import Path
@@ -14,6 +13,7 @@ from typing import Any
 from scrapy.settings import Settings
 from scrapy.statscollectors import MemoryStatsCollector
 
+from conftest import worker_processes
 from harvester.items import ReportItem
 from harvester.pipelines.archive import _ATTRIBUTE as archive_attribute
 from harvester.pipelines.bodies import without_bodies
@@ -106,11 +106,6 @@ def _pipeline(archive: Archive, reader_process: bool, downloading: bool = False
     return pipeline, stats, fetched
 
 
-def _readers() -> list[multiprocessing.process.BaseProcess]:
-    """The reader processes running, by the name they give themselves (``workers.name_process``)."""
-    return [p for p in multiprocessing.active_children() if Path(f"/proc/{p.pid}/comm").read_text().strip() == "archive-reader"]
-
-
 def test_new_reports_are_told_in_the_crawl_process_and_only_folding_starts_the_reader(tmp_path: Path) -> None:
     archive = Archive.open(f"sqlite:///{tmp_path / 'a.sqlite3'}", tmp_path / "data")
     pipeline, _, fetched = _pipeline(archive, reader_process=True)
@@ -119,13 +114,13 @@ def test_new_reports_are_told_in_the_crawl_process_and_only_folding_starts_the_r
         first = _item(archive, capture(body, 1, news(1, 2, 3, 4)))
         asyncio.run(pipeline.process_item(first))
         assert fetched == [first.page.url]  # a new report, one of the site's sample
-        assert _readers() == []  # told from its metadata, in a thread
+        assert worker_processes("archive-reader") == []  # told from its metadata, in a thread
         first.confirmation = capture(body, 2, news(5, 2, 6, 7)).parse
         archive.record(first)
         later = _item(archive, capture(body, 3, news(8, 9, 1, 3)))
         asyncio.run(pipeline.process_item(later))
         assert fetched == [first.page.url, later.page.url]  # its paragraphs differ from the stored version's
-        assert len(_readers()) == 1  # folding both reports took the reader
+        assert len(worker_processes("archive-reader")) == 1  # folding both reports took the reader
     finally:
         pipeline.close_spider()
         archive.close()

@@ -3,10 +3,10 @@ asks for none (a day of ``recheck`` with nothing due) never pays its start-up.""
 
 from __future__ import annotations
 
-import multiprocessing
 import time
 from pathlib import Path
 
+from conftest import worker_processes
 from scrapy.utils.test import get_crawler
 
 from harvester.pipelines.record import RecordPipeline
@@ -16,15 +16,10 @@ from harvester.spiders.reports import ReportsSpider
 TITLE = "淄博经济开发区管理委员会2020年政府信息公开工作年度报告"
 
 
-def _writers() -> list[multiprocessing.process.BaseProcess]:
-    """The writer processes running, by the name they give themselves (``workers.name_process``)."""
-    return [p for p in multiprocessing.active_children() if Path(f"/proc/{p.pid}/comm").read_text().strip() == "archive-writer"]
-
-
 def _eventually_one_writer(seconds: float = 30) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if len(_writers()) == 1:
+        if len(worker_processes("archive-writer")) == 1:
             return True
         time.sleep(0.05)
     return False
@@ -39,11 +34,11 @@ def test_the_writer_starts_with_the_first_report_page_asked_for(tmp_path: Path) 
     pipeline.open_spider()
     try:
         time.sleep(1)  # a writer started with the crawl would have named itself by now
-        assert _writers() == []
+        assert worker_processes("archive-writer") == []
         for n in range(3):
             spider._report_request(f"http://gov.test/art/2021/1/4/art_1001_{n}.html", TITLE, None)
         assert spider.asked_for_reports
         assert _eventually_one_writer()
     finally:
         pipeline.close_spider()
-    assert _writers() == []
+    assert worker_processes("archive-writer") == []
