@@ -195,8 +195,10 @@ class CellRow(Base):
     __table_args__ = (
         # Cells of one address and their values across the archive (``harvester query``'s cell
         # conditions): indexed by the address's number, not its three texts, whose long keys made
-        # the index five times the size and a fifth of what writing a version's cells cost (0013).
-        sa.Index("ix_cells_address_value", "address_id", "value"),
+        # the index five times the size and a fifth of what writing a version's cells cost (0013);
+        # then by version, so that a new version's cells join the end of their addresses' runs
+        # rather than a page apiece among the archive's cells of equal value (0016).
+        sa.Index("ix_cells_address_version", "address_id", "version_id", "value"),
         # The ``table3_totals`` view's cells (the applications table's 总计 column, ~15 of a
         # version's ~200), and only those: indexing every cell by version, table and column was
         # a fifth of what writing a version's cells cost (0015). Keyed by the view's table and

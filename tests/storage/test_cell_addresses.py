@@ -67,7 +67,23 @@ def test_a_cell_condition_finds_its_versions_through_the_address_index(sqlite_ur
                 "WHERE c.table_name = 'applications' AND c.row_key = 'new_received' AND c.column_key = 'total' "
                 "AND c.value >= 4")).scalars().all()
     assert found and sorted(found) == sorted(printed)
-    assert "ix_cells_address_value" in plan and "SCAN cells" not in plan, plan
+    assert "ix_cells_address_version" in plan and "SCAN cells" not in plan, plan
+
+
+def test_the_address_index_keeps_each_addresses_cells_in_the_order_versions_were_recorded(sqlite_url: str, data_dir: Path, seed) -> None:
+    # Keyed by address and value, the index put each of a new version's ~200 cells among the
+    # archive's cells of equal value, a page apiece: writing cells grew dearer as the archive
+    # grew. In version order, a batch's cells of one address go together at its run's end.
+    run = "SELECT version_id, value FROM cells WHERE address_id = 1 ORDER BY version_id"
+    chosen = "SELECT value FROM cells WHERE address_id = 1 AND version_id = 2"
+    with Archive.open(sqlite_url, data_dir) as archive, archive.engine.connect() as connection:
+        archive.record(capture_of(seed(SEED_ZIBO)))
+        archive.record(capture_of(seed(SEED_ZHANGDIAN_2023), "http://gov.test/art/2.html"))
+        plans = [" ".join(row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {query}"))
+                 for query in (run, chosen)]
+    assert all("COVERING INDEX ix_cells_address_version" in plan for plan in plans), plans
+    assert "TEMP B-TREE" not in plans[0], plans[0]  # the run is in version order as stored
+    assert "version_id=?" in plans[1], plans[1]  # a chosen version's cell found by the index alone
 
 
 def test_revision_0013_numbers_the_cells_an_archive_holds(db_url: str, data_dir: Path, seed) -> None:
@@ -86,7 +102,7 @@ def test_revision_0013_numbers_the_cells_an_archive_holds(db_url: str, data_dir:
         with engine.connect() as connection:
             assert _each_cell_names_its_own_address(connection) > 300  # two reports' cells
         indexes = {index["name"] for index in sa.inspect(engine).get_indexes("cells")}
-        assert "ix_cells_address_value" in indexes and "ix_cells_address" not in indexes
+        assert "ix_cells_address_version" in indexes and "ix_cells_address_value" not in indexes
     finally:
         engine.dispose()
 
