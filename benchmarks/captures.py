@@ -1,8 +1,10 @@
 """Captures for the archive benchmarks: parsed seed reports, each variation an agency of its own.
 
 ``variation(bases, n)`` is version ``n % 5`` of report ``n // 5``: the seed report (the
-five seeds in turn) under an agency and year of its own, with three table cells revised
-in every version but the first, and page bytes of its own. Calling it twice with the same
+five seeds in turn) under an agency and year of its own, with numbers of its own (every
+number shifted by an amount of the report's: an index by value meets as many values as an
+archive of real reports, not five), three table cells revised in every version but the
+first, and page bytes of its own. Calling it twice with the same
 ``n`` gives the same capture, so a benchmark can capture a report again unchanged.
 """
 
@@ -51,6 +53,10 @@ def variation(bases: list[Seed], n: int, *, minutes: int = 0) -> CaptureInput:
     report["metadata"]["year"] = 2019 + report_no % 5
     rng = random.Random(n)
     cells = [c.cell for c in named_cells(report)]
+    shift = report_no * 37 % 100
+    for cell in cells:
+        if cell.get("state") == "number" and isinstance(cell.get("value"), int):
+            cell.update(raw=str(cell["value"] + shift), value=cell["value"] + shift)
     for cell in rng.sample(cells, min(3, len(cells))) if version_no else []:
         value = rng.randint(0, 200)
         cell.update(raw=str(value), value=value, state="number")
