@@ -18,9 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from storage.crossyear import refresh_cross_year
+from storage.later_rows import insert_rows
 from storage.models import Agency, AgencyAlias, Report
 from storage.oneof import one_of
 
@@ -134,11 +135,13 @@ def known_agencies(session: Session, names: Sequence[tuple[str, str | None]]) ->
 
 def read_ahead(session: Session, names: Sequence[tuple[str, str | None]]) -> None:
     """Read the aliases and canonical keys of these (printed name, site region) in two
-    statements, ahead of ``resolve_agency`` for each in this session: recording a batch asked
-    for each new report's agency by its alias and then by its key, one statement each. What
-    was found is kept, and so is what was not: in a session only ``resolve_agency`` gives a
-    name an alias or an agency a key, and it notes what it gives (``add_alias`` and
-    ``merge_agencies`` forget it all)."""
+    statements, and the agencies of fuller or shorter keys of the keys no agency has in one
+    more (see ``_by_suffixes``), ahead of ``resolve_agency`` for each in this session:
+    recording a batch asked for each new report's agency by its alias, by its key and by its
+    key's region, one statement each. What was found is kept, and so is what was not: in a
+    session only ``resolve_agency`` gives a name an alias or an agency a key, and it notes what
+    it gives, forgetting what that makes untrue (``add_alias`` and ``merge_agencies`` forget it
+    all)."""
     resolved: dict[str, Agency] = session.info.setdefault(_RESOLVED, {})
     names = [(printed, region) for printed, region in names if normalise_name(printed) not in resolved]
     if not names:
@@ -149,6 +152,8 @@ def read_ahead(session: Session, names: Sequence[tuple[str, str | None]]) -> Non
     read: dict[str, Agency | None] = session.info.setdefault(_BY_KEY_READ, {})
     read.update((key, None) for key in keys if key is not None and key not in read)
     read.update(by_key)
+    unknown = {key for key in keys if key is not None} - by_key.keys()
+    session.info.setdefault(_BY_SUFFIX_READ, {}).update(_by_suffixes(session, unknown))
 
 
 def _aliases_and_keys(session: Session, names: Sequence[tuple[str, str | None]]
@@ -174,14 +179,20 @@ def _by_alias(session: Session, alias: str) -> Agency | None:
 def _by_key(session: Session, key: str) -> Agency | None:
     read = session.info.get(_BY_KEY_READ, {})
     if key in read and (read[key] is None or read[key].key == key):  # (not given a longer key since)
-        return read[key] or _by_suffix(session, key)
+        suffixes = session.info.get(_BY_SUFFIX_READ, {})
+        return read[key] or (suffixes[key] if key in suffixes else _by_suffix(session, key))
     return session.scalars(_BY_KEY, {"key": key}).first() or _by_suffix(session, key)
 
 
 def _keyed(session: Session, agency: Agency) -> None:
-    """Note an agency's key given in this session for ``_by_key``."""
+    """Note an agency's key given in this session for ``_by_key``, and forget the agencies read
+    ahead for the keys it is now a fuller or shorter form of, or was (they may have changed)."""
     if _BY_KEY_READ in session.info:
         session.info[_BY_KEY_READ][agency.key] = agency
+    suffixes = session.info.get(_BY_SUFFIX_READ, {})
+    for key in [key for key, found in suffixes.items()
+                if found is agency or (key != agency.key and _differ_in_regions(agency.key, key))]:
+        del suffixes[key]
 
 
 # Built once: every parsed capture recorded asks the first, and every new agency the others.
@@ -212,30 +223,44 @@ def resolve_agency(session: Session, printed: str, site_region: str | None = Non
     name = canonical(printed, site_region)
     agency = _by_key(session, name.key)
     if agency is None:
-        agency = Agency(key=name.key, tail=key_tail(name.key), name=printed.strip(), province=name.province,
-                        city=name.city, county=name.county)
-        session.add(agency)
-        session.flush()
-        _keyed(session, agency)
+        agency = _new_agency(session, name, printed.strip())
     elif len(name.key) > len(agency.key):
         # A fuller name of a known agency: the key and the region grow, its reports follow.
         _rekey(session, agency, name.key)
         agency.name = printed.strip()
         agency.province, agency.city, agency.county = (
             name.province or agency.province, name.city or agency.city, name.county or agency.county)
-    session.add(AgencyAlias(alias=alias, agency_id=agency.id))
-    session.flush()
+    # Nothing in a recording batch reads the alias back but through ``resolved``: the row can
+    # wait for the batch's others (``storage.later_rows``).
+    insert_rows(session, AgencyAlias.__table__, [{"alias": alias, "agency_id": agency.id}])
     resolved[alias] = agency
     return agency
+
+
+def _new_agency(session: Session, name: CanonicalName, printed: str) -> Agency:
+    """A new agency's row, inserted by one Core statement, and its object in the session as if
+    read: in a first crawl every report's agency is new, and the ORM's flush of the object cost
+    more than the rest of resolving its name."""
+    values = {"key": name.key, "tail": key_tail(name.key), "name": printed, "province": name.province,
+              "city": name.city, "county": name.county}
+    agency = Agency(id=session.connection().execute(_INSERT_AGENCY, values).scalar_one(), **values)
+    make_transient_to_detached(agency)
+    session.add(agency)
+    _keyed(session, agency)
+    return agency
+
+
+_INSERT_AGENCY = sa.insert(Agency.__table__).returning(Agency.__table__.c.id)
 
 
 _RESOLVED = "agencies_resolved"  # session.info: normalised name -> agency
 _NO_ALIAS = "agencies_no_alias"  # session.info: normalised names read ahead and found no one's alias
 _BY_KEY_READ = "agencies_by_key"  # session.info: canonical keys read ahead -> the agency (None: no agency's key)
+_BY_SUFFIX_READ = "agencies_by_suffix"  # session.info: keys of no agency read ahead -> ``_by_suffixes``'s answer
 
 
 def _forget_resolved(session: Session) -> None:
-    for name in (_RESOLVED, _NO_ALIAS, _BY_KEY_READ):
+    for name in (_RESOLVED, _NO_ALIAS, _BY_KEY_READ, _BY_SUFFIX_READ):
         session.info.pop(name, None)
 
 

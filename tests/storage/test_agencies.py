@@ -11,7 +11,8 @@ from click.testing import CliRunner
 from harvester.cli.main import cli
 from parsers.hints import ReportHints
 from fixtures.portals.generator.big import agency_at
-from storage.agencies import add_alias, canonical, known_agencies, known_agency, read_ahead, resolve_agency, split_regions
+from storage.agencies import (add_alias, canonical, known_agencies, known_agency, normalise_name, read_ahead, resolve_agency,
+                              split_regions)
 from storage.archive import Archive
 from storage.history import resolve_report
 from storage.models import Agency, AgencyAlias, FindingRow, Report
@@ -94,7 +95,7 @@ BATCH = [("淮安市洪泽区人民政府", None), ("宿迁市洪泽区人民政
 
 
 def test_names_read_ahead_resolve_as_each_name_alone(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """A batch's names read ahead (``read_ahead``: two statements) resolve to the agencies,
+    """A batch's names read ahead (``read_ahead``: three statements) resolve to the agencies,
     keys and aliases they resolve to one by one, as the batch's own names make and rename
     agencies, and with fewer statements."""
     outcomes, counts = [], []
@@ -116,6 +117,26 @@ def test_names_read_ahead_resolve_as_each_name_alone(tmp_path) -> None:  # type:
     assert outcomes[1] == outcomes[0]
     assert {key for _, key in outcomes[0][0]} >= {"淮安市洪泽区", "济宁市任城区", "济宁市梁山县"}
     assert counts[1] < counts[0]
+
+
+def test_new_agencies_read_ahead_are_made_without_asking_again(archive: Archive) -> None:
+    # A first crawl's batch: every name new, none a form of another. Once read ahead, each
+    # new agency is one INSERT, with no question asked after its key's fuller or shorter forms.
+    batch = [(name, None) for name in NAMES[40:72]]
+    with archive.session() as session, session.begin():
+        for name in NAMES[:40]:
+            resolve_agency(session, name)
+        read_ahead(session, batch)
+        statements: list[str] = []
+        sa.event.listen(session.connection(), "before_cursor_execute", lambda *args: statements.append(args[2]))
+        made = [resolve_agency(session, name, region) for name, region in batch]
+        asked = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+        assert not asked, asked
+        assert len({agency.id for agency in made}) == len(batch)
+        stored = dict(session.execute(sa.select(Agency.id, Agency.key)).all())
+        assert [stored[agency.id] for agency in made] == [canonical(name).key for name, _ in batch]
+        aliases = dict(session.execute(sa.select(AgencyAlias.alias, AgencyAlias.agency_id)).all())
+    assert [aliases[normalise_name(name)] for name, _ in batch] == [agency.id for agency in made]
 
 
 def test_a_name_read_ahead_as_no_ones_follows_an_alias_added_since(archive: Archive) -> None:
