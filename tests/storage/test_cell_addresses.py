@@ -102,7 +102,8 @@ def test_revision_0013_numbers_the_cells_an_archive_holds(db_url: str, data_dir:
         with engine.connect() as connection:
             assert _each_cell_names_its_own_address(connection) > 300  # two reports' cells
         indexes = {index["name"] for index in sa.inspect(engine).get_indexes("cells")}
-        assert "ix_cells_address_version" in indexes and "ix_cells_address_value" not in indexes
+        assert "ix_cells_address_version" in indexes and "ix_cells_address" not in indexes
+        assert "ix_cells_address_value" not in indexes  # 0013's index, re-keyed by 0016
     finally:
         engine.dispose()
 
