@@ -25,7 +25,6 @@ import resource
 import signal
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
@@ -148,16 +147,28 @@ class _Worker:
         self.process.start()
         child.close()
 
-    def exchange(self, function: Callable[..., Any], args: tuple[Any, ...], deadline: float) -> tuple[str, Any]:
-        """Send one job and wait for its reply (in a thread: the pipe calls block)."""
+    async def exchange(self, function: Callable[..., Any], args: tuple[Any, ...], deadline: float) -> tuple[str, Any]:
+        """Send one job and await its reply on the event loop, the pipe watched by the loop's
+        selector: a thread per exchange, as before, cost the crawl process two thread hand-offs
+        and the GIL passed back and forth for every parse. The worker is idle (reading) when
+        given a job and writes its reply whole, so neither blocking call waits on anything
+        but the other end of the pipe working."""
+        loop = asyncio.get_running_loop()
+        readable = loop.create_future()
+        fd = self.conn.fileno()
+        loop.add_reader(fd, lambda: readable.done() or readable.set_result(None))
         try:
             self.conn.send((function, args))
-            if not self.conn.poll(deadline if deadline > 0 else None):
-                raise WorkerFailed(f"no result within the {deadline:g} s deadline; worker killed")
+            try:
+                await asyncio.wait_for(readable, deadline if deadline > 0 else None)
+            except TimeoutError:
+                raise WorkerFailed(f"no result within the {deadline:g} s deadline; worker killed") from None
             return self.conn.recv()
         except (EOFError, OSError):
             self.process.join(5)
             raise WorkerFailed(f"worker died ({_exit_description(self.process.exitcode)})") from None
+        finally:
+            loop.remove_reader(fd)
 
     def kill(self) -> None:
         if self.process.is_alive():
@@ -183,7 +194,6 @@ class WorkerPool:
         self.name = name
         self.limits = limits
         self.context = multiprocessing.get_context("spawn")
-        self.threads = ThreadPoolExecutor(size, thread_name_prefix=name)
         self.idle: asyncio.Queue[_Worker] | None = None
         self.workers: list[_Worker] = []
         self.size = size
@@ -202,10 +212,11 @@ class WorkerPool:
             for _ in range(self.size):
                 self.idle.put_nowait(self._start())
         worker = await self.idle.get()
-        loop = asyncio.get_running_loop()
         try:
-            status, value = await loop.run_in_executor(self.threads, worker.exchange, function, args, self.limits.deadline)
-        except WorkerFailed:
+            status, value = await worker.exchange(function, args, self.limits.deadline)
+        except (WorkerFailed, asyncio.CancelledError):
+            # Dead, overrunning, or still at a job whose wait was cancelled (its reply would be
+            # taken for the next job's): either way it gets no other job.
             worker.kill()
             self.workers.remove(worker)
             self.replaced += 1
@@ -225,4 +236,3 @@ class WorkerPool:
             if worker.process.is_alive():
                 worker.kill()
         self.workers.clear()
-        self.threads.shutdown()

@@ -75,6 +75,25 @@ def test_a_job_past_its_deadline_has_its_worker_killed() -> None:
     assert pool.replaced == 1
 
 
+def test_a_job_whose_wait_is_cancelled_leaves_no_reply_for_the_next() -> None:
+    # the worker still at the cancelled job would answer the next one with its reply
+    pool = WorkerPool("t", 1, LIMITS)
+
+    async def main():  # type: ignore[no-untyped-def]
+        try:
+            slow = asyncio.ensure_future(pool.run(worker_jobs.sleep_then_echo, 0.5, "cancelled job's"))
+            await asyncio.sleep(0.2)
+            slow.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await slow
+            return await pool.run(worker_jobs.echo, "next")
+        finally:
+            pool.close()
+
+    assert asyncio.run(main()) == "next"
+    assert pool.replaced == 1
+
+
 def test_workers_leave_by_themselves_when_the_pool_closes() -> None:
     pool = WorkerPool("t", 2, LIMITS)
 

@@ -28,6 +28,11 @@ def sleep(seconds: float) -> None:
     time.sleep(seconds)
 
 
+def sleep_then_echo(seconds: float, value: str) -> str:
+    time.sleep(seconds)
+    return value
+
+
 def segfault() -> None:
     os.kill(os.getpid(), signal.SIGSEGV)
 
