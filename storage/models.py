@@ -275,6 +275,9 @@ class Agency(Base):
     key: Mapped[str] = mapped_column(sa.String(300), unique=True)  # canonical: region path + body
     # The key's last region and body (storage.agencies.key_tail): finds a name's fuller keys by index.
     tail: Mapped[str | None] = mapped_column(sa.String(300), index=True)
+    # The key after its leading regions (storage.agencies.key_body): finds the fuller keys of a
+    # key that names no region by index.
+    body: Mapped[str | None] = mapped_column(sa.String(300), index=True)
     name: Mapped[str] = mapped_column(sa.String(300))  # the fullest name printed
     province: Mapped[str | None] = mapped_column(sa.String(60))
     city: Mapped[str | None] = mapped_column(sa.String(60))

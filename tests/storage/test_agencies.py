@@ -51,9 +51,13 @@ def _by_reading_every_key(keys: list[str], key: str) -> str | None:
 
 
 NAMES = [agency_at(i).name for i in range(0, 1400, 7)] + [
-    "淮安市洪泽区人民政府", "淮安市淮阴区教育局", "淄博市张店区人民政府", "济南市历下区教育体育局", "平潭综合实验区管委会"]
+    "淮安市洪泽区人民政府", "淮安市淮阴区教育局", "淄博市张店区人民政府", "济南市历下区教育体育局", "平潭综合实验区管委会",
+    "济南市高新技术产业开发区管委会"]
+# Among them keys that name no region (平潭综合实验区, 高新技术产业开发区: no region name ends
+# within their first five characters), one of which has a fuller key.
 ASKED = ["洪泽区人民政府", "江苏省淮安市洪泽区人民政府", "淮阴区教育局", "张店区人民政府", "历下区教育体育局", "教育局",
-         "淄博市张店区", "张店区", "市中区财政局", "淄博市张店区公安局", "平潭综合实验区", "青岛市黄岛区商务局", "黄岛区商务局"]
+         "淄博市张店区", "张店区", "市中区财政局", "淄博市张店区公安局", "平潭综合实验区", "青岛市黄岛区商务局", "黄岛区商务局",
+         "高新技术产业开发区管委会", "国家税务总局滨州市税务局"]
 
 
 def test_a_fuller_or_shorter_key_is_found_as_reading_every_key_finds_it(archive: Archive) -> None:
@@ -80,9 +84,9 @@ def test_a_batch_of_names_is_answered_as_each_name_alone_in_three_statements(arc
         sa.event.listen(session.connection(), "before_cursor_execute", lambda *args: statements.append(args[2]))
         together = known_agencies(session, asked)
     assert [a and a.id for a in together] == [a and a.id for a in alone]
-    # by alias, by key, by tail or ending; then one each for new keys that name no region
+    # by alias, by key, by tail, body or ending: new keys that name no region asked with the others
     unregional = {key for key in (canonical(name, region).key for name, region in asked) if not split_regions(key)[0]}
-    assert len(statements) <= 3 + len(unregional) < len(asked)
+    assert len(unregional) > 1 and len(statements) <= 3
 
 
 # In turn: an agency known before the batch given a longer key, another agency of the same
@@ -160,6 +164,7 @@ def test_an_agency_new_to_the_archive_is_looked_for_by_index(tmp_path) -> None: 
 
             sa.event.listen(session.connection(), "before_cursor_execute", note)
             assert known_agency(session, "滨州市滨城区住房和城乡建设局") is None
+            assert known_agency(session, "国家税务总局滨州市税务局") is None  # a key that names no region
             sa.event.remove(session.connection(), "before_cursor_execute", note)
             plans = [row[-1] for statement, parameters in asked if "agencies" in statement
                      for row in session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)]
@@ -177,6 +182,22 @@ def test_revision_0012_gives_existing_agencies_their_key_tail(db_url: str) -> No
         upgrade(engine)
         with engine.connect() as connection:
             assert connection.execute(sa.text("SELECT tail FROM agencies")).scalar_one() == "洪泽区"
+    finally:
+        engine.dispose()
+
+
+def test_revision_0017_gives_existing_agencies_their_key_body(db_url: str) -> None:
+    engine = create_engine(db_url)
+    try:
+        upgrade(engine, "0016")
+        with engine.begin() as connection:
+            connection.execute(sa.text("INSERT INTO agencies (key, tail, name) VALUES "
+                                       "('淮安市洪泽区教育局', '洪泽区教育局', '淮安市洪泽区教育局'), "
+                                       "('高新技术产业开发区', '高新技术产业开发区', '高新技术产业开发区管委会')"))
+        upgrade(engine)
+        with engine.connect() as connection:
+            assert dict(connection.execute(sa.text("SELECT key, body FROM agencies")).all()) == {
+                "淮安市洪泽区教育局": "教育局", "高新技术产业开发区": "高新技术产业开发区"}
     finally:
         engine.dispose()
 
