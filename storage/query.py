@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import operator
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Callable
 
 import sqlalchemy as sa
@@ -156,19 +156,40 @@ def filtered_versions(filters: QueryFilters) -> sa.Select:
 
 
 def run_query(session: Session, filters: QueryFilters) -> list[QueryRow]:
-    findings = sa.select(sa.func.count()).where(FindingRow.version_id == Version.id).scalar_subquery()
-    query = filtered_versions(filters).add_columns(findings)
+    """The versions the filters select, by agency, year, kind and version number.
+
+    In two statements: the chosen versions' ids in order, then what a row shows of those only.
+    Asked at once, every version the filters matched went through the database's sort with
+    its whole parse (40-100 KB of JSON), and each row shown had its parse decoded to read its
+    completeness: a year and a template took some 170 ms at 10,000 versions and at 100,000."""
+    query = filtered_versions(filters).with_only_columns(Version.id)
     query = query.order_by(Report.agency_key, Report.year, Report.kind, Version.version_no)
     if filters.limit is not None:
         query = query.limit(filters.limit)
-    rows = session.execute(query).all()
-    named = _named_cell_values(session, [version.id for version, _, _ in rows], filters.where)
-    return [
-        QueryRow(report.id, report.agency, report.year, report.kind, version.version_no, version.id, version.template,
-                 version.region, version.parse_status, count, named.get(version.id, {}), version.completeness,
-                 unread_tables(version.report_json, version.parse_error))
-        for version, report, count in rows
-    ]
+    ids = list(session.scalars(query))
+    shown = _shown(session, ids)
+    named = _named_cell_values(session, ids, filters.where)
+    return [replace(shown[version_id], cells=named.get(version_id, {})) for version_id in ids]
+
+
+def _shown(session: Session, ids: list[int]) -> dict[int, QueryRow]:
+    """What a row shows of each version, its parse's completeness part alone read from the parse."""
+    findings = sa.select(sa.func.count()).where(FindingRow.version_id == Version.id).scalar_subquery()
+    # A parse that failed is stored as JSON null; a version older than the JSON columns as NULL.
+    parsed = sa.and_(Version.report_json.is_not(None), sa.cast(Version.report_json, sa.Text) != "null")
+    columns = (Version.id, Report.id, Report.agency, Report.year, Report.kind, Version.version_no, Version.template,
+               Version.region, Version.parse_status, findings, Version.completeness, Version.parse_error,
+               parsed, Version.report_json["completeness"])
+    shown: dict[int, QueryRow] = {}
+    for start in range(0, len(ids), _CHUNK):
+        rows = session.execute(sa.select(*columns).join(Report, Report.id == Version.report_id)
+                               .where(Version.id.in_(ids[start : start + _CHUNK])))
+        for (version_id, report_id, agency, year, kind, number, template, region, status, count, completeness,
+             error, has_report, tables) in rows:
+            report = {"completeness": tables} if has_report else None
+            shown[version_id] = QueryRow(report_id, agency, year, kind, number, version_id, template, region, status,
+                                         count, {}, completeness, unread_tables(report, error))
+    return shown
 
 
 def unread_tables(report: dict[str, Any] | None, parse_error: str | None) -> list[str]:

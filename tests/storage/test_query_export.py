@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+import sqlalchemy as sa
 
 from storage.archive import Archive
 from storage.export import write_export
@@ -108,3 +109,26 @@ def test_export_has_a_row_per_version_and_cell(filled: Archive, tmp_path: Path, 
               if r["agency"] == "淄博经济开发区" and r["row"] == "new_received" and r["column"] == "total"}
     assert (totals[1]["raw"], float(totals[1]["value"])) == ("4", 4.0)
     assert (totals[2]["raw"], float(totals[2]["value"])) == ("40", 40.0)
+
+
+def test_a_version_whose_parse_failed_is_listed_as_not_parsed(archive: Archive) -> None:
+    # a PDF that is no PDF, known by its listing title
+    broken = capture_of(b"%PDF-1.7\n1 0 obj <</Type /Catalog", url="http://gov.test/files/2021.pdf",
+                        listing_title="淄博市教育局2021年政府信息公开工作年度报告")
+    archive.record(broken)
+    with archive.session() as session:
+        [row] = run_query(session, QueryFilters(year=2021))
+        error = session.query(Version).one().parse_error
+    assert error and row.parse_status == "error"
+    assert row.unread == [f"not parsed: {error}"] and row.completeness is None
+
+
+def test_the_ordered_statement_carries_no_parse(filled: Archive) -> None:
+    # every version the filters match went through the sort with its whole parse (40-100 KB of
+    # JSON) and each row shown had its parse decoded: 170 ms for a year and a template
+    statements: list[str] = []
+    with filled.session() as session:
+        sa.event.listen(session.connection(), "before_cursor_execute", lambda *args: statements.append(args[2]))
+        rows = run_query(session, QueryFilters(limit=100))
+    ordered = [s for s in statements if "ORDER BY" in s]
+    assert rows and ordered and not [s for s in ordered if "report_json" in s]
