@@ -194,7 +194,7 @@ class WorkerPool:
         self.name = name
         self.limits = limits
         self.context = multiprocessing.get_context("spawn")
-        self.idle: asyncio.Queue[_Worker] | None = None
+        self.idle: asyncio.Queue[_Worker | None] | None = None  # None: a place for a worker not started yet
         self.workers: list[_Worker] = []
         self.size = size
         self.replaced = 0
@@ -212,18 +212,26 @@ class WorkerPool:
             for _ in range(self.size):
                 self.idle.put_nowait(self._start())
         worker = await self.idle.get()
+        if worker is None:
+            try:
+                worker = self._start()
+            except BaseException:
+                self.idle.put_nowait(None)  # the place stays, for the next job to try again
+                raise
+        replacement: _Worker | None = worker
         try:
             status, value = await worker.exchange(function, args, self.limits.deadline)
-        except (WorkerFailed, asyncio.CancelledError):
+        except (WorkerFailed, asyncio.CancelledError) as exc:
             # Dead, overrunning, or still at a job whose wait was cancelled (its reply would be
-            # taken for the next job's): either way it gets no other job.
+            # taken for the next job's): either way it gets no other job. A cancelled wait's is
+            # replaced when next needed: a crawl cancelling its work is likely ending.
             worker.kill()
             self.workers.remove(worker)
             self.replaced += 1
-            worker = self._start()
+            replacement = self._start() if isinstance(exc, WorkerFailed) else None
             raise
-        finally:  # the worker (or its replacement) is idle again, whatever happened
-            self.idle.put_nowait(worker)
+        finally:  # the worker (or its replacement, or its place) is idle again, whatever happened
+            self.idle.put_nowait(replacement)
         if status != "ok":
             raise WorkerFailed(value)
         return value

@@ -86,6 +86,8 @@ def test_a_job_whose_wait_is_cancelled_leaves_no_reply_for_the_next() -> None:
             slow.cancel()
             with pytest.raises(asyncio.CancelledError):
                 await slow
+            # its replacement starts when a job needs it, not as the crawl winds down
+            assert [w for w in pool.workers if w.process.is_alive()] == []
             return await pool.run(worker_jobs.echo, "next")
         finally:
             pool.close()
