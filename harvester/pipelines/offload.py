@@ -13,7 +13,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import multiprocessing.util
 import os
+import sys
 from collections.abc import Callable, Hashable, Mapping
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -31,8 +33,21 @@ def _start_worker(parent: int, name: str, initializer: Callable[..., None] | Non
     die_with_parent(parent)
     name_process(name)
     collect_seldom()  # the writer's batches and the reader's questions are jobs as parses are
+    # Run last of the process's finalizers, once its pool has told it to stop.
+    multiprocessing.util.Finalize(None, _leave_at_once, exitpriority=-100)
     if initializer is not None:
         initializer(*initargs)
+
+
+def _leave_at_once() -> None:
+    """End a worker whose jobs are done without tearing its heap down: the writer's exit spent
+    0.19 s of a crawl's close (its caches, the interpreter's last collection and module teardown),
+    and the crawl waits for it. Every job committed what it wrote, so there is nothing to lose.
+    A worker leaving by an exception leaves as it would have, to report it."""
+    if sys.exc_info()[0] is None:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
 
 
 class Offload:

@@ -8,6 +8,7 @@ import multiprocessing
 import os
 
 from harvester.pipelines.offload import Offload
+from tests.crawl import worker_jobs
 
 
 def _ask(offload: Offload, remote, local):  # type: ignore[no-untyped-def]
@@ -50,3 +51,12 @@ def test_starting_without_worker_processes_starts_nothing() -> None:
     offload = Offload("t", 0)
     offload.start()
     assert _ask(offload, _state, _state)[0] == os.getpid()
+
+
+def test_a_worker_whose_jobs_are_done_leaves_without_tearing_its_heap_down(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # the writer's teardown (its caches, the last collection, the modules) was 0.19 s of a
+    # crawl's close, which waits for it; every job has committed what it wrote by then
+    marker = tmp_path / "teardown"
+    offload = Offload("t", 1, worker_jobs.note_teardown, (str(marker),))
+    pid, _ = _ask(offload, _state, _state)
+    assert pid != os.getpid() and not marker.exists()

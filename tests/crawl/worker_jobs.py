@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import signal
 import time
+from pathlib import Path
 
 
 def echo(value: str) -> str:
@@ -45,3 +47,8 @@ def agency_of(path: str) -> str | None:
     from parsers.api import parse_file
 
     return parse_file(path)[1].metadata.agency
+
+
+def note_teardown(path: str) -> None:
+    """An initializer: the process's interpreter, torn down at its exit, writes ``path``."""
+    atexit.register(Path(path).write_text, "torn down")
