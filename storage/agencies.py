@@ -88,6 +88,11 @@ def key_body(key: str) -> str:
     return split_regions(key)[1]
 
 
+def _key_columns(key: str) -> dict[str, str]:
+    """An agency's key with the columns made from it, as a new agency and a renamed one get them."""
+    return {"key": key, "tail": key_tail(key), "body": key_body(key)}
+
+
 def _by_suffix(session: Session, key: str) -> Agency | None:
     return _by_suffixes(session, {key}).get(key)
 
@@ -106,18 +111,17 @@ def _by_suffixes(session: Session, keys: set[str]) -> dict[str, Agency | None]:
     if not keys:
         return {}
     endings = {key: [key[start:] for start in range(1, len(key))] for key in keys}
-    regional = {key for key in keys if split_regions(key)[0]}
+    tails = {key: key_tail(key) for key in keys if split_regions(key)[0]}  # of the keys naming a region
     found = session.scalars(_BY_TAILS_OR_BODIES, {
-        "tails": sorted({key_tail(key) for key in regional}),
-        "bodies": sorted(keys - regional),
+        "tails": sorted(set(tails.values())),
+        "bodies": sorted(keys - tails.keys()),
         "endings": sorted({e for key in keys for e in endings[key]}),
     }).all()
     candidates: dict[str, list[Agency]] = {}
     for key in keys:
         own = set(endings[key])
-        if key in regional:
-            tail = key_tail(key)
-            candidates[key] = [a for a in found if a.tail == tail or a.key in own]
+        if key in tails:
+            candidates[key] = [a for a in found if a.tail == tails[key] or a.key in own]
         else:
             candidates[key] = [a for a in found if a.body == key or a.key in own]
     chosen = {key: [a for a in found if a.key != key and _differ_in_regions(a.key, key)]
@@ -253,8 +257,8 @@ def _new_agency(session: Session, name: CanonicalName, printed: str) -> Agency:
     """A new agency's row, inserted by one Core statement, and its object in the session as if
     read: in a first crawl every report's agency is new, and the ORM's flush of the object cost
     more than the rest of resolving its name."""
-    values = {"key": name.key, "tail": key_tail(name.key), "body": key_body(name.key), "name": printed, "province": name.province,
-              "city": name.city, "county": name.county}
+    values = {**_key_columns(name.key), "name": printed, "province": name.province, "city": name.city,
+              "county": name.county}
     agency = Agency(id=session.connection().execute(_INSERT_AGENCY, values).scalar_one(), **values)
     make_transient_to_detached(agency)
     session.add(agency)
@@ -277,7 +281,8 @@ def _forget_resolved(session: Session) -> None:
 
 
 def _rekey(session: Session, agency: Agency, key: str) -> None:
-    agency.key, agency.tail, agency.body = key, key_tail(key), key_body(key)
+    for column, value in _key_columns(key).items():
+        setattr(agency, column, value)
     _keyed(session, agency)
     session.execute(sa.update(Report).where(Report.agency_id == agency.id).values(agency_key=key))
 
