@@ -8,6 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from fixtures.portals.generator import sources
+from fixtures.portals.generator.big import big_root, report_at
+from fixtures.render.html import render_report_html
 from harvester.fixtureserver import serve_in_thread
 from portal_client import request
 
@@ -58,3 +63,24 @@ def test_big_needs_an_output_directory(repo_root: Path) -> None:
     result = subprocess.run([sys.executable, "fixtures/portals/build.py", "--big", "10"], cwd=repo_root,
                             capture_output=True, text=True)
     assert result.returncode == 2 and "--big needs --out DIR" in result.stderr
+
+
+def test_a_warmed_big_portal_renders_nothing_while_serving_the_same_pages(repo_root: Path, tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    seeds = repo_root / "fixtures" / "seeds"
+    cold = big_root(60, seeds, tmp_path / "cold")
+    expected = [cold.pages.page(n) for n in range(1, 61)]
+    warmed = big_root(60, seeds, tmp_path / "warmed")
+    warmed.warm()
+    renders: list[object] = []
+
+    def counted(*args: object, **kwargs: object) -> str:
+        renders.append(args)
+        return render_report_html(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sources, "render_report_html", counted)
+    assert [warmed.pages.page(n) for n in range(1, 61)] == expected
+    with serve_in_thread(root=warmed) as server:
+        page = request(server.url, expected[7][0])
+        assert page.status == 200 and report_at(7).agency.name in page.text()
+    assert renders == []
