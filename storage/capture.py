@@ -77,11 +77,6 @@ class ParseOutcome:
     # Made by the parse worker from ``report`` as stored (``storage.fingerprint.content_parts``);
     # None where nobody made them (the archive then makes them itself).
     content: ContentParts | None = None
-    # ``parsers.extract.Source.identity`` of the page when the report is the page's (its
-    # attachments had no say): a second fetch of the page with this identity parses to this
-    # very outcome, so the parse worker takes it rather than parsing again. Not part of the
-    # parse's word on the capture: outcomes compare without it.
-    document_identity: str | None = field(default=None, compare=False)
 
 
 @dataclass

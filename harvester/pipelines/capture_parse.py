@@ -5,7 +5,7 @@ The page is parsed first; when its body holds no report (no section, no table: t
 only a link to the file) the first attachment that parses is the primary document, read with
 the page's metadata as hints. A document that cannot be parsed keeps its error. A second
 fetch of a page (the confirm pipeline's) whose report body, metadata and title are the first
-one's takes the first parse: the page is read only as far as its body.
+one's takes the first parse: both pages are read only as far as their bodies.
 
 Nothing here imports Scrapy or the database: a parse worker imports only this and the
 parsers, which keeps each worker some 80 MB smaller (a test holds this).
@@ -27,7 +27,7 @@ from parsers import PARSER_VERSION
 from parsers.api import parse_document
 from parsers.document import Document
 from parsers.errors import ParseError
-from parsers.extract import read_source
+from parsers.extract import Source, read_source
 from parsers.extract.page_images import fetched_pictures, images_by_src
 from parsers.hints import ReportHints
 from parsers.report import Report
@@ -70,27 +70,43 @@ class _Parsed:
     report: Report | None
     error: str | None = None
     crashed: bool = False
-    identity: str | None = None  # of what the document is made of (``Source.identity``), when asked for
     known: bool = False  # the document had the identity given as known: it was not read further
 
 
+def _source(resource: Resource, body: bytes, images: dict[str, bytes] | None) -> Source:
+    return read_source(body, filename=attachment_name(resource.url) or resource.url, content_type=resource.content_type,
+                       images=images)
+
+
 def _parse(resource: Resource, body: bytes, hints: ReportHints, images: dict[str, bytes] | None = None, *,
-           identify: bool = False, known: str | None = None) -> _Parsed:
-    """``identify``: with the identity of what the document is made of; ``known``: the identity
-    of a document parsed with these hints already, which is not read further nor parsed."""
+           known: str | None = None) -> _Parsed:
+    """``known``: the identity (``Source.identity``) of a document parsed with these hints
+    already; a document of that identity is not read further nor parsed."""
     try:
-        source = read_source(body, filename=attachment_name(resource.url) or resource.url,
-                             content_type=resource.content_type, images=images)
-        identity = source.identity() if identify else None
-        if known is not None and identity == known:
-            return _Parsed(None, None, identity=identity, known=True)
+        source = _source(resource, body, images)
+        if known is not None and source.identity() == known:
+            return _Parsed(None, None, known=True)
         doc = source.document()
         report = parse_document(doc, hints)
     except ParseError as exc:
         return _Parsed(None, None, str(exc))
     except Exception as exc:  # a parser bug or a limit (RecursionError, MemoryError): the capture stays
         return _Parsed(None, None, f"parser failed: {describe(exc)}", crashed=True)
-    return _Parsed(doc, report, identity=identity)
+    return _Parsed(doc, report)
+
+
+def _first_identity(page: Resource, earlier: ParseOutcome | None, earlier_page: bytes | None, hints: ReportHints,
+                    images: dict[str, bytes]) -> str | None:
+    """The identity of the first fetch's page (``earlier_page``), when a second fetch made of the
+    same may take its parse (``earlier``): one read with these hints whose report is the page's
+    own. Made only here, for the few pages fetched twice, rather than with every parse."""
+    if (earlier is None or earlier_page is None or earlier.hints != hints or earlier.error is not None
+            or earlier.report is None or earlier.document_url != page.url):
+        return None
+    try:
+        return _source(page, earlier_page, images).identity()
+    except Exception:  # noqa: BLE001 - read once already; whatever fails now, the second fetch is parsed
+        return None
 
 
 def parse_capture(capture: ReportItem, site: SiteConfig, bodies: dict[str, bytes]) -> ParseOutcome:
@@ -99,10 +115,12 @@ def parse_capture(capture: ReportItem, site: SiteConfig, bodies: dict[str, bytes
     return parse_capture_run(capture, site, bodies).outcome
 
 
-def parse_capture_run(capture: ReportItem, site: SiteConfig, bodies: dict[str, bytes]) -> ParseRun:
+def parse_capture_run(capture: ReportItem, site: SiteConfig, bodies: dict[str, bytes],
+                      earlier_page: bytes | None = None) -> ParseRun:
     """``parse_capture``, also telling whether the parser crashed on the way. A capture parsed
-    already (``capture.parse``: a page fetched again to confirm it) takes that parse when its
-    page is made of what the parse was made of (``ParseOutcome.document_identity``)."""
+    already (``capture.parse``: a page fetched again to confirm it, ``earlier_page`` the first
+    fetch's bytes) takes that parse when its page is made of what the first page was made of
+    (``parsers.extract.Source.identity``)."""
     page = capture.page
     page_body = bodies[page.url]
     hints = hints_for(capture, site)
@@ -111,16 +129,13 @@ def parse_capture_run(capture: ReportItem, site: SiteConfig, bodies: dict[str, b
     pictures = fetched_pictures(page_body, page.url, {a.url: bodies[a.url] for a in capture.attachments if a.url in bodies},
                                 page.content_type)
     picture_urls = {picture.url for picture in pictures}
-    earlier = capture.parse
-    known = earlier.document_identity if earlier is not None and earlier.hints == hints else None
-    parsed = _parse(page, page_body, hints, images_by_src(pictures), identify=True, known=known)
+    earlier, images = capture.parse, images_by_src(pictures)
+    parsed = _parse(page, page_body, hints, images, known=_first_identity(page, earlier, earlier_page, hints, images))
     if parsed.known:
         assert earlier is not None
         return ParseRun(earlier, earlier=True)
     crashed = parsed.crashed
     page_doc, report, error = parsed.doc, parsed.report, parsed.error
-    # Only a report of the page's own is the page document's alone: without one, attachments decide.
-    identity = parsed.identity if _has_report(report) else None
     fingerprint = page_doc.fingerprint() if page_doc else hashlib.sha256(page_body).hexdigest()
     document_url, used_hints = page.url, hints
     if not _has_report(report):
@@ -156,7 +171,6 @@ def parse_capture_run(capture: ReportItem, site: SiteConfig, bodies: dict[str, b
         fingerprint=fingerprint,
         document_url=document_url,
         hints=used_hints,
-        document_identity=identity,
     )
     return ParseRun(outcome, crashed)
 
@@ -170,13 +184,16 @@ def needs_parse(capture: ReportItem) -> bool:
 
 
 def parse_stored(capture: ReportItem, site: SiteConfig, names: dict[str, str], store: Path,
-                 inline: dict[str, bytes]) -> ParseRun:
+                 inline: dict[str, bytes], earlier_page: str | None = None) -> ParseRun:
     """``parse_capture_run`` where the bodies are: by sha256 name in the hand-off store at
-    ``store`` (see ``handoff``), or ``inline``. The report comes back cleaned for the archive
+    ``store`` (see ``handoff``), or ``inline``; ``earlier_page`` names the first fetch's page
+    there when this is a second fetch. The report comes back cleaned for the archive
     (``record.storable``) here, beside the other workers, rather than in the crawl process,
     with the parts of its content key (``storage.capture.ContentParts``), and packed
     (``bodies.PackedReport``): the crawl process only hands it on."""
-    run = parse_capture_run(capture, site, {**read_bodies(names, BlobStore(store)), **inline})
+    blobs = BlobStore(store)
+    run = parse_capture_run(capture, site, {**read_bodies(names, blobs), **inline},
+                            blobs.get(earlier_page) if earlier_page is not None else None)
     if run.earlier:
         return run  # made storable, given its content parts and packed where it was made
     if run.outcome.report is not None:

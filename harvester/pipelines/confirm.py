@@ -102,7 +102,7 @@ class ConfirmPipeline:
             # nothing varied between them. Most pages; parsing them again doubled the parse cost.
             item.confirmation = item.parse
             return item
-        # Parsed in a worker like the first fetch; the bytes go along, as they are never stored.
-        run = await parser_for(self.crawler).parse(item, {}, {item.page.url: response.body})
+        # Parsed in a worker like the first fetch.
+        run = await parser_for(self.crawler).parse_again(item, response.body)
         item.confirmation = run.outcome
         return item

@@ -90,11 +90,13 @@ class ParsePipeline:
         item.parse = run.outcome
         return item
 
-    async def parse(self, item: ReportItem, names: dict[str, str], inline: dict[str, bytes] | None = None) -> ParseRun:
+    async def parse(self, item: ReportItem, names: dict[str, str], inline: dict[str, bytes] | None = None,
+                    earlier_page: str | None = None) -> ParseRun:
         """The parse of ``item`` with the bodies ``names`` and ``inline`` give (URL -> sha256
-        in the hand-off store, URL -> bytes); a worker that died makes a failed parse."""
+        in the hand-off store, URL -> bytes; ``earlier_page``: the sha256 there of a first
+        fetch's page, for a second fetch); a worker that died makes a failed parse."""
         site = self.crawler.spider.site
-        args = (without_bodies(item), site, names, handoff_store(self.crawler).root, inline or {})
+        args = (without_bodies(item), site, names, handoff_store(self.crawler).root, inline or {}, earlier_page)
         try:
             if self.pool is not None:
                 run = await self.pool.run(parse_stored, *args)
@@ -108,6 +110,12 @@ class ParsePipeline:
         # The item's own parse, not the worker's copy of it: one object, which the record
         # pipeline and the writer then send and unpack once.
         return replace(run, outcome=item.parse) if run.earlier and item.parse is not None else run
+
+    async def parse_again(self, item: ReportItem, body: bytes) -> ParseRun:
+        """The parse of a second fetch of ``item``'s page (``body``, sent along: it is never
+        stored), which is the item's own parse when the page is made of what the first fetch's
+        was (``capture_parse.parse_capture_run``)."""
+        return await self.parse(item, {}, {item.page.url: body}, item.stored.get(0))
 
     async def _store(self, item: ReportItem) -> dict[str, str]:
         """Put the item's bodies in the hand-off store (noting them in ``item.stored``) and

@@ -107,7 +107,7 @@ def test_a_second_fetch_reading_as_the_same_document_comes_back_as_the_items_own
 
     async def fetched_twice() -> ParseRun:
         await pipeline.process_item(item)
-        return await pipeline.parse(item, {}, {PAGE_URL: second})
+        return await pipeline.parse_again(item, second)
 
     pipeline.open_spider()
     try:

@@ -41,9 +41,10 @@ class Pipeline(ParsePipeline):
         super().__init__(crawler, 0, WorkerLimits(0, 0, 0))  # type: ignore[arg-type]
         self.parsed: list[str] = []
 
-    async def parse(self, item: ReportItem, names: dict[str, str], inline: dict[str, bytes] | None = None) -> Any:
+    async def parse(self, item: ReportItem, names: dict[str, str], inline: dict[str, bytes] | None = None,
+                    earlier_page: str | None = None) -> Any:
         self.parsed.append(item.page.url)
-        return await super().parse(item, names, inline)
+        return await super().parse(item, names, inline, earlier_page)
 
 
 def test_a_report_fetched_again_with_its_recorded_bytes_is_not_parsed_again(tmp_path: Path) -> None:
