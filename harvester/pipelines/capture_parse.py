@@ -175,6 +175,17 @@ def parse_capture_run(capture: ReportItem, site: SiteConfig, bodies: dict[str, b
     return ParseRun(outcome, crashed)
 
 
+def _first_page(blobs: BlobStore, name: str | None) -> bytes | None:
+    """The first fetch's page by its name in the hand-off store; None when it is not there to
+    read, and the second fetch is parsed in full: only a shortcut depends on it."""
+    if name is None:
+        return None
+    try:
+        return blobs.get(name)
+    except OSError:
+        return None
+
+
 def needs_parse(capture: ReportItem) -> bool:
     """Only a capture with something new is parsed: a blocked or failed page has nothing, and
     a 304 page whose attachments are all 304 (or absent) is known already."""
@@ -192,8 +203,7 @@ def parse_stored(capture: ReportItem, site: SiteConfig, names: dict[str, str], s
     with the parts of its content key (``storage.capture.ContentParts``), and packed
     (``bodies.PackedReport``): the crawl process only hands it on."""
     blobs = BlobStore(store)
-    run = parse_capture_run(capture, site, {**read_bodies(names, blobs), **inline},
-                            blobs.get(earlier_page) if earlier_page is not None else None)
+    run = parse_capture_run(capture, site, {**read_bodies(names, blobs), **inline}, _first_page(blobs, earlier_page))
     if run.earlier:
         return run  # made storable, given its content parts and packed where it was made
     if run.outcome.report is not None:

@@ -207,3 +207,15 @@ def test_the_writer_names_bodies_in_the_archives_own_store_and_records_them_as_i
     item, page = fetched_capture()
     item.stored[0] = other.put(page)
     assert with_bodies(without_bodies(item), other).page.body == page
+
+
+def test_a_second_fetch_whose_first_page_is_gone_from_the_store_is_parsed_in_full(tmp_path: Path) -> None:
+    store = BlobStore(tmp_path / "blobs")
+    item, page, _ = packed_capture(store)
+    second = page.replace(b"</body>", '<div class="footer"><p>您是本站第1042位访问者</p></div></body>'.encode())
+    store.path(item.stored[0]).unlink()
+
+    again = parse_stored(without_bodies(item), SITE, {}, store.root, {PAGE_URL: second}, item.stored[0])
+    assert not again.earlier and again.outcome.error is None and not again.crashed
+    store.put(page)  # back where it was: the first parse is taken
+    assert parse_stored(without_bodies(item), SITE, {}, store.root, {PAGE_URL: second}, item.stored[0]).earlier
