@@ -20,7 +20,7 @@ from pathlib import Path
 from harvester.attachments import attachment_name
 from harvester.items import ParseOutcome, ReportItem, Resource
 from harvester.pipelines.bodies import PackedReport, read_bodies
-from harvester.pipelines.storable import storable
+from harvester.pipelines.storable import storable_json
 from harvester.pipelines.workers import describe
 from harvester.siteconfig import SiteConfig
 from parsers import PARSER_VERSION
@@ -206,11 +206,12 @@ def parse_stored(capture: ReportItem, site: SiteConfig, names: dict[str, str], s
     run = parse_capture_run(capture, site, {**read_bodies(names, blobs), **inline}, _first_page(blobs, earlier_page))
     if run.earlier:
         return run  # made storable, given its content parts and packed where it was made
+    encoded = None
     if run.outcome.report is not None:
-        run.outcome.report = storable(run.outcome.report)
+        run.outcome.report, encoded = storable_json(run.outcome.report)
     # The parts of its content key too, so the one archive writer does not walk the report
     # again to find an unchanged capture (``storage.unchanged``).
     run.outcome.content = content_parts(capture_content(capture, [], run.outcome))
-    if run.outcome.report is not None:
-        run.outcome.report = PackedReport.pack(run.outcome.report)  # type: ignore[assignment]
+    if encoded is not None:
+        run.outcome.report = PackedReport.pack(run.outcome.report, encoded)  # type: ignore[assignment]
     return run

@@ -13,6 +13,8 @@ from typing import Any
 
 import orjson
 
+from storage.json_text import to_json
+
 _UNSTORABLE = re.compile("[\ud800-\udfff\x00]")
 
 
@@ -50,10 +52,24 @@ def storable(value: Any) -> Any:
     return value
 
 
+def storable_json(report: dict[str, Any]) -> tuple[dict[str, Any], bytes]:
+    """``storable(report)`` and its JSON as the archive writes it (``storage.json_text``),
+    encoded once: a clean report's is the encoding that told it clean."""
+    encoded = _clean_json(report)
+    if encoded is not None:
+        return report, encoded
+    cleaned = storable(report)
+    return cleaned, to_json(cleaned).encode()
+
+
 def _encodes_clean(value: dict[Any, Any]) -> bool:
-    """Whether a JSON-like dict holds only plain dicts, lists, text, numbers, booleans and None,
-    and no unstorable character in any text (keys included). What it cannot tell is left to
-    the walk.
+    return _clean_json(value) is not None
+
+
+def _clean_json(value: dict[Any, Any]) -> bytes | None:
+    """The JSON of a JSON-like dict that holds only plain dicts, lists, text, numbers, booleans
+    and None, and no unstorable character in any text (keys included); None for any other.
+    What it cannot tell is left to the walk.
 
     orjson encodes a report several times faster than walking it (a fifth of the cost of the
     garbage collector's traversal that read it before, a level at a time), and refuses what
@@ -66,8 +82,9 @@ def _encodes_clean(value: dict[Any, Any]) -> bool:
     try:
         encoded = orjson.dumps(value, option=_PLAIN_JSON_ONLY)
     except orjson.JSONEncodeError:
-        return False
-    return b"\\u0000" not in encoded
+        return None
+    # With text keys only (else it refused), the bytes ``storage.json_text.to_json`` writes.
+    return None if b"\\u0000" in encoded else encoded
 
 
 _PLAIN_JSON_ONLY = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from harvester.pipelines.storable import _encodes_clean, storable
+from harvester.pipelines.storable import _encodes_clean, storable, storable_json
+from storage.json_text import from_json, to_json
 
 
 def report(poison: str = "") -> dict[str, Any]:
@@ -87,3 +88,12 @@ def test_a_dict_that_holds_itself_is_not_read_forever() -> None:
     looped: dict[str, Any] = {"a": []}
     looped["a"].append(looped)
     assert not _encodes_clean(looped)
+
+
+@pytest.mark.parametrize("poison", ("",) + POISONS)
+def test_a_reports_json_is_made_with_its_cleaning_and_is_the_archives(poison: str) -> None:
+    bad = report(poison)
+    cleaned, encoded = storable_json(bad)
+    assert cleaned == storable(report(poison)) and (cleaned is bad) == (poison == "")
+    assert encoded.decode() == to_json(cleaned)  # the text the archive writes for the report
+    assert from_json(encoded) == cleaned
