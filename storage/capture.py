@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from parsers.hints import ReportHints
 from storage.clock import as_utc
+from storage.json_text import JsonText
 
 CaptureStatus = Literal["ok", "not_modified", "blocked", "error"]
 Outcome = Literal["new_report", "new_version", "unchanged", "failed"]
@@ -77,6 +78,9 @@ class ParseOutcome:
     # Made by the parse worker from ``report`` as stored (``storage.fingerprint.content_parts``);
     # None where nobody made them (the archive then makes them itself).
     content: ContentParts | None = None
+    # ``report`` as the JSON text the parse worker made of it, written to the version as it is;
+    # None where nobody made it (the archive then encodes ``report``).
+    report_text: JsonText | None = field(default=None, compare=False)
 
 
 @dataclass

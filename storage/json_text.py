@@ -24,8 +24,15 @@ _OPTIONS = orjson.OPT_NON_STR_KEYS  # {1: ...} as {"1": ...}, as json.dumps writ
 _FALLBACK = json.JSONEncoder(ensure_ascii=False)
 
 
+class JsonText(str):
+    """JSON text made already, as ``to_json`` makes it (a parse worker encodes each report it
+    sends): written to a JSON column as it is, rather than decoded and encoded again."""
+
+
 def to_json(value: Any) -> str:
     """``value`` as the archive writes JSON."""
+    if type(value) is JsonText:
+        return value
     try:
         return orjson.dumps(value, option=_OPTIONS).decode()
     except (orjson.JSONEncodeError, UnicodeDecodeError):

@@ -261,6 +261,8 @@ def _decide(session: Session, blobs: Blobs, capture: CaptureInput, shas: dict[in
         "agency": identity.agency,
         "reverted_to": same.version_no if same is not None else None,
         **parse_columns(parsed, parse.error, parse.parser_version, seen),
+        # The text the parse worker encoded the report as, where it sent one: not encoded again.
+        **({"report_json": parse.report_text} if parsed is not None and parse.report_text is not None else {}),
     }).scalar_one()
     insert_parse_rows(session, version_id, parsed)
     hold_parse(session, version_id, parsed)

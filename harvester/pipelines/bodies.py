@@ -12,7 +12,7 @@ from typing import Any
 
 from harvester.items import ParseOutcome, ReportItem, Resource
 from storage.blobs import BlobStore
-from storage.json_text import from_json, to_json
+from storage.json_text import JsonText, from_json, to_json
 
 
 class PackedReport(bytes):
@@ -40,7 +40,7 @@ class PackedReport(bytes):
 
 def _unpacked(outcome: ParseOutcome | None) -> ParseOutcome | None:
     if outcome is not None and isinstance(outcome.report, PackedReport):
-        return replace(outcome, report=outcome.report.unpack())
+        return replace(outcome, report=outcome.report.unpack(), report_text=JsonText(outcome.report.decode()))
     return outcome
 
 

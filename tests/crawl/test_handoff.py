@@ -4,6 +4,7 @@ in the hand-off store, not its bytes, and the worker reads back exactly what was
 from __future__ import annotations
 
 import asyncio
+import json
 import pickle
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -19,10 +20,12 @@ from harvester.pipelines.capture_parse import ParseRun, parse_capture, parse_sto
 from harvester.pipelines.parse import ParsePipeline
 from harvester.pipelines.storable import storable
 from harvester.pipelines.workers import WorkerLimits, WorkerPool
+from harvester.pipelines.writer import record_with
 from storage.archive import Archive
 from storage.blobs import BlobStore, sha256_of
 from storage.crawlstate import CrawlState
 from storage.capture import CaptureInput
+from storage.json_text import from_json
 from tests.crawl.test_parse_pipeline import DOCUMENTS, SITE
 from tests.crawl.test_parse_workers import run
 
@@ -219,3 +222,17 @@ def test_a_second_fetch_whose_first_page_is_gone_from_the_store_is_parsed_in_ful
     assert not again.earlier and again.outcome.error is None and not again.crashed
     store.put(page)  # back where it was: the first parse is taken
     assert parse_stored(without_bodies(item), SITE, {}, store.root, {PAGE_URL: second}, item.stored[0]).earlier
+
+
+def test_the_writer_stores_a_report_as_the_text_its_parse_worker_encoded(tmp_path: Path) -> None:
+    with Archive.open(f"sqlite:///{tmp_path / 'a.sqlite3'}", tmp_path / "data") as archive:
+        item, _, outcome = packed_capture(archive.blobs)  # type: ignore[arg-type]
+        # Spaced as the archive's encoder does not space it: what is stored is the text sent.
+        packed = json.dumps(outcome.report, ensure_ascii=False).encode()
+        item.parse = replace(item.parse, report=PackedReport.pack(outcome.report, packed))  # type: ignore[arg-type]
+        [result] = record_with(archive, [item], archive.blobs.root)  # type: ignore[union-attr]
+        with archive.engine.connect() as connection:
+            text = connection.execute(sa.text("SELECT report_json FROM versions WHERE id = :id"),
+                                      {"id": result.version_id}).scalar_one()
+        assert result.outcome == "new_report" and text == packed.decode()
+        assert from_json(text) == outcome.report

@@ -10,7 +10,7 @@ import math
 import sqlalchemy as sa
 
 from storage.archive import Archive
-from storage.json_text import from_json, to_json
+from storage.json_text import JsonText, from_json, to_json
 from storage.models import Version
 from tests.storage.conftest import SEED_ZHANGDIAN_2023, capture_of
 
@@ -60,3 +60,9 @@ def test_a_version_written_by_earlier_code_reads_back_through_the_archive(archiv
         session.commit()
     with archive.session() as session:
         assert session.scalar(sa.select(Version.report_json).where(Version.id == recorded.version_id)) == report
+
+
+def test_text_made_already_is_written_as_it_is() -> None:
+    made = JsonText('{"a": 1}')  # spaced as to_json would not space it
+    assert to_json(made) is made
+    assert to_json({"a": 1}) == '{"a":1}'
