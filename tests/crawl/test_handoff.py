@@ -236,3 +236,15 @@ def test_the_writer_stores_a_report_as_the_text_its_parse_worker_encoded(tmp_pat
                                       {"id": result.version_id}).scalar_one()
         assert result.outcome == "new_report" and text == packed.decode()
         assert from_json(text) == outcome.report
+
+
+def test_a_reports_text_that_lost_its_type_is_not_written_as_a_string(tmp_path: Path) -> None:
+    with Archive.open(f"sqlite:///{tmp_path / 'a.sqlite3'}", tmp_path / "data") as archive:
+        item, _, outcome = packed_capture(archive.blobs)  # type: ignore[arg-type]
+        received = with_bodies(item, archive.blobs, archived=True)  # type: ignore[arg-type]
+        received.parse = replace(received.parse, report_text=str(received.parse.report_text))  # type: ignore[arg-type]
+        result = archive.record(received)
+        with archive.engine.connect() as connection:
+            text = connection.execute(sa.text("SELECT report_json FROM versions WHERE id = :id"),
+                                      {"id": result.version_id}).scalar_one()
+        assert from_json(text) == outcome.report  # the report, not a string holding it
