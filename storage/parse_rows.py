@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from storage.cellnames import NamedCell, named_cells
-from storage.json_text import to_json
+from storage.json_text import JsonText, to_json
 from storage.fingerprint import ReportContent, fixed_key, report_content
 from storage.cell_addresses import address_ids
 from storage.later_rows import insert_later, insert_rows, write_tuples, write_waiting
@@ -52,15 +52,18 @@ def apply_parse(
 
 
 def parse_columns(report: dict[str, Any] | None, error: str | None, parser_version: str,
-                  parsed_at: datetime) -> dict[str, Any]:
-    """The ``versions`` columns a parse sets (an agency only when the parse names one)."""
+                  parsed_at: datetime, report_text: str | None = None) -> dict[str, Any]:
+    """The ``versions`` columns a parse sets (an agency only when the parse names one);
+    ``report_text``: the report's JSON as its parse worker encoded it, written as it came
+    rather than encoded again, but only as ``JsonText`` (text that became a plain string would
+    be written as a JSON string)."""
     metadata = (report or {}).get("metadata") or {}
     columns = {
         "parse_status": "ok" if report is not None and error is None else "error",
         "parse_error": error if report is None or error else None,
         "parser_version": parser_version,
         "parsed_at": parsed_at,
-        "report_json": report,
+        "report_json": report_text if report is not None and isinstance(report_text, JsonText) else report,
         "title": metadata.get("title"),
         "template": metadata.get("template") if report is not None else None,
         "region": metadata.get("region"),

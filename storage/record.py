@@ -50,7 +50,6 @@ from storage.fingerprint import (ChromeTest, ReportContent, capture_content, con
                                  fixed_parts_key, is_page_text, only_text_differs, parts_key, report_content)
 from storage.identity import ReportIdentity, identify
 from storage.ignoring_duplicates import inserts_ignoring_duplicates
-from storage.json_text import JsonText
 from storage.later_rows import rows_later, write_waiting
 from storage.models import Agency, Base, Blob, Report, ReportUrl, Version, VersionAttachment
 from storage.parse_rows import (attachment_hashes, hold_attachments, hold_parse, insert_parse_rows, parse_columns,
@@ -261,10 +260,7 @@ def _decide(session: Session, blobs: Blobs, capture: CaptureInput, shas: dict[in
         "hints": asdict(parse.hints) if parse.hints else None,
         "agency": identity.agency,
         "reverted_to": same.version_no if same is not None else None,
-        **parse_columns(parsed, parse.error, parse.parser_version, seen),
-        # The text the parse worker encoded the report as, where it sent one: not encoded again.
-        # Only as its own type: text that became a plain string would be written as a string.
-        **({"report_json": parse.report_text} if parsed is not None and isinstance(parse.report_text, JsonText) else {}),
+        **parse_columns(parsed, parse.error, parse.parser_version, seen, parse.report_text),
     }).scalar_one()
     insert_parse_rows(session, version_id, parsed)
     hold_parse(session, version_id, parsed)
