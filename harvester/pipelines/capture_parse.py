@@ -199,7 +199,7 @@ def parse_stored(capture: ReportItem, site: SiteConfig, names: dict[str, str], s
     """``parse_capture_run`` where the bodies are: by sha256 name in the hand-off store at
     ``store`` (see ``handoff``), or ``inline``; ``earlier_page`` names the first fetch's page
     there when this is a second fetch. The report comes back cleaned for the archive
-    (``record.storable``) here, beside the other workers, rather than in the crawl process,
+    (``storable.storable_json``) here, beside the other workers, rather than in the crawl process,
     with the parts of its content key (``storage.capture.ContentParts``), and packed
     (``bodies.PackedReport``): the crawl process only hands it on."""
     blobs = BlobStore(store)
