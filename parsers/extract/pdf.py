@@ -4,7 +4,9 @@ Pages are read with pdfium (characters and ruling lines); ruled tables become gr
 merged cells as copies, and a table that ends one page and resumes at the top of the next
 with the same column rulings is joined into one. Lines of text outside tables are joined
 into paragraphs: a line starts a new paragraph when it is indented, centred or
-right-aligned, or when the line before it ended a sentence short of the right margin.
+right-aligned, when the line before it stopped short of the right margin having ended a
+sentence or with room for the line's first word, or when it is numbered ("二、", "（三）")
+after a sentence's end: a heading printed at the margin after a paragraph's full last line.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 
 from parsers.document import Block, Document
 from parsers.errors import ExtractionError
+from parsers.labels import starts_numbered
 from parsers.extract.pdf_streams import check_stream_sizes
 from parsers.extract.pdf_page import Page, TextLine, char_lines, line_texts, read_pages, read_with_pdfminer
 from parsers.extract.pdf_borderless import find_borderless_tables
@@ -27,7 +30,10 @@ _TOLERANCE = 2.0
 _MARGIN_SLACK = 0.5
 _CENTRED_INDENT = 3.0  # character widths: a centred line starts further in than an indented one
 _FULL_LINE_SLACK = 2.5  # character widths a full line may stop short of the margin (no break inside a number)
-# A line stopping short without ending a sentence was pushed to wrap early (a URL, an e-mail).
+_SPACE = 0.5  # character widths of the space a wrapped word would have needed before it
+# A line stopping short without ending a sentence was pushed to wrap early when what starts the
+# next line (a URL, an e-mail, a number) was too wide for the room left; a heading printed at
+# the margin ("一、总体情况", no indent to tell it) has room for far more than that.
 _ENDS_SENTENCE = re.compile(r"[。！？!?；;”\"）)]$")
 
 
@@ -121,6 +127,11 @@ def _centred(line: TextLine, left: float, right: float) -> bool:
     return before > _CENTRED_INDENT * line.size and abs(before - after) <= _CENTRED_INDENT * line.size
 
 
+def _pushed(previous: TextLine, line: TextLine, right: float) -> bool:
+    """Whether ``previous``, stopping short of ``right`` mid-sentence, did so because the first piece of ``line`` did not fit."""
+    return not _ENDS_SENTENCE.search(previous.text) and right - previous.x1 < line.lead + _SPACE * line.size
+
+
 def _blocks(items: list[_Item]) -> list[Block]:
     lines = [item.line for item in items if item.line is not None]
     left = min((line.x0 for line in lines), default=0.0)
@@ -141,7 +152,8 @@ def _blocks(items: list[_Item]) -> list[Block]:
             previous is not None
             and line.x0 <= left + max(_TOLERANCE, _MARGIN_SLACK * line.size)
             and not _centred(previous, left, right)
-            and (previous.x1 >= right - _FULL_LINE_SLACK * previous.size or not _ENDS_SENTENCE.search(previous.text))
+            and (previous.x1 >= right - _FULL_LINE_SLACK * previous.size or _pushed(previous, line, right))
+            and not (_ENDS_SENTENCE.search(previous.text) and starts_numbered(line.text))
         )
         if continues:
             blocks[-1].text += line.text

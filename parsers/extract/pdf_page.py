@@ -82,6 +82,10 @@ class TextLine:
     x1: float
     top: float
     size: float
+    # Width of the line's first piece a line cannot be broken inside: one Chinese character, or
+    # a run of Latin letters, digits and signs (a word, a number, a URL). Whether the line
+    # before could have taken it tells a wrap from a paragraph's end (``parsers.extract.pdf``).
+    lead: float = 0.0
 
 
 # Radical code points some fonts map their glyphs to (Chromium's and WPS's subsets of Noto
@@ -579,5 +583,34 @@ def line_texts(lines: list[list[Char]]) -> list[TextLine]:
             if char.size > size:
                 size = char.size
             space, previous = "", char
-        out.append(TextLine("".join(parts), first.x0, previous.x1, line[0].top, size))
+        out.append(TextLine("".join(parts), first.x0, previous.x1, line[0].top, size, lead=_lead(line[start:])))
     return out
+
+
+def _lead(chars: list[Char]) -> float:
+    """The width of the first piece of a line (``TextLine.lead``) printed by ``chars``, the first of them not a space.
+
+    Punctuation goes with the piece it touches: an opening bracket or quote cannot end a line,
+    nor can a closing one or a comma start one ("（http://www.gov.cn/）" wraps whole)."""
+    index = 0
+    while index < len(chars) - 1 and chars[index].text in _OPENING:
+        index += 1
+    if _latin(chars[index].text):
+        while index < len(chars) - 1 and _joined(chars[index], chars[index + 1]) and _latin(chars[index + 1].text):
+            index += 1
+    while index < len(chars) - 1 and _joined(chars[index], chars[index + 1]) and chars[index + 1].text in _CLOSING:
+        index += 1
+    return chars[index].x1 - chars[0].x0
+
+
+_OPENING = frozenset("（([{《〈【「『“‘")
+_CLOSING = frozenset("）)]}》〉】」』”’、，。；：！？,.;:!?")
+
+
+def _joined(char: Char, after: Char) -> bool:
+    return not after.text.isspace() and after.x0 - char.x1 <= _WORD_GAP
+
+
+def _latin(text: str) -> bool:
+    """Below the CJK blocks: a line breaks only at spaces between such characters, and anywhere around the others."""
+    return all(ord(c) < 0x2E80 for c in text)
