@@ -62,7 +62,7 @@ def find_tables(edges: list[dict[str, Any]], chars: list[Char]) -> list[tuple[tu
     if not edges:
         return []
     merged = [e for e in merge_edges(edges, _TOLERANCE) if (e["width"] if e["orientation"] == "h" else e["height"]) >= _MIN_EDGE]
-    merged += _page_break_rulings(merged)
+    merged += _page_break_rulings(merged) + _unfinished_rulings(merged)
     boxes = cells_to_tables(_smallest_cells(edges_to_intersections(merged, _TOLERANCE, _TOLERANCE)))
     if not boxes:
         return []
@@ -146,12 +146,42 @@ def _page_break_rulings(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return added
 
 
+def _unfinished_rulings(edges: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rest of a table's top or bottom ruling where it stops short of vertical rulings ending there.
+
+    Word and LibreOffice draw each cell's borders, and a cell may lack one, most often the
+    header's first cell its top ("信息内容" under a caption that was cut off the table). The
+    column rulings still start at the table's top: without a ruling across them the cell is
+    not closed, and its text, inside the table yet in none of its cells, is lost. A ruling
+    ending on a vertical one that ends at it is carried on over the other vertical rulings that
+    end at the same height beyond it.
+    """
+    horizontal = [e for e in edges if e["orientation"] == "h"]
+    vertical = [e for e in edges if e["orientation"] == "v"]
+    added = []
+    for ruling in horizontal:
+        y = ruling["top"]
+        ending = sorted(v["x0"] for v in vertical if min(abs(v["top"] - y), abs(v["bottom"] - y)) <= _TOLERANCE)
+        if not any(abs(x - ruling["x0"]) <= _TOLERANCE for x in ending) and not any(abs(x - ruling["x1"]) <= _TOLERANCE for x in ending):
+            continue
+        before = [x for x in ending if x < ruling["x0"] - _TOLERANCE]
+        after = [x for x in ending if x > ruling["x1"] + _TOLERANCE]
+        if before:
+            added.append(_horizontal_ruling(before[0], ruling["x0"], y))
+        if after:
+            added.append(_horizontal_ruling(ruling["x1"], after[-1], y))
+    return added
+
+
 def _ruling_across(vertical: list[dict[str, Any]], y: float) -> list[dict[str, Any]]:
     """A horizontal ruling at ``y`` from the first of ``vertical`` to the last; none for fewer than two."""
     if len(vertical) < 2:
         return []
-    x0, x1 = min(e["x0"] for e in vertical), max(e["x0"] for e in vertical)
-    return [{"x0": x0, "x1": x1, "top": y, "bottom": y, "doctop": y, "width": x1 - x0, "height": 0.0, "orientation": "h"}]
+    return [_horizontal_ruling(min(e["x0"] for e in vertical), max(e["x0"] for e in vertical), y)]
+
+
+def _horizontal_ruling(x0: float, x1: float, y: float) -> dict[str, Any]:
+    return {"x0": x0, "x1": x1, "top": y, "bottom": y, "doctop": y, "width": x1 - x0, "height": 0.0, "orientation": "h"}
 
 
 def outside(chars: list[Char], boxes: list[tuple[float, float, float, float]]) -> list[Char]:

@@ -45,3 +45,42 @@ def test_a_cell_reads_as_its_lines_read(chars: list[Char]) -> None:
     across = [(char.x0 + char.x1) / 2 for char in chars]
     text = pdf_tables._cell_text((0.0, 90.0, 200.0, 120.0), chars, middles, across)
     assert text == "\n".join(line.text for line in text_lines(chars))
+
+
+def _table_without_its_first_cells_top(bottom_too: bool) -> bytes:
+    """A 2x3 ruled table drawn cell border by cell border, as Word does, the first header cell
+    with no top border (and, with ``bottom_too``, the last row's first cell with no bottom one)."""
+    import io
+
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer, pagesize=(400, 300), invariant=1)
+    page.setFont("STSong-Light", 10)
+    xs, ys = (50, 150, 250, 350), (250, 220, 190)  # reportlab's y grows up
+    texts = (("信息内容", "本年制发件数", "本年废止件数"), ("规章", "3", "1"))
+    for row, (top, bottom) in enumerate(zip(ys, ys[1:])):
+        for column, (left, right) in enumerate(zip(xs, xs[1:])):
+            first = column == 0
+            if not (first and row == 0):
+                page.line(left, top, right, top)
+            if not (first and row == 1 and bottom_too):
+                page.line(left, bottom, right, bottom)
+            page.line(left, top, left, bottom)
+            page.line(right, top, right, bottom)
+            page.drawString(left + 4, bottom + 10, texts[row][column])
+    page.save()
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("bottom_too", [False, True])
+def test_a_cell_missing_its_share_of_the_tables_outer_ruling_keeps_its_text(bottom_too: bool) -> None:
+    from parsers.extract import extract
+
+    doc = extract(_table_without_its_first_cells_top(bottom_too), filename="r.pdf")
+    tables = [block.table for block in doc.blocks if block.table is not None]
+    assert [table.texts() for table in tables] == [[["信息内容", "本年制发件数", "本年废止件数"], ["规章", "3", "1"]]]
+    assert not [block.text for block in doc.blocks if block.table is None]
