@@ -13,8 +13,9 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from parsers.dates import find_date, is_date_line
-from parsers.document import Block, Document, Table
+from parsers.document import Block, Document, GridCell, Table
 from parsers.labels import chinese_number
+from parsers.tables.active_disclosure import caption_item
 
 _HEADING_NUMBER = re.compile(
     r"^(?:[(（]\s*([一二三四五六七八九十]{1,2}|\d{1,2})\s*[)）]"
@@ -102,13 +103,19 @@ def split_layout(doc: Document, *, free_outline: bool = False) -> Layout:
     sections: list[SectionSpan] = []
     tables: list[tuple[int, Table]] = []
     skip = {id(b) for b in texts[:title_end]} | signature_blocks
-    for block in blocks:
+    caption: str | None = None  # a table 2 item's caption printed above its table
+    for index, block in enumerate(blocks):
         if id(block) in skip:
             continue
         if block.table is not None:
-            tables.append((sections[-1].number if sections else 0, block.table))
+            table = block.table if caption is None else _with_caption(block.table, caption)
+            tables.append((sections[-1].number if sections else 0, table))
+            caption = None
             continue
         text = block.text.strip()
+        caption = caption_item(text) if _next_is_table(blocks, index) else None
+        if caption is not None:
+            continue
         last = sections[-1].number if sections else 0
         number = free_heading_number(text) if free_outline else heading_number(text)
         if number is not None and (number == last + 1 if free_outline else number > last):
@@ -116,6 +123,17 @@ def split_layout(doc: Document, *, free_outline: bool = False) -> Layout:
         elif text:
             (sections[-1].paragraphs if sections else preamble).append(text)
     return Layout(title_lines, preamble, sections, tables, signature_agency, signed_date)
+
+
+def _next_is_table(blocks: list[Block], index: int) -> bool:
+    return index + 1 < len(blocks) and blocks[index + 1].table is not None
+
+
+def _with_caption(table: Table, caption: str) -> Table:
+    """``table`` with ``caption`` as its first row, one cell across, as table 2 prints an item inside the table."""
+    width = max((len(row) for row in table.rows), default=1)
+    first = GridCell(caption)
+    return Table([[first, *(GridCell(caption, span_of=(0, 0)) for _ in range(width - 1))], *table.rows])
 
 
 def _title_block_end(texts: list[Block]) -> int:

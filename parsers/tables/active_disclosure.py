@@ -24,8 +24,19 @@ _HEADER_UNIT = re.compile(r"单位[：:]?\s*(万元|元|亿元)|[(（](万元|�
 
 def item_label(text: str) -> str | None:
     """"第二十条第（一）项" with full-width brackets, from any printed variant; None if not an item."""
-    match = _ITEM.search(unicodedata.normalize("NFKC", printed_label(text)).replace("(", "（").replace(")", "）"))
+    match = _ITEM.search(_normalized(text))
     return f"第二十条第（{match.group(1) or match.group(2)}）项" if match else None
+
+
+def caption_item(text: str) -> str | None:
+    """The item a paragraph names when it says nothing else ("第二十条第（一）项", "第二十条第(五)项："):
+    the caption of the table printed under it, where table 2 is one table an item."""
+    item = item_label(text)
+    return item if item and not _ITEM.sub("", _normalized(text), count=1).removeprefix("项").strip(" ：:。") else None
+
+
+def _normalized(text: str) -> str:
+    return unicodedata.normalize("NFKC", printed_label(text)).replace("(", "（").replace(")", "）")
 
 
 def parse_active_disclosure(pieces: list[Table]) -> list[ActiveDisclosureRow]:

@@ -1,0 +1,87 @@
+"""Table 2 printed as one table an item, each item named by a paragraph above its table.
+
+The standard layout names each 第二十条 item in a row of the table; a report made in Word
+may instead print four small tables with "第二十条第（一）项" as a line of text above each.
+The caption is then the item of the rows below it: without it every row of table 2 lost its
+item, and the table read as "partial" with all its values there.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+from lxml import html
+
+from conversions import libreoffice_convert
+from parsers.api import parse_bytes
+from parsers.document import Block, Document, GridCell, Table
+from parsers.sections import split_layout
+from real_documents import REAL, cell_differences, expected_of
+
+PAGE = REAL / "pingtan_2025_portal_page.html"
+
+
+def _captions_above(page: bytes) -> bytes:
+    """``page`` with its table 2 cut into a table an item, each item's caption row printed as a paragraph above."""
+    root = html.fromstring(page)
+    table = next(t for t in root.iter("table") if "第二十条" in t.text_content())
+    pieces: list[html.HtmlElement] = []
+    for row in table.iter("tr"):
+        cells = [cell for cell in row if cell.tag in ("td", "th")]
+        if len(cells) == 1 and "第二十条" in cells[0].text_content():
+            caption = html.Element("p")
+            caption.text = " ".join(cells[0].text_content().split())
+            # as wide as the page, as Word sets a table; the cells' own borders stay as printed:
+            # "信息内容" has none on top (the caption row above drew it)
+            piece = html.Element("table", {**table.attrib, "width": "100%"})
+            pieces += [caption, piece]
+        else:
+            pieces[-1].append(copy.deepcopy(row))
+    for piece in pieces:
+        table.addprevious(piece)
+    table.getparent().remove(table)
+    return html.tostring(root, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def captioned_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    page = tmp_path_factory.mktemp("captions") / "pingtan_captions_above.html"
+    page.write_bytes(_captions_above(PAGE.read_bytes()))
+    return page
+
+
+def _check(path: Path) -> None:
+    report = parse_bytes(path.read_bytes(), filename=path.name)[1].to_dict()
+    assert cell_differences(expected_of(PAGE), report) == []
+    assert report["completeness"]["active_disclosure"] == {"status": "complete", "missing_rows": [], "missing_columns": []}
+    assert report["findings"] == []
+
+
+def test_the_real_page_with_its_table_2_items_captioned_above_separate_tables(captioned_page: Path) -> None:
+    assert _captions_above(PAGE.read_bytes()).count(b"<table") == PAGE.read_bytes().count(b"<table") + 3
+    _check(captioned_page)
+
+
+@pytest.mark.parametrize("target", ["docx", "pdf"])
+def test_the_same_saved_by_libreoffice(captioned_page: Path, target: str) -> None:
+    _check(libreoffice_convert([captioned_page], target, captioned_page.parent)[captioned_page])
+
+
+def _table(*rows: list[str]) -> Block:
+    return Block("table", table=Table([[GridCell(text) for text in row] for row in rows]))
+
+
+def test_only_a_paragraph_that_is_nothing_but_an_item_right_above_a_table_captions_it() -> None:
+    table = _table(["信息内容", "本年处理决定数量"], ["行政许可", "12"])
+    blocks = [
+        Block("paragraph", text="二、主动公开政府信息情况"),
+        Block("paragraph", text="第二十条第（五）项："), table,
+        Block("paragraph", text="第二十条第（一）项规定的信息见下表。"), copy.deepcopy(table),
+        Block("paragraph", text="第二十条第（八）项"),  # no table follows
+    ]
+    layout = split_layout(Document(blocks=blocks, source_format="docx"))
+    assert [t.texts()[0][0] for _, t in layout.tables] == ["第二十条第（五）项", "信息内容"]
+    assert layout.tables[0][1].texts()[0] == ["第二十条第（五）项", "第二十条第（五）项"]
+    assert layout.sections[0].paragraphs == ["第二十条第（一）项规定的信息见下表。", "第二十条第（八）项"]
