@@ -18,6 +18,11 @@ from parsers.sections import Layout
 from parsers.title import parse_report_title
 
 _STATISTICS_YEAR = re.compile(r"统计(?:期限|时限|时间|区间|周期)[^。]{0,12}?自?\s*(\d{4})\s*年")
+# The report naming itself in a sentence: "现公布威海经济技术开发区2020年政府信息公开工作年度报告".
+_OWN_TITLE = re.compile(r"[^，,。；;：:、“”《》\s]{2,50}?(?:19|20)\d{2}\s*年度?政府信息公开(?:工作)?年度报告")
+# What leads into it ("现将…公布如下", "特向社会公布…"), and the words that make it no name ("由…编制的").
+_LEAD_IN = re.compile(r"^.*(?:公布|发布|现将|特将|兹将)(?:了|如下)?")
+_NOT_OWN = re.compile(r"[由的]|本(?:机关|单位|部门|局|委|办)")
 _AGENCY_IN_TEXT = re.compile(r"本报告(?:电子版)?(?:可在|可以在|可从|在)([^，,。；;（(]{2,30}?)(?:门户网站|政府网站|网站)")
 _CONTACT_END = "；;，,）)。"
 _CONTACT_LABELS = {
@@ -51,7 +56,7 @@ def read_metadata(doc: Document, layout: Layout, hints: ReportHints) -> Metadata
             *_values(doc.page_meta, hints.page_meta, keys=_PAGE_AGENCY_KEYS),
             layout.signature_agency,
         ),
-        (search(body_paragraphs) for search in (_agency_in_text, _agency_of_titled_paragraph)),
+        (search(body_paragraphs) for search in (_agency_of_own_title, _agency_in_text, _agency_of_titled_paragraph)),
     )
     agency = next((name for name in map(clean_agency, candidates) if name), None)
     contacts = read_contacts("".join(body_paragraphs))
@@ -134,6 +139,18 @@ def _statistics_year(paragraphs: list[str]) -> int | None:
         match = _STATISTICS_YEAR.search(paragraph)
         if match:
             return int(match.group(1))
+    return None
+
+
+def _agency_of_own_title(paragraphs: list[str]) -> str | None:
+    """The agency of the report's own title where a sentence names it, before the site the report
+    says it can be downloaded from (``_agency_in_text``): that is often the portal of the
+    city above it ("本报告电子版可在威海市人民政府门户网站…下载" in 威海经济技术开发区's report)."""
+    for paragraph in paragraphs:
+        for match in _OWN_TITLE.finditer(paragraph):
+            found = parse_report_title(_LEAD_IN.sub("", match.group(0)))
+            if found and found.agency and not _NOT_OWN.search(found.agency):
+                return found.agency
     return None
 
 

@@ -99,3 +99,29 @@ def test_an_e_mail_label_without_an_address_is_not_an_e_mail() -> None:
     text = "申请人可通过电子邮箱、信函、传真、当面申请等渠道提出申请；受理邮箱：gk@hee.gov.cn。"
     assert read_contacts(text)["email"] == "gk@hee.gov.cn"
     assert "email" not in read_contacts("可通过电子邮箱、信函等渠道提出申请。")
+
+
+def test_a_report_without_a_title_block_is_named_by_its_own_title_in_the_text_not_by_its_download_portal() -> None:
+    # Seed 001 (a real report) without its two title lines: its preamble says "现公布威海经济技术开发区
+    # 2020年政府信息公开工作年度报告" and, after it, that it can be downloaded from 威海市人民政府's portal.
+    seed = (REAL.parent / "seeds" / "001_edb62deb526a149a.txt").read_text(encoding="utf-8")
+    untitled = "\n".join(seed.splitlines()[2:])
+    assert "威海市人民政府门户网站" in untitled
+    report = parse_bytes(untitled.encode("utf-8"), filename="report.txt")[1]
+    assert report.metadata.agency == "威海经济技术开发区"
+    assert report.metadata.title is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "agency"),
+    [
+        ("现将淄博市工业和信息化局2020年政府信息公开工作年度报告公布如下：", "淄博市工业和信息化局"),
+        ("根据《条例》规定，特向社会公布平潭综合实验区2025年度政府信息公开工作年度报告。", "平潭综合实验区"),
+        ("现公布本局2021年政府信息公开工作年度报告。", None),
+        ("本报告由淄博市张店区机关事务服务中心编制的2020年度政府信息公开工作年度报告。", None),
+    ],
+)
+def test_the_reports_own_title_in_a_sentence(sentence: str, agency: str | None) -> None:
+    from parsers.metadata import _agency_of_own_title
+
+    assert _agency_of_own_title(["全年收到申请44件。", sentence]) == agency
