@@ -102,6 +102,23 @@ def test_a_scanned_pdf_page_is_read_through_its_ruling_lines(made: Path, expecte
         assert at["unit"] == "px" and 0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height
 
 
+@pytest.mark.parametrize("dpi", [150, 300])
+def test_a_scan_of_a_real_reports_first_page_reads_its_title_and_first_heading(made: Path, dpi: int) -> None:
+    """Huai'an's published PDF, its first page (title, preamble, the heading of section 一, no
+    table) scanned: the title's characters at 16 pt have vertical strokes longer than the
+    shortest ruling, and erasing them as rulings left a title naming no agency and no year."""
+    real = FIXTURES / "real" / "huaian_szf_2024.pdf"
+    pictures = material.rasterise(real, dpi, made, first=1, last=1)
+    scan = material.scanned_pdf(pictures, made / f"huaian-first-page-{dpi}.pdf")
+
+    doc, report = parse_bytes(scan.read_bytes(), filename="report.pdf")
+
+    assert doc.source_format == "pdf-scan"
+    assert (report.metadata.agency, report.metadata.year) == ("淮安市人民政府", 2024)
+    assert report.metadata.title == "淮安市人民政府2024年政府信息公开工作年度报告"
+    assert [section.heading for section in report.sections][:1] == ["一、总体情况"]
+
+
 def test_an_image_file_is_sniffed_by_its_bytes_and_read(appeals_picture: tuple[bytes, dict[str, bytes]]) -> None:
     picture = next(iter(appeals_picture[1].values()))
     assert sniff_format(picture, suffix="doc") == "image"
