@@ -18,6 +18,7 @@ _LINE_GAP_FRACTION = 0.004  # rulings closer than this share of the page width a
 _PRESENT = 0.6  # share of a boundary segment that must be inked for the boundary to exist
 _DARK = 170  # gray level: nothing lighter is print (ink_mask)
 _SEAL_REACH = 9  # px across a ruling around the seal's ink where it may have been wiped out
+_CUT_ROW = 2  # rulings' gaps: column rulings running this far past the last row ruling hold a row a page break cut
 _READABLE = 0.3  # share of a boundary segment that must lie outside the seal to be judged
 
 
@@ -165,7 +166,16 @@ def _grid(box: Box, horizontal: np.ndarray, vertical: np.ndarray, gap: int,
     # under a merged label is still a boundary for the slots it runs along.
     ys = _line_positions(h_part.sum(axis=1), box.width * 0.08, gap)
     xs = _line_positions(v_part.sum(axis=0), box.height * 0.02, gap)
-    if len(ys) < 2 or len(xs) < 2:
+    if not ys or len(xs) < 2:
+        return None
+    # A row a page break cut is printed without its ruling at the cut (a browser's print): the
+    # column rulings run on past the table's first or last horizontal ruling to the page's
+    # edge of print, and the row between is closed there.
+    if ys[0] > _CUT_ROW * gap:
+        ys.insert(0, 0)
+    if box.height - 1 - ys[-1] > _CUT_ROW * gap:
+        ys.append(box.height - 1)
+    if len(ys) < 2:
         return None
     n_rows, n_cols = len(ys) - 1, len(xs) - 1
     band = max(2, gap)

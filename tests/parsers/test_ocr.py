@@ -25,6 +25,8 @@ from parsers.extract.ocr_page import PageTable
 from parsers.extract.ocr_scan import join_pages
 from parsers.extract.sniff import sniff_format
 from parsers.locations import without_locations
+from conversions import chromium_print
+from real_documents import cell_differences, expected_of
 from tests.parsers import ocr_material as material
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -117,6 +119,24 @@ def test_a_scan_of_a_real_reports_first_page_reads_its_title_and_first_heading(m
     assert (report.metadata.agency, report.metadata.year) == ("淮安市人民政府", 2024)
     assert report.metadata.title == "淮安市人民政府2024年政府信息公开工作年度报告"
     assert [section.heading for section in report.sections][:1] == ["一、总体情况"]
+
+
+def test_a_scan_of_a_browsers_print_keeps_the_rows_its_page_breaks_cut(made: Path) -> None:
+    """The real Pingtan page printed by Chromium and its table 3 pages scanned at 150 dpi: a row
+    a page break cuts is printed without a ruling at the cut, and was left out of the table on
+    both pages (two rows of table 3 lost, the table "partial")."""
+    page = FIXTURES / "real" / "pingtan_2025_portal_page.html"
+    pdf = chromium_print(page, made / "pingtan-chromium.pdf", margin_top_mm=8)
+    texts = [p.get_textpage().get_text_range() for p in pypdfium2.PdfDocument(pdf.read_bytes())]
+    first = next(i for i, text in enumerate(texts) if "本年新收" in text) + 1
+    last = next(i for i, text in enumerate(texts) if "结转下年度" in text) + 1
+    assert last > first  # the table crosses a page break
+    scan = material.scanned_pdf(material.rasterise(pdf, 150, made, first=first, last=last), made / "pingtan-table-3-scan.pdf")
+
+    report = parse_bytes(scan.read_bytes(), filename="report.pdf")[1].to_dict()
+
+    assert report["completeness"]["applications"]["status"] == "complete"
+    assert [line for line in cell_differences(expected_of(page), report) if line.startswith("T3/")] == []
 
 
 def test_an_image_file_is_sniffed_by_its_bytes_and_read(appeals_picture: tuple[bytes, dict[str, bytes]]) -> None:
