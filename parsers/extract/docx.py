@@ -2,13 +2,23 @@
 
 The table grid is read from the XML itself: ``w:gridSpan`` widens a cell over several grid
 columns, ``w:vMerge`` continues the cell above, ``w:gridBefore`` skips leading columns.
-Every slot a merge covers becomes a GridCell copy naming the origin slot.
+Every slot a merge covers becomes a GridCell copy naming the origin slot. Rows and cells
+wrapped in content controls (``w:sdt``) or custom XML, as templates and document-assembly
+tools leave them, are rows and cells like the others.
+
+Text is what Word prints: a tracked move's old place (``w:moveFrom``) and deletions are not
+read, nor hidden runs (``w:vanish``). A text box (``w:txbxContent``) is read once, as
+paragraphs of its own after the paragraph it is anchored to (before it at the document's
+start, where a title box sits): Word writes each box twice, as DrawingML and as a VML
+fallback (``mc:Fallback``), and its text run into the anchor had doubled a title and
+swallowed a section heading.
 """
 
 from __future__ import annotations
 
 import zipfile
 import zlib
+from collections.abc import Iterator
 from io import BytesIO
 
 from lxml import etree
@@ -22,6 +32,13 @@ _NS = {"w": _W}
 _P, _TBL, _SDT, _TR, _TC = (f"{{{_W}}}{tag}" for tag in ("p", "tbl", "sdt", "tr", "tc"))
 _T, _TAB, _BR, _CR = (f"{{{_W}}}{tag}" for tag in ("t", "tab", "br", "cr"))
 _VAL = f"{{{_W}}}val"
+_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_R, _RPR, _VANISH, _TXBX, _SDT_CONTENT, _CUSTOM_XML = (
+    f"{{{_W}}}{tag}" for tag in ("r", "rPr", "vanish", "txbxContent", "sdtContent", "customXml"))
+# Not printed, or printed elsewhere: a tracked move's old place, deleted text, the VML copy of a
+# text box, the text box itself (read as its own paragraphs).
+_NOT_INLINE = frozenset({f"{{{_W}}}moveFrom", f"{{{_W}}}del", f"{{{_MC}}}Fallback", _TXBX})
+_WRAPPERS = frozenset({_SDT, _SDT_CONTENT, _CUSTOM_XML})
 _HEADING_STYLES = ("heading", "title", "标题")
 
 
@@ -69,43 +86,90 @@ def _read_body(parent: etree._Element, blocks: list[Block], heading_ids: set[str
     for child in parent:
         if child.tag == _P:
             text = paragraph_text(child).strip()
+            boxes = list(_text_boxes(child))
+            if boxes and not blocks:
+                for box in boxes:
+                    _read_body(box, blocks, heading_ids)
+                boxes = []
             if text:
                 style = child.find("w:pPr/w:pStyle", _NS)
                 kind = "heading" if style is not None and style.get(_VAL) in heading_ids else "paragraph"
                 blocks.append(Block(kind, text=text))
+            for box in boxes:
+                _read_body(box, blocks, heading_ids)
         elif child.tag == _TBL:
             table = _read_table(child)
             if table.rows:
                 blocks.append(Block("table", table=table))
-        elif child.tag == _SDT:
-            content = child.find("w:sdtContent", _NS)
-            if content is not None:
-                _read_body(content, blocks, heading_ids)
+        elif child.tag in _WRAPPERS:
+            _read_body(child, blocks, heading_ids)
 
 
 def paragraph_text(paragraph: etree._Element) -> str:
-    parts = []
-    for element in paragraph.iter(_T, _TAB, _BR, _CR):
-        if element.tag == _T:
-            parts.append(element.text or "")
-        elif element.tag == _TAB:
-            parts.append(" ")
-        else:
-            parts.append("\n")
+    parts: list[str] = []
+    _printed(paragraph, parts)
     return "".join(parts)
+
+
+def _printed(element: etree._Element, parts: list[str]) -> None:
+    """The text ``element`` prints in its own line of text, into ``parts``."""
+    for child in element:
+        tag = child.tag
+        if tag == _T:
+            parts.append(child.text or "")
+        elif tag == _TAB:
+            parts.append(" ")
+        elif tag in (_BR, _CR):
+            parts.append("\n")
+        elif tag in _NOT_INLINE or (tag == _R and _hidden(child)):
+            continue
+        elif len(child):
+            _printed(child, parts)
+
+
+def _hidden(run: etree._Element) -> bool:
+    vanish = run.find("w:rPr/w:vanish", _NS)
+    return vanish is not None and vanish.get(_VAL) not in ("0", "false", "off")
+
+
+def _text_boxes(paragraph: etree._Element) -> Iterator[etree._Element]:
+    """The text boxes anchored in ``paragraph``, each once (not its VML copy, nor a box inside a box)."""
+    for box in paragraph.iter(_TXBX):
+        if not any(ancestor.tag in (f"{{{_MC}}}Fallback", _TXBX) for ancestor in box.iterancestors()):
+            yield box
 
 
 def _cell_text(tc: etree._Element) -> str:
     lines = []
-    for paragraph in tc.iter(_P):
+    for paragraph in _cell_paragraphs(tc):
         lines.extend(line.strip() for line in paragraph_text(paragraph).split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def _cell_paragraphs(element: etree._Element) -> Iterator[etree._Element]:
+    """The paragraphs of a cell in order, those of tables nested in it too, each text box's once."""
+    for child in element:
+        if child.tag == _P:
+            yield child
+            for box in _text_boxes(child):
+                yield from _cell_paragraphs(box)
+        elif isinstance(child.tag, str) and child.tag not in _NOT_INLINE:
+            yield from _cell_paragraphs(child)
+
+
+def _children(parent: etree._Element, tag: str) -> Iterator[etree._Element]:
+    """``parent``'s children with ``tag``, those inside content controls and custom XML included."""
+    for child in parent:
+        if child.tag == tag:
+            yield child
+        elif child.tag in _WRAPPERS:
+            yield from _children(child, tag)
 
 
 def _read_table(tbl: etree._Element) -> Table:
     rows: list[list[GridCell]] = []
     origins: list[dict[int, tuple[int, int]]] = []  # per row: grid column -> origin slot
-    for tr in tbl.iterfind("w:tr", _NS):
+    for tr in _children(tbl, _TR):
         r = len(rows)
         row: list[GridCell] = []
         origin_of: dict[int, tuple[int, int]] = {}
@@ -114,7 +178,7 @@ def _read_table(tbl: etree._Element) -> Table:
         take_table_slots(skipped)
         for _ in range(skipped):
             row.append(GridCell(""))
-        for tc in tr.iterfind("w:tc", _NS):
+        for tc in _children(tr, _TC):
             span_element = tc.find("w:tcPr/w:gridSpan", _NS)
             span = max(1, _int(span_element.get(_VAL) if span_element is not None else None, 1))
             take_table_slots(span)

@@ -1,0 +1,151 @@
+"""Word markup that templates, tracked changes and text boxes leave in a report's DOCX.
+
+Each test takes seed 001's Word file, changes its XML the way Word or a document-assembly
+tool writes it, and reads it against the seed's expected JSON: what Word prints, read once.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+from lxml import etree
+
+from parsers.api import parse_bytes
+from real_documents import cell_differences
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+SEED = FIXTURES / "documents" / "001_edb62deb526a149a.docx"
+EXPECTED = json.loads((FIXTURES / "expected" / "001_edb62deb526a149a.json").read_text(encoding="utf-8"))
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS = {"w": W, "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006"}
+# Word's text box: DrawingML, and the same box again as VML for older readers.
+TEXT_BOX = (
+    '<w:r xmlns:w="{w}" xmlns:mc="{mc}" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"'
+    ' xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
+    ' xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" xmlns:v="urn:schemas-microsoft-com:vml">'
+    '<mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor><wp:positionV relativeFrom="paragraph">'
+    "<wp:posOffset>0</wp:posOffset></wp:positionV><wp:docPr id=\"1\" name=\"文本框 1\"/><a:graphic><a:graphicData>"
+    "<wps:wsp><wps:txbx><w:txbxContent>{paragraphs}</w:txbxContent></wps:txbx></wps:wsp></a:graphicData></a:graphic>"
+    "</wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent>{paragraphs}"
+    "</w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+)
+
+
+def _edited(change: Callable[[etree._Element], None]) -> bytes:
+    """Seed 001's DOCX with ``change`` made to its word/document.xml."""
+    source = zipfile.ZipFile(SEED)
+    root = etree.fromstring(source.read("word/document.xml"))
+    change(root.find("w:body", NS))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True) \
+                if item.filename == "word/document.xml" else source.read(item.filename)
+            target.writestr(item, data)
+    return out.getvalue()
+
+
+def _report(data: bytes) -> dict:
+    return parse_bytes(data, filename="report.docx")[1].to_dict()
+
+
+def _w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+def _text(element: etree._Element) -> str:
+    return "".join(element.itertext())
+
+
+def _applications_rows(body: etree._Element) -> list[etree._Element]:
+    table = next(t for t in body.iterfind("w:tbl", NS) if "本年新收" in _text(t))
+    return table.findall("w:tr", NS)
+
+
+def _row(body: etree._Element, label: str) -> etree._Element:
+    return next(tr for tr in _applications_rows(body) if _text(tr).startswith(label))
+
+
+def _paragraph(markup: str) -> etree._Element:
+    return etree.fromstring(f'<w:p xmlns:w="{W}">{markup}</w:p>')
+
+
+def _as_printed(report: dict) -> None:
+    assert cell_differences(EXPECTED, report) == []
+    assert [s["heading"] for s in report["sections"]] == [s["heading"] for s in EXPECTED["sections"]]
+    assert not [f for f in report["findings"] if f["severity"] == "error"]
+
+
+def test_rows_inside_a_content_control_are_rows_of_the_table() -> None:
+    def wrap(body: etree._Element) -> None:  # a template's repeating section around rows 一 and 二
+        first, second = _row(body, "一、本年新收"), _row(body, "二、上年结转")
+        control = etree.Element(_w("sdt"))
+        etree.SubElement(control, _w("sdtPr"))
+        content = etree.SubElement(control, _w("sdtContent"))
+        first.addprevious(control)
+        content.extend([first, second])
+
+    _as_printed(_report(_edited(wrap)))
+
+
+def test_a_cell_inside_a_content_control_keeps_its_column() -> None:
+    def wrap(body: etree._Element) -> None:
+        cell = _row(body, "一、本年新收").findall("w:tc", NS)[1]
+        control = etree.Element(_w("sdt"))
+        content = etree.SubElement(control, _w("sdtContent"))
+        cell.addprevious(control)
+        content.append(cell)
+
+    _as_printed(_report(_edited(wrap)))
+
+
+def test_a_title_in_a_text_box_is_read_once() -> None:
+    def box(body: etree._Element) -> None:
+        title = list(body)[:2]  # 威海经济技术开发区 / 2020年政府信息公开工作年度报告
+        paragraphs = "".join(etree.tostring(p, encoding="unicode") for p in title)
+        anchor = _paragraph("")
+        anchor.append(etree.fromstring(TEXT_BOX.format(w=W, mc=NS["mc"], paragraphs=paragraphs)))
+        title[0].addprevious(anchor)
+        for paragraph in title:
+            body.remove(paragraph)
+
+    report = _report(_edited(box))
+    _as_printed(report)
+    assert report["metadata"]["agency"] == "威海经济技术开发区"
+    assert report["metadata"]["title"] == EXPECTED["metadata"]["title"]
+
+
+def test_a_text_box_anchored_to_a_heading_does_not_run_into_it() -> None:
+    def box(body: etree._Element) -> None:  # the unit note drawn beside table 3's heading
+        heading = next(p for p in body.iterfind("w:p", NS) if _text(p).startswith("三、"))
+        note = f'<w:p xmlns:w="{W}"><w:r><w:t>单位：件</w:t></w:r></w:p>'
+        heading.append(etree.fromstring(TEXT_BOX.format(w=W, mc=NS["mc"], paragraphs=note)))
+
+    report = _report(_edited(box))
+    _as_printed(report)
+    assert next(s for s in report["sections"] if s["heading"].startswith("三、"))["text"] == "单位：件"
+
+
+def test_a_tracked_move_is_read_where_the_number_now_stands() -> None:
+    def move(body: etree._Element) -> None:  # 5 moved out of the cell, 0 typed in, changes still tracked
+        cell = _row(body, "一、本年新收").findall("w:tc", NS)[2]  # commercial: 0
+        for paragraph in cell.iterfind("w:p", NS):
+            cell.remove(paragraph)
+        cell.append(_paragraph(
+            '<w:moveFrom w:id="1" w:author="a"><w:r><w:t>5</w:t></w:r></w:moveFrom>'
+            '<w:ins w:id="2" w:author="a"><w:r><w:t>0</w:t></w:r></w:ins>'))
+
+    _as_printed(_report(_edited(move)))
+
+
+def test_hidden_text_in_a_cell_is_not_read() -> None:
+    def hide(body: etree._Element) -> None:
+        cell = _row(body, "一、本年新收").findall("w:tc", NS)[1]  # natural persons: 5
+        run = cell.find(".//w:r", NS)
+        run.addprevious(etree.fromstring(f'<w:r xmlns:w="{W}"><w:rPr><w:vanish/></w:rPr><w:t>4</w:t></w:r>'))
+
+    _as_printed(_report(_edited(hide)))
