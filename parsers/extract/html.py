@@ -49,6 +49,12 @@ _BLOCK_TAGS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "
                          "thead", "tfoot", "caption", "hr", "address", "figure", "figcaption", "body"})
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _DENSITY_SHARE = 0.6
+# Text a page does not show: Word writes hidden text as <span style='display:none;mso-hide:all'>,
+# and "150" hidden before "151" read as 150151. Only runs of text: a portal may hide a whole
+# article's block until its script shows it.
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.I)
+_RUN_TAGS = ("span", "font", "b", "i", "u", "sup", "sub", "em", "strong")
+_WORD_SECTION = re.compile(r"^(?:Word)?Section\d+$")  # Word's "Save as Web Page" (Section1 before Word 2007)
 _MIN_CONTAINER_CHARS = 20
 # Zero-width characters, and control characters lxml refuses to put back into a tree.
 _INVISIBLE_CHARS = "\u200b\u200c\u200d\ufeff\ufffe\uffff" + "".join(map(chr, (*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20))))
@@ -87,6 +93,8 @@ def read_page(data: bytes, content_type: str | None = None) -> HtmlPage:
     container, named = _body_container(root)
     page_meta.update(_info_table(root, container))
     _drop_named_chrome(container, named)
+    for element in [e for e in container.iter(*_RUN_TAGS) if _HIDDEN_STYLE.search(e.get("style") or "")]:
+        _drop(element)
     return HtmlPage(container, page_meta, page_title)
 
 
@@ -261,7 +269,10 @@ def _densest(root: etree._Element) -> etree._Element:
     """Go down from <body> into the child holding most of the text while one holds most of it.
 
     The walk stops above a data table (one without nested tables) and above a leaf
-    paragraph, so a body whose report table or longest paragraph dominates is kept whole.
+    paragraph, so a body whose report table or longest paragraph dominates is kept whole;
+    and above the sections of a page Word saved (``<div class=WordSection1>``, one a page
+    setup): a landscape section for the tables left the first section most of the text, and
+    the tables and the sections after them were lost.
     """
     body = root.find("body")
     node = body if body is not None else root
@@ -272,7 +283,7 @@ def _densest(root: etree._Element) -> etree._Element:
         least = _DENSITY_SHARE * total
         plain = {c: _plain_length(c) for c in node if isinstance(c.tag, str) and _holds(c, least) and _is_container(c)}
         best = max(plain, key=plain.__getitem__, default=None)
-        if best is None or plain[best] < least:
+        if best is None or plain[best] < least or _WORD_SECTION.match(best.get("class") or ""):
             return node
         node, total = best, plain[best]
     return node

@@ -89,3 +89,41 @@ def test_table_split_in_two_without_a_header_on_the_second() -> None:
     report = parse_bytes(data, filename=PAGE.name)[1].to_dict()
     assert cell_differences(expected_of(PAGE), report) == []
     assert not [f for f in report["findings"] if f["severity"] == "error"]
+
+
+def _saved_by_word(break_before: str) -> bytes:
+    """The real page's report body as Word saves it as a web page when a section break (a
+    landscape page for a table) stands before the paragraph starting with ``break_before``:
+    each section a ``<div class=WordSectionN>``, the break a ``<br>`` between them."""
+    html = PAGE.read_text(encoding="utf-8")
+    start = html.index(">", html.index("<div class=TRS_Editor>")) + 1
+    end = html.index("附件下载") if "附件下载" in html else len(html)
+    body = html[start:html.rindex("</div>", start, end)]
+    cut = body.rindex("<p", 0, body.index(break_before))
+    section_break = ("<span style='mso-break-type:section-break'><br clear=all "
+                     "style='page-break-before:always;mso-break-type:section-break'></span>")
+    return ("<html xmlns:o='urn:schemas-microsoft-com:office:office' xmlns:w='urn:schemas-microsoft-com:office:word'>"
+            "<head><meta http-equiv=Content-Type content='text/html; charset=utf-8'>"
+            "<meta name=Generator content='Microsoft Word 15 (filtered)'></head><body lang=ZH-CN>"
+            f"<div class=WordSection1>{body[:cut]}</div>{section_break}<div class=WordSection2>{body[cut:]}</div>"
+            "</body></html>").encode("utf-8")
+
+
+@pytest.mark.parametrize("break_before", ["四、政府信息公开行政复议", "五、存在的主要问题"])
+def test_a_page_word_saved_in_sections_is_read_across_them(break_before: str) -> None:
+    _, report = parse_bytes(_saved_by_word(break_before), filename="report.htm")
+    _, page = parse_bytes(PAGE.read_bytes(), filename=PAGE.name)
+    assert cell_differences(expected_of(PAGE), report.to_dict()) == []
+    assert [s.heading for s in report.sections] == [s.heading for s in page.sections]
+    assert [f.rule for f in report.findings] == []
+
+
+def test_a_number_word_hid_beside_the_printed_one_is_not_read() -> None:
+    # Word's hidden text, as its web page writes it, before table 3's printed total of new applications
+    html = PAGE.read_bytes()
+    printed = b'<p style="text-indent: 0em;">154</p>'
+    assert html.count(printed) == 1
+    hidden = html.replace(printed, b"<p style=\"text-indent: 0em;\"><span style='display:none;mso-hide:all'>150</span>154</p>")
+    _, report = parse_bytes(hidden, filename=PAGE.name)
+    assert cell_differences(expected_of(PAGE), report.to_dict()) == []
+    assert [f.rule for f in report.findings] == []
