@@ -157,10 +157,17 @@ def _named(root: etree._Element) -> list[Named]:
 
 
 def _drop_named_chrome(container: etree._Element, named: list[Named]) -> None:
-    """Drop the elements inside ``container`` whose id or class names chrome (``named``: the page's)."""
+    """Drop the elements inside ``container`` whose id or class names chrome (``named``: the page's).
+
+    An element holding most of the container's text is the report, whatever its name says: a
+    CMS wraps the article in ``<div id="printContent">`` for its print button, and "print" names
+    chrome."""
+    total: int | None = None
     for element, element_id, classes in named:
         if _names_chrome(element_id, classes) and _strictly_inside(element, container):
-            _drop(element)
+            total = _plain_length(container) if total is None else total
+            if _plain_length(element) < _DENSITY_SHARE * total:
+                _drop(element)
 
 
 @functools.lru_cache(maxsize=1024)

@@ -127,3 +127,15 @@ def test_a_number_word_hid_beside_the_printed_one_is_not_read() -> None:
     _, report = parse_bytes(hidden, filename=PAGE.name)
     assert cell_differences(expected_of(PAGE), report.to_dict()) == []
     assert [f.rule for f in report.findings] == []
+
+
+def test_a_report_wrapped_for_the_print_button_inside_the_editors_container_is_kept() -> None:
+    # "print" names chrome (a print link, a print toolbar); the wrapper holding the whole report is not
+    html = PAGE.read_text(encoding="utf-8")
+    start = html.index("<div class=TRS_Editor>") + len("<div class=TRS_Editor>")
+    end = html.index("</div>", html.index("六、其他需要报告的事项"))
+    wrapped = (html[:start] + '<div id="printContent">' + html[start:end] + "</div>" + html[end:]).encode("utf-8")
+    _, report = parse_bytes(wrapped, filename=PAGE.name)
+    _, page = parse_bytes(PAGE.read_bytes(), filename=PAGE.name)
+    assert cell_differences(expected_of(PAGE), report.to_dict()) == []
+    assert [s.heading for s in report.sections] == [s.heading for s in page.sections]
