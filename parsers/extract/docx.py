@@ -39,6 +39,8 @@ _R, _RPR, _VANISH, _TXBX, _SDT_CONTENT, _CUSTOM_XML = (
 # text box, the text box itself (read as its own paragraphs).
 _NOT_INLINE = frozenset({f"{{{_W}}}moveFrom", f"{{{_W}}}del", f"{{{_MC}}}Fallback", _TXBX})
 _WRAPPERS = frozenset({_SDT, _SDT_CONTENT, _CUSTOM_XML})
+# A dash typed as Word's non-breaking hyphen or inserted as a symbol prints a dash, not a blank.
+_NO_BREAK_HYPHEN, _SYM = f"{{{_W}}}noBreakHyphen", f"{{{_W}}}sym"
 _HEADING_STYLES = ("heading", "title", "标题")
 
 
@@ -121,10 +123,23 @@ def _printed(element: etree._Element, parts: list[str]) -> None:
             parts.append(" ")
         elif tag in (_BR, _CR):
             parts.append("\n")
+        elif tag == _NO_BREAK_HYPHEN:
+            parts.append("-")
+        elif tag == _SYM:
+            parts.append(_symbol(child.get(f"{{{_W}}}char") or ""))
         elif tag in _NOT_INLINE or (tag == _R and _hidden(child)):
             continue
         elif len(child):
             _printed(child, parts)
+
+
+def _symbol(code: str) -> str:
+    """The character of a ``w:sym``: symbol fonts' codes sit at U+F0xx, standing for xx."""
+    try:
+        value = int(code, 16)
+    except ValueError:
+        return ""
+    return chr(value - 0xF000 if 0xF020 <= value <= 0xF0FF else value)
 
 
 def _hidden(run: etree._Element) -> bool:

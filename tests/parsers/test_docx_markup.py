@@ -149,3 +149,15 @@ def test_hidden_text_in_a_cell_is_not_read() -> None:
         run.addprevious(etree.fromstring(f'<w:r xmlns:w="{W}"><w:rPr><w:vanish/></w:rPr><w:t>4</w:t></w:r>'))
 
     _as_printed(_report(_edited(hide)))
+
+
+def test_a_dash_typed_as_a_non_breaking_hyphen_or_a_symbol_reads_as_a_dash_not_a_blank() -> None:
+    def dashes(body: etree._Element) -> None:
+        row = _row(body, "二、上年结转").findall("w:tc", NS)  # every value printed 0
+        for cell, run in ((row[1], "<w:noBreakHyphen/>"), (row[2], '<w:sym w:font="Symbol" w:char="F02D"/>')):
+            for paragraph in cell.iterfind("w:p", NS):
+                cell.remove(paragraph)
+            cell.append(_paragraph(f"<w:r>{run}</w:r>"))
+
+    cells = _report(_edited(dashes))["tables"]["applications"]["rows"]["carried_over"]["cells"]
+    assert [(cells[c]["raw"], cells[c]["state"]) for c in ("natural_person", "commercial")] == [("-", "dash")] * 2
