@@ -99,6 +99,10 @@ def _read_body(parent: etree._Element, blocks: list[Block], heading_ids: set[str
                 blocks.append(Block(kind, text=text))
             for box in boxes:
                 _read_body(box, blocks, heading_ids)
+        elif child.tag == _TBL and _lays_out_tables(child):
+            for row in _children(child, _TR):
+                for cell in _children(row, _TC):
+                    _read_body(cell, blocks, heading_ids)
         elif child.tag == _TBL:
             table = _read_table(child)
             if table.rows:
@@ -170,6 +174,17 @@ def _cell_paragraphs(element: etree._Element) -> Iterator[etree._Element]:
                 yield from _cell_paragraphs(box)
         elif isinstance(child.tag, str) and child.tag not in _NOT_INLINE:
             yield from _cell_paragraphs(child)
+
+
+def _lays_out_tables(table: etree._Element) -> bool:
+    """Whether ``table`` is a layout around the tables in its cells (a one-cell frame around the
+    report's table), rather than a table with a small table in a cell: those inside hold at
+    least as many cells as it does itself. A layout's cells are read as the body they hold."""
+    nested = list(table.iterdescendants(_TBL))
+    if not nested:
+        return False
+    inside = sum(1 for inner in nested for _ in inner.iter(_TC))
+    return inside >= sum(1 for _ in table.iter(_TC)) - inside
 
 
 def _children(parent: etree._Element, tag: str) -> Iterator[etree._Element]:

@@ -312,6 +312,17 @@ def _holds_table(element: etree._Element) -> bool:
     return next(element.iterdescendants("table"), None) is not None
 
 
+def _lays_out_tables(table: etree._Element) -> bool:
+    """Whether ``table`` is a layout around the tables inside it, rather than a table of its own
+    with a small table in a cell (a 1x1 table around a label): the tables inside it hold at
+    least as many cells as it does itself."""
+    nested = list(table.iterdescendants("table"))
+    if not nested:
+        return False
+    inside = sum(1 for inner in nested for _ in inner.iter("td", "th"))
+    return inside >= sum(1 for _ in table.iter("td", "th")) - inside
+
+
 def _info_table(root: etree._Element, container: etree._Element) -> dict[str, str]:
     """索引号/发布机构/发文日期/… printed around the body: "label：value" in one element or the next."""
     found: dict[str, str] = {}
@@ -395,7 +406,7 @@ class _BlockReader:
 
     def walk(self, element: etree._Element) -> None:
         tag = element.tag  # a comment's is a function: in none of the sets below
-        if tag == "table" and not _holds_table(element):
+        if tag == "table" and not _lays_out_tables(element):
             self.flush()
             table = read_table(element)
             if table.rows:

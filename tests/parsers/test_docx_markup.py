@@ -161,3 +161,15 @@ def test_a_dash_typed_as_a_non_breaking_hyphen_or_a_symbol_reads_as_a_dash_not_a
 
     cells = _report(_edited(dashes))["tables"]["applications"]["rows"]["carried_over"]["cells"]
     assert [(cells[c]["raw"], cells[c]["state"]) for c in ("natural_person", "commercial")] == [("-", "dash")] * 2
+
+
+def test_a_table_framed_by_a_one_cell_layout_table_is_read() -> None:
+    def frame(body: etree._Element) -> None:
+        appeals = next(t for t in body.iterfind("w:tbl", NS) if "行政复议" in _text(t))
+        layout = etree.fromstring(f'<w:tbl xmlns:w="{W}"><w:tblGrid><w:gridCol w:w="9000"/></w:tblGrid>'
+                                  "<w:tr><w:tc><w:p/></w:tc></w:tr></w:tbl>")
+        appeals.addprevious(layout)
+        cell = layout.find(".//w:tc", NS)
+        cell.insert(0, appeals)  # Word ends a cell with a paragraph, after the nested table
+
+    _as_printed(_report(_edited(frame)))

@@ -139,3 +139,14 @@ def test_a_report_wrapped_for_the_print_button_inside_the_editors_container_is_k
     _, page = parse_bytes(PAGE.read_bytes(), filename=PAGE.name)
     assert cell_differences(expected_of(PAGE), report.to_dict()) == []
     assert [s.heading for s in report.sections] == [s.heading for s in page.sections]
+
+
+def test_a_small_table_inside_a_cell_of_table_3_leaves_table_3_a_table() -> None:
+    # an editor's 1x1 table around a label (pasted from another document) inside the report's table
+    label = '<p style="text-indent: 0em;">（一）予以公开</p>'
+    html = PAGE.read_text(encoding="utf-8")
+    assert html.count(label) == 1
+    nested = html.replace(label, f"<table border=1><tr><td>{label}</td></tr></table>").encode("utf-8")
+    _, report = parse_bytes(nested, filename=PAGE.name)
+    assert cell_differences(expected_of(PAGE), report.to_dict()) == []
+    assert report.to_dict()["completeness"]["applications"]["status"] == "complete"
