@@ -33,14 +33,19 @@ _P, _TBL, _SDT, _TR, _TC = (f"{{{_W}}}{tag}" for tag in ("p", "tbl", "sdt", "tr"
 _T, _TAB, _BR, _CR = (f"{{{_W}}}{tag}" for tag in ("t", "tab", "br", "cr"))
 _VAL = f"{{{_W}}}val"
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-_R, _RPR, _VANISH, _TXBX, _SDT_CONTENT, _CUSTOM_XML = (
-    f"{{{_W}}}{tag}" for tag in ("r", "rPr", "vanish", "txbxContent", "sdtContent", "customXml"))
+_R, _VANISH, _TXBX, _SDT_CONTENT, _CUSTOM_XML = (
+    f"{{{_W}}}{tag}" for tag in ("r", "vanish", "txbxContent", "sdtContent", "customXml"))
 # Not printed, or printed elsewhere: a tracked move's old place, deleted text, the VML copy of a
 # text box, the text box itself (read as its own paragraphs).
 _NOT_INLINE = frozenset({f"{{{_W}}}moveFrom", f"{{{_W}}}del", f"{{{_MC}}}Fallback", _TXBX})
 _WRAPPERS = frozenset({_SDT, _SDT_CONTENT, _CUSTOM_XML})
 # A dash typed as Word's non-breaking hyphen or inserted as a symbol prints a dash, not a blank.
 _NO_BREAK_HYPHEN, _SYM = f"{{{_W}}}noBreakHyphen", f"{{{_W}}}sym"
+_PIECES = frozenset({_T, _TAB, _BR, _CR, _NO_BREAK_HYPHEN, _SYM})
+# What makes a paragraph's text more than its pieces in order: a paragraph holding none is read
+# by one pass of libxml2 over its pieces, the others by the walk that leaves these out.
+_SPECIAL = (*_NOT_INLINE, _VANISH)
+Marked = frozenset[etree._Element]  # paragraphs holding _SPECIAL markup
 _HEADING_STYLES = ("heading", "title", "标题")
 
 
@@ -61,7 +66,7 @@ def extract_docx(data: bytes) -> Document:
         raise ExtractionError("damaged DOCX: word/document.xml has no body")
     heading_ids = _heading_style_ids(styles)
     blocks: list[Block] = []
-    _read_body(body, blocks, heading_ids)
+    _read_body(body, blocks, heading_ids, _marked_paragraphs(body))
     if not blocks:
         raise ExtractionError("the Word document has no text")
     return Document(blocks=blocks, source_format="docx")
@@ -84,34 +89,42 @@ def _heading_style_ids(styles: bytes) -> set[str]:
     return ids
 
 
-def _read_body(parent: etree._Element, blocks: list[Block], heading_ids: set[str]) -> None:
+def _read_body(parent: etree._Element, blocks: list[Block], heading_ids: set[str], marked: Marked) -> None:
     for child in parent:
         if child.tag == _P:
-            text = paragraph_text(child).strip()
-            boxes = list(_text_boxes(child))
+            text = paragraph_text(child, marked).strip()
+            boxes = list(_text_boxes(child)) if child in marked else []
             if boxes and not blocks:
                 for box in boxes:
-                    _read_body(box, blocks, heading_ids)
+                    _read_body(box, blocks, heading_ids, marked)
                 boxes = []
             if text:
                 style = child.find("w:pPr/w:pStyle", _NS)
                 kind = "heading" if style is not None and style.get(_VAL) in heading_ids else "paragraph"
                 blocks.append(Block(kind, text=text))
             for box in boxes:
-                _read_body(box, blocks, heading_ids)
+                _read_body(box, blocks, heading_ids, marked)
         elif child.tag == _TBL and _lays_out_tables(child):
             for row in _children(child, _TR):
                 for cell in _children(row, _TC):
-                    _read_body(cell, blocks, heading_ids)
+                    _read_body(cell, blocks, heading_ids, marked)
         elif child.tag == _TBL:
-            table = _read_table(child)
+            table = _read_table(child, marked)
             if table.rows:
                 blocks.append(Block("table", table=table))
         elif child.tag in _WRAPPERS:
-            _read_body(child, blocks, heading_ids)
+            _read_body(child, blocks, heading_ids, marked)
 
 
-def paragraph_text(paragraph: etree._Element) -> str:
+def _marked_paragraphs(body: etree._Element) -> Marked:
+    """The paragraphs holding markup that is not printed where it stands (``_SPECIAL``); few
+    documents have any, and the others' text is read by libxml2's own walk over its pieces."""
+    return frozenset(paragraph for element in body.iter(*_SPECIAL) for paragraph in element.iterancestors(_P))
+
+
+def paragraph_text(paragraph: etree._Element, marked: Marked) -> str:
+    if paragraph not in marked:
+        return "".join([(element.text or "") if element.tag == _T else _piece(element) for element in paragraph.iter(*_PIECES)])
     parts: list[str] = []
     _printed(paragraph, parts)
     return "".join(parts)
@@ -121,20 +134,26 @@ def _printed(element: etree._Element, parts: list[str]) -> None:
     """The text ``element`` prints in its own line of text, into ``parts``."""
     for child in element:
         tag = child.tag
-        if tag == _T:
-            parts.append(child.text or "")
-        elif tag == _TAB:
-            parts.append(" ")
-        elif tag in (_BR, _CR):
-            parts.append("\n")
-        elif tag == _NO_BREAK_HYPHEN:
-            parts.append("-")
-        elif tag == _SYM:
-            parts.append(_symbol(child.get(f"{{{_W}}}char") or ""))
+        if tag in _PIECES:
+            parts.append(_piece(child))
         elif tag in _NOT_INLINE or (tag == _R and _hidden(child)):
             continue
         elif len(child):
             _printed(child, parts)
+
+
+def _piece(element: etree._Element) -> str:
+    """What one of the elements that print text (``_PIECES``) prints."""
+    tag = element.tag
+    if tag == _T:
+        return element.text or ""
+    if tag == _TAB:
+        return " "
+    if tag == _NO_BREAK_HYPHEN:
+        return "-"
+    if tag == _SYM:
+        return _symbol(element.get(f"{{{_W}}}char") or "")
+    return "\n"  # w:br, w:cr
 
 
 def _symbol(code: str) -> str:
@@ -158,10 +177,10 @@ def _text_boxes(paragraph: etree._Element) -> Iterator[etree._Element]:
             yield box
 
 
-def _cell_text(tc: etree._Element) -> str:
+def _cell_text(tc: etree._Element, marked: Marked) -> str:
     lines = []
-    for paragraph in _cell_paragraphs(tc):
-        lines.extend(line.strip() for line in paragraph_text(paragraph).split("\n"))
+    for paragraph in (_cell_paragraphs(tc) if marked else tc.iter(_P)):
+        lines.extend(line.strip() for line in paragraph_text(paragraph, marked).split("\n"))
     return "\n".join(line for line in lines if line)
 
 
@@ -196,7 +215,7 @@ def _children(parent: etree._Element, tag: str) -> Iterator[etree._Element]:
             yield from _children(child, tag)
 
 
-def _read_table(tbl: etree._Element) -> Table:
+def _read_table(tbl: etree._Element, marked: Marked) -> Table:
     rows: list[list[GridCell]] = []
     origins: list[dict[int, tuple[int, int]]] = []  # per row: grid column -> origin slot
     for tr in _children(tbl, _TR):
@@ -221,7 +240,7 @@ def _read_table(tbl: etree._Element) -> Table:
                 cells = [GridCell(text, span_of=origin) for _ in range(span)]
             else:
                 origin = (r, col)
-                text = _cell_text(tc)
+                text = _cell_text(tc, marked)
                 cells = [GridCell(text)] + [GridCell(text, span_of=origin) for _ in range(span - 1)]
             for offset in range(span):
                 origin_of[col + offset] = origin
