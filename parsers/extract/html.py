@@ -165,8 +165,12 @@ def _drop_named_chrome(container: etree._Element, named: list[Named]) -> None:
     total: int | None = None
     for element, element_id, classes in named:
         if _names_chrome(element_id, classes) and _strictly_inside(element, container):
+            length = _plain_length(element)
+            if length < _MIN_CONTAINER_CHARS:  # chrome as it mostly is: the body's length is not read for it
+                _drop(element)
+                continue
             total = _plain_length(container) if total is None else total
-            if _plain_length(element) < _DENSITY_SHARE * total:
+            if length < _DENSITY_SHARE * total:
                 _drop(element)
 
 
