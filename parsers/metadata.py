@@ -19,7 +19,9 @@ from parsers.title import parse_report_title
 
 _STATISTICS_YEAR = re.compile(r"统计(?:期限|时限|时间|区间|周期)[^。]{0,12}?自?\s*(\d{4})\s*年")
 # The report naming itself in a sentence: "现公布威海经济技术开发区2020年政府信息公开工作年度报告".
-_OWN_TITLE = re.compile(r"[^，,。；;：:、“”《》\s]{2,50}?(?:19|20)\d{2}\s*年度?政府信息公开(?:工作)?年度报告")
+# A name starts with a Chinese character: a browser's print header glues the page's title to
+# its clock ("12/3/26，3：35PM平潭综合实验区2025年度…报告_政府信息公开年报_…").
+_OWN_TITLE = re.compile(r"[\u4e00-\u9fff][^，,。；;：:、“”《》\s]{1,49}?(?:19|20)\d{2}\s*年度?政府信息公开(?:工作)?年度报告")
 # What leads into it ("现将…公布如下", "特向社会公布…"), and the words that make it no name ("由…编制的").
 _LEAD_IN = re.compile(r"^.*(?:公布|发布|现将|特将|兹将)(?:了|如下)?")
 _NOT_OWN = re.compile(r"[由的]|本(?:机关|单位|部门|局|委|办)")

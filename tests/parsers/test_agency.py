@@ -118,6 +118,8 @@ def test_a_report_without_a_title_block_is_named_by_its_own_title_in_the_text_no
         ("现将淄博市工业和信息化局2020年政府信息公开工作年度报告公布如下：", "淄博市工业和信息化局"),
         ("根据《条例》规定，特向社会公布平潭综合实验区2025年度政府信息公开工作年度报告。", "平潭综合实验区"),
         ("现公布本局2021年政府信息公开工作年度报告。", None),
+        # the header line a browser prints over a saved page: its clock, then the page's title
+        ("12/3/26，3：35PM平潭综合实验区2025年度政府信息公开工作年度报告_政府信息公开年报_平潭综合实验区党工委管委会", "平潭综合实验区"),
         ("本报告由淄博市张店区机关事务服务中心编制的2020年度政府信息公开工作年度报告。", None),
     ],
 )
