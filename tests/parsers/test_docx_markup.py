@@ -173,3 +173,24 @@ def test_a_table_framed_by_a_one_cell_layout_table_is_read() -> None:
         cell.insert(0, appeals)  # Word ends a cell with a paragraph, after the nested table
 
     _as_printed(_report(_edited(frame)))
+
+
+def _heading_ids_by_xml(styles: bytes) -> set[str]:
+    root = etree.fromstring(styles)
+    return {style.get(_w("styleId")) for style in root.iterfind("w:style", NS)
+            if (style.find("w:name", NS).get(_w("val")) or "").lower().startswith(("heading", "title", "标题"))}
+
+
+def test_heading_styles_read_from_the_bytes_are_those_the_xml_names() -> None:
+    from parsers.extract.docx import _heading_style_ids
+
+    documents = sorted((FIXTURES / "documents").glob("*.docx"))
+    assert documents
+    for document in documents:
+        styles = zipfile.ZipFile(document).read("word/styles.xml")
+        assert _heading_style_ids(styles) == _heading_ids_by_xml(styles) != set(), document.name
+    # another writer's prefix for Word's namespace: read through the XML
+    styles = zipfile.ZipFile(SEED).read("word/styles.xml")
+    renamed = styles.replace(b"<w:", b"<ns0:").replace(b"</w:", b"</ns0:").replace(b" w:", b" ns0:").replace(
+        b"xmlns:w=", b"xmlns:ns0=")
+    assert _heading_style_ids(renamed) == _heading_ids_by_xml(styles)
