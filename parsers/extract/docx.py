@@ -26,6 +26,7 @@ from lxml import etree
 
 from parsers.document import Block, Document, GridCell, Table
 from parsers.errors import ExtractionError
+from parsers.extract.layout_tables import lays_out_tables
 from parsers.limits import check_tree, read_zip_member, take_table_slots
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -38,7 +39,8 @@ _R, _VANISH, _TXBX, _SDT_CONTENT, _CUSTOM_XML = (
     f"{{{_W}}}{tag}" for tag in ("r", "vanish", "txbxContent", "sdtContent", "customXml"))
 # Not printed, or printed elsewhere: a tracked move's old place, deleted text, the VML copy of a
 # text box, the text box itself (read as its own paragraphs).
-_NOT_INLINE = frozenset({f"{{{_W}}}moveFrom", f"{{{_W}}}del", f"{{{_MC}}}Fallback", _TXBX})
+_FALLBACK = f"{{{_MC}}}Fallback"
+_NOT_INLINE = frozenset({f"{{{_W}}}moveFrom", f"{{{_W}}}del", _FALLBACK, _TXBX})
 _WRAPPERS = frozenset({_SDT, _SDT_CONTENT, _CUSTOM_XML})
 # A dash typed as Word's non-breaking hyphen or inserted as a symbol prints a dash, not a blank.
 _NO_BREAK_HYPHEN, _SYM = f"{{{_W}}}noBreakHyphen", f"{{{_W}}}sym"
@@ -113,7 +115,7 @@ def _read_body(parent: etree._Element, blocks: list[Block], heading_ids: set[str
                 blocks.append(Block(kind, text=text))
             for box in boxes:
                 _read_body(box, blocks, heading_ids, marked)
-        elif child.tag == _TBL and _lays_out_tables(child):
+        elif child.tag == _TBL and lays_out_tables(child, _TBL, (_TC,)):  # a frame: its cells read as the body they hold
             for row in _children(child, _TR):
                 for cell in _children(row, _TC):
                     _read_body(cell, blocks, heading_ids, marked)
@@ -182,7 +184,7 @@ def _hidden(run: etree._Element) -> bool:
 def _text_boxes(paragraph: etree._Element) -> Iterator[etree._Element]:
     """The text boxes anchored in ``paragraph``, each once (not its VML copy, nor a box inside a box)."""
     for box in paragraph.iter(_TXBX):
-        if not any(ancestor.tag in (f"{{{_MC}}}Fallback", _TXBX) for ancestor in box.iterancestors()):
+        if not any(ancestor.tag in (_FALLBACK, _TXBX) for ancestor in box.iterancestors()):
             yield box
 
 
@@ -202,17 +204,6 @@ def _cell_paragraphs(element: etree._Element) -> Iterator[etree._Element]:
                 yield from _cell_paragraphs(box)
         elif isinstance(child.tag, str) and child.tag not in _NOT_INLINE:
             yield from _cell_paragraphs(child)
-
-
-def _lays_out_tables(table: etree._Element) -> bool:
-    """Whether ``table`` is a layout around the tables in its cells (a one-cell frame around the
-    report's table), rather than a table with a small table in a cell: those inside hold at
-    least as many cells as it does itself. A layout's cells are read as the body they hold."""
-    nested = list(table.iterdescendants(_TBL))
-    if not nested:
-        return False
-    inside = sum(1 for inner in nested for _ in inner.iter(_TC))
-    return inside >= sum(1 for _ in table.iter(_TC)) - inside
 
 
 def _children(parent: etree._Element, tag: str) -> Iterator[etree._Element]:

@@ -21,6 +21,7 @@ from parsers.document import Block, Document
 from parsers.errors import ExtractionError
 from parsers.extract.encoding import decode_html
 from parsers.extract.html_tables import read_table
+from parsers.extract.layout_tables import lays_out_tables
 from parsers.limits import check_tree
 
 _META_NAMES = ("ArticleTitle", "PubDate", "ContentSource", "SiteName", "ColumnName", "ColumnType")
@@ -48,6 +49,7 @@ _BLOCK_TAGS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "
                          "blockquote", "center", "pre", "dd", "dt", "dl", "main", "tr", "td", "th", "tbody",
                          "thead", "tfoot", "caption", "hr", "address", "figure", "figcaption", "body"})
 _HEADING_TAGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_CELL_TAGS = ("td", "th")
 _DENSITY_SHARE = 0.6
 # Text a page does not show: Word writes hidden text as <span style='display:none;mso-hide:all'>,
 # and "150" hidden before "151" read as 150151. Only runs of text: a portal may hide a whole
@@ -316,17 +318,6 @@ def _holds_table(element: etree._Element) -> bool:
     return next(element.iterdescendants("table"), None) is not None
 
 
-def _lays_out_tables(table: etree._Element) -> bool:
-    """Whether ``table`` is a layout around the tables inside it, rather than a table of its own
-    with a small table in a cell (a 1x1 table around a label): the tables inside it hold at
-    least as many cells as it does itself."""
-    nested = list(table.iterdescendants("table"))
-    if not nested:
-        return False
-    inside = sum(1 for inner in nested for _ in inner.iter("td", "th"))
-    return inside >= sum(1 for _ in table.iter("td", "th")) - inside
-
-
 def _info_table(root: etree._Element, container: etree._Element) -> dict[str, str]:
     """索引号/发布机构/发文日期/… printed around the body: "label：value" in one element or the next."""
     found: dict[str, str] = {}
@@ -410,7 +401,7 @@ class _BlockReader:
 
     def walk(self, element: etree._Element) -> None:
         tag = element.tag  # a comment's is a function: in none of the sets below
-        if tag == "table" and not _lays_out_tables(element):
+        if tag == "table" and not lays_out_tables(element, "table", _CELL_TAGS):
             self.flush()
             table = read_table(element)
             if table.rows:
