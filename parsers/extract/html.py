@@ -232,10 +232,31 @@ def _known_container(named: list[Named]) -> etree._Element | None:
         for token in _container_classes(classes):
             candidates.setdefault(("class", token), []).append(element)
     for container in _CONTAINERS:
-        for element in candidates.get(container, ()):
-            if _has_chars(element, _MIN_CONTAINER_CHARS):
-                return element
+        found = [element for element in candidates.get(container, ()) if _has_chars(element, _MIN_CONTAINER_CHARS)]
+        if found:
+            return _joined(found)
     return None
+
+
+def _joined(found: list[etree._Element]) -> etree._Element:
+    """The first of ``found``, or, when the editor's container was closed and opened again
+    beside it (a TRS page whose body is two ``.TRS_Editor`` divs, the second holding the
+    sections after a table), one element holding the siblings from the first to the last.
+
+    Only siblings are joined: a container of the same name elsewhere on the page (a summary
+    in the header, a related article) is not the report's."""
+    first = found[0]
+    parent = first.getparent()
+    parts = [element for element in found if element.getparent() is parent]
+    if len(parts) == 1 or parent is None:
+        return first
+    start, end = parent.index(parts[0]), parent.index(parts[-1])
+    joined = etree.Element("div")
+    span = parent[start : end + 1]
+    joined.tail, span[-1].tail = span[-1].tail, None
+    parent.insert(start, joined)
+    joined.extend(span)
+    return joined
 
 
 @functools.lru_cache(maxsize=1024)

@@ -150,3 +150,31 @@ def test_a_small_table_inside_a_cell_of_table_3_leaves_table_3_a_table() -> None
     _, report = parse_bytes(nested, filename=PAGE.name)
     assert cell_differences(expected_of(PAGE), report.to_dict()) == []
     assert report.to_dict()["completeness"]["applications"]["status"] == "complete"
+
+
+def _editor_reopened(before: str, between: str = "") -> str:
+    """The real page with its editor's container closed before the paragraph starting with
+    ``before`` and a second ``.TRS_Editor`` opened after ``between``: TRS's editor does so around
+    a table pasted in on its own."""
+    html = PAGE.read_text(encoding="utf-8")
+    cut = html.rindex("<p", 0, html.index(before))
+    return html[:cut] + f"</div>{between}<div class=TRS_Editor>" + html[cut:]
+
+
+@pytest.mark.parametrize("between", ["", "<p>&nbsp;</p>", "<div class=clear></div>"])
+def test_a_body_in_two_editor_containers_is_read_across_both(between: str) -> None:
+    data = _editor_reopened("四、政府信息公开行政复议", between).encode("utf-8")
+    _, report = parse_bytes(data, filename=PAGE.name)
+    _, page = parse_bytes(PAGE.read_bytes(), filename=PAGE.name)
+    assert cell_differences(expected_of(PAGE), report.to_dict()) == []
+    assert [s.heading for s in report.sections] == [s.heading for s in page.sections]
+    assert [f.rule for f in report.findings] == []
+
+
+def test_an_editor_container_elsewhere_on_the_page_is_not_read_into_the_report() -> None:
+    html = PAGE.read_text(encoding="utf-8")
+    related = "<div class=TRS_Editor><p>相关阅读：2024年度平潭综合实验区政府信息公开工作年度报告（共收到申请999件）</p></div>"
+    data = html.replace("</body>", f"<div class=related>{related}</div></body>").encode("utf-8")
+    _, report = parse_bytes(data, filename=PAGE.name)
+    assert "相关阅读" not in " ".join(s.text for s in report.sections)
+    assert cell_differences(expected_of(PAGE), report.to_dict()) == []
