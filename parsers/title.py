@@ -20,7 +20,10 @@ _REPORT_WORD = re.compile(r"年度(?:工作)?报告|年报")
 # Titles that contain the words above but are something else.
 _REJECT = re.compile(
     r"政府工作报告|预算|决算|统计年报|统计公报|年鉴|通知|公告|通告|征求意见|意见稿|目录|指南|解读|"
-    r"工作要点|工作方案|考核|评估|第三方|汇总|情况的函"
+    r"工作要点|工作方案|考核|评估|第三方|汇总|情况的函|"
+    # Documents about reports, which a 年报 column lists beside them: a supervisor's review or
+    # circular, a letter, a reading in pictures, a drafting note.
+    r"审核意见|通报|的函|复函|点评|检查结果|评议|说明|问答|图解|一图|图读"
 )
 _EDGE = " \t\r\n-—_·|｜:：,，、\"'“”《》〈〉【】[]()（）"
 
