@@ -13,7 +13,10 @@ from functools import lru_cache
 from parsers.document import OcrText, PlacedText
 from parsers.report import Cell, CellState
 
-DASHES = frozenset({"/", "／", "-", "－", "—", "——", "–", "─", "\\", "＼", "--"})
+# What a printed "nothing here" is made of, one mark or several ("——", "— —", "//"): the slashes,
+# hyphens, dashes and rules of Word, WPS and GB2312 input methods. GB2312 has no U+2014, and
+# text converted from it prints "——" as two horizontal bars (U+2015); "−" is Word's minus.
+DASH_MARKS = frozenset("/／\\＼-－‐‑‒–—―−﹣─━")
 
 _NUMBER = re.compile(
     r"""^(?P<sign>[+\-])?
@@ -73,7 +76,7 @@ def _typed(raw: str, money: bool, header_unit: str | None) -> tuple[int | float 
     """(value, unit, state, value_wan) of a folded printed value; cached, tables repeat "0" hundreds of times."""
     if not raw:
         return None, None, "blank", None
-    if raw in DASHES:
+    if _is_dash(raw):
         return None, None, "dash", None
     folded = unicodedata.normalize("NFKC", raw).replace(" ", "").replace("，", ",")
     match = _NUMBER.match(folded)
@@ -92,6 +95,10 @@ def _typed(raw: str, money: bool, header_unit: str | None) -> tuple[int | float 
         elif value == 0:
             value_wan = 0
     return value, unit, "number", value_wan
+
+
+def _is_dash(raw: str) -> bool:
+    return len(raw) <= 6 and all(char in DASH_MARKS or char == " " for char in raw) and raw.strip() != ""
 
 
 def tidy_number(number: float) -> int | float:

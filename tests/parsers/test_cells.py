@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from parsers.cells import DASHES, cell_state, parse_cell
+from parsers.cells import DASH_MARKS, cell_state, parse_cell
 
 
 @pytest.mark.parametrize(
@@ -23,6 +23,11 @@ from parsers.cells import DASHES, cell_state, parse_cell
         ("", False, None, (None, None, "blank", None)),
         ("/", False, None, (None, None, "dash", None)),
         ("—", True, None, (None, None, "dash", None)),
+        ("――", False, None, (None, None, "dash", None)),  # "——" converted from GB2312: two U+2015
+        ("— —", False, None, (None, None, "dash", None)),
+        ("−", False, None, (None, None, "dash", None)),  # Word's minus sign alone
+        ("−1", False, None, (None, None, "text", None)),  # a negative count is not typed from a minus sign
+        ("〇", False, None, (None, None, "text", None)),  # a numeral, read by a person: not a dash, not typed
         ("无", False, None, (None, None, "text", None)),
     ],
 )
@@ -38,7 +43,7 @@ def test_never_raises_and_keeps_the_print(text: str) -> None:
     assert (cell.value is None) == (cell.state != "number")
 
 
-@given(st.text(alphabet=" \t\u3000\xa0\n"), st.sampled_from(sorted(DASHES)), st.booleans())
+@given(st.text(alphabet=" \t\u3000\xa0\n"), st.text(alphabet=sorted(DASH_MARKS), min_size=1, max_size=3), st.booleans())
 def test_blank_and_dash_never_get_a_value(space: str, dash: str, money: bool) -> None:
     for text in (space, space + dash + space):
         cell = parse_cell(text, money=money, header_unit="万元")
