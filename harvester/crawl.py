@@ -41,6 +41,7 @@ class SiteStats:
     failed: int = 0
     blocked: int = 0
     errors: int = 0
+    spider_errors: int = 0  # pages our own code failed on (counted in errors too): what they held is not recorded
     list_pages: int = 0  # list pages read
     list_pages_failed: int = 0  # list pages that failed or were blocked
     offsite: int = 0  # requests for other hosts, never sent
@@ -58,6 +59,9 @@ class SiteStats:
             return f"did not finish ({self.finish_reason}); run it again to resume"
         if self.list_pages == 0 and self.list_pages_failed:
             return f"every list page failed or was blocked ({self.list_pages_failed}); nothing was crawled"
+        if self.spider_errors:
+            return (f"the crawler failed on {self.spider_errors} page(s) it fetched (the log names them); "
+                    "what they held was not recorded")
         return None
 
 
@@ -151,9 +155,14 @@ def count_selector(crawler: Crawler, key: str, matched: bool) -> None:
 
 
 def crawl_warnings(stats: dict[str, Any]) -> list[str]:
-    """What the operator should look at although the crawl went through: a site selector
-    that matched nothing on every page it was tried on (the portal's layout has changed)."""
+    """What the operator should look at although the crawl went through: list pages that
+    listed no report, a site selector that matched nothing on every page it was tried on (the
+    portal's layout has changed)."""
     warnings = []
+    list_pages = int(stats.get(STAT_PREFIX + "list_pages", 0))
+    if list_pages and not int(stats.get(STAT_PREFIX + "reports_found", 0)):
+        warnings.append(f"no report was found on the {list_pages} list page(s) read: the column may be empty, or "
+                        "laid out in a way the walker does not read (`harvester sites check` shows what it saw)")
     for key in SELECTOR_KEYS:
         tried = int(stats.get(f"{STAT_PREFIX}selector_tried/{key}", 0))
         if tried and int(stats.get(f"{STAT_PREFIX}selector_missed/{key}", 0)) == tried:

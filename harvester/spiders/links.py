@@ -51,6 +51,9 @@ _SCRIPT_NEEDLES = {
     "LICK": (("ONCLICK", 3),),
     "data-": (("data-href", 0), ("data-url", 0)),
 }
+# A link with its text, the text short as a file name shown for download is.
+_ANCHOR = re.compile(r"<a\s([^<>]*)>((?:(?!</a\s*>).){1,300}?)</a\s*>", re.I | re.S)
+_MARKUP = re.compile(r"<[^<>]*>")
 _SCRIPT_BLOCK = re.compile(r"<(?=[sS])script\b[^>]*>(.*?)</script\s*>", re.I | re.S)
 
 
@@ -154,10 +157,15 @@ def tags(html: str) -> Iterator[tuple[str, dict[str, str]]]:
         match = _TAG.match(html, start)
         if match is None:
             continue
-        attributes: dict[str, str] = {}
-        for name, double, single, bare in _ATTRIBUTE.findall(match.group(2)):
-            attributes.setdefault(name.lower(), unescape(double or single or bare))
-        yield match.group(1).lower(), attributes
+        yield match.group(1).lower(), _attributes(match.group(2))
+
+
+def _attributes(markup: str) -> dict[str, str]:
+    """The attributes of a tag's markup, names lower-cased, values unescaped, the first of a name kept."""
+    attributes: dict[str, str] = {}
+    for name, double, single, bare in _ATTRIBUTE.findall(markup):
+        attributes.setdefault(name.lower(), unescape(double or single or bare))
+    return attributes
 
 
 def html_links(html: str, base_url: str) -> list[Link]:
@@ -173,6 +181,17 @@ def html_links(html: str, base_url: str) -> list[Link]:
             if _DOCUMENT_EXTENSION.search(urlsplit(url).path):
                 links.append(Link(url, "script"))
     return unique(links)
+
+
+def file_named_links(html: str, base_url: str) -> list[Link]:
+    """The links whose text names a document file ("附件：2022年度报告.docx"): the way to a
+    report's file when its URL does not say so (``getFile.do?fileId=…``, ``/attachment/download?id=…``)."""
+    links: list[Link] = []
+    for match in _ANCHOR.finditer(html):
+        text = "".join(unescape(_MARKUP.sub("", match.group(2))).split())
+        if _DOCUMENT_EXTENSION.search(text):
+            links.extend(element_links("a", _attributes(match.group(1)), base_url))
+    return links
 
 
 def _without(html: str, blocks: list[re.Match[str]]) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 
 from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import Response, TextResponse
+from scrapy.utils.response import get_base_url
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.defer import CancelledError
 from twisted.python.failure import Failure
@@ -33,7 +34,7 @@ def picture_urls(response: Response, on_site: Callable[[str], bool], limit: int)
     if limit <= 0 or not isinstance(response, TextResponse) or b"<img" not in response.body.lower():
         return []
     content_type = response.headers.get(b"Content-Type")
-    found = body_images(response.body, response.url, content_type.decode("latin-1") if content_type else None)
+    found = body_images(response.body, get_base_url(response), content_type.decode("latin-1") if content_type else None)
     return [image.url for image in found if on_site(image.url)][:limit]
 
 

@@ -6,19 +6,29 @@ import re
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
+from scrapy.utils.response import get_base_url
 
 from harvester.attachments import attachment_name
-from harvester.spiders.links import element_links, html_links
+from harvester.spiders.links import element_links, file_named_links, html_links
 from storage.capture import CaptureStatus, Resource
 
 # Frames that carry site furniture rather than a report body.
 _FURNITURE = re.compile(r"head|foot|nav|menu|top|bottom|tianqi|weather|share|search|login|count|visit|banner", re.I)
 _DOWNLOAD_SCRIPT = re.compile(r"downfile\.jsp|download\.jsp|/download/", re.I)
+# The first bytes of the documents a report link may fetch itself (PDF, DOCX/XLSX, DOC/WPS/XLS, RTF).
+_DOCUMENT_MAGIC = (b"%PDF-", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"{\\rtf")
 
 
 def is_attachment_url(url: str) -> bool:
     return attachment_name(url) is not None or bool(_DOWNLOAD_SCRIPT.search(urlsplit(url).path))
+
+
+def is_web_page(response: Response) -> bool:
+    """Whether what a report link fetched is a page to look for the report's documents on,
+    rather than the document itself: many columns link the PDF or DOCX straight, and a
+    server calling it text/plain or octet-stream makes Scrapy hand it over as text."""
+    return isinstance(response, TextResponse) and not response.body[:1024].lstrip().startswith(_DOCUMENT_MAGIC)
 
 
 def attachment_urls(response: Response, css: str | None = None, body_css: str | None = None) -> list[str]:
@@ -30,13 +40,16 @@ def attachment_urls(response: Response, css: str | None = None, body_css: str | 
     Without ``css`` the raw HTML is scanned rather than parsed: building the page's element
     tree only to find a few links cost more than the rest of the page's handling.
     """
+    base = get_base_url(response)  # a page's <base href> names where its relative links start
+    named: set[str] = set()
     if css:
         found = [link for element in response.css(css)
-                 for link in element_links(str(element.root.tag), element.attrib, response.url)]
+                 for link in element_links(str(element.root.tag), element.attrib, base)]
     else:
         html = "".join(response.css(body_css).getall()) if body_css else response.text
-        found = html_links(html, response.url)
-    files = [link.url for link in found if is_attachment_url(link.url)]
+        found = html_links(html, base)
+        named = {link.url for link in file_named_links(html, base)}
+    files = [link.url for link in found if is_attachment_url(link.url) or link.url in named]
     frames = [link.url for link in found if link.via == "frame" and _may_hold_body(link.url, response.url)]
     return list(dict.fromkeys(files + frames))
 

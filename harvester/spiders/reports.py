@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -34,7 +35,7 @@ from harvester.pipelines.archive import crawl_state_for
 from harvester.recheck import RecheckPolicy
 from harvester.siteconfig import SiteConfig, load_site
 from harvester.spiders.pictures import is_picture, left_out, picture_meta, picture_urls, worth_keeping
-from harvester.spiders.reportpage import attachment_urls, failed_resource, resource_from_response
+from harvester.spiders.reportpage import attachment_urls, failed_resource, is_web_page, resource_from_response
 from harvester.spiders.render import RENDER_META, RenderPolicy
 from harvester.spiders.walkers import ListPage, walker_for
 from parsers.title import is_annual_report_title
@@ -80,7 +81,14 @@ class ReportsSpider(scrapy.Spider):
             spider.recheck = RecheckPolicy()
         spider.pictures_per_page = crawler.settings.getint("HARVESTER_TABLE_PICTURES")
         spider.picture_bytes = crawler.settings.getint("HARVESTER_TABLE_PICTURE_BYTES")
+        crawler.signals.connect(spider.callback_failed, signal=signals.spider_error)
         return spider
+
+    def callback_failed(self, failure: Failure, response: Response, spider: scrapy.Spider) -> None:
+        """A callback raised: the page's reports (or its capture) are lost for this run, which
+        the crawl's summary must say rather than end as if all went well."""
+        count(self.crawler, "errors")
+        count(self.crawler, "spider_errors")
 
     async def start(self) -> AsyncIterator[Request]:
         if self.settings.get("HARVESTER_DISTRIBUTED") == "worker":
@@ -189,6 +197,8 @@ class ReportsSpider(scrapy.Spider):
         if response.status == 304:
             # The page is unchanged, but an attachment may have been re-uploaded at its old URL.
             pending = crawl_state_for(self.crawler).attachments.get(capture.page.url, [])
+        elif not is_web_page(response):
+            pending = []  # the link led straight to the report's document
         else:
             selectors = self.site.selectors
             self._try_selector(response, "body")

@@ -43,11 +43,16 @@ class Report:
     month: str  # YYYYMM of its folder
     document: Path
     # how the page holds its document: download | viewer | frame | jshref | window_open |
-    # viewer_frame | page (the page itself) | xhr (the body is fetched by the page's script)
+    # viewer_frame | page (the page itself) | xhr (the body is fetched by the page's script) |
+    # direct (the list links straight to the document: there is no page) | named_download
+    # (a download script's URL without a file name, the link's text naming the file) |
+    # base (a path relative to the page's <base href="/">)
     link: str
 
     @property
     def page(self) -> str:
+        if self.link == "direct":
+            return self.file
         return f"{COLUMN}{self.month}/{hashlib.md5(self.key.encode()).hexdigest()[:10]}.shtml"
 
     @property
@@ -59,6 +64,8 @@ class Report:
             return self.page.replace(".shtml", "_content.html")
         if self.link == "xhr":
             return self.page.replace(".shtml", ".json")
+        if self.link == "named_download":
+            return f"/common/file/getFile.do?fileId={hashlib.md5(self.key.encode()).hexdigest()[:8]}"
         return f"/uploadfile/{self.month[:4]}/{self.month[4:]}28/{hashlib.md5(self.key.encode()).hexdigest()[:12]}{self.document.suffix}"
 
 
@@ -111,6 +118,8 @@ def document_link(report: Report) -> str:
         "frame": f"""<iframe id="contentFrame" src="{report.file}" width="100%" height="1200" frameborder="0" scrolling="no"></iframe>""",
         "jshref": f"""<p>附件：<a href="javascript:downLoad('{report.file}')">{name}</a></p>""",
         "window_open": f"""<p>附件：<span class="fj" onclick="window.open('{report.file}','_blank')">{name}</span></p>""",
+        "named_download": f"""<p>详见附件。</p><p class="fj"><a href="{report.file}">附件：{name}</a></p>""",
+        "base": f"""<p>附件：<a href="{report.file.lstrip('/')}">{name}</a></p>""",
         "viewer_frame": f"""<iframe src="/static/pdfjs/web/viewer.html?file={report.file}" width="100%" height="900"></iframe>""",
         "xhr": f"""<div id="zoom"></div><script>
 fetch("{report.file}").then(function (r) {{ return r.json(); }})
@@ -120,10 +129,11 @@ fetch("{report.file}").then(function (r) {{ return r.json(); }})
 
 
 def report_page(report: Report) -> str:
+    base = '\n<base href="/">' if report.link == "base" else ""
     body = f"""<div class="article"><h1>{html.escape(report.title)}</h1>
 <div class="info">发布日期：{report.month[:4]}-{report.month[4:]}-28 来源：本网</div>
 <div class="content">{document_link(report)}</div></div>"""
-    return chrome(report.title, body, f'\n<meta name="ArticleTitle" content="{html.escape(report.title)}">')
+    return chrome(report.title, body, f'\n<meta name="ArticleTitle" content="{html.escape(report.title)}">{base}')
 
 
 PAGER_SCRIPT = """<script type="text/javascript">
@@ -135,20 +145,31 @@ function goPage(page) {{
 </script>"""
 
 
-def column_page(index: int, reports: list[Report]) -> str:
+def column_page(index: int, reports: list[Report], pager_kind: str = "script", base_href: bool = False) -> str:
+    """Page ``index`` of the column. ``pager_kind``: "script" (``goPage(N)`` calls in a ``.page``
+    div) or "plain" (hrefs in a ``.fy`` div, 下一页 printed with an arrow); ``base_href``: the
+    page declares ``<base href="/">`` and its links are relative to it."""
     total = -(-len(reports) // PER_PAGE)
     shown = reports[(index - 1) * PER_PAGE : index * PER_PAGE]
     rows = [(r.title, r.page, f"{r.month[:4]}-{r.month[4:]}-28") for r in shown]
     if index == 1:
         rows += [(title, url, "2023-02-01") for title, url in OTHER_LINKS]
+    at = (lambda path: path.lstrip("/")) if base_href else (lambda path: path)
     items = "\n".join(
-        f'<li><a href="{url}" target="_blank" title="{html.escape(title)}">{html.escape(title[:16])}…</a><span class="date">{date}</span></li>'
+        f'<li><a href="{at(url)}" target="_blank" title="{html.escape(title)}">{html.escape(title[:16])}…</a><span class="date">{date}</span></li>'
         for title, url, date in rows)
-    pager = (f'<div class="page"><a href="javascript:void(0)" onclick="goPage(1)">首页</a> '
-             + (f'<a href="javascript:void(0)" onclick="goPage({index + 1})">下一页</a> ' if index < total else "")
-             + f'<a href="javascript:goPage({total})">尾页</a> 共{total}页</div>')
-    return chrome("政府信息公开年报", f'<ul class="list">\n{items}\n</ul>\n{pager}',
-                  PAGER_SCRIPT.format(current=index, total=total))
+    if pager_kind == "plain":
+        page_url = lambda n: at(COLUMN + ("index.shtml" if n == 1 else f"index_{n}.shtml"))  # noqa: E731
+        pager = (f'<div class="fy"><a href="{page_url(1)}">首页</a> '
+                 + (f'<a href="{page_url(index + 1)}">下一页&gt;</a> ' if index < total else "")
+                 + f'<a href="{page_url(total)}">尾页</a> 共{total}页 当前第{index}页</div>')
+        head = ""
+    else:
+        pager = (f'<div class="page"><a href="javascript:void(0)" onclick="goPage(1)">首页</a> '
+                 + (f'<a href="javascript:void(0)" onclick="goPage({index + 1})">下一页</a> ' if index < total else "")
+                 + f'<a href="javascript:goPage({total})">尾页</a> 共{total}页</div>')
+        head = PAGER_SCRIPT.format(current=index, total=total)
+    return chrome("政府信息公开年报", f'<ul class="list">\n{items}\n</ul>\n{pager}', head + ('<base href="/">' if base_href else ""))
 
 
 def script_column(reports: list[Report], offsite_url: str) -> str:
@@ -168,20 +189,22 @@ for (var i = 0; i < docs.length; i++) {{
     return chrome("政府信息公开年报", f'{extras}\n<ul class="list" id="list"></ul>\n{script}')
 
 
-def build(reports: list[Report], offsite_url: str) -> dict[str, tuple[bytes, str]]:
-    """Path -> (bytes, content type) of the whole portal."""
+def build(reports: list[Report], offsite_url: str, pager_kind: str = "script", base_href: bool = False) -> dict[str, tuple[bytes, str]]:
+    """Path -> (bytes, content type) of the whole portal (see ``column_page`` for the options)."""
     files: dict[str, tuple[bytes, str]] = {}
     pages = -(-len(reports) // PER_PAGE)
     for index in range(1, pages + 1):
         name = "index.shtml" if index == 1 else f"index_{index}.shtml"
-        files[COLUMN + name] = (column_page(index, reports).encode(), CONTENT_TYPES[".shtml"])
+        files[COLUMN + name] = (column_page(index, reports, pager_kind, base_href).encode(), CONTENT_TYPES[".shtml"])
     files[SCRIPT_COLUMN + "index.shtml"] = (script_column(reports, offsite_url).encode(), CONTENT_TYPES[".shtml"])
     for report in reports:
-        if report.link != "page":
+        if report.link not in ("page", "direct"):
             files[report.page] = (report_page(report).encode(), CONTENT_TYPES[".shtml"])
         if report.link == "xhr":
             content = json.dumps({"title": report.title, "content": report.document.read_text(encoding="utf-8")})
             files[report.file] = (content.encode(), "application/json")
+        elif report.link == "named_download":  # the file's name only in Content-Disposition
+            files[report.file] = (report.document.read_bytes(), "application/octet-stream")
         else:
             files[report.file] = (report.document.read_bytes(), CONTENT_TYPES[report.document.suffix])
     viewer = chrome("PDF.js viewer", '<div id="viewerContainer"></div><script src="pdf.js"></script>').encode()
@@ -195,7 +218,7 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 (http.server's name)
         path = urlsplit(self.path).path
         self.server.log.append(path)
-        found = self.server.files.get(path)
+        found = self.server.files.get(self.path) or self.server.files.get(path)
         if found is None:
             self.send_error(404)
             return
@@ -213,6 +236,9 @@ class _Handler(BaseHTTPRequestHandler):
             body = body.replace(CLOCK_MARKER.encode(), now.encode())
         self.send_response(200)
         self.send_header("Content-Type", content_type)
+        if content_type == "application/octet-stream":
+            suffix = ".pdf" if body.startswith(b"%PDF") else ".docx"
+            self.send_header("Content-Disposition", "attachment; filename*=UTF-8''" + quote("年度报告" + suffix))
         self.send_header("Content-Length", str(len(body)))
         if static:
             self.send_header("ETag", etag)
@@ -227,9 +253,10 @@ class _Handler(BaseHTTPRequestHandler):
 class GenericPortal(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, reports: list[Report] = REPORTS, offsite_url: str = "http://127.0.0.2:8766"):
+    def __init__(self, reports: list[Report] = REPORTS, offsite_url: str = "http://127.0.0.2:8766", *,
+                 pager_kind: str = "script", base_href: bool = False):
         super().__init__(("127.0.0.1", 0), _Handler)
-        self.files = build(reports, offsite_url)
+        self.files = build(reports, offsite_url, pager_kind, base_href)
         self.reports = reports
         self.log: list[str] = []
         self.visits = itertools.count(1000)

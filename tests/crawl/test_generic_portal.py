@@ -4,12 +4,13 @@ after repeated crawls, and no viewer page or page chrome taken for a report."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from archive_view import captures, stored_reports
 from conftest import crawl_cli
-from generic_portal import REPORTS, GenericPortal
+from generic_portal import COLUMN, REPORTS, GenericPortal
 
 pytestmark = pytest.mark.slow
 
@@ -34,3 +35,42 @@ def test_every_report_once_with_its_own_agency_and_year(county_portal: GenericPo
     assert "/static/pdfjs/web/viewer.html" not in {path for path in county_portal.log}
     assert {r.file for r in REPORTS} <= fetched
     assert {"/c100413/index_2.shtml", "/c100413/index_3.shtml"} <= set(county_portal.log)
+
+
+def test_a_list_linking_straight_to_the_documents_records_each_document(sites_dir: Path, db_url: str, data_dir: Path) -> None:
+    # Many columns link the PDF or DOCX itself; the real Huai'an PDF has the binary comment
+    # line that keeps Scrapy from taking it for text, the DOCX is a ZIP.
+    direct = [replace(report, link="direct") for report in REPORTS if report.key in ("huaian-2024", "gxj-2020")]
+    portal = GenericPortal(direct)
+    try:
+        (sites_dir / "direct.yaml").write_text(portal.site_config(), encoding="utf-8")
+        summary = crawl_cli(["direct"], db_url, data_dir)["sites"]["direct"]
+    finally:
+        portal.stop()
+    stored = stored_reports(db_url)
+    assert set(stored) == {(r.agency, r.year) for r in direct}
+    for report in direct:
+        version = stored[(report.agency, report.year)].versions[0]
+        assert (version["parse_status"], version["document_url"]) == ("ok", portal.url + report.file), report.key
+    assert (summary["reports_found"], summary["new_reports"], summary["errors"], summary["failed"]) == (2, 2, 0, 0)
+
+
+def test_documents_behind_unnamed_download_urls_and_a_base_href_are_recorded(sites_dir: Path, db_url: str, data_dir: Path) -> None:
+    # The column declares <base href="/"> and pages with "下一页>" in a .fy div; one report page
+    # links its file through getFile.do?fileId=… with the file's name only in the link's text,
+    # another relative to its own <base href>.
+    kinds = {"kfq-2020": "named_download", "gxj-2020": "base", "zdkfq-2023": "named_download", "jgsw-2020": "frame"}
+    reports = [replace(report, link=kinds[report.key]) for report in REPORTS if report.key in kinds]
+    portal = GenericPortal(reports, pager_kind="plain", base_href=True)
+    try:
+        (sites_dir / "named.yaml").write_text(portal.site_config(), encoding="utf-8")
+        summary = crawl_cli(["named"], db_url, data_dir)["sites"]["named"]
+    finally:
+        portal.stop()
+    assert f"{COLUMN}index_2.shtml" in portal.log
+    stored = stored_reports(db_url)
+    assert set(stored) == {(r.agency, r.year) for r in reports}
+    for report in reports:
+        version = stored[(report.agency, report.year)].versions[0]
+        assert (version["parse_status"], version["document_url"]) == ("ok", portal.url + report.file), report.key
+    assert (summary["reports_found"], summary["new_reports"], summary["errors"], summary["failed"]) == (4, 4, 0, 0)

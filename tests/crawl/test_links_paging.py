@@ -3,6 +3,7 @@ column whose 下一页 is a ``goPage()`` call."""
 
 from __future__ import annotations
 
+import pytest
 from scrapy.http import HtmlResponse
 
 from harvester.siteconfig import SiteConfig
@@ -81,3 +82,18 @@ def test_numbered_links_of_a_picture_switcher_are_not_pages() -> None:
     page = walker_for("generic")(HtmlResponse(COLUMN, body=body.encode(), encoding="utf-8"), site())
     assert sorted({r.url for r in page.next_requests}) == [
         "http://www.xx.gov.cn/c100413/index_2.shtml", "http://www.xx.gov.cn/c100413/index_3.shtml"]
+
+
+@pytest.mark.parametrize("next_link", [
+    '<a href="list.jsp?page=2">下一页&gt;</a>', '<a href="list.jsp?page=2">下一页 &gt;&gt;</a>',
+    '<a href="list.jsp?page=2">[下一页]</a>', '<a href="list.jsp?page=2">下一页&raquo;</a>',
+    '<a href="list.jsp?page=2"><img src="/images/next.gif" alt="下一页"></a>',
+    '<a href="list.jsp?page=2" title="下一页"><img src="/images/next.gif"></a>',
+])
+def test_next_links_as_portals_print_them_outside_a_pager(next_link: str) -> None:
+    # the pager's container is named "fy" (分页): nothing in it says "pag"
+    html = (f'<html><body><ul class="news"></ul><div class="fy"><a href="list.jsp?page=1">首页</a> {next_link} '
+            '<a href="list.jsp?page=9">尾页</a> 共9页</div></body></html>')
+    url = "http://www.xx.gov.cn/xxgk/nb/list.jsp"
+    page = walker_for("generic")(HtmlResponse(url, body=html.encode(), encoding="utf-8"), site())
+    assert [r.url for r in page.next_requests] == [url + "?page=2"]

@@ -20,7 +20,7 @@ STATS = {
 
 def test_the_statistics_a_run_records() -> None:
     assert STAT_NAMES == ("pages_fetched", "reports_found", "new_reports", "new_versions", "unchanged",
-                          "not_modified", "not_due", "failed", "blocked", "errors", "list_pages", "list_pages_failed", "offsite")
+                          "not_modified", "not_due", "failed", "blocked", "errors", "spider_errors", "list_pages", "list_pages_failed", "offsite")
     stats = run_stats(STATS)
     assert stats["pages_fetched"] == 40 and stats["new_versions"] == 0 and "downloader/request_count" not in stats
     site = site_stats(STATS)
@@ -36,6 +36,38 @@ def test_a_crawl_whose_every_list_page_failed_is_a_problem_and_a_dead_selector_a
                        "harvester/selector_missed/body": 4})
     assert dead.warnings == ["selectors.list_links matched nothing on any of the 2 page(s) it was tried on"]
     assert dead.problem is None
+
+
+def test_pages_the_crawler_failed_on_are_a_problem() -> None:
+    broken = site_stats({**STATS, "harvester/errors": 1, "harvester/spider_errors": 1})
+    assert broken.problem == "the crawler failed on 1 page(s) it fetched (the log names them); what they held was not recorded"
+
+
+def test_list_pages_that_listed_no_report_are_a_warning() -> None:
+    empty = site_stats({**STATS, "harvester/list_pages": 3, "harvester/reports_found": 0})
+    assert empty.warnings == ["no report was found on the 3 list page(s) read: the column may be empty, or laid out in "
+                              "a way the walker does not read (`harvester sites check` shows what it saw)"]
+    assert empty.problem is None
+    assert site_stats({**STATS, "harvester/list_pages": 3}).warnings == []
+
+
+def test_an_exception_in_a_spider_callback_is_counted() -> None:
+    from scrapy import signals
+    from scrapy.utils.test import get_crawler
+    from twisted.python.failure import Failure
+
+    from harvester.siteconfig import load_site
+    from harvester.spiders.reports import ReportsSpider
+
+    crawler = get_crawler(ReportsSpider)
+    crawler.spider = ReportsSpider.from_crawler(crawler, site=load_site("fixture-trs"))
+    try:
+        raise AttributeError("Response content isn't text")
+    except AttributeError:
+        failure = Failure()
+    crawler.signals.send_catch_log(signals.spider_error, failure=failure, response=None, spider=crawler.spider)
+    assert run_stats(crawler.stats.get_stats())["spider_errors"] == 1
+    assert run_stats(crawler.stats.get_stats())["errors"] == 1
 
 
 def test_live_progress_shows_each_site() -> None:

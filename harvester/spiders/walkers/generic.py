@@ -2,24 +2,33 @@
 candidate (the spider keeps those whose title is a report's), and pagination is followed
 through 下一页/next links, numbered page links, ``index_N``/``page=N`` URLs and the paging
 scripts CMSes write (``goPage(2)`` calls, page counts in variables, ``createPageHTML``;
-see :mod:`harvester.spiders.paging`)."""
+see :mod:`harvester.spiders.paging`), and a list the page's script fetches as JSON or JSONP
+(:mod:`harvester.spiders.walkers.json_lists`)."""
 
 from __future__ import annotations
 
 import re
 
-from scrapy.http import Request, Response
+from scrapy.http import HtmlResponse, Request, Response, TextResponse
+from scrapy.utils.response import get_base_url
 
 from harvester.siteconfig import SiteConfig
 from harvester.spiders.paging import script_page_urls
+from harvester.spiders.walkers.json_lists import (
+    api_request, asked_for_json, endpoint, json_data, json_links, json_list_page,
+)
 from harvester.spiders.walkers.listing import ListPage, links_in
 
-_NEXT_TEXT = re.compile(r"^(下一页|下页|后一页|next|next page|›|»|>|>>)$", re.IGNORECASE)
+# The text (white space taken out) or picture's alt of a next-page link: "下一页", "下一页>",
+# "[下一页]", "下一页»", "next", or an arrow alone.
+_NEXT_TEXT = re.compile(r"^[\[【<《]?(下一页|下页|后一页|next|nextpage)[\]】>》]?(>|>>|»|›|＞|→)?$|^(›|»|>|>>|＞|→)$",
+                        re.IGNORECASE)
 _PAGE_NUMBER = re.compile(r"^\[?\d{1,4}\]?$")
 # A numbered link's script pages the list only in a pager or by a paging function's name
 # (goPage, turnPage, jumpTo, fy…); elsewhere "2" may switch a picture or a tab.
 _PAGING_CALL = re.compile(r"page|go|turn|jump|\bfy|fenye", re.IGNORECASE)
-_PAGED_URL = re.compile(r"(index_\d+\.s?html?|[?&](page|pageNo|pageIndex|curpage|p)=\d+|/page/\d+)", re.IGNORECASE)
+_PAGED_URL = re.compile(r"((?:index|list)_\d+\.s?html?|[?&](page|pageNo|pageNum|pageIndex|curpage|p)=\d+|/page/\d+)",
+                        re.IGNORECASE)
 
 
 def pagination_urls(response: Response, css: str | None = None) -> list[str]:
@@ -30,7 +39,8 @@ def pagination_urls(response: Response, css: str | None = None) -> list[str]:
     urls, calls = [], []
     for anchor in response.xpath("//a[@href or @onclick]"):
         href = (anchor.attrib.get("href") or "").strip()
-        text = re.sub(r"\s+", "", " ".join(anchor.xpath(".//text()").getall()))
+        text = re.sub(r"\s+", "", " ".join(anchor.xpath(".//text()").getall())
+                      or anchor.attrib.get("title") or " ".join(anchor.xpath(".//img/@alt").getall()))
         in_pager = bool(anchor.xpath("ancestor::*[contains(@class,'pag') or contains(@id,'pag')]"))
         if not (_NEXT_TEXT.match(text) or _PAGE_NUMBER.match(text)):
             continue
@@ -41,10 +51,19 @@ def pagination_urls(response: Response, css: str | None = None) -> list[str]:
             _NEXT_TEXT.match(text) or in_pager or _PAGED_URL.search(href)
         ):
             urls.append(response.urljoin(href))
-    return urls + script_page_urls(response.text, response.url, calls)
+    return urls + script_page_urls(response.text, get_base_url(response), calls)
 
 
 def walk(response: Response, site: SiteConfig) -> ListPage:
-    links = links_in(response.selector, response.url, site.selectors.get("list_links"))
-    pages = pagination_urls(response, site.selectors.get("next_page"))
-    return ListPage(links=links, next_requests=[Request(url) for url in pages])
+    if asked_for_json(response):
+        return json_list_page(response)
+    if not isinstance(response, HtmlResponse):  # a start URL or a rendered page's answer that is JSON(P)
+        data = json_data(response.text) if isinstance(response, TextResponse) else None
+        return ListPage(links=json_links(data, response.url) if data is not None else [])
+    links = links_in(response.selector, get_base_url(response), site.selectors.get("list_links"))
+    pages = [Request(url) for url in pagination_urls(response, site.selectors.get("next_page"))]
+    # a list the page's script fetches as JSON, page by page
+    template = endpoint(response.text, site)
+    if template is not None:
+        pages.append(api_request(template, response.url, int(site.params.get("first_page", 1))))
+    return ListPage(links=links, next_requests=pages)
