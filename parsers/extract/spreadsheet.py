@@ -1,26 +1,21 @@
 """Extractor for spreadsheet attachments (.xlsx, and .xls from Excel 97 on), read with calamine.
 
-A sheet is a grid without table boundaries: the same sheet may hold the report's prose in
-full-width merged rows and its tables below. A run of non-empty rows is a table from its
-first row that prints two or more cells, and a short one-cell row just above such a row
-(a table caption printed inside the table, "第二十条第（一）项") belongs to it unless it is
-a section heading; other one-cell rows are paragraphs. Merged ranges are expanded into
-copies of their first slot, and the sheet's layout columns (Calc and Excel widen a merged
-cell over many narrow columns) are folded into the table's own columns.
+Merged ranges are expanded into copies of their first slot, the sheet's rows are cut into
+paragraphs and tables (:mod:`parsers.extract.sheet_parts`), and the sheet's layout columns
+(Calc and Excel widen a merged cell over many narrow columns) are folded into each table's
+own columns.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from io import BytesIO
 
 from parsers.document import Block, Document, GridCell, Table
 from parsers.errors import ExtractionError
+from parsers.extract.sheet_parts import sheet_parts
 from parsers.locations import CellLocation, sheet_cell
 
-_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|\d{1,2}\s*[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）])")
-_CAPTION_MAX = 40
 _Slot = tuple[int, int]
 
 
@@ -48,36 +43,15 @@ def _sheet_blocks(sheet: str, values: list[list[object]], merges: list[tuple[_Sl
             for c in range(c0, c1 + 1):
                 origin[(r, c)] = (r0, c0)
 
-    def printed(r: int) -> list[int]:
-        return [c for c in range(width) if texts[r][c].strip() and origin.get((r, c), (r, c)) == (r, c)]
-
-    kinds = [_row_kind(printed(r), texts[r]) for r in range(len(texts))]
-    for r in range(len(kinds) - 1, -1, -1):  # bottom up: a caption joins the table row below it
-        if kinds[r] == "caption":
-            kinds[r] = "table" if r + 1 < len(kinds) and kinds[r + 1] == "table" else "paragraph"
+    printed = [[texts[r][c].strip() for c in range(width) if texts[r][c].strip() and origin.get((r, c), (r, c)) == (r, c)]
+               for r in range(len(texts))]
     blocks: list[Block] = []
-    run: list[int] = []
-    for r, kind in enumerate([*kinds, "blank"]):
-        if kind == "table":
-            run.append(r)
-            continue
-        if run:
-            blocks.append(Block("table", table=_table(sheet, texts, origin, run, width)))
-            run = []
-        if kind == "paragraph":
-            blocks.append(Block("paragraph", text=" ".join(texts[r][c].strip() for c in printed(r))))
+    for part in sheet_parts(printed):
+        if part.kind == "table":
+            blocks.append(Block("table", table=_table(sheet, texts, origin, part.rows, width)))
+        else:
+            blocks.append(Block("paragraph", text=" ".join(text for r in part.rows for text in printed[r])))
     return blocks
-
-
-def _row_kind(printed: list[int], row: list[str]) -> str:
-    if not printed:
-        return "blank"
-    if len(printed) >= 2:
-        return "table"
-    text = row[printed[0]].strip()
-    if len(text) <= _CAPTION_MAX and "。" not in text and not _HEADING.match(text):
-        return "caption"
-    return "paragraph"
 
 
 def _table(sheet: str, texts: list[list[str]], origin: dict[_Slot, _Slot], rows: list[int], width: int) -> Table:

@@ -46,7 +46,8 @@ RULES: dict[str, RuleInfo] = {rule.id: rule for rule in (
     RuleInfo("P.total_processed", 1, "正文“办结…N件”与表三（七）总计一致", "text \"办结…N件\" = table 3 total_processed.total"),
     RuleInfo("P.review", 1, "正文“行政复议…N件”与表四一致", "text \"行政复议…N件\" = table 4 review.total"),
     RuleInfo("P.litigation", 1, "正文“行政诉讼…N件”与表四一致", "text \"行政诉讼…N件\" = table 4 litigation totals"),
-    RuleInfo("quality.section5_empty", 1, "第五部分不应缺失、为空或仅写“无”", "section 五 is not missing, empty or 无"),
+    RuleInfo("quality.section5_empty", 1, "第五部分不应为空或仅写“无”，印有第一或第六部分的报告不应缺少第五部分",
+             "section 五 is not empty or 无, nor missing from a report that prints section 一 or 六"),
     RuleInfo("quality.fees_unexplained", 1, "表二有收费时第六部分应说明", "fees in table 2 are explained in section 六"),
     RuleInfo("extract.ambiguous_cells", 1, "文本中单元格边界不明", "cell boundaries the text does not mark"),
     # Cross-year rules run in the archive (storage/crossyear.py), listed here so every id is known.

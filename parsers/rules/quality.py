@@ -1,6 +1,9 @@
 """domain.md rule 8 (quality) on one report, and what the extractor could not read for certain.
 
 * ``quality.section5_empty``: section 五 (problems and improvements) missing, empty or 无 (warning).
+  Missing counts only in a report that prints the outline's prose: section 一 or 六. A file
+  that prints only the standard tables under their headings 二-四 (a spreadsheet attachment,
+  a tables-only page) has no prose by design and is not told its section 五 is missing.
 * ``quality.fees_unexplained``: table 2 reports fees above 0 but section 六 says nothing of them (warning).
 * ``extract.ambiguous_cells``: the text does not mark where its cells end, so some were left
   unread rather than guessed (warning).
@@ -12,10 +15,11 @@ from __future__ import annotations
 
 import re
 
-from parsers.report import Finding, Report
+from parsers.report import Finding, Report, Section
 from parsers.rules.check import finding
 
 _EMPTY_SECTION = re.compile(r"^(?:无|暂无|没有|无其他需要报告的事项)?[。.]?$")
+_PROSE_SECTIONS = (1, 6)  # the sections besides 五 that hold no standard table
 _FEE_ROW = re.compile(r"收费")
 _FEE_MENTION = re.compile(r"收费|费用|收取")
 
@@ -24,9 +28,7 @@ def check_quality(report: Report) -> list[Finding]:
     findings = []
     sections = {s.number: s for s in report.sections}
     # Section 五 is "problems and improvements" only in the 2019/2021 outline.
-    if sections and report.metadata.template != "pre-2019" and (
-        5 not in sections or _EMPTY_SECTION.match(sections[5].text.replace("\n", "").strip())
-    ):
+    if report.metadata.template != "pre-2019" and _section5_empty(sections):
         printed = sections[5].text if 5 in sections else None
         findings.append(finding("quality.section5_empty", "warning", None, None, None, printed, None,
                                 "section 五 (problems and improvements) is missing, empty or says only 无",
@@ -42,6 +44,12 @@ def check_quality(report: Report) -> list[Finding]:
             if cell.money and cell.state == "number" and cell.value > 0 and not _FEE_MENTION.search(section6)  # type: ignore[operator]
         ]
     return findings
+
+
+def _section5_empty(sections: dict[int, Section]) -> bool:
+    if 5 in sections:
+        return bool(_EMPTY_SECTION.match(sections[5].text.replace("\n", "").strip()))
+    return any(number in sections for number in _PROSE_SECTIONS)
 
 
 def check_extraction(notes: list[str]) -> list[Finding]:

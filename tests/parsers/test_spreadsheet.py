@@ -59,6 +59,14 @@ def test_workbook_tables_read_as_the_report_prints_them(workbooks: dict[str, byt
 
 
 @pytest.mark.parametrize("ext", ["xlsx", "xls"])
+def test_a_workbook_of_the_tables_alone_is_not_told_its_section_five_is_missing(workbooks: dict[str, bytes], ext: str) -> None:
+    """The workbook prints sections 二-四 (the tables under their headings) and no prose by design."""
+    _, report = parse_bytes(workbooks[ext], filename=f"attachment.{ext}")
+    assert [section.number for section in report.sections] == [2, 3, 4]
+    assert "quality.section5_empty" not in [finding.rule for finding in report.findings]
+
+
+@pytest.mark.parametrize("ext", ["xlsx", "xls"])
 def test_workbooks_are_sniffed_by_their_bytes_whatever_their_name(workbooks: dict[str, bytes], ext: str) -> None:
     assert sniff_format(workbooks[ext], suffix="doc") == ext
     assert sniff_format(workbooks[ext]) == ext
