@@ -23,8 +23,11 @@ _REJECT = re.compile(
     r"工作要点|工作方案|考核|评估|第三方|汇总|情况的函|"
     # Documents about reports, which a 年报 column lists beside them: a supervisor's review or
     # circular, a letter, a reading in pictures, a drafting note.
-    r"审核意见|通报|的函|复函|点评|检查结果|评议|说明|问答|图解|一图|图读"
+    r"审核意见|通报|的函|复函|点评|检查结果|评议|说明|问答|图解|一图|图读|"
+    # "…年度报告的审核…" cut short by a list: a document about the report whatever follows
+    r"(?:报告|年报)的"
 )
+_CUT = re.compile(r"(?:\.{2,}|…+)$")  # NFKC folds "…" into "..."
 _EDGE = " \t\r\n-—_·|｜:：,，、\"'“”《》〈〉【】[]()（）"
 
 
@@ -41,6 +44,19 @@ def _fold(title: str) -> str:
 def is_annual_report_title(title: str) -> bool:
     """True for an annual information-disclosure report's title."""
     return parse_report_title(title) is not None
+
+
+def may_be_cut_report_title(title: str) -> bool:
+    """Whether a title a list cut short ("某镇人民政府2022年政府信…", the full title in no
+    attribute) may be a report's: the part shown has a year and nothing that marks another
+    kind of document. Only the page can say, even when the part shown reads as a report's
+    title ("…年度报告审…" was a circular); in a column of reports most such links are."""
+    text = _fold(title)
+    match = _CUT.search(text)
+    if match is None:
+        return False
+    shown = text[: match.start()]
+    return _YEAR.search(shown) is not None and not _REJECT.search(shown)
 
 
 def parse_report_title(title: str) -> TitleInfo | None:

@@ -31,6 +31,16 @@ def is_web_page(response: Response) -> bool:
     return isinstance(response, TextResponse) and not response.body[:1024].lstrip().startswith(_DOCUMENT_MAGIC)
 
 
+def page_title(response: Response) -> str | None:
+    """The title a report page gives itself: its ArticleTitle (the national page spec), else
+    its first heading, else its <title>."""
+    for query in ("//meta[@name='ArticleTitle']/@content", "//h1//text()", "//title//text()"):
+        text = " ".join(" ".join(response.xpath(query).getall()).split())
+        if text:
+            return text
+    return None
+
+
 def attachment_urls(response: Response, css: str | None = None, body_css: str | None = None) -> list[str]:
     """The documents of a report page, in page order, each once: attachment files (behind
     ``href``s, ``downloadFile(…)`` calls, preview wrappers, embeds), then the on-site frames

@@ -35,10 +35,10 @@ from harvester.pipelines.archive import crawl_state_for
 from harvester.recheck import RecheckPolicy
 from harvester.siteconfig import SiteConfig, load_site
 from harvester.spiders.pictures import is_picture, left_out, picture_meta, picture_urls, worth_keeping
-from harvester.spiders.reportpage import attachment_urls, failed_resource, is_web_page, resource_from_response
+from harvester.spiders.reportpage import attachment_urls, failed_resource, is_web_page, page_title, resource_from_response
 from harvester.spiders.render import RENDER_META, RenderPolicy
 from harvester.spiders.walkers import ListPage, walker_for
-from parsers.title import is_annual_report_title
+from parsers.title import is_annual_report_title, may_be_cut_report_title
 from storage.clock import utcnow
 
 CAPTURE_META = "capture"
@@ -51,6 +51,7 @@ not_due_listed = object()
 reports_requested = object()
 LIST_FAILED_STAT = "list_pages_failed"
 PENDING_META = "pending_attachments"
+CUT_TITLE_META = "cut_title"  # the list showed the title cut short: the page says whether it is a report
 PICTURES_META = "table_pictures"  # which of the pending URLs are pictures of the page's body
 
 
@@ -132,7 +133,7 @@ class ReportsSpider(scrapy.Spider):
         count(self.crawler, "list_pages")
         self._try_selector(response, "list_links")
         page = self.walk(response, self.site)
-        reports = [link for link in page.links if is_annual_report_title(link.title)]
+        reports = [link for link in page.links if is_annual_report_title(link.title) or may_be_cut_report_title(link.title)]
         rendered = self.render.retry(response, len(reports))
         if rendered is not None:
             yield rendered
@@ -186,12 +187,19 @@ class ReportsSpider(scrapy.Spider):
         # A rendered page is never asked for conditionally: a browser's 304 leaves nothing to read.
         rendered = self.render.page_meta(url)
         meta = {CAPTURE_META: capture, **rendered} if rendered else _conditional({CAPTURE_META: capture})
+        if may_be_cut_report_title(title):
+            meta[CUT_TITLE_META] = True
         return Request(url, callback=self.parse_report, errback=self.report_failed, dont_filter=True, meta=meta)
 
     def parse_report(self, response: Response) -> Iterator[Request | ReportItem]:
         count(self.crawler, "pages_fetched")
-        count(self.crawler, "reports_found")
         capture: ReportItem = response.meta[CAPTURE_META]
+        if response.meta.get(CUT_TITLE_META) and response.status != 304 and is_web_page(response):
+            title = page_title(response)
+            if not is_annual_report_title(title or ""):
+                return  # another document whose cut title looked like a report's
+            capture.listing_title = title
+        count(self.crawler, "reports_found")
         capture.page = resource_from_response(response)
         pictures: list[str] = []
         if response.status == 304:

@@ -89,7 +89,8 @@ REPORTS = [
 XHR_REPORT = Report("lzq-2020", "威海经济技术开发区2020年政府信息公开工作年度报告", "威海经济技术开发区", 2020, "202101",
                     DOCUMENTS / "001_edb62deb526a149a.html", "xhr")
 # Links a column also carries that are not reports.
-OTHER_LINKS = [("某县2023年政府工作报告", f"{COLUMN}202301/gzbg.shtml"), ("某县2023年预算公开说明", f"{COLUMN}202302/ys.shtml")]
+OTHER_LINKS = [("某县2023年政府工作报告", f"{COLUMN}202301/gzbg.shtml"), ("某县2023年预算公开说明", f"{COLUMN}202302/ys.shtml"),
+               ("某县2022年政府信息公开工作年度报告审核情况的通报", f"{COLUMN}202304/tb.shtml")]
 CONTENT_TYPES = {".pdf": "application/pdf", ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                  ".html": "text/html; charset=utf-8", ".shtml": "text/html; charset=utf-8"}
 
@@ -145,18 +146,22 @@ function goPage(page) {{
 </script>"""
 
 
-def column_page(index: int, reports: list[Report], pager_kind: str = "script", base_href: bool = False) -> str:
+def column_page(index: int, reports: list[Report], pager_kind: str = "script", base_href: bool = False,
+                title_attr: bool = True) -> str:
     """Page ``index`` of the column. ``pager_kind``: "script" (``goPage(N)`` calls in a ``.page``
     div) or "plain" (hrefs in a ``.fy`` div, 下一页 printed with an arrow); ``base_href``: the
-    page declares ``<base href="/">`` and its links are relative to it."""
+    page declares ``<base href="/">`` and its links are relative to it; ``title_attr``: the
+    links carry their full title in ``title=`` (the text is cut short either way)."""
     total = -(-len(reports) // PER_PAGE)
     shown = reports[(index - 1) * PER_PAGE : index * PER_PAGE]
     rows = [(r.title, r.page, f"{r.month[:4]}-{r.month[4:]}-28") for r in shown]
     if index == 1:
         rows += [(title, url, "2023-02-01") for title, url in OTHER_LINKS]
     at = (lambda path: path.lstrip("/")) if base_href else (lambda path: path)
+    # Without the full title in an attribute a list shows more of it (20 characters, not 16).
+    full, shown = (lambda title: f' title="{html.escape(title)}"', 16) if title_attr else (lambda title: "", 20)
     items = "\n".join(
-        f'<li><a href="{at(url)}" target="_blank" title="{html.escape(title)}">{html.escape(title[:16])}…</a><span class="date">{date}</span></li>'
+        f'<li><a href="{at(url)}" target="_blank"{full(title)}>{html.escape(title[:shown])}…</a><span class="date">{date}</span></li>'
         for title, url, date in rows)
     if pager_kind == "plain":
         page_url = lambda n: at(COLUMN + ("index.shtml" if n == 1 else f"index_{n}.shtml"))  # noqa: E731
@@ -189,13 +194,18 @@ for (var i = 0; i < docs.length; i++) {{
     return chrome("政府信息公开年报", f'{extras}\n<ul class="list" id="list"></ul>\n{script}')
 
 
-def build(reports: list[Report], offsite_url: str, pager_kind: str = "script", base_href: bool = False) -> dict[str, tuple[bytes, str]]:
+def build(reports: list[Report], offsite_url: str, pager_kind: str = "script", base_href: bool = False,
+          title_attr: bool = True) -> dict[str, tuple[bytes, str]]:
     """Path -> (bytes, content type) of the whole portal (see ``column_page`` for the options)."""
     files: dict[str, tuple[bytes, str]] = {}
     pages = -(-len(reports) // PER_PAGE)
     for index in range(1, pages + 1):
         name = "index.shtml" if index == 1 else f"index_{index}.shtml"
-        files[COLUMN + name] = (column_page(index, reports, pager_kind, base_href).encode(), CONTENT_TYPES[".shtml"])
+        files[COLUMN + name] = (column_page(index, reports, pager_kind, base_href, title_attr).encode(), CONTENT_TYPES[".shtml"])
+    for title, url in OTHER_LINKS:
+        other = f'<div class="article"><h1>{html.escape(title)}</h1><div class="content"><p>各单位：……</p></div></div>'
+        files[url] = (chrome(title, other, f'\n<meta name="ArticleTitle" content="{html.escape(title)}">').encode(),
+                      CONTENT_TYPES[".shtml"])
     files[SCRIPT_COLUMN + "index.shtml"] = (script_column(reports, offsite_url).encode(), CONTENT_TYPES[".shtml"])
     for report in reports:
         if report.link not in ("page", "direct"):
@@ -254,9 +264,9 @@ class GenericPortal(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, reports: list[Report] = REPORTS, offsite_url: str = "http://127.0.0.2:8766", *,
-                 pager_kind: str = "script", base_href: bool = False):
+                 pager_kind: str = "script", base_href: bool = False, title_attr: bool = True):
         super().__init__(("127.0.0.1", 0), _Handler)
-        self.files = build(reports, offsite_url, pager_kind, base_href)
+        self.files = build(reports, offsite_url, pager_kind, base_href, title_attr)
         self.reports = reports
         self.log: list[str] = []
         self.visits = itertools.count(1000)

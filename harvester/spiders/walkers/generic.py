@@ -17,7 +17,7 @@ from harvester.spiders.paging import script_page_urls
 from harvester.spiders.walkers.json_lists import (
     api_request, asked_for_json, endpoint, json_data, json_links, json_list_page,
 )
-from harvester.spiders.walkers.listing import ListPage, links_in
+from harvester.spiders.walkers.listing import ListPage, page_links
 
 # The text (white space taken out) or picture's alt of a next-page link: "下一页", "下一页>",
 # "[下一页]", "下一页»", "next", or an arrow alone.
@@ -60,7 +60,7 @@ def walk(response: Response, site: SiteConfig) -> ListPage:
     if not isinstance(response, HtmlResponse):  # a start URL or a rendered page's answer that is JSON(P)
         data = json_data(response.text) if isinstance(response, TextResponse) else None
         return ListPage(links=json_links(data, response.url) if data is not None else [])
-    links = links_in(response.selector, get_base_url(response), site.selectors.get("list_links"))
+    links = page_links(response.text, response.selector, get_base_url(response), site.selectors.get("list_links"))
     pages = [Request(url) for url in pagination_urls(response, site.selectors.get("next_page"))]
     # a list the page's script fetches as JSON, page by page
     template = endpoint(response.text, site)

@@ -9,6 +9,7 @@ from parsel import Selector
 from scrapy.http import Request
 
 from harvester.spiders.links import element_links
+from harvester.spiders.written import written_markup
 
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _SPACE = re.compile(r"\s+")
@@ -37,6 +38,13 @@ def iso_date(text: str | None) -> str | None:
 
 def clean_text(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
+
+
+def page_links(html: str, selector: Selector, base_url: str, css: str | None = None) -> list[ListingLink]:
+    """``links_in`` the page, then in the markup its scripts write (TRS's ``document.write`` list items)."""
+    links = links_in(selector, base_url, css)
+    written = written_markup(html)
+    return links + links_in(Selector(text=written), base_url, css) if written else links
 
 
 def links_in(selector: Selector, base_url: str, css: str | None = None) -> list[ListingLink]:

@@ -12,11 +12,11 @@ from scrapy.utils.response import get_base_url
 
 from harvester.siteconfig import SiteConfig
 from harvester.spiders.paging import create_page_html
-from harvester.spiders.walkers.listing import ListPage, links_in
+from harvester.spiders.walkers.listing import ListPage, page_links
 
 
 def walk(response: Response, site: SiteConfig) -> ListPage:
-    links = links_in(response.selector, get_base_url(response), site.selectors.get("list_links"))
+    links = page_links(response.text, response.selector, get_base_url(response), site.selectors.get("list_links"))
     is_first = not re.search(r"_\d+\.\w+$", response.url)
     pages = create_page_html(response.text, response.url) if is_first else []
     return ListPage(links=links, next_requests=[Request(url) for url in pages])
