@@ -217,6 +217,10 @@ class ReportsSpider(scrapy.Spider):
     def report_failed(self, failure: Failure) -> Iterator[ReportItem]:
         if _not_requested(failure):
             return
+        if failure.request.meta.get(CUT_TITLE_META):  # not known to be a report: nothing to record a failure of
+            count(self.crawler, "errors")
+            self.logger.warning("page %s, listed with a cut title, failed: %s", failure.request.url, failure.getErrorMessage())
+            return
         count(self.crawler, "reports_found")
         capture: ReportItem = failure.request.meta[CAPTURE_META]
         capture.page = _failed(failure)
