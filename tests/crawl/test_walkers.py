@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 from conftest import saved_response
+from scrapy.http import HtmlResponse
 
 from harvester.siteconfig import SiteConfig
 from harvester.spiders.walkers import walker_for
@@ -108,3 +109,29 @@ def test_attachment_links_of_a_report_page() -> None:
     assert attachment_name("http://gov.test/module/download/downfile.jsp?classid=0&filename=6aa6.docx") == "6aa6.docx"
     assert attachment_name("http://gov.test/a/%E5%B9%B4%E6%8A%A5.wps") == "年报.wps"
     assert attachment_name("http://gov.test/a/index.html") is None
+
+
+SPLIT_COLUMN = """<html><head><meta charset="utf-8"><title>政府信息公开年报</title></head><body>
+<div class="nav"><a href="/">首页</a><a href="/xxgk/">政府信息公开</a><a href="/hdjl/index.html">互动交流</a></div>
+<div class="subcol"><ul><li><a href="qzf/index.html">区政府</a></li><li><a href="./bm/">区直部门</a></li>
+<li><a href="zj/index.shtml">镇街道</a></li></ul></div>
+<div class="side"><a href="t20230101_1.html">关于开展政务公开培训的通知</a><a href="../zcjd/index.html">政策解读</a>
+<a href="zt/index.html">学习贯彻新修订政府信息公开条例专题</a></div>
+</body></html>"""
+
+
+def test_a_column_split_into_columns_leads_to_each() -> None:
+    url = "http://www.xx.gov.cn/xxgk/nb/index.html"
+    page = walker_for("generic")(HtmlResponse(url, body=SPLIT_COLUMN.encode(), encoding="utf-8"), site("generic"))
+    assert [r.url for r in page.next_requests] == [
+        "http://www.xx.gov.cn/xxgk/nb/qzf/index.html", "http://www.xx.gov.cn/xxgk/nb/bm/", "http://www.xx.gov.cn/xxgk/nb/zj/index.shtml"]
+
+
+def test_a_column_listing_reports_or_at_the_site_root_leads_to_no_other_column() -> None:
+    listing = SPLIT_COLUMN.replace("</ul></div>", '</ul></div><a href="2023/t1.html">某区2022年政府信息公开工作年度报告</a>')
+    url = "http://www.xx.gov.cn/xxgk/nb/index.html"
+    page = walker_for("generic")(HtmlResponse(url, body=listing.encode(), encoding="utf-8"), site("generic"))
+    assert page.next_requests == []
+    root = walker_for("generic")(HtmlResponse("http://www.xx.gov.cn/index.html", body=SPLIT_COLUMN.encode(), encoding="utf-8"),
+                                 site("generic"))
+    assert root.next_requests == []
