@@ -36,6 +36,8 @@ _EXTRACTORS = {
     "rtf": "parsers.extract.rtf:extract_rtf",
     "doc": "parsers.extract.converted:extract_doc",
     "wps": "parsers.extract.converted:extract_wps",
+    "wordml": "parsers.extract.wordml:extract_wordml",
+    "odt": "parsers.extract.converted:extract_odt",
 }
 
 

@@ -1,7 +1,8 @@
-"""DOC and WPS files, read by converting them to DOCX with LibreOffice (``soffice --headless``).
+"""DOC, WPS and ODT files, read by converting them to DOCX with LibreOffice (``soffice --headless``).
 
-Both are OLE2 binaries no Python library reads well; LibreOffice does. Where it is not
-installed the extractor says so (ConverterMissing), naming the converter to install.
+DOC and WPS are OLE2 binaries no Python library reads well; LibreOffice does, and reads
+OpenDocument text as its own. Where it is not installed the extractor says so
+(ConverterMissing), naming the converter to install.
 
 A .doc can make LibreOffice fetch any URL (an ``INCLUDEPICTURE "http://…" \\d`` field is
 fetched with OPTIONS, HEAD and GET while converting), so a conversion is fenced in:
@@ -82,6 +83,10 @@ def extract_doc(data: bytes) -> Document:
 
 def extract_wps(data: bytes) -> Document:
     return _converted(data, "wps")
+
+
+def extract_odt(data: bytes) -> Document:
+    return _converted(data, "odt")
 
 
 def _converted(data: bytes, fmt: str) -> Document:

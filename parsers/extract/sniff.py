@@ -14,6 +14,9 @@ _ZIP_MAGIC = b"PK\x03\x04"
 # The seed export leads every table cell with a tab; copied page text has none.
 _SEED_CELL = re.compile(rb"(?:^|[\r\n])\t")
 _IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF87a", b"GIF89a")
+# Word 2003's XML document ("WordML"), which Java office systems still export, often named .doc.
+_WORDML_MARKER = re.compile(rb"<\?mso-application\s+progid=\"Word\.Document\"|<w:wordDocument\b")
+_ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 _HTML_MARKER = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|meta|div|table|p|title|script)\b", re.I)
 
 
@@ -23,7 +26,8 @@ def is_picture(data: bytes) -> bool:
 
 
 def sniff_format(data: bytes, *, suffix: str | None = None, content_type: str | None = None) -> str:
-    """One of seedtext, text, html, docx, xlsx, xls, image, pdf, rtf, doc, wps; raises ExtractionError for anything else."""
+    """One of seedtext, text, html, docx, xlsx, xls, image, pdf, rtf, doc, wps, wordml, odt; raises
+    ExtractionError for anything else."""
     head = data[:2048]
     stripped = head.lstrip(b"\xef\xbb\xbf\xff\xfe\xfe\xff \t\r\n\x00")
     if b"%PDF-" in data[:1024]:
@@ -40,6 +44,8 @@ def sniff_format(data: bytes, *, suffix: str | None = None, content_type: str | 
         if _ole2_kind(data) == "xls":
             return "xls"
         return "wps" if suffix in {"wps", "wpt"} or "wps" in (content_type or "").lower() else "doc"
+    if stripped.startswith(b"<?xml") and _WORDML_MARKER.search(head):
+        return "wordml"
     if _HTML_MARKER.search(stripped[:1024]):
         return "html"
     if _looks_like_text(head):
@@ -56,7 +62,9 @@ def _sniff_zip(data: bytes) -> str:
         return "docx"
     if "xl/workbook.xml" in names:
         return "xlsx"
-    raise ExtractionError("a ZIP archive that is neither a Word document nor an Excel workbook")
+    if data[30:38] == b"mimetype" and data[38:38 + len(_ODT_MIMETYPE)] == _ODT_MIMETYPE:
+        return "odt"  # OpenDocument puts its type first, uncompressed, in a file named mimetype
+    raise ExtractionError("a ZIP archive that is neither a Word or OpenDocument text nor an Excel workbook")
 
 
 def _ole2_kind(data: bytes) -> str:
