@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from parsers.dates import find_date, is_date_line
 from parsers.document import Block, Document, GridCell, Table
 from parsers.labels import chinese_number
+from parsers.page_furniture import without_footer
 from parsers.tables.active_disclosure import caption_item
+from parsers.title import parse_report_title
 
 _HEADING_NUMBER = re.compile(
     r"^(?:[(（]\s*([一二三四五六七八九十]{1,2}|\d{1,2})\s*[)）]"
@@ -35,6 +37,7 @@ _HEADING_MAX_PRINTED = 80  # the longest printed line (number, spaces, wording) 
 _FREE_HEADING = re.compile(r"^([一二三四五六七八九十]{1,3})[、.．]\S")
 _TITLE_MAX_PARAGRAPHS = 4
 _TITLE_LINE_MAX_CHARS = 60
+_TITLE_SEARCH_PARAGRAPHS = 60
 _SIGNATURE_MAX_CHARS = 30
 _SENTENCE_PUNCTUATION = re.compile(r"[。，,；;：:]")
 
@@ -93,16 +96,16 @@ def split_layout(doc: Document, *, free_outline: bool = False) -> Layout:
     ``free_outline`` reads a pre-2019 report: its sections are the top-level "一、…"
     headings in printed order (一, 二, 三, … without gaps), whatever their wording.
     """
-    blocks = doc.blocks
+    blocks = without_footer(doc.blocks)
     texts = [b for b in blocks if b.table is None]
-    title_end = _title_block_end(texts)
-    title_lines = [b.text.strip() for b in texts[:title_end]]
+    title_start, title_end = _title_block(texts)
+    title_lines = [b.text.strip() for b in texts[title_start:title_end]]
     signature_blocks, signature_agency, signed_date = _signature(blocks)
 
     preamble: list[str] = []
     sections: list[SectionSpan] = []
     tables: list[tuple[int, Table]] = []
-    skip = {id(b) for b in texts[:title_end]} | signature_blocks
+    skip = {id(b) for b in texts[title_start:title_end]} | signature_blocks
     caption: str | None = None  # a table 2 item's caption printed above its table
     for index, block in enumerate(blocks):
         if id(block) in skip:
@@ -136,15 +139,55 @@ def _with_caption(table: Table, caption: str) -> Table:
     return Table([[first, *(GridCell(caption, span_of=(0, 0)) for _ in range(width - 1))], *table.rows])
 
 
-def _title_block_end(texts: list[Block]) -> int:
-    """How many leading paragraphs form the title block (0 when there is none)."""
+def _title_block(texts: list[Block]) -> tuple[int, int]:
+    """Where the title block is among the leading paragraphs (start, end); (0, 0) when there is none.
+
+    It ends at the first line saying 报告/年报, and starts at the lines above it that read with
+    it as a report's title naming its agency ("威海经济技术开发区" / "2020年…年度报告"). Lines
+    above that are not the title: a page printed from a browser starts with the portal's
+    navigation ("首页|政务公开…当前位置：…政府信息公开年报"), a document with "附件1".
+    """
+    lines: list[str] = []
+    first_end = 0
     for index, block in enumerate(texts[:_TITLE_MAX_PARAGRAPHS]):
         text = block.text.strip()
         if len(text) > _TITLE_LINE_MAX_CHARS or "。" in text or heading_number(text) is not None:
-            return 0
+            break
+        lines.append(text)
         if "报告" in text or "年报" in text:
-            return index + 1
-    return 0
+            found = _title_start(lines)
+            if found is not None:
+                return found, index + 1
+            first_end = first_end or index + 1
+    if first_end:
+        return 0, first_end
+    return _title_further_down(texts)
+
+
+def _title_further_down(texts: list[Block]) -> tuple[int, int]:
+    """A title line below what is not the report, before its first heading: a page printed
+    from a browser opens with the portal's navigation, tens of short lines."""
+    for index, block in enumerate(texts[:_TITLE_SEARCH_PARAGRAPHS]):
+        text = block.text.strip()
+        if heading_number(text) is not None:
+            break
+        if len(text) <= _TITLE_LINE_MAX_CHARS and "。" not in text and ("报告" in text or "年报" in text):
+            found = parse_report_title(text)
+            if found is not None and found.agency:
+                return index, index + 1
+    return 0, 0
+
+
+def _title_start(lines: list[str]) -> int | None:
+    """The first of the lines (the last says 报告) from which they read as a report's title:
+    the longest run naming an agency, else the shortest that is a title at all."""
+    starts = range(max(0, len(lines) - _TITLE_MAX_PARAGRAPHS + 1), len(lines))
+    parsed = {start: parse_report_title("".join(lines[start:])) for start in starts}
+    named = [start for start in starts if parsed[start] is not None and parsed[start].agency]
+    if named:
+        return named[0]
+    titled = [start for start in starts if parsed[start] is not None]
+    return titled[-1] if titled else None
 
 
 def _signature(blocks: list[Block]) -> tuple[set[int], str | None, str | None]:

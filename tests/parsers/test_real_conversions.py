@@ -69,3 +69,13 @@ def test_the_real_page_printed_by_chromium(workdir: Path, margin: int) -> None:
     assert cell_differences(expected_of(PAGE), report) == []
     assert _no_false_errors(report) == []
     assert [s["heading"] for s in report["sections"]][0] == "一、总体情况"  # radical code points read as ideographs
+
+
+def test_a_printed_portal_page_reads_without_the_portal_around_it(workdir: Path) -> None:
+    # The whole page printed: tens of lines of navigation before the report, the footer's
+    # links, registration numbers and browser advice after it.
+    report = _read(chromium_print(PAGE, workdir / "chromium-0.pdf", margin_top_mm=0))
+    page = parse_bytes(PAGE.read_bytes(), filename=PAGE.name)[1].to_dict()
+    assert report["metadata"]["title"] == "平潭综合实验区2025年度政府信息公开工作年度报告"
+    assert report["sections"][-1]["text"] == page["sections"][-1]["text"] == "2025年，无收取信息处理费情况。"
+    assert [f["rule"] for f in report["findings"]] == []
