@@ -1,44 +1,30 @@
 """Cutting a document into title block, preamble, the six sections and a signature.
 
-A heading is recognised by its wording (the six headings and the variants portals print),
-and a printed number, if any, must be the canonical one: seed 001 prints
-"（1） 主动公开政府信息情况" as a sub-heading inside section 1, which must not start section 2.
+A heading is recognised by its wording (:mod:`parsers.headings`), and a printed number, if
+any, must be the canonical one: seed 001 prints "（1） 主动公开政府信息情况" as a sub-heading
+inside section 1, which must not start section 2 (see ``_starts_section`` for the exceptions).
 """
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
 from parsers.dates import find_date, is_date_line
 from parsers.document import Block, Document, GridCell, Table
+from parsers.headings import Heading, read_heading
 from parsers.labels import chinese_number
 from parsers.page_furniture import without_footer
 from parsers.tables.active_disclosure import caption_item
 from parsers.title import parse_report_title
 
-_HEADING_NUMBER = re.compile(
-    r"^(?:[(（]\s*([一二三四五六七八九十]{1,2}|\d{1,2})\s*[)）]"
-    r"|第([一二三四五六七八九十]{1,2})部分\s*[、.．，,:：]?"
-    r"|([一二三四五六七八九十]{1,2}|\d{1,2})(?![\d年])\s*[、.．，,:：]?)\s*"
-)
-_HEADING_WORDING = {
-    1: re.compile(r"(?:政府信息公开(?:工作)?)?(?:总体情况|概述)"),
-    2: re.compile(r"主动公开政府信息(?:的)?情况"),
-    3: re.compile(r"收到和处理政府信息公开申请(?:的)?情况"),
-    4: re.compile(r"(?:因)?政府信息公开(?:工作)?(?:被申请)?行政复议[、和及与]?(?:提起)?行政诉讼(?:的)?情况"),
-    5: re.compile(r"(?:政府信息公开工作)?存在的?主要问题及(?:其)?改进(?:情况|措施)"),
-    6: re.compile(r"其他需要报告的事项|需要报告的其他事项"),
-}
-_HEADING_MAX_CHARS = 40
-_HEADING_MAX_PRINTED = 80  # the longest printed line (number, spaces, wording) worth testing
 _FREE_HEADING = re.compile(r"^([一二三四五六七八九十]{1,3})[、.．]\S")
 _TITLE_MAX_PARAGRAPHS = 4
 _TITLE_LINE_MAX_CHARS = 60
 _TITLE_SEARCH_PARAGRAPHS = 60
 _SIGNATURE_MAX_CHARS = 30
+_FREE_HEADING_MAX_CHARS = 40
 _SENTENCE_PUNCTUATION = re.compile(r"[。，,；;：:]")
 
 
@@ -61,31 +47,19 @@ class Layout:
     signed_date: str | None = None
 
 
-@functools.lru_cache(maxsize=4096)  # the same short lines (headings, 附件, 联系电话 …) recur in every report
 def heading_number(text: str) -> int | None:
-    """The canonical section number when ``text`` is one of the six headings, else None."""
-    if len(text) > _HEADING_MAX_PRINTED:  # a paragraph, not worth normalising
+    """The section number when ``text`` is one of the six headings, whole, printed with its own number or none."""
+    heading = read_heading(text)
+    if heading is None or heading.rest or heading.printed not in (None, heading.number):
         return None
-    folded = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-    match = _HEADING_NUMBER.match(folded)
-    printed = None
-    if match and match.group(0):
-        printed = chinese_number(match.group(1) or match.group(2) or match.group(3))
-        folded = folded[match.end() :]
-    folded = folded.rstrip("。.:：;；")
-    if not folded or len(folded) > _HEADING_MAX_CHARS:
-        return None
-    for number, wording in _HEADING_WORDING.items():
-        if wording.fullmatch(folded):
-            return number if printed in (None, number) else None
-    return None
+    return heading.number
 
 
 def free_heading_number(text: str) -> int | None:
     """The printed number of a top-level "一、…" heading of a free-form (pre-2019) outline."""
     folded = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
     match = _FREE_HEADING.match(folded)
-    if not match or len(folded) > _HEADING_MAX_CHARS or "。" in folded:
+    if not match or len(folded) > _FREE_HEADING_MAX_CHARS or "。" in folded:
         return None
     return chinese_number(match.group(1))
 
@@ -107,6 +81,8 @@ def split_layout(doc: Document, *, free_outline: bool = False) -> Layout:
     tables: list[tuple[int, Table]] = []
     skip = {id(b) for b in texts[title_start:title_end]} | signature_blocks
     caption: str | None = None  # a table 2 item's caption printed above its table
+    headings = {} if free_outline else _headings(blocks, skip)
+    top_level = {h.number for h in headings.values() if h.style in ("top", "part")}
     for index, block in enumerate(blocks):
         if id(block) in skip:
             continue
@@ -120,12 +96,46 @@ def split_layout(doc: Document, *, free_outline: bool = False) -> Layout:
         if caption is not None:
             continue
         last = sections[-1].number if sections else 0
-        number = free_heading_number(text) if free_outline else heading_number(text)
-        if number is not None and (number == last + 1 if free_outline else number > last):
-            sections.append(SectionSpan(number, text))
+        if free_outline:
+            number = free_heading_number(text)
+            heading = Heading(number, number, "top", text, "") if number == last + 1 else None
+        else:
+            heading = headings.get(index)
+            heading = heading if heading is not None and _starts_section(heading, last, top_level) else None
+        if heading is not None:
+            sections.append(SectionSpan(heading.number, heading.text, [heading.rest] if heading.rest else []))
         elif text:
             (sections[-1].paragraphs if sections else preamble).append(text)
     return Layout(title_lines, preamble, sections, tables, signature_agency, signed_date)
+
+
+def _starts_section(heading: Heading, last: int, top_level: set[int]) -> bool:
+    """Whether ``heading`` opens its section after section ``last``; ``top_level``: the sections
+    the document heads with a top-level number ("二、", "第二部分").
+
+    A bracketed or arabic-numbered heading of a section that also has a top-level one is an
+    item of the text ("（二）主动公开政府信息情况" inside 总体情况). A number that does not agree
+    with the wording stops a heading, except a top-level one below it: a number printed twice
+    ("三、…" again for 四) or one left where a section is missing.
+    """
+    if heading.number <= last:
+        return False
+    if heading.style in ("paren", "arabic") and heading.number in top_level:
+        return False
+    if heading.printed is None or heading.printed == heading.number:
+        return True
+    return heading.style in ("top", "part") and not heading.rest and heading.printed < heading.number
+
+
+def _headings(blocks: list[Block], skip: set[int]) -> dict[int, Heading]:
+    """The paragraphs that read as headings, by their index in ``blocks``."""
+    found = {}
+    for index, block in enumerate(blocks):
+        if block.table is None and id(block) not in skip:
+            heading = read_heading(block.text)
+            if heading is not None:
+                found[index] = heading
+    return found
 
 
 def _next_is_table(blocks: list[Block], index: int) -> bool:
