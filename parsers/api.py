@@ -10,6 +10,7 @@ from parsers.completeness import assess
 from parsers.document import Document
 from parsers.errors import ParseError
 from parsers.extract import extract
+from parsers.extract.unread_pictures import unread_pictures
 from parsers.hints import ReportHints
 from parsers.limits import read_file
 from parsers.metadata import read_metadata
@@ -59,7 +60,8 @@ def parse_document(doc: Document, hints: ReportHints | None = None) -> Report:
     if appeal_cells:
         report.appeals = AppealsTable(metadata.template, appeal_cells)
     report.completeness = assess(report)
-    report.findings = restate_for_layout(report, restate_for_ocr(report, validate(report, report.completeness, doc.notes)))
+    notes, unread = unread_pictures(doc.notes)
+    report.findings = restate_for_layout(report, restate_for_ocr(report, validate(report, report.completeness, notes))) + unread
     return report
 
 

@@ -12,13 +12,15 @@ paragraphs of its own after the paragraph it is anchored to (before it at the do
 start, where a title box sits): Word writes each box twice, as DrawingML and as a VML
 fallback (``mc:Fallback``), and its text run into the anchor had doubled a title and
 swallowed a section heading.
+
+A picture stands where its paragraph does: one that may be a table pasted as a picture is
+read by OCR there (:mod:`parsers.extract.docx_pictures`).
 """
 
 from __future__ import annotations
 
 import re
 import zipfile
-import zlib
 from collections.abc import Iterator
 from io import BytesIO
 
@@ -26,6 +28,8 @@ from lxml import etree
 
 from parsers.document import Block, Document, GridCell, Table
 from parsers.errors import ExtractionError
+from parsers.extract.docx_package import DAMAGED_ZIP
+from parsers.extract.docx_pictures import PictureAnchors, picture_anchors, with_pictures
 from parsers.extract.layout_tables import lays_out_tables
 from parsers.limits import check_tree, read_zip_member, take_table_slots
 
@@ -37,10 +41,11 @@ _VAL = f"{{{_W}}}val"
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _R, _VANISH, _TXBX, _SDT_CONTENT, _CUSTOM_XML = (
     f"{{{_W}}}{tag}" for tag in ("r", "vanish", "txbxContent", "sdtContent", "customXml"))
-# Not printed, or printed elsewhere: a tracked move's old place, deleted text, the VML copy of a
-# text box, the text box itself (read as its own paragraphs).
+# Not printed: a tracked move's old place, deleted text, the VML copy of a text box or picture.
 _FALLBACK = f"{{{_MC}}}Fallback"
-_NOT_INLINE = frozenset({f"{{{_W}}}moveFrom", f"{{{_W}}}del", _FALLBACK, _TXBX})
+_NOT_PRINTED = frozenset({f"{{{_W}}}moveFrom", f"{{{_W}}}del", _FALLBACK})
+# Not printed, or printed elsewhere: the text box, read as its own paragraphs.
+_NOT_INLINE = _NOT_PRINTED | {_TXBX}
 _WRAPPERS = frozenset({_SDT, _SDT_CONTENT, _CUSTOM_XML})
 # A dash typed as Word's non-breaking hyphen or inserted as a symbol prints a dash, not a blank.
 _NO_BREAK_HYPHEN, _SYM = f"{{{_W}}}noBreakHyphen", f"{{{_W}}}sym"
@@ -63,8 +68,7 @@ def extract_docx(data: bytes) -> Document:
             styles = read_zip_member(archive, "word/styles.xml") if "word/styles.xml" in archive.namelist() else b""
         root = etree.fromstring(xml, parser=etree.XMLParser(huge_tree=True, resolve_entities=False))
         check_tree(root, len(xml))
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zipfile.LargeZipFile, ValueError, NotImplementedError,
-            RuntimeError, zlib.error) as exc:  # what zipfile raises for bad offsets, methods, encryption, data
+    except (KeyError, *DAMAGED_ZIP) as exc:
         raise ExtractionError(f"damaged DOCX (truncated or not a Word file): {exc}") from exc
     except etree.XMLSyntaxError as exc:
         raise ExtractionError(f"damaged DOCX: word/document.xml is not well-formed ({exc.msg})") from exc
@@ -73,10 +77,12 @@ def extract_docx(data: bytes) -> Document:
         raise ExtractionError("damaged DOCX: word/document.xml has no body")
     heading_ids = _heading_style_ids(styles)
     blocks: list[Block] = []
-    _read_body(body, blocks, heading_ids, _marked_paragraphs(body))
+    pictures = picture_anchors(body, _NOT_PRINTED)
+    _read_body(body, blocks, heading_ids, _marked_paragraphs(body), pictures)
+    blocks, notes = with_pictures(data, blocks, pictures)
     if not blocks:
         raise ExtractionError("the Word document has no text")
-    return Document(blocks=blocks, source_format="docx")
+    return Document(blocks=blocks, source_format="docx", notes=notes)
 
 
 def _heading_style_ids(styles: bytes) -> set[str]:
@@ -100,31 +106,33 @@ def _heading_style_ids(styles: bytes) -> set[str]:
     return ids
 
 
-def _read_body(parent: etree._Element, blocks: list[Block], heading_ids: set[str], marked: Marked) -> None:
+def _read_body(parent: etree._Element, blocks: list[Block], heading_ids: set[str], marked: Marked,
+               pictures: PictureAnchors) -> None:
     for child in parent:
         if child.tag == _P:
             text = paragraph_text(child, marked).strip()
             boxes = list(_text_boxes(child)) if child in marked else []
             if boxes and not blocks:
                 for box in boxes:
-                    _read_body(box, blocks, heading_ids, marked)
+                    _read_body(box, blocks, heading_ids, marked, pictures)
                 boxes = []
             if text:
                 style = child.find("w:pPr/w:pStyle", _NS)
                 kind = "heading" if style is not None and style.get(_VAL) in heading_ids else "paragraph"
                 blocks.append(Block(kind, text=text))
             for box in boxes:
-                _read_body(box, blocks, heading_ids, marked)
+                _read_body(box, blocks, heading_ids, marked, pictures)
+            pictures.place(child, len(blocks))
         elif child.tag == _TBL and lays_out_tables(child, _TBL, (_TC,)):  # a frame: its cells read as the body they hold
             for row in _children(child, _TR):
                 for cell in _children(row, _TC):
-                    _read_body(cell, blocks, heading_ids, marked)
+                    _read_body(cell, blocks, heading_ids, marked, pictures)
         elif child.tag == _TBL:
             table = _read_table(child, marked)
             if table.rows:
                 blocks.append(Block("table", table=table))
         elif child.tag in _WRAPPERS:
-            _read_body(child, blocks, heading_ids, marked)
+            _read_body(child, blocks, heading_ids, marked, pictures)
 
 
 def _marked_paragraphs(body: etree._Element) -> Marked:
