@@ -159,14 +159,15 @@ def crawl_warnings(stats: dict[str, Any]) -> list[str]:
     listed no report, a site selector that matched nothing on every page it was tried on (the
     portal's layout has changed)."""
     warnings = []
-    list_pages = int(stats.get(STAT_PREFIX + "list_pages", 0))
-    if list_pages and not int(stats.get(STAT_PREFIX + "reports_found", 0)):
-        warnings.append(f"no report was found on the {list_pages} list page(s) read: the column may be empty, or "
-                        "laid out in a way the walker does not read (`harvester sites check` shows what it saw)")
     for key in SELECTOR_KEYS:
         tried = int(stats.get(f"{STAT_PREFIX}selector_tried/{key}", 0))
         if tried and int(stats.get(f"{STAT_PREFIX}selector_missed/{key}", 0)) == tried:
             warnings.append(f"selectors.{key} matched nothing on any of the {tried} page(s) it was tried on")
+    list_pages = int(stats.get(STAT_PREFIX + "list_pages", 0))
+    # A dead list_links selector already says why no report was found.
+    if list_pages and not int(stats.get(STAT_PREFIX + "reports_found", 0)) and not warnings:
+        warnings.append(f"no report was found on the {list_pages} list page(s) read: the column may be empty, or "
+                        "laid out in a way the walker does not read (`harvester sites check` shows what it saw)")
     return warnings
 
 
