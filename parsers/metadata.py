@@ -15,41 +15,62 @@ from parsers.document import Document
 from parsers.hints import ReportHints
 from parsers.report import Metadata
 from parsers.sections import Layout
-from parsers.title import parse_report_title
+from parsers.title import parse_report_title, without_attachment_lead
 
 _STATISTICS_YEAR = re.compile(r"统计(?:期限|时限|时间|区间|周期)[^。]{0,12}?自?\s*(\d{4})\s*年")
 # The report naming itself in a sentence: "现公布威海经济技术开发区2020年政府信息公开工作年度报告".
 # A name starts with a Chinese character: a browser's print header glues the page's title to
 # its clock ("12/3/26，3：35PM平潭综合实验区2025年度…报告_政府信息公开年报_…").
-_OWN_TITLE = re.compile(r"[\u4e00-\u9fff][^，,。；;：:、“”《》\s]{1,49}?(?:19|20)\d{2}\s*年度?政府信息公开(?:工作)?年度报告")
+# The sentence may name it a 工作报告 ("特向社会公布…2020年政府信息公开工作报告").
+_OWN_TITLE = re.compile(r"[\u4e00-\u9fff][^，,。；;：:、“”《》\s]{1,49}?(?:19|20)\d{2}\s*年度?政府信息公开(?:工作)?(?:年度)?报告")
 # What leads into it ("现将…公布如下", "特向社会公布…"), and the words that make it no name ("由…编制的").
 _LEAD_IN = re.compile(r"^.*(?:公布|发布|现将|特将|兹将)(?:了|如下)?")
 _NOT_OWN = re.compile(r"[由的]|本(?:机关|单位|部门|局|委|办)")
 _AGENCY_IN_TEXT = re.compile(r"本报告(?:电子版)?(?:可在|可以在|可从|在)([^，,。；;（(]{2,30}?)(?:门户网站|政府网站|网站)")
-_CONTACT_END = "；;，,）)。"
+# Contact labels as printed, also spaced out to the width of longer ones ("地　址：", "电　话：").
 _CONTACT_LABELS = {
-    "address": re.compile(r"地址\s*[：:]?\s*"),
-    "phone": re.compile(r"(?:联系电话|电话)\s*[：:]?\s*(?=\d)"),
-    "email": re.compile(r"(?:电子邮箱|电子信箱|邮箱|E-?mail)\s*[：:]?\s*", re.I),
+    "address": re.compile(r"地\s*址\s*[：:]?\s*"),
+    "phone": re.compile(r"(?:联系电话|联系方式|电\s*话)\s*[：:]?\s*"),
+    "email": re.compile(r"(?:电子邮箱|电子信箱|电子邮件|邮\s*箱|E-?mail)\s*[：:]?\s*", re.I),
 }
-# A label is not enough: "通过电子邮箱、信函、传真…" names the channel, not an address.
-_CONTACT_VALID = {"email": lambda value: "@" in value or "＠" in value}
-# A report title printed as a paragraph of the text, e.g. the page's "附件：…年度报告" line.
-_ATTACHMENT_LINE = re.compile(r"^附件\s*[0-9一二三四五六七八九十]*\s*[：:]\s*")
-_REGION = re.compile(r"(?:[^\W\d省市区县州盟旗]{1,4}?(?:自治区|自治州|自治县|地区|省|市|州|盟|县|区|旗))+")
+# A value ends at a paragraph's end, at punctuation, or where the next item's label starts
+# (a contact block printed as one run: "地址：…226号 邮编：255000").
+_CONTACT_END = re.compile(
+    r"[\n；;，,）)。]|(?:联系)?(?:地\s*址|电\s*话|邮\s*编|邮政编码|传\s*真|邮\s*箱|电子邮箱|网\s*址|E-?mail)\s*[：:]", re.I
+)
+# A label is not enough: "通过电子邮箱、信函、传真…" names the channel, "热线电话12345" a hotline,
+# "网站地址：http://…" a site. The value must be what the label promises.
+_PHONE = re.compile(r"[(（]?\d[\d \u3000()（）\-－—–]*\d")
+_PHONE_MIN_DIGITS = 7  # a local number has 7 or 8 digits; hotlines (12345, 12315) have 5
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+\s*[@＠]\s*[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_NOT_AN_ADDRESS = re.compile(r"https?:|www\.|[@＠]")
+# Administrative levels from the top, each by the words that end its names. A region is the
+# agency's leading place names, one a level and in this order ("山东省" "淄博市" "张店区"); a
+# town (镇, 乡, 街道) is below it and ends it, as does any other word.
+_LEVELS = (("自治区", "省"), ("自治州", "地区", "市", "州", "盟"), ("自治县", "自治旗", "县", "区", "市", "旗"))
+# A name holds no level word, except a leading 市 ("济南市" "市中区"), so "淄博市城市管理局" is not
+# read as a place "淄博市城" + 市; it has 2-4 characters ("城市" is no place), more before 自治…
+# ("新疆维吾尔自治区"), and one before 县 ("沛县"): 城区, 郊区 and 矿区 are lost for that.
+_PLACE_NAME = re.compile(r"市?(?:(?![省市县区旗盟])[\u4e00-\u9fff])+")
+_PLACE_NAME_CHARS = 4
+_AUTONOMOUS_NAME_CHARS = 8  # "黔东南苗族侗族自治州"
+# The Party's and the League's bodies are named after their place: "中共淄博市张店区委组织部".
+_PARTY_LEAD = re.compile(r"^(?:中国共产党|中共|共青团)")
 _PAGE_AGENCY_KEYS = ("发布机构", "ContentSource")
-_PAGE_DATE_KEYS = ("PubDate", "发文日期", "成文日期", "发布日期")
+_PAGE_DATE_KEYS = ("PubDate", "发文日期", "成文日期", "发布日期", "发布时间", "时间")
 
 
 def read_metadata(doc: Document, layout: Layout, hints: ReportHints) -> Metadata:
-    title = "".join(re.sub(r"\s+", "", line) for line in layout.title_lines) or None
+    # "附件" printed above a report attached to a page is no part of its title.
+    title = without_attachment_lead("".join(re.sub(r"\s+", "", line) for line in layout.title_lines)) or None
     info = parse_report_title(title) if title else None
     # The listing or page title the crawler saw stands in for a missing title block.
     hinted = [found for found in (parse_report_title(hints.title or ""), parse_report_title(doc.page_title or "")) if found]
     body_paragraphs = layout.preamble + [p for s in layout.sections for p in s.paragraphs]
     # The first source that holds a name; one holding page chrome or an artefact is passed over.
     # The body is searched only when no source before it names one: the search for a titled
-    # paragraph reads every short paragraph as a title.
+    # paragraph reads every short paragraph as a title. The portal the report says it is
+    # published on comes last: it names the host, often the government above the agency.
     candidates = chain(
         (
             info.agency if info else None,
@@ -58,10 +79,10 @@ def read_metadata(doc: Document, layout: Layout, hints: ReportHints) -> Metadata
             *_values(doc.page_meta, hints.page_meta, keys=_PAGE_AGENCY_KEYS),
             layout.signature_agency,
         ),
-        (search(body_paragraphs) for search in (_agency_of_own_title, _agency_in_text, _agency_of_titled_paragraph)),
+        (search(body_paragraphs) for search in (_agency_of_own_title, _agency_of_titled_paragraph, _agency_in_text)),
     )
     agency = next((name for name in map(clean_agency, candidates) if name), None)
-    contacts = read_contacts("".join(body_paragraphs))
+    contacts = read_contacts("\n".join(body_paragraphs))
     return Metadata(
         agency=agency,
         title=title,
@@ -79,40 +100,72 @@ def read_metadata(doc: Document, layout: Layout, hints: ReportHints) -> Metadata
 
 
 def read_contacts(text: str) -> dict[str, str]:
-    """Address, phone and e-mail as printed after their labels; the first non-empty one wins."""
+    """Address, phone and e-mail as printed after their labels; the first that is one wins.
+
+    ``text`` holds the report's paragraphs a line each: a value ends with its paragraph.
+    """
     found: dict[str, str] = {}
     for name, label in _CONTACT_LABELS.items():
         for match in label.finditer(text):
-            value = _up_to_end(text, match.end())
-            if value and _CONTACT_VALID.get(name, bool)(value):
+            value = _contact_value(name, text, match.end())
+            if value:
                 found[name] = value
                 break
     return found
+
+
+def _contact_value(name: str, text: str, start: int) -> str | None:
+    if name == "phone":
+        # The number bounds itself: "（0533）2869928）" holds the brackets that end other values.
+        number = _PHONE.match(text, start)
+        return number.group(0) if number and sum(map(str.isdigit, number.group(0))) >= _PHONE_MIN_DIGITS else None
+    end = _CONTACT_END.search(text, start)
+    value = text[start : end.start() if end else len(text)].strip()
+    if name == "email":
+        address = _EMAIL.search(value)
+        return address.group(0) if address else None
+    return value if value and not _NOT_AN_ADDRESS.search(value) else None
 
 
 def region_of(agency: str | None) -> str | None:
     """The leading administrative names of an agency ("淄博市张店区机关事务服务中心" -> "淄博市张店区")."""
     if not agency:
         return None
-    match = _REGION.match(agency)
-    return match.group(0) if match else None
+    name = _PARTY_LEAD.sub("", agency)
+    return name[: _places_end(name, 0, 0)] or None
+
+
+def _places_end(text: str, start: int, level: int) -> int:
+    """Where the longest run of place names from ``start`` ends, the first of them of ``level`` or below."""
+    return max(
+        (_places_end(text, end, below + 1) for below in range(level, len(_LEVELS)) for end in _place_ends(text, start, below)),
+        default=start,
+    )
+
+
+def _place_ends(text: str, start: int, level: int) -> list[int]:
+    """Where a place name of ``level`` starting at ``start`` may end."""
+    ends = []
+    for end in range(start + 1, min(len(text), start + _AUTONOMOUS_NAME_CHARS) + 1):
+        name = text[start:end]
+        if not _PLACE_NAME.fullmatch(name):  # "市" alone is none, "市中" is
+            continue
+        for word in _LEVELS[level]:
+            longest = _AUTONOMOUS_NAME_CHARS if word.startswith("自治") else _PLACE_NAME_CHARS
+            shortest = 1 if word == "县" else 2
+            if text.startswith(word, end) and shortest <= len(name) <= longest:
+                ends.append(end + len(word))
+    return ends
 
 
 def _agency_of_titled_paragraph(paragraphs: list[str]) -> str | None:
     """The agency of a short paragraph that is the report's title ("附件：河北省教育厅2022年…年度报告")."""
     for paragraph in paragraphs:
         if len(paragraph) <= 60:
-            found = parse_report_title(_ATTACHMENT_LINE.sub("", paragraph.strip()))
+            found = parse_report_title(paragraph)
             if found and found.agency:
                 return found.agency
     return None
-
-
-def _up_to_end(text: str, start: int) -> str:
-    end = start
-    while end < len(text) and text[end] not in _CONTACT_END:
-        end += 1
-    return text[start:end].strip()
 
 
 def _first_value(*metas: dict[str, str], keys: tuple[str, ...]) -> str | None:

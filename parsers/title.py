@@ -14,9 +14,14 @@ from dataclasses import dataclass
 from parsers.agency import clean_agency
 from parsers.dates import printed_year
 
-_YEAR = re.compile(r"((?:19|20)\d{2}|[二][〇○零Ｏ][一二三四五六七八九〇○零Ｏ]{2})\s*年?\s*度?")
+# A printed zero may be 〇, ○, 零 or a fullwidth letter Ｏ ("二Ｏ二三年"), which NFKC folds into a Latin O.
+_YEAR = re.compile(r"((?:19|20)\d{2}|[二][〇○零O][一二三四五六七八九〇○零O]{2})\s*年?\s*度?")
 _SUBJECT = re.compile(r"政府信息公开(?:工作)?(?:年度)?(?:工作)?(?:报告|年报)|政府信息公开年度工作报告")
+# What makes the subject the year's report: 年度报告/年报 after it, or the year right before it
+# ("2023年度政府信息公开工作报告"); "2023年上半年政府信息公开工作报告" has neither.
 _REPORT_WORD = re.compile(r"年度(?:工作)?报告|年报")
+# "附件" / "附件1：" printed before the title of a report attached to a page or a cover letter.
+_ATTACHMENT_LEAD = re.compile(r"^附\s*件\s*(?:\d{1,2}(?!\d)|[一二三四五六七八九十]{1,2}(?![〇○零O一二三四五六七八九]))?\s*[：:]?\s*")
 # Titles that contain the words above but are something else.
 _REJECT = re.compile(
     r"政府工作报告|预算|决算|统计年报|统计公报|年鉴|通知|公告|通告|征求意见|意见稿|目录|指南|解读|"
@@ -68,9 +73,9 @@ def parse_report_title(title: str) -> TitleInfo | None:
     """
     if not title:
         return None
-    text = re.sub(r"\s+", "", _fold(title))
+    text = without_attachment_lead(re.sub(r"\s+", "", _fold(title)))
     subject = _SUBJECT.search(text)
-    if subject is None or not _REPORT_WORD.search(text, subject.start()) or _REJECT.search(text):
+    if subject is None or _REJECT.search(text):
         return None
     year_match = None
     for match in _YEAR.finditer(text):
@@ -78,7 +83,7 @@ def parse_report_title(title: str) -> TitleInfo | None:
             year_match = match
         if match.start() >= subject.start():
             break
-    if year_match is None:
+    if year_match is None or not (_REPORT_WORD.search(text, subject.start()) or year_match.end() == subject.start()):
         return None
     year = printed_year(year_match.group(1))
     if year is None or not 1990 <= year <= 2100:
@@ -91,3 +96,8 @@ def parse_report_title(title: str) -> TitleInfo | None:
         agency = text[: subject.start()].strip(_EDGE)
     agency = re.sub(r"^关于", "", agency or "").strip(_EDGE)
     return TitleInfo(agency=clean_agency(agency), year=year)
+
+
+def without_attachment_lead(title: str) -> str:
+    """The title without the "附件" / "附件1：" printed before it."""
+    return _ATTACHMENT_LEAD.sub("", title)

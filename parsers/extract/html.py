@@ -25,9 +25,15 @@ from parsers.extract.layout_tables import lays_out_tables
 from parsers.limits import check_tree
 
 _META_NAMES = ("ArticleTitle", "PubDate", "ContentSource", "SiteName", "ColumnName", "ColumnType")
-_INFO_LABELS = ("索引号", "发布机构", "发文日期", "成文日期", "发布日期", "文号", "主题分类")
+_INFO_LABELS = ("索引号", "发布机构", "发文日期", "成文日期", "发布日期", "发布时间", "时间", "文号", "主题分类")
 _INFO_LABEL = re.compile(r"^\s*(" + "|".join(_INFO_LABELS) + r")\s*[：:]\s*(.*?)\s*$", re.S)
 _INFO_LABEL_MAX_CHARS = 80
+# A bare "时间：" is the page's date only in the bar that prints its source beside it
+# ("来源：平潭综合实验区管委会办公室　时间：2026-03-10 12:56"); elsewhere around the body it
+# may be a list's or a clock's.
+_BARE_INFO_LABELS = frozenset({"时间"})
+_INFO_BAR = re.compile(r"(?:来源|发布机构)\s*[：:]")
+_INFO_BAR_MAX_CHARS = 400  # the bar's markup is indented: its text holds the source's blanks
 _INFO_TAGS = frozenset({"td", "th", "span", "li", "div", "p", "dt", "dd", "label", "b", "strong", "em"})
 # Known body containers, most specific first: (attribute, token).
 _CONTAINERS = (
@@ -347,7 +353,7 @@ def _info_table(root: etree._Element, container: etree._Element) -> dict[str, st
         if text is None:
             continue
         match = _INFO_LABEL.match(text)
-        if not match or match.group(1) in found:
+        if not match or match.group(1) in found or (match.group(1) in _BARE_INFO_LABELS and not _in_info_bar(element)):
             continue
         value = match.group(2)
         if not value:
@@ -356,6 +362,12 @@ def _info_table(root: etree._Element, container: etree._Element) -> dict[str, st
         if value:
             found[match.group(1)] = " ".join(value.split())
     return found
+
+
+def _in_info_bar(element: etree._Element) -> bool:
+    bar = element.getparent()
+    text = _text_within(bar, _INFO_BAR_MAX_CHARS) if bar is not None else None
+    return text is not None and _INFO_BAR.search(text) is not None
 
 
 def _outside(root: etree._Element, container: etree._Element, tags: frozenset[str]) -> Iterator[etree._Element]:

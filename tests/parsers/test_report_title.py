@@ -14,6 +14,11 @@ from parsers.title import TitleInfo, is_annual_report_title, parse_report_title
         ("某某局政府信息公开工作年度报告（2021年）", "某某局", 2021),
         ("二〇二二年某某县政府信息公开工作年度报告", "某某县", 2022),
         ("2021年政府信息公开工作年度报告", None, 2021),
+        # no 年度报告, but the year's: 年度 before 政府信息公开
+        ("淄博市张店区机关事务服务中心2023年度政府信息公开工作报告", "淄博市张店区机关事务服务中心", 2023),
+        ("某某县二Ｏ二三年政府信息公开工作年度报告", "某某县", 2023),  # a zero typed as a fullwidth letter O
+        ("附件：淄博市张店区机关事务服务中心2020年政府信息公开工作年度报告", "淄博市张店区机关事务服务中心", 2020),
+        ("附件1淄博市张店区机关事务服务中心2020年政府信息公开工作年度报告", "淄博市张店区机关事务服务中心", 2020),
     ],
 )
 def test_report_titles_give_agency_and_year(title: str, agency: str | None, year: int) -> None:
@@ -46,6 +51,8 @@ def test_report_titles_give_agency_and_year(title: str, agency: str | None, year
         "2022年政府信息公开工作年度报告政策问答",
         "关于2022年政府信息公开工作年度报告的审核...",
         "某某局政府信息公开工作年度报告",  # no year
+        "某某县2023年上半年政府信息公开工作报告",  # a year's, but not the annual report
+        "某某县2023年第一季度政府信息公开工作报告",
         "",
         "政府信息公开",
     ],
