@@ -11,7 +11,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from parsers.dates import find_date, is_date_line
+from parsers.dates import ending_date, find_date, is_date_line
 from parsers.document import Block, Document, GridCell, Table
 from parsers.headings import Heading, read_heading
 from parsers.labels import chinese_number
@@ -24,6 +24,10 @@ _TITLE_MAX_PARAGRAPHS = 4
 _TITLE_LINE_MAX_CHARS = 60
 _TITLE_SEARCH_PARAGRAPHS = 60
 _SIGNATURE_MAX_CHARS = 30
+_CLOSING_LINES = 3
+_CLOSING_MAX_CHARS = 60
+# What 公文 print after the signature's date: a publication note, an attachment, contacts.
+_CLOSING = re.compile(r"^[（(]?\s*(?:此件|附件|附表|联系|地址|电话|邮编|邮箱|电子邮箱|传真)")
 _FREE_HEADING_MAX_CHARS = 40
 _SENTENCE_PUNCTUATION = re.compile(r"[。，,；;：:]")
 
@@ -201,16 +205,40 @@ def _title_start(lines: list[str]) -> int | None:
 
 
 def _signature(blocks: list[Block]) -> tuple[set[int], str | None, str | None]:
-    """The trailing date line and the agency line above it, if the document ends with them."""
+    """The signature at the document's end: a date line and the agency line above it (or below
+    it, or the two on one line). A few closing lines may follow the date, as 公文 print them:
+    "（此件公开发布）", "附件：…统计表", the contact lines; they stay the last section's text."""
     tail = [b for b in blocks if b.table is not None or b.text.strip()]
-    if not tail or tail[-1].table is not None or not is_date_line(tail[-1].text):
-        return set(), None, None
-    date_block = tail[-1]
-    taken = {id(date_block)}
-    agency = None
-    if len(tail) >= 2 and tail[-2].table is None:
-        line = tail[-2].text.strip()
-        if len(line) <= _SIGNATURE_MAX_CHARS and not _SENTENCE_PUNCTUATION.search(line) and heading_number(line) is None:
-            agency = re.sub(r"\s+", "", line)
-            taken.add(id(tail[-2]))
-    return taken, agency, find_date(date_block.text)
+    for at in range(len(tail) - 1, max(len(tail) - 2 - _CLOSING_LINES, -1), -1):
+        block = tail[at]
+        if block.table is not None:
+            break
+        line = block.text.strip()
+        if is_date_line(line):
+            taken, agency = {id(block)}, None
+            for beside in (at - 1, at + 1):  # above the date, else right below it
+                if 0 <= beside < len(tail) and tail[beside].table is None and _signs(tail[beside].text):
+                    agency = re.sub(r"\s+", "", tail[beside].text)
+                    taken.add(id(tail[beside]))
+                    break
+            return taken, agency, find_date(line)
+        signed = ending_date(line)
+        if signed is not None and signed[0] and _signs(signed[0]):  # "XX局　2021年1月29日"
+            return {id(block)}, re.sub(r"\s+", "", signed[0]), signed[1]
+        if not _closes(line):
+            break
+    return set(), None, None
+
+
+def _signs(line: str) -> bool:
+    """Whether a line may be the signing agency's name."""
+    line = line.strip()
+    return (0 < len(line) <= _SIGNATURE_MAX_CHARS and not _SENTENCE_PUNCTUATION.search(line)
+            and heading_number(line) is None and not _CLOSING.match(line))
+
+
+def _closes(line: str) -> bool:
+    """Whether a line may follow a signature's date: a short note or an attachment or contact line."""
+    if len(line) > _CLOSING_MAX_CHARS or heading_number(line) is not None:
+        return False
+    return _CLOSING.match(line) is not None or "。" not in line

@@ -4,13 +4,11 @@ repeats a heading's words. Each variant is seed 002's Word file with its heading
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 from pathlib import Path
 
 import pytest
-from lxml import etree
+from docx_edits import retyped
 
 from parsers.api import parse_bytes
 from parsers.headings import read_heading
@@ -19,36 +17,7 @@ from real_documents import cell_differences
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 SEED = FIXTURES / "documents" / "002_133ea6e3b8938548.docx"
 EXPECTED = json.loads((FIXTURES / "expected" / "002_133ea6e3b8938548.json").read_text(encoding="utf-8"))
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 HEADINGS = [s["heading"] for s in EXPECTED["sections"]]
-
-
-def _paragraph_text(paragraph: etree._Element) -> str:
-    return "".join(t.text or "" for t in paragraph.iter(f"{{{W}}}t"))
-
-
-def _retyped(changes: dict[str, str], *, join_next: tuple[str, ...] = ()) -> bytes:
-    """Seed 002's DOCX with the paragraphs printing ``changes``' keys printing their values
-    instead, and the headings in ``join_next`` run into the paragraph after them."""
-    source = zipfile.ZipFile(SEED)
-    root = etree.fromstring(source.read("word/document.xml"))
-    paragraphs = list(root.iter(f"{{{W}}}p"))
-    for index, paragraph in enumerate(paragraphs):
-        text = _paragraph_text(paragraph)
-        if text in changes or text in join_next:
-            runs = list(paragraph.iter(f"{{{W}}}t"))
-            runs[0].text = changes.get(text, text) + (_paragraph_text(paragraphs[index + 1]) if text in join_next else "")
-            for run in runs[1:]:
-                run.text = ""
-            if text in join_next:
-                paragraphs[index + 1].getparent().remove(paragraphs[index + 1])
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True) \
-                if item.filename == "word/document.xml" else source.read(item.filename)
-            target.writestr(item, data)
-    return out.getvalue()
 
 
 def _sections(data: bytes) -> list[tuple[int, str]]:
@@ -72,18 +41,18 @@ AS_PRINTED = [(s["number"], s["text"][:10]) for s in EXPECTED["sections"]]
     {HEADINGS[3]: "三、政府信息公开行政复议、行政诉讼情况"},  # the number of 三 printed again
 ], ids=lambda changes: next(iter(changes.values())))
 def test_headings_in_other_words_open_their_sections(changes: dict[str, str]) -> None:
-    assert _sections(_retyped(changes)) == AS_PRINTED
+    assert _sections(retyped(SEED, changes)) == AS_PRINTED
 
 
 def test_a_heading_run_into_its_first_sentence_opens_its_section_with_that_sentence() -> None:
-    data = _retyped({HEADINGS[0]: "一、总体情况。", HEADINGS[5]: "六、其他需要报告的事项。"}, join_next=HEADINGS[0:1] + HEADINGS[5:6])
+    data = retyped(SEED, {HEADINGS[0]: "一、总体情况。", HEADINGS[5]: "六、其他需要报告的事项。"}, join_next=HEADINGS[0:1] + HEADINGS[5:6])
     assert _sections(data) == AS_PRINTED
 
 
 def test_a_sub_item_repeating_a_heading_s_words_stays_in_its_section() -> None:
     # the first paragraph of 总体情况 retyped as its item "（二）主动公开政府信息情况"
     first = EXPECTED["sections"][0]["text"].split("\n")[0]
-    report = parse_bytes(_retyped({first: "（二）主动公开政府信息情况"}), filename="report.docx")[1]
+    report = parse_bytes(retyped(SEED, {first: "（二）主动公开政府信息情况"}), filename="report.docx")[1]
     assert [s.number for s in report.sections] == [1, 2, 3, 4, 5, 6]
     assert report.sections[0].text.startswith("（二）主动公开政府信息情况")
     assert report.sections[1].heading == HEADINGS[1]
