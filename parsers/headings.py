@@ -50,6 +50,7 @@ _STOPS = "。.:：;；"
 _MAX_CHARS = 40
 _MAX_PRINTED = 80  # the longest printed heading (number, spaces, wording, note) worth testing
 _INLINE_STYLES = ("top", "part")
+_TOP_NUMBER_STARTS = frozenset("一二三四五六七八九十第0123456789０１２３４５６７８９")
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,8 @@ def _whole(text: str) -> Heading | None:
 
 def _inline(text: str) -> Heading | None:
     """A heading with a top-level number that its section's first words follow on the line."""
+    if not text or text[0] not in _TOP_NUMBER_STARTS:  # most paragraphs, at a glance
+        return None
     folded = _fold(text[:_MAX_PRINTED])
     printed, style, words = _numbered(folded)
     if style not in _INLINE_STYLES:

@@ -6,6 +6,7 @@ the order is written down in docs/TEAM_CONTRACTS.md, "Parser decisions".
 
 from __future__ import annotations
 
+import functools
 import re
 from itertools import chain
 
@@ -127,6 +128,7 @@ def _contact_value(name: str, text: str, start: int) -> str | None:
     return value if value and not _NOT_AN_ADDRESS.search(value) else None
 
 
+@functools.lru_cache(maxsize=4096)  # a crawl meets each agency's name in every year's report, and the search branches
 def region_of(agency: str | None) -> str | None:
     """The leading administrative names of an agency ("淄博市张店区机关事务服务中心" -> "淄博市张店区")."""
     if not agency:
