@@ -23,6 +23,8 @@ _FREE_HEADING = re.compile(r"^([一二三四五六七八九十]{1,3})[、.．]\S
 _TITLE_MAX_PARAGRAPHS = 4
 _TITLE_LINE_MAX_CHARS = 60
 _TITLE_SEARCH_PARAGRAPHS = 60
+# A bracketed year or date printed on its own line under a title.
+_UNDER_TITLE = re.compile(r"^[（(]\s*(?:\d{4}|[〇○零OＯ0一二三四五六七八九]{4})\s*年(?:度|\s*\S{1,3}\s*月\s*\S{1,3}\s*日)?\s*[)）]$")
 _SIGNATURE_MAX_CHARS = 30
 _CLOSING_LINES = 3
 _CLOSING_MAX_CHARS = 60
@@ -78,12 +80,15 @@ def split_layout(doc: Document, *, free_outline: bool = False) -> Layout:
     texts = [b for b in blocks if b.table is None]
     title_start, title_end = _title_block(texts)
     title_lines = [b.text.strip() for b in texts[title_start:title_end]]
+    under_title, signed_under, dated_under = _under_title(texts, title_end)
+    title_lines += [line for line in under_title if _UNDER_TITLE.match(line) and find_date(line) is None]  # "（2020年度）"
     signature_blocks, signature_agency, signed_date = _signature(blocks)
+    signature_agency, signed_date = signature_agency or signed_under, signed_date or dated_under
 
     preamble: list[str] = []
     sections: list[SectionSpan] = []
     tables: list[tuple[int, Table]] = []
-    skip = {id(b) for b in texts[title_start:title_end]} | signature_blocks
+    skip = {id(b) for b in texts[title_start:title_end + len(under_title)]} | signature_blocks
     caption: str | None = None  # a table 2 item's caption printed above its table
     headings = {} if free_outline else _headings(blocks, skip)
     top_level = {h.number for h in headings.values() if h.style in ("top", "part")}
@@ -190,6 +195,21 @@ def _title_further_down(texts: list[Block]) -> tuple[int, int]:
             if found is not None and found.agency:
                 return index, index + 1
     return 0, 0
+
+
+def _under_title(texts: list[Block], title_end: int) -> tuple[list[str], str | None, str | None]:
+    """The lines printed under a title that belong to it, the agency and the date they name:
+    a bracketed year ("（2020年度）"), a bracketed date ("（2021年1月29日）"), or the signing
+    agency with the date under it, as 公文 print them under a title."""
+    if not title_end:
+        return [], None, None
+    lines = [block.text.strip() for block in texts[title_end:title_end + 2]]
+    if lines and _UNDER_TITLE.match(lines[0]):
+        return lines[:1], None, find_date(lines[0])
+    if len(lines) == 2 and _signs(lines[0]) and (_UNDER_TITLE.match(lines[1]) or is_date_line(lines[1])):
+        date = find_date(lines[1])
+        return (lines, re.sub(r"\s+", "", lines[0]), date) if date else ([], None, None)
+    return [], None, None
 
 
 def _title_start(lines: list[str]) -> int | None:

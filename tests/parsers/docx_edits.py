@@ -25,13 +25,17 @@ def _set_text(paragraph: etree._Element, text: str) -> None:
 
 
 def retyped(source: Path, changes: dict[str, str], *, join_next: tuple[str, ...] = (),
-            after: dict[str, list[str]] | None = None) -> bytes:
+            after: dict[str, list[str]] | None = None, remove_last: tuple[str, ...] = ()) -> bytes:
     """``source`` with the paragraphs printing ``changes``' keys (white space around aside)
     printing their values instead; those printing one of ``join_next`` run into the paragraph
-    after them; those printing a key of ``after`` followed by new paragraphs of the same style."""
+    after them; those printing a key of ``after`` followed by new paragraphs of the same style;
+    the last paragraph printing each of ``remove_last`` taken out (a signature's line)."""
     after = after or {}
     archive = zipfile.ZipFile(source)
     root = etree.fromstring(archive.read("word/document.xml"))
+    for text in remove_last:
+        last = [p for p in root.iter(f"{{{W}}}p") if paragraph_text(p).strip() == text][-1]
+        last.getparent().remove(last)
     paragraphs = list(root.iter(f"{{{W}}}p"))
     for index, paragraph in enumerate(paragraphs):
         text = paragraph_text(paragraph).strip()

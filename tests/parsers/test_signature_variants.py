@@ -39,3 +39,24 @@ def test_a_closing_sentence_after_the_date_is_no_signature() -> None:
     # a date followed by a sentence of the report is no signature: the text goes on
     report = parse_bytes(retyped(SEED, {}, after={DATE: ["本报告电子版可在门户网站下载。"]}), filename="report.docx")[1]
     assert report.metadata.signed_date is None
+
+
+TITLE = "2020年政府信息公开工作年度报告"
+
+
+@pytest.mark.parametrize(("changes", "after", "remove", "title"), [
+    # the year as a bracketed line under the title, the signature as it was
+    ({TITLE: "政府信息公开工作年度报告"}, {TITLE: ["（2020年度）"]}, (), f"{AGENCY}政府信息公开工作年度报告（2020年度）"),
+    # the date under the title, no signature at the end
+    ({}, {TITLE: [f"（{DATE}）"]}, (AGENCY, DATE), f"{AGENCY}{TITLE}"),
+    # the title alone, then the agency and the date under it, 公文 style
+    ({}, {TITLE: [AGENCY, f"（{DATE}）"]}, (AGENCY, AGENCY, DATE), TITLE),
+], ids=["year-line", "date-line", "agency-and-date"])
+def test_lines_under_the_title(changes: dict[str, str], after: dict[str, list[str]], remove: tuple[str, ...],
+                               title: str) -> None:
+    data = retyped(SEED, changes, after=after, remove_last=remove)
+    report = parse_bytes(data, filename="report.docx")[1]
+    assert report.metadata.title == title
+    assert (report.metadata.agency, report.metadata.year, report.metadata.signed_date) == (AGENCY, 2020, "2021-01-29")
+    assert [s.number for s in report.sections] == [1, 2, 3, 4, 5, 6]
+    assert report.sections[-1].text == "无。"
