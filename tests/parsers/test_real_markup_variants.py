@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -178,3 +179,16 @@ def test_an_editor_container_elsewhere_on_the_page_is_not_read_into_the_report()
     _, report = parse_bytes(data, filename=PAGE.name)
     assert "相关阅读" not in " ".join(s.text for s in report.sections)
     assert cell_differences(expected_of(PAGE), report.to_dict()) == []
+
+
+def test_a_title_framed_in_a_one_cell_table_is_the_title() -> None:
+    # an editor's 1x1 table around the title lines, as pasted from a Word file with a framed title
+    seed = Path(__file__).resolve().parents[2] / "fixtures" / "documents" / "002_133ea6e3b8938548.html"
+    html = seed.read_text(encoding="utf-8")
+    title = ('<p style="text-align:center"><strong>淄博市张店区机关事务服务中心</strong></p>\n'
+             '<p style="text-align:center"><strong>2020年政府信息公开工作年度报告</strong></p>')
+    assert html.count(title) == 1
+    framed = html.replace(title, f'<table border="1" width="100%"><tr><td>{title}</td></tr></table>').encode("utf-8")
+    report = parse_bytes(framed, filename=seed.name)[1]
+    assert report.metadata.title == "淄博市张店区机关事务服务中心2020年政府信息公开工作年度报告"
+    assert [s.number for s in report.sections] == [1, 2, 3, 4, 5, 6]
