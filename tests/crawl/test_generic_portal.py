@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from archive_view import captures, stored_reports
 from conftest import crawl_cli
-from generic_portal import COLUMN, REPORTS, GenericPortal
+from generic_portal import COLUMN, REPORTS, GenericPortal, Report
 
 pytestmark = pytest.mark.slow
 
@@ -37,21 +37,31 @@ def test_every_report_once_with_its_own_agency_and_year(county_portal: GenericPo
     assert {"/c100413/index_2.shtml", "/c100413/index_3.shtml"} <= set(county_portal.log)
 
 
+def _crawled(portal: GenericPortal, site: str, sites_dir: Path, db_url: str, data_dir: Path) -> dict[str, int]:
+    """The summary of a crawl of ``portal`` as ``site``; the portal is stopped after it."""
+    try:
+        (sites_dir / f"{site}.yaml").write_text(portal.site_config(), encoding="utf-8")
+        return crawl_cli([site], db_url, data_dir)["sites"][site]
+    finally:
+        portal.stop()
+
+
+def _recorded_from_their_documents(reports: list[Report], portal: GenericPortal, db_url: str) -> None:
+    """Each report recorded once, parsed, from the document the portal serves for it."""
+    stored = stored_reports(db_url)
+    assert set(stored) == {(r.agency, r.year) for r in reports}
+    for report in reports:
+        version = stored[(report.agency, report.year)].versions[0]
+        assert (version["parse_status"], version["document_url"]) == ("ok", portal.url + report.file), report.key
+
+
 def test_a_list_linking_straight_to_the_documents_records_each_document(sites_dir: Path, db_url: str, data_dir: Path) -> None:
     # Many columns link the PDF or DOCX itself; the real Huai'an PDF has the binary comment
     # line that keeps Scrapy from taking it for text, the DOCX is a ZIP.
     direct = [replace(report, link="direct") for report in REPORTS if report.key in ("huaian-2024", "gxj-2020")]
     portal = GenericPortal(direct)
-    try:
-        (sites_dir / "direct.yaml").write_text(portal.site_config(), encoding="utf-8")
-        summary = crawl_cli(["direct"], db_url, data_dir)["sites"]["direct"]
-    finally:
-        portal.stop()
-    stored = stored_reports(db_url)
-    assert set(stored) == {(r.agency, r.year) for r in direct}
-    for report in direct:
-        version = stored[(report.agency, report.year)].versions[0]
-        assert (version["parse_status"], version["document_url"]) == ("ok", portal.url + report.file), report.key
+    summary = _crawled(portal, "direct", sites_dir, db_url, data_dir)
+    _recorded_from_their_documents(direct, portal, db_url)
     assert (summary["reports_found"], summary["new_reports"], summary["errors"], summary["failed"]) == (2, 2, 0, 0)
 
 
@@ -62,17 +72,9 @@ def test_documents_behind_unnamed_download_urls_and_a_base_href_are_recorded(sit
     kinds = {"kfq-2020": "named_download", "gxj-2020": "base", "zdkfq-2023": "named_download", "jgsw-2020": "frame"}
     reports = [replace(report, link=kinds[report.key]) for report in REPORTS if report.key in kinds]
     portal = GenericPortal(reports, pager_kind="plain", base_href=True)
-    try:
-        (sites_dir / "named.yaml").write_text(portal.site_config(), encoding="utf-8")
-        summary = crawl_cli(["named"], db_url, data_dir)["sites"]["named"]
-    finally:
-        portal.stop()
+    summary = _crawled(portal, "named", sites_dir, db_url, data_dir)
     assert f"{COLUMN}index_2.shtml" in portal.log
-    stored = stored_reports(db_url)
-    assert set(stored) == {(r.agency, r.year) for r in reports}
-    for report in reports:
-        version = stored[(report.agency, report.year)].versions[0]
-        assert (version["parse_status"], version["document_url"]) == ("ok", portal.url + report.file), report.key
+    _recorded_from_their_documents(reports, portal, db_url)
     assert (summary["reports_found"], summary["new_reports"], summary["errors"], summary["failed"]) == (4, 4, 0, 0)
 
 
@@ -82,11 +84,7 @@ def test_titles_the_list_cuts_short_are_decided_by_the_page(sites_dir: Path, db_
     # A page that is gone is an error of the crawl, not a report that failed: nothing says it is one.
     portal = GenericPortal(REPORTS[:4], title_attr=False)
     del portal.files[REPORTS[3].page]
-    try:
-        (sites_dir / "cut.yaml").write_text(portal.site_config(), encoding="utf-8")
-        summary = crawl_cli(["cut"], db_url, data_dir)["sites"]["cut"]
-    finally:
-        portal.stop()
+    summary = _crawled(portal, "cut", sites_dir, db_url, data_dir)
     assert set(stored_reports(db_url)) == {(r.agency, r.year) for r in REPORTS[:3]}
     assert f"{COLUMN}202304/tb.shtml" in portal.log  # asked for, and left out by its own title
     assert (summary["reports_found"], summary["new_reports"], summary["errors"], summary["failed"]) == (3, 3, 1, 0)

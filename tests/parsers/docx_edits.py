@@ -51,6 +51,11 @@ def retyped(source: Path, changes: dict[str, str], *, join_next: tuple[str, ...]
             new = copy.deepcopy(paragraph)
             _set_text(new, added)
             paragraph.getparent().insert(paragraph.getparent().index(paragraph) + offset, new)
+    return with_document(archive, root)
+
+
+def with_document(archive: zipfile.ZipFile, root: etree._Element) -> bytes:
+    """The DOCX ``archive`` with ``root`` as its word/document.xml."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for item in archive.infolist():

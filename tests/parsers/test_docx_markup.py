@@ -6,7 +6,6 @@ tool writes it, and reads it against the seed's expected JSON: what Word prints,
 
 from __future__ import annotations
 
-import io
 import json
 import zipfile
 from collections.abc import Callable
@@ -15,6 +14,7 @@ from pathlib import Path
 from lxml import etree
 
 from parsers.api import parse_bytes
+from docx_edits import with_document
 from real_documents import cell_differences
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -40,13 +40,7 @@ def _edited(change: Callable[[etree._Element], None]) -> bytes:
     source = zipfile.ZipFile(SEED)
     root = etree.fromstring(source.read("word/document.xml"))
     change(root.find("w:body", NS))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in source.infolist():
-            data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True) \
-                if item.filename == "word/document.xml" else source.read(item.filename)
-            target.writestr(item, data)
-    return out.getvalue()
+    return with_document(source, root)
 
 
 def _report(data: bytes) -> dict:

@@ -20,6 +20,7 @@ import pytest
 from parsers.api import parse_bytes
 from parsers.document import Document, Table
 from parsers.extract import extract
+from parsers.locations import sheet_cell
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 SEED = "001_edb62deb526a149a"
@@ -64,14 +65,14 @@ def _xlsx(sheet: Sheet) -> bytes:
     strings: list[str] = []
     rows: dict[int, list[str]] = {}
     for (r, c), text in sorted(sheet.cells.items()):
-        ref = _ref(r, c)
+        ref = sheet_cell(r, c)
         if text.isdigit():
             rows.setdefault(r, []).append(f'<c r="{ref}"><v>{text}</v></c>')
         else:
             strings.append(text)
             rows.setdefault(r, []).append(f'<c r="{ref}" t="s"><v>{len(strings) - 1}</v></c>')
     sheet_rows = "".join(f'<row r="{r + 1}">{"".join(cells)}</row>' for r, cells in sorted(rows.items()))
-    merges = "".join(f'<mergeCell ref="{_ref(t, l)}:{_ref(b, r)}"/>' for t, l, b, r in sheet.merges)
+    merges = "".join(f'<mergeCell ref="{sheet_cell(t, l)}:{sheet_cell(b, r)}"/>' for t, l, b, r in sheet.merges)
     main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
     parts = {
@@ -114,13 +115,6 @@ def _xlsx(sheet: Sheet) -> bytes:
     return out.getvalue()
 
 
-def _ref(row: int, column: int) -> str:
-    letters = ""
-    column += 1
-    while column:
-        column, rest = divmod(column - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return f"{letters}{row + 1}"
 
 
 @pytest.fixture(scope="module")
