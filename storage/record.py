@@ -45,6 +45,7 @@ from storage.chrome import in_sample, learn_varying, load_chrome, note_page_para
 from storage.clock import as_utc, later, utcnow
 from storage.crossyear import deferred_cross_year, refresh_cross_year
 from storage.db import retrying, writer
+from storage.document_digest import document_digest
 from storage.events import add_event, fate_read, latest_fate, new_report, note_seen
 from storage.fingerprint import (ChromeTest, ReportContent, capture_content, content_key, content_parts, fixed_key,
                                  fixed_parts_key, is_page_text, only_text_differs, parts_key, report_content)
@@ -237,6 +238,10 @@ def _decide(session: Session, blobs: Blobs, capture: CaptureInput, shas: dict[in
     same, key = _same_content(session, capture.site, content, versions)
     if same is not None and same is latest:
         _seen_again(session, same, seen, key, content)
+    elif same is None and latest is not None and _saved_again(session, blobs, capture, shas, content, latest):
+        session.connection().execute(_SEEN, {"version_id": latest.id, "seen": seen})  # its key stays its own files'
+        same = latest
+    if same is not None and same is latest:
         _report_seen(session, report)
         note_seen(session, report.id, seen, same.id, capture.run_id)
         return RecordResult("unchanged", 0, report.id, same.id, same.version_no, parse.error)
@@ -346,6 +351,22 @@ def _seen_again(session: Session, version: _Stored, seen: datetime, key: str, co
     if version.fixed_key is None:
         give_fixed_key(connection, version.id, content.fixed)
     _read_again(session, Version, version.id)
+
+
+def _saved_again(session: Session, blobs: Blobs, capture: CaptureInput, shas: dict[int, str | None],
+                 content: _CaptureContent, latest: _Stored) -> bool:
+    """Whether the capture is the latest version with its files saved again: the same parse,
+    and attachments whose bytes differ only in what a writer stamps on a save
+    (``storage.document_digest``): a PDF exported again, a DOCX re-saved, a download stamped."""
+    [stored] = _stored_contents(session, [latest])
+    if stored.attachments == content.attachments or len(stored.attachments) != len(content.attachments):
+        return False
+    is_chrome = load_chrome(session, capture.site, _judged_texts([content, stored])).is_chrome
+    if parts_key(content.parts, stored.attachments, is_chrome) != content_key(stored, is_chrome):
+        return False
+    new = {shas[id(a)]: a.body for a in capture.attachments}
+    digests = sorted(document_digest(body if body is not None else blobs.get(sha)) for sha, body in new.items() if sha)
+    return digests == sorted(document_digest(blobs.get(sha)) for sha in stored.attachments)
 
 
 def _judged_texts(contents: list[ReportContent | _CaptureContent]) -> set[str]:
