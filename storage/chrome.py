@@ -5,7 +5,9 @@ around the report. Without knowing the site's template, two kinds of evidence te
 from the report:
 
 * **repeats**: a paragraph found on the pages of ``REPEATS_ON`` or more reports of the same
-  site is the site's (navigation, footer, "related articles"), not one report's;
+  site is the site's (navigation, footer, "related articles"), not one report's, unless it
+  is a sentence: departments of one government print the same sentences ("本年度未收取信息
+  处理费。"), and one changed into another is a change of the report;
 * **varies**: a paragraph that differs between two fetches of a page made moments apart
   (the confirmation fetch, see ``storage.record``) is a counter, a clock, a random list or a
   rotating block. It is remembered by its shape (digits masked), so tomorrow's counter
@@ -74,7 +76,7 @@ def load_chrome(session: Session, site: str, paragraphs: Iterable[str]) -> SiteC
         volatile = set(session.scalars(_VOLATILE, {"site": site, "shapes": sorted({shape for _, shape in asked.values()})}))
         not_yet = session.info.setdefault(_NOT_YET, {}).setdefault(site, {})
         for p, (unit, shape) in asked.items():
-            known[p] = unit in repeated or shape in volatile
+            known[p] = (unit in repeated and not p.endswith(_SENTENCE_END)) or shape in volatile
             if not known[p]:
                 not_yet.setdefault(unit, []).append(p)
     return SiteChrome(frozenset(p for p in wanted if known[p]))

@@ -166,6 +166,19 @@ def test_what_a_session_knows_of_chrome_is_asked_again_once_it_notes_paragraphs(
         assert not load_chrome(session, "other", [footer]).is_chrome(footer)
 
 
+def test_a_sentence_other_reports_print_too_stays_the_reports(archive: Archive) -> None:
+    """Departments print the same sentences: one of them changed into another must be a change."""
+    sentence, footer = "本年度未收取信息处理费。", "主办单位：某某市人民政府办公室"
+    with archive.session() as session, session.begin():
+        reports = [session.connection().execute(sa.insert(Report).returning(Report.id), {
+            "agency_key": f"某某局{n}", "agency": f"某某局{n}", "year": 2020, "kind": "annual", "first_seen": T0,
+            "last_seen": T0}).scalar_one() for n in range(3)]
+        for report_id in reports:
+            note_page_paragraphs(session, "bare", report_id, [sentence, footer])
+        chrome = load_chrome(session, "bare", [sentence, footer])
+        assert (chrome.is_chrome(sentence), chrome.is_chrome(footer)) == (False, True)
+
+
 def test_a_session_asks_again_only_about_what_it_noted_since(archive: Archive) -> None:
     """Chrome found stays chrome for the transaction; a paragraph found not chrome is asked again
     only once its unit is noted on another report, and a unit noted twice on one report is written once."""
