@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from parsers.document import Block
-from parsers.page_furniture import without_footer
+from parsers.page_furniture import without_furniture
 
 # The real Pingtan portal's footer as Chromium prints it (shared/real/pingtan_2025_portal_page.html).
 FOOTER = ["信用中国", "信用福建", "使用帮助 | 联系我们 | 隐私保护 | 新媒体矩阵 | 关于我们 |",
@@ -13,7 +13,7 @@ FOOTER = ["信用中国", "信用福建", "使用帮助 | 联系我们 | 隐私�
 
 
 def _texts(lines: list[str]) -> list[str]:
-    return [block.text for block in without_footer([Block("paragraph", text=line) for line in lines])]
+    return [block.text for block in without_furniture([Block("paragraph", text=line) for line in lines])]
 
 
 def test_the_footer_after_a_section_saying_only_none_goes() -> None:

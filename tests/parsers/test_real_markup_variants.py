@@ -192,3 +192,23 @@ def test_a_title_framed_in_a_one_cell_table_is_the_title() -> None:
     report = parse_bytes(framed, filename=seed.name)[1]
     assert report.metadata.title == "淄博市张店区机关事务服务中心2020年政府信息公开工作年度报告"
     assert [s.number for s in report.sections] == [1, 2, 3, 4, 5, 6]
+
+
+@pytest.mark.parametrize("furniture", [
+    '<p class="views">浏览次数：2443</p>',
+    '<p class="today">打印日期：2026-01-06</p>',
+    '<div class="related"><h3>热点推荐</h3><ul><li><a href="/c/1.shtml">区政府召开常务会议</a></li>'
+    '<li><a href="/c/2.shtml">关于征集民生实事项目的公告</a></li></ul></div>',
+    '<div class="xgwz"><h3>相关文章</h3><ul><li><a href="/u/a.pdf">某县教育局2022年政府信息公开工作年度报告.pdf</a></li></ul></div>',
+    '<p>【打印本页】【关闭窗口】</p><p class="views">浏览次数：2443</p>',
+])
+def test_the_portals_counters_tools_and_lists_inside_the_editors_container_are_not_the_reports_text(furniture: str) -> None:
+    # What a CMS prints inside the article's container, constant for a day's cached copy and
+    # different the next: read into section 六, it made a version on every crawl.
+    html = PAGE.read_text(encoding="utf-8")
+    end = html.index("</div>", html.index("六、其他需要报告的事项"))
+    data = (html[:end] + furniture + html[end:]).encode("utf-8")
+    _, report = parse_bytes(data, filename=PAGE.name)
+    _, page = parse_bytes(PAGE.read_bytes(), filename=PAGE.name)
+    assert [(s.heading, s.text) for s in report.sections] == [(s.heading, s.text) for s in page.sections]
+    assert cell_differences(expected_of(PAGE), report.to_dict()) == []

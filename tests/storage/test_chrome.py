@@ -31,10 +31,11 @@ def report_body() -> str:
 
 
 def bare_page(body: str, hit: int, related: list[str]) -> bytes:
-    """The report's paragraphs straight under <body>, a clock above, a counter and a random list below."""
+    """The report's paragraphs straight under <body>, a clock above, a counter and a random list
+    below, worded as no rule of the parser knows: only what the archive learns tells them."""
     items = "".join(f"<li><a href='/n/{i}.html'>{t}</a></li>" for i, t in enumerate(related))
-    return (f"<html><head><meta charset='utf-8'></head><body><div>今天是2026年1月{hit % 28 + 1}日 10:{hit % 60:02d}:{hit * 7 % 60:02d}</div>"
-            f"{body}<p>本页面已被访问 {hit} 次</p><div><h3>相关文章</h3><ul>{items}</ul></div></body></html>").encode()
+    return (f"<html><head><meta charset='utf-8'></head><body><div>2026年1月{hit % 28 + 1}日 10:{hit % 60:02d}:{hit * 7 % 60:02d} 星期三</div>"
+            f"{body}<p>累计 {hit} 人关注本文</p><div><h3>看看别的</h3><ul>{items}</ul></div></body></html>").encode()
 
 
 def capture(body: str, hit: int, related: list[str], again: tuple[int, list[str]] | None = None,
