@@ -183,15 +183,27 @@ def html_links(html: str, base_url: str) -> list[Link]:
     return unique(links)
 
 
-def file_named_links(html: str, base_url: str) -> list[Link]:
-    """The links whose text names a document file ("附件：2022年度报告.docx"): the way to a
-    report's file when its URL does not say so (``getFile.do?fileId=…``, ``/attachment/download?id=…``)."""
-    links: list[Link] = []
+def link_texts(html: str, base_url: str) -> dict[str, str]:
+    """The text of the links that name a document or a report (white space taken out) by their
+    URL, the first link's where two share one: a report's file is often known by its link's
+    text only ("附件：2022年度报告.docx" behind ``getFile.do?fileId=…``), and a list of other
+    reports by theirs."""
+    texts: dict[str, str] = {}
     for match in _ANCHOR.finditer(html):
         text = "".join(unescape(_MARKUP.sub("", match.group(2))).split())
-        if _DOCUMENT_EXTENSION.search(text):
-            links.extend(element_links("a", _attributes(match.group(1)), base_url))
-    return links
+        if names_a_document(text) or "报告" in text or "年报" in text:
+            for link in element_links("a", _attributes(match.group(1)), base_url):
+                texts.setdefault(link.url, text)
+    return texts
+
+
+def names_a_document(text: str) -> bool:
+    """Whether a link's text is a document file's name ("2022年度报告.pdf")."""
+    return _DOCUMENT_EXTENSION.search(text) is not None
+
+
+def without_extension(text: str) -> str:
+    return _DOCUMENT_EXTENSION.sub("", text)
 
 
 def _without(html: str, blocks: list[re.Match[str]]) -> str:

@@ -10,7 +10,8 @@ from scrapy.http import Response, TextResponse
 from scrapy.utils.response import get_base_url
 
 from harvester.attachments import attachment_name
-from harvester.spiders.links import element_links, file_named_links, html_links
+from harvester.spiders.links import element_links, html_links, link_texts, names_a_document, without_extension
+from parsers.title import TitleInfo, parse_report_title
 from storage.capture import CaptureStatus, Resource
 
 # Frames that carry site furniture rather than a report body.
@@ -41,27 +42,41 @@ def page_title(response: Response) -> str | None:
     return None
 
 
-def attachment_urls(response: Response, css: str | None = None, body_css: str | None = None) -> list[str]:
+def attachment_urls(response: Response, css: str | None = None, body_css: str | None = None,
+                    report: TitleInfo | None = None) -> list[str]:
     """The documents of a report page, in page order, each once: attachment files (behind
     ``href``s, ``downloadFile(…)`` calls, preview wrappers, embeds), then the on-site frames
     a body may live in. Read from the elements ``css`` selects, else from inside the
-    ``body_css`` element, else from the whole page.
+    ``body_css`` element, else from the whole page. A file whose link's text is the title of
+    another report than ``report`` (another year, another agency: a "related articles" list
+    of the column's reports) is not this report's.
 
     Without ``css`` the raw HTML is scanned rather than parsed: building the page's element
     tree only to find a few links cost more than the rest of the page's handling.
     """
     base = get_base_url(response)  # a page's <base href> names where its relative links start
-    named: set[str] = set()
+    texts: dict[str, str] = {}
     if css:
         found = [link for element in response.css(css)
                  for link in element_links(str(element.root.tag), element.attrib, base)]
     else:
         html = "".join(response.css(body_css).getall()) if body_css else response.text
         found = html_links(html, base)
-        named = {link.url for link in file_named_links(html, base)}
-    files = [link.url for link in found if is_attachment_url(link.url) or link.url in named]
+        texts = link_texts(html, base)
+    files = [link.url for link in found if (is_attachment_url(link.url) or names_a_document(texts.get(link.url, "")))
+             and not _another_report(texts.get(link.url, ""), report)]
     frames = [link.url for link in found if link.via == "frame" and _may_hold_body(link.url, response.url)]
     return list(dict.fromkeys(files + frames))
+
+
+def _another_report(text: str, report: TitleInfo | None) -> bool:
+    """Whether a link's text is the title of a report other than ``report``."""
+    named = parse_report_title(without_extension(text)) if report is not None and text else None
+    if named is None or report is None:
+        return False
+    if named.year != report.year:
+        return True
+    return bool(named.agency and report.agency and named.agency not in report.agency and report.agency not in named.agency)
 
 
 def _may_hold_body(frame_url: str, page_url: str) -> bool:

@@ -38,7 +38,7 @@ from harvester.spiders.pictures import is_picture, left_out, picture_meta, pictu
 from harvester.spiders.reportpage import attachment_urls, failed_resource, is_web_page, page_title, resource_from_response
 from harvester.spiders.render import RENDER_META, RenderPolicy
 from harvester.spiders.walkers import ListPage, walker_for
-from parsers.title import is_annual_report_title, may_be_cut_report_title
+from parsers.title import is_annual_report_title, may_be_cut_report_title, parse_report_title
 from storage.clock import utcnow
 
 CAPTURE_META = "capture"
@@ -210,7 +210,8 @@ class ReportsSpider(scrapy.Spider):
         else:
             selectors = self.site.selectors
             self._try_selector(response, "body")
-            pending = attachment_urls(response, selectors.get("attachments"), selectors.get("body"))
+            listed = parse_report_title(capture.listing_title or "")
+            pending = attachment_urls(response, selectors.get("attachments"), selectors.get("body"), listed)
             pictures = [url for url in picture_urls(response, self._on_site, self.pictures_per_page) if url not in pending]
         yield from self._continue(capture, pending + pictures, pictures)
 

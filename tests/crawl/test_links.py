@@ -10,6 +10,7 @@ from scrapy.http import HtmlResponse
 
 from harvester.spiders.links import element_links, html_links, script_targets, unwrap_viewer
 from harvester.spiders.reportpage import attachment_urls
+from parsers.title import parse_report_title
 
 PAGE = "http://www.xx.gov.cn/c100413/202301/a3f0c2d1e8.shtml"
 
@@ -131,3 +132,18 @@ def test_wrapper_names_are_read_after_urlsplit_cleans_the_url() -> None:
     # urlsplit drops tabs and line breaks, so a viewer's name broken by one is still a viewer
     assert unwrap_viewer("http://x.gov.cn/pdfjs/web/view\ter.html?file=/files/a.pdf") == "http://x.gov.cn/files/a.pdf"
     assert unwrap_viewer("http://x.gov.cn/files/a.pdf") == "http://x.gov.cn/files/a.pdf"
+
+
+def test_files_a_related_articles_list_links_are_other_reports_not_this_ones() -> None:
+    # The CMS prints the column's other reports under the article, as files; their titles name
+    # another agency or another year.
+    body = """<div id="zoom"><p>详见附件。</p>
+    <p class="fj"><a href="/uploadfile/2023/0120/nb2022.pdf">某县人民政府2022年政府信息公开工作年度报告.pdf</a></p>
+    <div class="xgwz"><h3>相关文章</h3><ul>
+    <li><a href="/upload/2024/03/a1.pdf">某县教育局2022年政府信息公开工作年度报告.pdf</a></li>
+    <li><a href="/upload/2024/03/b2.pdf">某县人民政府2021年政府信息公开工作年度报告.pdf</a></li>
+    <li><a href="/upload/2024/03/c3.pdf">附件2：统计表.pdf</a></li></ul></div></div>"""
+    listed = parse_report_title("某县人民政府2022年政府信息公开工作年度报告")
+    assert attachment_urls(response(body), report=listed) == [
+        "http://www.xx.gov.cn/uploadfile/2023/0120/nb2022.pdf", "http://www.xx.gov.cn/upload/2024/03/c3.pdf"]
+    assert len(attachment_urls(response(body))) == 4  # a title that names no report: every file is the page's
