@@ -39,6 +39,9 @@ DOWNLOAD_WARNSIZE = 20 * 1024 * 1024
 # many per page (0: none fetched), each at most this many bytes.
 HARVESTER_TABLE_PICTURES = 20
 HARVESTER_TABLE_PICTURE_BYTES = 10 * 1024 * 1024
+# A report page or attachment last downloaded whole this many days ago is asked for without
+# validators: a server may go on answering 304 to the validators of a file replaced since.
+HARVESTER_FULL_FETCH_DAYS = 30
 
 # Retries: 5xx and timeouts, each retry waiting base * 2**n seconds (capped).
 RETRY_ENABLED = True

@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from storage.clock import as_utc
 from storage.models import Capture
 from storage.oneof import one_of
 
@@ -39,6 +40,7 @@ class PageHistory:
 @dataclass
 class CrawlState:
     validators: dict[str, Validators] = field(default_factory=dict)  # url -> (etag, last_modified)
+    downloaded_at: dict[str, datetime] = field(default_factory=dict)  # url -> when the validators' download was
     attachments: dict[str, list[str]] = field(default_factory=dict)  # page url -> attachment urls, in order
     # page url -> sha256 of the page's newest capture recorded as a version: a page fetched
     # again with these bytes (a portal sending no validators) may need no parse
@@ -70,11 +72,12 @@ def load_crawl_state(session: Session, site: str, *, page_history: bool = False)
         sa.or_(Capture.etag.is_not(None), Capture.last_modified.is_not(None)),
     )
     rows = session.execute(
-        sa.select(Capture.url, Capture.etag, Capture.last_modified)
+        sa.select(Capture.url, Capture.etag, Capture.last_modified, Capture.fetched_at)
         .join(fetched, fetched.c.id == Capture.id)
         .where(fetched.c.rank == 1)
-    )
-    state = CrawlState(validators={row.url: (row.etag, row.last_modified) for row in rows})
+    ).all()
+    state = CrawlState(validators={row.url: (row.etag, row.last_modified) for row in rows},
+                       downloaded_at={row.url: as_utc(row.fetched_at) for row in rows})
 
     pages = _newest_per_url(Capture.site == site, Capture.role == "page", Capture.outcome != "failed")
     newest_pages = dict(session.execute(sa.select(pages.c.id, pages.c.url).where(pages.c.rank == 1)).all())

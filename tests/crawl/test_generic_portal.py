@@ -4,13 +4,18 @@ after repeated crawls, and no viewer page or page chrome taken for a report."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from archive_view import captures, stored_reports
 from conftest import crawl_cli
 from generic_portal import COLUMN, REPORTS, GenericPortal, Report
+
+from tests.parsers.docx_edits import retyped
 
 pytestmark = pytest.mark.slow
 
@@ -89,3 +94,38 @@ def test_titles_the_list_cuts_short_are_decided_by_the_page(sites_dir: Path, db_
     assert f"{COLUMN}202304/tb.shtml" in portal.log  # asked for, and left out by its own title
     assert (summary["reports_found"], summary["new_reports"], summary["errors"], summary["failed"]) == (3, 3, 1, 0)
     assert [row.url for row in captures(db_url) if row.status != "ok"] == []
+
+
+def test_a_file_replaced_behind_the_servers_304s_is_seen_at_its_next_whole_download(sites_dir: Path, db_url: str,
+                                                                                   data_dir: Path) -> None:
+    # The agency corrects its DOCX at the same URL; the server (a cache in front of it) goes on
+    # answering 304 to the old ETag. A month after the file's last whole download it is asked
+    # for without validators, and the correction is recorded.
+    report = next(replace(r, link="download") for r in REPORTS if r.key == "gxj-2020")
+    portal = GenericPortal([report])
+    try:
+        (sites_dir / "stale.yaml").write_text(portal.site_config(), encoding="utf-8")
+        crawl_cli(["stale"], db_url, data_dir)
+        old_bytes, content_type = portal.files[report.file]
+        portal.stale_etags[report.file] = '"' + hashlib.sha256(old_bytes).hexdigest()[:16] + '"'
+        corrected = retyped(report.document, {}, after={"六、其他需要报告的事项": ["本报告第三部分数据已于2021年3月更正。"]})
+        portal.files[report.file] = (corrected, content_type)
+        hidden = crawl_cli(["stale"], db_url, data_dir)["sites"]["stale"]
+        _captures_older_by(db_url, timedelta(days=31))
+        seen = crawl_cli(["stale"], db_url, data_dir)["sites"]["stale"]
+    finally:
+        portal.stop()
+    assert (hidden["new_versions"], seen["new_versions"]) == (0, 1)
+    assert len(stored_reports(db_url)[(report.agency, report.year)].versions) == 2
+
+
+def _captures_older_by(db_url: str, age: timedelta) -> None:
+    engine = sa.create_engine(db_url)
+    try:
+        with engine.begin() as connection:
+            for capture_id, fetched_at in connection.execute(sa.text("SELECT id, fetched_at FROM captures")).all():
+                when = fetched_at if isinstance(fetched_at, datetime) else datetime.fromisoformat(fetched_at)
+                connection.execute(sa.text("UPDATE captures SET fetched_at = :at WHERE id = :id"),
+                                   {"at": when - age, "id": capture_id})
+    finally:
+        engine.dispose()
