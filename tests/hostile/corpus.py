@@ -65,8 +65,9 @@ def docx_table(rows: int, span: int) -> bytes:
 
 
 def docx_grid_before(value: int = 10**9, then: bytes = b"") -> bytes:
-    """A row that skips ``value`` grid columns before its first cell (and the body XML ``then`` after its table)."""
-    row = b'<w:tr><w:trPr><w:gridBefore w:val="%d"/></w:trPr><w:tc><w:p/></w:tc></w:tr>' % value
+    """A row that skips ``value`` grid columns before its two cells (and the body XML ``then``
+    after its table): two, since a table of one cell is a frame, read as the body it holds."""
+    row = b'<w:tr><w:trPr><w:gridBefore w:val="%d"/></w:trPr><w:tc><w:p/></w:tc><w:tc><w:p/></w:tc></w:tr>' % value
     return _docx_with(lambda xml: _at_body_start(xml, b"<w:tbl>" + row + b"</w:tbl>" + then))
 
 
