@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import traceback
+from collections import Counter
 from dataclasses import dataclass, field
 
 from parsers.document import Block, Document
@@ -25,6 +26,7 @@ from parsers.extract.pdf_tables import TableFragment, find_tables, fragments_to_
 
 _PAGE_NUMBER = re.compile(r"^(?:[-—–]\s*\d{1,3}\s*[-—–]|\d{1,3}|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$")
 _TOLERANCE = 2.0
+_RUNNING_DIGITS = re.compile(r"\d+")
 # Character widths a justified line may start right of the margin ("办法》" after a wrap);
 # an indented paragraph starts two characters in.
 _MARGIN_SLACK = 0.5
@@ -61,7 +63,27 @@ def extract_pdf(data: bytes) -> Document:
         raise ExtractionError(f"damaged or unreadable PDF: {type(exc).__name__}: {exc}".splitlines()[0]) from exc
     if not items:
         raise ExtractionError("the PDF has no text layer (a scanned image?)")
-    return Document(blocks=_blocks(_join_tables(items)), source_format="pdf")
+    return Document(blocks=_blocks(_join_tables(_without_running_lines(items))), source_format="pdf")
+
+
+def _without_running_lines(items: list[_Item]) -> list[_Item]:
+    """The items without the page headers and footers Word repeats on every page (the agency's
+    name, "政府信息公开工作年度报告", a line with the page's number): the first or last line
+    of a page whose text, digits aside, is the first or last line of most pages. Left in, a
+    header ran into the heading at the top of its page, and the heading was lost."""
+    pages: dict[int, list[_Item]] = {}
+    for item in items:
+        pages.setdefault(item.page, []).append(item)
+    if len(pages) < 2:
+        return items
+    running: set[int] = set()
+    for pick in (lambda page: page[0], lambda page: page[-1]):
+        ends = [pick(page) for page in pages.values()]
+        shapes = Counter(_RUNNING_DIGITS.sub("#", end.line.text) for end in ends if end.line is not None)
+        for end in ends:
+            if end.line is not None and shapes[_RUNNING_DIGITS.sub("#", end.line.text)] >= max(2, len(pages) / 2):
+                running.add(id(end))
+    return [item for item in items if id(item) not in running]
 
 
 def _raised_in_pdfminer(exc: Exception) -> bool:

@@ -63,3 +63,48 @@ def with_document(archive: zipfile.ZipFile, root: etree._Element) -> bytes:
                 if item.filename == "word/document.xml" else archive.read(item.filename)
             target.writestr(item, data)
     return out.getvalue()
+
+
+_HEADER_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
+_FOOTER_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
+_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def with_running_lines(source: Path, header: str, footer_before: str = "第 ", footer_after: str = " 页") -> bytes:
+    """``source`` with a page header printing ``header`` (centred, ruled below, as 公文 print
+    the agency's name) and a footer printing the page's number in a PAGE field between
+    ``footer_before`` and ``footer_after``, on every page."""
+    archive = zipfile.ZipFile(source)
+    root = etree.fromstring(archive.read("word/document.xml"))
+    section = root.find(f".//{{{W}}}sectPr")
+    assert section is not None
+    for kind, rel_id in (("header", "rIdRunningHeader"), ("footer", "rIdRunningFooter")):
+        reference = etree.Element(f"{{{W}}}{kind}Reference", {f"{{{W}}}type": "default", f"{{{_R}}}id": rel_id})
+        section.insert(0, reference)
+    header_xml = (f'<w:hdr xmlns:w="{W}"><w:p><w:pPr><w:pBdr><w:bottom w:val="single" w:sz="12" w:space="1" w:color="FF0000"/>'
+                  f'</w:pBdr><w:jc w:val="center"/></w:pPr><w:r><w:t>{header}</w:t></w:r></w:p></w:hdr>')
+    footer_xml = (f'<w:ftr xmlns:w="{W}"><w:p><w:pPr><w:jc w:val="center"/></w:pPr>'
+                  f'<w:r><w:t xml:space="preserve">{footer_before}</w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+                  '<w:r><w:instrText>PAGE</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+                  f'<w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>'
+                  f'<w:r><w:t xml:space="preserve">{footer_after}</w:t></w:r></w:p></w:ftr>')
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in archive.infolist():
+            data = archive.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            elif item.filename == "word/_rels/document.xml.rels":
+                data = data.replace(b"</Relationships>", (
+                    f'<Relationship Id="rIdRunningHeader" Type="{_HEADER_TYPE}" Target="header1.xml"/>'
+                    f'<Relationship Id="rIdRunningFooter" Type="{_FOOTER_TYPE}" Target="footer1.xml"/></Relationships>').encode())
+            elif item.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", (
+                    '<Override PartName="/word/header1.xml" ContentType="application/'
+                    'vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/>'
+                    '<Override PartName="/word/footer1.xml" ContentType="application/'
+                    'vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/></Types>').encode())
+            target.writestr(item, data)
+        target.writestr("word/header1.xml", header_xml)
+        target.writestr("word/footer1.xml", footer_xml)
+    return out.getvalue()

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from conversions import LIBREOFFICE_TARGETS, chromium_print, libreoffice_convert
+from docx_edits import with_running_lines
 from parsers.api import parse_bytes
 from real_documents import REAL, cell_differences, expected_of
 
@@ -79,3 +80,23 @@ def test_a_printed_portal_page_reads_without_the_portal_around_it(workdir: Path)
     assert report["metadata"]["title"] == "平潭综合实验区2025年度政府信息公开工作年度报告"
     assert report["sections"][-1]["text"] == page["sections"][-1]["text"] == "2025年，无收取信息处理费情况。"
     assert [f["rule"] for f in report["findings"]] == []
+
+
+@pytest.mark.parametrize(("header", "footer"), [
+    ("威海经济技术开发区政府信息公开工作年度报告", ("第 ", " 页")),
+    ("政府信息公开工作年度报告", ("- ", " -")),
+])
+def test_a_running_header_and_footer_on_every_page_are_not_the_reports_text(workdir: Path, header: str,
+                                                                             footer: tuple[str, str]) -> None:
+    # Word's page header (the agency's name over a red rule, as 公文 print it) and page numbers,
+    # saved to PDF by LibreOffice: the header ran into the heading at the top of a page.
+    source = SEEDS[1]
+    made = workdir / "running" / f"{source.stem}-{len(header)}.docx"
+    made.parent.mkdir(exist_ok=True)
+    made.write_bytes(with_running_lines(source, header, *footer))
+    report, want = _read(libreoffice_convert([made], "pdf", workdir / "running")[made]), _expected_of_seed(source)
+    assert cell_differences(want, report) == []
+    assert [s["heading"] for s in report["sections"]] == [s["heading"] for s in want["sections"]]
+    assert report["metadata"]["title"] == want["metadata"]["title"]
+    assert header not in " ".join(s["text"] for s in report["sections"])
+    assert _no_false_errors(report) == []
