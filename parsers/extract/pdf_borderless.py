@@ -24,6 +24,7 @@ from parsers.extract.pdf_tables import TableFragment
 # Character sizes: a wider gap between two characters of a line separates cells. Narrow number
 # columns leave half a digit between neighbours; Chinese prose sets its characters edge to edge.
 _CELL_GAP = 0.4
+_MIN_SPACED, _SPACED_SHARE = 3, 0.75  # a line of this many pieces, this share single characters, is letter-spaced
 _DIGIT_GAP = 0.08  # a number is set without gaps: two digits further apart stand in two cells
 _MIN_WORDS = 3  # words a line needs to be a table row
 _MIN_ROWS = 2  # such lines a run needs to be a table
@@ -96,6 +97,10 @@ def _words(line: list[Char]) -> list[_Word]:
         current.append(char)
     if current:
         words.append(_word(current))
+    if len(words) >= _MIN_SPACED and sum(len(w.text) == 1 and not w.text.isdigit() for w in words) >= _SPACED_SHARE * len(words):
+        # Text set with wide character spacing (字符间距加宽: a title, a heading, a whole
+        # paragraph), each character standing alone: one piece of text, never a table's row.
+        return [_word([char for word in words for char in word.chars])]
     return words
 
 

@@ -43,6 +43,7 @@ _FORM_DEPTH = 15  # levels of Form XObjects read for rulings, the page's own obj
 _AXIS_SLACK = 1.0  # points a ruling may lean and still count as horizontal/vertical
 _LINE_TOLERANCE = 3.0  # chars whose middles are this close sit on one line, whatever their size
 _WORD_GAP = 3.0  # a gap wider than this between two chars prints as a space
+_SPACED_MIN_GAPS, _SPACED_SHARE = 2, 0.75  # gaps in a line, and the share of them wide, of letter-spaced text
 _LINE_SHARE = 0.25  # chars whose middles are this share of their height apart sit on one line
 _WHITE = 250  # a colour whose every channel is at least this paints as white
 # The only characters pdfium's text page makes up (a space between words, a line break):
@@ -562,13 +563,15 @@ def line_texts(lines: list[list[Char]]) -> list[TextLine]:
     """The text of each of ``lines`` (:func:`char_lines`) that prints any.
 
     A run of white-space characters prints as its first one (a no-break space stays one),
-    a gap wider than a narrow space as a space; white space at either end is dropped.
+    a gap wider than a narrow space as a space, except in a line set with wide character
+    spacing (字符间距加宽: "2 0 2 0 年" is 2020年); white space at either end is dropped.
     """
     out = []
     for line in lines:
         start = next((index for index, char in enumerate(line) if not char.text.isspace()), None)
         if start is None:
             continue
+        gap = _letter_spacing_gap(line[start:])
         first = previous = line[start]
         parts = [first.text]
         size = first.size
@@ -577,7 +580,7 @@ def line_texts(lines: list[list[Char]]) -> list[TextLine]:
             if char.text.isspace():
                 space = space or char.text
                 continue
-            if space or char.x0 - previous.x1 > _WORD_GAP:
+            if space or char.x0 - previous.x1 > gap:
                 parts.append(space or " ")
             parts.append(char.text)
             if char.size > size:
@@ -585,6 +588,16 @@ def line_texts(lines: list[list[Char]]) -> list[TextLine]:
             space, previous = "", char
         out.append(TextLine("".join(parts), first.x0, previous.x1, line[0].top, size, lead=_lead(line[start:])))
     return out
+
+
+def _letter_spacing_gap(chars: list[Char]) -> float:
+    """The gap wider than which two characters of the line are two words: ``_WORD_GAP``, or in a
+    line where nearly every character stands apart from the one before (wide character
+    spacing), a gap wider than those: the widest between two characters, none."""
+    gaps = [b.x0 - a.x1 for a, b in zip(chars, chars[1:]) if not (a.text.isspace() or b.text.isspace())]
+    if len(gaps) >= _SPACED_MIN_GAPS and sum(gap > _WORD_GAP for gap in gaps) >= _SPACED_SHARE * len(gaps):
+        return max(gaps)
+    return _WORD_GAP
 
 
 def _lead(chars: list[Char]) -> float:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conversions import LIBREOFFICE_TARGETS, chromium_print, libreoffice_convert
-from docx_edits import with_running_lines
+from docx_edits import letter_spaced, with_running_lines
 from parsers.api import parse_bytes
 from real_documents import REAL, cell_differences, expected_of
 
@@ -100,3 +100,23 @@ def test_a_running_header_and_footer_on_every_page_are_not_the_reports_text(work
     assert report["metadata"]["title"] == want["metadata"]["title"]
     assert header not in " ".join(s["text"] for s in report["sections"])
     assert _no_false_errors(report) == []
+
+
+def test_a_title_and_headings_set_with_wide_character_spacing_read_as_text(workdir: Path) -> None:
+    # 字符间距加宽 on the title lines and the six headings, saved to PDF by LibreOffice: each
+    # character stood apart and the lines were taken for rows of a table without rulings.
+    source, want = SEEDS[4], _expected_of_seed(SEEDS[4])
+    spaced = tuple(s["heading"] for s in want["sections"]) + tuple(_title_lines(source))
+    made = workdir / "spaced" / f"{source.stem}.docx"
+    made.parent.mkdir(exist_ok=True)
+    made.write_bytes(letter_spaced(source, spaced))
+    report = _read(libreoffice_convert([made], "pdf", workdir / "spaced")[made])
+    assert cell_differences(want, report) == []
+    assert [s["heading"] for s in report["sections"]] == [s["heading"] for s in want["sections"]]
+    assert (report["metadata"]["title"], report["metadata"]["agency"]) == (want["metadata"]["title"], want["metadata"]["agency"])
+    assert _no_false_errors(report) == []
+
+
+def _title_lines(source: Path) -> list[str]:
+    blocks = parse_bytes(source.read_bytes(), filename=source.name)[0].blocks
+    return [block.text for block in blocks[:2]]
