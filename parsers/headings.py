@@ -71,6 +71,12 @@ def read_heading(text: str) -> Heading | None:
     return _inline(text)
 
 
+def is_whole_heading(text: str) -> bool:
+    """Whether ``text`` is a heading and nothing more: a line no paragraph runs into."""
+    heading = read_heading(text)
+    return heading is not None and not heading.rest
+
+
 @functools.lru_cache(maxsize=4096)  # the same short lines (headings, 附件, 联系电话 …) recur in every report
 def _whole(text: str) -> Heading | None:
     if len(text) > _MAX_PRINTED:

@@ -26,6 +26,7 @@ from parsers.errors import ExtractionError, LimitExceeded
 from parsers.extract.ocr import engine
 from parsers.extract.ocr_page import PageTable, TextLine, read_page
 from parsers.extract.pdf import _ENDS_SENTENCE, _PAGE_NUMBER
+from parsers.headings import is_whole_heading
 
 # A picture is decoded whole before anything is read: a crafted PNG of a few KB can ask for
 # gigabytes. An A4 page scanned at 600 dpi is 35 million pixels.
@@ -224,6 +225,7 @@ def _blocks(items: list[TextLine | PageTable]) -> list[Block]:
             previous is not None
             and item.x0 <= left + height
             and (previous.x1 >= right - _FULL_LINE_SLACK * height or not _ENDS_SENTENCE.search(previous.text))
+            and not is_whole_heading(item.text)  # after a sentence whose 。 was read as 0 or °
         )
         if continues:
             blocks[-1].text += item.text

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from parsers.document import Block, Document
 from parsers.errors import ExtractionError
-from parsers.headings import read_heading
+from parsers.headings import is_whole_heading
 from parsers.labels import starts_numbered
 from parsers.extract.pdf_streams import check_stream_sizes
 from parsers.extract.pdf_page import Page, TextLine, char_lines, line_texts, read_pages, read_with_pdfminer
@@ -155,11 +155,6 @@ def _pushed(previous: TextLine, line: TextLine, right: float) -> bool:
     return not _ENDS_SENTENCE.search(previous.text) and right - previous.x1 < line.lead + _SPACE * line.size
 
 
-def _is_heading(text: str) -> bool:
-    heading = read_heading(text)
-    return heading is not None and not heading.rest
-
-
 def _blocks(items: list[_Item]) -> list[Block]:
     lines = [item.line for item in items if item.line is not None]
     left = min((line.x0 for line in lines), default=0.0)
@@ -182,7 +177,7 @@ def _blocks(items: list[_Item]) -> list[Block]:
             and not _centred(previous, left, right)
             and (previous.x1 >= right - _FULL_LINE_SLACK * previous.size or _pushed(previous, line, right))
             and not (_ENDS_SENTENCE.search(previous.text) and starts_numbered(line.text))
-            and not _is_heading(line.text)  # under a title spaced out to the full width
+            and not is_whole_heading(line.text)  # under a title spaced out to the full width
         )
         if continues:
             blocks[-1].text += line.text

@@ -21,7 +21,7 @@ from parsers.cells import parse_cell
 from parsers.document import Document, GridCell, OcrText, Table
 from parsers.errors import ExtractionError
 from parsers.extract import extract
-from parsers.extract.ocr_page import PageTable
+from parsers.extract.ocr_page import PageTable, TextLine
 from parsers.extract.ocr_scan import join_pages
 from parsers.extract.sniff import sniff_format
 from parsers.locations import without_locations
@@ -313,3 +313,14 @@ def test_a_ruling_the_seal_wiped_out_still_divides_its_cells_and_a_real_merge_st
     assert spans(blind) == [(0, 1, 2), (3, 3, 2)]  # without knowing the seal, the wiped divider reads as a merge
     assert spans(grid) == [(0, 1, 2)]
     assert len(grid.cells) == 8 * 8 - 1
+
+
+def test_a_heading_after_a_sentence_whose_stop_was_misread_starts_its_section() -> None:
+    # As OCR read seed 001's first page scanned at 150 dpi: the preamble's last "。" read as
+    # "0", and "一、总体情况" at the margin under it ran into the preamble: no section 一.
+    lines = [TextLine(_ocr("本报告电子版可在威海市人民政府门户网站下载，如对本报告有疑问，请与开发区办公室联系（电话："), 180, 1090, 300, 30),
+             TextLine(_ocr("0631-5961933)0"), 180, 420, 340, 30),
+             TextLine(_ocr("一、总体情况"), 180, 380, 380, 30),
+             TextLine(_ocr("2020年，我区认真贯彻落实《条例》、《办法》以及《2020年威海市政务公开重点工作及责任"), 240, 1090, 420, 30)]
+    blocks = join_pages([lines])
+    assert [block.text for block in blocks][1:] == ["一、总体情况", lines[3].text]
