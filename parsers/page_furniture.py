@@ -22,7 +22,7 @@ from parsers.document import Block
 _FOOTER = re.compile(r"ICP备|网站标识码|公网安备|公安备案|版权所有|主办单位[：:]|主办[：:]|承办单位[：:]|技术支持[：:]|"
                      r"浏览器版本|最佳浏览效果|分辨率")
 # A list of other pages printed after the report, by its heading.
-_LIST_HEADING = re.compile(r"(?:相关(?:文章|阅读|链接|新闻|信息|推荐|文件)|热点(?:推荐|新闻|文章)|热门(?:文章|推荐)|猜你喜欢|"
+_LIST_HEADING = re.compile(r"(?:相关(?:文章|阅读|链接|新闻|信息|推荐)|热点(?:推荐|新闻|文章)|热门(?:文章|推荐)|猜你喜欢|"
                            r"延伸阅读|推荐阅读|相关稿件)\s*[：:]?")
 # A line of the page's tools or counters: a count of visits, a print or today's date, a toolbar.
 _TOOL_LINE = re.compile(r"(?:浏览|访问|阅读|点击)(?:次数|量|数|人次)\s*[：:]?\s*\d|已被(?:访问|浏览|阅读)\s*\d+\s*次|"
