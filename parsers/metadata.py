@@ -51,9 +51,11 @@ _NOT_AN_ADDRESS = re.compile(r"https?:|www\.|[@＠]")
 _LEVELS = (("自治区", "省"), ("自治州", "地区", "市", "州", "盟"), ("自治县", "自治旗", "县", "区", "市", "旗"))
 # A name holds no level word, except a leading 市 ("济南市" "市中区"), so "淄博市城市管理局" is not
 # read as a place "淄博市城" + 市; it has 2-4 characters ("城市" is no place), more before 自治…
-# ("新疆维吾尔自治区"), and one before 县 ("沛县"): 城区, 郊区 and 矿区 are lost for that.
+# ("新疆维吾尔自治区"), and one before 县 ("沛县") or in the districts so named (长治市城区,
+# 阳泉市郊区, 阳泉市矿区).
 _PLACE_NAME = re.compile(r"市?(?:(?![省市县区旗盟])[\u4e00-\u9fff])+")
 _PLACE_NAME_CHARS = 4
+_ONE_CHARACTER_DISTRICTS = frozenset({"城", "郊", "矿"})
 _AUTONOMOUS_NAME_CHARS = 8  # "黔东南苗族侗族自治州"
 # The Party's and the League's bodies are named after their place: "中共淄博市张店区委组织部".
 _PARTY_LEAD = re.compile(r"^(?:中国共产党|中共|共青团)")
@@ -154,7 +156,7 @@ def _place_ends(text: str, start: int, level: int) -> list[int]:
             continue
         for word in _LEVELS[level]:
             longest = _AUTONOMOUS_NAME_CHARS if word.startswith("自治") else _PLACE_NAME_CHARS
-            shortest = 1 if word == "县" else 2
+            shortest = 1 if word == "县" or (word == "区" and name in _ONE_CHARACTER_DISTRICTS) else 2
             if text.startswith(word, end) and shortest <= len(name) <= longest:
                 ends.append(end + len(word))
     return ends

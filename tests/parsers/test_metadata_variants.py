@@ -120,6 +120,8 @@ def test_region_of_a_report_by(agency: str, region: str) -> None:
         ("淄博市文昌湖省级旅游度假区管理委员会", "淄博市"),  # 省 only at the top
         ("潍坊市青州市人民政府", "潍坊市青州市"),
         ("沛县人民政府", "沛县"),
+        ("长治市城区人民政府", "长治市城区"),  # the districts named by one character
+        ("阳泉市郊区教育局", "阳泉市郊区"),
         ("淄博市市场监督管理局", "淄博市"),
         ("淄博经济开发区", None),
     ],
