@@ -51,6 +51,12 @@ def is_annual_report_title(title: str) -> bool:
     return parse_report_title(title) is not None
 
 
+def may_be_report_link(title: str) -> bool:
+    """Whether a list's link with this title is worth asking for: a report's title, or one
+    cut short that may be (``may_be_cut_report_title``)."""
+    return is_annual_report_title(title) or may_be_cut_report_title(title)
+
+
 def may_be_cut_report_title(title: str) -> bool:
     """Whether a title a list cut short ("某镇人民政府2022年政府信…", the full title in no
     attribute) may be a report's: the part shown has a year and nothing that marks another

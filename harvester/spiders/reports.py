@@ -38,7 +38,7 @@ from harvester.spiders.pictures import is_picture, left_out, picture_meta, pictu
 from harvester.spiders.reportpage import attachment_urls, failed_resource, is_web_page, page_title, resource_from_response
 from harvester.spiders.render import RENDER_META, RenderPolicy
 from harvester.spiders.walkers import ListPage, walker_for
-from parsers.title import is_annual_report_title, may_be_cut_report_title, parse_report_title
+from parsers.title import is_annual_report_title, may_be_cut_report_title, may_be_report_link, parse_report_title
 from storage.clock import utcnow
 
 CAPTURE_META = "capture"
@@ -133,7 +133,7 @@ class ReportsSpider(scrapy.Spider):
         count(self.crawler, "list_pages")
         self._try_selector(response, "list_links")
         page = self.walk(response, self.site)
-        reports = [link for link in page.links if is_annual_report_title(link.title) or may_be_cut_report_title(link.title)]
+        reports = [link for link in page.links if may_be_report_link(link.title)]
         rendered = self.render.retry(response, len(reports))
         if rendered is not None:
             yield rendered

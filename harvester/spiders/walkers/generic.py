@@ -20,7 +20,7 @@ from harvester.spiders.walkers.json_lists import (
     api_request, asked_for_json, endpoint, json_data, json_links, json_list_page,
 )
 from harvester.spiders.walkers.listing import ListingLink, ListPage, page_links
-from parsers.title import is_annual_report_title, may_be_cut_report_title
+from parsers.title import may_be_report_link
 
 # The text (white space taken out) or picture's alt of a next-page link: "下一页", "下一页>",
 # "[下一页]", "下一页»", "next", or an arrow alone.
@@ -65,7 +65,7 @@ def sub_columns(page_url: str, links: list[ListingLink]) -> list[str]:
     when it lists no report itself: links with a short name to a column page (a folder, or
     its index/list page) inside the page's own folder. A page at the site's root has none:
     every column of the site would be one."""
-    if any(is_annual_report_title(link.title) or may_be_cut_report_title(link.title) for link in links):
+    if any(may_be_report_link(link.title) for link in links):
         return []
     here = urlsplit(page_url)
     folder = here.path[: here.path.rfind("/") + 1]
