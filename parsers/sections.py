@@ -16,6 +16,7 @@ from parsers.document import Block, Document, GridCell, Table
 from parsers.headings import Heading, read_heading
 from parsers.labels import chinese_number
 from parsers.page_furniture import without_furniture
+from parsers.table_of_contents import without_contents
 from parsers.tables.active_disclosure import caption_item
 from parsers.title import parse_report_title
 
@@ -76,7 +77,7 @@ def split_layout(doc: Document, *, free_outline: bool = False) -> Layout:
     ``free_outline`` reads a pre-2019 report: its sections are the top-level "一、…"
     headings in printed order (一, 二, 三, … without gaps), whatever their wording.
     """
-    blocks = without_furniture(doc.blocks)
+    blocks = without_contents(without_furniture(doc.blocks))
     texts = [b for b in blocks if b.table is None]
     title_start, title_end = _title_block(texts)
     title_lines = [b.text.strip() for b in texts[title_start:title_end]]
