@@ -116,6 +116,29 @@ def test_assisting_other_agencies_is_not_the_year_total() -> None:
     assert "P.total_processed" not in [f.rule for f in parse(lines).findings]
 
 
+@pytest.mark.parametrize("other_matter", [
+    "全年政务服务大厅受理行政许可申请1256件。",  # licences: not 依申请公开
+    "共办结人大代表建议和政协提案12件。",  # deputies' proposals settled
+    "本厅作为行政复议机关，全年办理行政复议案件35件。",  # reviews the agency decided, not reviews of it
+])
+def test_counts_of_other_matters_are_not_compared_with_the_tables(other_matter: str) -> None:
+    lines = replace_words(page(2022), "全年收到公民", other_matter + "全年收到公民")
+    assert [f.rule for f in parse(lines).findings if f.rule.startswith("P.")] == []
+
+
+def test_a_total_said_to_include_last_year_s_applications_is_not_this_year_s() -> None:
+    lines = replace_words(page(2022), "申请共44件", "申请共47件（含上年结转3件）")
+    # the page's table 3 prints 上年结转 0: that is a finding, 47 against 本年新收 44 is not
+    assert [f.rule for f in parse(lines).findings if f.rule.startswith("P.")] == ["P.carried_over"]
+
+
+def test_prose_saying_no_applications_against_a_table_with_some() -> None:
+    lines = replace_words(page(2022), "全年收到公民、法人和其他组织政府信息公开申请共44件，当年办结44件",
+                          "本年度未收到政府信息公开申请")
+    said = only(parse(lines), "P.new_received")
+    assert (said.printed, said.expected) == ("未收到政府信息公开申请", 44)
+
+
 def test_table2_rules() -> None:
     lines = set_cell(page(2019), "行政许可", 1, "-10")  # 上一年项目数量 9, 本年增/减 -10
     lines = set_cell(lines, "规范性文件", 2, "15")  # 对外公开总数量 15 < 本年新公开数量 16
