@@ -76,6 +76,7 @@ class QueryFilters:
     incomplete: bool = False  # only versions whose tables were not read in full (or not parsed at all)
     changed_after_publication: bool = False  # reports with more than one version
     withdrawn: bool = False  # reports withdrawn and not restored
+    severity: str = "warning"  # the least severity a finding must have to count (``SEVERITIES``)
 
 
 @dataclass
@@ -89,7 +90,7 @@ class QueryRow:
     template: str | None
     region: str | None
     parse_status: str
-    findings: int
+    findings: int  # warnings and errors; info notes ("not checked") are not counted
     cells: dict[str, Any]  # the cells named in the conditions: address -> value (or raw text)
     completeness: str | None = None  # complete | incomplete | not_applicable
     unread: list[str] = field(default_factory=list)  # "table: status; rows not found: …" per table not read in full
@@ -105,6 +106,16 @@ def _literal(text: str) -> str:
 
 def _like(text: str) -> str:
     return f"%{_literal(text)}%"
+
+
+# Least severe first. An "info" finding says a check could not be made ("not checked": a blank
+# or "/" among the parts); counted with the others, a report that adds up was listed by
+# --finding T3 and showed findings in every listing.
+SEVERITIES = ("info", "warning", "error")
+
+
+def _at_least(severity: str) -> sa.ColumnElement[bool]:
+    return FindingRow.severity.in_(SEVERITIES[SEVERITIES.index(severity):])
 
 
 def _cell_match(condition: CellCondition) -> sa.ColumnElement[bool]:
@@ -146,7 +157,9 @@ def filtered_versions(filters: QueryFilters) -> sa.Select:
     if filters.finding:
         rule = filters.finding.strip()
         query = query.where(Version.id.in_(
-            sa.select(FindingRow.version_id).where(sa.or_(FindingRow.rule == rule, FindingRow.rule.like(f"{_literal(rule)}.%", escape="\\")))
+            sa.select(FindingRow.version_id).where(
+                sa.or_(FindingRow.rule == rule, FindingRow.rule.like(f"{_literal(rule)}.%", escape="\\")),
+                _at_least(filters.severity))
         ))
     if filters.incomplete:
         query = query.where(incomplete_versions())
@@ -174,7 +187,7 @@ def run_query(session: Session, filters: QueryFilters) -> list[QueryRow]:
 
 def _shown(session: Session, ids: list[int]) -> dict[int, QueryRow]:
     """What a row shows of each version, its parse's completeness part alone read from the parse."""
-    findings = sa.select(sa.func.count()).where(FindingRow.version_id == Version.id).scalar_subquery()
+    findings = sa.select(sa.func.count()).where(FindingRow.version_id == Version.id, _at_least("warning")).scalar_subquery()
     # A parse that failed is stored as JSON null; a version older than the JSON columns as NULL.
     parsed = sa.and_(Version.report_json.is_not(None), sa.cast(Version.report_json, sa.Text) != "null")
     columns = (Version.id, Report.id, Report.agency, Report.year, Report.kind, Version.version_no, Version.template,

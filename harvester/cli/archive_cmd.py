@@ -118,6 +118,8 @@ def diff(report_ref: str, from_no: int | None, to_no: int | None, year: int | No
 @click.option("--year", type=click.IntRange(1, 9999), help="Report year.")
 @click.option("--template", type=click.Choice(["2019", "2021", "pre-2019", "unknown"]), help="Report template.")
 @click.option("--finding", "finding", metavar="RULE", help="Has a finding of this rule (or rule prefix, e.g. T3).")
+@click.option("--severity", type=click.Choice(["error", "warning", "info"]), default="warning", show_default=True,
+              help="The least severity of a --finding: error (does not add up), warning, info (a check not made).")
 @click.option("--where", "where", multiple=True, metavar="EXPR",
               help="Cell condition, e.g. 'applications.new_received.total > 10' or '... is blank'; repeatable.")
 @click.option("--all-versions", is_flag=True, help="Match every version, not only each report's latest.")
@@ -127,10 +129,11 @@ def diff(report_ref: str, from_no: int | None, to_no: int | None, year: int | No
 @click.option("--changed-after-publication", is_flag=True, help="Only reports whose content changed after it was first seen.")
 @click.option("--withdrawn", is_flag=True, help="Only reports withdrawn from their portal (and not restored).")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@json_option
 @db_option
 def query(agency: str | None, region: str | None, year: int | None, template: str | None, finding: str | None,
-          where: tuple[str, ...], all_versions: bool, incomplete: bool, limit: int | None,
-          changed_after_publication: bool, withdrawn: bool, fmt: str, db: str | None) -> None:
+          severity: str, where: tuple[str, ...], all_versions: bool, incomplete: bool, limit: int | None,
+          changed_after_publication: bool, withdrawn: bool, fmt: str, as_json: bool, db: str | None) -> None:
     """Find reports by agency, year, findings, cell values, tables not read in full, revisions and withdrawals."""
     from storage.query import QueryError, QueryFilters, parse_where, run_query
 
@@ -139,10 +142,10 @@ def query(agency: str | None, region: str | None, year: int | None, template: st
     except QueryError as exc:
         fail(str(exc))
     filters = QueryFilters(agency, region, year, template, finding, conditions, all_versions, limit, incomplete,
-                           changed_after_publication=changed_after_publication, withdrawn=withdrawn)
+                           changed_after_publication=changed_after_publication, withdrawn=withdrawn, severity=severity)
     with open_archive(db) as archive, archive.session() as session:
         rows = run_query(session, filters)
-    if fmt == "json":
+    if fmt == "json" or as_json:
         print_json([row.to_dict() for row in rows])
         return
     addresses = [c.address for c in conditions]
