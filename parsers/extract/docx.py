@@ -22,12 +22,14 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from io import BytesIO
 
 from lxml import etree
 
 from parsers.document import Block, Document, GridCell, Table
 from parsers.errors import ExtractionError
+from parsers.extract.docx_numbering import ListNumbers
 from parsers.extract.docx_package import DAMAGED_ZIP
 from parsers.extract.docx_pictures import PictureAnchors, picture_anchors, with_pictures
 from parsers.extract.layout_tables import lays_out_tables
@@ -59,15 +61,22 @@ _HEADING_STYLES = ("heading", "title", "标题")
 # parsing Word's styles.xml (some 350 KB of latent styles) was a third of a document's reading.
 _STYLE_NAMES = re.compile(rb'<w:style\b[^>]*?\bw:styleId="([^"]*)"[^>]*>\s*<w:name\s+w:val="([^"]*)"')
 _STYLE_STARTS = re.compile(rb"<w:style\b")
+_STYLE_BODIES = re.compile(rb'<w:style\b[^>]*?\bw:styleId="([^"]*)"[^>]*>(.*?)</w:style>', re.DOTALL)
+_VANISHED = re.compile(rb'<w:vanish\s*/>|<w:vanish\s+w:val="(?:1|true|on)"\s*/>')
+_RSTYLE = f"{{{_W}}}rStyle"
 
 
 def extract_docx(data: bytes) -> Document:
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
+            names = set(archive.namelist())
             xml = read_zip_member(archive, "word/document.xml")
-            styles = read_zip_member(archive, "word/styles.xml") if "word/styles.xml" in archive.namelist() else b""
+            styles = read_zip_member(archive, "word/styles.xml") if "word/styles.xml" in names else b""
+            numbering = read_zip_member(archive, "word/numbering.xml") \
+                if "word/numbering.xml" in names and b"numPr" in xml + styles else b""
         root = etree.fromstring(xml, parser=etree.XMLParser(huge_tree=True, resolve_entities=False))
         check_tree(root, len(xml))
+        numbers = ListNumbers(numbering, styles) if numbering else None
     except (KeyError, *DAMAGED_ZIP) as exc:
         raise ExtractionError(f"damaged DOCX (truncated or not a Word file): {exc}") from exc
     except etree.XMLSyntaxError as exc:
@@ -75,14 +84,31 @@ def extract_docx(data: bytes) -> Document:
     body = root.find("w:body", _NS)
     if body is None:
         raise ExtractionError("damaged DOCX: word/document.xml has no body")
-    heading_ids = _heading_style_ids(styles)
+    hidden = _hidden_style_ids(styles)
+    reading = _Reading(_heading_style_ids(styles), _marked_paragraphs(body, hidden), picture_anchors(body, _NOT_PRINTED),
+                       numbers, hidden)
     blocks: list[Block] = []
-    pictures = picture_anchors(body, _NOT_PRINTED)
-    _read_body(body, blocks, heading_ids, _marked_paragraphs(body), pictures)
-    blocks, notes = with_pictures(data, blocks, pictures)
+    _read_body(body, blocks, reading)
+    blocks, notes = with_pictures(data, blocks, reading.pictures)
     if not blocks:
         raise ExtractionError("the Word document has no text")
     return Document(blocks=blocks, source_format="docx", notes=notes)
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What reading a document's paragraphs needs to know of the whole document."""
+
+    heading_ids: set[str]  # paragraph styles named as headings
+    marked: Marked  # paragraphs read by the slow walk (``_SPECIAL`` markup, hidden styles)
+    pictures: PictureAnchors
+    numbers: ListNumbers | None  # list numbering, when the document numbers paragraphs
+    hidden: frozenset[str]  # styles whose text is hidden (``w:vanish`` in the style)
+
+    def text(self, paragraph: etree._Element) -> str:
+        """What ``paragraph`` prints, its list number first."""
+        label = self.numbers.label(paragraph) if self.numbers is not None else ""
+        return label + paragraph_text(paragraph, self.marked, self.hidden)
 
 
 def _heading_style_ids(styles: bytes) -> set[str]:
@@ -106,59 +132,70 @@ def _heading_style_ids(styles: bytes) -> set[str]:
     return ids
 
 
-def _read_body(parent: etree._Element, blocks: list[Block], heading_ids: set[str], marked: Marked,
-               pictures: PictureAnchors) -> None:
+def _read_body(parent: etree._Element, blocks: list[Block], reading: _Reading) -> None:
     for child in parent:
         if child.tag == _P:
-            text = paragraph_text(child, marked).strip()
-            boxes = list(_text_boxes(child)) if child in marked else []
+            if _style(child, "w:pPr/w:pStyle") in reading.hidden:
+                continue
+            text = reading.text(child).strip()
+            boxes = list(_text_boxes(child)) if child in reading.marked else []
             if boxes and not blocks:
                 for box in boxes:
-                    _read_body(box, blocks, heading_ids, marked, pictures)
+                    _read_body(box, blocks, reading)
                 boxes = []
             if text:
-                style = child.find("w:pPr/w:pStyle", _NS)
-                kind = "heading" if style is not None and style.get(_VAL) in heading_ids else "paragraph"
-                blocks.append(Block(kind, text=text))
+                # A line break (Shift+Enter) ends a printed line as a paragraph does: a heading may start the next one.
+                kind = "heading" if _style(child, "w:pPr/w:pStyle") in reading.heading_ids else "paragraph"
+                blocks.extend(Block(kind, text=line.strip()) for line in text.split("\n") if line.strip())
             for box in boxes:
-                _read_body(box, blocks, heading_ids, marked, pictures)
-            pictures.place(child, len(blocks))
+                _read_body(box, blocks, reading)
+            reading.pictures.place(child, len(blocks))
         elif child.tag == _TBL and lays_out_tables(child, _TBL, (_TC,)):  # a frame: its cells read as the body they hold
             for row in _children(child, _TR):
                 for cell in _children(row, _TC):
-                    _read_body(cell, blocks, heading_ids, marked, pictures)
+                    _read_body(cell, blocks, reading)
         elif child.tag == _TBL:
-            table = _read_table(child, marked)
+            table = _read_table(child, reading)
             if table.rows:
                 blocks.append(Block("table", table=table))
         elif child.tag in _WRAPPERS:
-            _read_body(child, blocks, heading_ids, marked, pictures)
+            _read_body(child, blocks, reading)
 
 
-def _marked_paragraphs(body: etree._Element) -> Marked:
-    """The paragraphs holding markup that is not printed where it stands (``_SPECIAL``); few
-    documents have any, and the others' text is read by libxml2's own walk over its pieces."""
-    return frozenset(paragraph for element in body.iter(*_SPECIAL) for paragraph in element.iterancestors(_P))
+def _style(element: etree._Element, path: str) -> str | None:
+    style = element.find(path, _NS)
+    return style.get(_VAL) if style is not None else None
 
 
-def paragraph_text(paragraph: etree._Element, marked: Marked) -> str:
+def _marked_paragraphs(body: etree._Element, hidden: frozenset[str]) -> Marked:
+    """The paragraphs holding markup that is not printed where it stands (``_SPECIAL``) or runs
+    of a hidden style; few documents have any, and the others' text is read by libxml2's own
+    walk over its pieces."""
+    marked = {paragraph for element in body.iter(*_SPECIAL) for paragraph in element.iterancestors(_P)}
+    if hidden:
+        marked |= {paragraph for style in body.iter(_RSTYLE) if style.get(_VAL) in hidden
+                   for paragraph in style.iterancestors(_P)}
+    return frozenset(marked)
+
+
+def paragraph_text(paragraph: etree._Element, marked: Marked, hidden: frozenset[str] = frozenset()) -> str:
     if paragraph not in marked:
         return "".join([(element.text or "") if element.tag == _T else _piece(element) for element in paragraph.iter(*_PIECES)])
     parts: list[str] = []
-    _printed(paragraph, parts)
+    _printed(paragraph, parts, hidden)
     return "".join(parts)
 
 
-def _printed(element: etree._Element, parts: list[str]) -> None:
+def _printed(element: etree._Element, parts: list[str], hidden: frozenset[str]) -> None:
     """The text ``element`` prints in its own line of text, into ``parts``."""
     for child in element:
         tag = child.tag
         if tag in _PIECES:
             parts.append(_piece(child))
-        elif tag in _NOT_INLINE or (tag == _R and _hidden(child)):
+        elif tag in _NOT_INLINE or (tag == _R and _hidden(child, hidden)):
             continue
         elif len(child):
-            _printed(child, parts)
+            _printed(child, parts, hidden)
 
 
 def _piece(element: etree._Element) -> str:
@@ -184,9 +221,19 @@ def _symbol(code: str) -> str:
     return chr(value - 0xF000 if 0xF020 <= value <= 0xF0FF else value)
 
 
-def _hidden(run: etree._Element) -> bool:
+def _hidden(run: etree._Element, hidden_styles: frozenset[str]) -> bool:
     vanish = run.find("w:rPr/w:vanish", _NS)
-    return vanish is not None and vanish.get(_VAL) not in ("0", "false", "off")
+    if vanish is not None:
+        return vanish.get(_VAL) not in ("0", "false", "off")
+    return bool(hidden_styles) and _style(run, "w:rPr/w:rStyle") in hidden_styles
+
+
+def _hidden_style_ids(styles: bytes) -> frozenset[str]:
+    """The styles that hide their text (``w:vanish`` in the style's run properties)."""
+    if b"vanish" not in styles:
+        return frozenset()
+    return frozenset(style_id.decode("utf-8", "replace") for style_id, body in _STYLE_BODIES.findall(styles)
+                     if _VANISHED.search(body))
 
 
 def _text_boxes(paragraph: etree._Element) -> Iterator[etree._Element]:
@@ -196,10 +243,11 @@ def _text_boxes(paragraph: etree._Element) -> Iterator[etree._Element]:
             yield box
 
 
-def _cell_text(tc: etree._Element, marked: Marked) -> str:
+def _cell_text(tc: etree._Element, reading: _Reading) -> str:
     lines = []
-    for paragraph in (_cell_paragraphs(tc) if marked else tc.iter(_P)):
-        lines.extend(line.strip() for line in paragraph_text(paragraph, marked).split("\n"))
+    for paragraph in (_cell_paragraphs(tc) if reading.marked else tc.iter(_P)):
+        if _style(paragraph, "w:pPr/w:pStyle") not in reading.hidden:
+            lines.extend(line.strip() for line in reading.text(paragraph).split("\n"))
     return "\n".join(line for line in lines if line)
 
 
@@ -223,7 +271,7 @@ def _children(parent: etree._Element, tag: str) -> Iterator[etree._Element]:
             yield from _children(child, tag)
 
 
-def _read_table(tbl: etree._Element, marked: Marked) -> Table:
+def _read_table(tbl: etree._Element, reading: _Reading) -> Table:
     rows: list[list[GridCell]] = []
     origins: list[dict[int, tuple[int, int]]] = []  # per row: grid column -> origin slot
     for tr in _children(tbl, _TR):
@@ -248,7 +296,7 @@ def _read_table(tbl: etree._Element, marked: Marked) -> Table:
                 cells = [GridCell(text, span_of=origin) for _ in range(span)]
             else:
                 origin = (r, col)
-                text = _cell_text(tc, marked)
+                text = _cell_text(tc, reading)
                 cells = [GridCell(text)] + [GridCell(text, span_of=origin) for _ in range(span - 1)]
             for offset in range(span):
                 origin_of[col + offset] = origin

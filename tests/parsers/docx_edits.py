@@ -54,14 +54,14 @@ def retyped(source: Path, changes: dict[str, str], *, join_next: tuple[str, ...]
     return with_document(archive, root)
 
 
-def with_document(archive: zipfile.ZipFile, root: etree._Element) -> bytes:
-    """The DOCX ``archive`` with ``root`` as its word/document.xml."""
+def with_document(archive: zipfile.ZipFile, root: etree._Element, parts: dict[str, bytes] | None = None) -> bytes:
+    """The DOCX ``archive`` with ``root`` as its word/document.xml and ``parts`` (member name ->
+    bytes) in place of the members of those names."""
+    parts = {**(parts or {}), "word/document.xml": etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)}
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for item in archive.infolist():
-            data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True) \
-                if item.filename == "word/document.xml" else archive.read(item.filename)
-            target.writestr(item, data)
+            target.writestr(item, parts.get(item.filename) or archive.read(item.filename))
     return out.getvalue()
 
 

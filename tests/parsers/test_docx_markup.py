@@ -35,12 +35,23 @@ TEXT_BOX = (
 )
 
 
-def _edited(change: Callable[[etree._Element], None]) -> bytes:
-    """Seed 001's DOCX with ``change`` made to its word/document.xml."""
+def _edited(change: Callable[[etree._Element], None], *, styles: str = "", numbering: str = "") -> bytes:
+    """Seed 001's DOCX with ``change`` made to its word/document.xml, and ``styles`` and
+    ``numbering`` (XML of w:style, and of w:abstractNum and w:num) added to its styles and lists."""
     source = zipfile.ZipFile(SEED)
     root = etree.fromstring(source.read("word/document.xml"))
     change(root.find("w:body", NS))
-    return with_document(source, root)
+    parts = {}
+    for member, added, end in (("word/styles.xml", styles, b"</w:styles>"), ("word/numbering.xml", numbering, b"</w:numbering>")):
+        if added:
+            original = source.read(member)
+            if member == "word/numbering.xml":  # every w:abstractNum comes before the first w:num
+                abstract, instances = added.split("<w:num ", 1)
+                at = original.index(b"<w:num ")
+                original = original[:at] + abstract.encode() + original[at:]
+                added = "<w:num " + instances
+            parts[member] = original.replace(end, added.encode() + end)
+    return with_document(source, root, parts)
 
 
 def _report(data: bytes) -> dict:
@@ -188,3 +199,76 @@ def test_heading_styles_read_from_the_bytes_are_those_the_xml_names() -> None:
     renamed = styles.replace(b"<w:", b"<ns0:").replace(b"</w:", b"</ns0:").replace(b" w:", b" ns0:").replace(
         b"xmlns:w=", b"xmlns:ns0=")
     assert _heading_style_ids(renamed) == _heading_ids_by_xml(styles)
+
+
+# A list numbering 一、 二、 … at its first level and （一） （二） … at its second, as 公文 templates define it.
+CHINESE_OUTLINE = (
+    '<w:abstractNum w:abstractNumId="90"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+    '<w:lvlText w:val="%1、"/></w:lvl><w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/>'
+    '<w:lvlText w:val="（%2）"/></w:lvl></w:abstractNum><w:num w:numId="90"><w:abstractNumId w:val="90"/></w:num>'
+)
+HEADINGS = [s["heading"] for s in EXPECTED["sections"]]
+
+
+def _numbered_headings(words: list[str]) -> Callable[[etree._Element], None]:
+    """The six headings printed by the list ``CHINESE_OUTLINE`` (their typed numbers taken out) as ``words``."""
+    def number(body: etree._Element) -> None:
+        headings = [next(p for p in body.iter(_w("p")) if _text(p).strip() == heading) for heading in HEADINGS]
+        for paragraph, wording in zip(headings, words, strict=True):
+            texts = paragraph.findall(".//w:t", NS)
+            texts[0].text = wording
+            for text in texts[1:]:
+                text.text = ""
+            properties = paragraph.find("w:pPr", NS)
+            if properties is None:
+                properties = etree.Element(_w("pPr"))
+                paragraph.insert(0, properties)
+            properties.append(etree.fromstring(f'<w:numPr xmlns:w="{W}"><w:ilvl w:val="0"/><w:numId w:val="90"/></w:numPr>'))
+    return number
+
+
+def test_headings_numbered_by_a_word_list_print_their_numbers() -> None:
+    words = ["基本情况", "主动公开政府信息情况", "收到和处理政府信息公开申请情况", "政府信息公开行政复议、行政诉讼情况",
+             "主要问题及改进情况", "其他需要报告的事项"]  # 基本情况 and 主要问题及改进情况 are headings only after their number
+    report = _report(_edited(_numbered_headings(words), numbering=CHINESE_OUTLINE))
+    assert cell_differences(EXPECTED, report) == []
+    assert [(s["number"], s["heading"], s["text"]) for s in report["sections"]] == [
+        (n, f"{'一二三四五六'[n - 1]}、{wording}", s["text"]) for n, wording, s in zip(range(1, 7), words, EXPECTED["sections"])]
+    assert report["findings"] == []
+
+
+HIDDEN_STYLES = (
+    '<w:style w:type="character" w:customStyle="1" w:styleId="EditorsNote"><w:name w:val="编辑说明"/>'
+    '<w:rPr><w:vanish/></w:rPr></w:style>'
+    '<w:style w:type="paragraph" w:customStyle="1" w:styleId="EditorsParagraph"><w:name w:val="编辑说明段落"/>'
+    '<w:rPr><w:vanish/><w:color w:val="FF0000"/></w:rPr></w:style>'
+)
+
+
+def test_text_hidden_by_its_style_is_not_read() -> None:
+    def hide(body: etree._Element) -> None:
+        cell = _row(body, "一、本年新收").findall("w:tc", NS)[1]  # natural persons: 5, an old 4 hidden before it
+        cell.find(".//w:r", NS).addprevious(etree.fromstring(
+            f'<w:r xmlns:w="{W}"><w:rPr><w:rStyle w:val="EditorsNote"/></w:rPr><w:t>4</w:t></w:r>'))
+        heading = next(p for p in body.iter(_w("p")) if _text(p).strip() == HEADINGS[0])
+        heading.addnext(etree.fromstring(f'<w:p xmlns:w="{W}"><w:pPr><w:pStyle w:val="EditorsParagraph"/></w:pPr>'
+                                         "<w:r><w:t>编辑说明：本段不公开。</w:t></w:r></w:p>"))
+
+    report = _report(_edited(hide, styles=HIDDEN_STYLES))
+    _as_printed(report)
+    assert report["sections"][0]["text"] == EXPECTED["sections"][0]["text"]
+
+
+def test_a_heading_after_a_line_break_inside_a_paragraph_opens_its_section() -> None:
+    def join(body: etree._Element) -> None:  # 六's heading typed after Shift+Enter at the end of 五's last paragraph
+        paragraphs = list(body.iter(_w("p")))
+        heading = next(p for p in paragraphs if _text(p).strip() == HEADINGS[5])
+        last_of_five = paragraphs[paragraphs.index(heading) - 1]
+        while not _text(last_of_five).strip():
+            last_of_five = paragraphs[paragraphs.index(last_of_five) - 1]
+        last_of_five.append(etree.fromstring(f'<w:r xmlns:w="{W}"><w:br/><w:t>{HEADINGS[5]}</w:t></w:r>'))
+        heading.getparent().remove(heading)
+
+    report = _report(_edited(join))
+    _as_printed(report)
+    assert [(s["number"], s["text"]) for s in report["sections"]] == [(s["number"], s["text"]) for s in EXPECTED["sections"]]
