@@ -95,6 +95,17 @@ def note_seen(session: Session, report_id: int, at: datetime, version_id: int | 
         add_event(session, report_id, "restored", at, version_id=version_id, run_id=run_id)
 
 
+def note_seen_many(session: Session, seen: dict[int, tuple[datetime, int]], run_id: int | None) -> None:
+    """Reports captured unchanged (report id -> when, and the version seen): those withdrawn are
+    restored. One statement for the lot: most captures of a re-crawl are of reports never withdrawn."""
+    if not seen:
+        return
+    withdrawn = set(session.scalars(withdrawn_reports().where(ReportEvent.report_id.in_(list(seen)))))
+    for report_id in sorted(withdrawn):
+        at, version_id = seen[report_id]
+        add_event(session, report_id, "restored", at, version_id=version_id, run_id=run_id)
+
+
 def mark_withdrawals(session: Session, run_id: int, listed: Collection[str] = ()) -> list[int]:
     """After a crawl that read all its list pages: withdraw the site's reports it did not find
     listed, and those whose page answered 404/410 in this crawl and the one before.

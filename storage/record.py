@@ -484,6 +484,7 @@ def _unchanged_by_bytes(session: Session, capture: CaptureInput, shas: dict[int,
         raise _Failed(NO_MATCH)
     version.last_seen = later(version.last_seen, page.fetched_at)
     _touch_url(session, version.report_id, page.url, as_utc(page.fetched_at))
+    note_seen(session, version.report_id, as_utc(page.fetched_at), version.id, capture.run_id)
     return RecordResult("unchanged", 0, version.report_id, version.id, version.version_no)
 
 

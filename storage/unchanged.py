@@ -50,6 +50,7 @@ from storage.chrome import load_chrome
 from storage.clock import as_utc
 from storage.fingerprint import capture_content, content_key, content_parts, fixed_parts_key, parts_key
 from storage.identity import identify
+from storage.events import note_seen_many
 from storage.later_rows import write_waiting
 from storage.newest import NewestCaptures
 from storage.oneof import one_of
@@ -198,6 +199,7 @@ def record_not_modified(session: Session, captures: list[CaptureInput]) -> list[
     shas = latest_shas(session, {r.url for c in captures for r in _resources(c)})
     stored = stored_versions(session, {c.page.url: shas[c.page.url] for c in captures if c.page.url in shas})
     touches = _Touches()
+    restored: dict[int | None, dict[int, tuple[datetime, int]]] = {}  # run -> report -> (seen, version)
     decided: list[tuple[KnownVersion | None, str | None]] = []
     for capture in captures:
         error = _failure(capture, shas)
@@ -208,6 +210,7 @@ def record_not_modified(session: Session, captures: list[CaptureInput]) -> list[
             error = NO_MATCH if version is None else None
         if version is not None:
             touches.seen(version.report_id, version.id, capture.page.url, as_utc(capture.page.fetched_at))
+            restored.setdefault(capture.run_id, {})[version.report_id] = (as_utc(capture.page.fetched_at), version.id)
         decided.append((version, error))
     results = [
         RecordResult("failed", 0, error=error) if version is None
@@ -217,6 +220,8 @@ def record_not_modified(session: Session, captures: list[CaptureInput]) -> list[
     for capture, result in zip(captures, results):
         record_rows(session, capture, {id(r): shas.get(r.url) for r in _resources(capture)}, result)
     touches.write(session)
+    for run_id, seen in restored.items():  # a report withdrawn (by a list that failed to list it) is back
+        note_seen_many(session, seen, run_id)
     return results
 
 

@@ -72,6 +72,21 @@ def test_a_report_missing_from_its_column_is_withdrawn_and_restored_when_back(ar
         assert run_query(session, QueryFilters(withdrawn=True)) == []
 
 
+def test_a_withdrawn_report_seen_again_unchanged_is_restored_whether_its_page_answered_304_or_the_same_bytes(
+        archive: Archive, seed) -> None:
+    zibo, zhangdian = seed(SEED_ZIBO), seed(SEED_ZHANGDIAN_2023)
+    a, b = "http://gov.test/a.html", "http://gov.test/b.html"
+    _crawl(archive, [capture_of(zibo, a), capture_of(zhangdian, b)])
+    _crawl(archive, [capture_of(zibo, a, minutes=5)])  # b's list page glitched: b withdrawn
+    _crawl(archive, [CaptureInput(site="testsite", page=page(a, None, minutes=9, http_status=304, status="not_modified")),
+                     CaptureInput(site="testsite", page=page(b, None, minutes=9, http_status=304, status="not_modified"))])
+    assert [k for _, k, _ in kinds(archive)] == ["withdrawn", "restored"]
+
+    _crawl(archive, [capture_of(zibo, a, minutes=12)])  # withdrawn again, then back with the same bytes, not parsed
+    _crawl(archive, [capture_of(zibo, a, minutes=15), CaptureInput(site="testsite", page=page(b, zhangdian, minutes=15))])
+    assert [k for _, k, _ in kinds(archive)] == ["withdrawn", "restored", "withdrawn", "restored"]
+
+
 def test_a_page_answering_404_is_withdrawn_on_the_second_crawl_only(archive: Archive, seed) -> None:
     zibo = seed(SEED_ZIBO)
     _crawl(archive, [capture_of(zibo, "http://gov.test/a.html")])
