@@ -19,7 +19,7 @@ from parsers.report import Cell, CellState
 DASH_MARKS = frozenset("/／\\＼-－‐‑‒–—―−﹣─━")
 
 _NUMBER = re.compile(
-    r"""^(?P<sign>[+\-])?
+    r"""^(?P<sign>[+\-−])?
         (?P<digits>\d[\d,]*(?:\.\d+)?)
         (?P<unit>万元|亿元|万|元|件|个|条|项|次|人次|人)?
         (?:\(.*\))?$""",
@@ -30,13 +30,19 @@ _NUMBER = re.compile(
 _MONEY_UNITS = {"万元": ("万元", 1), "万": ("万元", 1), "元": ("元", 0.0001), "亿元": ("亿元", 10000)}
 
 
+# Characters that print nothing: zero-width spaces and joiners, a byte-order mark, a soft
+# hyphen. Pasted from web pages and WPS into a cell, they made "5" text that no rule checked.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
 def clean_raw(text: str) -> str:
-    """The printed text with white space (ideographic and no-break spaces too) folded.
+    """The printed text with white space (ideographic and no-break spaces too) folded and
+    characters that print nothing left out.
 
     Every format must give the same raw text for the same printed cell, and extractors
     differ only in white space, so white space is folded here.
     """
-    return " ".join(text.split())
+    return " ".join(text.translate(_INVISIBLE).split())
 
 
 def parse_cell(text: str, *, money: bool = False, header_unit: str | None = None) -> Cell:
@@ -84,7 +90,7 @@ def _typed(raw: str, money: bool, header_unit: str | None) -> tuple[int | float 
         return None, None, "text", None
     digits = match.group("digits").replace(",", "")
     value: int | float = float(digits) if "." in digits else int(digits)
-    if match.group("sign") == "-":
+    if match.group("sign") in ("-", "−"):  # Word's minus sign (U+2212), which NFKC leaves as it is
         value = -value
     unit = match.group("unit") or (header_unit if money else None)
     value_wan: int | float | None = None

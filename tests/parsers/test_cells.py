@@ -26,7 +26,10 @@ from parsers.cells import DASH_MARKS, cell_state, parse_cell
         ("――", False, None, (None, None, "dash", None)),  # "——" converted from GB2312: two U+2015
         ("— —", False, None, (None, None, "dash", None)),
         ("−", False, None, (None, None, "dash", None)),  # Word's minus sign alone
-        ("−1", False, None, (None, None, "text", None)),  # a negative count is not typed from a minus sign
+        ("−12", False, None, (-12, None, "number", None)),  # Word's minus sign: 本年增/减 printed −12
+        ("\u200b5", False, None, (5, None, "number", None)),  # a zero-width space pasted before the count
+        ("1\u00ad2", False, None, (12, None, "number", None)),  # a soft hyphen inside it
+        ("\ufeff0", False, None, (0, None, "number", None)),
         ("〇", False, None, (None, None, "text", None)),  # a numeral, read by a person: not a dash, not typed
         ("无", False, None, (None, None, "text", None)),
     ],
@@ -39,7 +42,8 @@ def test_printed_values(text: str, money: bool, header_unit: str | None, expecte
 @given(st.text())
 def test_never_raises_and_keeps_the_print(text: str) -> None:
     cell = parse_cell(text)
-    assert cell.raw == " ".join(text.split())
+    printed = "".join(char for char in text if char not in "\u200b\u200c\u200d\u2060\ufeff\u00ad")
+    assert cell.raw == " ".join(printed.split())
     assert (cell.value is None) == (cell.state != "number")
 
 
