@@ -18,6 +18,7 @@ from parsers import limits
 from parsers.document import Document
 from parsers.extract.html import HtmlPage, page_document, read_page
 from parsers.extract.numbering import number_tables
+from parsers.extract.pdf_unreadable import extract_drawn_pdf, unreadable_text
 from parsers.extract.sniff import sniff_format
 from parsers.extract.surrogates import mend_document
 from parsers.errors import ExtractionError
@@ -121,16 +122,20 @@ def _within_limits(read: Callable[[], Document]) -> Document:
 
 
 def _pdf(text_layer: Callable[[bytes], Document], data: bytes) -> Document:
-    """A PDF through its text layer; one without any, made of page pictures, through OCR.
+    """A PDF through its text layer; one without any, made of page pictures, or one whose
+    text layer is glyphs without their characters (``pdf_unreadable``), through OCR.
 
     The text layer is tried first so that text PDFs, nearly all of them, pay nothing for
     the scan check.
     """
     try:
-        return text_layer(data)
+        doc = text_layer(data)
     except ExtractionError:
         from parsers.extract.ocr_scan import extract_scanned_pdf, is_scanned
 
         if not is_scanned(data):
             raise
-    return extract_scanned_pdf(data)
+        return extract_scanned_pdf(data)
+    if unreadable_text(doc):  # fonts without a Unicode map: read what the pages show
+        return extract_drawn_pdf(data)
+    return doc

@@ -68,16 +68,16 @@ def _page_pictures(data: bytes) -> Iterator[np.ndarray]:
     try:
         for page in document:
             picture = _pictures(page)[0]
-            _check_pixels(*picture.get_px_size())
+            check_pixels(*picture.get_px_size())
             bitmap = picture.get_bitmap(render=False)
-            yield _as_bgr(bitmap.to_numpy(), bitmap.format)
+            yield as_bgr(bitmap.to_numpy(), bitmap.format)
     except pdfium.PdfiumError as exc:
         raise ExtractionError(f"damaged scanned PDF: {exc}") from exc
     finally:
         document.close()
 
 
-def _check_pixels(width: int, height: int) -> None:
+def check_pixels(width: int, height: int) -> None:
     if width * height > MAX_PIXELS:
         raise LimitExceeded(f"a picture of {width}x{height} pixels exceeds MAX_PIXELS={MAX_PIXELS} of parsers/extract/ocr_scan.py")
 
@@ -109,7 +109,7 @@ def decode_image(data: bytes) -> np.ndarray:
         raise LimitExceeded(f"a picture exceeds MAX_PIXELS={MAX_PIXELS} of parsers/extract/ocr_scan.py: {exc}".splitlines()[0]) from exc
     except (UnidentifiedImageError, OSError) as exc:
         raise ExtractionError(f"damaged or unsupported image file: {exc}".splitlines()[0]) from exc
-    _check_pixels(*size)
+    check_pixels(*size)
     image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
     if image is None:
         raise ExtractionError("damaged or unsupported image file")
@@ -235,7 +235,7 @@ def _blocks(items: list[TextLine | PageTable]) -> list[Block]:
     return blocks
 
 
-def _as_bgr(array: np.ndarray, bitmap_format: int) -> np.ndarray:
+def as_bgr(array: np.ndarray, bitmap_format: int) -> np.ndarray:
     import pypdfium2.raw as pdfium_c
 
     if array.ndim == 2:
