@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from parsers import PARSER_VERSION
@@ -24,10 +25,19 @@ from parsers.tables.applications import parse_applications
 from parsers.tables.classify import classify_tables
 from parsers.templates import active_disclosure_template, applications_template, report_template
 from parsers.rules import validate
+from parsers.rules.check import finding
+from parsers.second_report import second_report_start
+
+_QUOTED_CHARS = 60
 
 
 def parse_document(doc: Document, hints: ReportHints | None = None) -> Report:
     """Read sections, tables and metadata out of an extracted document and check them."""
+    second = second_report_start(doc.blocks)
+    second_title = None
+    if second is not None:  # the file's report is the first; the second is said to be there
+        second_title = " ".join(b.text.strip() for b in doc.blocks[second:second + 2] if b.table is None)[:_QUOTED_CHARS]
+        doc = replace(doc, blocks=doc.blocks[:second])
     layout = split_layout(doc)
     metadata = read_metadata(doc, layout, hints or ReportHints())
     standard = classify_tables(layout.tables)
@@ -62,6 +72,11 @@ def parse_document(doc: Document, hints: ReportHints | None = None) -> Report:
     report.completeness = assess(report)
     notes, unread = unread_pictures(doc.notes)
     report.findings = restate_for_layout(report, restate_for_ocr(report, validate(report, report.completeness, notes))) + unread
+    if second_title is not None:
+        report.findings.append(finding(
+            "document.second_report", "warning", None, None, None, second_title, None,
+            f"the file holds another report after this one, not read: {second_title}",
+            f"文件在本报告之后还包含另一份报告，未读取：{second_title}"))
     return report
 
 
