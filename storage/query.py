@@ -25,7 +25,8 @@ OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
     ">=": operator.ge, "<=": operator.le, "!=": operator.ne, ">": operator.gt, "<": operator.lt, "=": operator.eq,
 }
 _COMPARISON = re.compile(r"^(?P<address>[^\s<>=!]+)\s*(?P<op>>=|<=|!=|>|<|=)\s*(?P<number>[+-]?\d+(?:\.\d+)?)$")
-_BLANK = re.compile(r"^(?P<address>\S+)\s+is\s+(?P<negated>not\s+)?blank$", re.IGNORECASE)
+# What a cell printed (its state): nothing, a dash ("/", "—": nothing applies), a number, text.
+_STATE = re.compile(r"^(?P<address>\S+)\s+is\s+(?P<negated>not\s+)?(?P<state>blank|dash|number|text)$", re.IGNORECASE)
 
 
 class QueryError(ValueError):
@@ -38,7 +39,7 @@ class CellCondition:
     table: str
     row: str
     column: str
-    op: str  # one of OPERATORS, or "blank" / "not blank"
+    op: str  # one of OPERATORS, or a state ("blank", "dash", "number", "text"), maybe after "not "
     number: float | None = None
 
     def __str__(self) -> str:
@@ -47,10 +48,10 @@ class CellCondition:
 
 def parse_where(expression: str) -> CellCondition:
     text = " ".join(expression.split())
-    match = _COMPARISON.match(text) or _BLANK.match(text)
+    match = _COMPARISON.match(text) or _STATE.match(text)
     if match is None:
         raise QueryError(
-            f"cannot read condition {expression!r}: write 'table.row.column OP number' (OP: > >= < <= = !=) or 'table.row.column is blank'"
+            f"cannot read condition {expression!r}: write 'table.row.column OP number' (OP: > >= < <= = !=) or 'table.row.column is [not] blank|dash|number|text'"
         )
     address = match.group("address")
     parts = split_address(address)
@@ -60,7 +61,8 @@ def parse_where(expression: str) -> CellCondition:
         )
     if "op" in match.groupdict():
         return CellCondition(address, *parts, op=match.group("op"), number=float(match.group("number")))
-    return CellCondition(address, *parts, op="not blank" if match.group("negated") else "blank")
+    state = match.group("state").lower()
+    return CellCondition(address, *parts, op=f"not {state}" if match.group("negated") else state)
 
 
 @dataclass
@@ -127,7 +129,8 @@ def _cell_match(condition: CellCondition) -> sa.ColumnElement[bool]:
     if condition.number is not None:
         cells = cells.where(CellRow.state == "number", OPERATORS[condition.op](CellRow.value, condition.number))
     else:
-        cells = cells.where((CellRow.state == "blank") if condition.op == "blank" else (CellRow.state != "blank"))
+        state = condition.op.removeprefix("not ")
+        cells = cells.where((CellRow.state != state) if condition.op.startswith("not ") else (CellRow.state == state))
     return Version.id.in_(cells)
 
 

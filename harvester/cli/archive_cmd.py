@@ -121,7 +121,7 @@ def diff(report_ref: str, from_no: int | None, to_no: int | None, year: int | No
 @click.option("--severity", type=click.Choice(["error", "warning", "info"]), default="warning", show_default=True,
               help="The least severity of a --finding: error (does not add up), warning, info (a check not made).")
 @click.option("--where", "where", multiple=True, metavar="EXPR",
-              help="Cell condition, e.g. 'applications.new_received.total > 10' or '... is blank'; repeatable.")
+              help="Cell condition, e.g. 'applications.new_received.total > 10' or '... is [not] blank|dash|number|text'; repeatable.")
 @click.option("--all-versions", is_flag=True, help="Match every version, not only each report's latest.")
 @click.option("--incomplete", is_flag=True,
               help="Only versions with a standard table partial or missing (or not parsed): for human review.")

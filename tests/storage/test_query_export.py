@@ -92,6 +92,12 @@ def test_is_blank_matches_printed_blanks_only(archive: Archive, seed) -> None:
     assert query(archive, where=[parse_where(f"{in_force} is blank")]) == [("山东张店经济开发区管理委员会", 2023, 1)]
     assert query(archive, where=[parse_where(f"{in_force} is not blank")]) == [("山东张店经济开发区管理委员会", 2022, 1)]
     assert query(archive, where=[parse_where(f"{in_force} >= 0")]) == []  # neither blank nor "/" is 0
+    # what a cell printed, by name: a dash ("/": nothing applies), a number
+    assert query(archive, where=[parse_where(f"{in_force} is dash")]) == [("山东张店经济开发区管理委员会", 2022, 1)]
+    assert query(archive, where=[parse_where(f"{in_force} IS NOT number")]) == [
+        ("山东张店经济开发区管理委员会", 2022, 1), ("山东张店经济开发区管理委员会", 2023, 1)]
+    assert query(archive, where=[parse_where("active_disclosure.行政规范性文件.本年制发件数 is number")]) == [
+        ("山东张店经济开发区管理委员会", 2022, 1), ("山东张店经济开发区管理委员会", 2023, 1)]
 
 
 @pytest.mark.parametrize("expression, message", [
