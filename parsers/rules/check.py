@@ -42,7 +42,8 @@ class Check:
         """Expect ``total`` = sum(parts) - sum(minus)."""
         where = ".".join(p for p in (row, column) if p)
         if {c.state for c in (total, *parts, *minus)} != {"number"}:  # a set made in C: checked for every cell
-            self.skipped.append(where)
+            if not self._parts_exceed(row, column, total, parts, minus):
+                self.skipped.append(where)
             return
         expected = tidy_number(sum(p.value for p in parts) - sum(m.value for m in minus))  # type: ignore[misc]
         if abs(expected - total.value) > 1e-6:  # type: ignore[operator]
@@ -51,6 +52,25 @@ class Check:
                 f"{self.what_en}: printed {total.raw}, the parts add up to {expected}",
                 f"{self.what_zh}：填报为{total.raw}，各项相加为{expected}",
             ))
+
+    def _parts_exceed(self, row: str | None, column: str | None, total: Cell, parts: list[Cell], minus: tuple[Cell, ...]) -> bool:
+        """Whether the parts printed as numbers already add up to more than a printed total,
+        the others being blank or a dash: counts are never negative, so whatever those stand
+        for, the total cannot hold (a finding); False when that cannot be told."""
+        if minus or total.state != "number" or any(p.state not in ("number", "blank", "dash") for p in parts):
+            return False
+        numbers = [p.value for p in parts if p.state == "number"]
+        if any(value < 0 for value in numbers):  # type: ignore[operator]
+            return False
+        printed = tidy_number(sum(numbers))  # type: ignore[arg-type]
+        if printed <= total.value:  # type: ignore[operator]
+            return False
+        self.findings.append(finding(
+            self.rule, "error", self.table, row, column, total.raw, printed,
+            f"{self.what_en}: printed {total.raw}, the parts printed as numbers already add up to {printed}",
+            f"{self.what_zh}：填报为{total.raw}，已填数字的各项相加即为{printed}",
+        ))
+        return True
 
     def results(self) -> list[Finding]:
         if not self.skipped and not self.missing:

@@ -66,6 +66,18 @@ def test_row_and_breakdown_totals() -> None:
     assert breakdown.message_zh == "（七）总计应等于（一）至（六）之和：填报为41，各项相加为42"
 
 
+def test_parts_printed_as_numbers_that_already_exceed_the_total_are_an_error_whatever_a_dash_stands_for() -> None:
+    lines = set_cell(page(2022), GRANTED, 2, "/")  # 科研机构 printed "/"
+    report = parse(set_cell(lines, GRANTED, NATURAL, "26"))  # 24 -> 26: 26+2+1 > 总计 27
+    row_total = next(f for f in report.findings if (f.rule, f.row, f.severity) == ("T3.row_total", "granted", "error"))
+    assert (row_total.printed, row_total.expected) == ("27", 29)
+    assert row_total.message == "总计 must equal the six applicant columns: printed 27, the parts printed as numbers already add up to 29"
+    # under the total, a dash leaves the row unchecked: that is all that can be said
+    report = parse(lines)
+    assert ("T3.row_total", "granted", "total") not in found(report, "error")
+    assert any(f.rule == "T3.row_total" and f.severity == "info" and "granted.total" in f.message for f in report.findings)
+
+
 def test_balance_of_the_year() -> None:
     report = parse(set_cell(page(2022), "四、结转下年度继续办理", TOTAL, "3"))
     assert ("T3.balance", "total_processed", "total") in found(report, "error")
