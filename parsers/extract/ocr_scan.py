@@ -10,6 +10,7 @@ label ends the page with a bracket still open) is put back together, as in the p
 from __future__ import annotations
 
 import re
+import struct
 import warnings
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
@@ -107,7 +108,8 @@ def decode_image(data: bytes) -> np.ndarray:
             size = Image.open(BytesIO(data)).size  # reads the header only
     except Image.DecompressionBombError as exc:
         raise LimitExceeded(f"a picture exceeds MAX_PIXELS={MAX_PIXELS} of parsers/extract/ocr_scan.py: {exc}".splitlines()[0]) from exc
-    except (UnidentifiedImageError, OSError) as exc:
+    except (UnidentifiedImageError, OSError, ValueError, ArithmeticError, IndexError, struct.error) as exc:
+        # Pillow's format plugins raise what their arithmetic raises on a broken header (a WMF's frame of 0)
         raise ExtractionError(f"damaged or unsupported image file: {exc}".splitlines()[0]) from exc
     check_pixels(*size)
     image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+import struct
 from io import BytesIO
 from urllib.parse import urljoin, urlsplit
 
@@ -66,8 +67,8 @@ def is_small_picture(data: bytes) -> bool:
 
     try:
         width, height = Image.open(BytesIO(data)).size  # reads the header only
-    except (UnidentifiedImageError, OSError, ValueError):
-        return True
+    except (UnidentifiedImageError, OSError, ValueError, ArithmeticError, IndexError, struct.error):
+        return True  # Pillow's format plugins raise what their arithmetic raises on a broken header (a WMF's frame of 0)
     return min(width, height) < MIN_TABLE_SIDE_PX
 
 

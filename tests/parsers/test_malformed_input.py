@@ -123,3 +123,15 @@ def test_malformed_fixtures(path: Path) -> None:
         assert report.metadata.template == outcome["template"]
     if "tables" in outcome:
         assert report.to_dict()["tables"] == outcome["tables"]
+
+
+def test_a_picture_whose_header_divides_by_zero_is_a_damaged_picture() -> None:
+    from parsers.extract.ocr_scan import decode_image
+    from parsers.extract.page_images import is_small_picture
+
+    # an EMF record header (what Word keeps as an embedded object's preview) whose frame is all zeros
+    emf = (1).to_bytes(4, "little") + bytes(36) + b" EMF" + bytes(60)
+    with pytest.raises(ExtractionError) as info:
+        decode_image(emf)
+    assert "damaged or unsupported image file" in str(info.value)
+    assert is_small_picture(emf)
