@@ -1,4 +1,5 @@
-"""Answers that imitate the anti-bot front ends Chinese portals sit behind.
+"""Answers that imitate the anti-bot front ends Chinese portals sit behind, and the pages a
+portal answers where a report stood (a "soft 404", maintenance, a sign-on redirect).
 
 The harvester must recognise them and record "blocked by challenge", never solve them,
 so these only need to look like the real thing from the outside: status code, cookie
@@ -66,7 +67,41 @@ def _unavailable() -> Challenge:
     return Challenge(503, {"Content-Type": "text/html", "Retry-After": "1"}, body)
 
 
-CHALLENGES = {"ruishu": _ruishu, "jiasule": _jiasule, "wzws": _wzws, "unavailable": _unavailable}
+# A portal's own pages where a report stood, all answered 200 but the sign-on redirect: the
+# navigation around them names the columns a report page's would.
+_PORTAL_PAGE = (
+    '<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title></head><body>'
+    '<div class="nav"><a href="/">首页</a> | <a href="/xxgk/">政府信息公开</a> | <a href="/xxgk/nb/">政府信息公开年报</a></div>'
+    '<div class="main">{main}</div><div class="footer">主办：某某市人民政府办公室 网站标识码：3703000001</div></body></html>'
+)
+SIGN_ON_PATH = "/sso/login"
+
+
+def _portal_page(title: str, main: str) -> Challenge:
+    return Challenge(200, {"Content-Type": "text/html; charset=utf-8"}, _PORTAL_PAGE.format(title=title, main=main).encode())
+
+
+def _not_found() -> Challenge:
+    """A "soft 404": the portal's error page, answered 200."""
+    return _portal_page("提示信息", "<p>对不起，您访问的页面不存在或已被删除！</p><p><a href='/'>返回首页</a></p>")
+
+
+def _maintenance() -> Challenge:
+    return _portal_page("系统维护", "<p>系统维护中，请稍后再访问。给您带来的不便敬请谅解。</p>")
+
+
+def _sign_on() -> Challenge:
+    """A redirect to the unified sign-on page (``sign_on_page``), as portals do when a session lapses."""
+    return Challenge(302, {"Location": f"{SIGN_ON_PATH}?service=%2F", "Content-Type": "text/html"}, b"")
+
+
+def sign_on_page() -> Challenge:
+    return _portal_page("统一身份认证平台", "<form method='post' action='/sso/login'>用户名：<input name='username'>"
+                        "密码：<input type='password' name='password'><button>登录</button></form>")
+
+
+CHALLENGES = {"ruishu": _ruishu, "jiasule": _jiasule, "wzws": _wzws, "unavailable": _unavailable,
+              "notfound": _not_found, "maintenance": _maintenance, "signon": _sign_on}
 
 
 def challenge(kind: str) -> Challenge:

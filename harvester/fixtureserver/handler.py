@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from harvester.fixtureserver import chrome, mutations
-from harvester.fixtureserver.challenges import challenge
+from harvester.fixtureserver.challenges import SIGN_ON_PATH, challenge, sign_on_page
 from harvester.fixtureserver.state import Resource, ServerState
 
 CONTROL_PREFIX = "/__control/"
@@ -112,8 +112,8 @@ class FixtureRequestHandler(BaseHTTPRequestHandler):
     def _answer(self, path: str, url: str, params: dict[str, str]) -> tuple[int, dict[str, str], bytes]:
         state = self.server.state
         kind = state.mutations.challenges.get(url) or state.mutations.challenges.get(path)
-        if kind is not None:
-            answer = challenge(kind)
+        if kind is not None or path == SIGN_ON_PATH:
+            answer = challenge(kind) if kind is not None else sign_on_page()
             return answer.status, answer.headers, answer.body
         resource = state.resolve(path, url, params)
         if resource is None:

@@ -34,6 +34,7 @@ from harvester.middlewares.scope import OutOfScope
 from harvester.pipelines.archive import crawl_state_for
 from harvester.recheck import RecheckPolicy
 from harvester.siteconfig import SiteConfig, load_site
+from harvester.spiders.error_pages import as_decoded, error_list_page_reason, error_page_reason
 from harvester.spiders.pictures import is_picture, left_out, picture_meta, picture_urls, worth_keeping
 from harvester.spiders.reportpage import attachment_urls, failed_resource, is_web_page, page_title, resource_from_response
 from harvester.spiders.render import RENDER_META, RenderPolicy
@@ -131,12 +132,19 @@ class ReportsSpider(scrapy.Spider):
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Request]:
         count(self.crawler, "pages_fetched")
         count(self.crawler, "list_pages")
+        response = as_decoded(response)
         self._try_selector(response, "list_links")
         page = self.walk(response, self.site)
         reports = [link for link in page.links if may_be_report_link(link.title)]
         rendered = self.render.retry(response, len(reports))
         if rendered is not None:
             yield rendered
+            return
+        failed = error_list_page_reason(response) if not reports and isinstance(response, TextResponse) else None
+        if failed is not None:  # a maintenance page for page 3 of 5: its reports are not known to be gone
+            count(self.crawler, LIST_FAILED_STAT)
+            count(self.crawler, "errors")
+            self.logger.warning("list page %s failed: %s", response.url, failed)
             return
         self.list_read(response, page)
         later = []
@@ -213,6 +221,10 @@ class ReportsSpider(scrapy.Spider):
             listed = parse_report_title(capture.listing_title or "")
             pending = attachment_urls(response, selectors.get("attachments"), selectors.get("body"), listed)
             pictures = [url for url in picture_urls(response, self._on_site, self.pictures_per_page) if url not in pending]
+            reason = error_page_reason(response, bool(pending or pictures))  # type: ignore[arg-type]
+            if reason is not None:
+                self.logger.warning("%s: %s", capture.page.url, reason)
+                capture.page = failed_resource(capture.page.url, "error", reason, response.status)
         yield from self._continue(capture, pending + pictures, pictures)
 
     def report_failed(self, failure: Failure) -> Iterator[ReportItem]:

@@ -267,3 +267,47 @@ def test_on_a_terminal_the_crawl_shows_progress_and_a_summary_table(fixture_serv
     assert "crawling" in text and "pages fetched" in text  # the live table
     assert "crawl summary" in text and "fixture-shandong" in text and "┃" in text  # the final rich table
     assert " INFO: " not in text  # Scrapy's log lines would tear the live display
+
+
+def test_a_portal_s_error_pages_answered_200_are_failed_captures_never_versions_or_reports(  # type: ignore[no-untyped-def]
+        fixture_server, manifest, sqlite_url: str, data_dir: Path) -> None:
+    crawl_cli(SITES, sqlite_url, data_dir)
+    first_runs = max(run[0] for run in runs(sqlite_url))
+    erring = {"hanweb-etdz-2020": "notfound", "trs-jgsw-2020": "maintenance", "sd-gxj-2021": "signon"}
+    for report_id, kind in erring.items():
+        fixture_server.mutate("challenge", report=report_id, kind=kind)
+    fixture_server.mutate("publish", report="trs-jyty-2023")  # listed for the first time, under maintenance
+    fixture_server.mutate("challenge", report="trs-jyty-2023", kind="maintenance")
+    crawl_cli(SITES, sqlite_url, data_dir)
+    stored = stored_reports(sqlite_url)
+    assert (_report(manifest, "trs-jyty-2023")["agency"], 2023) not in stored
+    for report_id in erring:
+        spec = _report(manifest, report_id)
+        assert len(stored[(spec["agency"], spec["year"])].versions) == 1, report_id
+    second = {r.url.removeprefix(fixture_server.url): r for r in captures(sqlite_url) if r.run_id > first_runs and r.role == "page"}
+    said = {report_id: second[_report(manifest, report_id)["page"]] for report_id in [*erring, "trs-jyty-2023"]}
+    assert all((row.status, row.outcome) == ("error", "failed") for row in said.values())
+    assert "页面不存在" in said["hanweb-etdz-2020"].error and "系统维护中" in said["trs-jgsw-2020"].error
+    assert "sign-on form" in said["sd-gxj-2021"].error
+
+    fixture_server.reset()  # the pages are back as they were: nothing changed, nothing reverted
+    crawl_cli(SITES, sqlite_url, data_dir)
+    stored = stored_reports(sqlite_url)
+    assert all(len(report.versions) == 1 for report in stored.values())
+
+
+def _withdrawn(db_url: str) -> int:
+    with sa.create_engine(db_url).connect() as connection:
+        return connection.execute(sa.text("select count(*) from report_events where kind = 'withdrawn'")).scalar()
+
+
+def test_a_list_page_answering_a_maintenance_page_withdraws_nothing(fixture_server, manifest, sqlite_url: str, data_dir: Path) -> None:  # type: ignore[no-untyped-def]
+    crawl_cli(["fixture-trs"], sqlite_url, data_dir)
+    second_page = manifest["portals"]["trs"]["list"]["pages_paths"][1]
+    fixture_server.mutate("challenge", url=second_page, kind="maintenance")  # and so the third page is never reached
+    summary = crawl_cli(["fixture-trs"], sqlite_url, data_dir)
+    assert _withdrawn(sqlite_url) == 0
+    assert summary["sites"]["fixture-trs"]["errors"] == 1
+    fixture_server.reset()
+    crawl_cli(["fixture-trs"], sqlite_url, data_dir)
+    assert _withdrawn(sqlite_url) == 0
