@@ -1,7 +1,8 @@
 """Is a site still yielding reports? Judged from a crawl run's statistics against the runs before.
 
 A broken list walker looks like a quiet year: the column answers, nothing is found. So a run
-that found no report links where earlier runs of the site found some is unhealthy, and so is
+that found no report links where earlier runs of the site found some is unhealthy, as is one
+that found under half as many (a pager that vanished, a list page answering junk), and so is
 one that met a challenge page, was refused by robots.txt, or got a run of server errors.
 Statistics a crawler did not record count as 0.
 """
@@ -20,6 +21,9 @@ from storage.models import Run
 
 # Server errors (5xx, time-outs) in one run that make a site unhealthy.
 SERVER_ERRORS_LIMIT = 3
+# A column listing under half of what it listed before, by at least this many reports, is read
+# short (a pager gone, a list page answering junk), not emptied: no report is withdrawn.
+SHRINK_MIN_LOST = 3
 
 
 @dataclass
@@ -63,8 +67,11 @@ def assess(run: Run, earlier: Earlier) -> RunHealth:
     empty_selectors = int(stats.get("selector_empty", 0))
     if empty_selectors:
         health.reasons.append(f"a configured selector matched nothing on {empty_selectors} list page(s)")
-    if int(stats.get("reports_found", 0)) == 0 and earlier.found > 0:
+    found = int(stats.get("reports_found", 0))
+    if found == 0 and earlier.found > 0:
         health.reasons.append(f"list pages yielded no report links (earlier runs found {earlier.found})")
+    elif found * 2 < earlier.found and earlier.found - found >= SHRINK_MIN_LOST:
+        health.reasons.append(f"list pages yielded {found} report links, under half of the {earlier.found} earlier runs found")
     if run.status == "failed":  # an interrupted run is the operator's doing, not the site's
         health.reasons.append("the crawl failed")
     return health

@@ -55,8 +55,20 @@ def test_site_health_from_run_statistics(archive: Archive, seed: Callable[[str],
         latest = site_health(session)
     assert by_run[healthy].healthy
     assert by_run[empty].reasons == ["list pages yielded no report links (earlier runs found 12)"]
-    assert by_run[blocked].blocked and by_run[blocked].reasons == ["2 response(s) were challenge pages", "4 server errors"]
+    assert by_run[blocked].blocked and by_run[blocked].reasons == [
+        "2 response(s) were challenge pages", "4 server errors", "list pages yielded 3 report links, under half of the 12 earlier runs found"]
     assert latest["testsite"].run_id == blocked
+
+
+def test_a_column_read_short_is_unhealthy_and_a_report_or_two_gone_is_not(archive: Archive, seed: Callable[[str], bytes]) -> None:
+    # a pager gone or page 3 of 5 answering a maintenance page: 6 of 15 listed, and none of the 9 is gone
+    first = crawl(archive, seed(SEED_ZIBO), stats={"reports_found": 15})
+    two_gone = crawl(archive, seed(SEED_ZIBO), minutes=30, stats={"reports_found": 13})
+    short = crawl(archive, seed(SEED_ZIBO), minutes=60, stats={"reports_found": 6})
+    with archive.session() as session:
+        by_run = {h.run_id: h for h in assess_runs(session, [first, two_gone, short])}
+    assert by_run[first].healthy and by_run[two_gone].healthy
+    assert by_run[short].reasons == ["list pages yielded 6 report links, under half of the 15 earlier runs found"]
 
 
 def test_a_breakage_is_one_event_however_many_runs_meet_it(archive: Archive, seed: Callable[[str], bytes]) -> None:
@@ -91,7 +103,8 @@ def test_robots_txt_counts_when_it_refuses_more_than_before(archive: Archive, se
     with archive.session() as session:
         by_run = {h.run_id: h for h in assess_runs(session, [first, same, more])}
     assert by_run[first].healthy and by_run[same].healthy
-    assert by_run[more].reasons == ["robots.txt now disallows 11 URL(s) (before: 1)"]
+    assert by_run[more].reasons == ["robots.txt now disallows 11 URL(s) (before: 1)",
+                                    "list pages yielded 2 report links, under half of the 12 earlier runs found"]
 
 
 def test_an_error_the_version_before_had_is_not_new(archive: Archive, seed: Callable[[str], bytes]) -> None:
