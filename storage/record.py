@@ -231,8 +231,12 @@ def _decide(session: Session, blobs: Blobs, capture: CaptureInput, shas: dict[in
     versions = [] if report.new else _stored_versions(session, blobs, report.id, parse.parser_version)
     latest = versions[0] if versions else None
     if capture.confirmation is not None and content.page_text:
-        first, second = content.texts(), [text for _, text in _parts(capture, capture.confirmation).paragraphs]
-        if second != first:  # (most pages: nothing varied between the two fetches)
+        confirmation = _parts(capture, capture.confirmation)
+        first, second = content.texts(), [text for _, text in confirmation.paragraphs]
+        # (Most pages: nothing varied between the two fetches.) A second fetch answered with
+        # another page (系统维护中, an error page) or another report teaches nothing: what it
+        # does not share with the first is not the page's chrome, and chrome is never forgotten.
+        if second != first and fixed_parts_key(confirmation, content.attachments) == content.fixed:
             stored = _stored_contents(session, [latest])[0].texts() if latest else []
             learn_varying(session, capture.site, varying_paragraphs(first, second, stored))
     same, key = _same_content(session, capture.site, content, versions)

@@ -89,6 +89,19 @@ def test_chrome_that_varies_between_two_fetches_is_learned_and_a_sentence_still_
     assert (result.outcome, result.significance) == ("new_version", "text")
 
 
+@pytest.mark.parametrize("sent", [lambda item: item, with_parts], ids=["parsed_here", "parts_sent"])
+def test_a_second_fetch_answered_with_a_maintenance_page_teaches_no_chrome(archive: Archive, sent) -> None:
+    body = report_body()
+    first = capture(body, 1, news(1, 2, 3, 4))
+    maintenance = ("<html><head><meta charset='utf-8'></head><body><p>系统维护中，请稍后再访问。</p></body></html>").encode()
+    first.confirmation = parse_outcome(maintenance, ReportHints(title=TITLE, source_url=URL), filename="4398.html")
+    archive.record(sent(first))
+    # the report's own sentences were not learned as chrome: an edit of one is a new version
+    revised = body.replace("主动公开政府信息514条", "主动公开政府信息541条", 1)
+    changed = capture(revised, 5, news(1, 2, 3, 4), again=(6, news(1, 2, 3, 4)))
+    assert archive.record(sent(changed)).outcome == "new_version"
+
+
 def test_short_entries_next_to_varying_ones_belong_to_their_block() -> None:
     first = ["一、总体情况", "正文第一句。", "相关文章", "甲", "乙", "丙", "访问 1 次"]
     second = ["一、总体情况", "正文第一句。", "相关文章", "丁", "乙", "戊", "访问 2 次"]
