@@ -117,3 +117,25 @@ def test_a_retried_request_carries_its_backoff_and_waits_for_it() -> None:
     started = time.monotonic()
     asyncio.run(middleware.process_request(second))
     assert time.monotonic() - started >= 0.1
+
+
+def test_a_retry_waits_as_long_as_retry_after_asks_and_one_asking_too_long_is_not_retried() -> None:
+    from scrapy import Spider
+    from scrapy.http import Response
+    from scrapy.utils.test import get_crawler
+
+    from harvester.middlewares.backoff_retry import BACKOFF_META, BackoffRetryMiddleware, retry_after
+
+    crawler = get_crawler(Spider, {"RETRY_TIMES": 2, "HARVESTER_RETRY_BACKOFF_BASE": 2.0, "HARVESTER_RETRY_BACKOFF_MAX": 60.0})
+    crawler.spider = crawler._create_spider("t")
+    middleware = BackoffRetryMiddleware.from_crawler(crawler)
+    request = Request("http://gov.test/a.html")
+    busy = middleware.process_response(request, Response(request.url, status=429, headers={"Retry-After": "30"}, request=request))
+    assert isinstance(busy, Request) and busy.meta[BACKOFF_META] == 30.0
+    later = Response(request.url, status=503, headers={"Retry-After": "300"}, request=request)
+    assert middleware.process_response(Request(request.url), later) is later  # past the cap: the capture fails
+    assert retry_after(b"Wed, 21 Oct 2015 07:28:00 GMT") == 0.0 and retry_after(b"soon") is None
+    unpolite = BackoffRetryMiddleware.from_crawler(get_crawler(Spider, {"HARVESTER_RETRY_BACKOFF_BASE": 0.0}))
+    unpolite.crawler.spider = unpolite.crawler._create_spider("t")
+    again = unpolite.process_response(request, Response(request.url, status=429, headers={"Retry-After": "30"}, request=request))
+    assert again.meta[BACKOFF_META] == 0.0
