@@ -30,7 +30,8 @@ from lxml import etree
 from parsers.document import Block, Document, GridCell, Table
 from parsers.errors import ExtractionError
 from parsers.extract.docx_numbering import ListNumbers
-from parsers.extract.docx_package import DAMAGED_ZIP
+from parsers.extract.docx_chunks import alt_chunks
+from parsers.extract.docx_package import DAMAGED_ZIP, MAIN_DOCUMENT, STRICT_NAMES, main_document, transitional
 from parsers.extract.docx_pictures import PictureAnchors, picture_anchors, with_pictures
 from parsers.extract.layout_tables import lays_out_tables
 from parsers.limits import check_tree, read_zip_member, take_table_slots
@@ -64,29 +65,36 @@ _STYLE_STARTS = re.compile(rb"<w:style\b")
 _STYLE_BODIES = re.compile(rb'<w:style\b[^>]*?\bw:styleId="([^"]*)"[^>]*>(.*?)</w:style>', re.DOTALL)
 _VANISHED = re.compile(rb'<w:vanish\s*/>|<w:vanish\s+w:val="(?:1|true|on)"\s*/>')
 _RSTYLE = f"{{{_W}}}rStyle"
+_ALT_CHUNK = f"{{{_W}}}altChunk"
+_RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
 def extract_docx(data: bytes) -> Document:
+    main = MAIN_DOCUMENT
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             names = set(archive.namelist())
-            xml = read_zip_member(archive, "word/document.xml")
+            main = main_document(archive)
+            xml = read_zip_member(archive, main)
             styles = read_zip_member(archive, "word/styles.xml") if "word/styles.xml" in names else b""
-            numbering = read_zip_member(archive, "word/numbering.xml") \
+            if STRICT_NAMES[0][0] in xml:
+                xml, styles = transitional(xml), transitional(styles)
+            numbering = transitional(read_zip_member(archive, "word/numbering.xml")) \
                 if "word/numbering.xml" in names and b"numPr" in xml + styles else b""
+            chunks = alt_chunks(archive, main, xml) if b"altChunk" in xml else {}
         root = etree.fromstring(xml, parser=etree.XMLParser(huge_tree=True, resolve_entities=False))
         check_tree(root, len(xml))
         numbers = ListNumbers(numbering, styles) if numbering else None
     except (KeyError, *DAMAGED_ZIP) as exc:
         raise ExtractionError(f"damaged DOCX (truncated or not a Word file): {exc}") from exc
     except etree.XMLSyntaxError as exc:
-        raise ExtractionError(f"damaged DOCX: word/document.xml is not well-formed ({exc.msg})") from exc
+        raise ExtractionError(f"damaged DOCX: {main} is not well-formed ({exc.msg})") from exc
     body = root.find("w:body", _NS)
     if body is None:
-        raise ExtractionError("damaged DOCX: word/document.xml has no body")
+        raise ExtractionError(f"damaged DOCX: {main} has no body")
     hidden = _hidden_style_ids(styles)
     reading = _Reading(_heading_style_ids(styles), _marked_paragraphs(body, hidden), picture_anchors(body, _NOT_PRINTED),
-                       numbers, hidden)
+                       numbers, hidden, chunks)
     blocks: list[Block] = []
     _read_body(body, blocks, reading)
     blocks, notes = with_pictures(data, blocks, reading.pictures)
@@ -104,6 +112,7 @@ class _Reading:
     pictures: PictureAnchors
     numbers: ListNumbers | None  # list numbering, when the document numbers paragraphs
     hidden: frozenset[str]  # styles whose text is hidden (``w:vanish`` in the style)
+    chunks: dict[str, list[Block]]  # what each w:altChunk imports, by relationship id
 
     def text(self, paragraph: etree._Element) -> str:
         """What ``paragraph`` prints, its list number first."""
@@ -160,6 +169,8 @@ def _read_body(parent: etree._Element, blocks: list[Block], reading: _Reading) -
                 blocks.append(Block("table", table=table))
         elif child.tag in _WRAPPERS:
             _read_body(child, blocks, reading)
+        elif child.tag == _ALT_CHUNK:
+            blocks.extend(reading.chunks.get(child.get(_RELATIONSHIP_ID) or "", []))
 
 
 def _style(element: etree._Element, path: str) -> str | None:

@@ -58,8 +58,9 @@ def _sniff_zip(data: bytes) -> str:
         names = zipfile.ZipFile(BytesIO(data)).namelist()
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
         raise ExtractionError(f"damaged ZIP container (truncated DOCX?): {exc}") from exc
-    if "word/document.xml" in names:
-        return "docx"
+    if "word/document.xml" in names or any(name.startswith("word/") and name.endswith(".xml") for name in names) \
+            and "_rels/.rels" in names and "xl/workbook.xml" not in names:
+        return "docx"  # a main part named otherwise (word/document2.xml) is found by the package's relationships
     if "xl/workbook.xml" in names:
         return "xlsx"
     if data[30:38] == b"mimetype" and data[38:38 + len(_ODT_MIMETYPE)] == _ODT_MIMETYPE:

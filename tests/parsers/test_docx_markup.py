@@ -11,7 +11,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from lxml import etree
+from lxml import etree, html
 
 from parsers.api import parse_bytes
 from docx_edits import with_document
@@ -272,3 +272,51 @@ def test_a_heading_after_a_line_break_inside_a_paragraph_opens_its_section() -> 
     report = _report(_edited(join))
     _as_printed(report)
     assert [(s["number"], s["text"]) for s in report["sections"]] == [(s["number"], s["text"]) for s in EXPECTED["sections"]]
+
+
+def _repackaged(members: dict[str, bytes], renamed: dict[str, str] | None = None) -> bytes:
+    """Seed 001's DOCX with ``members`` (name -> bytes) in place of or beside its own, and its
+    members renamed as ``renamed`` says."""
+    import io
+
+    renamed = renamed or {}
+    out = io.BytesIO()
+    with zipfile.ZipFile(SEED) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            if item.filename not in members:
+                target.writestr(renamed.get(item.filename, item.filename), source.read(item.filename))
+        for name, data in members.items():
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+def test_a_table_imported_as_an_html_chunk_is_read_where_it_stands() -> None:
+    # Office systems that assemble reports from HTML import parts of them whole (w:altChunk)
+    page = html.fromstring((FIXTURES / "documents" / "001_edb62deb526a149a.html").read_bytes())
+    table = next(t for t in page.iter("table") if "本年新收" in t.text_content())
+    chunk = b"<html><head><meta charset='utf-8'></head><body>" + html.tostring(table, encoding="utf-8") + b"</body></html>"
+    source = zipfile.ZipFile(SEED)
+    root = etree.fromstring(source.read("word/document.xml"))
+    body = root.find("w:body", NS)
+    docx_table = next(t for t in body.iterfind("w:tbl", NS) if "本年新收" in _text(t))
+    docx_table.addprevious(etree.fromstring(
+        f'<w:altChunk xmlns:w="{W}" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rIdChunk1"/>'))
+    body.remove(docx_table)
+    relationships = source.read("word/_rels/document.xml.rels").replace(b"</Relationships>", (
+        b'<Relationship Id="rIdChunk1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/aFChunk"'
+        b' Target="afchunk1.htm"/></Relationships>'))
+    _as_printed(_report(_repackaged({
+        "word/document.xml": etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True),
+        "word/_rels/document.xml.rels": relationships, "word/afchunk1.htm": chunk})))
+
+
+def test_strict_open_xml_and_a_main_part_of_another_name_are_read() -> None:
+    source = zipfile.ZipFile(SEED)
+    strict = {name: source.read(name).replace(b"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+                                              b"http://purl.oclc.org/ooxml/wordprocessingml/main")
+              for name in ("word/document.xml", "word/styles.xml")}
+    _as_printed(_report(_repackaged(strict)))
+    # the main part named word/document2.xml, as the package's relationships say
+    relationships = source.read("_rels/.rels").replace(b'Target="word/document.xml"', b'Target="word/document2.xml"')
+    renamed = {"word/document.xml": "word/document2.xml", "word/_rels/document.xml.rels": "word/_rels/document2.xml.rels"}
+    _as_printed(_report(_repackaged({"_rels/.rels": relationships}, renamed)))
