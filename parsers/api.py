@@ -27,17 +27,19 @@ from parsers.templates import active_disclosure_template, applications_template,
 from parsers.rules import validate
 from parsers.rules.check import finding
 from parsers.second_report import second_report_start
+from parsers.table_of_contents import without_contents
 
 _QUOTED_CHARS = 60
 
 
 def parse_document(doc: Document, hints: ReportHints | None = None) -> Report:
     """Read sections, tables and metadata out of an extracted document and check them."""
-    second = second_report_start(doc.blocks)
+    blocks = without_contents(doc.blocks)  # a table of contents lists the headings a second report would repeat
+    second = second_report_start(blocks)
     second_title = None
     if second is not None:  # the file's report is the first; the second is said to be there
-        second_title = " ".join(b.text.strip() for b in doc.blocks[second:second + 2] if b.table is None)[:_QUOTED_CHARS]
-        doc = replace(doc, blocks=doc.blocks[:second])
+        second_title = " ".join(b.text.strip() for b in blocks[second:second + 2] if b.table is None)[:_QUOTED_CHARS]
+        doc = replace(doc, blocks=blocks[:second])
     layout = split_layout(doc)
     metadata = read_metadata(doc, layout, hints or ReportHints())
     standard = classify_tables(layout.tables)
