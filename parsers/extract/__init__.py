@@ -122,20 +122,26 @@ def _within_limits(read: Callable[[], Document]) -> Document:
 
 
 def _pdf(text_layer: Callable[[bytes], Document], data: bytes) -> Document:
-    """A PDF through its text layer; one without any, made of page pictures, or one whose
-    text layer is glyphs without their characters (``pdf_unreadable``), through OCR.
+    """A PDF through its text layer; one without any, made of page pictures, one whose pages
+    are pictures under an OCR layer or a stamp line, or one whose text layer is glyphs
+    without their characters (``pdf_unreadable``), through OCR.
 
     The text layer is tried first so that text PDFs, nearly all of them, pay nothing for
     the scan check.
     """
+    from parsers.extract.pdf import PicturedPdf
+
     try:
         doc = text_layer(data)
+    except PicturedPdf:  # a scan under an OCR layer or a download stamp
+        return extract_drawn_pdf(data)
     except ExtractionError:
-        from parsers.extract.ocr_scan import extract_scanned_pdf, is_scanned
+        from parsers.extract.ocr_scan import extract_scanned_pdf, scan_kind
 
-        if not is_scanned(data):
+        kind = scan_kind(data)
+        if kind is None:
             raise
-        return extract_scanned_pdf(data)
+        return extract_scanned_pdf(data) if kind == "one picture a page" else extract_drawn_pdf(data)
     if unreadable_text(doc):  # fonts without a Unicode map: read what the pages show
         return extract_drawn_pdf(data)
     return doc

@@ -39,22 +39,25 @@ _FULL_LINE_SLACK = 2.0  # line heights a wrapped line may stop short of the righ
 _SAME_TABLE_SLACK = 0.03  # share of the width two page's pieces of one table may be offset by
 
 
-def is_scanned(data: bytes) -> bool:
-    """True for a PDF whose every page is one picture without text."""
+def scan_kind(data: bytes) -> str | None:
+    """"one picture a page" for a PDF whose every page is one picture without text (read at
+    the picture's own resolution), "pictures" for one whose pages are several (a scan kept as
+    strips, or compressed in layers: read as drawn), None for another PDF."""
     import pypdfium2 as pdfium
 
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError:
-        return False  # the text-layer extractor reports what is wrong with the file
+        return None  # the text-layer extractor reports what is wrong with the file
     try:
-        return len(document) > 0 and all(
-            page.get_textpage().count_chars() == 0 and len(_pictures(page)) == 1 for page in document
-        )
+        counts = [len(_pictures(page)) if page.get_textpage().count_chars() == 0 else 0 for page in document]
     except pdfium.PdfiumError:
-        return False  # a page pdfium cannot load: the text-layer extractor's error stands
+        return None  # a page pdfium cannot load: the text-layer extractor's error stands
     finally:
         document.close()
+    if not counts or not all(counts):
+        return None
+    return "one picture a page" if set(counts) == {1} else "pictures"
 
 
 def extract_scanned_pdf(data: bytes) -> Document:

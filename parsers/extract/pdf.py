@@ -27,6 +27,7 @@ from parsers.extract.pdf_tables import TableFragment, find_tables, fragments_to_
 
 _PAGE_NUMBER = re.compile(r"^(?:[-—–]\s*\d{1,3}\s*[-—–]|\d{1,3}|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$")
 _TOLERANCE = 2.0
+_SCANNED_SHARE = 0.8  # pages that are pictures (``pdf_page.Page.pictured``) making a PDF a scan
 _RUNNING_DIGITS = re.compile(r"\d+")
 # Character widths a justified line may start right of the margin ("办法》" after a wrap);
 # an indented paragraph starts two characters in.
@@ -50,12 +51,20 @@ class _Item:
     fragments: list[TableFragment] = field(default_factory=list)
 
 
+class PicturedPdf(ExtractionError):
+    """A scan's pages, pictures that its text layer (an OCR's, invisible, or a stamp line) does
+    not read as well as they show: read the pictures (``parsers.extract._pdf``)."""
+
+
 def extract_pdf(data: bytes) -> Document:
     import pypdfium2
 
     check_stream_sizes(data)
     try:
-        items = [item for number, page in enumerate(read_pages(data)) for item in _page_items(data, number, page)]
+        pages = read_pages(data)
+        if pages and sum(page.pictured for page in pages) >= _SCANNED_SHARE * len(pages):
+            raise PicturedPdf("the PDF's pages are pictures under an OCR text layer or a stamp line")
+        items = [item for number, page in enumerate(pages) for item in _page_items(data, number, page)]
     except pypdfium2.PdfiumError as exc:
         raise ExtractionError(f"damaged or unreadable PDF: {exc}") from exc
     except Exception as exc:  # pdfminer, the fallback reader, raises many kinds of error on broken files

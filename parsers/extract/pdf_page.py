@@ -46,6 +46,9 @@ _WORD_GAP = 3.0  # a gap wider than this between two chars prints as a space
 _SPACED_MIN_GAPS, _SPACED_SHARE = 2, 0.75  # gaps in a line, and the share of them wide, of letter-spaced text
 _LINE_SHARE = 0.25  # chars whose middles are this share of their height apart sit on one line
 _WHITE = 250  # a colour whose every channel is at least this paints as white
+# A page a picture covers this share of is a scan when its text is this share invisible
+# objects (an OCR layer) or at most this many characters (a stamp: "下载时间：…").
+_PICTURED_SHARE, _INVISIBLE_SHARE, _STAMP_CHARS = 0.6, 0.9, 80
 # The only characters pdfium's text page makes up (a space between words, a line break):
 # a character with another code is printed text without asking.
 _GENERATED_CODES = frozenset((0x20, 0x0D, 0x0A))
@@ -74,6 +77,9 @@ class Page:
     chars: list[Char]
     edges: list[dict[str, Any]]
     mended: bool = False  # pdfium's reading with the white space its text page left out put back (``pdf_blanks``)
+    # A picture covers the page and its text is invisible (an OCR layer, render mode 3) or a
+    # line or two (a portal's download stamp): a scan, to be read from what it shows.
+    pictured: bool = False
 
 
 @dataclass
@@ -175,10 +181,11 @@ def _read_chars(page: Any, textpage: Any, height: float, number: int, content: A
     """:func:`_page_chars` of pdfium's ``page`` and its ``textpage``."""
     handle = ctypes.cast(textpage, ctypes.c_void_p)
     chars, read, outlined = _chars(handle, pdfium_c.FPDFText_CountChars(textpage), height)
-    texts, paths = _page_objects(page)
+    texts, paths, pictures = _page_objects(page)
+    pictured = bool(pictures) and _pictured(page, pictures, texts, len(chars), height)
     skipped = [(index, obj) for index, obj in enumerate(texts) if obj not in read]
     if not skipped:
-        return Page(chars, _edges(paths, height))
+        return _as_shown(page, Page(chars, _edges(paths, height), pictured=pictured), height)
     blanks = content.blank_chars(number, skipped, len(texts), height)
     if blanks is None:
         return None
@@ -188,7 +195,46 @@ def _read_chars(page: Any, textpage: Any, height: float, number: int, content: A
         _char_origin(handle, index, x_out, y_out)
         left, right, top, bottom = font.advance_box(x.value, y.value, code)
         chars[position] = Char(chars[position].text, left, right, height - top, height - bottom, font.size)
-    return Page(chars + blanks, _edges(paths, height), mended=True)
+    return _as_shown(page, Page(chars + blanks, _edges(paths, height), mended=True, pictured=pictured), height)
+
+
+def _pictured(page: Any, pictures: list[int], texts: list[int], chars: int, height: float) -> bool:
+    """Whether a picture covers most of the page and its text is an OCR layer or a stamp line."""
+    width = pdfium_c.FPDF_GetPageWidthF(page)
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    covered = 0.0
+    for picture in pictures:
+        bounds = (ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top))
+        if pdfium_c.FPDFPageObj_GetBounds(ctypes.cast(picture, pdfium_c.FPDF_PAGEOBJECT), *bounds):
+            covered = max(covered, (right.value - left.value) * (top.value - bottom.value))
+    if covered < _PICTURED_SHARE * width * height:
+        return False
+    if chars <= _STAMP_CHARS:
+        return True
+    invisible = sum(_render_mode(_argument(obj)) == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE for obj in texts)
+    return invisible >= _INVISIBLE_SHARE * len(texts)
+
+
+def _as_shown(page: Any, read: Page, height: float) -> Page:
+    """``read`` turned as the page is shown (``/Rotate``): a landscape table printed on a
+    portrait page turned a quarter read column by column, its rows lost."""
+    turns = pdfium_c.FPDFPage_GetRotation(page) % 4
+    if not turns:
+        return read
+    width = pdfium_c.FPDF_GetPageWidthF(page)
+
+    def turn(x: float, t: float) -> tuple[float, float]:  # from the page's top left, unturned -> as shown
+        return ((height - t, x), (width - x, height - t), (t, width - x))[turns - 1]
+
+    chars = []
+    for char in read.chars:
+        (ax, at), (bx, bt) = turn(char.x0, char.top), turn(char.x1, char.bottom)
+        chars.append(Char(char.text, min(ax, bx), max(ax, bx), min(at, bt), max(at, bt), char.size))
+    chars.sort(key=lambda char: (char.top, char.x0))
+    edges: list[dict[str, Any]] = []
+    for edge in read.edges:
+        _add_edge(edges, turn(edge["x0"], edge["top"]), turn(edge["x1"], edge["bottom"]))
+    return Page(chars, edges, read.mended, read.pictured)
 
 
 def read_with_pdfminer(data: bytes, numbers: list[int]) -> list[Page]:
@@ -232,8 +278,8 @@ def _paints(curve: Any) -> bool:
     return bool(curve.fill) and not (len(values) in (1, 3) and all(isinstance(v, (int, float)) and v >= _WHITE / 255 for v in values))
 
 
-def _page_objects(page: Any) -> tuple[list[int], list[int]]:
-    """The addresses of the page's text objects and of its paths, in one walk of its objects.
+def _page_objects(page: Any) -> tuple[list[int], list[int], list[int]]:
+    """The addresses of the page's text objects, of its paths and of its pictures, in one walk of its objects.
 
     Text objects are the page's own (as many as its content's text-showing operators, see
     ``pdf_blanks``); paths are those inside Form XObjects too, depth first as pypdfium2's
@@ -242,6 +288,7 @@ def _page_objects(page: Any) -> tuple[list[int], list[int]]:
     """
     texts: list[int] = []
     paths: list[int] = []
+    pictures: list[int] = []
     for obj in _children(page, pdfium_c.FPDFPage_CountObjects, _page_object):
         kind = _object_type(obj)
         if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
@@ -250,7 +297,9 @@ def _page_objects(page: Any) -> tuple[list[int], list[int]]:
             paths.append(obj)
         elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
             paths.extend(_form_paths(obj, _FORM_DEPTH - 1))
-    return texts, paths
+        elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            pictures.append(obj)
+    return texts, paths, pictures
 
 
 def _form_paths(form: int, depth: int) -> Iterator[int]:
@@ -311,6 +360,7 @@ _char_origin = _bare(pdfium_c.FPDFText_GetCharOrigin, ctypes.c_int)
 _generated_at = _bare(pdfium_c.FPDFText_IsGenerated, ctypes.c_int)
 _loose_box_at = _bare(pdfium_c.FPDFText_GetLooseCharBox, ctypes.c_int)
 _text_font = _bare(pdfium_c.FPDFTextObj_GetFont, ctypes.c_void_p)
+_render_mode = _bare(pdfium_c.FPDFTextObj_GetTextRenderMode, ctypes.c_int)
 _text_font_size = _bare(pdfium_c.FPDFTextObj_GetFontSize, ctypes.c_int)
 
 

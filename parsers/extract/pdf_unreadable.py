@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from parsers.document import Document
 from parsers.errors import ExtractionError
@@ -24,6 +23,9 @@ _UNREADABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ue000-\uf8ff\ufffd]|\(cid
 _MIN_UNREADABLE = 12
 _UNREADABLE_SHARE = 0.02
 RENDER_DPI = 200
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def unreadable_text(doc: Document) -> bool:
