@@ -1,10 +1,15 @@
-"""Text that encodes: UTF-16 surrogate halves some readers hand out, paired up or replaced.
+"""Text that encodes and prints: UTF-16 surrogate halves some readers hand out, paired up
+or replaced, and characters that print nothing but act on what shows the text left out.
 
 pdfium gives a character beyond U+FFFF (an emoji, a rare CJK name character such as 𪚥) as
 its two UTF-16 halves, one per glyph index; Python keeps them as two lone surrogates, which
 no UTF-8 encoder accepts, so one such character would fail every later write of the report.
 Adjacent halves are joined into their character and a half without its partner becomes
 U+FFFD, in every text a document carries.
+
+A page may write control characters as references (``&#x1b;``), and bidirectional overrides
+(U+202E) into an agency's name: kept, one made the Atom feed of every report invalid XML, an
+escape reset the terminal a name was listed on, and an override showed one name as another.
 """
 
 from __future__ import annotations
@@ -15,17 +20,20 @@ import re
 from parsers.document import Block, Document, Table
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# C0 and C1 controls but tab and line breaks, bidirectional marks and overrides, non-characters.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
 
 
 def mend(text: str) -> str:
-    if not _SURROGATE.search(text):
-        return text
-    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    if _SURROGATE.search(text):
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return _UNPRINTABLE.sub("", text)
 
 
 def mend_document(doc: Document) -> Document:
     """``doc`` with every text mended (the same object when no text needs it)."""
-    if _encodes("".join(document_texts(doc))):  # one check, not one per cell
+    texts = "".join(document_texts(doc))
+    if _encodes(texts) and not _UNPRINTABLE.search(texts):  # one check, not one per cell
         return doc
     blocks = [
         Block(block.kind, mend(block.text),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -92,6 +93,17 @@ def test_the_atom_feed_parses() -> None:
     assert parsed.entries[0].link == "http://127.0.0.1:8000/reports/3/diff/1..2"
     assert "83 → 85" in parsed.entries[0].content[0].value
     assert parsed.entries[0].id.endswith(":version:7") and parsed.entries[0].tags[0].term == "new_version"
+
+
+
+def test_a_character_xml_cannot_hold_in_an_event_leaves_the_feed_well_formed() -> None:
+    # recorded before the parser left them out: an escape in an agency's name, a U+FFFE in a cell
+    hostile = dataclasses.replace(revision(), agency="淄博市\x1bc工业和信息化局",
+                                  summary="报告已修改 / report changed: 淄博市\x1bc工业和信息化局 2021",
+                                  cells=[CellLine("applications.new_received.total", "一、本年新收", "83", "8\ufffe5")])
+    parsed = feedparser.parse(atom_feed([hostile], title="report events \x00"))
+    assert not parsed.bozo, parsed.bozo_exception
+    assert parsed.entries[0].title == "报告已修改 / report changed: 淄博市\ufffdc工业和信息化局 2021"
 
 
 def test_notify_test_command_reaches_a_webhook() -> None:

@@ -135,3 +135,16 @@ def test_a_picture_whose_header_divides_by_zero_is_a_damaged_picture() -> None:
         decode_image(emf)
     assert "damaged or unsupported image file" in str(info.value)
     assert is_small_picture(emf)
+
+
+def test_characters_that_act_on_what_shows_the_text_are_left_out() -> None:
+    # a page's references to control characters and a bidirectional override, in its title and a cell
+    page = ("<html><body><div id='zoom'><p>淄博市&#x1b;c张店区\u202e局试测\u202c机关事务服务中心2020年政府信息公开工作年度报告</p>"
+            "<p>一、总体情况</p><p>无&#x1;。</p><table><tr><td>本年新收</td><td>5&#xFFFE;</td></tr></table></div></body></html>")
+    doc, report = parse_bytes(page.encode("utf-8"), filename="page.html")
+    texts = [block.text for block in doc.blocks] + [cell.text for block in doc.blocks if block.table
+                                                    for row in block.table.rows for cell in row]
+    printed = "".join(texts) + (report.metadata.title or "") + (report.metadata.agency or "")
+    assert not any(ord(char) < 32 and char not in "\t\n\r" for char in printed)
+    assert not set(printed) & {"\u202e", "\u202c", "\ufffe"}
+    assert report.metadata.title == "淄博市c张店区局试测机关事务服务中心2020年政府信息公开工作年度报告"
