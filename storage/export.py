@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from storage.clock import as_utc
 from storage.models import CellRow, Report, Version
 from storage.query import QueryFilters, filtered_versions, plain_number
+from storage.spreadsheet_safe import spreadsheet_safe
 
 ExportFormat = Literal["csv", "jsonl", "parquet"]
 FORMATS: tuple[ExportFormat, ...] = ("csv", "jsonl", "parquet")
@@ -82,7 +83,7 @@ def _write_csv(path: Path, rows: Iterator[dict[str, Any]]) -> int:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS)
         writer.writeheader()
         for count, row in enumerate(rows, 1):
-            writer.writerow({**row, "value": plain_number(row["value"])})
+            writer.writerow({key: spreadsheet_safe(value) for key, value in {**row, "value": plain_number(row["value"])}.items()})
     return count
 
 

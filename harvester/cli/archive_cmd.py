@@ -135,6 +135,7 @@ def query(agency: str | None, region: str | None, year: int | None, template: st
           severity: str, where: tuple[str, ...], all_versions: bool, incomplete: bool, limit: int | None,
           changed_after_publication: bool, withdrawn: bool, fmt: str, as_json: bool, db: str | None) -> None:
     """Find reports by agency, year, findings, cell values, tables not read in full, revisions and withdrawals."""
+    from storage.spreadsheet_safe import spreadsheet_safe
     from storage.query import QueryError, QueryFilters, parse_where, run_query
 
     try:
@@ -158,7 +159,7 @@ def query(agency: str | None, region: str | None, year: int | None, template: st
         writer = csv.writer(sys.stdout)
         writer.writerow(["report_id", "agency", "year", "version_no", "template", "region", "parse_status", "findings",
                          *addresses, *unread])
-        writer.writerows(table)
+        writer.writerows([[spreadsheet_safe(value) for value in row] for row in table])
         return
     print_table(headers, table)
     click.echo(f"{len(rows)} report version(s)", err=True)

