@@ -29,6 +29,7 @@ _REGION_NAME = re.compile(r"^(.{1,4}?(?:自治区|自治州|自治县|地区|省
 _GOVERNMENT = re.compile(r"(人民政府|政府|管委会)$")
 _PROVINCE = ("省", "自治区")
 _CITY = ("市", "州", "盟", "地区")
+_KEY_MAX = 300  # agencies.key's length: a longer name is no agency's (a request for /agencies/<45,000 characters>)
 
 
 class AgencyError(ValueError):
@@ -72,7 +73,10 @@ def canonical(name: str, site_region: str | None = None) -> CanonicalName:
     county = local[-1] if local and local[-1] != city else None
     if city is None and len(local) == 1 and local[0].endswith(_CITY):
         city, county = local[0], None
-    return CanonicalName("".join(local) + rest, province, city, county)
+    # The province is left out of a key with a city or county in it (江苏省淮安市洪泽区人民政府 is
+    # 淮安市洪泽区人民政府), and kept in one without: 河北省教育厅 and 山东省教育厅 were one agency,
+    # and every province's 人民政府 another.
+    return CanonicalName(("".join(local) if local else province or "") + rest, province, city, county)
 
 
 def key_tail(key: str) -> str:
@@ -108,8 +112,10 @@ def _by_suffixes(session: Session, keys: set[str]) -> dict[str, Agency | None]:
     region (``agencies.tail``, indexed), and have it as their body when it names none
     (``agencies.body``, indexed).
     """
+    too_long = {key: None for key in keys if len(key) > _KEY_MAX}  # no agency's: and its endings are quadratic
+    keys = keys - too_long.keys()
     if not keys:
-        return {}
+        return dict(too_long)
     endings = {key: [key[start:] for start in range(1, len(key))] for key in keys}
     tails = {key: key_tail(key) for key in keys if split_regions(key)[0]}  # of the keys naming a region
     found = session.scalars(_BY_TAILS_OR_BODIES, {
@@ -126,7 +132,7 @@ def _by_suffixes(session: Session, keys: set[str]) -> dict[str, Agency | None]:
             candidates[key] = [a for a in found if a.body == key or a.key in own]
     chosen = {key: [a for a in found if a.key != key and _differ_in_regions(a.key, key)]
               for key, found in candidates.items()}
-    return {key: found[0] if len(found) == 1 else None for key, found in chosen.items()}
+    return {**too_long, **{key: found[0] if len(found) == 1 else None for key, found in chosen.items()}}
 
 
 def _differ_in_regions(one: str, other: str) -> bool:

@@ -31,6 +31,14 @@ def test_names_of_one_agency_share_a_key() -> None:
     assert canonical("淄博市教育局", "山东省淄博市").key != canonical("淄博市", "山东省淄博市").key
 
 
+def test_agencies_of_two_provinces_are_two_agencies() -> None:
+    # the province names a provincial department or government: it stays in the key
+    assert canonical("河北省教育厅").key == canonical("教育厅", "河北省").key == "河北省教育厅"
+    assert canonical("山东省教育厅").key != canonical("河北省教育厅").key
+    assert canonical("河北省人民政府").key == "河北省" != canonical("山东省人民政府").key
+    assert canonical("广西壮族自治区民政厅").key == "广西壮族自治区民政厅"
+
+
 def test_a_shorter_name_without_region_finds_the_fuller_agency(archive: Archive) -> None:
     with archive.session() as session:
         full = resolve_agency(session, "淮安市洪泽区人民政府")
@@ -198,6 +206,29 @@ def test_revision_0017_gives_existing_agencies_their_key_body(db_url: str) -> No
         with engine.connect() as connection:
             assert dict(connection.execute(sa.text("SELECT key, body FROM agencies")).all()) == {
                 "淮安市洪泽区教育局": "教育局", "高新技术产业开发区": "高新技术产业开发区"}
+    finally:
+        engine.dispose()
+
+
+def test_revision_0018_gives_province_level_agencies_their_province_back(db_url: str) -> None:
+    engine = create_engine(db_url)
+    try:
+        upgrade(engine, "0017")
+        with engine.begin() as connection:
+            connection.execute(sa.text(
+                "INSERT INTO agencies (id, key, tail, body, name, province, city, county) VALUES "
+                "(1, '教育厅', '教育厅', '教育厅', '河北省教育厅', '河北省', NULL, NULL), "
+                "(2, '淮安市洪泽区', '洪泽区', '', '江苏省淮安市洪泽区人民政府', '江苏省', '淮安市', '洪泽区')"))
+            connection.execute(sa.text(
+                "INSERT INTO reports (id, agency_key, agency, year, kind, first_seen, last_seen, agency_id) VALUES "
+                "(1, '教育厅', '河北省教育厅', 2022, 'annual', '2023-01-01', '2023-01-01', 1), "
+                "(2, '淮安市洪泽区', '淮安市洪泽区人民政府', 2022, 'annual', '2023-01-01', '2023-01-01', 2)"))
+        upgrade(engine)
+        with engine.connect() as connection:
+            assert connection.execute(sa.text("SELECT id, key, tail, body FROM agencies ORDER BY id")).all() == [
+                (1, "河北省教育厅", "河北省教育厅", "教育厅"), (2, "淮安市洪泽区", "洪泽区", "")]
+            assert connection.execute(sa.text("SELECT agency_key FROM reports ORDER BY id")).scalars().all() == [
+                "河北省教育厅", "淮安市洪泽区"]
     finally:
         engine.dispose()
 

@@ -1,0 +1,43 @@
+"""Keep the province in the key of an agency that names no city or county.
+
+Revision ID: 0018
+Revises: 0017
+Create Date: 2026-12-03
+
+A key left the province out whatever followed it, so 河北省教育厅 and 山东省教育厅 had the key
+教育厅, and every province's 人民政府 the key "": two provinces' reports of a year were one
+report. Such keys get their province back here, with the tail and body made from them, on
+the agencies and on their reports. Reports two provinces were already filed under as one stay
+as recorded: the versions say which was which.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+from storage.agencies import key_body, key_tail
+
+revision = "0018"
+down_revision = "0017"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    connection = op.get_bind()
+    rows = connection.execute(sa.text(
+        "SELECT id, key, province FROM agencies WHERE province IS NOT NULL AND city IS NULL AND county IS NULL")).all()
+    taken = set(connection.execute(sa.text("SELECT key FROM agencies")).scalars())
+    for row in rows:
+        key = row.province + row.key
+        if row.key.startswith(row.province) or key in taken:
+            continue
+        taken.add(key)
+        connection.execute(sa.text("UPDATE agencies SET key = :key, tail = :tail, body = :body WHERE id = :id"),
+                           {"id": row.id, "key": key, "tail": key_tail(key), "body": key_body(key)})
+        connection.execute(sa.text("UPDATE reports SET agency_key = :key WHERE agency_id = :id"), {"key": key, "id": row.id})
+
+
+def downgrade() -> None:
+    """Keys keep their province: the key without it named two provinces' agencies as one."""
