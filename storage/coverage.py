@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from parsers.dates import find_date
+from storage.agencies import canonical, known_agency
 from storage.clock import as_utc
 from storage.identity import normalise_agency
 from storage.models import Report, Version
@@ -105,12 +106,18 @@ def coverage(session: Session, year: int, *, as_of: date, region: str | None = N
              expected: Iterable[ExpectedAgency] = ()) -> Coverage:
     """The publication status of every expected agency's report on ``year``, as of a day."""
     wanted = _expected_from_archive(session, year, site)
+    kinds: dict[str, AgencyKind] = {}
     for listed in expected:
-        key = normalise_agency(listed.agency)
+        # The archive's key of the agency the listed name stands for (its aliases, its fuller
+        # names): reports are filed by it, so "淄博市张店区人民政府" listed is 淄博市张店区's.
+        agency = known_agency(session, listed.agency, listed.region)
+        key = agency.key if agency is not None else canonical(listed.agency, listed.region).key
         seen = wanted.get(key)
+        known_region = "".join(filter(None, (agency.province, agency.city, agency.county))) if agency is not None else None
         wanted[key] = _Seen(listed.agency, listed.site or (seen.site if seen else None),
-                            listed.region or (seen.region if seen else None))
-    kinds = {normalise_agency(e.agency): e.kind for e in expected if e.kind}
+                            listed.region or (seen.region if seen else None) or known_region or None)
+        if listed.kind:
+            kinds[key] = listed.kind
     published = _published(session, year, list(wanted))
     entries = []
     for key, seen in wanted.items():

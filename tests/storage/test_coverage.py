@@ -85,6 +85,17 @@ def test_listed_agencies_are_expected_too(archive_2020_2021: Archive) -> None:
     assert "淄博市人民政府" in statuses(in_region)
 
 
+def test_a_listed_agency_is_the_archive_s_under_any_of_its_names(archive_2020_2021: Archive) -> None:
+    # listed by a fuller or a shorter name than its reports print, without a region
+    listed = [ExpectedAgency("山东省淄博市工业和信息化局"), ExpectedAgency("张店区机关事务服务中心", region="山东省淄博市")]
+    with archive_2020_2021.session() as session:
+        result = coverage(session, 2021, as_of=date(2022, 4, 15), expected=listed)
+        in_region = coverage(session, 2021, as_of=date(2022, 4, 15), expected=listed[:1], region="淄博")
+    assert statuses(result) == {"山东省淄博市工业和信息化局": "on_time", "威海经济技术开发区": "late",
+                                "张店区机关事务服务中心": "missing"}
+    assert statuses(in_region)["山东省淄博市工业和信息化局"] == "on_time"
+
+
 def test_without_a_printed_date_the_first_sighting_counts(archive: Archive, seed: Callable[[str], bytes]) -> None:
     archive.record(capture_of(seed(GXJ), "http://gov.test/2020/0.html"))
     archive.record(capture_of(as_year(seed(GXJ), 2021), "http://gov.test/2021/0.html"))  # no listing date
