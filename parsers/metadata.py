@@ -26,7 +26,14 @@ _STATISTICS_YEAR = re.compile(r"统计(?:期限|时限|时间|区间|周期)[^�
 _OWN_TITLE = re.compile(r"[\u4e00-\u9fff][^，,。；;：:、“”《》\s]{1,49}?(?:19|20)\d{2}\s*年度?政府信息公开(?:工作)?(?:年度)?报告")
 # What leads into it ("现将…公布如下", "特向社会公布…"), and the words that make it no name ("由…编制的").
 _LEAD_IN = re.compile(r"^.*(?:公布|发布|现将|特将|兹将)(?:了|如下)?")
-_NOT_OWN = re.compile(r"[由的]|本(?:机关|单位|部门|局|委|办)")
+# Not a name: words of a sentence, and the agency calling itself 本局, 我局, 本中心, 我区, 本镇 ….
+_SELF = r"(?:本|我)(?:机关|单位|部门|局|委|办|中心|院|厅|所|站|镇|乡|街道|区|县|市|馆|队|会)"
+_NOT_OWN = re.compile(rf"[由的]|^{_SELF}")
+# A department naming itself so in the sentence that presents its report ("现将我局2020年…报告").
+_SELF_REFERENCE = re.compile(rf"{_SELF}(?:19|20)\d{{2}}\s*年度?政府信息公开")
+_SELF_REFERENCE_PARAGRAPHS = 3
+# Reports are published by the end of March (department) or of the first half year at the latest.
+_PUBLISHING_MONTHS_END = "06"
 _AGENCY_IN_TEXT = re.compile(r"本报告(?:电子版)?(?:可在|可以在|可从|在)([^，,。；;（(]{2,30}?)(?:门户网站|政府网站|网站)")
 # Contact labels as printed, also spaced out to the width of longer ones ("地　址：", "电　话：").
 _CONTACT_LABELS = {
@@ -71,29 +78,37 @@ def read_metadata(doc: Document, layout: Layout, hints: ReportHints) -> Metadata
     hinted = [found for found in (parse_report_title(hints.title or ""), parse_report_title(doc.page_title or "")) if found]
     body_paragraphs = layout.preamble + [p for s in layout.sections for p in s.paragraphs]
     # The first source that holds a name; one holding page chrome or an artefact is passed over.
+    # What the report and its titles say comes before what the page's uploader (发布机构,
+    # ContentSource: a district office uploading its bureaus' reports) and the site's config
+    # say: read the other way, two agencies' reports of a year were one report.
     # The body is searched only when no source before it names one: the search for a titled
     # paragraph reads every short paragraph as a title. The portal the report says it is
-    # published on comes last: it names the host, often the government above the agency.
+    # published on comes last: it names the host, often the government above the agency, and
+    # is not taken when the report calls itself 我局, 本中心 …: then the agency is not the host.
+    body_searches = [_agency_of_own_title, _agency_of_titled_paragraph]
+    if not any(_SELF_REFERENCE.search(paragraph) for paragraph in body_paragraphs[:_SELF_REFERENCE_PARAGRAPHS]):
+        body_searches.append(_agency_in_text)
     candidates = chain(
         (
             info.agency if info else None,
-            hints.agency,
             *(found.agency for found in hinted),
-            *_values(doc.page_meta, hints.page_meta, keys=_PAGE_AGENCY_KEYS),
             layout.signature_agency,
+            *_values(doc.page_meta, hints.page_meta, keys=_PAGE_AGENCY_KEYS),
+            hints.agency,
         ),
-        (search(body_paragraphs) for search in (_agency_of_own_title, _agency_of_titled_paragraph, _agency_in_text)),
+        (search(body_paragraphs) for search in body_searches),
     )
     agency = next((name for name in map(clean_agency, candidates) if name), None)
     contacts = read_contacts("\n".join(body_paragraphs))
+    publish_date = find_date(hints.publish_date or "") \
+        or find_date(_first_value(doc.page_meta, hints.page_meta, keys=_PAGE_DATE_KEYS) or "")
     return Metadata(
         agency=agency,
         title=title,
-        year=(info.year if info else None) or hints.year or (hinted[0].year if hinted else None)
-        or _statistics_year(body_paragraphs),
+        year=_report_year([info.year if info else None, hints.year, *(found.year for found in hinted)],
+                          _statistics_year(body_paragraphs), publish_date),
         region=hints.region or region_of(agency) or _region_in_page(doc.page_meta, hints.page_meta),
-        publish_date=find_date(hints.publish_date or "")
-        or find_date(_first_value(doc.page_meta, hints.page_meta, keys=_PAGE_DATE_KEYS) or ""),
+        publish_date=publish_date,
         signed_date=layout.signed_date,
         address=contacts.get("address"),
         phone=contacts.get("phone"),
@@ -191,6 +206,23 @@ def _region_in_page(*metas: dict[str, str]) -> str | None:
         if region:
             return region
     return None
+
+
+def _report_year(titled: list[int | None], period: int | None, published: str | None) -> int | None:
+    """The year a report covers: its titles' (the title block's, the list's, the page's, in
+    that order), the one that agrees with the statistics period the text gives where they
+    differ, and the period's where a title names the year it was published in ("2021年…年度
+    报告" published in January 2021, for 统计期限自2020年1月1日…). A year the text alone gives
+    stands against no title: a period copied unchanged from last year's report is common."""
+    years = [year for year in titled if year is not None]
+    if not years:
+        return period
+    if period is not None and years[0] != period and period in years:
+        return period  # the list titled the page another year; the page's own title and text agree
+    if period == years[0] - 1 and published is not None and published.startswith(str(years[0])) \
+            and published[5:7] <= _PUBLISHING_MONTHS_END:
+        return period
+    return years[0]
 
 
 def _statistics_year(paragraphs: list[str]) -> int | None:

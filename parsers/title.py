@@ -33,6 +33,11 @@ _REJECT = re.compile(
     r"(?:报告|年报)的"
 )
 _CUT = re.compile(r"(?:\.{2,}|…+)$")  # NFKC folds "…" into "..."
+# A mark a portal puts before a title ("【更正】", "[修订]", "更正：", "（更正版）") and the name an
+# agency had before a reorganisation ("淄博市工业和信息化局（原淄博市经济和信息化委员会）"): neither
+# is the agency's name, and kept, each made an agency of its own.
+_MARKER = re.compile(r"^(?:[【\[(（]\s*(?:更正|修订|修正|重发|补发|最新)[版稿]?\s*[】\])）]|(?:更正|修订|修正)[：:])")
+_FORMER_NAME = re.compile(r"[(（]原[^()（）]{2,40}[)）]?$")
 _EDGE = " \t\r\n-—_·|｜:：,，、\"'“”《》〈〉【】[]()（）"
 
 
@@ -79,7 +84,7 @@ def parse_report_title(title: str) -> TitleInfo | None:
     """
     if not title:
         return None
-    text = without_attachment_lead(re.sub(r"\s+", "", _fold(title)))
+    text = _MARKER.sub("", without_attachment_lead(re.sub(r"\s+", "", _fold(title))))
     subject = _SUBJECT.search(text)
     if subject is None or _REJECT.search(text):
         return None
@@ -100,7 +105,7 @@ def parse_report_title(title: str) -> TitleInfo | None:
         agency = before or between
     else:  # "XX局政府信息公开工作年度报告（2020年）"
         agency = text[: subject.start()].strip(_EDGE)
-    agency = re.sub(r"^关于", "", agency or "").strip(_EDGE)
+    agency = _FORMER_NAME.sub("", re.sub(r"^关于", "", agency or "")).strip(_EDGE)
     return TitleInfo(agency=clean_agency(agency), year=year)
 
 

@@ -181,3 +181,56 @@ def test_publish_date_labelled_shijian_in_the_pages_info_bar() -> None:
 def test_a_bare_shijian_away_from_the_pages_source_is_no_publish_date() -> None:
     source = '<span class="article_source">来源：平潭综合实验区管委会办公室</span>'
     assert _page(REAL / "pingtan_2025_portal_page.html", (source, "")).publish_date is None
+
+
+def _titled_without_agency(page: str) -> str:
+    """Seed 002's page with every title naming no agency ("2020年政府信息公开工作年度报告"): the
+    report names its agency only where it signs."""
+    page = page.replace("淄博市张店区机关事务服务中心2020年政府信息公开工作年度报告", "2020年政府信息公开工作年度报告")
+    return page.replace('<p style="text-align:center"><strong>淄博市张店区机关事务服务中心</strong></p>', "", 1)
+
+
+def test_the_report_s_signature_names_its_agency_before_the_page_s_uploader_and_the_site() -> None:
+    from parsers.hints import ReportHints
+
+    page = _titled_without_agency(SEED.with_suffix(".html").read_text(encoding="utf-8"))
+    # uploaded by the district's office, on a site whose config names the office
+    page = page.replace('content="淄博市张店区机关事务服务中心"', 'content="淄博市张店区人民政府办公室"')
+    page = page.replace("来源：淄博市张店区机关事务服务中心", "来源：淄博市张店区人民政府办公室")
+    report = parse_bytes(page.encode("utf-8"), filename="page.html", hints=ReportHints(agency="淄博市张店区人民政府办公室"))[1]
+    assert report.metadata.agency == "淄博市张店区机关事务服务中心"
+
+
+def test_a_report_calling_itself_our_centre_is_not_filed_under_the_portal_s_owner() -> None:
+    text = (SEED.parent.parent / "seeds" / f"{SEED.name}.txt").read_text(encoding="utf-8").split("\n", 2)[2]
+    text = text.replace("特向社会公布淄博市张店区机关事务服务中心2020年政府信息公开工作报告", "现将我中心2020年政府信息公开工作年度报告公布如下")
+    text = text.replace("淄博市张店区机关事务服务中心\n                  2021年1月29日", "")  # unsigned
+    text = text.replace("请与张店区机关事务服务中心办公室联系", "请与办公室联系")
+    # "本报告在淄博市张店区人民政府门户网站发布": the host, not the centre
+    assert parse_bytes(text.encode("utf-8"), filename="report.txt")[1].metadata.agency is None
+
+
+def _seed_text() -> str:
+    return (SEED.parent.parent / "seeds" / f"{SEED.name}.txt").read_text(encoding="utf-8")  # 统计期限自2020年1月1日…
+
+
+@pytest.mark.parametrize(("listed", "published", "year"), [
+    (None, "2021-01-20", 2020),  # the title names the year it was published in; the text covers 2020
+    (None, None, 2021),  # nothing says when: the title's year stands
+    (None, "2022-01-20", 2021),  # published the year after the title's: the title's year is the report's
+])
+def test_a_title_naming_its_publication_year(listed: str | None, published: str | None, year: int) -> None:
+    from parsers.hints import ReportHints
+
+    text = _seed_text().replace("2020年政府信息公开工作年度报告", "2021年政府信息公开工作年度报告", 1)
+    hints = ReportHints(title=listed, publish_date=published)
+    assert parse_bytes(text.encode("utf-8"), filename="report.txt", hints=hints)[1].metadata.year == year
+
+
+def test_the_title_agreeing_with_the_text_s_period_gives_the_year() -> None:
+    from parsers.hints import ReportHints
+
+    page = SEED.with_suffix(".html").read_text(encoding="utf-8")  # the page's own titles say 2020
+    page = page.replace('<p style="text-align:center"><strong>2020年政府信息公开工作年度报告</strong></p>', "", 1)  # no title block
+    hints = ReportHints(title="淄博市张店区机关事务服务中心2021年政府信息公开工作年度报告")  # the list says 2021
+    assert parse_bytes(page.encode("utf-8"), filename="page.html", hints=hints)[1].metadata.year == 2020

@@ -19,6 +19,11 @@ from parsers.title import TitleInfo, is_annual_report_title, parse_report_title
         ("某某县二Ｏ二三年政府信息公开工作年度报告", "某某县", 2023),  # a zero typed as a fullwidth letter O
         ("附件：淄博市张店区机关事务服务中心2020年政府信息公开工作年度报告", "淄博市张店区机关事务服务中心", 2020),
         ("附件1淄博市张店区机关事务服务中心2020年政府信息公开工作年度报告", "淄博市张店区机关事务服务中心", 2020),
+        # a portal's mark before the title, an agency's name before its reorganisation after it
+        ("【更正】淄博市工业和信息化局2020年度政府信息公开工作年度报告", "淄博市工业和信息化局", 2020),
+        ("更正：淄博市工业和信息化局2020年政府信息公开工作年度报告", "淄博市工业和信息化局", 2020),
+        ("（修订稿）淄博市工业和信息化局2020年政府信息公开工作年度报告", "淄博市工业和信息化局", 2020),
+        ("淄博市工业和信息化局（原淄博市经济和信息化委员会）2018年政府信息公开工作年度报告", "淄博市工业和信息化局", 2018),
     ],
 )
 def test_report_titles_give_agency_and_year(title: str, agency: str | None, year: int) -> None:
