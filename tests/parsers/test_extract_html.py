@@ -82,6 +82,17 @@ def test_any_encoding(meta: str, encoding: str, content_type: str | None) -> Non
     assert doc.page_meta["发布机构"] == "某某市某某局"
 
 
+def test_utf8_with_a_few_broken_bytes_stays_utf8() -> None:
+    # a character a CMS cut in half, and a stray byte: browsers show two U+FFFD, not mojibake
+    page = _page(meta='<meta charset="utf-8">').encode("utf-8")
+    cut = page.replace("某某市某某局".encode("utf-8"), "某某市某某局".encode("utf-8") + "报".encode("utf-8")[:2], 1) + b"\xff"
+    text, encoding = decode_html(cut)
+    assert encoding == "utf-8" and text.count("\ufffd") == 2
+    assert extract(cut, filename="t.html").page_meta["发布机构"] == "某某市某某局"
+    text, encoding = decode_html("某某市某某局".encode("gbk") * 50)  # GBK: every character broken as UTF-8
+    assert encoding == "gb18030"
+
+
 def test_bom_wins() -> None:
     text, encoding = decode_html("\ufeff<p>报告</p>".encode("utf-8"), "text/html; charset=gbk")
     assert text == "<p>报告</p>" and encoding == "utf-8-sig"
