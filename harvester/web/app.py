@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from starlette.applications import Starlette
+from starlette.convertors import IntegerConvertor, register_url_convertor
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
@@ -41,6 +42,16 @@ SECURITY_HEADERS = {
 }
 
 
+class _RowId(IntegerConvertor):
+    """A row's id or a version's number: digits a database integer holds. Starlette's own
+    ``int`` took any number of them, and a 23-digit id was a 500 (SQLite's OverflowError)."""
+
+    regex = "[0-9]{1,18}"
+
+
+register_url_convertor("id", _RowId())
+
+
 def _page(handler: Handler) -> Callable[[Request], Response]:
     def endpoint(request: Request) -> Response:
         return render(request, handler(request))
@@ -58,13 +69,13 @@ ROUTES: list[BaseRoute] = [
     *_pages("/", overview),
     *_pages("/reports", reports),
     Route("/reports/export.{fmt}", export),
-    *_pages("/reports/{report_id:int}", report_card),
-    *_pages("/reports/{report_id:int}/versions/{version:int}", report_card),
-    Route("/reports/{report_id:int}/versions/{version:int}/raw/{position:int}", raw_file),
-    Route("/reports/{report_id:int}/versions/{version:int}/evidence.png", evidence_png),
-    *_pages("/reports/{report_id:int}/versions/{version:int}/evidence", evidence),
-    *_pages("/reports/{report_id:int}/diff/{from_no:int}..{to_no:int}", diff),
-    Route("/reports/{report_id:int}/diff", choose),
+    *_pages("/reports/{report_id:id}", report_card),
+    *_pages("/reports/{report_id:id}/versions/{version:id}", report_card),
+    Route("/reports/{report_id:id}/versions/{version:id}/raw/{position:id}", raw_file),
+    Route("/reports/{report_id:id}/versions/{version:id}/evidence.png", evidence_png),
+    *_pages("/reports/{report_id:id}/versions/{version:id}/evidence", evidence),
+    *_pages("/reports/{report_id:id}/diff/{from_no:id}..{to_no:id}", diff),
+    Route("/reports/{report_id:id}/diff", choose),
     *_pages("/agencies/{name}", agency),
     Route("/feed.atom", feed),
     Mount("/static", StaticFiles(directory=STATIC), name="static"),

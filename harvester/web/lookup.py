@@ -35,10 +35,13 @@ def version_of(session: Session, report: Report, number: int | None) -> Version:
         raise PageError(404, str(exc)) from None
 
 
+_MAX_DIGITS = 18  # what a database integer holds: more made SQLite raise OverflowError (a 500)
+
+
 def int_param(request: Request, name: str) -> int | None:
     text = request.query_params.get(name, "").strip()
     if not text:
         return None
-    if not text.lstrip("-").isdigit():
-        raise PageError(400, f"{name} must be a whole number, not {text!r}")
+    if not text.lstrip("-").isdigit() or len(text.lstrip("-")) > _MAX_DIGITS:
+        raise PageError(400, f"{name} must be a whole number, not {text[:40]!r}")
     return int(text)

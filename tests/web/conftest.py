@@ -63,7 +63,7 @@ def record_injected_report(db_url: str, data_dir: Path, incomplete: str | None =
     html = html.replace("<td>0</td>", "<td>/</td>", 2).replace("<td>0</td>", "<td></td>", 2)
     body = html.encode("utf-8")
     document, report = parse_bytes(body, filename="injected.html")
-    url = "http://127.0.0.1:9/injected/doc_1.html"
+    url = "http://127.0.0.1:9/injected/%E5%B9%B4%E6%8A%A5%0D%0A.html"  # 年报\r\n.html, as a portal escapes it
     page = Resource(url=url, http_status=200, fetched_at=datetime.now(timezone.utc), body=body,
                     content_type="text/html; charset=utf-8")
     parse = report.to_dict()

@@ -93,7 +93,8 @@ def test_raw_portal_bytes_are_served_as_sandboxed_downloads(web: RunningWeb) -> 
     status, headers, body = fetch(web.url, f"/reports/{rows[0]['report_id']}/versions/1/raw/0")
     assert status == 200 and b"&lt;script&gt;" in body
     assert headers["content-type"] == "application/octet-stream"
-    assert headers["content-disposition"].startswith("attachment")
+    # named as the portal named it, escaped once, without the line break it slipped in
+    assert headers["content-disposition"] == "attachment; filename*=UTF-8''%E5%B9%B4%E6%8A%A5.html"
     assert headers["content-security-policy"].startswith("sandbox")
 
 
@@ -106,6 +107,12 @@ def test_raw_portal_bytes_are_served_as_sandboxed_downloads(web: RunningWeb) -> 
     ("/reports/1/versions/1/evidence?cell=applications.nope.total", 404, "has no cell"),
     ("/reports/1/diff/1..1", 400, "two different versions"),
     ("/reports/1/diff/1..9", 404, "has no version"),
+    # numbers no database integer holds, a name no agency has
+    ("/reports/99999999999999999999999", 404, "Not Found"),
+    ("/reports/1/diff/1..99999999999999999999999", 404, "Not Found"),
+    ("/reports?page=99999999999999999999999", 400, "page must be a whole number"),
+    ("/reports?year=99999999999999999999999", 400, "year must be a whole number"),
+    ("/agencies/" + quote("局" * 45000), 404, "no report of agency"),
 ])
 def test_bad_requests_get_one_clear_line(web: RunningWeb, path: str, status: int, words: str) -> None:
     got, _, body = fetch(web.url, path)

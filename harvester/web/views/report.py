@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -71,7 +71,10 @@ def raw_file(request: Request) -> Response:
     chosen = files.get(request.path_params["position"])
     if chosen is None:
         raise PageError(404, f"version {version.version_no} of report {report.id} has no file {request.path_params['position']}")
-    name = chosen.url.rstrip("/").rsplit("/", 1)[-1].split("?")[0] or f"file-{chosen.position}"
+    # The URL's last part as the file's name, its escapes undone (quoted again below, a
+    # Chinese name was saved as "%E5%B9%B4…docx"), without path separators or control characters.
+    name = "".join(char for char in unquote(chosen.url.rstrip("/").rsplit("/", 1)[-1].split("?")[0])
+                   if char.isprintable() and char not in "/\\") or f"file-{chosen.position}"
     body = archive(request).blobs.get(chosen.sha256)
     headers = {**_SAFE_DOWNLOAD, "Content-Disposition": f"attachment; filename*=UTF-8''{quote(name, safe='')}"}
     return Response(body, media_type="application/octet-stream", headers=headers)
