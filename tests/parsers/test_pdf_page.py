@@ -36,13 +36,14 @@ def test_pdfium_makes_up_only_spaces_and_line_breaks(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", READABLE, ids=lambda path: path.name)
-def test_one_walk_finds_the_text_objects_and_paths_pypdfium2_finds(path: Path) -> None:
+def test_one_walk_finds_the_text_objects_paths_and_pictures_pypdfium2_finds(path: Path) -> None:
     document = pdfium.PdfDocument(path.read_bytes())
     for page in document:
-        texts, paths = pdf_page._page_objects(page.raw)
+        texts, paths, pictures = pdf_page._page_objects(page.raw)
         address = lambda obj: ctypes.cast(obj.raw, ctypes.c_void_p).value  # noqa: E731
         assert texts == [address(obj) for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT], max_depth=1)]
         assert paths == [address(obj) for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH])]
+        assert pictures == [address(obj) for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=1)]
     document.close()
 
 

@@ -112,7 +112,8 @@ def test_raw_portal_bytes_are_served_as_sandboxed_downloads(web: RunningWeb) -> 
     ("/reports/1/diff/1..99999999999999999999999", 404, "Not Found"),
     ("/reports?page=99999999999999999999999", 400, "page must be a whole number"),
     ("/reports?year=99999999999999999999999", 400, "year must be a whole number"),
-    ("/agencies/" + quote("局" * 45000), 404, "no report of agency"),
+    # longer than any agency key, short of the 16 KiB request head uvicorn accepts (more was a reset)
+    ("/agencies/" + quote("局" * 1500), 404, "no report of agency"),
 ])
 def test_bad_requests_get_one_clear_line(web: RunningWeb, path: str, status: int, words: str) -> None:
     got, _, body = fetch(web.url, path)
