@@ -22,12 +22,12 @@ import unicodedata
 from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 from PIL import Image
 
 from parsers.document import GridCell, Table
 from parsers.errors import ParseError
 from parsers.extract import extract
+from parsers.extract.ocr_scan import pdf_page_as_read
 from parsers.locations import CellLocation
 
 # Row numbering printed before a label ("一、", "（三）", "1．") differs between documents
@@ -180,16 +180,13 @@ def _pdf_hit_at(data: bytes, ref: CellRef, at: CellLocation) -> PdfHit | None:
 
 
 def _picture(data: bytes, page_no: int) -> Image.Image | None:
-    """The picture OCR read as page ``page_no``: an image file's own, or a scanned PDF page's one image."""
+    """The picture OCR read as page ``page_no``: an image file's own, or a PDF page's as the parse read it."""
     if data.startswith(b"%PDF"):
-        pdf = pdfium.PdfDocument(data)
         try:
-            if not 1 <= page_no <= len(pdf):
-                return None
-            images = list(pdf[page_no - 1].get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
-            return images[0].get_bitmap(render=False).to_pil().convert("RGB") if images else None
-        finally:
-            pdf.close()
+            page = pdf_page_as_read(data, page_no)
+        except (pdfium.PdfiumError, ParseError):
+            return None
+        return None if page is None else Image.fromarray(page[:, :, ::-1])
     try:
         picture = Image.open(io.BytesIO(data))
         picture.load()

@@ -133,15 +133,15 @@ def _pdf(text_layer: Callable[[bytes], Document], data: bytes) -> Document:
 
     try:
         doc = text_layer(data)
-    except PicturedPdf:  # a scan under an OCR layer or a download stamp
-        return extract_drawn_pdf(data)
-    except ExtractionError:
+    except ExtractionError as exc:  # no text layer, or pictures under an OCR layer or a download stamp
         from parsers.extract.ocr_scan import extract_scanned_pdf, scan_kind
 
         kind = scan_kind(data)
-        if kind is None:
+        if kind == "one picture a page":  # read at the scanner's own resolution, not drawn again
+            return extract_scanned_pdf(data)
+        if kind is None and not isinstance(exc, PicturedPdf):
             raise
-        return extract_scanned_pdf(data) if kind == "one picture a page" else extract_drawn_pdf(data)
+        return extract_drawn_pdf(data)
     if unreadable_text(doc):  # fonts without a Unicode map: read what the pages show
         return extract_drawn_pdf(data)
     return doc

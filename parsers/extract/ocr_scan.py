@@ -81,6 +81,28 @@ def _page_pictures(data: bytes) -> Iterator[np.ndarray]:
         document.close()
 
 
+def pdf_page_as_read(data: bytes, number: int) -> np.ndarray | None:
+    """Page ``number`` (from 1) of a PDF as OCR read it, the picture its cells' pixel boxes
+    are in: the page's one picture for a scan of one picture a page, the page drawn at
+    RENDER_DPI for other PDFs read by OCR; None for a page the PDF does not have."""
+    import pypdfium2 as pdfium
+
+    from parsers.extract.pdf_unreadable import drawn_page
+
+    own_pictures = scan_kind(data) == "one picture a page"
+    document = pdfium.PdfDocument(data)
+    try:
+        if not 1 <= number <= len(document):
+            return None
+        page = document[number - 1]
+        if not own_pictures:
+            return drawn_page(page)
+        bitmap = _pictures(page)[0].get_bitmap(render=False)
+        return as_bgr(bitmap.to_numpy(), bitmap.format)
+    finally:
+        document.close()
+
+
 def check_pixels(width: int, height: int) -> None:
     if width * height > MAX_PIXELS:
         raise LimitExceeded(f"a picture of {width}x{height} pixels exceeds MAX_PIXELS={MAX_PIXELS} of parsers/extract/ocr_scan.py")

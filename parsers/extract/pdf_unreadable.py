@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from parsers.document import Document
 from parsers.errors import ExtractionError
@@ -48,20 +48,25 @@ def extract_drawn_pdf(data: bytes) -> Document:
 def _drawn_pages(data: bytes) -> Iterator[np.ndarray]:
     import pypdfium2 as pdfium
 
-    from parsers.extract.ocr_scan import as_bgr, check_pixels
-
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         raise ExtractionError(f"damaged PDF: {exc}") from exc
     try:
         for page in document:
-            width, height = page.get_size()
-            scale = RENDER_DPI / 72
-            check_pixels(int(width * scale), int(height * scale))
-            bitmap = page.render(scale=scale)
-            yield as_bgr(bitmap.to_numpy(), bitmap.format)
+            yield drawn_page(page)
     except pdfium.PdfiumError as exc:
         raise ExtractionError(f"damaged PDF: {exc}") from exc
     finally:
         document.close()
+
+
+def drawn_page(page: Any) -> np.ndarray:
+    """pypdfium2 ``page`` drawn at RENDER_DPI, as OCR reads it (BGR)."""
+    from parsers.extract.ocr_scan import as_bgr, check_pixels
+
+    width, height = page.get_size()
+    scale = RENDER_DPI / 72
+    check_pixels(int(width * scale), int(height * scale))
+    bitmap = page.render(scale=scale)
+    return as_bgr(bitmap.to_numpy(), bitmap.format)

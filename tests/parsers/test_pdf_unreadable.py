@@ -50,3 +50,19 @@ def test_a_pdf_without_unicode_maps_is_read_from_its_pages() -> None:
 ])
 def test_unreadable_text_is_glyphs_without_characters_in_number(text: str, unreadable: bool) -> None:
     assert unreadable_text(Document([Block("paragraph", text=text)], "pdf")) is unreadable
+
+
+def test_the_picture_ocr_read_is_the_page_drawn_at_the_render_resolution() -> None:
+    # The web's evidence outlines a cell's pixel box on this picture: another scale put the
+    # outline off the cell.
+    import pypdfium2 as pdfium
+
+    from parsers.extract.ocr_scan import pdf_page_as_read
+    from parsers.extract.pdf_unreadable import RENDER_DPI
+
+    data = _first_page(unmapped=True)
+    width, height = pdfium.PdfDocument(data)[0].get_size()
+    drawn = pdf_page_as_read(data, 1)
+    assert drawn is not None
+    assert abs(drawn.shape[1] - width * RENDER_DPI / 72) <= 1 and abs(drawn.shape[0] - height * RENDER_DPI / 72) <= 1
+    assert pdf_page_as_read(data, 2) is None
