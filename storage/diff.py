@@ -12,7 +12,7 @@ import difflib
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -39,6 +39,7 @@ class SectionChange:
     heading: str
     removed: list[str]
     added: list[str]
+    old_heading: str | None = None  # the heading before, when it changed ("": the section is new; heading "": gone)
 
 
 @dataclass
@@ -56,10 +57,23 @@ class CellChange:
 
 
 @dataclass
+class LabelChange:
+    """A table 2 row or column printed under new words with the same values: a rewording (the
+    2021 template's 行政规范性文件 for 规范性文件), not numbers deleted and added."""
+
+    table: str
+    part: Literal["row", "column"]
+    old: str
+    new: str
+    cells: int
+
+
+@dataclass
 class VersionDiff:
     metadata: list[FieldChange] = field(default_factory=list)
     sections: list[SectionChange] = field(default_factory=list)
     cells: list[CellChange] = field(default_factory=list)
+    labels: list[LabelChange] = field(default_factory=list)
     findings_added: list[dict[str, Any]] = field(default_factory=list)
     findings_removed: list[dict[str, Any]] = field(default_factory=list)
     attachments_added: list[str] = field(default_factory=list)  # sha256
@@ -108,7 +122,7 @@ def diff_sentences(old: str, new: str) -> tuple[list[str], list[str]]:
     return _drop_moved(removed, old_s, old_n, moved.copy()), _drop_moved(added, new_s, new_n, moved)
 
 
-def _drop_moved(indexes: list[int], texts: list[str], keys: list[str], moved: Counter[str]) -> list[str]:
+def _drop_moved(indexes: Iterable[int], texts: list[str], keys: list[str], moved: Counter[str]) -> list[str]:
     kept = []
     for i in indexes:
         if moved[keys[i]] > 0:
@@ -127,9 +141,11 @@ def _section_texts(report: dict[str, Any] | None) -> dict[int, tuple[str, str]]:
     return texts
 
 
+_TYPED = ("state", "value", "unit", "value_wan")
+
+
 def _cell_kind(old: dict[str, Any] | None, new: dict[str, Any] | None) -> Significance | None:
-    typed = ("state", "value", "unit", "value_wan")
-    if old is None or new is None or any(old.get(k) != new.get(k) for k in typed):
+    if old is None or new is None or any(old.get(k) != new.get(k) for k in _TYPED):
         return "numbers"
     if old.get("raw") != new.get("raw"):
         return "text" if normalise(old.get("raw", "")) != normalise(new.get("raw", "")) else "formatting"
@@ -161,19 +177,13 @@ def diff_versions(
                 same = normalise(str(old_meta.get(name) or "")) == normalise(str(new_meta.get(name) or ""))
                 grades.add("formatting" if same else "text")
 
-    old_sections, new_sections = _section_texts(old), _section_texts(new)
-    for number in sorted(set(old_sections) | set(new_sections)):
-        old_heading, old_text = old_sections.get(number, ("", ""))
-        new_heading, new_text = new_sections.get(number, ("", ""))
-        # Equal texts have no sentence to align; most sections of a revised report are unchanged.
-        removed, added = diff_sentences(old_text, new_text) if old_text != new_text else ([], [])
-        if removed or added:
-            result.sections.append(SectionChange(number, new_heading or old_heading, removed, added))
-            grades.add("text")
-        elif old_text != new_text or old_heading != new_heading:
-            grades.add("formatting")
+    result.sections = _section_changes(_section_texts(old), _section_texts(new), grades)
 
-    for address, before, after in _changed_cells(old, new):
+    changed = _changed_cells(old, new)
+    result.labels = _relabelled(changed)
+    if result.labels:
+        grades.add("text")
+    for address, before, after in changed:
         kind = _cell_kind(before.cell if before else None, after.cell if after else None)
         if kind is None:
             continue
@@ -191,8 +201,48 @@ def diff_versions(
     return result
 
 
-def _changed_cells(old: dict[str, Any] | None, new: dict[str, Any] | None
-                   ) -> list[tuple[str, NamedCell | None, NamedCell | None]]:
+def _section_changes(old_sections: dict[int, tuple[str, str]], new_sections: dict[int, tuple[str, str]],
+                     grades: set[Significance]) -> list[SectionChange]:
+    changes = []
+    for number in sorted(set(old_sections) | set(new_sections)):
+        old_heading, old_text = old_sections.get(number, ("", ""))
+        new_heading, new_text = new_sections.get(number, ("", ""))
+        # Equal texts have no sentence to align; most sections of a revised report are unchanged.
+        removed, added = diff_sentences(old_text, new_text) if old_text != new_text else ([], [])
+        # A heading put in, taken out or reworded is shown: "" where a version printed none.
+        reworded = normalise(old_heading) != normalise(new_heading)
+        if removed or added or reworded:
+            changes.append(SectionChange(number, new_heading, removed, added, old_heading if reworded else None))
+        elif old_text != new_text or old_heading != new_heading:
+            grades.add("formatting")
+    changes = _without_moves_between_sections(changes)
+    if changes:
+        grades.add("text")
+    return changes
+
+
+def _without_moves_between_sections(changes: list[SectionChange]) -> list[SectionChange]:
+    """The changes without sentences that left one section and came into another: a heading
+    put right (一、 printed twice, then 二、) moved whole paragraphs, and every sentence of them
+    was reported deleted and added again."""
+    moved = (Counter(normalise(s) for change in changes for s in change.removed)
+             & Counter(normalise(s) for change in changes for s in change.added))
+    if not moved:
+        return changes
+    left, came = moved.copy(), moved
+    kept = []
+    for change in changes:
+        removed = _drop_moved(range(len(change.removed)), change.removed, [normalise(s) for s in change.removed], left)
+        added = _drop_moved(range(len(change.added)), change.added, [normalise(s) for s in change.added], came)
+        if removed or added or change.old_heading is not None:
+            kept.append(SectionChange(change.number, change.heading, removed, added, change.old_heading))
+    return kept
+
+
+Changed = tuple[str, NamedCell | None, NamedCell | None]
+
+
+def _changed_cells(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[Changed]:
     """The cells whose dicts differ, by address (the old report's order, then the new cells),
     with the cell before and after (None where the report has no such cell)."""
     old_list, new_list = named_cells(old), named_cells(new)
@@ -202,14 +252,55 @@ def _changed_cells(old: dict[str, Any] | None, new: dict[str, Any] | None
     if (len(old_list) == len(new_list) and all(a[:3] == b[:3] for a, b in zip(old_list, new_list))
             and len({c[:3] for c in old_list}) == len(old_list)):
         return [(a.address, a, b) for a, b in zip(old_list, new_list) if a.cell != b.cell]
-    old_cells = {c.address: c for c in old_list}
-    new_cells = {c.address: c for c in new_list}
-    changed = []
-    for address in list(old_cells) + [a for a in new_cells if a not in old_cells]:
-        before, after = old_cells.get(address), new_cells.get(address)
+    # A province's table 2 may print one label under two items: the second of an address
+    # pairs with the second, not lost under the first's key.
+    old_cells, new_cells = _by_occurrence(old_list), _by_occurrence(new_list)
+    changed: list[Changed] = []
+    for key in list(old_cells) + [k for k in new_cells if k not in old_cells]:
+        before, after = old_cells.get(key), new_cells.get(key)
         if before is None or after is None or before.cell != after.cell:
-            changed.append((address, before, after))
+            changed.append((key[0], before, after))
     return changed
+
+
+def _by_occurrence(cells: list[NamedCell]) -> dict[tuple[str, int], NamedCell]:
+    seen: Counter[str] = Counter()
+    keyed = {}
+    for cell in cells:
+        keyed[(cell.address, seen[cell.address])] = cell
+        seen[cell.address] += 1
+    return keyed
+
+
+def _relabelled(changed: list[Changed]) -> list[LabelChange]:
+    """Table 2 rows (then columns) gone and come with the same values, paired in order; their
+    cells are taken out of ``changed``."""
+    labels: list[LabelChange] = []
+    for part in ("row", "column"):
+        came = _one_sided(changed, part, old=False)
+        paired: set[int] = set()
+        for name, (values, indexes) in _one_sided(changed, part, old=True).items():
+            match = next((other for other, (its, _) in came.items() if its == values), None)
+            if match is not None:
+                paired.update(indexes, came.pop(match)[1])
+                labels.append(LabelChange("active_disclosure", part, name, match, len(indexes)))
+        changed[:] = [change for index, change in enumerate(changed) if index not in paired]
+    return labels
+
+
+def _one_sided(changed: list[Changed], part: str, *, old: bool) -> dict[str, tuple[list[tuple[Any, ...]], list[int]]]:
+    """Table 2's cells only the old (or only the new) report has, by row label (or column):
+    what each holds where, and their places in ``changed``."""
+    groups: dict[str, tuple[list[tuple[Any, ...]], list[int]]] = {}
+    for index, (_, before, after) in enumerate(changed):
+        cell, other_side = (before, after) if old else (after, before)
+        if cell is None or other_side is not None or cell.table != "active_disclosure":
+            continue
+        name, across = (cell.row, cell.column) if part == "row" else (cell.column, cell.row)
+        values, indexes = groups.setdefault(name, ([], []))
+        values.append((cell.item, across, *(cell.cell.get(k) for k in _TYPED)))
+        indexes.append(index)
+    return groups
 
 
 def _cell_change(address: str, before: NamedCell | None, after: NamedCell | None, kind: Significance) -> CellChange:

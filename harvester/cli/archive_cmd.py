@@ -98,18 +98,29 @@ def diff(report_ref: str, from_no: int | None, to_no: int | None, year: int | No
     for cell in changes.cells:
         label = f" [{cell.row_label}]" if cell.row_label and cell.row_label != cell.row else ""
         click.echo(f"  {cell.address}{label}: {cell.old_raw!r} -> {cell.new_raw!r} ({cell.kind})")
+    for label in changes.labels:
+        click.echo(f"  {label.table} {label.part} {label.old!r} -> {label.new!r} ({label.cells} cells, same values; text)")
     for section in changes.sections:
-        click.echo(f"  {section.heading}")
+        click.echo(f"  {_heading_change(section.heading, section.old_heading)}")
         for sentence in section.removed:
             click.echo(f"    - {sentence}")
         for sentence in section.added:
             click.echo(f"    + {sentence}")
     for what, findings in (("appeared", changes.findings_added), ("gone", changes.findings_removed)):
         for finding in findings:
-            click.echo(f"  finding {what}: {finding['rule']} {finding['message']}")
+            where = ".".join(str(part) for part in (finding.get("table"), finding.get("row"), finding.get("column")) if part)
+            click.echo(f"  finding {what}: {finding['rule']}{' ' + where if where else ''} {finding['message']}")
     for what, hashes in (("added", changes.attachments_added), ("removed", changes.attachments_removed)):
         for sha in hashes:
             click.echo(f"  attachment {what}: {sha[:12]}")
+
+
+def _heading_change(heading: str, old_heading: str | None) -> str:
+    if old_heading is None:
+        return heading
+    if not heading:
+        return f"{old_heading} (section gone)"
+    return f"{heading} (new section)" if not old_heading else f"{heading} (was {old_heading})"
 
 
 @click.command()

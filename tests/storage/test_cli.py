@@ -68,6 +68,24 @@ def test_diff_names_the_revised_cell(run, two_versions: Archive) -> None:
     assert [c["address"] for c in payload["cells"]] == ["active_disclosure.行政许可.本年增/减"]
 
 
+def test_diff_names_reworded_rows_and_headings_and_where_each_finding_is(run, archive: Archive, seed) -> None:
+    data = seed(SEED_ZIBO)
+    archive.record(capture_of(data))
+    revised = (data.replace("\t规范性文件\n".encode(), "\t行政规范性文件\n".encode())
+               .replace("五、存在的主要问题及改进情况".encode(), "五、存在的主要问题和改进情况".encode())
+               .replace("\t一、本年新收政府信息公开申请数量\n\t4\n\t0\n\t0\n\t0\n\t0\n\t0\n\t4\n".encode(),
+                        "\t一、本年新收政府信息公开申请数量\n\t4\n\t0\n\t0\n\t0\n\t0\n\t0\n\t40\n".encode()))
+    archive.record(capture_of(revised, minutes=90))
+    text = run("diff", "1")
+    assert text.exit_code == 0, text.output
+    assert "active_disclosure row '规范性文件' -> '行政规范性文件'" in text.output
+    assert "五、存在的主要问题和改进情况 (was 五、存在的主要问题及改进情况)" in text.output
+    # each finding names its cell: two on one row read as one printed twice without them
+    appeared = [line for line in text.output.splitlines() if "finding appeared" in line]
+    assert any("P.new_received applications.new_received.total " in line for line in appeared)
+    assert appeared and all(" applications." in line for line in appeared)
+
+
 def test_query_formats(run, two_versions: Archive) -> None:
     table = run("query", "--agency", "淄博", "--where", "active_disclosure.行政许可.本年增/减 > 50")
     assert table.exit_code == 0 and "淄博经济开发区" in table.output and "51" in table.output

@@ -102,3 +102,71 @@ def test_cells_a_revision_drops_or_moves_are_named_in_the_old_order_then_the_new
         (f"active_disclosure.{moved['label']}.{column}", "77")]
     assert diff.significance == "numbers"
     assert diff_versions(report, copy.deepcopy(report)).cells == []
+
+
+def test_a_table_2_row_printed_under_new_words_with_its_values_is_a_relabel(seed) -> None:
+    # As the 2021 template renamed it; its four cells were reported deleted and added as numbers.
+    data = seed(SEED_ZIBO)
+    assert data.count("\t规范性文件\n".encode()) == 1
+    old = parse_outcome(data, ReportHints()).report
+    new = parse_outcome(data.replace("\t规范性文件\n".encode(), "\t行政规范性文件\n".encode()), ReportHints()).report
+    diff = diff_versions(old, new)
+    [label] = diff.labels
+    assert (label.part, label.old, label.new) == ("row", "规范性文件", "行政规范性文件") and label.cells >= 3
+    assert diff.cells == [] and diff.significance == "text"
+
+
+def test_a_row_relabelled_and_revised_is_numbers_deleted_and_added(seed) -> None:
+    report = parse_outcome(seed(SEED_ZIBO), ReportHints()).report
+    revised = copy.deepcopy(report)
+    row = revised["tables"]["active_disclosure"]["rows"][0]
+    row["label"] = row["label"] + "（含部门文件）"
+    column = next(iter(row["cells"]))
+    row["cells"][column] = {**row["cells"][column], "raw": "77", "value": 77, "state": "number"}
+    diff = diff_versions(report, revised)
+    assert diff.labels == [] and diff.significance == "numbers"
+    assert len(diff.cells) == 2 * len(row["cells"])
+
+
+def test_two_rows_under_one_label_are_compared_each_with_its_own(seed) -> None:
+    # A province's table 2 printing 其他 under two items: the first one's revision was lost
+    # under the second's address.
+    report = parse_outcome(seed(SEED_ZIBO), ReportHints()).report
+    rows = report["tables"]["active_disclosure"]["rows"]
+    twin = copy.deepcopy(rows[-1])
+    twin["item"] = "第二十条第（十）项"
+    rows.append(twin)
+    revised = copy.deepcopy(report)
+    first = revised["tables"]["active_disclosure"]["rows"][-2]
+    column = next(iter(first["cells"]))
+    first["cells"][column] = {**first["cells"][column], "raw": "12", "value": 12, "state": "number"}
+    revised["tables"]["active_disclosure"]["rows"].insert(0, copy.deepcopy(rows[0]))  # orders no longer line up
+    revised["tables"]["active_disclosure"]["rows"][0]["label"] = "新增一行"
+    changes = [(c.address, c.old_raw, c.new_raw) for c in diff_versions(report, revised).cells]
+    assert (f"active_disclosure.{first['label']}.{column}", twin["cells"][column]["raw"], "12") in changes  # twin: a copy
+
+
+def test_a_heading_put_right_moves_sentences_without_rewording_them(seed) -> None:
+    # The first version printed no 六、 heading: its text ran on in 五; the revision adds the
+    # heading, and the sentence that moved is no rewording.
+    data = seed(SEED_ZIBO)
+    heading = "六、需要报告的其他事项".encode()
+    assert data.count(heading) == 1
+    old = parse_outcome(data.replace(heading, "另外，".encode()), ReportHints()).report
+    new = parse_outcome(data, ReportHints()).report
+    assert 6 not in [s["number"] for s in old["sections"]] and 6 in [s["number"] for s in new["sections"]]
+    diff = diff_versions(old, new)
+    by_number = {s.number: s for s in diff.sections}
+    assert by_number[6].old_heading == "" and by_number[6].heading == "六、需要报告的其他事项"
+    assert by_number[6].added == [] and by_number[5].removed == ["另外，"]  # 无。 only moved
+    assert diff.significance == "text"
+
+
+def test_a_reworded_heading_is_shown_as_a_text_change(seed) -> None:
+    data = seed(SEED_ZIBO)
+    old = parse_outcome(data, ReportHints()).report
+    new = parse_outcome(data.replace("五、存在的主要问题及改进情况".encode(), "五、存在的主要问题和改进情况".encode()), ReportHints()).report
+    diff = diff_versions(old, new)
+    [section] = diff.sections
+    assert (section.number, section.old_heading, section.heading) == (5, "五、存在的主要问题及改进情况", "五、存在的主要问题和改进情况")
+    assert section.removed == section.added == [] and diff.significance == "text"
