@@ -2,7 +2,8 @@
 
 * ``parser_upgrade``: a newer parser re-read a version's bytes and its parse changed;
 * ``reverted``: the portal went back to an earlier content (the new version says which);
-* ``withdrawn``: the report left its column, or its page answered 404/410 in two crawls;
+* ``withdrawn``: the report left its column, or its page answered 404/410 in two crawls (or
+  the portal's "page deleted" page, with HTTP 200: ``GONE_PAGE``);
 * ``restored``: a withdrawn report is back.
 
 Withdrawal is concluded only from a crawl that read every list page of the site (the
@@ -19,11 +20,11 @@ from typing import Any, Literal
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from storage.gone import GONE_STATUSES, is_gone
 from storage.health import run_health
 from storage.models import Capture, Report, ReportEvent, ReportUrl, Run, Version
 
 EventKind = Literal["parser_upgrade", "reverted", "withdrawn", "restored"]
-GONE_STATUSES = (404, 410)
 
 
 def add_event(session: Session, report_id: int, kind: EventKind, at: datetime, *, version_id: int | None = None,
@@ -115,10 +116,10 @@ def mark_withdrawals(session: Session, run_id: int, listed: Collection[str] = ()
         raise KeyError(f"no crawl run {run_id}")
     at = run.finished_at or run.started_at
     already = set(session.scalars(withdrawn_reports()))
-    captured: dict[str, int | None] = dict(session.execute(
-        sa.select(Capture.url, Capture.http_status).where(Capture.run_id == run_id, Capture.role == "page")).all())
-    for url in listed:  # listed, so not gone; not asked, so no status
-        captured.setdefault(url, None)
+    captured: dict[str, bool] = {url: is_gone(status, error) for url, status, error in session.execute(
+        sa.select(Capture.url, Capture.http_status, Capture.error).where(Capture.run_id == run_id, Capture.role == "page"))}
+    for url in listed:  # listed, so not gone
+        captured.setdefault(url, False)
     withdrawn: list[int] = []
     if not captured:  # a column that lists nothing was not read, whatever the crawl says
         return withdrawn
@@ -137,11 +138,11 @@ def mark_withdrawals(session: Session, run_id: int, listed: Collection[str] = ()
         if report_id in already:
             continue
         urls = urls_of.get(report_id, [])
-        statuses = [captured[u] for u in urls if u in captured]
-        if not statuses:
+        gone = [captured[u] for u in urls if u in captured]
+        if not gone:
             reason = "no longer listed in its column"
-        elif all(s in GONE_STATUSES for s in statuses) and _gone_before(session, urls, run_id):
-            reason = f"HTTP {statuses[0]} in two crawls"
+        elif all(gone) and (before := _gone_before(session, urls, run_id)) is not None:
+            reason = f"{before} in two crawls"
         else:
             continue
         add_event(session, report_id, "withdrawn", at, run_id=run_id, reason=reason)
@@ -149,14 +150,17 @@ def mark_withdrawals(session: Session, run_id: int, listed: Collection[str] = ()
     return withdrawn
 
 
-def _gone_before(session: Session, urls: list[str], run_id: int) -> bool:
-    """Did the crawl before this one that fetched these URLs also find them gone?"""
-    previous = session.scalars(
-        sa.select(Capture.http_status).where(Capture.url.in_(urls), Capture.role == "page", Capture.run_id < run_id,
-                                             Capture.run_id.is_not(None))
+def _gone_before(session: Session, urls: list[str], run_id: int) -> str | None:
+    """How the crawl before this one that fetched these URLs found them gone ("HTTP 404", "page
+    gone"), None if it did not."""
+    previous = session.execute(
+        sa.select(Capture.http_status, Capture.error).where(Capture.url.in_(urls), Capture.role == "page", Capture.run_id < run_id,
+                                                            Capture.run_id.is_not(None))
         .order_by(Capture.run_id.desc(), Capture.id.desc()).limit(1)
     ).first()
-    return previous in GONE_STATUSES
+    if previous is None or not is_gone(*previous):
+        return None
+    return f"HTTP {previous.http_status}" if previous.http_status in GONE_STATUSES else "page gone"
 
 
 @dataclass

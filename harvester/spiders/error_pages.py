@@ -20,18 +20,23 @@ from scrapy.http import HtmlResponse, Response, TextResponse
 
 from harvester.spiders.reportpage import requested_url
 from parsers.extract.encoding import decode_html
+from storage.gone import GONE_PAGE
 
 # Words every report's text prints and no portal's error page or navigation does.
 _REPORT_WORDS = re.compile(r"总体情况|本年新收|收到和处理|主动公开政府信息|依申请公开政府信息|存在的主要问题|需要报告的|"
                            r"行政复议|详见附件|请见附件|附件[：:]")
-_ERROR_WORDS = re.compile(
-    r"页面不存在|页面已(?:被)?删除|已被删除|不存在或已|找不到(?:该|您|相关)?页面|无法找到|访问的页面|页面(?:无法|不能)(?:访问|显示)|"
-    r"系统(?:正在)?维护|维护中|升级维护|暂停(?:服务|访问)|请稍后(?:再试|访问)|服务器(?:错误|繁忙)|访问出错|出错了|"
-    r"\b(?:404|403|500|502|503)\b|Not Found|Internal Server Error|Service Unavailable", re.IGNORECASE)
+# The page is no more (a report taken down) ...
+_GONE_WORDS = re.compile(r"页面不存在|页面已(?:被)?删除|已被删除|不存在或已|找不到(?:该|您|相关)?页面|无法找到|信息已(?:撤销|撤回|下线)|"
+                         r"\b(?:404|410)\b|Not Found", re.IGNORECASE)
+# ... or the portal cannot show it now (a report that is still there).
+_DOWN_WORDS = re.compile(
+    r"访问的页面|页面(?:无法|不能)(?:访问|显示)|系统(?:正在)?维护|维护中|升级维护|暂停(?:服务|访问)|请稍后(?:再试|访问)|"
+    r"服务器(?:错误|繁忙)|访问出错|出错了|\b(?:403|500|502|503)\b|Internal Server Error|Service Unavailable", re.IGNORECASE)
 _PASSWORD_FIELD = re.compile(r"<input\b[^>]*\btype\s*=\s*[\"']?password", re.IGNORECASE)
 _VISIBLE_TEXT = "//body//text()[not(ancestor::script) and not(ancestor::style)]"
 _QUOTED_CHARS = 40
 _GZIP_MAGIC = b"\x1f\x8b"
+_SAYS_GONE = "a not-found page"
 _GZIPPED = "HTTP {status} with a gzip-compressed body sent without Content-Encoding"
 
 
@@ -44,9 +49,10 @@ def error_page_reason(response: TextResponse, links_documents: bool) -> str | No
         return None
     said = _portal_error(response)
     if said is not None:
-        return f"HTTP {response.status} with {said} where a report stood"
-    if response.url != requested_url(response):
-        return f"redirected to {response.url}, a page without a report"
+        gone = f": {GONE_PAGE}" if said.startswith(_SAYS_GONE) else ""
+        return f"HTTP {response.status} with {said} where a report stood{gone}"
+    if response.url != requested_url(response):  # as portals send a deleted article's address home
+        return f"redirected to {response.url}, a page without a report: {GONE_PAGE}"
     return None
 
 
@@ -67,10 +73,11 @@ def _portal_error(response: TextResponse) -> str | None:
     visible = " ".join(" ".join(response.xpath(_VISIBLE_TEXT).getall()).split())
     if not visible:
         return "an empty page"
-    said = _ERROR_WORDS.search(visible)
-    if said is not None:
-        start = max(0, said.start() - _QUOTED_CHARS // 2)
-        return f"an error page ({visible[start:start + _QUOTED_CHARS]!r})"
+    for words, kind in ((_GONE_WORDS, _SAYS_GONE), (_DOWN_WORDS, "an error page")):
+        said = words.search(visible)
+        if said is not None:
+            start = max(0, said.start() - _QUOTED_CHARS // 2)
+            return f"{kind} ({visible[start:start + _QUOTED_CHARS]!r})"
     if _PASSWORD_FIELD.search(response.text):
         return f"a sign-on form ({response.url})"
     return None

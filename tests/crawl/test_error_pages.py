@@ -11,6 +11,7 @@ from scrapy.http import HtmlResponse, Request
 
 from harvester.fixtureserver.challenges import challenge, sign_on_page
 from harvester.spiders.error_pages import error_page_reason
+from storage.gone import is_gone
 
 REAL = Path(__file__).resolve().parents[2] / "fixtures" / "real"
 URL = "http://www.gov.test/art/2023/1/29/art_123_4567.html"
@@ -31,12 +32,14 @@ def _response(body: bytes, url: str = URL, redirected_from: str | None = None) -
 def test_a_portal_s_error_pages_are_told(body: bytes, said: str) -> None:
     reason = error_page_reason(_response(body), links_documents=False)
     assert reason is not None and said in reason
+    # only the page that says it is no more counts toward the report's withdrawal
+    assert is_gone(200, reason) is (said == "您访问的页面不存在或已被删除")
 
 
 def test_a_redirect_to_a_page_without_a_report_is_told() -> None:
     home = "<html><body><div>首页</div><ul><li><a href='/xxgk/'>政府信息公开</a></li></ul></body></html>".encode()
     reason = error_page_reason(_response(home, url="http://www.gov.test/", redirected_from=URL), links_documents=False)
-    assert reason == "redirected to http://www.gov.test/, a page without a report"
+    assert reason == "redirected to http://www.gov.test/, a page without a report: the portal says the page is gone"
 
 
 def test_report_pages_are_not_error_pages() -> None:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from scrapy.http import HtmlResponse, Request
 
+from harvester.fixtureserver.challenges import challenge
+from harvester.spiders.error_pages import error_page_reason
 from storage.archive import Archive
 from storage.capture import CaptureInput
 from storage.events import events
@@ -94,6 +97,25 @@ def test_a_page_answering_404_is_withdrawn_on_the_second_crawl_only(archive: Arc
     assert kinds(archive) == []
     _crawl(archive, [_gone("http://gov.test/a.html", 10)])
     assert [(k, d) for _, k, d in kinds(archive)] == [("withdrawn", {"reason": "HTTP 404 in two crawls"})]
+
+
+def test_a_page_answering_the_portal_s_not_found_page_is_withdrawn_on_the_second_crawl_and_a_maintenance_page_never(
+        archive: Archive, seed) -> None:
+    # Most portals delete an article this way: HTTP 200 and "您访问的页面不存在或已被删除".
+    zibo, zhangdian = seed(SEED_ZIBO), seed(SEED_ZHANGDIAN_2023)
+    a, b = "http://gov.test/a.html", "http://gov.test/b.html"
+
+    def said(url: str, minutes: int, error: str) -> CaptureInput:
+        return CaptureInput(site="testsite", page=page(url, None, minutes=minutes, http_status=200, status="error", error=error))
+
+    not_found = error_page_reason(HtmlResponse(a, body=challenge("notfound").body, request=Request(a)), links_documents=False)
+    down = error_page_reason(HtmlResponse(b, body=challenge("maintenance").body, request=Request(b)), links_documents=False)
+    assert not_found is not None and down is not None
+    _crawl(archive, [capture_of(zibo, a), capture_of(zhangdian, b)])
+    _crawl(archive, [said(a, 5, not_found), said(b, 5, down)])
+    assert kinds(archive) == []
+    _crawl(archive, [said(a, 10, not_found), said(b, 10, down)])
+    assert [(k, d) for _, k, d in kinds(archive)] == [("withdrawn", {"reason": "page gone in two crawls"})]
 
 
 def test_nothing_is_withdrawn_without_a_complete_crawl(archive: Archive, seed) -> None:
