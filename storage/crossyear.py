@@ -45,6 +45,7 @@ _COPIED_SHARE = 0.8
 
 
 _DOC_COLUMNS = frozenset((ISSUED, REPEALED, IN_FORCE))
+_DOC_ROW_NAMES = {"规范性文件": "行政规范性文件"}
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,8 @@ class YearFacts:
 
     carried_over: dict[str, float]  # 二、上年结转 by applicant column
     carried_forward: dict[str, float]  # 四、结转下年度 by applicant column
-    doc_rows: dict[str, dict[str, float]]  # table 2 (2021 template): issued, repealed, in force by row label, notes dropped
+    doc_rows: dict[str, dict[str, float]]  # table 2 (2021 template): issued, repealed, in force by row (``_doc_row``)
+    doc_printed: dict[str, tuple[str, str]]  # the row label and 现行有效 column as this report prints them, for findings
     sentences: array[int]  # hash() of each sentence (``_sentences``): 64 bits, so two sentences collide about never
 
 
@@ -68,13 +70,26 @@ def year_facts(report: dict[str, Any]) -> YearFacts:
                                       if cell.get("state") == "number"} if key in rows else {}
                                      for key in (CARRY_OVER, CARRIED_FORWARD))
     doc_rows: dict[str, dict[str, float]] = {}
+    printed: dict[str, tuple[str, str]] = {}
     for row in (tables.get("active_disclosure") or {}).get("rows") or []:
         numbers = {column: cell["value"] for column, cell in row["cells"].items() if cell.get("state") == "number"}
         if numbers:  # a label takes its place at its first number, as it did when all its columns were kept
-            cells = doc_rows.setdefault(intern(_NOTE.sub("", row["label"])), {})
-            cells.update((intern(column), numbers[column]) for column in _DOC_COLUMNS if column in numbers)
-    return YearFacts(carried_over, carried_forward, {label: cells for label, cells in doc_rows.items() if cells},
+            key = intern(_doc_row(row["label"]))
+            cells = doc_rows.setdefault(key, {})
+            for column, value in numbers.items():
+                if (name := "".join(_NOTE.sub("", column).split())) in _DOC_COLUMNS:
+                    cells[intern(name)] = value
+                    if name == IN_FORCE:
+                        printed[key] = (row["label"], column)
+    return YearFacts(carried_over, carried_forward, {label: cells for label, cells in doc_rows.items() if cells}, printed,
                      array("q", map(hash, _sentences(report))))
+
+
+def _doc_row(label: str) -> str:
+    """A table 2 row's label as the years are matched by: its notes left out, and 规范性文件
+    (the 2019 template's word, still printed by some) as 行政规范性文件, or the check was not made."""
+    label = "".join(_NOTE.sub("", label).split())
+    return _DOC_ROW_NAMES.get(label, label)
 
 
 def cross_year_findings(this: dict[str, Any], last: dict[str, Any], last_year: int) -> list[dict[str, Any]]:
@@ -100,9 +115,10 @@ def compare_years(this: YearFacts, last: YearFacts, last_year: int) -> list[dict
             continue
         expected = previous + cells[ISSUED] - cells[REPEALED]
         if cells[IN_FORCE] != expected:
+            row, column = this.doc_printed[label]
             findings.append({
-                "rule": "X.active_docs", "severity": "warning", "table": "active_disclosure", "row": label,
-                "column": IN_FORCE, "printed": cells[IN_FORCE], "expected": expected,
+                "rule": "X.active_docs", "severity": "warning", "table": "active_disclosure", "row": row,
+                "column": column, "printed": cells[IN_FORCE], "expected": expected,
                 "message": f"现行有效 {cells[IN_FORCE]:g} ≠ {last_year}年的 {previous:g} + 制发 {cells[ISSUED]:g} − 废止 {cells[REPEALED]:g}",
             })
     return findings + _copied_text(this.sentences, last.sentences, last_year)

@@ -51,6 +51,17 @@ def test_findings_appear_when_last_year_arrives_and_go_when_it_is_revised(archiv
     assert cross_year(archive) == []
 
 
+def test_documents_in_force_are_compared_under_either_name_and_with_the_column_s_unit(archive: Archive, seed) -> None:
+    # One year prints the 2019 template's 规范性文件 and its headers with （件）: the check was not made.
+    this_year = seed(SEED_ZHANGDIAN_2023).decode()
+    assert this_year.count("\t现行有效件数\n") == 1
+    this_year = this_year.replace(IN_FORCE_ROW, "\t规范性文件\n\t0\n\t0\n\t0\n").replace("\t现行有效件数\n", "\t现行有效件数（件）\n")
+    archive.record(capture_of(this_year.encode(), url="http://gov.test/2023.html"))
+    archive.record(capture_of(previous_year(seed(SEED_ZHANGDIAN_2023), in_force="5"), url="http://gov.test/2022.html", minutes=1))
+    # named as this year's report prints the cell, where the web marks it
+    assert cross_year(archive) == [("X.active_docs", "warning", "规范性文件", "现行有效件数（件）", 0, 5)]
+
+
 def test_consistent_years_give_no_findings(archive: Archive, seed) -> None:
     this_year = seed(SEED_ZHANGDIAN_2023)
     archive.record(capture_of(previous_year(this_year), url="http://gov.test/2022.html"))
