@@ -27,6 +27,10 @@ from storage.oneof import one_of
 
 _REGION_NAME = re.compile(r"^(.{1,4}?(?:自治区|自治州|自治县|地区|省|市|州|盟|县|区|旗))")
 _GOVERNMENT = re.compile(r"(人民政府|政府|管委会)$")
+# 政府 for 人民政府 in front of one of its offices, and 政府办 for its 办公室: 张店区政府办公室 and
+# 淄博市张店区人民政府办公室 are one office (the government itself drops the suffix above).
+_SHORT_GOVERNMENT = re.compile(r"^政府(?=.)")
+_SHORT_OFFICE = re.compile(r"^人民政府办$")
 _PROVINCE = ("省", "自治区")
 _CITY = ("市", "州", "盟", "地区")
 _KEY_MAX = 300  # agencies.key's length: a longer name is no agency's (a request for /agencies/<45,000 characters>)
@@ -62,6 +66,7 @@ class CanonicalName:
 def canonical(name: str, site_region: str | None = None) -> CanonicalName:
     core = _GOVERNMENT.sub("", normalise_name(name)) or normalise_name(name)
     regions, rest = split_regions(core)
+    rest = full_office_name(rest)
     site_regions, _ = split_regions(normalise_name(site_region or ""))
     if site_regions and regions and regions[0] in site_regions:
         regions = site_regions[:site_regions.index(regions[0])] + regions
@@ -77,6 +82,11 @@ def canonical(name: str, site_region: str | None = None) -> CanonicalName:
     # 淮安市洪泽区人民政府), and kept in one without: 河北省教育厅 and 山东省教育厅 were one agency,
     # and every province's 人民政府 another.
     return CanonicalName(("".join(local) if local else province or "") + rest, province, city, county)
+
+
+def full_office_name(rest: str) -> str:
+    """What a name says after its regions, with a government office's short name written out."""
+    return _SHORT_OFFICE.sub("人民政府办公室", _SHORT_GOVERNMENT.sub("人民政府", rest))
 
 
 def key_tail(key: str) -> str:

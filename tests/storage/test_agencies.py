@@ -31,6 +31,33 @@ def test_names_of_one_agency_share_a_key() -> None:
     assert canonical("淄博市教育局", "山东省淄博市").key != canonical("淄博市", "山东省淄博市").key
 
 
+def test_a_government_office_under_its_short_name_is_the_same_office() -> None:
+    full = canonical("淄博市张店区人民政府办公室").key
+    assert canonical("张店区政府办公室", "山东省淄博市").key == canonical("张店区政府办", "山东省淄博市").key == full
+    assert canonical("张店区人民政府", "山东省淄博市").key == canonical("张店区政府", "山东省淄博市").key != full
+
+
+def test_revision_0019_writes_out_government_office_keys(db_url: str) -> None:
+    engine = create_engine(db_url)
+    try:
+        upgrade(engine, "0018")
+        with engine.begin() as connection:
+            connection.execute(sa.text(
+                "INSERT INTO agencies (id, key, tail, body, name, province, city, county) VALUES "
+                "(1, '淄博市张店区政府办公室', '张店区政府办公室', '政府办公室', '张店区政府办公室', NULL, '淄博市', '张店区'), "
+                "(2, '淄博市张店区', '张店区', '', '淄博市张店区人民政府', NULL, '淄博市', '张店区')"))
+            connection.execute(sa.text(
+                "INSERT INTO reports (id, agency_key, agency, year, kind, first_seen, last_seen, agency_id) VALUES "
+                "(1, '淄博市张店区政府办公室', '张店区政府办公室', 2022, 'annual', '2023-01-01', '2023-01-01', 1)"))
+        upgrade(engine)
+        with engine.connect() as connection:
+            assert connection.execute(sa.text("SELECT id, key, tail, body FROM agencies ORDER BY id")).all() == [
+                (1, "淄博市张店区人民政府办公室", "张店区人民政府办公室", "人民政府办公室"), (2, "淄博市张店区", "张店区", "")]
+            assert connection.execute(sa.text("SELECT agency_key FROM reports")).scalars().all() == ["淄博市张店区人民政府办公室"]
+    finally:
+        engine.dispose()
+
+
 def test_agencies_of_two_provinces_are_two_agencies() -> None:
     # the province names a provincial department or government: it stays in the key
     assert canonical("河北省教育厅").key == canonical("教育厅", "河北省").key == "河北省教育厅"
