@@ -46,6 +46,7 @@ _WORD_GAP = 3.0  # a gap wider than this between two chars prints as a space
 _SPACED_MIN_GAPS, _SPACED_SHARE = 2, 0.75  # gaps in a line, and the share of them wide, of letter-spaced text
 _LINE_SHARE = 0.25  # chars whose middles are this share of their height apart sit on one line
 _WHITE = 250  # a colour whose every channel is at least this paints as white
+_SLANT_DEGREES = 5.0  # text turned further than this from the page's edges is a watermark
 # A page a picture covers this share of is a scan when its text is this share invisible
 # objects (an OCR layer) or at most this many characters (a stamp: "下载时间：…").
 _PICTURED_SHARE, _INVISIBLE_SHARE, _STAMP_CHARS = 0.6, 0.9, 80
@@ -255,7 +256,7 @@ def read_with_pdfminer(data: bytes, numbers: list[int]) -> list[Page]:
         chars: list[Char] = []
         edges: list[dict[str, Any]] = []
         for obj in layout:
-            if isinstance(obj, LTChar):
+            if isinstance(obj, LTChar) and not slanted(*obj.matrix[:2]):
                 chars.append(Char(printed_char(obj.get_text()), obj.x0, obj.x1, height - obj.y1, height - obj.y0, obj.size))
             elif isinstance(obj, LTCurve) and _paints(obj):  # lines and rectangles too
                 points = [(x, height - y) for x, y in obj.pts]
@@ -409,7 +410,9 @@ def _chars(handle: ctypes.c_void_p, count: int, height: float) -> tuple[list[Cha
             font = fonts.get(obj)
             if font is None:
                 font = fonts[obj] = font_of(obj)
-            last, font_height, font_size = obj, font.height, font.size
+            last, font_height, font_size, slant = obj, font.height, font.size, font.slanted
+        if slant:
+            continue  # a watermark's: read, and no part of the text
         if code in _GENERATED_CODES and _generated_at(text_page, index) == 1:
             continue  # pdfium's own line breaks and spaces, not printed text
         box_at(text_page, index, box)
@@ -434,6 +437,15 @@ def _codes(handle: int, count: int) -> list[int]:
         if len(text) == count and not _UNALIGNED.search(text):
             return list(map(ord, text))
     return [_unicode_at(handle, index) for index in range(count)]
+
+
+def slanted(a: float, b: float) -> bool:
+    """Whether text set along (``a``, ``b``) runs across the page: a watermark ("XX市人民政府办公室"
+    at 30-45 degrees, over every page), never a report's text, which runs along the page's
+    edges (a landscape page's along the other one). Read as text, its characters fell into
+    the sections and the tables' cells, and the report lost its first section and agency."""
+    turn = math.degrees(math.atan2(b, a)) % 90
+    return _SLANT_DEGREES < turn < 90 - _SLANT_DEGREES
 
 
 class _PrintedFonts:
@@ -461,8 +473,8 @@ class _PrintedFonts:
         key = (_text_font(obj), self._key_bytes.tobytes())
         font = self._known.get(key)
         if font is None:
-            size, a, _, c, d = self._measures[:5]
-            font = self._known[key] = _Font(key[0], size, a, c, d)
+            size, a, b, c, d = self._measures[:5]
+            font = self._known[key] = _Font(key[0], size, a, b, c, d)
         return font
 
 
@@ -475,11 +487,12 @@ class _Font:
     Sans CJK: 10.3 points).
     """
 
-    __slots__ = ("font", "font_size", "a", "d", "ascent", "descent", "size", "height", "widths")
+    __slots__ = ("font", "font_size", "a", "d", "ascent", "descent", "size", "height", "widths", "slanted")
 
-    def __init__(self, font: int, font_size: float, a: float, c: float, d: float) -> None:
-        """``font``: pdfium's font's address; ``a``, ``c``, ``d``: the text object's matrix."""
+    def __init__(self, font: int, font_size: float, a: float, b: float, c: float, d: float) -> None:
+        """``font``: pdfium's font's address; ``a``, ``b``, ``c``, ``d``: the text object's matrix."""
         self.font, self.font_size, self.a, self.d = font, font_size, a, d
+        self.slanted = slanted(a, b)
         ascent, descent = ctypes.c_float(), ctypes.c_float()
         _font_ascent(font, font_size, ascent)
         _font_descent(font, font_size, descent)
