@@ -125,7 +125,10 @@ REFUSALS = ("harvester.middlewares.robots.ForbiddenByRobots", "harvester.middlew
 def health_stats(stats: dict[str, Any]) -> dict[str, int]:
     """What site health (storage.health) reads besides the run statistics, from Scrapy's own
     counters: requests robots.txt refused, and answers that were server errors or none at all."""
-    server_errors = sum(int(v) for k, v in stats.items() if k.startswith("downloader/response_status_count/5"))
+    # 429 (Too Many Requests) is a server that will not answer, as a 503 is: a run it turns
+    # away is no ground for concluding its reports gone.
+    server_errors = sum(int(v) for k, v in stats.items()
+                        if k.startswith("downloader/response_status_count/5") or k == "downloader/response_status_count/429")
     # Requests we refused to send (robots.txt, another host) show as downloader exceptions too.
     refused = sum(int(stats.get(f"downloader/exception_type_count/{name}", 0)) for name in REFUSALS)
     tried = int(stats.get(f"{STAT_PREFIX}selector_tried/list_links", 0))

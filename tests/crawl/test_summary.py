@@ -91,8 +91,8 @@ def test_health_counters_come_from_scrapy_stats() -> None:
 
     stats = {"robotstxt/forbidden": 2, "downloader/response_status_count/503": 3,
              "downloader/response_status_count/500": 1, "downloader/response_status_count/404": 7,
-             "downloader/exception_count": 1}
-    assert health_stats(stats) == {"robots_disallowed": 2, "server_errors": 5, "selector_empty": 0}
+             "downloader/response_status_count/429": 4, "downloader/exception_count": 1}
+    assert health_stats(stats) == {"robots_disallowed": 2, "server_errors": 9, "selector_empty": 0}
     assert health_stats({}) == {"robots_disallowed": 0, "server_errors": 0, "selector_empty": 0}
     dead = {"harvester/selector_tried/list_links": 3, "harvester/selector_missed/list_links": 3}
     assert health_stats(dead)["selector_empty"] == 3
