@@ -112,14 +112,29 @@ def diff_sentences(old: str, new: str) -> tuple[list[str], list[str]]:
     old_n, new_n = [normalise(s) for s in old_s], [normalise(s) for s in new_s]
     removed: list[int] = []
     added: list[int] = []
-    matcher = difflib.SequenceMatcher(a=old_n, b=new_n, autojunk=False)
+    # The sentences both versions start and end with are not aligned: a revision changes a few,
+    # and difflib's alignment grows with the square of what it is given where sentences repeat
+    # (a section of table lines "0", "/"): 20,000 lines cost 2.7 s of the writer's time.
+    head = _common_length(zip(old_n, new_n))
+    tail = _common_length(zip(reversed(old_n[head:]), reversed(new_n[head:])))
+    matcher = difflib.SequenceMatcher(a=old_n[head:len(old_n) - tail], b=new_n[head:len(new_n) - tail], autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag in ("replace", "delete"):
-            removed.extend(range(i1, i2))
+            removed.extend(range(head + i1, head + i2))
         if tag in ("replace", "insert"):
-            added.extend(range(j1, j2))
+            added.extend(range(head + j1, head + j2))
     moved = Counter(old_n[i] for i in removed) & Counter(new_n[j] for j in added)
     return _drop_moved(removed, old_s, old_n, moved.copy()), _drop_moved(added, new_s, new_n, moved)
+
+
+def _common_length(pairs: Iterable[tuple[str, str]]) -> int:
+    """How many of the pairs, from the first, hold equal sentences."""
+    count = 0
+    for a, b in pairs:
+        if a != b:
+            break
+        count += 1
+    return count
 
 
 def _drop_moved(indexes: Iterable[int], texts: list[str], keys: list[str], moved: Counter[str]) -> list[str]:

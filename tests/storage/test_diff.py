@@ -170,3 +170,14 @@ def test_a_reworded_heading_is_shown_as_a_text_change(seed) -> None:
     [section] = diff.sections
     assert (section.number, section.old_heading, section.heading) == (5, "五、存在的主要问题及改进情况", "五、存在的主要问题和改进情况")
     assert section.removed == section.added == [] and diff.significance == "text"
+
+
+def test_one_sentence_revised_in_a_long_section_of_repeated_lines_is_that_sentence() -> None:
+    # A text PDF whose headings were not found: one section of table lines ("0", "/") and
+    # prose. Aligned whole, such a section cost the writer seconds a version.
+    from storage.diff import diff_sentences
+
+    lines = [("0", "/", "无")[i % 3] if i % 4 else f"第{i}项工作按期完成" for i in range(20000)]
+    old = "\n".join(lines)
+    new = "\n".join(lines[:1000] + ["第1000项工作延期完成"] + lines[1001:] + ["新增一行"])
+    assert diff_sentences(old, new) == (["第1000项工作按期完成"], ["第1000项工作延期完成", "新增一行"])
