@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from parsers.labels import compact, label_key
+from parsers.labels import SIGNED_COLUMN, compact, label_key
 from parsers.report import (
     APPEAL_BLOCKS,
     APPEAL_OUTCOMES,
@@ -42,11 +42,13 @@ CLOSING_ROWS = ("total_processed", "carried_forward")
 
 # Table 2 of each template: (item, row label key, column patterns). Labels match loosely
 # (provinces add notes in brackets; 2019 prints 规范性文件 where 2021 prints 行政规范性文件).
+# A missing column is reported by its pattern's first alternative.
+_CHANGE = f"增/减|{SIGNED_COLUMN.pattern}"
 _ITEMS_2019 = (
     ("第二十条第（一）项", ("规章", "规范性文件"), ("新制作", "新公开", "对外公开总数")),
-    ("第二十条第（五）项", ("行政许可", "其他对外管理服务事项"), ("上一年项目数", "增/?减", "处理决定")),
-    ("第二十条第（六）项", ("行政处罚", "行政强制"), ("上一年项目数", "增/?减", "处理决定")),
-    ("第二十条第（八）项", ("行政事业性收费",), ("上一年项目数", "增/?减")),
+    ("第二十条第（五）项", ("行政许可", "其他对外管理服务事项"), ("上一年项目数", _CHANGE, "处理决定")),
+    ("第二十条第（六）项", ("行政处罚", "行政强制"), ("上一年项目数", _CHANGE, "处理决定")),
+    ("第二十条第（八）项", ("行政事业性收费",), ("上一年项目数", _CHANGE)),
     ("第二十条第（九）项", ("政府集中采购",), ("采购项目数", "采购总金额|金额")),
 )
 _ITEMS_2021 = (
@@ -139,7 +141,7 @@ def _active_disclosure(rows: list[ActiveDisclosureRow], template: str) -> TableC
                 continue
             names = [compact(name) for name in row.cells]
             missing_columns += [
-                f"{item}{label}.{pattern.split('|')[0].replace('/?', '/')}"
+                f"{item}{label}.{pattern.split('|')[0]}"
                 for pattern in columns if not any(re.search(pattern, name) for name in names)
             ]
     return _status(bool(rows), missing_rows, missing_columns)

@@ -14,6 +14,8 @@ import unicodedata
 from parsers.extract.seedtext import strip_artefacts
 
 _SPACE = re.compile(r"\s+")
+# Table 2's signed 本年增/减 column as printed: 本年增/减, 本年增（减）, 增、减, 增减, 增加或减少.
+SIGNED_COLUMN = re.compile(r"增[/／、(（]?减|增加[/／、或]?减少")
 # Leading numbering: 一、 （一） (1) 1． 1. 1、 第一 ...; Chinese numbers up to 十.
 _NUMBERING = re.compile(r"^(?:[(（]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|[一二三四五六七八九十]{1,3}\s*[、.．，,]|\d{1,2}\s*[、.．，,](?!\d))\s*")
 _NOTE = re.compile(r"[(（][^()（）]*[)）]")

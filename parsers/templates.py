@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 
-from parsers.labels import compact
+from parsers.labels import SIGNED_COLUMN, compact
 from parsers.report import ActiveDisclosureRow, ApplicationRow, Template
 
 _PRE_2019_LAST_YEAR = 2018
 _ACTIVE_2021 = re.compile(r"本年制发|本年废止|现行有效|本年处理决定|收费金额")
-_ACTIVE_2019 = re.compile(r"本年新制作|本年新公开|对外公开总数|上一年项目数|本年增/?减|采购")
+_ACTIVE_2019 = re.compile(rf"本年新制作|本年新公开|对外公开总数|上一年项目数|{SIGNED_COLUMN.pattern}|采购")
 _APPLICATIONS_2021 = ("other.overdue_correction", "other.overdue_fee", "other.other")
 
 

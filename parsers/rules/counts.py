@@ -7,12 +7,10 @@
 
 from __future__ import annotations
 
-import re
-
+from parsers.labels import SIGNED_COLUMN
 from parsers.report import Cell, Finding, Report
 from parsers.rules.check import finding
 
-_SIGNED_COLUMN = re.compile(r"增/?减")
 _COUNT_UNITS = (None, "件", "个", "条", "项", "次")
 
 
@@ -27,7 +25,7 @@ def check_counts(report: Report) -> list[Finding]:
             ("active_disclosure", row.label, column, cell)
             for row in report.active_disclosure.rows
             for column, cell in row.cells.items()
-            if not cell.money and not _SIGNED_COLUMN.search(column)
+            if not cell.money and not SIGNED_COLUMN.search(column)
         ]
     findings = []
     for table, row, column, cell in counted:

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import re
 
-from parsers.labels import compact
+from parsers.labels import SIGNED_COLUMN, compact
 from parsers.report import ActiveDisclosureRow, ActiveDisclosureTable, Cell, Finding
 from parsers.rules.check import finding
 
 _PREVIOUS = re.compile(r"上一年项目数")
-_CHANGE = re.compile(r"增/?减")
 _NEW_PUBLISHED = re.compile(r"本年新公开")
 _PUBLISHED_TOTAL = re.compile(r"对外公开总数")
 
@@ -26,7 +25,7 @@ def check_active_disclosure(table: ActiveDisclosureTable) -> list[Finding]:
     findings: list[Finding] = []
     for row in table.rows:
         findings += _amount_units(row)
-        previous, change = _number(row, _PREVIOUS), _number(row, _CHANGE)
+        previous, change = _number(row, _PREVIOUS), _number(row, SIGNED_COLUMN)
         if previous and change and previous[1].value + change[1].value < 0:  # type: ignore[operator]
             findings.append(finding(
                 "T2.items_after_change", "warning", "active_disclosure", row.label, change[0], change[1].raw, None,
