@@ -26,6 +26,7 @@ LIBREOFFICE_TARGETS = {
     "writer-html": ("html:HTML (StarWriter)", "html"),
     "xhtml": ("html:XHTML Writer File:UTF8", "html"),
     "pdf": ("pdf:writer_pdf_Export", "pdf"),
+    "rtf": ("rtf:Rich Text Format", "rtf"),
 }
 
 
