@@ -5,21 +5,40 @@ document's ``\\ansicpg`` code page), ``\\par``/``\\line`` breaks, and the table 
 ``\\cell``/``\\row`` with the merge markers ``\\clmrg`` (merged into the cell on the left) and
 ``\\clvmrg`` (into the cell above). Groups that hold no body text (font and colour tables,
 style sheets, document info, pictures, ``{\\*…}`` destinations) are skipped.
+
+Word writes a cell merged across columns as one wider cell, not with ``\\clmrg``: each row
+lists its cells' right edges (``\\cellxN``), and a table's grid is every edge any of its rows
+has. A cell covers the grid columns between its edges, so the values under a header merged
+over five columns stand under it, and a cell merged down is the one above at its grid column.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from parsers.document import Block, Document, GridCell, Table
 from parsers.errors import ExtractionError
-from parsers.limits import check
+from parsers.limits import check, take_table_slots
 
 _TOKEN = re.compile(rb"\\([a-zA-Z]+)(-?\d+)? ?|\\'([0-9a-fA-F]{2})|\\(.)|([{}])|([\r\n]+)|([^\\{}\r\n]+)", re.S)
 _SKIPPED = frozenset({b"fonttbl", b"colortbl", b"stylesheet", b"info", b"pict", b"object", b"header", b"footer",
                       b"headerl", b"headerr", b"footerl", b"footerr", b"listtable", b"listoverridetable",
                       b"rsidtbl", b"generator", b"xmlnstbl", b"themedata", b"latentstyles", b"datastore"})
 _CODEPAGES = {936: "gb18030", 950: "big5", 1252: "cp1252", 65001: "utf-8"}
+# Edges this close (in twips, 1/1440 inch) are one: writers round widths each row on its own.
+_EDGE_TOLERANCE = 20
+
+
+@dataclass(frozen=True)
+class _Cell:
+    """A cell as its row defines it: text, merge marker ("", "h" or "v"), and [left, right) edges
+    (None where the row prints more cells than it defines)."""
+
+    text: str
+    merge: str
+    left: int | None
+    right: int | None
 
 
 class _Reader:
@@ -28,9 +47,11 @@ class _Reader:
         self.blocks: list[Block] = []
         self.text: list[str] = []  # the paragraph or cell being read
         self.pending = bytearray()  # \'hh bytes waiting to be decoded together (a GBK character is two)
-        self.rows: list[list[GridCell]] = []
-        self.row: list[GridCell] = []
+        self.rows: list[list[_Cell]] = []
+        self.row: list[_Cell] = []
         self.merges: list[str] = []  # per cell of the row being defined: "", "h" or "v"
+        self.edges: list[int] = []  # per cell of the row being defined: its right edge
+        self.row_left = 0  # the left edge of the row's first cell (\trleft)
         self.next_merge = ""  # the merge marker of the cell whose \cellx comes next
         self.in_table = False
         self.high_surrogate: int | None = None  # a \\uN high surrogate waiting for its low half
@@ -83,22 +104,9 @@ class _Reader:
     def cell(self) -> None:
         text = "\n".join(line.strip() for line in self.take_text().split("\n") if line.strip())
         col = len(self.row)
-        merge = self.merges[col] if col < len(self.merges) else ""
-        r = len(self.rows)
-        origin = None
-        if merge == "h" and self.row:
-            origin = self.row[-1].span_of or (r, col - 1)
-        elif merge == "v" and self.rows and col < len(self.rows[-1]):
-            origin = self.rows[-1][col].span_of or (r - 1, col)
-        spanned = self.rows_text(origin) if origin else None
-        self.row.append(GridCell(text) if spanned is None else GridCell(spanned, span_of=origin))
-
-    def rows_text(self, origin: tuple[int, int]) -> str | None:
-        """The text of the cell a merge points at; None when it is not in this table (a
-        paragraph mark ended the table halfway through a row: the merge has nothing to join)."""
-        r, c = origin
-        row = self.row if r == len(self.rows) else self.rows[r] if r < len(self.rows) else None
-        return row[c].text if row is not None and c < len(row) else None
+        defined = col < len(self.edges)
+        left = (self.edges[col - 1] if col else self.row_left) if defined else None
+        self.row.append(_Cell(text, self.merges[col] if defined else "", left, self.edges[col] if defined else None))
 
     def end_row(self) -> None:
         self.take_text()
@@ -107,9 +115,47 @@ class _Reader:
 
     def end_table(self) -> None:
         if self.rows:
-            self.blocks.append(Block("table", table=Table(self.rows)))
+            self.blocks.append(Block("table", table=Table(_grid(self.rows))))
         self.rows = []
         self.in_table = False
+
+
+def _grid(rows: list[list[_Cell]]) -> list[list[GridCell]]:
+    """The table's rows on its grid: a cell covers a slot for each grid edge within its own;
+    slots it covers past its first, and cells merged into another, point at where it starts."""
+    edges = _grid_edges(rows)
+    grid: list[list[GridCell]] = []
+    for r, row in enumerate(rows):
+        slots: list[GridCell] = []
+        for cell in row:
+            start = len(slots)
+            origin = None
+            if cell.merge == "h" and slots:
+                origin = slots[-1].span_of or (r, start - 1)
+            elif cell.merge == "v" and grid and start < len(grid[-1]):
+                origin = grid[-1][start].span_of or (r - 1, start)
+            text = cell.text if origin is None else (slots if origin[0] == r else grid[origin[0]])[origin[1]].text
+            width = _width(cell, edges)
+            take_table_slots(width)  # before they are made: one row may define thousands of edges
+            slots.append(GridCell(text, span_of=origin))
+            slots += [GridCell(text, span_of=origin or (r, start)) for _ in range(width - 1)]
+        grid.append(slots)
+    return grid
+
+
+def _grid_edges(rows: list[list[_Cell]]) -> list[int]:
+    edges: list[int] = []
+    for edge in sorted({cell.right for row in rows for cell in row if cell.right is not None}):
+        if not edges or edge - edges[-1] > _EDGE_TOLERANCE:
+            edges.append(edge)
+    return edges
+
+
+def _width(cell: _Cell, edges: list[int]) -> int:
+    """How many grid columns the cell covers: the grid edges past its left edge, up to its right one."""
+    if cell.left is None or cell.right is None:
+        return 1
+    return max(1, sum(1 for edge in edges if cell.left + _EDGE_TOLERANCE < edge <= cell.right + _EDGE_TOLERANCE))
 
 
 def extract_rtf(data: bytes) -> Document:
@@ -182,13 +228,16 @@ def _control(reader: _Reader, word: bytes, arg: bytes, uc: int) -> int:
     elif word == b"intbl":
         reader.in_table = True
     elif word == b"trowd":
-        reader.merges = []
+        reader.merges, reader.edges, reader.row_left = [], [], 0
+    elif word == b"trleft":
+        reader.row_left = int(arg or 0)
     elif word == b"clmrg":
         reader.next_merge = "h"
     elif word == b"clvmrg":
         reader.next_merge = "v"
     elif word == b"cellx":
         reader.merges.append(reader.next_merge)
+        reader.edges.append(int(arg or 0))
         reader.next_merge = ""
     elif word == b"cell":
         reader.cell()

@@ -130,18 +130,13 @@ def _read_on_grid(header: _Rows, row: list[GridCell]) -> list[_Value]:
 def _read_ragged(header: _Rows, row: list[GridCell]) -> list[_Value]:
     """Values of a row printed without spans (its trailing value cells), under a header printed the same way."""
     labels, values = _label_and_values(printed_cells(row))
-    header_texts = [printed_cells(r) for r in header]
-    columns = _ragged_columns(header_texts, len(values))
-    while columns is None and values and not values[-1].strip():
-        values = values[:-1]  # an empty cell past the table's last column (RTF pads a block's rows to the grid)
-        columns = _ragged_columns(header_texts, len(values))
+    columns = _ragged_columns([printed_cells(r) for r in header], len(values))
     label = _label_words(labels)
-    return [_Value(text, column.narrowed_by(label)) for text, column in zip(values, columns or [_Words()] * len(values))]
+    return [_Value(text, column.narrowed_by(label)) for text, column in zip(values, columns)]
 
 
-def _ragged_columns(header: list[list[str]], width: int) -> list[_Words] | None:
-    """The words over each of ``width`` values, the header's merged cells worked out from its words;
-    None when the header's columns are not ``width``.
+def _ragged_columns(header: list[list[str]], width: int) -> list[_Words]:
+    """The words over each of ``width`` values, the header's merged cells worked out from its words.
 
     A text export prints a merged cell once, in its first row, and each row's cells from the
     left. A block name stands over the cells below it that are its own: a run of distinct
@@ -156,7 +151,7 @@ def _ragged_columns(header: list[list[str]], width: int) -> list[_Words] | None:
         level = _level_below(level, below, repeats=False) or _level_below(level, below, repeats=True) or []
     while len(level) > width and level[0] == _Words():  # a corner cell over the row labels
         level = level[1:]
-    return level if len(level) == width else None
+    return level if len(level) == width else [_Words()] * width
 
 
 def _row_words(row: list[str]) -> list[_Words]:

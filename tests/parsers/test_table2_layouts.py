@@ -167,7 +167,7 @@ TWO_VALUES_UNDER_ONE = (4, [
 
 LAYOUTS = {"merged_differently": MERGED_DIFFERENTLY, "ragged": RAGGED, "grouped": GROUPED, "two_values": TWO_VALUES_UNDER_ONE,
            **{f"unit_{name}": table for name, table in UNIT_HEADERS.items()}}
-TARGETS = ["word", "docx", "writer-html", "pdf"]
+TARGETS = ["word", "docx", "writer-html", "pdf", "rtf"]
 
 
 @pytest.fixture(scope="module")
