@@ -107,6 +107,20 @@ def _key_columns(key: str) -> dict[str, str]:
     return {"key": key, "tail": key_tail(key), "body": key_body(key)}
 
 
+def rewrite_keys(connection: sa.Connection, keys: dict[int, str]) -> None:
+    """Give agencies (by id) new keys, on their reports too, in a migration (which has no ORM
+    models of its own revision). A key another agency already has is left as it was: the two
+    stay apart as recorded, for the user to join with ``harvester agencies merge``."""
+    taken = set(connection.execute(sa.text("SELECT key FROM agencies")).scalars())
+    for agency_id, key in keys.items():
+        if key in taken:
+            continue
+        taken.add(key)
+        connection.execute(sa.text("UPDATE agencies SET key = :key, tail = :tail, body = :body WHERE id = :id"),
+                           {"id": agency_id, **_key_columns(key)})
+        connection.execute(sa.text("UPDATE reports SET agency_key = :key WHERE agency_id = :id"), {"key": key, "id": agency_id})
+
+
 def _by_suffix(session: Session, key: str) -> Agency | None:
     return _by_suffixes(session, {key}).get(key)
 

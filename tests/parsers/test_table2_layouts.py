@@ -195,18 +195,16 @@ def _table2_findings(report: dict) -> list[str]:
     return [f"{f['rule']} {f['row']} {f['column']}" for f in report["findings"] if f["table"] == "active_disclosure"]
 
 
-@pytest.mark.parametrize("target", TARGETS)
-def test_values_under_a_header_merged_otherwise_than_their_rows(saved: dict, target: str) -> None:
-    report = _read(saved["merged_differently", target])
-    assert _rows(report) == MERGED_DIFFERENTLY_READ
-    assert _table2_findings(report) == []
-    assert report["completeness"]["active_disclosure"]["status"] == "complete"
+# (layout, what it reads): a header merged otherwise than its rows; rows missing trailing cells
+# and an item cell heading its one column.
+COMPLETE_LAYOUTS = {"merged_differently": MERGED_DIFFERENTLY_READ, "ragged": RAGGED_READ}
 
 
 @pytest.mark.parametrize("target", TARGETS)
-def test_rows_missing_trailing_cells_and_an_item_cell_heading_its_one_column(saved: dict, target: str) -> None:
-    report = _read(saved["ragged", target])
-    assert _rows(report) == RAGGED_READ
+@pytest.mark.parametrize("layout", list(COMPLETE_LAYOUTS))
+def test_each_value_under_the_column_printed_above_it(saved: dict, layout: str, target: str) -> None:
+    report = _read(saved[layout, target])
+    assert _rows(report) == COMPLETE_LAYOUTS[layout]
     assert _table2_findings(report) == []
     assert report["completeness"]["active_disclosure"]["status"] == "complete"
 

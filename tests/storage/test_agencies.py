@@ -37,25 +37,32 @@ def test_a_government_office_under_its_short_name_is_the_same_office() -> None:
     assert canonical("张店区人民政府", "山东省淄博市").key == canonical("张店区政府", "山东省淄博市").key != full
 
 
-def test_revision_0019_writes_out_government_office_keys(db_url: str) -> None:
+def _keys_after_upgrade(db_url: str, revision: str, agencies: str, reports: str) -> tuple[list, list]:
+    """(agencies' id, key, tail, body; reports' agency_key) after upgrading from ``revision``
+    an archive holding ``agencies`` and ``reports`` (SQL VALUES lists)."""
     engine = create_engine(db_url)
     try:
-        upgrade(engine, "0018")
+        upgrade(engine, revision)
         with engine.begin() as connection:
+            connection.execute(sa.text(f"INSERT INTO agencies (id, key, tail, body, name, province, city, county) VALUES {agencies}"))
             connection.execute(sa.text(
-                "INSERT INTO agencies (id, key, tail, body, name, province, city, county) VALUES "
-                "(1, '淄博市张店区政府办公室', '张店区政府办公室', '政府办公室', '张店区政府办公室', NULL, '淄博市', '张店区'), "
-                "(2, '淄博市张店区', '张店区', '', '淄博市张店区人民政府', NULL, '淄博市', '张店区')"))
-            connection.execute(sa.text(
-                "INSERT INTO reports (id, agency_key, agency, year, kind, first_seen, last_seen, agency_id) VALUES "
-                "(1, '淄博市张店区政府办公室', '张店区政府办公室', 2022, 'annual', '2023-01-01', '2023-01-01', 1)"))
+                f"INSERT INTO reports (id, agency_key, agency, year, kind, first_seen, last_seen, agency_id) VALUES {reports}"))
         upgrade(engine)
         with engine.connect() as connection:
-            assert connection.execute(sa.text("SELECT id, key, tail, body FROM agencies ORDER BY id")).all() == [
-                (1, "淄博市张店区人民政府办公室", "张店区人民政府办公室", "人民政府办公室"), (2, "淄博市张店区", "张店区", "")]
-            assert connection.execute(sa.text("SELECT agency_key FROM reports")).scalars().all() == ["淄博市张店区人民政府办公室"]
+            return (connection.execute(sa.text("SELECT id, key, tail, body FROM agencies ORDER BY id")).all(),
+                    connection.execute(sa.text("SELECT agency_key FROM reports ORDER BY id")).scalars().all())
     finally:
         engine.dispose()
+
+
+def test_revision_0019_writes_out_government_office_keys(db_url: str) -> None:
+    agencies, reports = _keys_after_upgrade(
+        db_url, "0018",
+        "(1, '淄博市张店区政府办公室', '张店区政府办公室', '政府办公室', '张店区政府办公室', NULL, '淄博市', '张店区'), "
+        "(2, '淄博市张店区', '张店区', '', '淄博市张店区人民政府', NULL, '淄博市', '张店区')",
+        "(1, '淄博市张店区政府办公室', '张店区政府办公室', 2022, 'annual', '2023-01-01', '2023-01-01', 1)")
+    assert agencies == [(1, "淄博市张店区人民政府办公室", "张店区人民政府办公室", "人民政府办公室"), (2, "淄博市张店区", "张店区", "")]
+    assert reports == ["淄博市张店区人民政府办公室"]
 
 
 def test_agencies_of_two_provinces_are_two_agencies() -> None:
@@ -238,26 +245,14 @@ def test_revision_0017_gives_existing_agencies_their_key_body(db_url: str) -> No
 
 
 def test_revision_0018_gives_province_level_agencies_their_province_back(db_url: str) -> None:
-    engine = create_engine(db_url)
-    try:
-        upgrade(engine, "0017")
-        with engine.begin() as connection:
-            connection.execute(sa.text(
-                "INSERT INTO agencies (id, key, tail, body, name, province, city, county) VALUES "
-                "(1, '教育厅', '教育厅', '教育厅', '河北省教育厅', '河北省', NULL, NULL), "
-                "(2, '淮安市洪泽区', '洪泽区', '', '江苏省淮安市洪泽区人民政府', '江苏省', '淮安市', '洪泽区')"))
-            connection.execute(sa.text(
-                "INSERT INTO reports (id, agency_key, agency, year, kind, first_seen, last_seen, agency_id) VALUES "
-                "(1, '教育厅', '河北省教育厅', 2022, 'annual', '2023-01-01', '2023-01-01', 1), "
-                "(2, '淮安市洪泽区', '淮安市洪泽区人民政府', 2022, 'annual', '2023-01-01', '2023-01-01', 2)"))
-        upgrade(engine)
-        with engine.connect() as connection:
-            assert connection.execute(sa.text("SELECT id, key, tail, body FROM agencies ORDER BY id")).all() == [
-                (1, "河北省教育厅", "河北省教育厅", "教育厅"), (2, "淮安市洪泽区", "洪泽区", "")]
-            assert connection.execute(sa.text("SELECT agency_key FROM reports ORDER BY id")).scalars().all() == [
-                "河北省教育厅", "淮安市洪泽区"]
-    finally:
-        engine.dispose()
+    agencies, reports = _keys_after_upgrade(
+        db_url, "0017",
+        "(1, '教育厅', '教育厅', '教育厅', '河北省教育厅', '河北省', NULL, NULL), "
+        "(2, '淮安市洪泽区', '洪泽区', '', '江苏省淮安市洪泽区人民政府', '江苏省', '淮安市', '洪泽区')",
+        "(1, '教育厅', '河北省教育厅', 2022, 'annual', '2023-01-01', '2023-01-01', 1), "
+        "(2, '淮安市洪泽区', '淮安市洪泽区人民政府', 2022, 'annual', '2023-01-01', '2023-01-01', 2)")
+    assert agencies == [(1, "河北省教育厅", "河北省教育厅", "教育厅"), (2, "淮安市洪泽区", "洪泽区", "")]
+    assert reports == ["河北省教育厅", "淮安市洪泽区"]
 
 
 def test_a_session_resolves_a_name_again_without_asking_until_the_name_moves(archive: Archive) -> None:

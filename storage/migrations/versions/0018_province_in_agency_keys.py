@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from storage.agencies import key_body, key_tail
+from storage.agencies import rewrite_keys
 
 revision = "0018"
 down_revision = "0017"
@@ -28,15 +28,7 @@ def upgrade() -> None:
     connection = op.get_bind()
     rows = connection.execute(sa.text(
         "SELECT id, key, province FROM agencies WHERE province IS NOT NULL AND city IS NULL AND county IS NULL")).all()
-    taken = set(connection.execute(sa.text("SELECT key FROM agencies")).scalars())
-    for row in rows:
-        key = row.province + row.key
-        if row.key.startswith(row.province) or key in taken:
-            continue
-        taken.add(key)
-        connection.execute(sa.text("UPDATE agencies SET key = :key, tail = :tail, body = :body WHERE id = :id"),
-                           {"id": row.id, "key": key, "tail": key_tail(key), "body": key_body(key)})
-        connection.execute(sa.text("UPDATE reports SET agency_key = :key WHERE agency_id = :id"), {"key": key, "id": row.id})
+    rewrite_keys(connection, {row.id: row.province + row.key for row in rows if not row.key.startswith(row.province)})
 
 
 def downgrade() -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from storage.agencies import full_office_name, key_body, key_tail, split_regions
+from storage.agencies import full_office_name, rewrite_keys, split_regions
 
 revision = "0019"
 down_revision = "0018"
@@ -27,16 +27,13 @@ depends_on = None
 def upgrade() -> None:
     connection = op.get_bind()
     rows = connection.execute(sa.text("SELECT id, key FROM agencies WHERE key LIKE '%政府%'")).all()
-    taken = set(connection.execute(sa.text("SELECT key FROM agencies")).scalars())
-    for row in rows:
-        regions, rest = split_regions(row.key)
-        key = "".join(regions) + full_office_name(rest)
-        if key == row.key or key in taken:
-            continue
-        taken.add(key)
-        connection.execute(sa.text("UPDATE agencies SET key = :key, tail = :tail, body = :body WHERE id = :id"),
-                           {"id": row.id, "key": key, "tail": key_tail(key), "body": key_body(key)})
-        connection.execute(sa.text("UPDATE reports SET agency_key = :key WHERE agency_id = :id"), {"key": key, "id": row.id})
+    # A key already written out is its own new key, which rewrite_keys finds taken and leaves.
+    rewrite_keys(connection, {row.id: _written_out(row.key) for row in rows})
+
+
+def _written_out(key: str) -> str:
+    regions, rest = split_regions(key)
+    return "".join(regions) + full_office_name(rest)
 
 
 def downgrade() -> None:
