@@ -102,7 +102,8 @@ def split_layout(doc: Document, *, free_outline: bool = False) -> Layout:
             caption = None
             continue
         text = block.text.strip()
-        caption = caption_item(text) if _next_is_table(blocks, index) else None
+        # the caption row keeps the paragraph's words: a unit printed after the item is the item's
+        caption = text if _next_is_table(blocks, index) and caption_item(text) else None
         if caption is not None:
             continue
         last = sections[-1].number if sections else 0

@@ -33,6 +33,8 @@ _UNIT_NOTE = re.compile(rf"^[(（]?单位[：:]{_UNIT}[)）]?$")
 # What a caption may name after its item: the item's rows, joined by 和, 及, 、 or /.
 _ITEM_ROWS = r"(?:规章|(?:行政)?规范性文件|行政许可|(?:其他)?对外管理服务事项|行政处罚|行政强制|行政事业性收费|政府集中采购)"
 _CAPTION_ROWS = re.compile(rf"{_ITEM_ROWS}(?:[和及与、，,/]{_ITEM_ROWS})*")
+# A unit printed after an item, in its caption or its cell: （单位：万元）, 单位：元.
+_ITEM_UNIT = re.compile(rf"[（(]?单位[：:]{_UNIT}[)）]?")
 
 
 def item_label(text: str) -> str | None:
@@ -49,9 +51,18 @@ def caption_item(text: str) -> str | None:
     match = _ITEM.search(normalized)
     if match is None or label_key(normalized[: match.start()]):
         return None
-    rest = normalized[match.end() :].removeprefix("项").strip(" ：:。")
+    rest = normalized[match.end() :].removeprefix("项")
+    rest = _ITEM_UNIT.sub("", rest).strip(" ：:。")  # "（单位：万元）" after the item or its rows
     rest = rest.removeprefix("（").removesuffix("）")
     return item_label(text) if not rest or _CAPTION_ROWS.fullmatch(rest) else None
+
+
+def _item_unit(text: str) -> str | None:
+    """The money unit an item's caption or cell prints after the item ("第二十条第（八）项（单位：万元）")."""
+    normalized = _normalized(text)
+    match = _ITEM.search(normalized)
+    unit = _ITEM_UNIT.search(normalized, match.end()) if match else None
+    return unit.group(1) if unit else None
 
 
 def _normalized(text: str) -> str:
@@ -95,6 +106,10 @@ class _Header:
     def continued(self, row: list[GridCell]) -> _Header:
         return _Header.read((*self.rows, row), self.label_end)
 
+    def with_item_unit(self, unit: str) -> _Header:
+        """The columns printing no unit of their own take the one their item prints."""
+        return replace(self, columns=tuple(c if c.unit else replace(c, unit=unit) for c in self.columns))
+
     def with_unit(self, note: _Printed, unit: str) -> _Header:
         """The columns under a unit note printed in a row of its own take its unit (the whole row's: all)."""
         columns = tuple(replace(c, unit=unit) if note.start < self.label_end or _overlap(c, note) else c
@@ -105,21 +120,31 @@ class _Header:
 def parse_active_disclosure(pieces: list[Table]) -> list[ActiveDisclosureRow]:
     rows: list[ActiveDisclosureRow] = []
     item = ""
+    item_unit: str | None = None  # the money unit the item's own cell or caption prints
     header: _Header | None = None
+    header_item = ""  # the item the header was printed in
     header_open = False  # the row before was a header row: a page break or a group may continue it
     for piece in pieces:
         for grid_row in piece.rows:
             cells = _printed(grid_row)
             printed_item = item_label(cells[0].text) if cells else None
-            if printed_item:
-                item = printed_item
             body = cells[1:] if printed_item else cells
+            if printed_item:
+                item, item_unit = printed_item, _item_unit(cells[0].text) or _unit_note(body)
+                if item_unit and not (body and _is_header(body, True)):
+                    continue  # the item's row prints only its unit ("第二十条第（八）项 | 单位：万元")
             if not any(cell.text.strip() for cell in body):
                 continue
             if _is_header(body, bool(printed_item)):
                 header, header_open = _Header.read((grid_row,), _label_end(cells, body, bool(printed_item))), True
+                header_item = item
+                if item_unit:
+                    header = header.with_item_unit(item_unit)
                 continue
             unit = _unit_note(body)
+            if unit is not None and (header is None or header_item != item):  # above the item's header
+                item_unit = unit
+                continue
             if header is not None and unit is not None:
                 header = header.with_unit(next(c for c in body if c.text.strip()), unit)
                 continue

@@ -80,6 +80,7 @@ CAPTION_WORDINGS: dict[str, Callable[[int, str], str]] = {
     "numbered": lambda index, item: f"{index + 1}.{item.replace('（', '(').replace('）', ')')}",
     "numbered_naming_rows": lambda index, item: f"（{'一二三四'[index]}）{item} {_ITEM_ROWS[item]}",
     "naming_rows_after_a_colon": lambda _, item: f"{item}：{_ITEM_ROWS[item]}",
+    "with_a_unit": lambda _, item: f"{item}（单位：万元）",
 }
 
 
@@ -121,6 +122,7 @@ def test_only_a_paragraph_that_is_nothing_but_an_item_right_above_a_table_captio
         Block("paragraph", text="第二十条第（八）项"),  # no table follows
     ]
     layout = split_layout(Document(blocks=blocks, source_format="docx"))
-    assert [t.texts()[0][0] for _, t in layout.tables] == ["第二十条第（五）项", "信息内容"]
-    assert layout.tables[0][1].texts()[0] == ["第二十条第（五）项", "第二十条第（五）项"]
+    # the caption row prints the paragraph's words: a unit after the item is read from them
+    assert [t.texts()[0][0] for _, t in layout.tables] == ["第二十条第（五）项：", "信息内容"]
+    assert layout.tables[0][1].texts()[0] == ["第二十条第（五）项：", "第二十条第（五）项："]
     assert layout.sections[0].paragraphs == ["第二十条第（一）项规定的信息见下表。", "第二十条第（八）项"]

@@ -143,9 +143,12 @@ GROUPED_READ = {
 }
 
 
-def _amount_table(header: list[Spec]) -> tuple[int, list[Spec]]:
-    """Item （九） with the amount's unit printed as ``header`` prints it."""
-    return 3, [[Merged(ITEM_9, 3)], *header, ["政府集中采购", "2", "35.6"]]
+def _amount_table(header: list[Spec], item_row: Spec | None = None) -> tuple[int, list[Spec]]:
+    """Item （九） with the amount's unit printed as ``header`` (or the item's own row) prints it."""
+    return 3, [item_row or [Merged(ITEM_9, 3)], *header, ["政府集中采购", "2", "35.6"]]
+
+
+_PLAIN_HEADER: list[Spec] = ["信息内容", "采购项目数量", "采购总金额"]
 
 
 # The amount's unit as headers print it (defect: read without a unit, 35.6 could be 元).
@@ -155,6 +158,10 @@ UNIT_HEADERS = {
     "after_a_space": _amount_table([["信息内容", "采购项目数量", "采购总金额 万元"]]),
     "in_a_row_under_its_column": _amount_table([["信息内容", "采购项目数量", "采购总金额"], ["", "", "单位：万元"]]),
     "in_a_row_across": _amount_table([["信息内容", "采购项目数量", "采购总金额"], [Merged("（单位：万元）", 3)]]),
+    # printed with the item, for its columns (defect: read without a unit; beside the item, a row "单位：万元")
+    "after_the_item": _amount_table([_PLAIN_HEADER], [Merged(f"{ITEM_9}（单位：万元）", 3)]),
+    "beside_the_item": _amount_table([_PLAIN_HEADER], [ITEM_9, Merged("单位：万元", 2)]),
+    "between_the_item_and_its_header": _amount_table([[Merged("单位：万元", 3)], _PLAIN_HEADER]),
 }
 
 # Two values typed in the unmerged cells under one header cell: which one the column means
