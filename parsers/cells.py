@@ -26,6 +26,11 @@ _NUMBER = re.compile(
     re.VERBOSE,
 )
 
+# A note's mark typed as its own character after a value: superscript digits and circled
+# numbers, which NFKC folds into digits ("15¹", "20373①" read as 151 and 203731). The value is
+# read without it; the printed text keeps it.
+_NOTE_MARK = re.compile(r"(?<=[^\s¹²³⁰-⁹①-⑳])\s*[¹²³⁰-⁹①-⑳]+$")
+
 # Money units as printed -> the unit we record, and the factor to 万元.
 _MONEY_UNITS = {"万元": ("万元", 1), "万": ("万元", 1), "元": ("元", 0.0001), "亿元": ("亿元", 10000)}
 
@@ -84,7 +89,7 @@ def _typed(raw: str, money: bool, header_unit: str | None) -> tuple[int | float 
         return None, None, "blank", None
     if _is_dash(raw):
         return None, None, "dash", None
-    folded = unicodedata.normalize("NFKC", raw).replace(" ", "").replace("，", ",")
+    folded = unicodedata.normalize("NFKC", _NOTE_MARK.sub("", raw)).replace(" ", "").replace("，", ",")
     match = _NUMBER.match(folded)
     if match is None:
         return None, None, "text", None

@@ -7,7 +7,9 @@ wrapped in content controls (``w:sdt``) or custom XML, as templates and document
 tools leave them, are rows and cells like the others.
 
 Text is what Word prints: a tracked move's old place (``w:moveFrom``) and deletions are not
-read, nor hidden runs (``w:vanish``). A text box (``w:txbxContent``) is read once, as
+read, nor hidden runs (``w:vanish``), nor a note's mark typed as a superscript run ("20373" and
+a raised "①" read as 203731; see ``parsers.extract.note_marks``: Word's own footnote references
+print no text here). A text box (``w:txbxContent``) is read once, as
 paragraphs of its own after the paragraph it is anchored to (before it at the document's
 start, where a title box sits): Word writes each box twice, as DrawingML and as a VML
 fallback (``mc:Fallback``), and its text run into the anchor had doubled a title and
@@ -34,6 +36,7 @@ from parsers.extract.docx_chunks import alt_chunks
 from parsers.extract.docx_package import DAMAGED_ZIP, MAIN_DOCUMENT, STRICT_NAMES, main_document, transitional
 from parsers.extract.docx_pictures import PictureAnchors, picture_anchors, with_pictures
 from parsers.extract.layout_tables import lays_out_tables
+from parsers.extract.note_marks import follows_unit, is_note_mark
 from parsers.limits import check_tree, read_zip_member, take_table_slots
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -42,8 +45,8 @@ _P, _TBL, _SDT, _TR, _TC = (f"{{{_W}}}{tag}" for tag in ("p", "tbl", "sdt", "tr"
 _T, _TAB, _BR, _CR = (f"{{{_W}}}{tag}" for tag in ("t", "tab", "br", "cr"))
 _VAL = f"{{{_W}}}val"
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-_R, _VANISH, _TXBX, _SDT_CONTENT, _CUSTOM_XML = (
-    f"{{{_W}}}{tag}" for tag in ("r", "vanish", "txbxContent", "sdtContent", "customXml"))
+_R, _VANISH, _TXBX, _SDT_CONTENT, _CUSTOM_XML, _VERT_ALIGN = (
+    f"{{{_W}}}{tag}" for tag in ("r", "vanish", "txbxContent", "sdtContent", "customXml", "vertAlign"))
 # Not printed: a tracked move's old place, deleted text, the VML copy of a text box or picture.
 _FALLBACK = f"{{{_MC}}}Fallback"
 _NOT_PRINTED = frozenset({f"{{{_W}}}moveFrom", f"{{{_W}}}del", _FALLBACK})
@@ -55,7 +58,7 @@ _NO_BREAK_HYPHEN, _SYM = f"{{{_W}}}noBreakHyphen", f"{{{_W}}}sym"
 _PIECES = frozenset({_T, _TAB, _BR, _CR, _NO_BREAK_HYPHEN, _SYM})
 # What makes a paragraph's text more than its pieces in order: a paragraph holding none is read
 # by one pass of libxml2 over its pieces, the others by the walk that leaves these out.
-_SPECIAL = (*_NOT_INLINE, _VANISH)
+_SPECIAL = (*_NOT_INLINE, _VANISH, _VERT_ALIGN)
 Marked = frozenset[etree._Element]  # paragraphs holding _SPECIAL markup
 _HEADING_STYLES = ("heading", "title", "标题")
 # Each style's id and name as Word writes them (the name its first child), read from the bytes:
@@ -64,6 +67,7 @@ _STYLE_NAMES = re.compile(rb'<w:style\b[^>]*?\bw:styleId="([^"]*)"[^>]*>\s*<w:na
 _STYLE_STARTS = re.compile(rb"<w:style\b")
 _STYLE_BODIES = re.compile(rb'<w:style\b[^>]*?\bw:styleId="([^"]*)"[^>]*>(.*?)</w:style>', re.DOTALL)
 _VANISHED = re.compile(rb'<w:vanish\s*/>|<w:vanish\s+w:val="(?:1|true|on)"\s*/>')
+_SUPERSCRIPT = re.compile(rb'<w:vertAlign\s+w:val="superscript"\s*/>')
 _RSTYLE = f"{{{_W}}}rStyle"
 _ALT_CHUNK = f"{{{_W}}}altChunk"
 _RELATIONSHIP_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -92,9 +96,9 @@ def extract_docx(data: bytes) -> Document:
     body = root.find("w:body", _NS)
     if body is None:
         raise ExtractionError(f"damaged DOCX: {main} has no body")
-    hidden = _hidden_style_ids(styles)
-    reading = _Reading(_heading_style_ids(styles), _marked_paragraphs(body, hidden), picture_anchors(body, _NOT_PRINTED),
-                       numbers, hidden, chunks)
+    hidden, raised = _style_ids(styles, b"vanish", _VANISHED), _style_ids(styles, b"superscript", _SUPERSCRIPT)
+    reading = _Reading(_heading_style_ids(styles), _marked_paragraphs(body, hidden | raised), picture_anchors(body, _NOT_PRINTED),
+                       numbers, hidden, raised, chunks)
     blocks: list[Block] = []
     _read_body(body, blocks, reading)
     blocks, notes = with_pictures(data, blocks, reading.pictures)
@@ -112,12 +116,13 @@ class _Reading:
     pictures: PictureAnchors
     numbers: ListNumbers | None  # list numbering, when the document numbers paragraphs
     hidden: frozenset[str]  # styles whose text is hidden (``w:vanish`` in the style)
+    raised: frozenset[str]  # styles that print their text as a superscript (Word's 脚注引用, FootnoteReference)
     chunks: dict[str, list[Block]]  # what each w:altChunk imports, by relationship id
 
     def text(self, paragraph: etree._Element) -> str:
         """What ``paragraph`` prints, its list number first."""
         label = self.numbers.label(paragraph) if self.numbers is not None else ""
-        return label + paragraph_text(paragraph, self.marked, self.hidden)
+        return label + paragraph_text(paragraph, self.marked, self.hidden, self.raised)
 
 
 def _heading_style_ids(styles: bytes) -> set[str]:
@@ -178,35 +183,36 @@ def _style(element: etree._Element, path: str) -> str | None:
     return style.get(_VAL) if style is not None else None
 
 
-def _marked_paragraphs(body: etree._Element, hidden: frozenset[str]) -> Marked:
+def _marked_paragraphs(body: etree._Element, styled: frozenset[str]) -> Marked:
     """The paragraphs holding markup that is not printed where it stands (``_SPECIAL``) or runs
-    of a hidden style; few documents have any, and the others' text is read by libxml2's own
-    walk over its pieces."""
+    of one of the ``styled`` styles (hidden or raised); few documents have any, and the others'
+    text is read by libxml2's own walk over its pieces."""
     marked = {paragraph for element in body.iter(*_SPECIAL) for paragraph in element.iterancestors(_P)}
-    if hidden:
-        marked |= {paragraph for style in body.iter(_RSTYLE) if style.get(_VAL) in hidden
+    if styled:
+        marked |= {paragraph for style in body.iter(_RSTYLE) if style.get(_VAL) in styled
                    for paragraph in style.iterancestors(_P)}
     return frozenset(marked)
 
 
-def paragraph_text(paragraph: etree._Element, marked: Marked, hidden: frozenset[str] = frozenset()) -> str:
+def paragraph_text(paragraph: etree._Element, marked: Marked, hidden: frozenset[str] = frozenset(),
+                   raised: frozenset[str] = frozenset()) -> str:
     if paragraph not in marked:
         return "".join([(element.text or "") if element.tag == _T else _piece(element) for element in paragraph.iter(*_PIECES)])
     parts: list[str] = []
-    _printed(paragraph, parts, hidden)
+    _printed(paragraph, parts, hidden, raised)
     return "".join(parts)
 
 
-def _printed(element: etree._Element, parts: list[str], hidden: frozenset[str]) -> None:
+def _printed(element: etree._Element, parts: list[str], hidden: frozenset[str], raised: frozenset[str]) -> None:
     """The text ``element`` prints in its own line of text, into ``parts``."""
     for child in element:
         tag = child.tag
         if tag in _PIECES:
             parts.append(_piece(child))
-        elif tag in _NOT_INLINE or (tag == _R and _hidden(child, hidden)):
+        elif tag in _NOT_INLINE or (tag == _R and (_hidden(child, hidden) or _note_mark(child, raised, parts))):
             continue
         elif len(child):
-            _printed(child, parts, hidden)
+            _printed(child, parts, hidden, raised)
 
 
 def _piece(element: etree._Element) -> str:
@@ -239,12 +245,24 @@ def _hidden(run: etree._Element, hidden_styles: frozenset[str]) -> bool:
     return bool(hidden_styles) and _style(run, "w:rPr/w:rStyle") in hidden_styles
 
 
-def _hidden_style_ids(styles: bytes) -> frozenset[str]:
-    """The styles that hide their text (``w:vanish`` in the style's run properties)."""
-    if b"vanish" not in styles:
+def _note_mark(run: etree._Element, raised_styles: frozenset[str], before: list[str]) -> bool:
+    """Whether ``run`` prints a note's mark as a superscript; ``before``: the paragraph's text so far."""
+    align = run.find("w:rPr/w:vertAlign", _NS)
+    if align is not None:
+        if align.get(_VAL) != "superscript":
+            return False
+    elif not raised_styles or _style(run, "w:rPr/w:rStyle") not in raised_styles:
+        return False
+    previous = next((part for part in reversed(before) if part), "")
+    return is_note_mark("".join(_piece(piece) for piece in run.iter(*_PIECES))) and not follows_unit(previous)
+
+
+def _style_ids(styles: bytes, word: bytes, setting: re.Pattern[bytes]) -> frozenset[str]:
+    """The styles whose run properties hold ``setting`` (a pattern of the bytes, which hold ``word``)."""
+    if word not in styles:
         return frozenset()
     return frozenset(style_id.decode("utf-8", "replace") for style_id, body in _STYLE_BODIES.findall(styles)
-                     if _VANISHED.search(body))
+                     if setting.search(body))
 
 
 def _text_boxes(paragraph: etree._Element) -> Iterator[etree._Element]:

@@ -22,6 +22,7 @@ from parsers.errors import ExtractionError
 from parsers.extract.encoding import decode_html
 from parsers.extract.html_tables import read_table
 from parsers.extract.layout_tables import lays_out_tables
+from parsers.extract.note_marks import follows_unit, is_note_mark
 from parsers.limits import check_tree
 
 _META_NAMES = ("ArticleTitle", "PubDate", "ContentSource", "SiteName", "ColumnName", "ColumnType")
@@ -62,6 +63,12 @@ _DENSITY_SHARE = 0.6
 # article's block until its script shows it.
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none", re.I)
 _RUN_TAGS = ("span", "font", "b", "i", "u", "sup", "sub", "em", "strong")
+# A note's mark beside a value ("20373<sup>①</sup>" read as 203731, see ``parsers.extract.note_marks``):
+# a <sup>, a run raised by its style or its class (LibreOffice's XHTML: ``.T2 { vertical-align:super }``),
+# or a link to the note (Word's #_ftn1, LibreOffice's #sdfootnote1sym and #ftn1).
+_RAISED_STYLE = re.compile(r"vertical-align\s*:\s*super", re.I)
+_RAISED_CLASSES = re.compile(r"\.([\w-]+)\s*\{[^}]*vertical-align\s*:\s*super", re.I)
+_NOTE_LINK = re.compile(r"^#(?:_?ftn|_?edn|sdfootnote|sdendnote)\d", re.I)
 _WORD_SECTION = re.compile(r"^(?:Word)?Section\d+$")  # Word's "Save as Web Page" (Section1 before Word 2007)
 _MIN_CONTAINER_CHARS = 20
 # Zero-width characters, and control characters lxml refuses to put back into a tree.
@@ -98,11 +105,15 @@ def read_page(data: bytes, content_type: str | None = None) -> HtmlPage:
     root = _page_tree(data, content_type)
     page_meta = _meta_tags(root)
     page_title = page_meta.get("ArticleTitle") or _first_text(root, "h1") or _first_text(root, "title")
+    raised = _raised_classes(root)  # before the style sheets go with the chrome
     container, named = _body_container(root)
     page_meta.update(_info_table(root, container))
     _drop_named_chrome(container, named)
     for element in [e for e in container.iter(*_RUN_TAGS) if _HIDDEN_STYLE.search(e.get("style") or "")]:
         _drop(element)
+    for element in [e for e in container.iter("sup", "span", "a") if _raised(e, raised)]:
+        if is_note_mark(text_of(element)) and not follows_unit(_text_before(element)):
+            _drop(element)
     return HtmlPage(container, page_meta, page_title)
 
 
@@ -211,6 +222,32 @@ def _first_text(root: etree._Element, tag: str) -> str | None:
         if text:
             return text
     return None
+
+
+def _raised_classes(root: etree._Element) -> frozenset[str]:
+    """The classes the page's style sheets print as superscripts."""
+    return frozenset(name for sheet in root.iter("style") for name in _RAISED_CLASSES.findall(sheet.text or ""))
+
+
+def _raised(element: etree._Element, raised_classes: frozenset[str]) -> bool:
+    """Whether ``element`` (a <sup>, <span> or <a>) prints raised, or links to a note."""
+    tag = element.tag
+    if tag == "sup":
+        return True
+    if tag == "a":
+        return _NOTE_LINK.match(element.get("href") or "") is not None
+    classes = element.get("class")
+    return bool(classes and raised_classes and not raised_classes.isdisjoint(classes.split())) or \
+        _RAISED_STYLE.search(element.get("style") or "") is not None
+
+
+def _text_before(element: etree._Element) -> str:
+    """The text printed just before ``element`` in its parent: enough to tell a unit before a superscript."""
+    previous = element.getprevious()
+    if previous is None:
+        parent = element.getparent()
+        return (parent.text or "") if parent is not None else ""
+    return previous.tail or text_of(previous)
 
 
 def _drop(element: etree._Element) -> None:

@@ -23,6 +23,7 @@ from parsers.labels import starts_numbered
 from parsers.extract.pdf_streams import check_stream_sizes
 from parsers.extract.pdf_page import Page, TextLine, char_lines, line_texts, read_pages, read_with_pdfminer
 from parsers.extract.pdf_borderless import find_borderless_tables
+from parsers.extract.pdf_note_marks import without_note_marks
 from parsers.extract.pdf_tables import TableFragment, find_tables, fragments_to_table, outside
 
 _PAGE_NUMBER = re.compile(r"^(?:[-—–]\s*\d{1,3}\s*[-—–]|\d{1,3}|第\s*\d+\s*页(?:\s*[/，,]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$")
@@ -104,9 +105,10 @@ def _raised_in_pdfminer(exc: Exception) -> bool:
 
 
 def _page_items(data: bytes, number: int, page: Page) -> list[_Item]:
+    chars = without_note_marks(page.chars)
     # A page without a ruled table may print one without rulings (a borderless Word table).
-    tables = find_tables(page.edges, page.chars)
-    lines = None if tables else char_lines(page.chars)  # read for such a table, kept for the text if none is found
+    tables = find_tables(page.edges, chars)
+    lines = None if tables else char_lines(chars)  # read for such a table, kept for the text if none is found
     if lines is not None:
         tables = find_borderless_tables(lines)
         if tables and page.mended:
@@ -115,10 +117,11 @@ def _page_items(data: bytes, number: int, page: Page) -> list[_Item]:
             # ascent and descent), enough to move a wrapped label into the next row. The
             # page pdfium could read only with white space put back is read as it was before.
             page = read_with_pdfminer(data, [number])[0]
-            lines = char_lines(page.chars)
-            tables = find_tables(page.edges, page.chars) or find_borderless_tables(lines)
+            chars = without_note_marks(page.chars)
+            lines = char_lines(chars)
+            tables = find_tables(page.edges, chars) or find_borderless_tables(lines)
     if tables:
-        lines = char_lines(outside(page.chars, [box for box, _ in tables]))
+        lines = char_lines(outside(chars, [box for box, _ in tables]))
     for _, fragment in tables:
         fragment.page = number + 1
     items = [_Item(number, box[1], fragments=[fragment]) for box, fragment in tables]

@@ -47,6 +47,11 @@ _SPACED_MIN_GAPS, _SPACED_SHARE = 2, 0.75  # gaps in a line, and the share of th
 _LINE_SHARE = 0.25  # chars whose middles are this share of their height apart sit on one line
 _WHITE = 250  # a colour whose every channel is at least this paints as white
 _SLANT_DEGREES = 5.0  # text turned further than this from the page's edges is a watermark
+# Text set upright is a watermark when it is printed this large (points: larger than any
+# report's body, 三号 16, or title, 二号 22) in a colour this pale over white paper (every
+# channel, its transparency laid over white): "仅供参考" or the agency's name, light grey
+# across the page. Read as text, its characters fell into the cells under them ("淮0").
+_WATERMARK_SIZE, _PALE = 24.0, 160
 # A page a picture covers this share of is a scan when its text is this share invisible
 # objects (an OCR layer) or at most this many characters (a stamp: "下载时间：…").
 _PICTURED_SHARE, _INVISIBLE_SHARE, _STAMP_CHARS = 0.6, 0.9, 80
@@ -256,9 +261,9 @@ def read_with_pdfminer(data: bytes, numbers: list[int]) -> list[Page]:
         chars: list[Char] = []
         edges: list[dict[str, Any]] = []
         for obj in layout:
-            if isinstance(obj, LTChar) and not slanted(*obj.matrix[:2]):
+            if isinstance(obj, LTChar) and not slanted(*obj.matrix[:2]) and not _pale_and_large(obj):
                 chars.append(Char(printed_char(obj.get_text()), obj.x0, obj.x1, height - obj.y1, height - obj.y0, obj.size))
-            elif isinstance(obj, LTCurve) and _paints(obj):  # lines and rectangles too
+            elif isinstance(obj, LTCurve) and _paints(obj) and not _outline(obj):  # lines and rectangles too
                 points = [(x, height - y) for x, y in obj.pts]
                 for a, b in zip(points, points[1:] + points[:1] if len(points) > 2 else points[1:]):
                     _add_edge(edges, a, b)
@@ -268,6 +273,32 @@ def read_with_pdfminer(data: bytes, numbers: list[int]) -> list[Page]:
         # could not read itself are read by neither.
         raise ExtractionError(f"damaged PDF: {len(set(numbers)) - len(pages)} of its pages cannot be read")
     return pages
+
+
+def _pale_and_large(char: Any) -> bool:
+    """pdfminer's side of the upright watermark's test (``_WATERMARK_SIZE``, ``_PALE``): by its
+    fill colour alone, as pdfminer does not follow transparency."""
+    if char.size < _WATERMARK_SIZE:
+        return False
+    colour = char.graphicstate.ncolor
+    values = colour if isinstance(colour, (tuple, list)) else (colour,)
+    if not values or not all(isinstance(v, (int, float)) for v in values):
+        return False  # a pattern's or a named colour's
+    if len(values) == 4:  # CMYK
+        cyan, magenta, yellow, black = values
+        values = tuple((1 - ink) * (1 - black) for ink in (cyan, magenta, yellow))
+    return min(values) >= _PALE / 255
+
+
+def _outline(curve: Any) -> bool:
+    """pdfminer's side of the test in :func:`_edges`: a filled shape with a curve or a side
+    across the page is lettering or a picture."""
+    if curve.stroke:
+        return False
+    if any(segment[0] in "cvy" for segment in curve.original_path or ()):
+        return True
+    points = curve.pts
+    return any(abs(a[0] - b[0]) > _AXIS_SLACK and abs(a[1] - b[1]) > _AXIS_SLACK for a, b in zip(points, points[1:] + points[:1]))
 
 
 def _paints(curve: Any) -> bool:
@@ -400,6 +431,7 @@ def _chars(handle: ctypes.c_void_p, count: int, height: float) -> tuple[list[Cha
     # This loop runs for every character of every page: the functions it calls are bound
     # to local names, and printed_char's lookup is written out.
     object_at, box_at, radical, add = _text_object_at, _loose_box_at, _RADICALS.get, chars.append
+    paint = _Paint()
     last = None
     text_page = _argument(handle.value)
     for index, code in enumerate(_codes(handle.value, count)):
@@ -410,8 +442,9 @@ def _chars(handle: ctypes.c_void_p, count: int, height: float) -> tuple[list[Cha
             font = fonts.get(obj)
             if font is None:
                 font = fonts[obj] = font_of(obj)
-            last, font_height, font_size, slant = obj, font.height, font.size, font.slanted
-        if slant:
+            last, font_height, font_size = obj, font.height, font.size
+            watermark = font.slanted or (font_size >= _WATERMARK_SIZE and paint.pale(obj))
+        if watermark:
             continue  # a watermark's: read, and no part of the text
         if code in _GENERATED_CODES and _generated_at(text_page, index) == 1:
             continue  # pdfium's own line breaks and spaces, not printed text
@@ -533,6 +566,8 @@ def _edges(paths: list[int], height: float) -> list[dict[str, Any]]:
         _object_matrix(obj, matrix_out)
         a, b, c, d, e, f = matrix_floats
         start = current = None
+        drawn: list[dict[str, Any]] = []
+        along = True  # every side drawn so far runs along the page's edges
         for index in range(_path_segment_count(obj)):
             segment = _argument(_path_segment(obj, index))
             _segment_point(segment, x_out, y_out)
@@ -542,10 +577,18 @@ def _edges(paths: list[int], height: float) -> list[dict[str, Any]]:
             if kind == move_to:
                 start = point
             elif kind == line_to and current is not None:
-                _add_edge(edges, current, point)
+                along = _add_edge(drawn, current, point) and along
+            elif kind != line_to:
+                along = False  # a curve
             if _segment_closes(segment) and start is not None:
-                _add_edge(edges, point, start)
+                along = _add_edge(drawn, point, start) and along
             current = point
+        # A filled shape with a side across the page or a curve is lettering or a picture, not
+        # a table's borders (filled rectangles): LibreOffice prints Word's watermark ("仅供参考"
+        # over every page) as its glyphs' outlines, whose upright strokes made rulings through
+        # the tables and split their cells.
+        if along or paint.stroked:
+            edges.extend(drawn)
     return edges
 
 
@@ -567,6 +610,18 @@ class _Paint:
         self._mode_out = (ctypes.byref(self._fill_mode), ctypes.byref(self._stroke))
         self._colour_out = tuple(ctypes.byref(channel) for channel in (self._red, self._green, self._blue, self._alpha))
 
+    def pale(self, address: int) -> bool:
+        """Whether the object at ``address`` fills in a colour paler than ``_PALE`` over white
+        paper, its transparency laid over it."""
+        _fill_colour(_argument(address), *self._colour_out)
+        opacity = self._alpha.value / 255
+        return min(self._red.value, self._green.value, self._blue.value) >= 255 - (255 - _PALE) / max(opacity, 1e-3)
+
+    @property
+    def stroked(self) -> bool:
+        """Whether the path :meth:`visible` was last asked of strokes its outline."""
+        return bool(self._stroke.value)
+
     def visible(self, path: Any) -> bool:
         """False for a path that paints nothing on white paper.
 
@@ -585,9 +640,12 @@ class _Paint:
         return False
 
 
-def _add_edge(edges: list[dict[str, Any]], a: tuple[float, float], b: tuple[float, float]) -> None:
+def _add_edge(edges: list[dict[str, Any]], a: tuple[float, float], b: tuple[float, float]) -> bool:
+    """Adds the ruling from ``a`` to ``b`` when it runs along an axis; False when it runs across both."""
     x0, x1 = (b[0], a[0]) if b[0] < a[0] else (a[0], b[0])  # as sorted() orders two: pages draw thousands of edges
     top, bottom = (b[1], a[1]) if b[1] < a[1] else (a[1], b[1])
+    if bottom - top > _AXIS_SLACK and x1 - x0 > _AXIS_SLACK:
+        return False
     if bottom - top <= _AXIS_SLACK and x1 - x0 > _AXIS_SLACK:
         middle = (top + bottom) / 2
         edges.append({"x0": x0, "x1": x1, "top": middle, "bottom": middle, "doctop": middle,
@@ -596,6 +654,7 @@ def _add_edge(edges: list[dict[str, Any]], a: tuple[float, float], b: tuple[floa
         middle = (x0 + x1) / 2
         edges.append({"x0": middle, "x1": middle, "top": top, "bottom": bottom, "doctop": top,
                       "width": 0.0, "height": bottom - top, "orientation": "v"})
+    return True
 
 
 def char_lines(chars: list[Char]) -> list[list[Char]]:
