@@ -104,7 +104,8 @@ def _cells(report: Report, rule: ProseRule) -> list[Cell] | None:
     found = []
     for name in rule.cells:
         row, column = name.rsplit(".", 1)
-        if rule.table == "applications" and report.applications and row in report.applications.rows:
+        if rule.table == "applications" and report.applications and row in report.applications.rows \
+                and column in report.applications.rows[row].cells:  # a table may leave the 总计 column out
             found.append(report.applications.rows[row].cells[column])
         elif rule.table == "appeals" and report.appeals and name in report.appeals.cells:
             found.append(report.appeals.cells[name])

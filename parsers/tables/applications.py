@@ -16,7 +16,7 @@ from parsers.document import GridCell, Table
 from parsers.labels import closest_label, label_key, printed_label, starts_numbered
 from parsers.report import APPLICANT_COLUMNS, ApplicationRow
 from parsers.tables.columns import ColumnLayout, header_layout, split_by_layout, split_by_printed_order
-from parsers.tables.grid import distinct_labels, joined_values, split_label_values
+from parsers.tables.grid import distinct_labels, is_value, joined_values, split_label_values
 
 _WIDTH = len(APPLICANT_COLUMNS)
 _HEADER_WORDS = re.compile(r"勾稽|申请人情况|自然人|商业企业|科研机构|法律服务机构")
@@ -56,6 +56,9 @@ _ROWS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 
 # Header cells naming the value columns, in APPLICANT_COLUMNS order (label_key forms).
 _COLUMN_NAMES = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
+# Header words agencies retype the template's with: a header read by its words must not lose
+# these columns where reading values in printed order kept them.
+_COLUMN_ALIASES = {"合计": "总计", "其它": "其他", "其他组织": "其他", "其它组织": "其他"}
 # The printed wording of each standard row (domain reference), for labels printed with a
 # dropped or wrong character; "3.其他" is told by its group, not by wording.
 _STANDARD_LABELS = {
@@ -97,11 +100,11 @@ class _PrintedRow:
     """A data row as printed: its label cells (merged group labels included) and values."""
 
     labels: list[str]
-    values: list[str]
+    values: list[str | None]  # None: a column the table does not print
 
     @property
     def blank(self) -> bool:
-        return not any(value.strip() for value in self.values)
+        return not any(value and value.strip() for value in self.values)
 
 
 def parse_applications(pieces: list[Table]) -> dict[str, ApplicationRow]:
@@ -118,7 +121,7 @@ def parse_applications(pieces: list[Table]) -> dict[str, ApplicationRow]:
             group = label_key(leaf)
             continue
         key = row_key(leaf, group, last_key)
-        if key is None and _group_of(leaf) and all(v.strip() in ("", leaf) for v in values):
+        if key is None and _group_of(leaf) and all((v or "").strip() in ("", leaf) for v in values):
             group = label_key(leaf)  # a group label on a row of its own, its cells empty or merged into it
             continue
         if key is None or key in rows:
@@ -130,7 +133,7 @@ def parse_applications(pieces: list[Table]) -> dict[str, ApplicationRow]:
         padded = [""] * (_WIDTH - len(values)) + values
         rows[key] = ApplicationRow(
             label=printed_label(leaf),
-            cells={column: parse_cell(text) for column, text in zip(APPLICANT_COLUMNS, padded)},
+            cells={column: parse_cell(text) for column, text in zip(APPLICANT_COLUMNS, padded) if text is not None},
         )
     other = rows.get("other")
     if other and any(k in rows for k in (*_OTHER_ROWS, "other.other")) and all(c.state == "blank" for c in other.cells.values()):
@@ -142,22 +145,26 @@ def _printed_rows(pieces: list[Table]) -> list[_PrintedRow]:
     """Every data row of every piece; header rows give the column layout of the rows after them.
 
     A piece without a header (the part of the table after a page break) keeps the layout
-    of the piece before it when its grid is as wide.
+    of the piece before it when its grid is as wide. A header Word repeats at the top of
+    each page is read again there, and a header a page break cuts is read with its rest on
+    the next page: the header rows are those printed since the last data row.
     """
     printed: list[_PrintedRow] = []
     layout: ColumnLayout | None = None
+    headers: list[list[GridCell]] = []
     width = 0
     for piece in pieces:
-        is_header = [_is_header(row) for row in piece.rows]
-        headers = [row for row, header in zip(piece.rows, is_header) if header]
-        if headers:
-            layout = header_layout(headers, _COLUMN_NAMES)
-            width = max(len(row) for row in piece.rows)
-        elif layout is not None and max((len(row) for row in piece.rows), default=0) != width:
+        piece_width = max((len(row) for row in piece.rows), default=0)
+        if layout is not None and piece_width != width:
             layout = None
-        for grid_row, header in zip(piece.rows, is_header):
-            if header:
+        for grid_row in piece.rows:
+            if not any(cell.text.strip() for cell in grid_row if not cell.is_copy):
+                continue  # an empty row (a PDF's between header rows) neither ends a header nor prints a value
+            if _is_header(grid_row) or (headers and _header_rest(grid_row, headers[-1])):
+                headers.append(grid_row)
+                layout, width = header_layout(headers, _COLUMN_NAMES, _COLUMN_ALIASES), piece_width
                 continue
+            headers = []
             if layout is not None:
                 label_cells, values = split_by_layout(grid_row, layout)
             else:  # no header to go by: the printed order, else the last slots of the row
@@ -165,13 +172,27 @@ def _printed_rows(pieces: list[Table]) -> list[_PrintedRow]:
                     [cell.text for cell in grid_row], _WIDTH
                 )
             labels = distinct_labels(label_cells)
-            if labels or any(value.strip() for value in values):  # values without a label may finish a row split by a page break
+            # values without a label may finish a row split by a page break
+            if labels or any(value and value.strip() for value in values):
                 printed.append(_PrintedRow(labels or [""], values))
     return printed
 
 
 def _is_header(row: list[GridCell]) -> bool:
     return bool(_HEADER_WORDS.search("".join("".join(cell.text for cell in row).split())))
+
+
+def _header_rest(row: list[GridCell], above: list[GridCell]) -> bool:
+    """Whether a row right after the header row ``above`` is the rest of header cells a page
+    break cut ("组织" under "社会公益"): words only, none numbered like a row's label, each
+    under a cell of its own in ``above`` (the rest of a broken label stands under the merged
+    label cell of the header, or under nothing)."""
+    words = [(column, cell.text) for column, cell in enumerate(row) if not cell.is_copy and cell.text.strip()]
+    return bool(words) and all(
+        not is_value(text) and not starts_numbered(text)
+        and column < len(above) and not above[column].is_copy and above[column].text.strip()
+        for column, text in words
+    )
 
 
 def _join_split_rows(rows: list[_PrintedRow]) -> list[_PrintedRow]:
@@ -209,9 +230,9 @@ def _joined_labels(first: _PrintedRow, second: _PrintedRow) -> list[str] | None:
     tail = second.labels[-1] if first.labels[-1] != second.labels[-1] else None
     if tail is None or (tail and (starts_numbered(tail) or _group_of(tail))):
         return None
-    key = row_key(labels[-1], "")
+    key = row_key(labels[-1], labels[-2] if len(labels) > 1 else "")  # "3．其" + "他" is （六）'s 3.其他
     halves = (first.labels[-1], tail) if tail else (first.labels[-1],)
-    return labels if key is not None and all(row_key(half, "") in (None, key) for half in halves) else None
+    return labels if key is not None and all(_worded_row(half) in (None, key) for half in halves) else None
 
 
 @lru_cache(maxsize=4096)
@@ -226,10 +247,14 @@ def row_key(label: str, group: str, previous: str | None = None) -> str | None:
     key = label_key(label)
     if key == "其他" and (_group_of(group) == _OTHER_GROUP or previous in _OTHER_ROWS):
         return "other.other"
-    for row, pattern in _ROWS:
-        if pattern.search(key):
-            return row
-    return closest_label(key, _STANDARD_LABELS)
+    return _worded_row(label) or closest_label(key, _STANDARD_LABELS)
+
+
+def _worded_row(label: str) -> str | None:
+    """The row a label's own words name, no misprint allowed: half a label broken by a page
+    break is no misprint, though "反复申请" (of 无正当理由大量反复申请) is one letter from 重复申请."""
+    key = label_key(label)
+    return next((row for row, pattern in _ROWS if pattern.search(key)), None)
 
 
 def _group_of(label: str) -> str | None:
