@@ -16,8 +16,10 @@ from parsers.extract.seedtext import strip_artefacts
 _SPACE = re.compile(r"\s+")
 # Table 2's signed 本年增/减 column as printed: 本年增/减, 本年增（减）, 增、减, 增减, 增加或减少.
 SIGNED_COLUMN = re.compile(r"增[/／、(（]?减|增加[/／、或]?减少")
-# Leading numbering: 一、 （一） (1) 1． 1. 1、 第一 ...; Chinese numbers up to 十.
-_NUMBERING = re.compile(r"^(?:[(（]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|[一二三四五六七八九十]{1,3}\s*[、.．，,]|\d{1,2}\s*[、.．，,](?!\d))\s*")
+# Leading numbering: 一、 （一） (1) 1） 1． 1. 1、 ① ...; Chinese numbers up to 十. Circled
+# numbers are matched before NFKC, which folds ① into a bare 1.
+_NUMBERING = re.compile(r"^(?:[(（]\s*[一二三四五六七八九十\d]{1,3}\s*[)）]|[一二三四五六七八九十]{1,3}\s*[、.．，,]|\d{1,2}\s*[、.．，,)）](?!\d))\s*")
+_CIRCLED_NUMBER = re.compile(r"^[①-⑳]\s*")
 _NOTE = re.compile(r"[(（][^()（）]*[)）]")
 _QUOTES = str.maketrans("", "", "\"'“”‘’「」《》")
 _CN_NUMBER = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -34,7 +36,7 @@ def printed_label(text: str) -> str:
 @functools.lru_cache(maxsize=8192)
 def label_key(text: str) -> str:
     """A label reduced for matching: NFKC, no white space, numbering, notes or quotes."""
-    folded = unicodedata.normalize("NFKC", printed_label(text))
+    folded = unicodedata.normalize("NFKC", _CIRCLED_NUMBER.sub("", printed_label(text)))
     folded = _NUMBERING.sub("", folded)
     previous = None
     while previous != folded:  # nested notes "（…（…）…）"
@@ -44,7 +46,8 @@ def label_key(text: str) -> str:
 
 def starts_numbered(text: str) -> bool:
     """True when a label starts with a row number (一、 （一） 1． 1、 …): the start of a row, not a wrapped tail."""
-    return bool(_NUMBERING.match(unicodedata.normalize("NFKC", printed_label(text))))
+    label = printed_label(text)
+    return bool(_CIRCLED_NUMBER.match(label) or _NUMBERING.match(unicodedata.normalize("NFKC", label)))
 
 
 def compact(text: str) -> str:

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from parsers.cells import parse_cell
 from parsers.document import GridCell, Table
-from parsers.labels import closest_label, label_key, printed_label, starts_numbered
+from parsers.labels import closest_label, compact, label_key, printed_label, starts_numbered
 from parsers.report import APPLICANT_COLUMNS, ApplicationRow
 from parsers.tables.columns import ColumnLayout, header_layout, split_by_layout, split_by_printed_order
 from parsers.tables.grid import distinct_labels, is_value, joined_values, split_label_values
@@ -53,6 +53,9 @@ _ROWS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 
+
+# （七）合计 where the template prints （七）总计; a 合计 without the number may be a group's subtotal.
+_SEVENTH_TOTAL = re.compile(r"^[(（]七[)）]合计$")
 
 # Header cells naming the value columns, in APPLICANT_COLUMNS order (label_key forms).
 _COLUMN_NAMES = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
@@ -247,6 +250,8 @@ def row_key(label: str, group: str, previous: str | None = None) -> str | None:
     key = label_key(label)
     if key == "其他" and (_group_of(group) == _OTHER_GROUP or previous in _OTHER_ROWS):
         return "other.other"
+    if _SEVENTH_TOTAL.match(compact(label)):
+        return "total_processed"
     return _worded_row(label) or closest_label(key, _STANDARD_LABELS)
 
 

@@ -84,6 +84,11 @@ def test_labels_of_no_standard_row_stay_unmatched(label: str) -> None:
     assert row_key(label, "") is None
 
 
+def test_heji_is_the_total_only_where_numbered_as_the_seventh_row() -> None:
+    assert row_key("（七）合计", "") == row_key("(七)合计", "") == "total_processed"
+    assert row_key("（三）合计", "") is None and row_key("合计", "不予公开") is None
+
+
 def test_a_tie_between_two_labels_names_neither() -> None:
     assert closest_label("甲乙丙丁", {"甲乙丙戊": "a", "甲乙丙己": "b"}) is None
     assert closest_label("甲乙丙丁", {"甲乙丙戊": "a", "庚辛壬癸": "b"}) == "a"

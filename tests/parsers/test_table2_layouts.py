@@ -10,28 +10,15 @@ writes it and read as Word saved it and as LibreOffice saves it again (Word, web
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import docx
 import pytest
-from docx.oxml.ns import qn
 
 from conversions import libreoffice_convert
 from parsers.api import parse_bytes
 from parsers.labels import SIGNED_COLUMN
-
-
-@dataclass(frozen=True)
-class Merged:
-    """A cell merged over ``cols`` grid columns and ``rows`` table rows."""
-
-    text: str
-    cols: int = 1
-    rows: int = 1
-
-
-Spec = list[str | Merged]
+from word_tables import Merged, Spec, add_word_table
 
 
 def _word_report(path: Path, width: int, rows: list[Spec]) -> Path:
@@ -40,26 +27,7 @@ def _word_report(path: Path, width: int, rows: list[Spec]) -> Path:
     document = docx.Document()
     for text in ("某某县2020年政府信息公开工作年度报告", "一、总体情况", "本年度政府信息公开工作有序推进。", "二、主动公开政府信息情况"):
         document.add_paragraph(text)
-    table = document.add_table(rows=len(rows), cols=width)
-    table.style = "Table Grid"
-    covered: set[tuple[int, int]] = set()  # slots a cell merged down from a row above covers
-    left_out: list[tuple[int, int]] = []
-    for r, spec in enumerate(rows):
-        col = 0
-        for item in spec:
-            cell = item if isinstance(item, Merged) else Merged(item)
-            while (r, col) in covered:
-                col += 1
-            merged = table.cell(r, col).merge(table.cell(r + cell.rows - 1, col + cell.cols - 1))
-            merged.text = cell.text
-            covered |= {(r + i, col + j) for i in range(cell.rows) for j in range(cell.cols)}
-            col += cell.cols
-        filled = sum(1 for c in range(width) if (r, c) in covered)
-        left_out.append((r, width - filled))
-    for r, count in left_out:
-        tr = table.rows[r]._tr
-        for tc in tr.findall(qn("w:tc"))[len(tr.findall(qn("w:tc"))) - count :]:
-            tr.remove(tc)
+    add_word_table(document, width, rows)
     document.add_paragraph("三、收到和处理政府信息公开申请情况")
     document.add_paragraph("本年度未收到政府信息公开申请。")
     document.save(path)

@@ -11,27 +11,15 @@ a row's label, with the header repeated on every page) must not change what is r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import docx
 import pytest
-from docx.oxml.ns import qn
 
 from conversions import libreoffice_convert
 from parsers.api import parse_bytes
+from word_tables import Merged, Spec, add_word_table
 
-
-@dataclass(frozen=True)
-class Merged:
-    """A cell merged over ``cols`` grid columns and ``rows`` table rows."""
-
-    text: str
-    cols: int = 1
-    rows: int = 1
-
-
-Spec = list[str | Merged]
 
 COLUMNS = ("natural_person", "commercial", "research", "social_welfare", "legal_services", "other_org", "total")
 HEADER_NAMES = {"natural_person": "自然人", "commercial": "商业企业", "research": "科研机构", "social_welfare": "社会公益组织",
@@ -103,9 +91,11 @@ def _header(order: tuple[str, ...], *, rows: int = 3, renamed: dict[str, str] | 
             organisations]
 
 
-def _body(order: tuple[str, ...], printed: dict[str, dict[str, str]], own: dict[str, str] | None = None) -> list[Spec]:
+def _body(order: tuple[str, ...], printed: dict[str, dict[str, str]], own: dict[str, str] | None = None,
+          labels: dict[str, str] | None = None) -> list[Spec]:
     """The data rows as Word prints them: 三 merged down beside every result row, each group merged
-    down beside its rows, values in ``order`` (``own``: the agency's own column's value, after the organisations)."""
+    down beside its rows, values in ``order`` (``own``: the agency's own column's value, after the
+    organisations; ``labels``: rows the agency labels otherwise)."""
     def values(key: str) -> list[str]:
         cells = [printed[key][column] for column in order]
         if own is not None:
@@ -115,6 +105,7 @@ def _body(order: tuple[str, ...], printed: dict[str, dict[str, str]], own: dict[
     rows: list[Spec] = [[Merged(label, cols=3), *values(key)] for key, label in OPENING]
     groups_started: set[str] = set()
     for index, (key, label, group) in enumerate(ROWS):
+        label = (labels or {}).get(key, label)
         lead: list[str | Merged] = [Merged(RESULTS, rows=len(ROWS))] if index == 0 else []
         if not group:
             rows.append([*lead, Merged(label, cols=2), *values(key)])
@@ -137,28 +128,7 @@ def _word_report(path: Path, width: int, rows: list[Spec], *, padding: int = 0, 
     for text in ("某某县人民政府2022年政府信息公开工作年度报告", "一、总体情况", *["本年度政府信息公开工作有序推进。"] * (1 + padding),
                  "二、主动公开政府信息情况", "本年度主动公开政府信息1200条。", "三、收到和处理政府信息公开申请情况"):
         document.add_paragraph(text)
-    table = document.add_table(rows=len(rows), cols=width)
-    table.style = "Table Grid"
-    for row in table.rows[:header_rows]:
-        properties = row._tr.get_or_add_trPr()
-        properties.append(properties.makeelement(qn("w:tblHeader"), {}))
-    covered: set[tuple[int, int]] = set()
-    left_out: list[tuple[int, int]] = []
-    for r, spec in enumerate(rows):
-        col = 0
-        for item in spec:
-            cell = item if isinstance(item, Merged) else Merged(item)
-            while (r, col) in covered:
-                col += 1
-            merged = table.cell(r, col).merge(table.cell(r + cell.rows - 1, col + cell.cols - 1))
-            merged.text = cell.text
-            covered |= {(r + i, col + j) for i in range(cell.rows) for j in range(cell.cols)}
-            col += cell.cols
-        left_out.append((r, width - sum(1 for c in range(width) if (r, c) in covered)))
-    for r, count in left_out:
-        tr = table.rows[r]._tr
-        for tc in tr.findall(qn("w:tc"))[len(tr.findall(qn("w:tc"))) - count :]:
-            tr.remove(tc)
+    add_word_table(document, width, rows, header_rows=header_rows)
     for text in ("四、政府信息公开行政复议、行政诉讼情况", "本年度未发生政府信息公开行政复议、行政诉讼。",
                  "五、存在的主要问题及改进情况", "政府信息公开工作仍有不足。", "六、其他需要报告的事项", "无。"):
         document.add_paragraph(text)
@@ -173,6 +143,9 @@ NO_RESEARCH_NOR_LEGAL = tuple(c for c in COLUMNS if c not in ("research", "legal
 NO_NATURAL_PERSON = {key: {**row, "natural_person": ""} for key, row in PRINTED.items()}
 SUBTOTALS = {key: str(sum(COUNTS[key][c] for c in COLUMNS[1:-1])) for key in COUNTS}
 
+# Rows numbered 1） or ①, and 合计 for （七）总计 (were extra rows, the standard ones reported missing).
+RELABELLED = {"not_processed.repeated": "2）重复申请", "withheld.state_secret": "①属于国家秘密", "total_processed": "（七）合计"}
+
 LAYOUTS = {
     "organisations_reordered": (10, _header(REORDERED) + _body(REORDERED, PRINTED)),
     "total_first": (10, _header(TOTAL_FIRST, rows=2) + _body(TOTAL_FIRST, PRINTED)),
@@ -181,6 +154,7 @@ LAYOUTS = {
     "heji_for_total": (10, _header(COLUMNS, renamed={"total": "合计"}) + _body(COLUMNS, PRINTED)),
     "other_organisations_worded": (10, _header(COLUMNS, renamed={"other_org": "其他组织"}) + _body(COLUMNS, PRINTED)),
     "own_subtotal_column": (11, _header(COLUMNS, own=("小计",)) + _body(COLUMNS, NO_NATURAL_PERSON, SUBTOTALS)),
+    "labels_numbered_otherwise": (10, _header(COLUMNS) + _body(COLUMNS, PRINTED, labels=RELABELLED)),
 }
 TARGETS = ["word", "docx", "writer-html", "pdf", "rtf"]
 
@@ -294,4 +268,12 @@ def test_a_column_of_the_agencys_own_does_not_move_the_others(saved: dict, targe
     assert _cells(report) == NO_NATURAL_PERSON
     assert _cells(report)["granted"] == {"natural_person": "", "commercial": "2", "research": "4", "social_welfare": "6",
                                          "legal_services": "1", "other_org": "3", "total": "16"}
+    assert _errors(report) == []
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_rows_numbered_otherwise_or_totalled_as_heji_are_the_standard_rows(saved: dict, target: str) -> None:
+    report = _read(saved["labels_numbered_otherwise", target])
+    assert _cells(report) == PRINTED
+    assert report["completeness"]["applications"]["status"] == "complete"
     assert _errors(report) == []
