@@ -54,6 +54,17 @@ def libreoffice_convert(sources: list[Path], target: str, workdir: Path) -> dict
     return wanted
 
 
+def word_and_saves(word: dict[str, Path], targets: list[str], workdir: Path) -> dict[tuple[str, str], Path]:
+    """(name, target) -> the file: each Word file as Word saved it ("word") and saved again by
+    LibreOffice as each other target."""
+    files = {(name, "word"): path for name, path in word.items()}
+    for target in targets:
+        if target != "word":
+            converted = libreoffice_convert(list(word.values()), target, workdir)
+            files |= {(name, target): converted[path] for name, path in word.items()}
+    return files
+
+
 def chromium_print(page: Path, output: Path, *, margin_top_mm: int | None = None) -> Path:
     """The page printed to PDF by headless Chromium; ``margin_top_mm`` moves every page break down the page."""
     if output.exists():

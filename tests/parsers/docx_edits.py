@@ -65,22 +65,43 @@ def with_document(archive: zipfile.ZipFile, root: etree._Element, parts: dict[st
     return out.getvalue()
 
 
-_HEADER_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
-_FOOTER_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def with_page_parts(source: Path, parts: dict[str, tuple[str, str]], *, xml_declaration: bool = False) -> bytes:
+    """``source`` with header or footer parts on every page: member name ("word/header1.xml")
+    -> (kind, "header" or "footer"; its XML), each referenced from the body's section."""
+    archive = zipfile.ZipFile(source)
+    root = etree.fromstring(archive.read("word/document.xml"))
+    section = root.find(f".//{{{W}}}sectPr")
+    assert section is not None
+    relationships, overrides = "", ""
+    for number, (name, (kind, _)) in enumerate(parts.items()):
+        rel_id = f"rIdPagePart{number}"
+        section.insert(0, etree.Element(f"{{{W}}}{kind}Reference", {f"{{{W}}}type": "default", f"{{{_R}}}id": rel_id}))
+        relationships += f'<Relationship Id="{rel_id}" Type="{_R}/{kind}" Target="{name.removeprefix("word/")}"/>'
+        overrides += (f'<Override PartName="/{name}" ContentType="application/'
+                      f'vnd.openxmlformats-officedocument.wordprocessingml.{kind}+xml"/>')
+    declaration = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>' if xml_declaration else ""
+    members = {
+        "word/_rels/document.xml.rels": archive.read("word/_rels/document.xml.rels").replace(
+            b"</Relationships>", f"{relationships}</Relationships>".encode()),
+        "[Content_Types].xml": archive.read("[Content_Types].xml").replace(b"</Types>", f"{overrides}</Types>".encode()),
+    }
+    document = with_document(archive, root, members)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(document)) as made, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in made.infolist():
+            target.writestr(item, made.read(item.filename))
+        for name, (_, xml) in parts.items():
+            target.writestr(name, declaration + xml)
+    return out.getvalue()
 
 
 def with_running_lines(source: Path, header: str, footer_before: str = "第 ", footer_after: str = " 页") -> bytes:
     """``source`` with a page header printing ``header`` (centred, ruled below, as 公文 print
     the agency's name) and a footer printing the page's number in a PAGE field between
     ``footer_before`` and ``footer_after``, on every page."""
-    archive = zipfile.ZipFile(source)
-    root = etree.fromstring(archive.read("word/document.xml"))
-    section = root.find(f".//{{{W}}}sectPr")
-    assert section is not None
-    for kind, rel_id in (("header", "rIdRunningHeader"), ("footer", "rIdRunningFooter")):
-        reference = etree.Element(f"{{{W}}}{kind}Reference", {f"{{{W}}}type": "default", f"{{{_R}}}id": rel_id})
-        section.insert(0, reference)
     header_xml = (f'<w:hdr xmlns:w="{W}"><w:p><w:pPr><w:pBdr><w:bottom w:val="single" w:sz="12" w:space="1" w:color="FF0000"/>'
                   f'</w:pBdr><w:jc w:val="center"/></w:pPr><w:r><w:t>{header}</w:t></w:r></w:p></w:hdr>')
     footer_xml = (f'<w:ftr xmlns:w="{W}"><w:p><w:pPr><w:jc w:val="center"/></w:pPr>'
@@ -88,26 +109,7 @@ def with_running_lines(source: Path, header: str, footer_before: str = "第 ", f
                   '<w:r><w:instrText>PAGE</w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r>'
                   f'<w:r><w:t>1</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r>'
                   f'<w:r><w:t xml:space="preserve">{footer_after}</w:t></w:r></w:p></w:ftr>')
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in archive.infolist():
-            data = archive.read(item.filename)
-            if item.filename == "word/document.xml":
-                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-            elif item.filename == "word/_rels/document.xml.rels":
-                data = data.replace(b"</Relationships>", (
-                    f'<Relationship Id="rIdRunningHeader" Type="{_HEADER_TYPE}" Target="header1.xml"/>'
-                    f'<Relationship Id="rIdRunningFooter" Type="{_FOOTER_TYPE}" Target="footer1.xml"/></Relationships>').encode())
-            elif item.filename == "[Content_Types].xml":
-                data = data.replace(b"</Types>", (
-                    '<Override PartName="/word/header1.xml" ContentType="application/'
-                    'vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/>'
-                    '<Override PartName="/word/footer1.xml" ContentType="application/'
-                    'vnd.openxmlformats-officedocument.wordprocessingml.footer+xml"/></Types>').encode())
-            target.writestr(item, data)
-        target.writestr("word/header1.xml", header_xml)
-        target.writestr("word/footer1.xml", footer_xml)
-    return out.getvalue()
+    return with_page_parts(source, {"word/header1.xml": ("header", header_xml), "word/footer1.xml": ("footer", footer_xml)})
 
 
 def letter_spaced(source: Path, texts: tuple[str, ...], spacing: int = 60) -> bytes:

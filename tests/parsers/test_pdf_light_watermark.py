@@ -14,23 +14,20 @@ are not rectangles, or text far larger than any report's and pale.
 from __future__ import annotations
 
 import io
-import zipfile
 from pathlib import Path
 from typing import Any
 
-import pikepdf
 import pytest
-from lxml import etree
 
-from docx_edits import W
+from docx_edits import W, with_page_parts
 from parsers.api import parse_bytes
+from pdf_stamps import cjk_font, stamped
 from parsers.extract.pdf_page import read_pages, read_with_pdfminer
 
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = [REPO / "fixtures" / "documents" / f"{stem}.docx" for stem in ("001_edb62deb526a149a", "002_133ea6e3b8938548")]
 PDFS = [REPO / "fixtures" / "real" / "huaian_szf_2024.pdf", REPO / "fixtures" / "documents" / "002_133ea6e3b8938548.pdf"]
 MARK = "仅供参考"
-_R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _VML = ('xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
         'xmlns:w10="urn:schemas-microsoft-com:office:word"')
 # Word's 水印 > 自定义水印 > 文字水印, 版式 水平: WordArt (shape type 136) in the header,
@@ -59,29 +56,8 @@ TEXT_BOX = (
 
 def with_header_shape(source: Path, shape: str) -> bytes:
     """``source`` with ``shape`` (VML) in a page header of its own on every page, as Word puts a watermark."""
-    archive = zipfile.ZipFile(source)
-    root = etree.fromstring(archive.read("word/document.xml"))
-    section = root.find(f".//{{{W}}}sectPr")
-    assert section is not None
-    section.insert(0, etree.Element(f"{{{W}}}headerReference", {f"{{{W}}}type": "default", f"{{{_R}}}id": "rIdWatermark"}))
-    header = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:hdr xmlns:w="{W}" {_VML}>'
-              f"<w:p><w:r><w:pict>{shape}</w:pict></w:r></w:p></w:hdr>")
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for item in archive.infolist():
-            data = archive.read(item.filename)
-            if item.filename == "word/document.xml":
-                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-            elif item.filename == "word/_rels/document.xml.rels":
-                data = data.replace(b"</Relationships>", (
-                    f'<Relationship Id="rIdWatermark" Type="{_R}/header" Target="header9.xml"/></Relationships>').encode())
-            elif item.filename == "[Content_Types].xml":
-                data = data.replace(b"</Types>", (
-                    '<Override PartName="/word/header9.xml" ContentType="application/'
-                    'vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/></Types>').encode())
-            target.writestr(item, data)
-        target.writestr("word/header9.xml", header)
-    return out.getvalue()
+    header = f'<w:hdr xmlns:w="{W}" {_VML}><w:p><w:r><w:pict>{shape}</w:pict></w:r></w:p></w:hdr>'
+    return with_page_parts(source, {"word/header9.xml": ("header", header)}, xml_declaration=True)
 
 
 @pytest.fixture(scope="module")
@@ -125,42 +101,24 @@ def test_the_wordart_outlines_draw_no_rulings(office_pdfs: dict[tuple[str, str],
     assert read_with_pdfminer(data, [0])[0].edges == []
 
 
-def _font() -> str:
-    """reportlab's CJK font (not embedded, as PDF tools' stamps often name a system font)."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    return "STSong-Light"
-
-
-def stamped(data: bytes, mark: str = "淮安市人民政府办公室", size: float = 48, grey: float = 0.8, alpha: float = 0.4) -> bytes:
+def stamped_upright(data: bytes, mark: str = "淮安市人民政府办公室", size: float = 48, grey: float = 0.8,
+                   alpha: float = 0.4) -> bytes:
     """``data`` with ``mark`` stamped upright over every page, large, light grey and semitransparent,
     as a PDF tool's 添加水印 does."""
     from reportlab.lib.colors import Color
-    from reportlab.pdfgen import canvas
 
-    pdf = pikepdf.open(io.BytesIO(data))
-    width, height = (float(v) for v in pdf.pages[0].mediabox[2:])
-    stamp = io.BytesIO()
-    sheet = canvas.Canvas(stamp, pagesize=(width, height))
-    sheet.setFont(_font(), size)
-    sheet.setFillColor(Color(grey, grey, grey, alpha=alpha))
-    for y in (150, 350, 550, 750):
-        sheet.drawCentredString(width / 2, y, mark)
-    sheet.showPage()
-    sheet.save()
-    overlay = pikepdf.open(io.BytesIO(stamp.getvalue()))
-    for page in pdf.pages:
-        page.add_overlay(overlay.pages[0])
-    out = io.BytesIO()
-    pdf.save(out)
-    return out.getvalue()
+    def draw(sheet, width: float, height: float) -> None:
+        sheet.setFont(cjk_font(), size)
+        sheet.setFillColor(Color(grey, grey, grey, alpha=alpha))
+        for y in (150, 350, 550, 750):
+            sheet.drawCentredString(width / 2, y, mark)
+
+    return stamped(data, draw)
 
 
 @pytest.mark.parametrize("path", PDFS, ids=lambda path: path.name)
 def test_a_stamped_upright_watermark_parses_as_the_report_without_it(path: Path) -> None:
-    assert _report(stamped(path.read_bytes())) == _report(path.read_bytes())
+    assert _report(stamped_upright(path.read_bytes())) == _report(path.read_bytes())
 
 
 @pytest.mark.parametrize("reader", ["pdfium", "pdfminer"])
@@ -177,9 +135,9 @@ def test_large_pale_upright_text_is_left_out_and_other_text_read(reader: str, si
 
     out = io.BytesIO()
     sheet = canvas.Canvas(out, pagesize=(595, 842))
-    sheet.setFont(_font(), 16)
+    sheet.setFont(cjk_font(), 16)
     sheet.drawString(72, 760, "一、总体情况")
-    sheet.setFont(_font(), size)
+    sheet.setFont(cjk_font(), size)
     sheet.setFillColor(Color(grey, grey, grey, alpha=alpha))
     sheet.drawString(72, 400, MARK)
     sheet.save()

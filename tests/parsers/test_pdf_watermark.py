@@ -7,10 +7,10 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-import pikepdf
 import pytest
 
 from parsers.api import parse_bytes
+from pdf_stamps import cjk_font, stamped
 from parsers.extract.pdf_page import read_pages, read_with_pdfminer
 
 REPO = Path(__file__).resolve().parents[2]
@@ -18,39 +18,20 @@ PDFS = [REPO / "fixtures" / "real" / "huaian_szf_2024.pdf", REPO / "fixtures" / 
 MARK = "淮安市人民政府办公室"
 
 
-def _font() -> str:
-    """reportlab's CJK font (not embedded, as Acrobat's watermarks often name a system font)."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    return "STSong-Light"
-
-
 def watermarked(data: bytes, angle: float = 35) -> bytes:
     from reportlab.lib.colors import Color
-    from reportlab.pdfgen import canvas
 
-    pdf = pikepdf.open(io.BytesIO(data))
-    width, height = (float(v) for v in pdf.pages[0].mediabox[2:])
-    stamp = io.BytesIO()
-    sheet = canvas.Canvas(stamp, pagesize=(width, height))
-    sheet.setFont(_font(), 36)
-    sheet.setFillColor(Color(0.8, 0.8, 0.8, alpha=0.4))
-    for x, y in ((100, 200), (100, 500), (300, 350), (300, 650)):
-        sheet.saveState()
-        sheet.translate(x, y)
-        sheet.rotate(angle)
-        sheet.drawString(0, 0, MARK)
-        sheet.restoreState()
-    sheet.showPage()
-    sheet.save()
-    mark = pikepdf.open(io.BytesIO(stamp.getvalue()))
-    for page in pdf.pages:
-        page.add_overlay(mark.pages[0])
-    out = io.BytesIO()
-    pdf.save(out)
-    return out.getvalue()
+    def draw(sheet, width: float, height: float) -> None:
+        sheet.setFont(cjk_font(), 36)
+        sheet.setFillColor(Color(0.8, 0.8, 0.8, alpha=0.4))
+        for x, y in ((100, 200), (100, 500), (300, 350), (300, 650)):
+            sheet.saveState()
+            sheet.translate(x, y)
+            sheet.rotate(angle)
+            sheet.drawString(0, 0, MARK)
+            sheet.restoreState()
+
+    return stamped(data, draw)
 
 
 @pytest.mark.parametrize("path", PDFS, ids=lambda path: path.name)
@@ -68,7 +49,7 @@ def _sheet(angle: float) -> bytes:
 
     out = io.BytesIO()
     sheet = canvas.Canvas(out, pagesize=(595, 842))
-    sheet.setFont(_font(), 16)
+    sheet.setFont(cjk_font(), 16)
     sheet.drawString(72, 760, "一、总体情况")
     sheet.translate(100, 200)
     sheet.rotate(angle)

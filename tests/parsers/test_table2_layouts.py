@@ -15,7 +15,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from conversions import libreoffice_convert
+from conversions import word_and_saves
 from parsers.api import parse_bytes
 from parsers.labels import SIGNED_COLUMN
 from word_tables import Merged, Spec, add_word_table
@@ -150,11 +150,7 @@ def saved(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Pat
     """(layout, target) -> the report file: Word's own, and LibreOffice's saves of it."""
     workdir = tmp_path_factory.mktemp("table2_layouts")
     word = {name: _word_report(workdir / f"{name}.docx", width, rows) for name, (width, rows) in LAYOUTS.items()}
-    files = {(name, "word"): path for name, path in word.items()}
-    for target in TARGETS[1:]:
-        converted = libreoffice_convert(list(word.values()), target, workdir)
-        files |= {(name, target): converted[path] for name, path in word.items()}
-    return files
+    return word_and_saves(word, TARGETS, workdir)
 
 
 def _read(path: Path) -> dict:

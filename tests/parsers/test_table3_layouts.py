@@ -16,7 +16,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from conversions import libreoffice_convert
+from conversions import word_and_saves
 from parsers.api import parse_bytes
 from word_tables import Merged, Spec, add_word_table
 
@@ -181,11 +181,7 @@ def saved(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], Pat
     for name, (order, padding, header_rows) in PAGE_BREAKS.items():
         word[name] = _word_report(workdir / f"{name}.docx", 10, _header(order) + _body(order, PRINTED),
                                   padding=padding, header_rows=header_rows)
-    files = {(name, "word"): path for name, path in word.items()}
-    for target in TARGETS[1:]:
-        converted = libreoffice_convert(list(word.values()), target, workdir)
-        files |= {(name, target): converted[path] for name, path in word.items()}
-    return files
+    return word_and_saves(word, TARGETS, workdir)
 
 
 def _read(path: Path) -> dict:

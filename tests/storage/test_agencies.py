@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 
+import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
@@ -55,14 +56,34 @@ def _keys_after_upgrade(db_url: str, revision: str, agencies: str, reports: str)
         engine.dispose()
 
 
-def test_revision_0019_writes_out_government_office_keys(db_url: str) -> None:
-    agencies, reports = _keys_after_upgrade(
-        db_url, "0018",
+# (revision upgraded from, agencies and reports as it left them, agencies' (id, key, tail, body)
+# and reports' keys after): 0018 gives a provincial department its province back, 0019 writes a
+# government office's short name out.
+REKEYING_REVISIONS = {
+    "0018_province": (
+        "0017",
+        "(1, '教育厅', '教育厅', '教育厅', '河北省教育厅', '河北省', NULL, NULL), "
+        "(2, '淮安市洪泽区', '洪泽区', '', '江苏省淮安市洪泽区人民政府', '江苏省', '淮安市', '洪泽区')",
+        "(1, '教育厅', '河北省教育厅', 2022, 'annual', '2023-01-01', '2023-01-01', 1), "
+        "(2, '淮安市洪泽区', '淮安市洪泽区人民政府', 2022, 'annual', '2023-01-01', '2023-01-01', 2)",
+        [(1, "河北省教育厅", "河北省教育厅", "教育厅"), (2, "淮安市洪泽区", "洪泽区", "")],
+        ["河北省教育厅", "淮安市洪泽区"],
+    ),
+    "0019_government_office": (
+        "0018",
         "(1, '淄博市张店区政府办公室', '张店区政府办公室', '政府办公室', '张店区政府办公室', NULL, '淄博市', '张店区'), "
         "(2, '淄博市张店区', '张店区', '', '淄博市张店区人民政府', NULL, '淄博市', '张店区')",
-        "(1, '淄博市张店区政府办公室', '张店区政府办公室', 2022, 'annual', '2023-01-01', '2023-01-01', 1)")
-    assert agencies == [(1, "淄博市张店区人民政府办公室", "张店区人民政府办公室", "人民政府办公室"), (2, "淄博市张店区", "张店区", "")]
-    assert reports == ["淄博市张店区人民政府办公室"]
+        "(1, '淄博市张店区政府办公室', '张店区政府办公室', 2022, 'annual', '2023-01-01', '2023-01-01', 1)",
+        [(1, "淄博市张店区人民政府办公室", "张店区人民政府办公室", "人民政府办公室"), (2, "淄博市张店区", "张店区", "")],
+        ["淄博市张店区人民政府办公室"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(REKEYING_REVISIONS))
+def test_revisions_rewrite_existing_agency_keys(db_url: str, case: str) -> None:
+    before, agencies, reports, expected_agencies, expected_reports = REKEYING_REVISIONS[case]
+    assert _keys_after_upgrade(db_url, before, agencies, reports) == (expected_agencies, expected_reports)
 
 
 def test_agencies_of_two_provinces_are_two_agencies() -> None:
@@ -244,15 +265,6 @@ def test_revision_0017_gives_existing_agencies_their_key_body(db_url: str) -> No
         engine.dispose()
 
 
-def test_revision_0018_gives_province_level_agencies_their_province_back(db_url: str) -> None:
-    agencies, reports = _keys_after_upgrade(
-        db_url, "0017",
-        "(1, '教育厅', '教育厅', '教育厅', '河北省教育厅', '河北省', NULL, NULL), "
-        "(2, '淮安市洪泽区', '洪泽区', '', '江苏省淮安市洪泽区人民政府', '江苏省', '淮安市', '洪泽区')",
-        "(1, '教育厅', '河北省教育厅', 2022, 'annual', '2023-01-01', '2023-01-01', 1), "
-        "(2, '淮安市洪泽区', '淮安市洪泽区人民政府', 2022, 'annual', '2023-01-01', '2023-01-01', 2)")
-    assert agencies == [(1, "河北省教育厅", "河北省教育厅", "教育厅"), (2, "淮安市洪泽区", "洪泽区", "")]
-    assert reports == ["河北省教育厅", "淮安市洪泽区"]
 
 
 def test_a_session_resolves_a_name_again_without_asking_until_the_name_moves(archive: Archive) -> None:
