@@ -82,9 +82,14 @@ def ruling_masks(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _ruling_runs(shape: tuple[int, ...]) -> tuple[int, int]:
-    """The shortest horizontal and vertical ink runs taken for rulings, in px."""
-    height, width = shape[:2]
-    return max(20, width // 25), max(20, height // 60)
+    """The shortest horizontal and vertical ink runs taken for rulings, in px.
+
+    Measured on the paper's short and long sides, whichever way the page is held: a sixtieth
+    of a landscape page's height is shorter than a character's strokes at 150 dpi, which were
+    taken for rulings and cut table 3 into dozens of columns.
+    """
+    short, long = sorted(shape[:2])
+    return max(20, short // 25), max(20, long // 60)
 
 
 def _unknown_under(seal: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

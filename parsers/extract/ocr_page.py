@@ -9,6 +9,7 @@ a table) is turned to paper first, see :func:`without_red`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
@@ -17,6 +18,7 @@ import numpy as np
 from parsers.document import GridCell, OcrText, Table
 from parsers.extract.image_tables import Box, TableGrid, find_tables, ink_mask
 from parsers.extract.ocr import LineReading, OcrEngine
+from parsers.extract.page_orientation import unturned_box, upright_layout
 from parsers.locations import CellLocation
 
 _MAX_SKEW = 3.0  # degrees a scan may lean
@@ -24,7 +26,7 @@ _SKEW_STEP = 0.1
 _MIN_LINE_HEIGHT = 4  # ink runs thinner than this (px) are specks, not text
 _LINE_GAP = 2  # rows of paper that still belong to the same text line (px)
 _PAD = 4
-_MAX_WIDTH = 2550  # an A4 page at 300 dpi
+_MAX_SHORT_SIDE = 2550  # an A4 or Letter page at 300 dpi, held either way
 _RED_MARGIN = 40  # how much redder than green and blue a pixel must be to count as seal ink
 _SEAL_RED = 120  # seal ink is at least this bright in red; black print under the seal is darker
 _REREAD_SCALE = 2
@@ -51,12 +53,48 @@ class PageTable:
     column_edges: list[int]  # x of the vertical rulings, left to right
 
 
+@dataclass
+class _Layout:
+    """A page straightened for reading: its paper without rulings, its tables and the text
+    line boxes of each of their cells and of the page outside them."""
+
+    paper: np.ndarray
+    tables: list[TableGrid]
+    cell_lines: list[list[list[Box]]]
+    page_lines: list[Box]
+
+    @property
+    def boxes(self) -> list[Box]:
+        return [box for table in self.cell_lines for cell in table for box in cell] + self.page_lines
+
+
 def read_page(image: np.ndarray, engine: OcrEngine) -> list[TextLine | PageTable]:
-    """Tables and lines of text outside them, top to bottom."""
+    """Tables and lines of text outside them, top to bottom, read the way up the page is printed
+    (:mod:`parsers.extract.page_orientation`); cells are located in the picture as given."""
     scale = 1.0
-    if image.shape[1] > _MAX_WIDTH:  # finer than 300 dpi only costs time: lines are read at 48 px
-        scale = _MAX_WIDTH / image.shape[1]
+    if min(image.shape[:2]) > _MAX_SHORT_SIDE:  # finer than 300 dpi only costs time: lines are read at 48 px
+        scale = _MAX_SHORT_SIDE / min(image.shape[:2])
         image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    quarters, layout, sampled = upright_layout(image, _layout, _crops, engine)
+    readings = iter(_read(engine, _crops(layout), sampled))
+
+    def located(box: Box) -> CellLocation:
+        x0, y0, x1, y1 = unturned_box((box.x0, box.y0, box.x1, box.y1), quarters, image.shape)
+        return CellLocation(box=(x0 / scale, y0 / scale, x1 / scale, y1 / scale), unit="px")
+
+    items: list[TextLine | PageTable] = []
+    for table, lines in zip(layout.tables, layout.cell_lines):
+        texts = [_joined([next(readings) for _ in cell], engine) for cell in lines]
+        items.append(PageTable(_table(table, texts, located), table.box.y0, table.column_edges))
+    for box in layout.page_lines:
+        reading = next(readings)
+        if reading.text.strip():
+            items.append(TextLine(_ocr_text([reading], engine), box.x0, box.x1, box.y0, box.height))
+    items.sort(key=lambda item: item.top)
+    return items
+
+
+def _layout(image: np.ndarray) -> _Layout:
     seal = seal_mask(image) if image.ndim == 3 else None
     gray = without_red(image, seal) if seal is not None else image
     angle = skew(gray)
@@ -72,20 +110,11 @@ def read_page(image: np.ndarray, engine: OcrEngine) -> list[TextLine | PageTable
     for table in tables:
         outside[table.box.y0 : table.box.y1 + 1, table.box.x0 : table.box.x1 + 1] = 0
     page_lines = _line_boxes(outside, Box(0, 0, outside.shape[1], outside.shape[0]))
+    return _Layout(paper, tables, cell_lines, page_lines)
 
-    boxes = [box for table in cell_lines for cell in table for box in cell] + page_lines
-    readings = iter(_read(engine, [_crop(paper, box) for box in boxes]))
 
-    items: list[TextLine | PageTable] = []
-    for table, lines in zip(tables, cell_lines):
-        texts = [_joined([next(readings) for _ in cell], engine) for cell in lines]
-        items.append(PageTable(_table(table, texts, scale), table.box.y0, table.column_edges))
-    for box in page_lines:
-        reading = next(readings)
-        if reading.text.strip():
-            items.append(TextLine(_ocr_text([reading], engine), box.x0, box.x1, box.y0, box.height))
-    items.sort(key=lambda item: item.top)
-    return items
+def _crops(layout: _Layout) -> list[np.ndarray]:
+    return [_crop(layout.paper, box) for box in layout.boxes]
 
 
 def seal_mask(bgr: np.ndarray) -> np.ndarray:
@@ -100,14 +129,17 @@ def seal_mask(bgr: np.ndarray) -> np.ndarray:
     return (((red > _SEAL_RED) & (red - np.maximum(green, blue) > _RED_MARGIN)) * 255).astype(np.uint8)
 
 
-def _read(engine: OcrEngine, crops: list[np.ndarray]) -> list[LineReading]:
-    """Each crop read; a reading under the engine's threshold is read again from a cleaner
-    crop (twice the size, ink and paper split by Otsu), and the surer of the two is kept.
+def _read(engine: OcrEngine, crops: list[np.ndarray], known: dict[int, LineReading]) -> list[LineReading]:
+    """Each crop read (those in ``known`` were, when the page's way up was judged); a reading
+    under the engine's threshold is read again from a cleaner crop (twice the size, ink and
+    paper split by Otsu), and the surer of the two is kept.
 
     At 150 dpi a lone "0" is a dozen pixels of blurred JPEG, which the engine reads right but
     unsure; the enlarged black-and-white crop is what it reads with confidence.
     """
-    readings = engine.read_lines(crops)
+    unread = [i for i in range(len(crops)) if i not in known]
+    fresh = dict(zip(unread, engine.read_lines([crops[i] for i in unread])))
+    readings = [known[i] if i in known else fresh[i] for i in range(len(crops))]
     unsure = [i for i, reading in enumerate(readings) if reading.confidence < engine.threshold]
     if not unsure:
         return readings
@@ -199,13 +231,11 @@ def _tidy(text: str) -> str:
     return text
 
 
-def _table(grid: TableGrid, texts: list[OcrText | str], scale: float) -> Table:
-    """The grid with each cell's text, located at its box in the picture's own pixels (``scale``: how
-    much the picture was shrunk before reading)."""
+def _table(grid: TableGrid, texts: list[OcrText | str], located: Callable[[Box], CellLocation]) -> Table:
+    """The grid with each cell's text, located where ``located`` puts its box (in the picture's own pixels)."""
     rows: list[list[GridCell]] = [[GridCell("") for _ in range(grid.n_cols)] for _ in range(grid.n_rows)]
     for cell, text in zip(grid.cells, texts):
-        box = cell.box
-        location = CellLocation(box=(box.x0 / scale, box.y0 / scale, box.x1 / scale, box.y1 / scale), unit="px")
+        location = located(cell.box)
         for r in range(cell.row, cell.row + cell.rowspan):
             for c in range(cell.col, cell.col + cell.colspan):
                 rows[r][c] = GridCell(text, None if (r, c) == (cell.row, cell.col) else (cell.row, cell.col), location)
