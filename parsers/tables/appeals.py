@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
+from functools import lru_cache
 
 from parsers.cells import cell_state, parse_cell
 from parsers.document import GridCell, Table
@@ -118,11 +119,11 @@ def _has_geometry(header: _Rows, row: list[GridCell]) -> bool:
 
 
 def _read_on_grid(header: _Rows, row: list[GridCell]) -> list[_Value]:
-    label = _label_words([cell.text for cell in row])
+    label = _label_words(tuple(cell.text for cell in row))
     values = []
     for column, cell in enumerate(row):
         if cell.span_of is None and is_value(cell.text):
-            above = _label_words([header_row[column].text for header_row in header if column < len(header_row)])
+            above = _label_words(tuple(header_row[column].text for header_row in header if column < len(header_row)))
             values.append(_Value(cell.text, above.narrowed_by(label)))
     return values
 
@@ -131,7 +132,7 @@ def _read_ragged(header: _Rows, row: list[GridCell]) -> list[_Value]:
     """Values of a row printed without spans (its trailing value cells), under a header printed the same way."""
     labels, values = _label_and_values(printed_cells(row))
     columns = _ragged_columns([printed_cells(r) for r in header], len(values))
-    label = _label_words(labels)
+    label = _label_words(tuple(labels))
     return [_Value(text, column.narrowed_by(label)) for text, column in zip(values, columns)]
 
 
@@ -215,7 +216,7 @@ def _allows(words: _Words, place: tuple[str, str]) -> bool:
 
 def _unnamed_row(row: list[GridCell], piece_block: str | None) -> tuple[str | None, list[str]]:
     labels, values = _label_and_values(printed_cells(row))
-    return _single(_label_words(labels).blocks) or piece_block, values
+    return _single(_label_words(tuple(labels)).blocks) or piece_block, values
 
 
 def _label_and_values(texts: list[str]) -> tuple[list[str], list[str]]:
@@ -302,7 +303,9 @@ def _cells(placed: list[tuple[str, str, str]]) -> dict[str, Cell]:
     return cells
 
 
-def _label_words(texts: list[str]) -> _Words:
+# Cached: the same header words stand over each value of every report's table.
+@lru_cache(maxsize=4096)
+def _label_words(texts: tuple[str, ...]) -> _Words:
     """What labels (a column's header cells top down, or a row's label cells) leave possible.
 
     Each label narrows on its own (a title naming both 复议 and 诉讼 narrows nothing away);
@@ -319,6 +322,7 @@ def _label_words(texts: list[str]) -> _Words:
     return words.narrowed("".join(fragments))
 
 
+@lru_cache(maxsize=4096)
 def _blocks_named(text: str) -> frozenset[str] | None:
     """The blocks a label can be about; None when it names none."""
     text = compact(text)
@@ -333,6 +337,7 @@ def _blocks_named(text: str) -> frozenset[str] | None:
     return named or None
 
 
+@lru_cache(maxsize=4096)
 def _outcomes_named(text: str) -> frozenset[str] | None:
     text = compact(text)
     named = frozenset(outcome for outcome, words in _OUTCOME_WORDS if any(word in text for word in words))

@@ -10,6 +10,7 @@ whatever order the agency printed them, and a name it does not print is a column
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from parsers.document import GridCell
 from parsers.labels import label_key
@@ -24,12 +25,12 @@ class ColumnLayout:
     starts: tuple[int | None, ...]
     own: tuple[int, ...] = ()  # grid columns of value columns no name is printed over (an agency's 小计)
 
-    @property
+    @cached_property  # asked for each cell of each row
     def printed(self) -> list[tuple[int, int]]:
         """(grid column, name index) of every printed column, left to right as printed."""
         return sorted((start, index) for index, start in enumerate(self.starts) if start is not None)
 
-    @property
+    @cached_property
     def first(self) -> int:
         return self.printed[0][0]
 
