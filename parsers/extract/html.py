@@ -111,7 +111,7 @@ def read_page(data: bytes, content_type: str | None = None) -> HtmlPage:
     _drop_named_chrome(container, named)
     for element in [e for e in container.iter(*_RUN_TAGS) if _HIDDEN_STYLE.search(e.get("style") or "")]:
         _drop(element)
-    for element in [e for e in container.iter("sup", "span", "a") if _raised(e, raised)]:
+    for element in [e for e in _raised_candidates(container, raised) if _raised(e, raised)]:
         if is_note_mark(text_of(element)) and not follows_unit(_text_before(element)):
             _drop(element)
     return HtmlPage(container, page_meta, page_title)
@@ -227,6 +227,19 @@ def _first_text(root: etree._Element, tag: str) -> str | None:
 def _raised_classes(root: etree._Element) -> frozenset[str]:
     """The classes the page's style sheets print as superscripts."""
     return frozenset(name for sheet in root.iter("style") for name in _RAISED_CLASSES.findall(sheet.text or ""))
+
+
+# Found by XPath (in C): a Word page holds thousands of spans with long styles, few of them raised.
+_RAISED_CANDIDATES = etree.XPath(
+    ".//sup | .//a[starts-with(@href, '#')] | .//span[contains(@style, 'super') or contains(@style, 'SUPER')]")
+
+
+def _raised_candidates(container: etree._Element, raised_classes: frozenset[str]) -> list[etree._Element]:
+    """<sup>s, in-page links and spans whose style or class may raise them, each once."""
+    found = _RAISED_CANDIDATES(container)
+    if raised_classes:
+        found += [e for e in container.iter("span") if not raised_classes.isdisjoint((e.get("class") or "").split())]
+    return list(dict.fromkeys(found))
 
 
 def _raised(element: etree._Element, raised_classes: frozenset[str]) -> bool:

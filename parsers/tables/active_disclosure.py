@@ -165,7 +165,7 @@ def _printed(row: list[GridCell]) -> list[_Printed]:
         if cell.span_of is None:
             cells.append(_Printed(cell.text, slot, slot + 1))
         elif cells and cells[-1].end == slot and cell.span_of[1] == cells[-1].start:
-            cells[-1] = replace(cells[-1], end=slot + 1)
+            cells[-1] = _Printed(cells[-1].text, cells[-1].start, slot + 1)  # not replace(): a few hundred a table
     return cells
 
 
