@@ -98,17 +98,16 @@ class _Header:
     rows: tuple[list[GridCell], ...]
     label_end: int
     columns: tuple[_Column, ...]
+    item_unit: str | None  # the unit the item prints for its columns, kept when the header continues
 
     @classmethod
-    def read(cls, rows: tuple[list[GridCell], ...], label_end: int) -> _Header:
-        return cls(rows, label_end, tuple(_columns(rows, label_end)))
+    def read(cls, rows: tuple[list[GridCell], ...], label_end: int, item_unit: str | None) -> _Header:
+        """The header ``rows`` print; columns printing no unit of their own take the item's."""
+        columns = tuple(c if c.unit or not item_unit else replace(c, unit=item_unit) for c in _columns(rows, label_end))
+        return cls(rows, label_end, columns, item_unit)
 
     def continued(self, row: list[GridCell]) -> _Header:
-        return _Header.read((*self.rows, row), self.label_end)
-
-    def with_item_unit(self, unit: str) -> _Header:
-        """The columns printing no unit of their own take the one their item prints."""
-        return replace(self, columns=tuple(c if c.unit else replace(c, unit=unit) for c in self.columns))
+        return _Header.read((*self.rows, row), self.label_end, self.item_unit)
 
     def with_unit(self, note: _Printed, unit: str) -> _Header:
         """The columns under a unit note printed in a row of its own take its unit (the whole row's: all)."""
@@ -136,10 +135,8 @@ def parse_active_disclosure(pieces: list[Table]) -> list[ActiveDisclosureRow]:
             if not any(cell.text.strip() for cell in body):
                 continue
             if _is_header(body, bool(printed_item)):
-                header, header_open = _Header.read((grid_row,), _label_end(cells, body, bool(printed_item))), True
-                header_item = item
-                if item_unit:
-                    header = header.with_item_unit(item_unit)
+                header = _Header.read((grid_row,), _label_end(cells, body, bool(printed_item)), item_unit)
+                header_open, header_item = True, item
                 continue
             unit = _unit_note(body)
             if unit is not None and (header is None or header_item != item):  # above the item's header

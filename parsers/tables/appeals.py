@@ -112,8 +112,8 @@ def _read_row(header: _Rows, row: list[GridCell]) -> list[_Value]:
 def _has_geometry(header: _Rows, row: list[GridCell]) -> bool:
     """True when header slots stand above the values they name: every row as wide as the grid.
 
-    A text export prints each row from its first cell, a merged header cell once; an RTF
-    reader keeps cells merged down but not across: their slots line up with nothing below.
+    A text export prints each row from its first cell, a merged header cell once: its slots
+    line up with nothing below.
     """
     return len({len(r) for r in [*header, row]}) == 1
 

@@ -130,6 +130,10 @@ UNIT_HEADERS = {
     "after_the_item": _amount_table([_PLAIN_HEADER], [Merged(f"{ITEM_9}（单位：万元）", 3)]),
     "beside_the_item": _amount_table([_PLAIN_HEADER], [ITEM_9, Merged("单位：万元", 2)]),
     "between_the_item_and_its_header": _amount_table([[Merged("单位：万元", 3)], _PLAIN_HEADER]),
+    # ... over a header of two rows (defect: the second row read the header again without the item's unit)
+    "after_the_item_over_two_header_rows": _amount_table(
+        [[Merged("信息内容", rows=2), Merged("采购项目数量", rows=2), "采购"], ["总金额"]],
+        [Merged(f"{ITEM_9}（单位：万元）", 3)]),
 }
 
 # Two values typed in the unmerged cells under one header cell: which one the column means
