@@ -3,4 +3,6 @@
 Nothing here knows of Scrapy or of the database.
 """
 
-PARSER_VERSION = "0.1.0"
+from parsers.version import parser_version
+
+PARSER_VERSION = parser_version()

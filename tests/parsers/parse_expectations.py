@@ -64,8 +64,9 @@ def malformed_outcomes() -> dict[Path, dict[str, Any]]:
 
 
 def comparable(report: dict[str, Any]) -> dict[str, Any]:
-    """What a report says, for comparing with a hand-read one: not its format, nor where its cells are printed."""
-    return {k: v for k, v in without_locations(report).items() if k != "source_format"}
+    """What a report says, for comparing with a hand-read one: not its format, the parser that
+    read it (named by its source's digest), nor where its cells are printed."""
+    return {k: v for k, v in without_locations(report).items() if k not in ("source_format", "parser_version")}
 
 
 def readable_diff(expected: dict[str, Any], actual: dict[str, Any]) -> str:

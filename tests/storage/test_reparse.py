@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 import parsers.api
+from parsers import PARSER_VERSION
 from parsers.errors import ParseError
 from parsers.locations import without_locations
 from parsers.report import Finding
@@ -97,7 +98,7 @@ def test_parser_that_now_fails_marks_the_parse_as_error(archive: Archive, seed, 
     monkeypatch.setattr(parsers.api, "parse_bytes", broken)
     summary = reparse(archive.engine, archive.blobs)
     assert summary.errors == ["report 1 v1: table 3 has 6 columns, expected 7"]
-    assert versions(archive) == [(1, "0.1.0", "error")]
+    assert versions(archive) == [(1, PARSER_VERSION, "error")]
     with archive.session() as session:
         assert session.get(Version, 1).parse_error == "table 3 has 6 columns, expected 7"
 
