@@ -16,7 +16,7 @@ from parsers.document import Document
 from parsers.hints import ReportHints
 from parsers.report import Metadata
 from parsers.sections import Layout
-from parsers.title import parse_report_title, without_attachment_lead
+from parsers.title import parse_report_title, title_of_page, without_attachment_lead
 
 _STATISTICS_YEAR = re.compile(r"统计(?:期限|时限|时间|区间|周期)[^。]{0,12}?自?\s*(\d{4})\s*年")
 # The report naming itself in a sentence: "现公布威海经济技术开发区2020年政府信息公开工作年度报告".
@@ -74,6 +74,9 @@ def read_metadata(doc: Document, layout: Layout, hints: ReportHints) -> Metadata
     # "附件" printed above a report attached to a page is no part of its title.
     title = without_attachment_lead("".join(re.sub(r"\s+", "", line) for line in layout.title_lines)) or None
     info = parse_report_title(title) if title else None
+    # A portal prints the title above the article, outside the body the page is read from:
+    # the page's own title (ArticleTitle, its heading) is then the one the report is shown with.
+    title = title or title_of_page(doc.page_title or "")
     # The listing or page title the crawler saw stands in for a missing title block.
     hinted = [found for found in (parse_report_title(hints.title or ""), parse_report_title(doc.page_title or "")) if found]
     body_paragraphs = layout.preamble + [p for s in layout.sections for p in s.paragraphs]

@@ -39,6 +39,8 @@ _CUT = re.compile(r"(?:\.{2,}|…+)$")  # NFKC folds "…" into "..."
 _MARKER = re.compile(r"^(?:[【\[(（]\s*(?:更正|修订|修正|重发|补发|最新)[版稿]?\s*[】\])）]|(?:更正|修订|修正)[：:])")
 _FORMER_NAME = re.compile(r"[(（]原[^()（）]{2,40}[)）]?$")
 _EDGE = " \t\r\n-—_·|｜:：,，、\"'“”《》〈〉【】[]()（）"
+# What a portal puts between the page's own title and the column's and site's names.
+_PAGE_TITLE_SEPARATOR = re.compile(r"\s*[_|｜]\s*|\s+[-—–]+\s+")
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,15 @@ def parse_report_title(title: str) -> TitleInfo | None:
         agency = text[: subject.start()].strip(_EDGE)
     agency = _FORMER_NAME.sub("", re.sub(r"^关于", "", agency or "")).strip(_EDGE)
     return TitleInfo(agency=clean_agency(agency), year=year)
+
+
+def title_of_page(page_title: str) -> str | None:
+    """The report's title a page is named by, without the portal's names a ``<title>`` adds
+    ("…年度报告_政府信息公开年报_某某管委会"); None when no part of it is a report's title."""
+    for part in _PAGE_TITLE_SEPARATOR.split(page_title):
+        if parse_report_title(part) is not None:
+            return re.sub(r"\s+", "", part)
+    return None
 
 
 def without_attachment_lead(title: str) -> str:

@@ -32,6 +32,8 @@ PRINTED_METADATA = ("agency", "title", "year", "template", "signed_date", "addre
 # Read from the page's own text when the report is the page, where a title block or a
 # contact may run into chrome (a date bar above the title, a counter after 地址): the
 # paragraphs they come from count, chrome left out, so these fields do not count again.
+# The title is no paragraph of the body (a title block, or the heading a portal prints
+# above the article): it counts as the page's first paragraph, judged as chrome as they are.
 PAGE_TEXT_METADATA = ("agency", "title", "address", "phone", "email")
 _DIGITS = re.compile(r"\d+")
 
@@ -87,6 +89,8 @@ def report_content(
     printed = tuple((name, fold(str(metadata[name]))) for name in fields if metadata.get(name) not in (None, ""))
     cells = tuple(sorted((c.address, fold(str(c.cell.get("raw", "")))) for c in named_cells(report)))
     paragraphs: list[tuple[int, str]] = []
+    if page_text and (title := fold(str(metadata.get("title") or ""))):
+        paragraphs.append((0, title))
     for number, text in [(0, report.get("preamble") or "")] + [
         (s["number"], s["heading"] + "\n" + (s["text"] or "")) for s in report.get("sections") or []
     ]:

@@ -1,6 +1,6 @@
 import pytest
 
-from parsers.title import TitleInfo, is_annual_report_title, parse_report_title
+from parsers.title import TitleInfo, is_annual_report_title, parse_report_title, title_of_page
 
 
 @pytest.mark.parametrize(
@@ -65,3 +65,22 @@ def test_report_titles_give_agency_and_year(title: str, agency: str | None, year
 def test_other_titles_are_rejected(title: str) -> None:
     assert parse_report_title(title) is None
     assert not is_annual_report_title(title)
+
+
+@pytest.mark.parametrize(
+    ("page_title", "title"),
+    [
+        ("平潭综合实验区2025年度政府信息公开工作年度报告", "平潭综合实验区2025年度政府信息公开工作年度报告"),
+        # <title> as portals write it: the column's and the site's names after the page's own
+        ("平潭综合实验区2025年度政府信息公开工作年度报告_政府信息公开年报_平潭综合实验区党工委管委会",
+         "平潭综合实验区2025年度政府信息公开工作年度报告"),
+        ("淄博市2020年政府信息公开工作年度报告 - 淄博市人民政府", "淄博市2020年政府信息公开工作年度报告"),
+        ("淄博市人民政府 | 淄博市2020年政府信息公开工作年度报告", "淄博市2020年政府信息公开工作年度报告"),
+        ("某某县人民政府 2019 年政府信息公开年报｜某某县政务网", "某某县人民政府2019年政府信息公开年报"),
+        ("某某市人民政府", None),
+        ("2020年政府工作报告_某某市人民政府", None),
+        ("", None),
+    ],
+)
+def test_a_pages_title_is_its_reports_without_the_portals_names(page_title: str, title: str | None) -> None:
+    assert title_of_page(page_title) == title
