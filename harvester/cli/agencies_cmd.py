@@ -8,7 +8,7 @@ from dataclasses import asdict
 
 import click
 
-from harvester.cli.common import open_archive, print_table
+from harvester.cli.common import echo, open_archive, print_table
 from harvester.cli.common import db_option, fail, json_option, print_json
 
 
@@ -58,7 +58,7 @@ def _edit_command(action: str, first: str, second: str, doc: str) -> click.Comma
     @db_option
     @click.pass_obj
     def command(group_db: str | None, db: str | None, **refs: str) -> None:
-        click.echo(_edit(db or group_db, action, refs[first], refs[second]))
+        echo(_edit(db or group_db, action, refs[first], refs[second]))
 
     return command
 

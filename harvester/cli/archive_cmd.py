@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from harvester.cli.common import db_option, fail, json_option, open_archive, print_json, print_table, when
+from harvester.cli.common import db_option, echo, fail, json_option, open_archive, print_json, print_table, when
 from harvester.config import data_dir, database_url
 from storage.history import MAX_INTEGER
 
@@ -41,10 +41,10 @@ def history(report_ref: str, db: str | None, as_json: bool) -> None:
     if as_json:
         print_json(result.to_dict())
         return
-    click.echo(f"report {result.report_id}: {result.agency} {result.year} ({result.kind})")
+    echo(f"report {result.report_id}: {result.agency} {result.year} ({result.kind})")
     for url in result.urls:
-        click.echo(f"  url {url['url']}  first seen {when(url['first_seen'])}, last seen {when(url['last_seen'])}")
-    click.echo("")
+        echo(f"  url {url['url']}  first seen {when(url['first_seen'])}, last seen {when(url['last_seen'])}")
+    echo("")
     print_table(
         ["VERSION", "FIRST SEEN", "LAST SEEN", "PARSE", "PARSER", "CHANGE", "CELLS", "SECTIONS"],
         [[v.version_no, when(v.first_seen), when(v.last_seen), v.parse_status, v.parser_version,
@@ -53,10 +53,10 @@ def history(report_ref: str, db: str | None, as_json: bool) -> None:
     )
     for event in result.events:
         detail = {k: v for k, v in event.items() if k not in ("kind", "at", "version_no")}
-        click.echo(f"  {when(event['at'])}  {event['kind'].replace('_', ' ')}"
-                   + (f" (version {event['version_no']})" if event["version_no"] else "")
-                   + "".join(f"  {k}: {v}" for k, v in detail.items()))
-    click.echo("")
+        echo(f"  {when(event['at'])}  {event['kind'].replace('_', ' ')}"
+             + (f" (version {event['version_no']})" if event["version_no"] else "")
+             + "".join(f"  {k}: {v}" for k, v in detail.items()))
+    echo("")
     print_table(
         ["FETCHED", "STATUS", "HTTP", "OUTCOME", "VERSION", "URL"],
         [[when(c.fetched_at), c.status, c.http_status, c.outcome, c.version_no or "-", c.url] for c in result.captures],
@@ -87,32 +87,32 @@ def diff(report_ref: str, from_no: int | None, to_no: int | None, year: int | No
                     **({"from_year": years[old.id], "to_year": years[new.id]} if year else {}), **changes.to_dict()})
         return
     if year:
-        click.echo(f"{report.agency}: {years[old.id]} version {old.version_no} -> {years[new.id]} version {new.version_no} "
-                   f"({changes.significance})")
+        echo(f"{report.agency}: {years[old.id]} version {old.version_no} -> {years[new.id]} version {new.version_no} "
+             f"({changes.significance})")
     else:
-        click.echo(f"{report.agency} {report.year}: version {old.version_no} -> {new.version_no} ({changes.significance})")
+        echo(f"{report.agency} {report.year}: version {old.version_no} -> {new.version_no} ({changes.significance})")
     if changes.parse_status:
-        click.echo(f"  parse: {changes.parse_status.old} -> {changes.parse_status.new}")
+        echo(f"  parse: {changes.parse_status.old} -> {changes.parse_status.new}")
     for field in changes.metadata:
-        click.echo(f"  {field.field}: {field.old!r} -> {field.new!r}")
+        echo(f"  {field.field}: {field.old!r} -> {field.new!r}")
     for cell in changes.cells:
         label = f" [{cell.row_label}]" if cell.row_label and cell.row_label != cell.row else ""
-        click.echo(f"  {cell.address}{label}: {cell.old_raw!r} -> {cell.new_raw!r} ({cell.kind})")
+        echo(f"  {cell.address}{label}: {cell.old_raw!r} -> {cell.new_raw!r} ({cell.kind})")
     for label in changes.labels:
-        click.echo(f"  {label.table} {label.part} {label.old!r} -> {label.new!r} ({label.cells} cells, same values; text)")
+        echo(f"  {label.table} {label.part} {label.old!r} -> {label.new!r} ({label.cells} cells, same values; text)")
     for section in changes.sections:
-        click.echo(f"  {_heading_change(section.heading, section.old_heading)}")
+        echo(f"  {_heading_change(section.heading, section.old_heading)}")
         for sentence in section.removed:
-            click.echo(f"    - {sentence}")
+            echo(f"    - {sentence}")
         for sentence in section.added:
-            click.echo(f"    + {sentence}")
+            echo(f"    + {sentence}")
     for what, findings in (("appeared", changes.findings_added), ("gone", changes.findings_removed)):
         for finding in findings:
             where = ".".join(str(part) for part in (finding.get("table"), finding.get("row"), finding.get("column")) if part)
-            click.echo(f"  finding {what}: {finding['rule']}{' ' + where if where else ''} {finding['message']}")
+            echo(f"  finding {what}: {finding['rule']}{' ' + where if where else ''} {finding['message']}")
     for what, hashes in (("added", changes.attachments_added), ("removed", changes.attachments_removed)):
         for sha in hashes:
-            click.echo(f"  attachment {what}: {sha[:12]}")
+            echo(f"  attachment {what}: {sha[:12]}")
 
 
 def _heading_change(heading: str, old_heading: str | None) -> str:
@@ -173,7 +173,7 @@ def query(agency: str | None, region: str | None, year: int | None, template: st
         writer.writerows([[spreadsheet_safe(value) for value in row] for row in table])
         return
     print_table(headers, table)
-    click.echo(f"{len(rows)} report version(s)", err=True)
+    echo(f"{len(rows)} report version(s)", err=True)
 
 
 @click.command()
@@ -190,7 +190,7 @@ def export(fmt: str, out: Path, latest: bool, db: str | None) -> None:
         fail(f"cannot write {out}: directory {out.parent} does not exist")
     with open_archive(db) as archive, archive.session() as session:
         count = write_export(session, out, fmt, QueryFilters(all_versions=not latest))  # type: ignore[arg-type]
-    click.echo(f"wrote {count} rows to {out}")
+    echo(f"wrote {count} rows to {out}")
 
 
 @click.command()
@@ -213,9 +213,9 @@ def reparse(report_ref: str | None, all_reports: bool, db: str | None, as_json: 
     if as_json:
         print_json({"versions": summary.versions, "changed": summary.changed, "errors": summary.errors})
         return
-    click.echo(f"re-parsed {summary.versions} version(s); {summary.changed} parse(s) changed; {len(summary.errors)} failed")
+    echo(f"re-parsed {summary.versions} version(s); {summary.changed} parse(s) changed; {len(summary.errors)} failed")
     for error in summary.errors:
-        click.echo(f"  {error}")
+        echo(f"  {error}")
 
 
 @click.group()
@@ -242,4 +242,4 @@ def upgrade(db: str | None) -> None:
         fail(str(exc))
     finally:
         engine.dispose()
-    click.echo(f"database at revision {after}" + ("" if before == after else f" (was {before or 'empty'})"))
+    echo(f"database at revision {after}" + ("" if before == after else f" (was {before or 'empty'})"))

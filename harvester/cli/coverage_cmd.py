@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from harvester.cli.common import open_archive, print_table
+from harvester.cli.common import echo, open_archive, print_table
 from harvester.cli.common import db_option, fail, json_option, print_json
 
 
@@ -50,10 +50,10 @@ def coverage(year: int, region: str | None, site: str | None, expected_file: Pat
         print_json(result.to_dict())
         return
     counts = result.counts()
-    click.echo(f"report year {year}, as of {result.as_of}: {counts['on_time']} on time, {counts['late']} late, "
-               f"{counts['missing']} missing, {counts['pending']} not yet due")
+    echo(f"report year {year}, as of {result.as_of}: {counts['on_time']} on time, {counts['late']} late, "
+         f"{counts['missing']} missing, {counts['pending']} not yet due")
     if result.entries:
-        click.echo("")
+        echo("")
         print_table(["STATUS", "AGENCY", "REGION", "SITE", "DUE", "PUBLISHED", "DAYS LATE"],
                [[e.status, e.agency, e.region or "-", e.site or "-", e.deadline,
                  f"{e.published}{'' if e.date_source != 'first_seen' else ' (first seen)'}" if e.published else "-",

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from harvester.cli.common import (db_option, exit_if_broken, fail, json_option, missing_sqlite_file, print_json,
+from harvester.cli.common import (db_option, echo, exit_if_broken, fail, json_option, missing_sqlite_file, print_json,
                                   require_site_choice)
 from harvester.cli.worker_cmd import redis_option
 from harvester.concurrency import SITES_AT_ONCE
@@ -64,7 +64,7 @@ def crawl(sites: tuple[str, ...], all_sites: bool, resume: bool, distributed: bo
         _print_trouble(db, summary.run_ids)
     for name, stats in summary.sites.items():
         for warning in stats.warnings:
-            click.echo(f"warning: {name}: {warning}", err=True)
+            echo(f"warning: {name}: {warning}", err=True)
     problems = [f"{name} {stats.problem}" for name, stats in summary.sites.items() if stats.problem] + summary.busy
     if problems:
         fail(f"crawl failed: {'; '.join(problems)}")
@@ -90,7 +90,7 @@ def _seed(names: list[str], redis_url: str | None, db: str | None, as_json: bool
         print_json({"runs": runs})
         return
     for site, run_id in runs.items():
-        click.echo(f"seeded {site}: run {run_id}; start `harvester worker {site}` on any machine")
+        echo(f"seeded {site}: run {run_id}; start `harvester worker {site}` on any machine")
 
 
 def _print_summary(summary) -> None:  # type: ignore[no-untyped-def]
@@ -111,7 +111,7 @@ def _print_summary(summary) -> None:  # type: ignore[no-untyped-def]
         Console().print(table)
         return
     for row in rows:  # one greppable line per site
-        click.echo(" ".join(f"{name}={value}" for name, value in zip(("site", *SUMMARY_COLUMNS), row)))
+        echo(" ".join(f"{name}={value}" for name, value in zip(("site", *SUMMARY_COLUMNS), row)))
 
 
 def _print_trouble(db: str | None, run_ids: list[int]) -> None:
@@ -123,7 +123,7 @@ def _print_trouble(db: str | None, run_ids: list[int]) -> None:
     with Archive.open(database_url(db, data_dir()), data_dir(), migrate=False) as archive, archive.session() as session:
         for health in assess_runs(session, run_ids):
             if not health.healthy:
-                click.echo(f"site {health.site} is unhealthy: {'; '.join(health.reasons)}", err=True)
+                echo(f"site {health.site} is unhealthy: {'; '.join(health.reasons)}", err=True)
 
 
 @click.command()
@@ -148,13 +148,13 @@ def _print_sites(configs, health) -> None:  # type: ignore[no-untyped-def]
     width = max([len(c.name) for c in configs] + [4])
     for config in configs:
         flag = "" if config.verified else "  (unverified)"
-        click.echo(f"{config.name:<{width}}  {config.family:<8}  {config.title}{flag}")
+        echo(f"{config.name:<{width}}  {config.family:<8}  {config.title}{flag}")
         for url in config.start_urls:
-            click.echo(f"{'':<{width}}  {'':<8}  {url}")
+            echo(f"{'':<{width}}  {'':<8}  {url}")
         state = health.get(config.name)
         if state is not None:
             verdict = "healthy" if state.healthy else f"UNHEALTHY: {'; '.join(state.reasons)}"
-            click.echo(f"{'':<{width}}  {'':<8}  last crawl (run {state.run_id}): {verdict}")
+            echo(f"{'':<{width}}  {'':<8}  last crawl (run {state.run_id}): {verdict}")
 
 
 def _site_health(db: str | None, names: list[str]) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from harvester.cli.common import db_option, fail
+from harvester.cli.common import db_option, echo, fail
 from harvester.config import data_dir, database_url
 
 
@@ -18,7 +18,7 @@ def demo(db: str | None) -> None:
 
     data = data_dir()
     url = database_url(db, data)
-    click.echo(f"Archive: {url}")
+    echo(f"Archive: {url}")
     try:
         result = run_demo(data, url)
     except CrawlLocked as exc:

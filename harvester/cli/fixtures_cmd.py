@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from harvester.cli.common import fail, print_json
+from harvester.cli.common import echo, fail, print_json
 
 DEFAULT_PORT = 8765
 DEFAULT_URL = f"http://127.0.0.1:{DEFAULT_PORT}"
@@ -38,7 +38,7 @@ def serve(port: int, root: Path | None) -> None:
         server = FixtureServer(root, port)
     except (OSError, ValueError) as exc:
         fail(f"cannot serve fixture portals: {exc}")
-    click.echo(f"Fixture portals at {server.url}/ (control: {server.url}/__control/) - Ctrl-C stops")
+    echo(f"Fixture portals at {server.url}/ (control: {server.url}/__control/) - Ctrl-C stops")
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from harvester.cli.common import open_archive
+from harvester.cli.common import echo, open_archive
 from harvester.cli.common import db_option, fail
 
 
@@ -28,7 +28,7 @@ def test_url(url: str) -> None:
         send(url, Message("govreport-harvester 测试 / test", "通知设置可用。Notifications reach you here."))
     except DeliveryFailed as exc:
         fail(str(exc))
-    click.echo("sent")
+    echo("sent")
 
 
 @notify.command("send")
@@ -55,9 +55,9 @@ def send_cmd(run_ids: tuple[int, ...], rules_file: Path | None, db: str | None) 
             with archive.session() as session:
                 run_ids = tuple(session.scalars(sa.select(sa.func.max(Run.id)).group_by(Run.site)))
         result = dispatch(archive, run_ids, config)
-    click.echo(f"{result.sent} event(s) delivered")
+    echo(f"{result.sent} event(s) delivered")
     for line in result.failed:
-        click.echo(f"not delivered: {line}", err=True)
+        echo(f"not delivered: {line}", err=True)
     if result.failed:
         sys.exit(1)
 
@@ -81,4 +81,4 @@ def feed(site: str | None, agency: str | None, out: Path | None, web_url: str | 
         sys.stdout.buffer.write(document)
     else:
         out.write_bytes(document)
-        click.echo(f"{len(events)} event(s) written to {out}")
+        echo(f"{len(events)} event(s) written to {out}")

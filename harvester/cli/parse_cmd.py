@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 import click
 
-from harvester.cli.common import fail, json_option, print_json
+from harvester.cli.common import echo, fail, json_option, print_json
 from parsers.api import parse_file
 from parsers.errors import ParseError
 from parsers.report import Report
@@ -25,7 +25,7 @@ def parse(file: str, as_json: bool) -> None:
     if as_json:
         print_json(report.to_dict())
     else:
-        click.echo("\n".join(describe_report(report)))
+        echo("\n".join(describe_report(report)))
 
 
 @click.command()
@@ -50,9 +50,9 @@ def validate(files: tuple[str, ...], as_json: bool, strict: bool) -> None:
         results.append({"file": file, "findings": [asdict(f) for f in report.findings],
                         "completeness": {t: c.to_dict() for t, c in report.completeness.items()}})
         if not as_json:
-            click.echo(f"{file}: {len(report.findings)} finding(s)")
+            echo(f"{file}: {len(report.findings)} finding(s)")
             for line in [*describe_completeness(report), *map(describe_finding, report.findings)]:
-                click.echo(f"  {line}")
+                echo(f"  {line}")
     if as_json:
         print_json(results)
     problems = []
@@ -77,7 +77,7 @@ def _parse_one(file: str, results: list[dict]) -> Report | None:
         reason = str(exc)
     except Exception as exc:  # noqa: BLE001 - a parser bug on one file must not hide the others' results
         reason = f"parser failure ({type(exc).__name__}): {exc}"
-    click.echo(f"{file}: {reason}", err=True)
+    echo(f"{file}: {reason}", err=True)
     results.append({"file": file, "error": reason})
     return None
 
@@ -97,5 +97,5 @@ def evaluate(directory: str) -> None:
     scores = []
     for case in cases:
         scores.append(score(case))
-        click.echo(json.dumps(scores[-1].to_dict(), ensure_ascii=False))
-    click.echo(json.dumps({"total": total(scores)}, ensure_ascii=False))
+        echo(json.dumps(scores[-1].to_dict(), ensure_ascii=False))
+    echo(json.dumps({"total": total(scores)}, ensure_ascii=False))

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from harvester.cli.common import db_option, exit_if_broken, fail, json_option, print_json, printable_url
+from harvester.cli.common import db_option, echo, exit_if_broken, fail, json_option, print_json, printable_url
 from harvester.config import data_dir, database_url
 from harvester.concurrency import MAX_CRAWLS, SITES_AT_ONCE
 from harvester.scheduling.runner import Event, Scheduler, SubprocessLauncher, SystemClock
@@ -71,9 +71,9 @@ def schedule(sites: tuple[str, ...], list_only: bool, max_crawls: int, sites_per
             )
         else:
             width = max([len(r.site) for r in rows] + [4])
-            click.echo(f"{'SITE':<{width}}  {'NEXT RUN':<22}  {'LAST SLOT':<22}  SCHEDULE")
+            echo(f"{'SITE':<{width}}  {'NEXT RUN':<22}  {'LAST SLOT':<22}  SCHEDULE")
             for r in rows:
-                click.echo(f"{r.site:<{width}}  {_format(r.next_fire):<22}  {_format(r.last_fire):<22}  {' | '.join(r.expressions)}")
+                echo(f"{r.site:<{width}}  {_format(r.next_fire):<22}  {_format(r.last_fire):<22}  {' | '.join(r.expressions)}")
         exit_if_broken(problems)
         return
     if not schedules:
@@ -91,16 +91,16 @@ def schedule(sites: tuple[str, ...], list_only: bool, max_crawls: int, sites_per
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
     for problem in problems:  # the scheduler runs for the sites that are fine
-        click.echo(f"Error: {problem}; not scheduled", err=True)
-    click.echo(f"scheduling {len(schedules)} site(s) in {tz}, at most {max_crawls} crawl(s) of at most "
-               f"{sites_per_crawl} site(s) at once; archive {printable_url(url)}; Ctrl-C to stop")
+        echo(f"Error: {problem}; not scheduled", err=True)
+    echo(f"scheduling {len(schedules)} site(s) in {tz}, at most {max_crawls} crawl(s) of at most "
+         f"{sites_per_crawl} site(s) at once; archive {printable_url(url)}; Ctrl-C to stop")
     for row in scheduler.upcoming():
-        click.echo(f"  {row.site}: next run {_format(row.next_fire)}")
+        echo(f"  {row.site}: next run {_format(row.next_fire)}")
     scheduler.run_forever(should_stop=lambda: stopping)
     for handle, names in scheduler.crawls():
         # Crawls keep their job state, so a terminated one resumes on its next run.
         handle.terminate()  # type: ignore[attr-defined]
-        click.echo(f"stopped running crawl of {', '.join(names)}")
+        echo(f"stopped running crawl of {', '.join(names)}")
 
 
 def _log_event(event: Event) -> None:

@@ -6,7 +6,7 @@ import socket
 
 import click
 
-from harvester.cli.common import open_archive
+from harvester.cli.common import echo, open_archive
 from harvester.cli.common import db_option, fail
 
 
@@ -30,7 +30,7 @@ def serve(host: str, port: int, db: str | None) -> None:
             fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}")
         bound = listener.getsockname()[1]
         server = uvicorn.Server(uvicorn.Config(create_app(archive), log_level="warning"))
-        click.echo(f"Web interface at http://{host}:{bound}/ over "
-                   f"{archive.engine.url.render_as_string(hide_password=True)} - Ctrl-C stops")
+        echo(f"Web interface at http://{host}:{bound}/ over "
+             f"{archive.engine.url.render_as_string(hide_password=True)} - Ctrl-C stops")
         with listener:
             server.run(sockets=[listener])

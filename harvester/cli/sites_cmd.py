@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from harvester.cli.common import fail, json_option, print_json
+from harvester.cli.common import echo, fail, json_option, print_json
 from harvester.cli.crawl_cmd import sites as list_sites
 
 SHOWN_REJECTED = 15
@@ -49,7 +49,6 @@ def check(site: str, pages: int, reports: int, as_json: bool) -> None:
 
 
 def _print(result) -> None:  # type: ignore[no-untyped-def]
-    echo = click.echo
     echo(f"site {result.site} ({result.family})")
     echo(f"list pages read: {len([p for p in result.list_pages if p.error is None])}")
     for page in result.list_pages:

@@ -147,3 +147,16 @@ def test_files_a_related_articles_list_links_are_other_reports_not_this_ones() -
     assert attachment_urls(response(body), report=listed) == [
         "http://www.xx.gov.cn/uploadfile/2023/0120/nb2022.pdf", "http://www.xx.gov.cn/upload/2024/03/c3.pdf"]
     assert len(attachment_urls(response(body))) == 4  # a title that names no report: every file is the page's
+
+
+def test_a_lists_titles_lose_what_a_terminal_or_a_text_direction_would_act_on() -> None:
+    from parsel import Selector
+
+    from harvester.spiders.walkers.listing import links_in
+
+    listing = Selector(text='<ul><li><a href="/art/1.html" title="\x1b[2J\x1b]0;owned\x07平潭综合实验区\u202e2024年\u200b政府信息公开'
+                            '工作年度报告">平潭…</a><span>2025-01-20</span></li>'
+                            '<li><a href="/art/2.html">某某县\x1b[31m2023年\r\n政府信息公开年报</a></li></ul>')
+    titles = [link.title for link in links_in(listing, "http://www.xx.gov.cn/")]
+    assert titles == ["[2J]0;owned平潭综合实验区2024年政府信息公开工作年度报告", "某某县[31m2023年 政府信息公开年报"]
+    assert parse_report_title(titles[1]) is not None

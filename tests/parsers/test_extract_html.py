@@ -134,3 +134,15 @@ def test_a_read_page_is_freed_by_reference_counts_without_the_garbage_collector(
         assert gc.collect() == 0  # nothing left unreachable for the collector to find
     finally:
         gc.enable()
+
+
+def test_the_pages_own_title_and_metadata_lose_control_characters() -> None:
+    meta = '<meta charset="utf-8"><meta name="SiteName" content="某某市\x1b]0;owned\x07人民政府">'
+    page = _page(meta=meta).replace('content="某某市某某局2020年政府信息公开工作年度报告"',
+                                    'content="某某市某某局\x1b[2J2020年政府信息公开工作\u200b年度报告"')
+    doc = extract(page.encode("utf-8"))
+    assert doc.page_title == "某某市某某局[2J2020年政府信息公开工作年度报告"
+    assert doc.page_meta["SiteName"] == "某某市]0;owned人民政府"
+    headed = extract(_page().replace('<meta name="ArticleTitle" content="某某市某某局2020年政府信息公开工作年度报告">', "")
+                     .replace("<body>", "<body><h1>某某市\x1b[2J某某局</h1>").encode("utf-8"))
+    assert headed.page_title == "某某市[2J某某局"

@@ -147,3 +147,32 @@ def test_database_path_under_a_file_is_one_line(run, data_dir: Path) -> None:
     path = str(data_dir / "plain.txt" / "archive.sqlite3")
     assert "no archive at" in one_line_error(run("query", db=path))
     assert "cannot open database" in one_line_error(run("db", "upgrade", db=path))
+
+
+# What a hostile or broken portal could have put into an archive before its text was cleaned
+# where it is read: a cursor-moving and screen-clearing sequence, a window-title sequence ended
+# by BEL, a carriage return and a right-to-left override.
+TERMINAL_CONTROLS = ("\x1b[2J\x1b[H", "\x1b]0;owned\x07", "\r", "\u202e")
+
+
+def test_text_output_never_passes_on_what_a_terminal_acts_on(run, two_versions: Archive) -> None:
+    from storage.models import Report, Version
+
+    agency = "淄博经济开发区" + "".join(TERMINAL_CONTROLS)
+    with two_versions.session() as session:
+        for report in session.query(Report):
+            report.agency = agency
+        for version in session.query(Version):
+            version.listing_title = "".join(TERMINAL_CONTROLS) + "2020年政府信息公开工作年度报告"
+            version.agency = agency
+            parsed = dict(version.report_json)
+            parsed["metadata"] = {**parsed["metadata"], "title": f"{version.version_no}\x1b[31m号标题", "agency": agency}
+            version.report_json = parsed
+        session.commit()
+    for args in (("history", "1"), ("diff", "1"), ("query", "--year", "2020")):
+        result = run(*args)
+        assert result.exit_code == 0, result.output
+        assert "淄博经济开发区" in result.output
+        assert not any(control in result.output for control in ("\x1b", "\x07", "\r", "\u202e")), (args, result.output)
+    # The diff quotes values as Python does: a control character is shown escaped, as text.
+    assert "title: '1\\x1b[31m号标题' -> '2\\x1b[31m号标题'" in run("diff", "1").output
