@@ -202,6 +202,7 @@ class _Stored:
     fixed_key: str | None
     page_text: bool
     fingerprint: str
+    page_url: str
 
 
 def _decide(session: Session, blobs: Blobs, capture: CaptureInput, shas: dict[int, str | None],
@@ -230,6 +231,11 @@ def _decide(session: Session, blobs: Blobs, capture: CaptureInput, shas: dict[in
     attachment_shas = [shas[id(a)] or "" for a in capture.attachments]
     versions = [] if report.new else _stored_versions(session, blobs, report.id, parse.parser_version)
     latest = versions[0] if versions else None
+    # The same report is often published on more than one page (the agency's site and the
+    # city's column, a page and a PDF elsewhere), each read its own way. Each page is compared
+    # with what it showed last, not with the report's latest version whichever page that came
+    # from: compared with the latest, two copies made a version of each other on every crawl.
+    own = next((v for v in versions if v.page_url == page.url), None)
     if capture.confirmation is not None and content.page_text:
         confirmation = _parts(capture, capture.confirmation)
         first, second = content.texts(), [text for _, text in confirmation.paragraphs]
@@ -237,15 +243,19 @@ def _decide(session: Session, blobs: Blobs, capture: CaptureInput, shas: dict[in
         # another page (系统维护中, an error page) or another report teaches nothing: what it
         # does not share with the first is not the page's chrome, and chrome is never forgotten.
         if second != first and fixed_parts_key(confirmation, content.attachments) == content.fixed:
-            stored = _stored_contents(session, [latest])[0].texts() if latest else []
+            shown = own or latest
+            stored = _stored_contents(session, [shown])[0].texts() if shown else []
             learn_varying(session, capture.site, varying_paragraphs(first, second, stored))
     same, key = _same_content(session, capture.site, content, versions)
-    if same is not None and same is latest:
+    # Content a stored version has is no version of its own, unless this page held it before
+    # and has shown other content since: the page went back to it.
+    reverted = same is not None and same.page_url == page.url and same is not own
+    if same is not None and not reverted:
         _seen_again(session, same, seen, key, content)
-    elif same is None and latest is not None and _saved_again(session, blobs, capture, shas, content, latest):
-        session.connection().execute(_SEEN, {"version_id": latest.id, "seen": seen})  # its key stays its own files'
-        same = latest
-    if same is not None and same is latest:
+    elif same is None and (shown := own or latest) is not None and _saved_again(session, blobs, capture, shas, content, shown):
+        session.connection().execute(_SEEN, {"version_id": shown.id, "seen": seen})  # its key stays its own files'
+        same = shown
+    if same is not None and not reverted:
         _report_seen(session, report)
         note_seen(session, report.id, seen, same.id, capture.run_id)
         return RecordResult("unchanged", 0, report.id, same.id, same.version_no, parse.error)
@@ -306,7 +316,8 @@ def _stored_versions(session: Session, blobs: Blobs, report_id: int, parser_vers
     if stale:
         session.flush()
         rows = session.connection().execute(_VERSIONS, {"report_id": report_id}).all()
-    return [_Stored(r.id, report_id, r.version_no, r.content_key, r.fixed_key, r.document_url == r.page_url, r.fingerprint) for r in rows]
+    return [_Stored(r.id, report_id, r.version_no, r.content_key, r.fixed_key, r.document_url == r.page_url, r.fingerprint,
+                    r.page_url) for r in rows]
 
 
 def _stored_contents(session: Session, versions: list[_Stored]) -> list[ReportContent]:
@@ -347,7 +358,7 @@ def _same_content(session: Session, site: str, content: _CaptureContent, version
 
 
 def _seen_again(session: Session, version: _Stored, seen: datetime, key: str, content: _CaptureContent) -> None:
-    """The latest version captured again: a later last_seen, and the capture's keys as computed today."""
+    """A version captured again: a later last_seen, and the capture's keys as computed today."""
     connection = session.connection()
     connection.execute(_SEEN, {"version_id": version.id, "seen": seen})
     if version.content_key != key:
@@ -441,12 +452,16 @@ def _unfolded_answers(session: Session, captures: Sequence[CaptureInput], sample
     agencies = iter(known_agencies(session, [(identity.agency, region) for identity, region in filter(None, reports)]))
     keys = [None if report is None else _year_of(next(agencies), report[0]) for report in reports]
     latest = _latest_of_years(session, {key for key in keys if key is not None})
+    # A page is compared with what it showed last, where the report's latest version is
+    # another page's (a copy of the report elsewhere: see ``_decide``).
+    own = _latest_of_pages(session, {(latest[key].report_id, capture.page.url) for capture, key in zip(captures, keys)
+                                     if key in latest and latest[key].page_url != capture.page.url})
     answers: list[bool | Version] = []
     for capture, report, key in zip(captures, reports, keys):
         if report is None:
             answers.append(False)
         elif key in latest:
-            answers.append(latest[key])
+            answers.append(own.get((latest[key].report_id, capture.page.url), latest[key]))
         else:  # a new agency, or a report of the year the archive does not hold
             answers.append(in_sample(session, capture.site, capture.page.url, sampled))
     return answers
@@ -463,6 +478,18 @@ def _latest_of_years(session: Session, keys: set[tuple[int, int, str]]) -> dict[
         return {}
     rows = session.execute(_LATEST_OF_YEARS, {"keys": sorted(keys)})
     return {(agency_id, year, kind): version for agency_id, year, kind, version in rows}
+
+
+def _latest_of_pages(session: Session, pages: set[tuple[int, str]]) -> dict[tuple[int, str], Version]:
+    """The newest version of each (report, page URL), in one query."""
+    if not pages:
+        return {}
+    newest = (sa.select(Version.report_id, Version.page_url, sa.func.max(Version.version_no).label("version_no"))
+              .where(sa.tuple_(Version.report_id, Version.page_url).in_(sorted(pages)))
+              .group_by(Version.report_id, Version.page_url).subquery())
+    rows = session.scalars(sa.select(Version).join(newest, sa.and_(
+        Version.report_id == newest.c.report_id, Version.version_no == newest.c.version_no)))
+    return {(version.report_id, version.page_url): version for version in rows}
 
 
 def _page_report(capture: CaptureInput) -> tuple[ReportIdentity, str | None] | None:
