@@ -7,7 +7,6 @@ Exit status: 0 success; 1 a failure the user caused (``click.ClickException``, o
 from __future__ import annotations
 
 import json
-import re
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any, Iterator, NoReturn
 import click
 
 from harvester.config import data_dir, database_url
+from harvester.control_chars import without_controls
 
 db_option = click.option(
     "--db",
@@ -36,21 +36,10 @@ def require_site_choice(sites: tuple[str, ...], all_sites: bool) -> None:
         raise click.UsageError("give SITE names or --all, not both")
 
 
-# Text from the archive and from parsed files is the portals': an agency name or a list's
-# title carrying ESC sequences would move the cursor, clear or retitle the user's terminal,
-# a carriage return overwrite the line, a bidirectional override reorder what is shown. New
-# crawls drop them where they are read; archives made before still hold them.
-_TERMINAL_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def terminal_safe(text: str) -> str:
-    """``text`` without the characters a terminal acts on, line breaks and tabs kept."""
-    return _TERMINAL_CONTROLS.sub("", text)
-
-
 def echo(message: str = "", *, err: bool = False) -> None:
-    """``click.echo`` for every line a command prints for people (``terminal_safe``)."""
-    click.echo(terminal_safe(message), err=err)
+    """``click.echo`` for every line a command prints for people: archives made before the
+    crawler left control characters out of what portals send may hold them."""
+    click.echo(without_controls(message), err=err)
 
 
 def print_json(payload: Any) -> None:
@@ -60,7 +49,7 @@ def print_json(payload: Any) -> None:
 
 def fail(message: str) -> NoReturn:
     """Stop with exit status 1 and one clear line on stderr."""
-    raise click.ClickException(terminal_safe(message))
+    raise click.ClickException(without_controls(message))
 
 
 def exit_if_broken(problems: list[Exception]) -> None:
@@ -122,7 +111,7 @@ def print_table(headers: list[str], rows: list[list[Any]]) -> None:
     def width(text: str) -> int:
         return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in text)
 
-    cells = [[str(h) for h in headers]] + [["" if v is None else terminal_safe(str(v)) for v in row] for row in rows]
+    cells = [[str(h) for h in headers]] + [["" if v is None else without_controls(str(v)) for v in row] for row in rows]
     widths = [max(width(row[i]) for row in cells) for i in range(len(headers))]
     for row in cells:
         click.echo("  ".join(text + " " * (w - width(text)) for text, w in zip(row, widths)).rstrip())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from harvester.control_chars import without_controls
 from storage.watch import WatchEvent
 
 
@@ -41,4 +42,6 @@ def event_lines(event: WatchEvent, web_url: str | None) -> list[str]:
 def compose(events: list[WatchEvent], title: str, web_url: str | None) -> Message:
     sites = sorted({e.site for e in events if e.site})
     lines = [line for event in events for line in event_lines(event, web_url)]
-    return Message(title.format(count=len(events), site=", ".join(sites)), "\n".join(lines))
+    # Read in mail clients and chat windows, some of them in terminals.
+    return Message(without_controls(title.format(count=len(events), site=", ".join(sites))),
+                   without_controls("\n".join(lines)))

@@ -82,6 +82,18 @@ def test_the_message_names_the_report_the_cells_and_the_link() -> None:
     assert without_web.body.splitlines()[-1] == "    http://gxj.zibo.gov.cn/doc_1.html"
 
 
+def test_a_message_passes_on_nothing_a_terminal_or_a_text_direction_acts_on() -> None:
+    event = revision()
+    event.summary = "报告已修改 / report changed: 淄博市\x1b[2J工业和信息化局\u202e 2021"
+    event.cells = [CellLine("applications.new_received.total", "一、本年新收\x1b]0;owned\x07申请数量", "83\r", "85")]
+    message = compose([event], "{site}\x1b[31m", None)
+    assert message.title == "zibo-gxj[31m"
+    assert message.body.splitlines()[:2] == [
+        "- 报告已修改 / report changed: 淄博市[2J工业和信息化局 2021",
+        "    一、本年新收]0;owned申请数量 · applications.new_received.total: 83 → 85",
+    ]
+
+
 def test_the_atom_feed_parses() -> None:
     older = WatchEvent(key="version:6", kind="new_report", at=AT.replace(day=1), agency="淄博市工业和信息化局", year=2021,
                        report_id=3, version_no=1, summary="新报告 / new report: 淄博市工业和信息化局 2021")

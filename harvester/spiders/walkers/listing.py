@@ -8,14 +8,12 @@ from dataclasses import dataclass, field
 from parsel import Selector
 from scrapy.http import Request
 
+from harvester.control_chars import without_controls
 from harvester.spiders.links import element_links
 from harvester.spiders.written import written_markup
 
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _SPACE = re.compile(r"\s+")
-# A list's title is stored and shown as the report's until its page is read: control
-# characters (an ESC sequence in a title attribute) and bidirectional overrides are no part of it.
-_CONTROLS = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 @dataclass(frozen=True)
@@ -40,7 +38,8 @@ def iso_date(text: str | None) -> str | None:
 
 
 def clean_text(text: str) -> str:
-    return _SPACE.sub(" ", _CONTROLS.sub("", text)).strip()
+    # Stored and shown as the report's title until its page is read.
+    return _SPACE.sub(" ", without_controls(text)).strip()
 
 
 def page_links(html: str, selector: Selector, base_url: str, css: str | None = None) -> list[ListingLink]:
