@@ -130,3 +130,17 @@ def test_a_page_is_asked_for_again_by_what_it_showed_not_by_its_copy(archive: Ar
     assert archive.confirmation_needed(agency_page(1440)) is False
     assert archive.record(agency_page(1440)).outcome == "unchanged"
     assert archive.confirmation_needed(portal_copy(1470)) is False
+
+
+def test_a_page_moved_to_https_is_the_same_page_and_going_back_is_a_version(archive: Archive) -> None:
+    archive.record(agency_page(0))
+    moved = AGENCY_PAGE.replace("http://", "https://")
+
+    def at_https(capture: CaptureInput) -> CaptureInput:
+        capture.page = page(moved, capture.page.body, minutes=int((capture.page.fetched_at - T0).total_seconds() // 60))
+        return capture
+
+    assert archive.record(at_https(agency_page(1440, corrected=True))).outcome == "new_version"
+    assert archive.record(at_https(agency_page(2880))).outcome == "new_version"
+    assert versions(archive) == [(1, AGENCY_PAGE, None), (2, moved, None), (3, moved, 1)]
+    assert latest_version(archive) == 3
