@@ -144,3 +144,17 @@ def test_a_page_moved_to_https_is_the_same_page_and_going_back_is_a_version(arch
     assert archive.record(at_https(agency_page(2880))).outcome == "new_version"
     assert versions(archive) == [(1, AGENCY_PAGE, None), (2, moved, None), (3, moved, 1)]
     assert latest_version(archive) == 3
+
+
+def test_a_copy_on_another_page_is_no_revision_a_page_that_changed_is(archive: Archive) -> None:
+    from storage.query import QueryFilters, run_query
+
+    def revised() -> list[int]:
+        with archive.session() as session:
+            return [row.report_id for row in run_query(session, QueryFilters(where=[], changed_after_publication=True))]
+
+    archive.record(agency_page(0))
+    archive.record(city_copy(30))
+    assert versions(archive)[-1][0] == 2 and revised() == []
+    archive.record(agency_page(1440, corrected=True))
+    assert revised() == [1]
