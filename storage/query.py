@@ -13,13 +13,14 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Callable
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from storage.cellnames import split_address
 from storage.agencies import normalise_name
 from storage.events import withdrawn_reports
 from storage.identity import normalise_agency
 from storage.models import AgencyAlias, CellAddress, CellRow, FindingRow, Report, Version
+from storage.pages import shown_before_on_its_page
 
 OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
     ">=": operator.ge, "<=": operator.le, "!=": operator.ne, ">": operator.gt, "<": operator.lt, "=": operator.eq,
@@ -79,19 +80,6 @@ class QueryFilters:
     changed_after_publication: bool = False  # reports with more than one version
     withdrawn: bool = False  # reports withdrawn and not restored
     severity: str = "warning"  # the least severity a finding must have to count (``SEVERITIES``)
-
-
-def _revised_reports() -> sa.Select:
-    """Reports a page of which has shown more than one version: a second page holding a copy
-    of the report (the city's, a PDF elsewhere) is no revision. A page is its address without
-    its scheme (see ``storage.record``)."""
-    earlier = aliased(Version)
-
-    def page(version: Any) -> Any:
-        return sa.func.replace(sa.func.replace(version.page_url, "https://", ""), "http://", "")
-
-    return sa.select(Version.report_id).where(sa.exists().where(
-        earlier.report_id == Version.report_id, earlier.version_no < Version.version_no, page(earlier) == page(Version)))
 
 
 @dataclass
@@ -161,7 +149,7 @@ def filtered_versions(filters: QueryFilters) -> sa.Select:
         query = query.where(sa.or_(Report.agency_key.like(_like(normalise_agency(filters.agency)), escape="\\"),
                                    Report.agency_id.in_(aliases)))
     if filters.changed_after_publication:
-        query = query.where(Report.id.in_(_revised_reports()))
+        query = query.where(Report.id.in_(sa.select(Version.report_id).where(shown_before_on_its_page())))
     if filters.withdrawn:
         query = query.where(Report.id.in_(withdrawn_reports()))
     if filters.region:

@@ -53,6 +53,7 @@ from storage.identity import ReportIdentity, identify
 from storage.ignoring_duplicates import inserts_ignoring_duplicates
 from storage.later_rows import rows_later, write_waiting
 from storage.models import Agency, Base, Blob, Report, ReportUrl, Version, VersionAttachment
+from storage.pages import same_page
 from storage.parse_rows import (attachment_hashes, hold_attachments, hold_parse, insert_parse_rows, parse_columns,
                                 stored_contents)
 from storage.reparse import reparse_in_place
@@ -235,7 +236,7 @@ def _decide(session: Session, blobs: Blobs, capture: CaptureInput, shas: dict[in
     # city's column, a page and a PDF elsewhere), each read its own way. Each page is compared
     # with what it showed last, not with the report's latest version whichever page that came
     # from: compared with the latest, two copies made a version of each other on every crawl.
-    own = next((v for v in versions if _same_page(v.page_url, page.url)), None)
+    own = next((v for v in versions if same_page(v.page_url, page.url)), None)
     if capture.confirmation is not None and content.page_text:
         confirmation = _parts(capture, capture.confirmation)
         first, second = content.texts(), [text for _, text in confirmation.paragraphs]
@@ -249,7 +250,7 @@ def _decide(session: Session, blobs: Blobs, capture: CaptureInput, shas: dict[in
     same, key = _same_content(session, capture.site, content, versions)
     # Content a stored version has is no version of its own, unless this page held it before
     # and has shown other content since: the page went back to it.
-    reverted = same is not None and _same_page(same.page_url, page.url) and same is not own
+    reverted = same is not None and same_page(same.page_url, page.url) and same is not own
     if same is not None and not reverted:
         _seen_again(session, same, seen, key, content)
     elif same is None and (shown := own or latest) is not None and _saved_again(session, blobs, capture, shas, content, shown):
@@ -302,11 +303,6 @@ def _decide(session: Session, blobs: Blobs, capture: CaptureInput, shas: dict[in
     refresh_cross_year(session, report)
     outcome: Outcome = "new_version" if latest else "new_report"
     return RecordResult(outcome, 0, report.id, version_id, number, parse.error, significance)
-
-
-def _same_page(one: str, other: str) -> bool:
-    """Whether two addresses are one page: a site moving to https keeps its pages."""
-    return one.partition("://")[2] == other.partition("://")[2]
 
 
 def _stored_versions(session: Session, blobs: Blobs, report_id: int, parser_version: str) -> list[_Stored]:

@@ -19,6 +19,7 @@ from storage.clock import as_utc
 from storage.coverage import coverage, deadline
 from storage.health import assess_runs, trouble_started
 from storage.models import Capture, Change, FindingRow, Report, ReportEvent, Run, Version
+from storage.pages import shown_before_on_its_page
 
 EventKind = Literal[
     "new_report", "new_version", "new_error_finding", "withdrawn", "restored", "reverted",
@@ -74,7 +75,8 @@ def run_events(session: Session, run_ids: Iterable[int], *, today: date) -> list
 
 def _version_events(session: Session, run_ids: list[int]) -> list[WatchEvent]:
     rows = session.execute(
-        sa.select(Capture.outcome, Capture.fetched_at, Capture.url, Report, Version, Change)
+        sa.select(Capture.outcome, Capture.fetched_at, Capture.url, Report, Version, Change,
+                  shown_before_on_its_page().label("revised"))
         .join(Version, Version.id == Capture.version_id)
         .join(Report, Report.id == Version.report_id)
         .outerjoin(Change, Change.version_id == Version.id)
@@ -82,7 +84,7 @@ def _version_events(session: Session, run_ids: list[int]) -> list[WatchEvent]:
         .order_by(Capture.id)
     ).all()
     events = []
-    for outcome, fetched_at, url, report, version, change in rows:
+    for outcome, fetched_at, url, report, version, change, revised in rows:
         event = WatchEvent(
             key=f"version:{version.id}", kind=outcome, at=fetched_at, site=report.site, agency=report.agency,
             region=version.region, year=report.year, report_id=report.id, version_no=version.version_no, url=url,
@@ -94,7 +96,10 @@ def _version_events(session: Session, run_ids: list[int]) -> list[WatchEvent]:
             cells = (change.summary.get("cells") or []) if change else []
             event.cells = [CellLine(c["address"], c.get("row_label"), c.get("old_raw"), c.get("new_raw")) for c in cells[:MAX_CELLS]]
             event.more_cells = max(0, len(cells) - MAX_CELLS)
-            event.summary = (f"报告已修改 / report changed: {report.agency} {report.year}, version {version.version_no}"
+            # A page that showed no version of the report before holds a copy of it (the
+            # city's, a PDF elsewhere): what differs from the latest is the copy's, no revision.
+            what = "报告已修改 / report changed" if revised else "报告另见于新页面 / report found on another page"
+            event.summary = (f"{what}: {report.agency} {report.year}, version {version.version_no}"
                              f" ({event.significance or 'changed'}, {len(cells)} cell(s))")
         events.append(event)
     return events

@@ -158,3 +158,21 @@ def test_a_copy_on_another_page_is_no_revision_a_page_that_changed_is(archive: A
     assert versions(archive)[-1][0] == 2 and revised() == []
     archive.record(agency_page(1440, corrected=True))
     assert revised() == [1]
+
+
+def test_a_copy_found_on_another_page_is_announced_as_such_a_revision_as_a_change(archive: Archive) -> None:
+    from datetime import date
+
+    from storage.watch import run_events
+
+    def crawl(capture: CaptureInput) -> list[str]:
+        run = archive.start_run(capture.site)
+        capture.run_id = run
+        archive.record(capture)
+        archive.finish_run(run, "ok", {"reports_found": 1})
+        with archive.session() as session:
+            return [e.summary.split(":")[0] for e in run_events(session, [run], today=date(2021, 3, 1)) if e.kind == "new_version"]
+
+    crawl(agency_page(0))
+    assert crawl(city_copy(30)) == ["报告另见于新页面 / report found on another page"]
+    assert crawl(agency_page(1440, corrected=True)) == ["报告已修改 / report changed"]
