@@ -53,7 +53,7 @@ from storage.identity import ReportIdentity, identify
 from storage.ignoring_duplicates import inserts_ignoring_duplicates
 from storage.later_rows import rows_later, write_waiting
 from storage.models import Agency, Base, Blob, Report, ReportUrl, Version, VersionAttachment
-from storage.pages import same_page
+from storage.pages import newest_on_pages, same_page
 from storage.parse_rows import (attachment_hashes, hold_attachments, hold_parse, insert_parse_rows, parse_columns,
                                 stored_contents)
 from storage.reparse import reparse_in_place
@@ -370,11 +370,12 @@ def _seen_again(session: Session, version: _Stored, seen: datetime, key: str, co
 
 
 def _saved_again(session: Session, blobs: Blobs, capture: CaptureInput, shas: dict[int, str | None],
-                 content: _CaptureContent, latest: _Stored) -> bool:
-    """Whether the capture is the latest version with its files saved again: the same parse,
+                 content: _CaptureContent, shown: _Stored) -> bool:
+    """Whether the capture is ``shown`` (what its page showed last, else the report's latest
+    version) with its files saved again: the same parse,
     and attachments whose bytes differ only in what a writer stamps on a save
     (``storage.document_digest``): a PDF exported again, a DOCX re-saved, a download stamped."""
-    [stored] = _stored_contents(session, [latest])
+    [stored] = _stored_contents(session, [shown])
     if stored.attachments == content.attachments or len(stored.attachments) != len(content.attachments):
         return False
     is_chrome = load_chrome(session, capture.site, _judged_texts([content, stored])).is_chrome
@@ -455,8 +456,8 @@ def _unfolded_answers(session: Session, captures: Sequence[CaptureInput], sample
     latest = _latest_of_years(session, {key for key in keys if key is not None})
     # A page is compared with what it showed last, where the report's latest version is
     # another page's (a copy of the report elsewhere: see ``_decide``).
-    own = _latest_of_pages(session, {(latest[key].report_id, capture.page.url) for capture, key in zip(captures, keys)
-                                     if key in latest and latest[key].page_url != capture.page.url})
+    own = newest_on_pages(session, {(latest[key].report_id, capture.page.url) for capture, key in zip(captures, keys)
+                                    if key in latest and not same_page(latest[key].page_url, capture.page.url)})
     answers: list[bool | Version] = []
     for capture, report, key in zip(captures, reports, keys):
         if report is None:
@@ -479,18 +480,6 @@ def _latest_of_years(session: Session, keys: set[tuple[int, int, str]]) -> dict[
         return {}
     rows = session.execute(_LATEST_OF_YEARS, {"keys": sorted(keys)})
     return {(agency_id, year, kind): version for agency_id, year, kind, version in rows}
-
-
-def _latest_of_pages(session: Session, pages: set[tuple[int, str]]) -> dict[tuple[int, str], Version]:
-    """The newest version of each (report, page URL), in one query."""
-    if not pages:
-        return {}
-    newest = (sa.select(Version.report_id, Version.page_url, sa.func.max(Version.version_no).label("version_no"))
-              .where(sa.tuple_(Version.report_id, Version.page_url).in_(sorted(pages)))
-              .group_by(Version.report_id, Version.page_url).subquery())
-    rows = session.scalars(sa.select(Version).join(newest, sa.and_(
-        Version.report_id == newest.c.report_id, Version.version_no == newest.c.version_no)))
-    return {(version.report_id, version.page_url): version for version in rows}
 
 
 def _page_report(capture: CaptureInput) -> tuple[ReportIdentity, str | None] | None:
