@@ -26,17 +26,23 @@ _ENTRY_MAX_CHARS = 60
 def without_contents(blocks: list[Block]) -> list[Block]:
     """``blocks`` without a table of contents, when they print one."""
     entries = [_entry(block) for block in blocks]
+    headed: list[int | None] | None = None  # each block's heading number, read when a run first needs it
     start = 0
     while start < len(blocks):
-        end, listed = start, set()
+        end, numbers = start, []
         while end < len(blocks) and (entry := entries[end]) is not None:
             number = _whole_heading(entry.text)
-            if number is not None and number in listed and not entry.paged:  # the text's first heading, under the list
+            if number is not None and number in numbers and not entry.paged:  # the text's first heading, under the list
                 break
-            listed.add(number)
+            if number is not None:
+                numbers.append(number)
             end += 1
-        if end > start and _is_contents(entries[start:end], _headings_after(blocks, end)):
-            return blocks[:start] + without_contents(blocks[end:])
+        # Most runs are a single heading: the headings after them are read only for a run
+        # that could be a list, and then once for the whole document.
+        if len(numbers) >= 2:
+            headed = headed if headed is not None else [_heading_number(block) for block in blocks]
+            if _printed_again(numbers, set(headed[end:])):
+                return blocks[:start] + without_contents(blocks[end:])
         start = end + 1
     return blocks
 
@@ -60,10 +66,9 @@ def _entry(block: Block) -> _Entry | None:
     return None
 
 
-def _is_contents(entries: list[_Entry | None], later: set[int]) -> bool:
-    """Whether a run of entries lists at least two headings printed again after it."""
-    numbers = [number for entry in entries if entry is not None and (number := _whole_heading(entry.text)) is not None]
-    return len(numbers) >= 2 and sum(number in later for number in numbers) >= 2
+def _printed_again(listed: list[int], later: set[int | None]) -> bool:
+    """Whether at least two of the headings a run lists are printed again after it."""
+    return sum(number in later for number in listed) >= 2
 
 
 def _whole_heading(text: str) -> int | None:
@@ -71,6 +76,6 @@ def _whole_heading(text: str) -> int | None:
     return heading.number if heading is not None and not heading.rest else None
 
 
-def _headings_after(blocks: list[Block], start: int) -> set[int]:
-    return {heading.number for block in blocks[start:] if block.table is None
-            for heading in [read_heading(block.text)] if heading is not None}
+def _heading_number(block: Block) -> int | None:
+    heading = read_heading(block.text) if block.table is None else None
+    return heading.number if heading is not None else None

@@ -42,3 +42,19 @@ def test_headings_printed_one_after_another_once_are_the_report_s_own() -> None:
     report = parse_bytes(data, filename="report.docx")[1]
     assert [(s.number, s.heading, s.text) for s in report.sections][4:] == \
         [(5, HEADINGS[4], ""), (6, HEADINGS[5], EXPECTED["sections"][5]["text"])]
+
+
+def test_a_long_report_s_headings_are_read_a_few_times_each_not_once_per_heading_before_them(monkeypatch) -> None:
+    # every such line begins a run that might be a list of contents; the headings after each
+    # run had been read again for every run, a sixth of a real Word page's parse
+    from parsers import table_of_contents
+    from parsers.document import Block
+
+    # short lines ending in a number, as a list of contents prints them ("受理申请 12")
+    blocks = [Block("paragraph", text) for number in range(60)
+              for text in (f"全年受理申请 {number}", "本机关按照要求认真做好相关工作，取得了较好成效。" * 3)]
+    reads = []
+    real_read = table_of_contents.read_heading
+    monkeypatch.setattr(table_of_contents, "read_heading", lambda text: reads.append(text) or real_read(text))
+    assert table_of_contents.without_contents(blocks) == blocks
+    assert len(reads) <= 3 * len(blocks)
