@@ -45,6 +45,7 @@ _NUMBERED_WORDING = {
     5: re.compile(r"(?:存在的?)?(?:主要)?问题[及和与、]?(?:其)?(?:改进|整改)(?:情况|措施|计划)?"),
     6: re.compile(r"其他(?:需要)?(?:报告|说明)的?事项|其他事项"),
 }
+_SPACES = re.compile(r"\s+")
 _NOTE = re.compile(r"[（(][^（）()]{1,20}[)）]$")  # "（详见下表）" after a heading
 _STOPS = "。.:：;；"
 _MAX_CHARS = 40
@@ -62,8 +63,10 @@ class Heading:
     rest: str  # what its paragraph prints after it ("" when the paragraph is the heading)
 
 
+@functools.lru_cache(maxsize=2048)
 def read_heading(text: str) -> Heading | None:
-    """``text`` as a section heading, or None."""
+    """``text`` as a section heading, or None. Cached (a Heading is frozen): a parse asks it of
+    every paragraph four or five times (contents, twice; a second report; the sections)."""
     text = text.strip()
     whole = _whole(text[: _MAX_PRINTED + 1])
     if whole is not None:
@@ -117,7 +120,7 @@ def _inline(text: str) -> Heading | None:
 
 
 def _fold(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text))
 
 
 def _numbered(folded: str) -> tuple[int | None, Style, str]:
