@@ -54,8 +54,8 @@ from storage.ignoring_duplicates import inserts_ignoring_duplicates
 from storage.later_rows import rows_later, write_waiting
 from storage.models import Agency, Base, Blob, Report, ReportUrl, Version, VersionAttachment
 from storage.pages import newest_on_pages, same_page
-from storage.parse_rows import (attachment_hashes, hold_attachments, hold_parse, insert_parse_rows, parse_columns,
-                                stored_contents)
+from storage.parse_rows import (attachment_hashes, attachments_of, hold_attachments, hold_parse, insert_parse_rows,
+                                parse_columns, stored_contents)
 from storage.reparse import reparse_in_place
 from storage.unchanged import NO_MATCH, Shortcuts, latest_shas, stored_versions
 from storage.version_keys import give_fixed_key, rekey
@@ -375,9 +375,12 @@ def _saved_again(session: Session, blobs: Blobs, capture: CaptureInput, shas: di
     version) with its files saved again: the same parse,
     and attachments whose bytes differ only in what a writer stamps on a save
     (``storage.document_digest``): a PDF exported again, a DOCX re-saved, a download stamped."""
-    [stored] = _stored_contents(session, [shown])
-    if stored.attachments == content.attachments or len(stored.attachments) != len(content.attachments):
+    # Told by the attachments alone for nearly every capture (a page's own text has none):
+    # the stored parse is read and folded only for a report in files of its own.
+    attachments = tuple(sorted(set(attachments_of(session, [shown.id])[shown.id])))
+    if attachments == content.attachments or len(attachments) != len(content.attachments):
         return False
+    [stored] = _stored_contents(session, [shown])
     is_chrome = load_chrome(session, capture.site, _judged_texts([content, stored])).is_chrome
     if parts_key(content.parts, stored.attachments, is_chrome) != content_key(stored, is_chrome):
         return False

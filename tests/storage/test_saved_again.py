@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 
+import storage.record
 from storage.archive import Archive
 from storage.document_digest import document_digest
 from storage.models import Version
 from tests.parsers.conversions import libreoffice_convert
-from tests.storage.conftest import SEED_ZIBO, capture_of, count, page
+from tests.storage.conftest import REVISED_TOTAL, SEED_ZIBO, capture_of, count, page
 
 DOCUMENTS = Path(__file__).resolve().parents[2] / "fixtures" / "documents"
 WORD = DOCUMENTS / "000_9d093eecd5b1c4d3.docx"
@@ -87,3 +88,24 @@ def test_an_attachment_exported_again_is_no_version_and_a_changed_one_is(archive
     changed = archive.record(capture_of(data, minutes=120, attachments=[page(url, exports["changed"])]))
     assert changed.outcome == "new_version"
     assert count(archive, Version) == 2
+
+
+def test_a_revised_page_is_not_read_for_saved_files_it_has_none_of(archive: Archive, seed,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whether a new version is the last one's files saved again is told by their attachments
+    first: a report printed on its page has none, and its stored parse is not read and folded
+    for the question (a twelfth of recording a new version)."""
+    data = seed(SEED_ZIBO)
+    archive.record(capture_of(data))
+    read: list[int] = []
+    real = storage.record.stored_contents
+
+    def counted(session, versions):  # type: ignore[no-untyped-def]
+        versions = list(versions)
+        read.extend(v.id for v in versions)
+        return real(session, versions)
+
+    monkeypatch.setattr(storage.record, "stored_contents", counted)
+    revised = archive.record(capture_of(data.decode().replace(*REVISED_TOTAL).encode(), minutes=60))
+    assert revised.outcome == "new_version"
+    assert read == []
