@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
@@ -55,6 +56,7 @@ def create_engine(url: str) -> Engine:
             raise DatabaseUnavailable(f"cannot open database {parsed.database}: {exc.strerror or exc}") from exc
     engine = sa.create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, json_serializer=to_json,
                               json_deserializer=from_json)
+    sqlite3.register_adapter(type(None), _null)
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: Any, _record: Any) -> None:
@@ -73,6 +75,17 @@ def create_engine(url: str) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def _null(value: None) -> None:
+    """None bound as NULL, as the sqlite3 module binds it, found at the first place it looks.
+
+    The module looks for an adapter for every parameter that is not exactly an int, float or
+    str, None included, and where it has none it asks its protocol type for ``__adapt__``,
+    whose AttributeError is made, formatted and cleared each time: 0.2-0.4 µs a NULL. A new
+    version's cells bind some 600 NULLs (item, unit, value_wan...): a twentieth of recording
+    it went to these errors (callgrind)."""
+    return value
 
 
 def writer(engine: Engine) -> Engine:
