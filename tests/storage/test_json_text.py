@@ -66,3 +66,22 @@ def test_text_made_already_is_written_as_it_is() -> None:
     made = JsonText('{"a": 1}')  # spaced as to_json would not space it
     assert to_json(made) is made
     assert to_json({"a": 1}) == '{"a":1}'
+
+
+class _Packed(bytes):
+    """Bytes of a subclass, as a parse worker's packed report is (``harvester.pipelines.bodies``)."""
+
+
+def test_text_of_a_subclass_is_read_by_the_fast_decoder(monkeypatch) -> None:
+    """orjson refuses a subclass of bytes or str as if it were bad JSON: every packed report
+    (bytes) and ``JsonText`` (str) had been read by the standard library, at a third the speed."""
+    report = {"metadata": {"agency": "淄博市", "year": 2020}, "cells": [1, 2.5, None]}
+
+    def refused(*_: object, **__: object) -> None:
+        raise AssertionError("read by the standard library")
+
+    monkeypatch.setattr(json, "loads", refused)
+    assert from_json(_Packed(to_json(report).encode())) == report
+    assert from_json(JsonText(to_json(report))) == report
+    monkeypatch.undo()
+    assert math.isnan(from_json(_Packed(b'{"value": NaN}'))["value"])  # what orjson refuses still reads
