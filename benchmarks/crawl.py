@@ -59,7 +59,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from proctree import TreeWatch  # noqa: E402
+from proctree import TreeWatch, busy_by_second  # noqa: E402
 
 SITE = "fixture-hanweb"  # the big portal is one Hanweb column at the fixture-hanweb paths
 REPORT_PAGES = "/art/"  # where the big portal's report pages live
@@ -86,6 +86,7 @@ class Step:
     rss_trend: list[dict[str, float]] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
     most_processes: dict[str, int] = field(default_factory=dict)  # of each name at once; the crawl's own is "main"
+    busy: list[dict[str, float]] = field(default_factory=list)  # cores busy each second, by process (``busy_by_second``)
 
 
 def run_step(cmd: list[str], env: dict[str, str], tick: Any = None) -> tuple[Step, str]:
@@ -113,7 +114,7 @@ def run_step(cmd: list[str], env: dict[str, str], tick: Any = None) -> tuple[Ste
     }
     stages["other"] = sum(split.values())
     return Step(elapsed, cpu, {k: round(v, 2) for k, v in stages.items()}, round(watch.peak_rss / MB, 1), server,
-                most_processes=dict(watch.most_by_name)), out
+                most_processes=dict(watch.most_by_name), busy=busy_by_second(watch.timeline)), out
 
 
 def week_in_turns(server: Any, db_path: Path, work: Path, env: dict[str, str]) -> list[tuple[Step, int]]:
@@ -245,7 +246,7 @@ def one_run(server: Any, work: Path, reports: int, env: dict[str, str]) -> dict[
         # Step 5: a day's re-check, the week's mean, over the first crawl and over step 4.
         "daily_recheck_in_turns_vs_first": round(daily_wall / first.wall_s, 3),
         "daily_recheck_in_turns_vs_unchanged_recrawl": round(daily_wall / again.wall_s, 3),
-        "first_crawl": {**_step(first, reports), "requests": len(log)},
+        "first_crawl": {**_step(first, reports), "requests": len(log), "cores_busy_by_second": first.busy},
         "plain_scrapy_jsonlines": {**_step(baseline, reports), "requests": len(requests), "report_pages_saved": baseline_pages},
         "plain_scrapy_recheck": {**_step(rechecked, reports), "report_requests_304": plain_304},
         "unchanged_recrawl": {**_step(again, reports), "report_requests": len(answers), "answers_304": answers.count(304)},

@@ -33,6 +33,8 @@ class TreeWatch:
     peak_rss: int = 0
     rss_by_name: dict[str, int] = field(default_factory=dict)  # of the last sample, the root's under "main"
     most_by_name: dict[str, int] = field(default_factory=dict)  # the most processes of each name in one sample
+    # Each sample's time and CPU seconds so far by process name: where the cores sat idle.
+    timeline: list[tuple[float, dict[str, float]]] = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
 
@@ -50,6 +52,7 @@ class TreeWatch:
         started = time.monotonic()
         while not self._stop.is_set():
             total = self.sample()
+            self.timeline.append((time.monotonic() - started, self.cpu_by_name()))
             if self.tick is not None:
                 self.tick(time.monotonic() - started, total)
             self._stop.wait(self.interval)
@@ -81,6 +84,20 @@ class TreeWatch:
             name = root_name if pid == self.root else seen.name
             split[name] = split.get(name, 0.0) + seen.cpu_s
         return split
+
+
+def busy_by_second(timeline: list[tuple[float, dict[str, float]]]) -> list[dict[str, float]]:
+    """The cores each process name kept busy in each whole second of a ``TreeWatch.timeline``
+    (1.0: one core all the second), the second's total under ``all``."""
+    seconds: list[dict[str, float]] = []
+    last: dict[str, float] = {}
+    for elapsed, cpu in timeline:
+        if elapsed < len(seconds) + 1:
+            continue
+        used = {name: round(value - last.get(name, 0.0), 2) for name, value in cpu.items()}
+        seconds.append({**{k: v for k, v in used.items() if v}, "all": round(sum(used.values()), 2)})
+        last = cpu
+    return seconds
 
 
 def _tree(root: int) -> list[int]:
