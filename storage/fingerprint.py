@@ -78,10 +78,15 @@ class ReportContent:
         return [text for _, text in self.paragraphs]
 
 
+def attachment_set(sha256s: Iterable[str]) -> tuple[str, ...]:
+    """Attachments as a content compares them: their sha256s sorted, each once."""
+    return tuple(sorted(set(sha256s)))
+
+
 def report_content(
     report: dict[str, Any] | None, attachment_sha256s: Iterable[str], *, page_text: bool, unparsed: str | None = None
 ) -> ReportContent:
-    attachments = tuple(sorted(set(attachment_sha256s)))
+    attachments = attachment_set(attachment_sha256s)
     if report is None:
         return ReportContent((), (), (), attachments, page_text, unparsed or "")
     metadata = report.get("metadata") or {}

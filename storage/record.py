@@ -47,8 +47,8 @@ from storage.crossyear import deferred_cross_year, refresh_cross_year
 from storage.db import retrying, writer
 from storage.document_digest import document_digest
 from storage.events import add_event, fate_read, latest_fate, new_report, note_seen
-from storage.fingerprint import (ChromeTest, ReportContent, capture_content, content_key, content_parts, fixed_key,
-                                 fixed_parts_key, is_page_text, only_text_differs, parts_key, report_content)
+from storage.fingerprint import (ChromeTest, ReportContent, attachment_set, capture_content, content_key, content_parts,
+                                 fixed_key, fixed_parts_key, is_page_text, only_text_differs, parts_key, report_content)
 from storage.identity import ReportIdentity, identify
 from storage.ignoring_duplicates import inserts_ignoring_duplicates
 from storage.later_rows import rows_later, write_waiting
@@ -160,7 +160,7 @@ def _content(capture: CaptureInput, shas: dict[int, str | None]) -> _CaptureCont
     parse = capture.parse
     if parse is None or shas[id(capture.page)] is None or None in attachment_shas:
         return None
-    return _CaptureContent(_parts(capture, parse), tuple(sorted(set(attachment_shas))))  # type: ignore[arg-type]
+    return _CaptureContent(_parts(capture, parse), attachment_set(attachment_shas))  # type: ignore[arg-type]
 
 
 def _parts(capture: CaptureInput, parse: ParseOutcome) -> ContentParts:
@@ -377,7 +377,7 @@ def _saved_again(session: Session, blobs: Blobs, capture: CaptureInput, shas: di
     (``storage.document_digest``): a PDF exported again, a DOCX re-saved, a download stamped."""
     # Told by the attachments alone for nearly every capture (a page's own text has none):
     # the stored parse is read and folded only for a report in files of its own.
-    attachments = tuple(sorted(set(attachments_of(session, [shown.id])[shown.id])))
+    attachments = attachment_set(attachments_of(session, [shown.id])[shown.id])
     if attachments == content.attachments or len(attachments) != len(content.attachments):
         return False
     [stored] = _stored_contents(session, [shown])
