@@ -43,7 +43,7 @@ def from_json(text: str | bytes) -> Any:
     """A value the archive wrote as JSON (by ``to_json`` or by earlier code)."""
     # orjson takes only exact bytes and str: a subclass (a parse worker's packed report,
     # ``JsonText``) it refuses as it refuses bad JSON, and the standard library read it at a
-    # third of the speed (a twelfth of the archive writer's CPU in a first crawl went to it).
+    # third of the speed (7 % of the archive writer's samples in a first crawl went to it).
     exact = text if type(text) is str or type(text) is bytes else memoryview(text) if isinstance(text, bytes) else str(text)
     try:
         return orjson.loads(exact)

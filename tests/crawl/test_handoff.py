@@ -252,7 +252,7 @@ def test_a_reports_text_that_lost_its_type_is_not_written_as_a_string(tmp_path: 
 
 def test_a_packed_report_is_unpacked_by_the_fast_decoder(monkeypatch) -> None:
     """The writer unpacks every report a parse worker packed: by orjson, not the standard library
-    (orjson refused the packed bytes' subclass, and a twelfth of the writer's CPU went to json)."""
+    (orjson refused the packed bytes' subclass, and 7 % of the writer's samples went to json)."""
     report = {"metadata": {"agency": "淄博市", "year": 2020}, "tables": {"appeals": {"cells": {}}}}
 
     def refused(*_: object, **__: object) -> None:
