@@ -70,16 +70,26 @@ def load_chrome(session: Session, site: str, paragraphs: Iterable[str]) -> SiteC
     wanted = set(paragraphs)
     asked = {p: (unit_hash(p), shape_hash(p)) for p in wanted if p not in known}
     if asked:
-        units = sorted({unit for unit, _ in asked.values()})
-        values = {f"u{i}": unit for i, unit in enumerate(units)}
-        repeated = set(session.execute(_repeated(len(units)), {**values, "site": site, "skip": REPEATS_ON - 1}).scalars())
+        # A sentence is never chrome for repeating (see above): only its shape is asked about,
+        # and a sentence shown by one more report is not asked again. Departments of one
+        # government print the same sentences, and each report recorded asked about them all.
+        can_repeat = {p: unit for p, (unit, _) in asked.items() if not p.endswith(_SENTENCE_END)}
+        repeated = _repeating(session, site, sorted(set(can_repeat.values())))
         volatile = set(session.scalars(_VOLATILE, {"site": site, "shapes": sorted({shape for _, shape in asked.values()})}))
         not_yet = session.info.setdefault(_NOT_YET, {}).setdefault(site, {})
-        for p, (unit, shape) in asked.items():
-            known[p] = (unit in repeated and not p.endswith(_SENTENCE_END)) or shape in volatile
-            if not known[p]:
-                not_yet.setdefault(unit, []).append(p)
+        for p, (_, shape) in asked.items():
+            known[p] = can_repeat.get(p) in repeated or shape in volatile
+            if not known[p] and p in can_repeat:
+                not_yet.setdefault(can_repeat[p], []).append(p)
     return SiteChrome(frozenset(p for p in wanted if known[p]))
+
+
+def _repeating(session: Session, site: str, units: list[str]) -> set[str]:
+    """Those of ``units`` that the pages of ``REPEATS_ON`` or more of the site's reports show."""
+    if not units:
+        return set()
+    values = {f"u{i}": unit for i, unit in enumerate(units)}
+    return set(session.execute(_repeated(len(units)), {**values, "site": site, "skip": REPEATS_ON - 1}).scalars())
 
 
 @functools.lru_cache(maxsize=256)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -196,7 +197,7 @@ def test_a_sentence_other_reports_print_too_stays_the_reports(archive: Archive) 
 def test_a_session_asks_again_only_about_what_it_noted_since(archive: Archive) -> None:
     """Chrome found stays chrome for the transaction; a paragraph found not chrome is asked again
     only once its unit is noted on another report, and a unit noted twice on one report is written once."""
-    footer, body, other = "主办单位：某某市人民政府办公室", "本年度共收到申请12件。", "本机关全年未发生行政复议。"
+    footer, body, other = "主办单位：某某市人民政府办公室", "政府信息公开指南", "本机关全年未发生行政复议。"
     statements: list[str] = []
     with archive.session() as session, session.begin():
         sa.event.listen(session.connection(), "before_cursor_execute", lambda *args: statements.append(args[2]))
@@ -213,6 +214,28 @@ def test_a_session_asks_again_only_about_what_it_noted_since(archive: Archive) -
         assert sum("page_units" in s for s in statements) == 1  # the first note; the rest answered as known
         assert not load_chrome(session, "bare", [body]).is_chrome(body)
         assert sum("page_units" in s for s in statements) == 2  # body's unit was noted: asked again
+
+
+def test_a_sentence_is_never_asked_whether_it_repeats(archive: Archive) -> None:
+    """A sentence is not chrome for repeating, so whether other reports' pages show it is never
+    asked: not with the paragraphs of a page, nor again once another report shows it (the
+    departments of one government print the same sentences on every report page)."""
+    sentence, link = "本年度未收取信息处理费。", "政府信息公开指南"
+    statements: list[tuple[str, Any]] = []  # each with its parameters
+    with archive.session() as session, session.begin():
+        reports = [session.connection().execute(sa.insert(Report).returning(Report.id), {
+            "agency_key": f"某某局{n}", "agency": f"某某局{n}", "year": 2020, "kind": "annual", "first_seen": T0,
+            "last_seen": T0}).scalar_one() for n in range(4)]
+        sa.event.listen(session.connection(), "before_cursor_execute", lambda *args: statements.append(args[2:4]))
+        assert not load_chrome(session, "bare", [sentence]).chrome
+        assert not any("page_units" in s for s, _ in statements)  # its shape alone was asked about
+        for report_id in reports:
+            note_page_paragraphs(session, "bare", report_id, [sentence, link])
+        statements.clear()
+        assert load_chrome(session, "bare", [sentence, link]).chrome == {link}
+        # the link, shown by a third report since it was noted, is asked about; the sentence is known
+        [asked] = [parameters for s, parameters in statements if "page_units" in s]
+        assert len(asked) == 3  # one unit, the site and how many reports make a repeat
 
 
 def test_the_paragraph_hashes_remembered_are_bounded_whatever_a_crawl_hashes() -> None:
