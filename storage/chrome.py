@@ -64,8 +64,9 @@ def load_chrome(session: Session, site: str, paragraphs: Iterable[str]) -> SiteC
     Answers are kept for the session: recording a capture asks twice about the same paragraphs
     (``storage.unchanged``, then ``storage.record``), and the captures of a batch share their
     site's chrome. A paragraph found chrome stays chrome (rows are only ever added); one found
-    not chrome is asked again once the session notes its unit on another report's page, and
-    all of the site's once it learns shapes that vary."""
+    not chrome is asked again once the session notes its unit on another report's page (but
+    a sentence, which repeating never makes chrome), and all of the site's once it learns
+    shapes that vary."""
     known = session.info.setdefault(_KNOWN, {}).setdefault(site, {})
     wanted = set(paragraphs)
     asked = {p: (unit_hash(p), shape_hash(p)) for p in wanted if p not in known}
