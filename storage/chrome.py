@@ -74,7 +74,7 @@ def load_chrome(session: Session, site: str, paragraphs: Iterable[str]) -> SiteC
         # A sentence is never chrome for repeating (see above): only its shape is asked about,
         # and a sentence shown by one more report is not asked again. Departments of one
         # government print the same sentences, and each report recorded asked about them all.
-        can_repeat = {p: unit for p, (unit, _) in asked.items() if not p.endswith(_SENTENCE_END)}
+        can_repeat = {p: unit for p, (unit, _) in asked.items() if not _sentence(p)}
         repeated = _repeating(session, site, sorted(set(can_repeat.values())))
         volatile = set(session.scalars(_VOLATILE, {"site": site, "shapes": sorted({shape for _, shape in asked.values()})}))
         not_yet = session.info.setdefault(_NOT_YET, {}).setdefault(site, {})
@@ -146,8 +146,12 @@ def note_page_paragraphs(session: Session, site: str, report_id: int, paragraphs
             known.pop(paragraph, None)
 
 
+def _sentence(paragraph: str) -> bool:
+    return paragraph.endswith(_SENTENCE_END)
+
+
 def _short(paragraph: str) -> bool:
-    return len(paragraph) <= _SHORT and not paragraph.endswith(_SENTENCE_END)
+    return len(paragraph) <= _SHORT and not _sentence(paragraph)
 
 
 def varying_paragraphs(first: Sequence[str], second: Sequence[str], stored: Sequence[str]) -> set[str]:

@@ -233,7 +233,7 @@ def test_a_sentence_is_never_asked_whether_it_repeats(archive: Archive) -> None:
             note_page_paragraphs(session, "bare", report_id, [sentence, link])
         statements.clear()
         assert load_chrome(session, "bare", [sentence, link]).chrome == {link}
-        # the link, shown by a third report since it was noted, is asked about; the sentence is known
+        # the link, never asked before, is asked about; the sentence, noted on four reports since, is not
         [asked] = [parameters for s, parameters in statements if "page_units" in s]
         assert len(asked) == 3  # one unit, the site and how many reports make a repeat
 
