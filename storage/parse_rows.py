@@ -92,13 +92,19 @@ def insert_parse_rows(session: Session, version_id: int, report: dict[str, Any] 
 def _write_cells(connection: sa.Connection, versions: list[tuple[int, list[NamedCell]]]) -> None:
     """The typed cells of versions (a batch's, see ``rows_later``; some 200 a version) written as
     tuples in the order of ``_CELL_COLUMNS``, with their addresses' numbers, asked for all at once."""
-    ids = address_ids(connection, {(c.table, c.row, c.column) for _, cells in versions for c in cells})
-    write_tuples(connection, "cells", _CELL_COLUMNS, [
-        (version_id, i, c.table, c.item, c.row, c.column, c.row_label, c.cell.get("raw", ""), c.cell.get("value"),
-         c.cell.get("unit"), c.cell.get("state", "text"), c.cell.get("value_wan"),
-         None if (location := c.cell.get("location")) is None else to_json(location), ids[c.table, c.row, c.column])
-        for version_id, cells in versions for i, c in enumerate(cells)
-    ])
+    ids = address_ids(connection, {cell[:3] for _, cells in versions for cell in cells})
+    rows = []
+    add = rows.append
+    # A loop over the cells unpacked, each cell's dict read through its bound ``get``: a
+    # comprehension reading them as attributes took a third more of the writer's time.
+    for version_id, cells in versions:
+        for position, (table, row, column, item, row_label, cell) in enumerate(cells):
+            get = cell.get
+            location = get("location")
+            add((version_id, position, table, item, row, column, row_label, get("raw", ""), get("value"), get("unit"),
+                 get("state", "text"), get("value_wan"), None if location is None else to_json(location),
+                 ids[table, row, column]))
+    write_tuples(connection, "cells", _CELL_COLUMNS, rows)
 
 
 # The order of each cell's tuple (locations as JSON text, ``storage.json_text``).
