@@ -5,8 +5,10 @@ Captures go through ``Archive.record_many`` in batches of the crawl's record pip
 a crawl's writer records them. At each size three kinds are recorded: new versions (the
 five versions of fresh reports, ``benchmarks.captures``), unchanged captures (the latest
 version of those reports fetched again, same bytes and parse) and not-modified captures
-(the same pages answering 304: no bytes, no parse). Each parse carries the parts of its
-content key, as a crawl's parse worker makes them (``storage.capture.ContentParts``). The
+(the same pages answering 304: no bytes, no parse). Each parse comes as a crawl's parse
+worker sends it: with the parts of its content key (``storage.capture.ContentParts``) and its
+report packed as JSON, which the timed recording takes as the writer does (``with_reports``:
+the report's metadata, and its text read only to write a new version). The
 archive grows between sizes by copying the first size's reports with the rows recording
 looks up (reports, versions, captures, URLs, agencies, page paragraphs) through INSERT ...
 SELECT under shifted ids, so recording 100,000 versions one by one is not what the benchmark
@@ -61,6 +63,7 @@ sys.path.insert(0, str(REPO))
 import sqlalchemy as sa  # noqa: E402
 
 from benchmarks.captures import VERSIONS_PER_REPORT, Seed, analyze, not_modified, page_url, seeds, variation  # noqa: E402
+from harvester.pipelines.bodies import PackedReport, with_reports  # noqa: E402
 from harvester.pipelines.record import BATCH_SIZE  # noqa: E402
 from harvester.pipelines.workers import collect_seldom  # noqa: E402
 from storage.archive import Archive  # noqa: E402
@@ -126,9 +129,12 @@ class Meter:
 
 
 def record_in_batches(archive: Archive, captures: list[CaptureInput]) -> Counter[str]:
+    """The captures recorded as the crawl's writer records a batch: their packed reports taken
+    as the writer takes them (``with_reports``), then ``record_many``."""
     outcomes: Counter[str] = Counter()
     for start in range(0, len(captures), BATCH_SIZE):
-        outcomes.update(r.outcome for r in archive.record_many(captures[start:start + BATCH_SIZE]))
+        batch = [with_reports(capture) for capture in captures[start:start + BATCH_SIZE]]  # type: ignore[arg-type]
+        outcomes.update(r.outcome for r in archive.record_many(batch))
     return outcomes
 
 
@@ -169,8 +175,10 @@ def judged(figures: dict[str, Any], target: float, floor: float) -> dict[str, An
 def _prepared(captures: list[CaptureInput], run_id: int) -> list[CaptureInput]:
     for capture in captures:
         capture.run_id = run_id
-        if capture.parse is not None:  # what the crawl's parse worker adds to its parse
+        if capture.parse is not None:  # as the crawl's parse worker sends its parse: with its content key's parts, packed
             capture.parse.content = content_parts(capture_content(capture, [], capture.parse))
+            if capture.parse.report is not None:
+                capture.parse.report = PackedReport.pack(capture.parse.report)  # type: ignore[assignment]
     return captures
 
 

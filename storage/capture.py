@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from parsers.hints import ReportHints
 from storage.clock import as_utc
-from storage.json_text import JsonText
+from storage.json_text import JsonText, from_json
 
 CaptureStatus = Literal["ok", "not_modified", "blocked", "error"]
 Outcome = Literal["new_report", "new_version", "unchanged", "failed"]
@@ -81,6 +81,21 @@ class ParseOutcome:
     # ``report`` as the JSON text the parse worker made of it, written to the version as it is;
     # None where nobody made it (the archive then encodes ``report``).
     report_text: JsonText | None = field(default=None, compare=False)
+    # The report's JSON as its parse worker packed it (UTF-8), where it came so: ``report`` then
+    # holds the report's metadata alone, and the JSON is read (:func:`whole_report`) only where
+    # a new version is written. Which report a capture holds, and whether it changed
+    # (``content``), are told without it.
+    report_json: bytes | None = field(default=None, compare=False)
+
+
+def whole_report(parse: ParseOutcome) -> dict[str, Any] | None:
+    """The parse's report in full, read from its packed JSON the first time it is asked for
+    (``ParseOutcome.report_json``), its text kept to be written as it is. Reading some 40 KB
+    of JSON costs more than writing it; a capture found unchanged never needs it."""
+    if parse.report_json is not None:
+        packed, parse.report_json = parse.report_json, None
+        parse.report, parse.report_text = from_json(packed), JsonText(packed.decode())
+    return parse.report
 
 
 @dataclass

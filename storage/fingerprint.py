@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
-from storage.capture import CaptureInput, ContentParts, ParseOutcome
+from storage.capture import CaptureInput, ContentParts, ParseOutcome, whole_report
 from storage.cellnames import named_cells
 
 # Metadata the report prints. publish_date and region are left out: they come from the
@@ -107,7 +107,7 @@ def capture_content(capture: CaptureInput, attachment_shas: list[str], parse: Pa
     """The content of a capture's parse (or of another parse of it, such as its confirmation)."""
     parse = parse or capture.parse
     assert parse is not None
-    report = parse.report if parse.error is None else None
+    report = whole_report(parse) if parse.error is None else None
     return report_content(report, attachment_shas, page_text=is_page_text(capture, parse),
                           unparsed=parse.fingerprint if report is None else None)
 

@@ -38,7 +38,7 @@ from sqlalchemy.orm.util import identity_key
 
 from storage.agencies import known_agencies, read_ahead, resolve_agency
 from storage.blobstores import Blobs
-from storage.capture import CaptureInput, ContentParts, Outcome, ParseOutcome, RecordResult, Resource
+from storage.capture import CaptureInput, ContentParts, Outcome, ParseOutcome, RecordResult, Resource, whole_report
 from storage.capture_rows import record_rows
 from storage.changes import record_new_change
 from storage.chrome import in_sample, learn_varying, load_chrome, note_page_paragraphs, varying_paragraphs
@@ -262,7 +262,7 @@ def _decide(session: Session, blobs: Blobs, capture: CaptureInput, shas: dict[in
         return RecordResult("unchanged", 0, report.id, same.id, same.version_no, parse.error)
 
     number = (latest.version_no + 1) if latest else 1
-    parsed = parse.report if parse.error is None else None
+    parsed = whole_report(parse) if parse.error is None else None
     version_id = session.connection().execute(_VERSION_INSERT, {
         "report_id": report.id,
         "version_no": number,

@@ -12,7 +12,7 @@ from typing import Any
 
 from harvester.items import ParseOutcome, ReportItem, Resource
 from storage.blobs import BlobStore
-from storage.json_text import JsonText, from_json, to_json
+from storage.json_text import from_json, to_json
 
 
 class PackedReport(bytes):
@@ -38,34 +38,31 @@ class PackedReport(bytes):
         return report
 
 
-def _unpacked(outcome: ParseOutcome | None) -> ParseOutcome | None:
+def _head(outcome: ParseOutcome | None) -> ParseOutcome | None:
+    """The outcome with its packed report as the archive takes it: its metadata, the packed
+    JSON beside it, read only where a new version is written (``storage.capture.whole_report``)."""
     if outcome is not None and isinstance(outcome.report, PackedReport):
-        return replace(outcome, report=outcome.report.unpack(), report_text=JsonText(outcome.report.decode()))
+        return replace(outcome, report={"metadata": outcome.report.metadata}, report_json=outcome.report)
     return outcome
 
 
 def with_reports(item: ReportItem) -> ReportItem:
-    """``item`` with the reports of its parse and confirmation unpacked (see ``PackedReport``)."""
+    """``item`` with the reports of its parse and confirmation as the archive takes them (see ``PackedReport``)."""
     parse, confirmation = item.parse, item.confirmation
-    item.parse = _unpacked(parse)
+    item.parse = _head(parse)
     if confirmation is not None and parse is not None and confirmation.report is parse.report:
-        # The confirmation took the first fetch's parse (same bytes): one report, unpacked once.
-        item.confirmation = replace(confirmation, report=item.parse.report)  # type: ignore[union-attr]
+        # The confirmation took the first fetch's parse (same bytes): one report, read once if at all.
+        assert item.parse is not None
+        item.confirmation = replace(confirmation, report=item.parse.report, report_json=item.parse.report_json)
     else:
-        item.confirmation = _unpacked(confirmation)
+        item.confirmation = _head(confirmation)
     return item
 
 
-def _head(outcome: ParseOutcome | None) -> ParseOutcome | None:
-    if outcome is not None and isinstance(outcome.report, PackedReport):
-        return replace(outcome, report={"metadata": outcome.report.metadata})
-    return outcome
-
-
 def with_report_heads(item: ReportItem) -> ReportItem:
-    """``item`` (a copy) whose packed reports stand as their metadata alone: enough to tell
-    which report it is (``storage.record.confirmations_known``), without unpacking it."""
-    return replace(item, parse=_head(item.parse), confirmation=_head(item.confirmation))
+    """``item`` (a copy) whose packed reports stand as their metadata: enough to tell which
+    report it is (``storage.record.confirmations_known``), without reading the rest."""
+    return with_reports(replace(item))
 
 
 def resources(item: ReportItem) -> list[Resource]:

@@ -24,7 +24,7 @@ from harvester.pipelines.writer import record_with
 from storage.archive import Archive
 from storage.blobs import BlobStore, sha256_of
 from storage.crawlstate import CrawlState
-from storage.capture import CaptureInput
+from storage.capture import CaptureInput, whole_report
 from storage.json_text import from_json
 from tests.crawl.test_parse_pipeline import DOCUMENTS, SITE
 from tests.crawl.test_parse_workers import run
@@ -131,14 +131,17 @@ def packed_capture(store: BlobStore) -> tuple[ReportItem, bytes, ParseOutcome]:
     return item, page, outcome
 
 
-def test_packed_reports_are_unpacked_where_the_item_is_read_back(tmp_path: Path) -> None:
+def test_packed_reports_come_back_as_their_metadata_and_are_read_in_full_when_asked(tmp_path: Path) -> None:
     store = BlobStore(tmp_path / "blobs")
     item, page, outcome = packed_capture(store)
     item.confirmation = replace(outcome, report=PackedReport.pack(outcome.report))
 
     received = with_bodies(pickle.loads(pickle.dumps(without_bodies(item))), store)
     assert received.page.body == page
-    assert received.parse == outcome and received.confirmation == outcome
+    for parse in (received.parse, received.confirmation):
+        # Which report it is, and whether it changed, are told without reading the report.
+        assert parse.report == {"metadata": outcome.report["metadata"]} and parse.report_json is not None
+        assert whole_report(parse) == outcome.report and parse == outcome and parse.report_json is None
     assert isinstance(item.parse.report, PackedReport)  # the crawl process's item stays as it was
 
 
@@ -150,8 +153,9 @@ def test_a_confirmation_that_took_the_first_parse_travels_and_is_unpacked_as_one
     sent = storable(without_bodies(item))  # what the record pipeline sends the writer
     assert sent.confirmation is sent.parse
     received = with_bodies(pickle.loads(pickle.dumps(sent)), store)
-    assert received.parse == outcome and received.confirmation == outcome
     assert received.confirmation.report is received.parse.report
+    assert received.confirmation.report_json is received.parse.report_json
+    assert whole_report(received.parse) == outcome.report and whole_report(received.confirmation) == outcome.report
 
 
 def test_a_304_is_named_by_its_stored_sha256_without_reading_its_bytes(tmp_path: Path) -> None:
@@ -210,6 +214,31 @@ def test_the_writer_names_bodies_in_the_archives_own_store_and_records_them_as_i
     item, page = fetched_capture()
     item.stored[0] = other.put(page)
     assert with_bodies(without_bodies(item), other).page.body == page
+
+
+def test_the_writer_reads_a_report_in_full_only_to_write_a_new_version(tmp_path: Path) -> None:
+    from storage.cellnames import named_cells
+    from storage.models import CellRow, SectionRow
+
+    with Archive.open(f"sqlite:///{tmp_path / 'a.sqlite3'}", tmp_path / "data") as archive:
+        item, _, outcome = packed_capture(archive.blobs)
+        # As a parse worker sends it: packed, with the parts of its content key.
+        item.parse = parse_stored(without_bodies(item), SITE, {PAGE_URL: item.stored[0]}, archive.blobs.root, {}).outcome
+        first = with_bodies(pickle.loads(pickle.dumps(without_bodies(item))), archive.blobs, archived=True)
+        [result] = archive.record_many([first])
+        assert result.outcome == "new_report" and first.parse.report_json is None  # read, to write its rows
+        with archive.session() as session:
+            cells = session.scalars(sa.select(CellRow.raw).where(CellRow.version_id == result.version_id).order_by(CellRow.position)).all()
+            sections = session.scalars(sa.select(SectionRow.heading).where(SectionRow.version_id == result.version_id)
+                                        .order_by(SectionRow.position)).all()
+        assert cells == [cell.cell["raw"] for cell in named_cells(outcome.report)] and len(cells) > 100
+        assert sections == [section["heading"] for section in outcome.report["sections"]]
+
+        # Fetched again, the page's bytes and parse the same: told unchanged by its metadata and
+        # the parts of its content key, its 40 KB of JSON never read.
+        again = with_bodies(pickle.loads(pickle.dumps(without_bodies(item))), archive.blobs, archived=True)
+        [result] = archive.record_many([again])
+        assert result.outcome == "unchanged" and again.parse.report_json is not None
 
 
 def test_a_second_fetch_whose_first_page_is_gone_from_the_store_is_parsed_in_full(tmp_path: Path) -> None:
