@@ -1,5 +1,5 @@
 """An item's bodies left out for another process and read back there (see ``handoff``), and
-its reports packed by the parse worker that made them and unpacked where they are read.
+its reports packed by the parse worker that made them and read where they are needed.
 
 Apart from ``handoff`` because the processes that read them back (parse workers, the
 archive's reader and writer) must not import Scrapy.
@@ -12,7 +12,7 @@ from typing import Any
 
 from harvester.items import ParseOutcome, ReportItem, Resource
 from storage.blobs import BlobStore
-from storage.json_text import from_json, to_json
+from storage.json_text import to_json
 
 
 class PackedReport(bytes):
@@ -22,7 +22,8 @@ class PackedReport(bytes):
     ``with_report_heads``) and hands it on to the archive's writer: unpickling it from the
     worker and pickling it again cost it some 0.3 ms per parse. JSON rather than a pickle: the
     worker has it already, from telling the report clean (``storable.storable_json``), where a
-    pickle cost it 0.14 ms more; reading either back costs the writer the same."""
+    pickle cost it 0.14 ms more. The writer reads it only to write a new version
+    (``storage.capture.whole_report``)."""
 
     metadata: dict[str, Any]
 
@@ -32,10 +33,6 @@ class PackedReport(bytes):
         packed = cls(to_json(report).encode() if encoded is None else encoded)
         packed.metadata = report.get("metadata") or {}
         return packed
-
-    def unpack(self) -> dict[str, Any]:
-        report: dict[str, Any] = from_json(self)
-        return report
 
 
 def _head(outcome: ParseOutcome | None) -> ParseOutcome | None:
@@ -80,9 +77,9 @@ def without_bodies(item: ReportItem) -> ReportItem:
 
 def with_bodies(item: ReportItem, store: BlobStore, *, archived: bool = False) -> ReportItem:
     """``item`` with the bodies ``without_bodies`` left out read back from ``store``, and its
-    reports unpacked. Where ``store`` is the archive's own blob store (``archived``), a body is
-    named there instead (``Resource.in_store``): the archive writer would only read a page of
-    some 300 KB to hash it again and find it stored."""
+    reports as the archive takes them (``with_reports``). Where ``store`` is the archive's own
+    blob store (``archived``), a body is named there instead (``Resource.in_store``): the
+    archive writer would only read a page of some 300 KB to hash it again and find it stored."""
     for position, resource in enumerate(resources(item)):
         if position in item.stored and resource.body is None:
             sha256 = item.stored[position]

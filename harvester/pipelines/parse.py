@@ -108,7 +108,7 @@ class ParsePipeline:
             fingerprint = hashlib.sha256(page).hexdigest() if page is not None else names[item.page.url]
             return ParseRun(ParseOutcome(None, f"parse worker failed: {exc}", PARSER_VERSION, fingerprint), crashed=True)
         # The item's own parse, not the worker's copy of it: one object, which the record
-        # pipeline and the writer then send and unpack once.
+        # pipeline and the writer then send once, and read once if at all.
         return replace(run, outcome=item.parse) if run.earlier and item.parse is not None else run
 
     async def parse_again(self, item: ReportItem, body: bytes) -> ParseRun:

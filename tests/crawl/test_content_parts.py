@@ -10,6 +10,7 @@ from harvester.pipelines.bodies import PackedReport
 from harvester.pipelines.capture_parse import parse_stored
 from storage.blobs import BlobStore
 from storage.fingerprint import capture_content, content_key, parts_key
+from storage.json_text import from_json
 from tests.crawl.test_handoff import PAGE_URL, fetched_capture
 from tests.crawl.test_parse_pipeline import SITE
 
@@ -19,7 +20,7 @@ def test_the_parse_comes_with_the_parts_of_its_content_key(tmp_path: Path) -> No
     item, page = fetched_capture()
     sent = parse_stored(item, SITE, {PAGE_URL: store.put(page)}, store.root, {}).outcome
     assert isinstance(sent.report, PackedReport)  # handed on unread; the writer unpacks it
-    outcome = replace(sent, report=sent.report.unpack())
+    outcome = replace(sent, report=from_json(sent.report))
     assert outcome.content is not None and outcome.content.page_text
     content = capture_content(item, [], outcome)
     texts = content.texts()

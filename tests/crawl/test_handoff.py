@@ -74,7 +74,7 @@ def test_a_parse_worker_reads_the_body_by_name_and_parses_it_as_the_crawl_proces
     assert not run_.crashed and run_.outcome.error is None
     # packed in the worker: the crawl process hands it on without unpickling it
     assert isinstance(run_.outcome.report, PackedReport)
-    report = run_.outcome.report.unpack()
+    report = from_json(run_.outcome.report)
     assert run_.outcome.fingerprint == here.fingerprint and report == here.report
     assert len(report["sections"]) == 6
 
@@ -92,7 +92,7 @@ def test_a_parse_worker_sends_its_report_back_cleaned_for_the_archive(tmp_path: 
     monkeypatch.setattr(capture_parse, "parse_capture_run", poisoning)
     run_ = parse_stored(without_bodies(item), SITE, {PAGE_URL: store.put(page)}, store.root, {})
 
-    report = run_.outcome.report.unpack()
+    report = from_json(run_.outcome.report)
     assert report["sections"][0]["text"].endswith("\ufffd\ufffd")
     # the content key's parts are made of the cleaned text, as the archive will read it
     first = report["sections"][0]["number"]
@@ -288,4 +288,4 @@ def test_a_packed_report_is_unpacked_by_the_fast_decoder(monkeypatch) -> None:
         raise AssertionError("read by the standard library")
 
     monkeypatch.setattr(json, "loads", refused)
-    assert PackedReport.pack(report).unpack() == report
+    assert from_json(PackedReport.pack(report)) == report
