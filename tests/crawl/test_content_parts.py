@@ -19,7 +19,7 @@ def test_the_parse_comes_with_the_parts_of_its_content_key(tmp_path: Path) -> No
     store = BlobStore(tmp_path / "blobs")
     item, page = fetched_capture()
     sent = parse_stored(item, SITE, {PAGE_URL: store.put(page)}, store.root, {}).outcome
-    assert isinstance(sent.report, PackedReport)  # handed on unread; the writer unpacks it
+    assert isinstance(sent.report, PackedReport)  # handed on unread; the writer reads it only to write a new version
     outcome = replace(sent, report=from_json(sent.report))
     assert outcome.content is not None and outcome.content.page_text
     content = capture_content(item, [], outcome)

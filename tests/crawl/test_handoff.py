@@ -145,7 +145,7 @@ def test_packed_reports_come_back_as_their_metadata_and_are_read_in_full_when_as
     assert isinstance(item.parse.report, PackedReport)  # the crawl process's item stays as it was
 
 
-def test_a_confirmation_that_took_the_first_parse_travels_and_is_unpacked_as_one_report(tmp_path: Path) -> None:
+def test_a_confirmation_that_took_the_first_parse_travels_and_is_read_as_one_report(tmp_path: Path) -> None:
     store = BlobStore(tmp_path / "blobs")
     item, _, outcome = packed_capture(store)
     item.confirmation = item.parse  # what the confirm pipeline does with the same bytes
@@ -228,7 +228,8 @@ def test_the_writer_reads_a_report_in_full_only_to_write_a_new_version(tmp_path:
         [result] = archive.record_many([first])
         assert result.outcome == "new_report" and first.parse.report_json is None  # read, to write its rows
         with archive.session() as session:
-            cells = session.scalars(sa.select(CellRow.raw).where(CellRow.version_id == result.version_id).order_by(CellRow.position)).all()
+            cells = session.scalars(sa.select(CellRow.raw).where(CellRow.version_id == result.version_id)
+                                     .order_by(CellRow.position)).all()
             sections = session.scalars(sa.select(SectionRow.heading).where(SectionRow.version_id == result.version_id)
                                         .order_by(SectionRow.position)).all()
         assert cells == [cell.cell["raw"] for cell in named_cells(outcome.report)] and len(cells) > 100
