@@ -115,7 +115,7 @@ def _page_items(data: bytes, number: int, page: Page) -> list[_Item]:
             # Such a table's rows are placed by where its words stand, measured on pdfminer's
             # character boxes; pdfium's stand a point or so higher or lower by font (its
             # ascent and descent), enough to move a wrapped label into the next row. The
-            # page pdfium could read only with white space put back is read as it was before.
+            # page pdfium could read only with characters put back is read as it was before.
             page = read_with_pdfminer(data, [number])[0]
             chars = without_note_marks(page.chars)
             lines = char_lines(chars)

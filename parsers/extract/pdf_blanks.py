@@ -1,29 +1,44 @@
-"""The white space pdfium's text page leaves out, read back from the page's content stream.
+"""The characters pdfium's text page leaves out, read back from the page's content stream.
 
 pdfium's text page skips a text object whose glyphs draw nothing (its rectangle has no
-width): a space, a no-break space or an ideographic space that LibreOffice and Chromium
-print as a text object of its own, often in another font than the words around it. The
-words then run together ("登录 注册" reads "登录注册") or lose the no-break space they
-had. Which white space it was cannot be asked of pdfium (it reads a text object's text
-through the text page), so it is read where it is written: the page's n-th text-showing
-operator is pdfium's n-th text object, and its character codes map to text through the
-font's ToUnicode CMap.
+width). Two kinds are read back here:
+
+* a space, a no-break space or an ideographic space that LibreOffice and Chromium print
+  as a text object of its own, often in another font than the words around it. The words
+  then run together ("登录 注册" reads "登录注册") or lose the no-break space they had;
+* a character printed as an object of its own in a font the PDF does not embed, on a
+  machine without a face for it. iText and reportlab print CJK text in Adobe's
+  STSong-Light, named only; where no CJK font is installed, pdfium places its characters
+  by the widths the PDF gives, but every object has an empty rectangle, and the text page
+  takes an object of one character near the one before for a duplicate (its fake-bold
+  check) and drops it: "业" of a table header "商业企业" wrapped in its cell. Such a page
+  went to pdfminer, two or three times slower: how fast a PDF parsed depended on the
+  machine's fonts.
+
+Which text it was cannot be asked of pdfium (it reads a text object's text through the
+text page), so it is read where it is written: the page's n-th text-showing operator is
+pdfium's n-th text object, and its character codes map to text through the font's
+ToUnicode CMap, or, in a font without one encoded by one of Adobe's Unicode CMaps
+(UniGB-UCS2-H and its kin), are UTF-16 themselves.
 
 Anything that does not add up (another number of operators than text objects, a font
 without a ToUnicode map or with a code it does not map, a skipped object that prints more
-than white space) returns None, and the caller reads the page the slow, right way.
+than white space or one character of a font not embedded, or prints it slanted or large)
+returns None, and the caller reads the page the slow, right way.
 """
 
 from __future__ import annotations
 
 import ctypes
 import re
+from collections.abc import Callable
+from functools import partial
 from io import BytesIO
-from typing import Any
+from typing import Any, NamedTuple
 
 import pypdfium2.raw as pdfium_c
 
-from parsers.extract.pdf_page import Char
+from parsers.extract.pdf_page import WATERMARK_SIZE, Char, printed_char, slanted
 from parsers.extract.pdf_text_operators import text_shows
 
 _HEX = re.compile(rb"<([0-9A-Fa-f]+)>")
@@ -31,6 +46,24 @@ _SECTION = re.compile(rb"begin(codespacerange|bfchar|bfrange)(.*?)end\1", re.S)
 _RANGE_ARRAY = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*\[([^\]]*)\]")
 _RANGE = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
 _PAGE_TREE_DEPTH = 1024  # /Parent links followed at most: a damaged page tree may loop
+# Adobe's predefined CMaps whose codes are the text's UTF-16 (horizontal writing only: a
+# vertical one's characters do not advance along the line).
+_UNICODE_CMAPS = re.compile(r"/Uni(?:GB|CNS|JIS|KS)-(?:UCS2|UCS2-HW|UTF16)-H")
+_FONT_PROGRAMS = ("/FontFile", "/FontFile2", "/FontFile3")
+
+
+class _FontText(NamedTuple):
+    """How a font's codes read as text (None: they cannot be here), and whether the PDF carries the font's program."""
+
+    read: Callable[[bytes], str | None] | None
+    embedded: bool
+
+
+class Shown(NamedTuple):
+    """A text object's text (None where it cannot be read) and whether its font is embedded."""
+
+    text: str | None
+    embedded: bool
 
 
 class ContentText:
@@ -39,25 +72,39 @@ class ContentText:
     def __init__(self, data: bytes) -> None:
         self._data = data
         self._pdf: Any = None
-        self._maps: dict[tuple[int, int], tuple[int, dict[int, str]] | None] = {}  # font object -> its ToUnicode map
+        self._fonts: dict[tuple[int, int], _FontText] = {}  # by the font's object number
 
-    def blank_chars(self, number: int, skipped: list[tuple[int, Any]], count: int, height: float) -> list[Char] | None:
+    def skipped_chars(self, number: int, skipped: list[tuple[int, Any]], count: int, height: float) -> list[Char] | None:
         """Characters of the text objects ``skipped`` ((index among the page's ``count`` text
-        objects, pdfium handle)) of page ``number``, each its first white-space character at
-        its origin; None when any of them is not only white space or cannot be read."""
+        objects, pdfium handle)) of page ``number``, each its first character at its origin:
+        white space, or the one character of a font not embedded; None when any of them
+        prints anything else or cannot be read."""
         import pikepdf
 
         try:
-            texts = self._texts(number, [index for index, _ in skipped], count)
+            shown = self._texts(number, [index for index, _ in skipped], count)
         except (pikepdf.PdfError, ValueError, KeyError, AttributeError, IndexError, TypeError):
             return None  # a page whose content or resources cannot be read as expected
-        if texts is None or not all(text and text.isspace() for text in texts):
+        if shown is None:
             return None
-        return [_blank_char(text[0], handle, height) for text, (_, handle) in zip(texts, skipped)]  # type: ignore[index]
+        chars = []
+        for (text, embedded), (_, handle) in zip(shown, skipped):
+            if not text:
+                return None
+            if text.isspace():
+                chars.append(_origin_char(text[0], handle, height))
+                continue
+            if embedded or len(text) != 1 or not text.isprintable():
+                return None
+            char = _origin_char(printed_char(text), handle, height, upright=True)
+            if char is None or char.size >= WATERMARK_SIZE:
+                return None  # slanted, or large enough to be a watermark's if pale: pdfminer's reading tells
+            chars.append(char)
+        return chars
 
-    def _texts(self, number: int, indexes: list[int], count: int) -> list[str | None] | None:
-        """The text of the page's text objects ``indexes`` (None where it cannot be read); None
-        when its text-showing operators do not line up with its ``count`` text objects.
+    def _texts(self, number: int, indexes: list[int], count: int) -> list[Shown] | None:
+        """What the page's text objects ``indexes`` show; None when its text-showing operators
+        do not line up with its ``count`` text objects.
 
         pdfium makes a text object of every string shown once a ``Tf`` named a font, whatever
         the resources hold under that name (one it cannot find is drawn in its stock font), so
@@ -79,25 +126,23 @@ class ContentText:
         if len(shows) != count:
             return None
         fonts = _resources(page.obj).get("/Font", {})
-        texts = []
+        shown = []
         for index in indexes:
             name, raw = shows[index]
             font = fonts.get(name)
-            texts.append(self._decode(font, raw) if isinstance(font, pikepdf.Dictionary) else None)
-        return texts
+            if not isinstance(font, pikepdf.Dictionary):
+                shown.append(Shown(None, True))
+                continue
+            reading = self._font_text(font)
+            shown.append(Shown(None if reading.read is None else reading.read(raw), reading.embedded))
+        return shown
 
-    def _decode(self, font: Any, raw: bytes) -> str | None:
-        if not font.is_indirect:  # a font written into the resources themselves: no number to keep its map by
-            found = _unicode_map(font)
-        else:
-            if font.objgen not in self._maps:
-                self._maps[font.objgen] = _unicode_map(font)
-            found = self._maps[font.objgen]
-        if found is None or len(raw) % found[0]:
-            return None
-        width, mapping = found
-        pieces = [mapping.get(int.from_bytes(raw[i : i + width], "big")) for i in range(0, len(raw), width)]
-        return None if None in pieces else "".join(pieces)  # type: ignore[arg-type]
+    def _font_text(self, font: Any) -> _FontText:
+        if not font.is_indirect:  # a font written into the resources themselves: no number to keep it by
+            return _font_text(font)
+        if font.objgen not in self._fonts:
+            self._fonts[font.objgen] = _font_text(font)
+        return self._fonts[font.objgen]
 
 
 def _content(page: Any) -> bytes:
@@ -124,24 +169,52 @@ def _resources(page: Any) -> Any:
     return None if node is None else node.get("/Resources")
 
 
-def _unicode_map(font: Any) -> tuple[int, dict[int, str]] | None:
-    """(bytes per code, code -> text) from the font's ToUnicode CMap; None where it has none."""
+def _font_text(font: Any) -> _FontText:
+    return _FontText(_reader(font), _embedded(font))
+
+
+def _reader(font: Any) -> Callable[[bytes], str | None] | None:
+    """How the font's codes read as text: a Type 0 font's encoded by one of Adobe's Unicode
+    CMaps as UTF-16, other fonts' through their ToUnicode CMap (a Type 0 font's only where
+    its codes are two bytes each, Identity-H or -V); None where neither holds."""
+    type0 = font.get("/Subtype") == "/Type0"
+    if type0 and (encoding := str(font.get("/Encoding"))) not in ("/Identity-H", "/Identity-V"):
+        return _utf16_codes if _UNICODE_CMAPS.fullmatch(encoding) else None
     if "/ToUnicode" not in font:
         return None
-    if font.get("/Subtype") == "/Type0":
-        if str(font.get("/Encoding")) not in ("/Identity-H", "/Identity-V"):
-            return None
-        width = 2
-    else:
-        width = 1
     try:
         cmap = font.ToUnicode.read_bytes()
     except Exception:  # a damaged stream: the page is read by the slow reader
         return None
     try:
-        return width, _cmap_entries(cmap)
+        return partial(_mapped, 2 if type0 else 1, _cmap_entries(cmap))
     except (ValueError, OverflowError):  # a malformed hex string, a range running past its code width
         return None
+
+
+def _mapped(width: int, mapping: dict[int, str], raw: bytes) -> str | None:
+    """``raw``'s codes of ``width`` bytes through a ToUnicode map; None where one is not in it."""
+    if len(raw) % width:
+        return None
+    pieces = [mapping.get(int.from_bytes(raw[i : i + width], "big")) for i in range(0, len(raw), width)]
+    return None if None in pieces else "".join(pieces)  # type: ignore[arg-type]
+
+
+def _utf16_codes(raw: bytes) -> str | None:
+    try:
+        return raw.decode("utf-16-be")
+    except UnicodeDecodeError:  # an odd length, a lone surrogate
+        return None
+
+
+def _embedded(font: Any) -> bool:
+    """Whether the PDF carries the font's program (a Type 3 font's glyphs are always in it)."""
+    if font.get("/Subtype") == "/Type3":
+        return True
+    descendants = font.get("/DescendantFonts")
+    described = descendants[0] if font.get("/Subtype") == "/Type0" and descendants else font
+    descriptor = described.get("/FontDescriptor")
+    return descriptor is not None and any(key in descriptor for key in _FONT_PROGRAMS)
 
 
 def _cmap_entries(cmap: bytes) -> dict[int, str]:
@@ -167,8 +240,9 @@ def _utf16(hex_text: bytes) -> str:
     return bytes.fromhex(hex_text.decode()).decode("utf-16-be", errors="replace")
 
 
-def _blank_char(text: str, handle: Any, height: float) -> Char:
-    """A white-space character at the text object's origin, as tall as pdfium makes the font's characters."""
+def _origin_char(text: str, handle: Any, height: float, *, upright: bool = False) -> Char | None:
+    """A character at the text object's origin, as wide as its advance and as tall as pdfium
+    makes the font's characters; None when ``upright`` and the object's text runs across the page."""
     obj = ctypes.cast(ctypes.c_void_p(handle), pdfium_c.FPDF_PAGEOBJECT)
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top)  # an empty box at the origin
@@ -176,6 +250,8 @@ def _blank_char(text: str, handle: Any, height: float) -> Char:
     pdfium_c.FPDFTextObj_GetFontSize(obj, size)
     matrix = pdfium_c.FS_MATRIX()
     pdfium_c.FPDFPageObj_GetMatrix(obj, matrix)
+    if upright and slanted(matrix.a, matrix.b):
+        return None
     font = pdfium_c.FPDFTextObj_GetFont(obj)
     pdfium_c.FPDFFont_GetAscent(font, size, ascent)
     pdfium_c.FPDFFont_GetDescent(font, size, descent)

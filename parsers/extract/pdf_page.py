@@ -6,16 +6,16 @@ boxes (a non-embedded CID font such as reportlab's STSong-Light) every text obje
 empty rectangle, and pdfium's text page takes a one-character object near the previous
 one for a duplicate (its fake-bold check) and drops it; it also skips a text object whose
 glyphs draw nothing, the spaces LibreOffice and Chromium print as objects of their own. A
-page where pdfium left out only white space gets it back from the content stream
-(``pdf_blanks``); a page where it left out more is read again with pdfminer, which is slow
-and right. Fonts embedded by Word, WPS, LibreOffice and Chromium carry glyph boxes and stay
-on the fast path.
+page where pdfium left out only white space, or single characters of a font the PDF does
+not embed, gets them back from the content stream (``pdf_blanks``); a page where it left
+out more is read again with pdfminer, which is slow and right. Fonts embedded by Word,
+WPS, LibreOffice and Chromium carry glyph boxes and stay on the fast path.
 
 Given a CJK system font, pdfium substitutes it for a non-embedded CJK font, which gives
-the glyphs boxes, so such a page stays on the fast path on a machine with one and takes
-pdfminer's on a machine without; the parse is the same on either path (a test hides the
-fonts to hold this). pdfium keeps the machine's fonts: its font setting holds for the whole
-process, and the web interface renders these PDFs' pages with them.
+the glyphs boxes and keeps every character; without one, the characters it drops are read
+back, so such a page stays on the fast path either way, and the parse is the same (a test
+hides the fonts to hold this). pdfium keeps the machine's fonts: its font setting holds
+for the whole process, and the web interface renders these PDFs' pages with them.
 
 Coordinates are top-down (``top`` grows down the page) as in pdfplumber, whose
 table-finding functions the table reader uses.
@@ -51,7 +51,7 @@ _SLANT_DEGREES = 5.0  # text turned further than this from the page's edges is a
 # report's body, 三号 16, or title, 二号 22) in a colour this pale over white paper (every
 # channel, its transparency laid over white): "仅供参考" or the agency's name, light grey
 # across the page. Read as text, its characters fell into the cells under them ("淮0").
-_WATERMARK_SIZE, _PALE = 24.0, 160
+WATERMARK_SIZE, _PALE = 24.0, 160
 # A page a picture covers this share of is a scan when its text is this share invisible
 # objects (an OCR layer) or at most this many characters (a stamp: "下载时间：…").
 _PICTURED_SHARE, _INVISIBLE_SHARE, _STAMP_CHARS = 0.6, 0.9, 80
@@ -82,7 +82,7 @@ class Page:
 
     chars: list[Char]
     edges: list[dict[str, Any]]
-    mended: bool = False  # pdfium's reading with the white space its text page left out put back (``pdf_blanks``)
+    mended: bool = False  # pdfium's reading with the characters its text page left out put back (``pdf_blanks``)
     # A picture covers the page and its text is invisible (an OCR layer, render mode 3) or a
     # line or two (a portal's download stamp): a scan, to be read from what it shows.
     pictured: bool = False
@@ -119,8 +119,8 @@ def printed_char(text: str) -> str:
 def read_pages(data: bytes) -> list[Page]:
     """Every page's characters and ruling edges.
 
-    pdfium reads each page unless it leaves a text object empty there that is not white
-    space (see ``pdf_blanks``); such pages are read with pdfminer. Both readers give
+    pdfium reads each page unless it leaves a text object out there that ``pdf_blanks``
+    cannot put back; such pages are read with pdfminer. Both readers give
     positions in points from the page's top left.
     """
     from parsers.extract.pdf_blanks import ContentText
@@ -165,11 +165,11 @@ def _read_page(document: Any, number: int, content: Any) -> Page | None:
 
 
 def _page_chars(page: Any, number: int, content: Any) -> Page | None:
-    """The page (pdfium's ``FPDF_PAGE``) as pdfium reads it: its characters, the white space its text page left out
-    put back (``mended`` when any was), and its rulings; None when it left out more than
-    white space.
+    """The page (pdfium's ``FPDF_PAGE``) as pdfium reads it: its characters, those its text page left out
+    put back (``mended`` when any was, see ``pdf_blanks``), and its rulings; None when it
+    left out any that cannot be.
 
-    A page with white space put back was read by pdfminer before, which gives every
+    A page with characters put back was read by pdfminer before, which gives every
     character the box of its advance: so do its characters whose box pdfium took from the
     glyph's outline.
     """
@@ -192,8 +192,8 @@ def _read_chars(page: Any, textpage: Any, height: float, number: int, content: A
     skipped = [(index, obj) for index, obj in enumerate(texts) if obj not in read]
     if not skipped:
         return _as_shown(page, Page(chars, _edges(paths, height), pictured=pictured), height)
-    blanks = content.blank_chars(number, skipped, len(texts), height)
-    if blanks is None:
+    put_back = content.skipped_chars(number, skipped, len(texts), height)
+    if put_back is None:
         return None
     x, y = ctypes.c_double(), ctypes.c_double()
     x_out, y_out = ctypes.byref(x), ctypes.byref(y)
@@ -201,7 +201,7 @@ def _read_chars(page: Any, textpage: Any, height: float, number: int, content: A
         _char_origin(handle, index, x_out, y_out)
         left, right, top, bottom = font.advance_box(x.value, y.value, code)
         chars[position] = Char(chars[position].text, left, right, height - top, height - bottom, font.size)
-    return _as_shown(page, Page(chars + blanks, _edges(paths, height), mended=True, pictured=pictured), height)
+    return _as_shown(page, Page(chars + put_back, _edges(paths, height), mended=True, pictured=pictured), height)
 
 
 def _pictured(page: Any, pictures: list[int], texts: list[int], chars: int, height: float) -> bool:
@@ -276,9 +276,9 @@ def read_with_pdfminer(data: bytes, numbers: list[int]) -> list[Page]:
 
 
 def _pale_and_large(char: Any) -> bool:
-    """pdfminer's side of the upright watermark's test (``_WATERMARK_SIZE``, ``_PALE``): by its
+    """pdfminer's side of the upright watermark's test (``WATERMARK_SIZE``, ``_PALE``): by its
     fill colour alone, as pdfminer does not follow transparency."""
-    if char.size < _WATERMARK_SIZE:
+    if char.size < WATERMARK_SIZE:
         return False
     colour = char.graphicstate.ncolor
     values = colour if isinstance(colour, (tuple, list)) else (colour,)
@@ -443,7 +443,7 @@ def _chars(handle: ctypes.c_void_p, count: int, height: float) -> tuple[list[Cha
             if font is None:
                 font = fonts[obj] = font_of(obj)
             last, font_height, font_size = obj, font.height, font.size
-            watermark = font.slanted or (font_size >= _WATERMARK_SIZE and paint.pale(obj))
+            watermark = font.slanted or (font_size >= WATERMARK_SIZE and paint.pale(obj))
         if watermark:
             continue  # a watermark's: read, and no part of the text
         if code in _GENERATED_CODES and _generated_at(text_page, index) == 1:

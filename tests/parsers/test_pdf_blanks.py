@@ -126,5 +126,37 @@ def test_text_showing_operators_take_the_font_q_and_Q_leave_them() -> None:
     content = ContentText(saved.getvalue())
     # Nothing is drawn before a font is named, nor of the empty string or the number, as in
     # pdfium; a font it cannot find it draws in its own, so that object counts, unread.
-    assert content._texts(0, [0, 1, 2, 3], 4) == ["a", "BC", "d", None]
+    assert [shown.text for shown in content._texts(0, [0, 1, 2, 3], 4)] == ["a", "BC", "d", None]
     assert content._texts(0, [0], 5) is None
+
+
+def test_a_font_not_embedded_reads_by_its_unicode_cmap_or_not_at_all() -> None:
+    """iText's and reportlab's STSong-Light: a Type 0 font named only, encoded by Adobe's
+    UniGB-UCS2-H (its codes are UTF-16), with no ToUnicode map; one encoded Identity-H
+    without a map cannot be read; a font whose program the PDF carries says so."""
+    import pikepdf
+
+    from parsers.extract.pdf_blanks import ContentText, Shown
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+
+    def type0(encoding: str, program: bool = False) -> pikepdf.Object:
+        descriptor = pikepdf.Dictionary(Type=pikepdf.Name.FontDescriptor, FontName=pikepdf.Name("/STSong-Light"))
+        if program:
+            descriptor.FontFile2 = pdf.make_stream(b"\0")
+        cid_font = pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.CIDFontType0,
+                                      BaseFont=pikepdf.Name("/STSong-Light"), FontDescriptor=pdf.make_indirect(descriptor))
+        return pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type0,
+                                                    BaseFont=pikepdf.Name("/STSong-Light"), Encoding=pikepdf.Name(encoding),
+                                                    DescendantFonts=pikepdf.Array([pdf.make_indirect(cid_font)])))
+
+    page = pdf.pages[0].obj
+    page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(
+        F1=type0("/UniGB-UCS2-H"), F2=type0("/Identity-H"), F3=type0("/UniGB-UCS2-H", program=True),
+        F4=type0("/UniGB-UCS2-V")))
+    page.Contents = pdf.make_stream(b"BT /F1 8 Tf <4E1A> Tj <000E> Tj /F2 8 Tf <4E1A> Tj /F3 8 Tf <6784> Tj /F4 8 Tf <4E1A> Tj ET")
+    saved = io.BytesIO()
+    pdf.save(saved)
+    assert ContentText(saved.getvalue())._texts(0, [0, 1, 2, 3, 4], 5) == [
+        Shown("业", False), Shown("\x0e", False), Shown(None, False), Shown("构", True), Shown(None, False)]
