@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from storage.cellnames import NamedCell
 from storage.diff import diff_versions
 from storage.later_rows import insert_rows
 from storage.models import Change, Version
@@ -25,13 +26,14 @@ def record_change(session: Session, previous: Version, version: Version) -> str:
 
 
 def record_new_change(session: Session, previous_id: int, version_id: int, report: dict[str, Any] | None,
-                      attachments: Sequence[str]) -> str:
-    """Store what a version just recorded (``report``, ``attachments``) changed relative to the
-    stored version ``previous_id``; return the grade. The new version's parse is the one at hand,
-    the previous one's is read only when this transaction did not write it."""
+                      attachments: Sequence[str], cells: list[NamedCell] | None = None) -> str:
+    """Store what a version just recorded (``report``, ``attachments``; ``cells``, its
+    ``named_cells`` where they were made already) changed relative to the stored version
+    ``previous_id``; return the grade. The new version's parse is the one at hand, the
+    previous one's is read only when this transaction did not write it."""
     previous = held_parses(session, {previous_id})[previous_id]
     previous_attachments = attachments_of(session, [previous_id])[previous_id]
-    diff = diff_versions(previous, report, previous_attachments, attachments)
+    diff = diff_versions(previous, report, previous_attachments, attachments, new_cells=cells)
     insert_rows(session, Change.__table__, [{"version_id": version_id, "previous_version_id": previous_id,
                                              "significance": diff.significance, "summary": diff.to_dict()}])
     return diff.significance

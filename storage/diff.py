@@ -176,8 +176,12 @@ def diff_versions(
     new: dict[str, Any] | None,
     old_attachments: Sequence[str] = (),
     new_attachments: Sequence[str] = (),
+    *,
+    new_cells: list[NamedCell] | None = None,
 ) -> VersionDiff:
-    """Compare two parses (``Report.to_dict()``; None for a parse that failed) and attachment hashes."""
+    """Compare two parses (``Report.to_dict()``; None for a parse that failed) and attachment
+    hashes; ``new_cells``: the new parse's ``named_cells``, where the caller made them already
+    (recording a version names its cells for their rows)."""
     result = VersionDiff()
     grades: set[Significance] = set()
     if (old is None) != (new is None):
@@ -194,7 +198,7 @@ def diff_versions(
 
     result.sections = _section_changes(_section_texts(old), _section_texts(new), grades)
 
-    changed = _changed_cells(old, new)
+    changed = _changed_cells(named_cells(old), named_cells(new) if new_cells is None else new_cells)
     result.labels = _relabelled(changed)
     if result.labels:
         grades.add("text")
@@ -257,10 +261,9 @@ def _without_moves_between_sections(changes: list[SectionChange]) -> list[Sectio
 Changed = tuple[str, NamedCell | None, NamedCell | None]
 
 
-def _changed_cells(old: dict[str, Any] | None, new: dict[str, Any] | None) -> list[Changed]:
-    """The cells whose dicts differ, by address (the old report's order, then the new cells),
-    with the cell before and after (None where the report has no such cell)."""
-    old_list, new_list = named_cells(old), named_cells(new)
+def _changed_cells(old_list: list[NamedCell], new_list: list[NamedCell]) -> list[Changed]:
+    """The cells (two reports' ``named_cells``) whose dicts differ, by address (the old report's
+    order, then the new cells), with the cell before and after (None where the report has no such cell)."""
     # Most revisions keep every cell where it was: the two lists then pair up in order, and
     # only the cells that differ need an address (most are as they were: one comparison in C).
     # (An address is its table, row and column: columns hold no dot, see storage.cellnames.)

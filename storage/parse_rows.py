@@ -74,8 +74,10 @@ def parse_columns(report: dict[str, Any] | None, error: str | None, parser_versi
     return columns
 
 
-def insert_parse_rows(session: Session, version_id: int, report: dict[str, Any] | None) -> None:
-    """Write a parse's sections, typed cells and findings as rows of a version that has none."""
+def insert_parse_rows(session: Session, version_id: int, report: dict[str, Any] | None,
+                      cells: list[NamedCell] | None = None) -> None:
+    """Write a parse's sections, typed cells and findings as rows of a version that has none;
+    ``cells``: the report's ``named_cells``, where the caller has them already."""
     if report is None:
         return
     sections = [
@@ -84,7 +86,8 @@ def insert_parse_rows(session: Session, version_id: int, report: dict[str, Any] 
     ]
     insert_rows(session, SectionRow.__table__, sections)
     insert_rows(session, FindingRow.__table__, [finding_row(version_id, "parser", f) for f in report.get("findings") or []])
-    cells = named_cells(report)
+    if cells is None:
+        cells = named_cells(report)
     if cells:
         insert_later(session, _write_cells, [(version_id, cells)])
 

@@ -40,6 +40,7 @@ from storage.agencies import known_agencies, read_ahead, resolve_agency
 from storage.blobstores import Blobs
 from storage.capture import CaptureInput, ContentParts, Outcome, ParseOutcome, RecordResult, Resource, whole_report
 from storage.capture_rows import record_rows
+from storage.cellnames import named_cells
 from storage.changes import record_new_change
 from storage.chrome import in_sample, learn_varying, load_chrome, note_page_paragraphs, varying_paragraphs
 from storage.clock import as_utc, later, utcnow
@@ -282,7 +283,8 @@ def _decide(session: Session, blobs: Blobs, capture: CaptureInput, shas: dict[in
         "reverted_to": same.version_no if same is not None else None,
         **parse_columns(parsed, parse.error, parse.parser_version, seen, parse.report_text),
     }).scalar_one()
-    insert_parse_rows(session, version_id, parsed)
+    cells = named_cells(parsed)  # for its rows and, a revision, the change summary's diff
+    insert_parse_rows(session, version_id, parsed, cells)
     hold_parse(session, version_id, parsed)
     hold_attachments(session, version_id, attachment_shas)
     if capture.attachments:
@@ -296,7 +298,7 @@ def _decide(session: Session, blobs: Blobs, capture: CaptureInput, shas: dict[in
     _new_latest(session, report, version_id)
     significance = None
     if latest is not None:
-        significance = record_new_change(session, latest.id, version_id, parsed, attachment_shas)
+        significance = record_new_change(session, latest.id, version_id, parsed, attachment_shas, cells)
     if same is not None:
         add_event(session, report.id, "reverted", seen, version_id=version_id, run_id=capture.run_id, reverted_to=same.version_no)
     note_seen(session, report.id, seen, version_id, capture.run_id)
