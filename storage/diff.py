@@ -14,6 +14,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, Literal
 
 from storage.cellnames import NamedCell, named_cells
@@ -259,6 +260,7 @@ def _without_moves_between_sections(changes: list[SectionChange]) -> list[Sectio
 
 
 Changed = tuple[str, NamedCell | None, NamedCell | None]
+_ADDRESS = itemgetter(0, 1, 2)  # a NamedCell's table, row and column
 
 
 def _changed_cells(old_list: list[NamedCell], new_list: list[NamedCell]) -> list[Changed]:
@@ -267,8 +269,9 @@ def _changed_cells(old_list: list[NamedCell], new_list: list[NamedCell]) -> list
     # Most revisions keep every cell where it was: the two lists then pair up in order, and
     # only the cells that differ need an address (most are as they were: one comparison in C).
     # (An address is its table, row and column: columns hold no dot, see storage.cellnames.)
-    if (len(old_list) == len(new_list) and all(a[:3] == b[:3] for a, b in zip(old_list, new_list))
-            and len({c[:3] for c in old_list}) == len(old_list)):
+    # The addresses are taken by map and itemgetter, in C: a loop of slices took a third of the diff.
+    old_addresses = list(map(_ADDRESS, old_list))
+    if old_addresses == list(map(_ADDRESS, new_list)) and len(set(old_addresses)) == len(old_addresses):
         return [(a.address, a, b) for a, b in zip(old_list, new_list) if a.cell != b.cell]
     # A province's table 2 may print one label under two items: the second of an address
     # pairs with the second, not lost under the first's key.
