@@ -16,9 +16,12 @@ against the one-shot ``soffice --convert-to`` measured in the same run.
 The text groups are measured twice, with the machine's fonts and with its CJK fonts hidden:
 a child process in a mount namespace of its own (``unshare -m``) with an empty tmpfs over
 each directory holding a CJK font and ``FONTCONFIG_FILE`` naming a configuration without
-font directories. ``font_conditions`` says what each run could see.
+font directories. ``font_condition`` says what each run could see. Both runs read PDFs as a
+parse worker does, pdfium told to find no system font (``parsers.extract.pdf_fonts``);
+``--pdfium-system-fonts`` measures them as a process that leaves it the machine's fonts
+(``harvester parse``).
 
-    .venv/bin/python benchmarks/parse.py [--min-seconds 1.0] [--no-doc] [--no-hidden-fonts]
+    .venv/bin/python benchmarks/parse.py [--min-seconds 1.0] [--no-doc] [--no-hidden-fonts] [--pdfium-system-fonts]
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ from conversions import chromium_print, libreoffice_convert  # noqa: E402
 
 from parsers.api import parse_bytes  # noqa: E402
 from parsers.extract import converted  # noqa: E402
+from parsers.extract.pdf_fonts import system_fonts_used, without_system_fonts  # noqa: E402
 from parsers.extract.pdf_page import pdfium_reads  # noqa: E402
 from parsers.extract.sniff import sniff_format  # noqa: E402
 
@@ -218,10 +222,11 @@ def _cjk_font_dirs() -> list[str]:
 
 
 def font_condition() -> dict:
-    return {"cjk_font_dirs_visible": _cjk_font_dirs(), "fontconfig_file": os.environ.get("FONTCONFIG_FILE")}
+    return {"cjk_font_dirs_visible": _cjk_font_dirs(), "fontconfig_file": os.environ.get("FONTCONFIG_FILE"),
+            "pdfium_system_fonts": system_fonts_used()}
 
 
-def _hidden_fonts_run(workdir: Path, min_seconds: float) -> dict:
+def _hidden_fonts_run(workdir: Path, min_seconds: float, pdfium_system_fonts: bool) -> dict:
     """The text groups measured again by a child process that cannot see the machine's CJK fonts."""
     hidden = _cjk_font_dirs()
     unshare = shutil.which("unshare")
@@ -231,7 +236,7 @@ def _hidden_fonts_run(workdir: Path, min_seconds: float) -> dict:
     config.write_text(_EMPTY_FONTCONFIG, encoding="utf-8")
     mounts = "".join(f"mount -t tmpfs none {shlex.quote(d)} && " for d in hidden)
     child = (f"{mounts}exec {shlex.quote(sys.executable)} {shlex.quote(__file__)} --child {shlex.quote(str(workdir))}"
-             f" --min-seconds {min_seconds}")
+             f" --min-seconds {min_seconds}" + (" --pdfium-system-fonts" if pdfium_system_fonts else ""))
     done = subprocess.run([unshare, "-m", "--propagation", "private", "sh", "-c", child], capture_output=True, text=True,
                           env={**os.environ, "FONTCONFIG_FILE": str(config)}, timeout=3600)
     if done.returncode != 0:
@@ -248,8 +253,12 @@ def main() -> None:
     parser.add_argument("--min-seconds", type=float, default=1.0, help="time each group for at least this long")
     parser.add_argument("--no-doc", action="store_true", help="skip DOC through LibreOffice")
     parser.add_argument("--no-hidden-fonts", action="store_true", help="skip the run with the CJK fonts hidden")
+    parser.add_argument("--pdfium-system-fonts", action="store_true",
+                        help="leave pdfium the machine's fonts, as the CLI's parse does, rather than none, as a parse worker")
     parser.add_argument("--child", help=argparse.SUPPRESS)  # the hidden-fonts run: measure WORKDIR's groups only
     args = parser.parse_args()
+    if not args.pdfium_system_fonts:
+        without_system_fonts()
     if args.child:
         json.dump({"font_condition": font_condition(), "formats": measure(_text_groups(Path(args.child)), args.min_seconds)},
                   sys.stdout)
@@ -261,7 +270,7 @@ def main() -> None:
         report["system_fonts"] = {"font_condition": font_condition(),
                                   "formats": measure(_text_groups(workdir), args.min_seconds)}
         if not args.no_hidden_fonts:
-            report["cjk_fonts_hidden"] = _hidden_fonts_run(workdir, args.min_seconds)
+            report["cjk_fonts_hidden"] = _hidden_fonts_run(workdir, args.min_seconds, args.pdfium_system_fonts)
         if not args.no_doc:
             report["doc"] = measure_doc(_read_group(groups["doc"]), args.min_seconds)
     json.dump(report, sys.stdout, indent=2)

@@ -186,6 +186,14 @@ def _first_page(blobs: BlobStore, name: str | None) -> bytes | None:
         return None
 
 
+def start_parse_worker() -> None:
+    """What a parse worker does before its first job: pdfium is told to find no system font
+    (``parsers.extract.pdf_fonts``; imported here, so the crawl process does not load pdfium)."""
+    from parsers.extract.pdf_fonts import without_system_fonts
+
+    without_system_fonts()
+
+
 def needs_parse(capture: ReportItem) -> bool:
     """Only a capture with something new is parsed: a blocked or failed page has nothing, and
     a 304 page whose attachments are all 304 (or absent) is known already."""

@@ -21,7 +21,7 @@ from harvester.items import ParseOutcome, ReportItem
 from harvester.pipelines import shared
 from harvester.pipelines.archive import archive_for, crawl_state_for
 from harvester.pipelines.bodies import resources, without_bodies
-from harvester.pipelines.capture_parse import ParseRun, needs_parse, parse_stored
+from harvester.pipelines.capture_parse import ParseRun, needs_parse, parse_stored, start_parse_worker
 from harvester.pipelines.handoff import handoff_store
 from harvester.pipelines.workers import WorkerFailed, WorkerLimits, WorkerPool
 from parsers import PARSER_VERSION
@@ -58,7 +58,8 @@ class ParsePipeline:
     def open_spider(self) -> None:
         if self.workers > 0:
             # The process's other crawlers (sites) parse in the same workers (``shared``).
-            self.pool = shared.workers.take(self._pool_key, lambda: WorkerPool("parse", self.workers, self.limits))
+            self.pool = shared.workers.take(
+                self._pool_key, lambda: WorkerPool("parse", self.workers, self.limits, initializer=start_parse_worker))
         else:
             self.thread = ThreadPoolExecutor(1, thread_name_prefix="parse")
 

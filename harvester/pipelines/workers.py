@@ -108,13 +108,15 @@ def collect_seldom() -> None:
 _YOUNG_OBJECTS_PER_PASS = 20_000
 
 
-def _serve(conn: Connection, limits: WorkerLimits, parent: int, name: str) -> None:
-    """A worker's life: jobs in, results out, until the pipe closes."""
+def _serve(conn: Connection, limits: WorkerLimits, parent: int, name: str, initializer: Callable[[], None] | None) -> None:
+    """A worker's life: ``initializer`` once, then jobs in, results out, until the pipe closes."""
     die_with_parent(parent)
     name_process(name)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the crawl's to handle
     _limit_memory(limits.memory_mb)
     collect_seldom()
+    if initializer is not None:
+        initializer()
     while True:
         try:
             function, args = conn.recv()
@@ -141,9 +143,10 @@ def describe(exc: BaseException) -> str:
 
 
 class _Worker:
-    def __init__(self, context: Any, limits: WorkerLimits, name: str):
+    def __init__(self, context: Any, limits: WorkerLimits, name: str, initializer: Callable[[], None] | None):
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child, limits, os.getpid(), name), name=name, daemon=True)
+        self.process = context.Process(target=_serve, args=(child, limits, os.getpid(), name, initializer), name=name,
+                                       daemon=True)
         self.process.start()
         child.close()
 
@@ -188,11 +191,14 @@ def _exit_description(code: int | None) -> str:
 
 
 class WorkerPool:
-    """``size`` workers; ``run`` gives a job to an idle one and awaits its result."""
+    """``size`` workers; ``run`` gives a job to an idle one and awaits its result.
+    ``initializer`` (a module's function, as the workers are spawned) runs in each worker
+    before its first job."""
 
-    def __init__(self, name: str, size: int, limits: WorkerLimits):
+    def __init__(self, name: str, size: int, limits: WorkerLimits, initializer: Callable[[], None] | None = None):
         self.name = name
         self.limits = limits
+        self.initializer = initializer
         self.context = multiprocessing.get_context("spawn")
         self.idle: asyncio.Queue[_Worker | None] | None = None  # None: a place for a worker not started yet
         self.workers: list[_Worker] = []
@@ -200,7 +206,7 @@ class WorkerPool:
         self.replaced = 0
 
     def _start(self) -> _Worker:
-        worker = _Worker(self.context, self.limits, f"{self.name}-worker")
+        worker = _Worker(self.context, self.limits, f"{self.name}-worker", self.initializer)
         self.workers.append(worker)
         return worker
 

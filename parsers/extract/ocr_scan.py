@@ -87,20 +87,22 @@ def pdf_page_as_read(data: bytes, number: int) -> np.ndarray | None:
     RENDER_DPI for other PDFs read by OCR; None for a page the PDF does not have."""
     import pypdfium2 as pdfium
 
+    from parsers.extract.pdf_fonts import system_fonts_for_drawing
     from parsers.extract.pdf_unreadable import drawn_page
 
     own_pictures = scan_kind(data) == "one picture a page"
-    document = pdfium.PdfDocument(data)
-    try:
-        if not 1 <= number <= len(document):
-            return None
-        page = document[number - 1]
-        if not own_pictures:
-            return drawn_page(page)
-        bitmap = _pictures(page)[0].get_bitmap(render=False)
-        return as_bgr(bitmap.to_numpy(), bitmap.format)
-    finally:
-        document.close()
+    with system_fonts_for_drawing():
+        document = pdfium.PdfDocument(data)
+        try:
+            if not 1 <= number <= len(document):
+                return None
+            page = document[number - 1]
+            if not own_pictures:
+                return drawn_page(page)
+            bitmap = _pictures(page)[0].get_bitmap(render=False)
+            return as_bgr(bitmap.to_numpy(), bitmap.format)
+        finally:
+            document.close()
 
 
 def check_pixels(width: int, height: int) -> None:

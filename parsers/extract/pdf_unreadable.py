@@ -48,21 +48,25 @@ def extract_drawn_pdf(data: bytes) -> Document:
 def _drawn_pages(data: bytes) -> Iterator[np.ndarray]:
     import pypdfium2 as pdfium
 
-    try:
-        document = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        raise ExtractionError(f"damaged PDF: {exc}") from exc
-    try:
-        for page in document:
-            yield drawn_page(page)
-    except pdfium.PdfiumError as exc:
-        raise ExtractionError(f"damaged PDF: {exc}") from exc
-    finally:
-        document.close()
+    from parsers.extract.pdf_fonts import system_fonts_for_drawing
+
+    with system_fonts_for_drawing():
+        try:
+            document = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as exc:
+            raise ExtractionError(f"damaged PDF: {exc}") from exc
+        try:
+            for page in document:
+                yield drawn_page(page)
+        except pdfium.PdfiumError as exc:
+            raise ExtractionError(f"damaged PDF: {exc}") from exc
+        finally:
+            document.close()
 
 
 def drawn_page(page: Any) -> np.ndarray:
-    """pypdfium2 ``page`` drawn at RENDER_DPI, as OCR reads it (BGR)."""
+    """pypdfium2 ``page`` drawn at RENDER_DPI, as OCR reads it (BGR); its document opened
+    inside ``pdf_fonts.system_fonts_for_drawing``."""
     from parsers.extract.ocr_scan import as_bgr, check_pixels
 
     width, height = page.get_size()

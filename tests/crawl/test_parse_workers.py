@@ -57,6 +57,14 @@ def test_a_worker_lets_a_job_build_its_objects_before_the_collector_looks() -> N
     assert young > 10 * gc.get_threshold()[0] and (older, oldest) == gc.get_threshold()[1:]
 
 
+def test_a_parse_worker_reads_pdfs_without_the_machines_fonts_and_other_workers_keep_them() -> None:
+    from harvester.pipelines.capture_parse import start_parse_worker
+    from parsers.extract.pdf_fonts import system_fonts_used
+
+    assert run(WorkerPool("parse", 1, LIMITS, initializer=start_parse_worker), (system_fonts_used,)) == [False]
+    assert run(WorkerPool("t", 1, LIMITS), (system_fonts_used,)) == [True]
+
+
 def test_memory_and_cpu_limits_and_deep_recursion_each_fail_one_job() -> None:
     pool = WorkerPool("t", 1, WorkerLimits(memory_mb=1024, cpu_seconds=1, deadline=0))
     results = run(pool, (worker_jobs.allocate, 4096), (worker_jobs.spin,), (worker_jobs.recurse,),
